@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The dockerd options that move Docker's files, from a command line (argv[0] is the program
+ * and is skipped). Both "--opt=value" and "--opt value" forms, the short "-g" and "-H"
+ * (also "-Hunix:///x"), the deprecated "--graph"; a later option replaces an earlier one
+ * (lists accumulate). Unknown options are ignored, "--" ends options. */
+
+struct dockerd_opts {
+        char *config_file;    /* --config-file */
+        char *data_root;      /* --data-root, -g, --graph */
+        char *exec_root;      /* --exec-root */
+        char *containerd;     /* --containerd (socket path) */
+        char **hosts;         /* -H/--host values, as given ("unix:///run/docker.sock", "fd://") */
+        char **runtimes;      /* --add-runtime NAME=PATH, as "NAME=PATH" */
+};
+
+void dockerd_opts_done(struct dockerd_opts *o);
+
+/* Returns 0, or -EINVAL when an option that needs a value has none (the others are still
+ * filled in). */
+int dockerd_args_parse(char * const *argv, struct dockerd_opts *o);
+
+/* The file-system path of a unix socket address ("unix:///run/x.sock" -> "/run/x.sock"),
+ * NULL for anything else (tcp://, fd://, npipe://). */
+char *host_to_socket_path(const char *host);

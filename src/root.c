@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+
+#include "root.h"
+#include "util.h"
+
+#define MAX_LINKS 40
+
+void resolved_done(struct resolved *r) {
+        free(r->path);
+        r->path = NULL;
+}
+
+int root_init(struct root *root, const char *dir) {
+        char *n = NULL;
+        int r;
+
+        if (!dir || !*dir)
+                dir = "/";
+        if (dir[0] != '/') {
+                _cleanup_free_ char *cwd = getcwd(NULL, 0), *abs = NULL;
+                if (!cwd)
+                        return -errno;
+                abs = path_join(cwd, dir);
+                if (!abs)
+                        return -ENOMEM;
+                r = path_normalize(abs, &n);
+        } else
+                r = path_normalize(dir, &n);
+        if (r < 0)
+                return r;
+        root->dir = n;
+        root->live = streq(n, "/");
+        return 0;
+}
+
+void root_done(struct root *root) {
+        free(root->dir);
+        root->dir = NULL;
+}
+
+char *root_real(const struct root *root, const char *host_path) {
+        if (root->live)
+                return strdup(host_path);
+        return path_join(root->dir, host_path);
+}
+
+/* Resolution works on a "todo" string of components still to walk and a "done" prefix that is
+ * known to exist as a directory (or, once something is missing, is only completed lexically). */
+int root_resolve(const struct root *root, const char *path, bool nofollow_last, struct resolved *ret) {
+        _cleanup_free_ char *todo = NULL, *done = NULL;
+        unsigned links = 0;
+        bool missing = false, parent_missing = false, via_link = false;
+        struct stat st = {};
+        bool have_st = false;
+        int r;
+
+        if (!path || path[0] != '/')
+                return -EINVAL;
+        if (strlen(path) >= PATH_MAX)
+                return -ENAMETOOLONG;
+        r = path_normalize(path, &todo);
+        if (r < 0)
+                return r;
+        done = strdup("");
+        if (!done)
+                return -ENOMEM;
+
+        for (;;) {
+                const char *p = todo, *e;
+                _cleanup_free_ char *comp = NULL, *cand = NULL, *real = NULL, *rest = NULL;
+                bool last;
+
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                e = strchrnul(p, '/');
+                comp = strndup(p, (size_t) (e - p));
+                rest = strdup(e);
+                if (!comp || !rest)
+                        return -ENOMEM;
+                free(todo);
+                todo = TAKE_PTR(rest);
+                {
+                        const char *q = todo;
+                        while (*q == '/')
+                                q++;
+                        last = *q == 0;
+                }
+
+                if (streq(comp, "..")) {
+                        char *s = strrchr(done, '/');
+                        if (s)
+                                *s = 0;
+                        continue;
+                }
+                if (streq(comp, "."))
+                        continue;
+
+                if (asprintf(&cand, "%s/%s", done, comp) < 0)
+                        return -ENOMEM;
+                if (strlen(cand) >= PATH_MAX)
+                        return -ENAMETOOLONG;
+
+                if (missing) {
+                        /* Below a missing component: only complete lexically. */
+                        parent_missing = true;
+                        free(done);
+                        done = TAKE_PTR(cand);
+                        continue;
+                }
+
+                real = root_real(root, cand);
+                if (!real)
+                        return -ENOMEM;
+                if (lstat(real, &st) < 0) {
+                        if (errno != ENOENT && errno != ENOTDIR)
+                                return -errno;
+                        missing = true;
+                        have_st = false;
+                        free(done);
+                        done = TAKE_PTR(cand);
+                        continue;
+                }
+
+                if (S_ISLNK(st.st_mode) && !(last && nofollow_last)) {
+                        char target[PATH_MAX];
+                        ssize_t k;
+                        _cleanup_free_ char *nt = NULL;
+
+                        if (++links > MAX_LINKS)
+                                return -ELOOP;
+                        k = readlink(real, target, sizeof(target) - 1);
+                        if (k < 0)
+                                return -errno;
+                        target[k] = 0;
+                        via_link = true;
+                        if (target[0] == '/') {
+                                /* Absolute: start again at the root. */
+                                done[0] = 0;
+                                if (asprintf(&nt, "%s%s", target, todo) < 0)
+                                        return -ENOMEM;
+                        } else if (asprintf(&nt, "/%s%s", target, todo) < 0)
+                                return -ENOMEM;
+                        if (strlen(nt) >= PATH_MAX)
+                                return -ENAMETOOLONG;
+                        free(todo);
+                        todo = TAKE_PTR(nt);
+                        continue;
+                }
+
+                if (!last && !S_ISDIR(st.st_mode)) {
+                        /* A file where a directory is needed: the rest cannot exist. */
+                        missing = true;
+                }
+                have_st = !missing;
+                free(done);
+                done = TAKE_PTR(cand);
+        }
+
+        if (!*done) {
+                free(done);
+                done = strdup("/");
+                if (!done)
+                        return -ENOMEM;
+                if (lstat(root->dir, &st) < 0)
+                        return -errno;
+                have_st = true;
+                missing = parent_missing = false;
+        }
+
+        *ret = (struct resolved) {
+                .path = TAKE_PTR(done),
+                .state = parent_missing ? PATH_PARENT_MISSING : missing ? PATH_MISSING : PATH_EXISTS,
+                .is_dir = have_st && !missing && S_ISDIR(st.st_mode),
+                .is_symlink = via_link,
+                .mode = have_st && !missing ? st.st_mode : 0,
+        };
+        return 0;
+}
+
+int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
+        struct resolved res = {};
+        _cleanup_free_ char *real = NULL;
+        int r;
+
+        r = root_resolve(root, host_path, false, &res);
+        if (r < 0)
+                return r;
+        if (res.state != PATH_EXISTS) {
+                resolved_done(&res);
+                return -ENOENT;
+        }
+        real = root_real(root, res.path);
+        resolved_done(&res);
+        if (!real)
+                return -ENOMEM;
+        /* Resolved already: the last component must not be a symlink any more. */
+        return read_file_bounded(AT_FDCWD, real, O_NOFOLLOW, ret_data, ret_len);
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+int root_list_dir(const struct root *root, const char *host_dir, char ***ret_names) {
+        struct resolved res = {};
+        _cleanup_free_ char *real = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        DIR *d;
+        struct dirent *de;
+        int r;
+
+        r = root_resolve(root, host_dir, false, &res);
+        if (r < 0)
+                return r;
+        if (res.state != PATH_EXISTS || !res.is_dir) {
+                bool exists = res.state == PATH_EXISTS;
+                resolved_done(&res);
+                return exists ? -ENOTDIR : -ENOENT;
+        }
+        real = root_real(root, res.path);
+        resolved_done(&res);
+        if (!real)
+                return -ENOMEM;
+        d = opendir(real);
+        if (!d)
+                return -errno;
+        names = calloc(1, sizeof(char *));
+        if (!names) {
+                closedir(d);
+                return -ENOMEM;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                r = strv_extend(&names, de->d_name);
+                if (r < 0) {
+                        closedir(d);
+                        return r;
+                }
+        }
+        r = errno ? -errno : 0;
+        closedir(d);
+        if (r < 0)
+                return r;
+        qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}

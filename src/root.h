@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+/* Every host path the tool looks at is resolved inside a root directory (--root, default "/"),
+ * the way the host itself would resolve it: symlinks are followed, absolute link targets start
+ * again at the root, ".." never climbs above it. Nothing escapes the root. */
+
+enum path_state {
+        PATH_EXISTS,          /* the resolved path exists */
+        PATH_MISSING,         /* the last component is missing, its parent exists */
+        PATH_PARENT_MISSING,  /* some parent directory is missing */
+};
+
+struct resolved {
+        char *path;           /* resolved host path (as seen from inside the root), normalised */
+        enum path_state state;
+        bool is_dir;          /* when PATH_EXISTS: a directory (after following) */
+        bool is_symlink;      /* the path as given was (or went through) a symlink */
+        mode_t mode;          /* when PATH_EXISTS */
+};
+
+void resolved_done(struct resolved *r);
+
+struct root {
+        char *dir;            /* normalised, "/" for the live host */
+        bool live;            /* dir is "/" */
+};
+
+int root_init(struct root *root, const char *dir);
+void root_done(struct root *root);
+
+/* Resolve an absolute host path inside the root, following every symlink (the last one too,
+ * unless nofollow_last). Returns 0 and fills *ret even when the path or its parent is missing
+ * (then ret->path is the lexically completed path); -ELOOP, -ENAMETOOLONG, -EINVAL (relative). */
+int root_resolve(const struct root *root, const char *path, bool nofollow_last, struct resolved *ret);
+
+/* The real file-system path of a host path: root->dir joined with path. */
+char *root_real(const struct root *root, const char *host_path);
+
+/* Read a host file inside the root (resolved, bounded, regular files only). */
+int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len);
+
+/* Names in a host directory inside the root, sorted; -ENOENT if it does not exist. */
+int root_list_dir(const struct root *root, const char *host_dir, char ***ret_names);

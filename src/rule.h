@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A file-watch audit rule, in the terms the kernel uses. Both `-w PATH -p PERMS -k KEY` and
+ * `-a always,exit -F path=|dir=PATH -F perm=PERMS [-F exe[!]=EXE] -k KEY` map onto this. */
+
+enum {
+        PERM_READ = 1 << 0,   /* AUDIT_PERM_READ is 4 in the kernel; mapped in audit.c */
+        PERM_WRITE = 1 << 1,
+        PERM_EXEC = 1 << 2,
+        PERM_ATTR = 1 << 3,
+        PERM_ALL = PERM_READ | PERM_WRITE | PERM_EXEC | PERM_ATTR,
+};
+
+enum watch_kind {
+        WATCH_FILE,   /* AUDIT_WATCH: path=, or -w on something that is not a directory */
+        WATCH_DIR,    /* AUDIT_DIR: dir=, or -w on an existing directory (recursive) */
+};
+
+enum rule_form {
+        FORM_W,       /* written as -w PATH -p PERMS -k KEY */
+        FORM_A,       /* written as -a always,exit -F path=/dir= ... */
+};
+
+struct rule {
+        enum rule_form form;
+        enum watch_kind kind;
+        char *path;
+        unsigned perms;       /* PERM_* bits */
+        char *exe;            /* optional -F exe=/exe!= */
+        bool exe_negated;
+        char **keys;          /* every key (the kernel joins several with 0x01) */
+};
+
+void rule_done(struct rule *r);
+int rule_copy(const struct rule *src, struct rule *ret);
+
+/* "rwxa" <-> PERM_* (any order, no repeats); -EINVAL on anything else. */
+int perms_from_string(const char *s, unsigned *ret);
+/* Canonical text in auditctl's order ("rwxa" subset); buf of at least 5 bytes. */
+const char *perms_to_string(unsigned perms, char buf[static 5]);
+
+/* Same kernel rule: kind, path, perms, exe (and its operator) and key set all equal. */
+bool rule_equal(const struct rule *a, const struct rule *b);
+bool rule_has_key(const struct rule *r, const char *key);
+
+/* One rules line, without a newline, in the form the rule asks for. */
+int rule_format(const struct rule *r, char **ret);
+
+/* Parsing lines of rules files (ours or other tools'). */
+enum rule_line_type {
+        LINE_EMPTY,           /* blank or comment */
+        LINE_WATCH,           /* a file-watch rule, parsed into the struct */
+        LINE_OTHER_RULE,      /* a valid-looking rule we do not model (syscall rules, -a never ...) */
+        LINE_CONTROL,         /* -D -b -f -e -c -i -r --backlog_wait_time ...: never in our fragment */
+};
+
+/* Parse one line of an audit rules file as auditctl -R would read it. Returns a line type,
+ * or -EINVAL for a line auditctl would refuse (ret_why says why when not NULL).
+ * When the type is LINE_WATCH the rule is stored in *ret (form kept; for FORM_W kind is
+ * WATCH_FILE, to be decided against the file system by the caller). */
+int rule_parse_line(const char *line, struct rule *ret, const char **ret_why);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "root.h"
+#include "rule.h"
+
+/* The Docker components the tool knows, in output order. */
+enum component {
+        COMP_DOCKERD,
+        COMP_RUN_CONTAINERD,
+        COMP_DATA_ROOT,
+        COMP_ETC_DOCKER,
+        COMP_DOCKER_SERVICE,
+        COMP_CONTAINERD_SOCK,
+        COMP_DOCKER_SOCKET_UNIT,
+        COMP_DOCKER_SOCK,
+        COMP_DEFAULT_DOCKER,
+        COMP_DAEMON_JSON,
+        COMP_CONTAINERD_CONFIG,
+        COMP_SYSCONFIG_DOCKER,
+        COMP_CONTAINERD,
+        COMP_CONTAINERD_SHIM,
+        COMP_SHIM_RUNC_V1,
+        COMP_SHIM_RUNC_V2,
+        COMP_RUNC,
+        /* Not in any CIS version: */
+        COMP_RUNTIME,
+        COMP_DOCKER_INIT,
+        COMP_DOCKER_PROXY,
+        COMP_CONTAINERD_SERVICE,
+        COMP_DROPIN,
+        COMP_ENV_FILE,
+        COMP_OPENRC_INIT,
+        COMP_OPENRC_CONF,
+        COMP_TLS,
+        _COMP_MAX,
+};
+
+enum cis_version {
+        CIS_120,
+        CIS_160,
+        CIS_180,
+        _CIS_MAX,
+};
+
+struct component_info {
+        const char *name;              /* short machine name, e.g. "dockerd" */
+        const char *cis[_CIS_MAX];     /* item id per version, NULL when the version has none */
+        const char *cis_paths[3];      /* literal CIS paths for this component, NULL-terminated */
+        unsigned perms;                /* default permissions (PERM_*) */
+};
+
+const struct component_info *component_info(enum component c);
+const char *cis_version_name(enum cis_version v);
+int cis_version_from_string(const char *s, enum cis_version *ret);
+/* "1.1.3/1.2.3" style: every distinct id this component has, newest numbering first. */
+int component_cis_ids(enum component c, char **ret);
+bool component_is_cis(enum component c);
+
+/* How the data root is watched. */
+enum data_root_mode {
+        DATA_ROOT_STATE,      /* default: recursive, writes and attribute changes, except dockerd's own */
+        DATA_ROOT_CIS,        /* CIS v1.6 text: -F path=ROOT -F perm=war (not recursive) */
+        DATA_ROOT_RECURSIVE,  /* every write below the data root */
+        DATA_ROOT_OFF,
+        _DATA_ROOT_MODE_MAX,
+};
+const char *data_root_mode_name(enum data_root_mode m);
+int data_root_mode_from_string(const char *s, enum data_root_mode *ret);
+
+/* One path the host really uses (or that the CIS text names), with why we think so. */
+struct target {
+        enum component comp;
+        char *path;           /* normalised host path, as it will be written in the rule */
+        char *evidence;       /* what named it: "docker.service ExecStart (/lib/...)", ... */
+        enum path_state state;
+        bool is_dir;
+        bool cis_literal;     /* the literal CIS path (emitted for scanners) */
+        bool link;            /* the path itself is a symlink (watched as the link) */
+        bool wanted_missing;  /* read by the active configuration: watch even while missing */
+        char *skip;           /* why no rule is rendered for it, NULL when one is */
+};
+
+struct discovery_options {
+        bool cis_paths;       /* also emit the literal CIS paths (default true) */
+};
+
+/* Problems met while discovering: malformed files etc. Reported, never fatal. */
+struct problem {
+        char *file;
+        unsigned line;        /* 0: whole file */
+        char *message;
+};
+
+struct discovery {
+        struct target *targets;
+        size_t n_targets;
+        struct problem *problems;
+        size_t n_problems;
+        /* What the daemon's effective configuration names, for rendering and reports. */
+        char *dockerd;
+        char *data_root;
+        char *config_file;
+};
+
+void discovery_done(struct discovery *d);
+int discovery_add_target(struct discovery *d, enum component comp, const char *path,
+                         const char *evidence, struct target **ret);
+int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+int discover(const struct root *root, const struct discovery_options *opts, struct discovery *ret);

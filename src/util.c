@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+const char *startswith(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+        return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+bool endswith(const char *s, const char *suffix) {
+        size_t a = strlen(s), b = strlen(suffix);
+        return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+size_t strv_length(char * const *l) {
+        size_t n = 0;
+        if (l)
+                while (l[n])
+                        n++;
+        return n;
+}
+
+void strv_free(char **l) {
+        if (!l)
+                return;
+        for (char **i = l; *i; i++)
+                free(*i);
+        free(l);
+}
+
+void strv_freep(char ***l) {
+        strv_free(*l);
+}
+
+int strv_push(char ***l, char *s) {
+        size_t n = strv_length(*l);
+        char **m;
+
+        if (!s)
+                return -ENOMEM;
+        m = realloc(*l, sizeof(char *) * (n + 2));
+        if (!m) {
+                free(s);
+                return -ENOMEM;
+        }
+        m[n] = s;
+        m[n + 1] = NULL;
+        *l = m;
+        return 0;
+}
+
+int strv_extend(char ***l, const char *s) {
+        return strv_push(l, strdup(s));
+}
+
+int strv_extend_strv(char ***l, char * const *other) {
+        for (char * const *i = other; i && *i; i++) {
+                int r = strv_extend(l, *i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+bool strv_contains(char * const *l, const char *s) {
+        for (char * const *i = l; i && *i; i++)
+                if (streq(*i, s))
+                        return true;
+        return false;
+}
+
+char **strv_copy(char * const *l) {
+        char **c = calloc(1, sizeof(char *));
+        if (!c)
+                return NULL;
+        if (strv_extend_strv(&c, l) < 0) {
+                strv_free(c);
+                return NULL;
+        }
+        return c;
+}
+
+char *path_join(const char *a, const char *b) {
+        char *r;
+        size_t la = strlen(a);
+
+        while (la > 0 && a[la - 1] == '/')
+                la--;
+        while (*b == '/')
+                b++;
+        if (asprintf(&r, "%.*s/%s", (int) la, a, b) < 0)
+                return NULL;
+        return r;
+}
+
+int path_normalize(const char *path, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t n = 0;
+        const char *p = path;
+
+        if (!path || path[0] != '/')
+                return -EINVAL;
+        out = malloc(strlen(path) + 2);
+        if (!out)
+                return -ENOMEM;
+
+        while (*p) {
+                const char *e;
+                size_t l;
+
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                e = strchrnul(p, '/');
+                l = (size_t) (e - p);
+                if (l == 1 && p[0] == '.') {
+                        /* skip */
+                } else if (l == 2 && p[0] == '.' && p[1] == '.') {
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--; /* drop the '/' too */
+                } else {
+                        out[n++] = '/';
+                        memcpy(out + n, p, l);
+                        n += l;
+                }
+                p = e;
+        }
+        if (n == 0)
+                out[n++] = '/';
+        out[n] = 0;
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+char *path_parent(const char *path) {
+        const char *s = strrchr(path, '/');
+        if (!s || s == path)
+                return strdup("/");
+        return strndup(path, (size_t) (s - path));
+}
+
+const char *path_basename(const char *path) {
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+bool path_startswith_dir(const char *path, const char *dir) {
+        const char *r;
+
+        if (streq(dir, "/"))
+                return path[0] == '/';
+        r = startswith(path, dir);
+        return r && (*r == 0 || *r == '/');
+}
+
+int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t n = 0;
+
+        /* O_NONBLOCK so that opening a FIFO never hangs; the type is checked right after. */
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | open_flags);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (st.st_size > INPUT_MAX)
+                return -EFBIG;
+
+        buf = malloc(INPUT_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k = read(fd, buf + n, INPUT_MAX + 1 - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > INPUT_MAX)
+                        return -EFBIG; /* grew while we read it */
+        }
+        buf[n] = 0;
+        {
+                char *s = realloc(buf, n + 1);
+                if (s)
+                        buf = s;
+        }
+        *ret_data = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = n;
+        return 0;
+}
+
+const char *errno_name(int err) {
+        if (err < 0)
+                err = -err;
+        switch (err) {
+        case EFBIG:
+                return "file too large";
+        case EBADFD:
+                return "not a regular file";
+        case EISDIR:
+                return "is a directory";
+        case ELOOP:
+                return "too many levels of symbolic links";
+        default:
+                return strerror(err);
+        }
+}
+
+bool rule_path_ok(const char *path) {
+        size_t n = 0;
+
+        if (!path || path[0] != '/')
+                return false;
+        for (const unsigned char *p = (const unsigned char *) path; *p; p++, n++)
+                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
+                        return false;
+        return n < PATH_MAX;
+}

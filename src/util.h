@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Upper bound for any file the tool reads (unit files, daemon.json, config.toml, rules). */
+#define INPUT_MAX (1024 * 1024)
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p) { free(*(void **) p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+void strv_freep(char ***l);
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return streq(a, b);
+}
+static inline const char *strempty(const char *s) { return s ? s : ""; }
+const char *startswith(const char *s, const char *prefix);
+bool endswith(const char *s, const char *suffix);
+
+/* Take ownership of *p, leaving NULL behind. */
+#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+
+/* NULL-terminated string vectors. */
+size_t strv_length(char * const *l);
+void strv_free(char **l);
+int strv_push(char ***l, char *s);          /* takes s, frees it on failure */
+int strv_extend(char ***l, const char *s);  /* copies s */
+int strv_extend_strv(char ***l, char * const *other);
+bool strv_contains(char * const *l, const char *s);
+char **strv_copy(char * const *l);
+
+/* Join two path pieces with exactly one '/' between them. */
+char *path_join(const char *a, const char *b);
+/* Lexically normalise an absolute path: collapse '//', drop '.', resolve '..' (never above '/'),
+ * drop a trailing '/'. Returns -EINVAL for a relative or empty path. */
+int path_normalize(const char *path, char **ret);
+/* The parent of a normalised absolute path ("/" for "/x"). */
+char *path_parent(const char *path);
+const char *path_basename(const char *path);
+bool path_startswith_dir(const char *path, const char *dir);
+
+/* Read at most INPUT_MAX bytes of a regular file opened relative to dirfd (AT_FDCWD allowed),
+ * NUL-terminated. Refuses FIFOs, devices and directories (-EBADFD / -EISDIR) without blocking,
+ * and files over the cap (-EFBIG). */
+int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len);
+
+/* A short, human description of a path's trouble for messages. */
+const char *errno_name(int err);
+
+/* Is this string safe to put on one rules line (no whitespace, no control chars,
+ * no quote or comment character, length < PATH_MAX)? */
+bool rule_path_ok(const char *path);
