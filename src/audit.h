@@ -52,5 +52,34 @@ int audit_conn_set_enabled(struct audit_conn *c, int enabled);
 unsigned audit_conn_requests(const struct audit_conn *c);
 
 /* Fault injection for tests: when the environment variable DOCKER_AUDIT_RULES_FAIL_ADD=N is
- * set (and the program was built with tests enabled), the N-th add request fails with -EPERM
- * as a refusing kernel would. */
+ * set (and the program was built with tests enabled: audit.c honours it unless compiled with
+ * -DAUDIT_FAULT_INJECTION=0), the N-th add request fails with -EPERM as a refusing kernel
+ * would. N is 1-based and counts every audit_conn_add() call that got past validation; the
+ * variable is read by audit_conn_open(). The injected failure does not reach the kernel and is
+ * not counted by audit_conn_requests(). */
+
+/* Details of the functions above:
+ *
+ * audit_conn_list() returns the number of rules. A rule is a watch (is_watch) when it is on the
+ * exit filter with action always, covers every syscall (mask words 0..62 all set), and has
+ * exactly one path= or dir= field, at most one perm= field, at most one exe= or exe!= field
+ * and any number of key fields (each may hold several keys joined by 0x01). A watch without
+ * a perm field (only `-a always,exit -F path=P` without perm= makes one) lists with perms
+ * PERM_ALL, although it is not the same kernel rule as one with perm=rwxa (adding that one
+ * is not refused with -EEXIST). form is FORM_A when exe is set, else FORM_W.
+ *
+ * audit_conn_add() uses r->kind as it is (the caller stat()s the path, as auditctl does).
+ * Fields are built in auditctl's order: path/dir, perm, exe, then one key field with every key
+ * of r->keys joined by 0x01 (none when r->keys is empty). The perm field is always there, as
+ * with -w (libaudit puts one in even without -p), so r->perms must not be 0. -EINVAL for a
+ * rule libaudit or auditctl would refuse (relative path, path of PATH_MAX or more, no perms,
+ * joined keys over 256 bytes, an empty key or one containing 0x01).
+ * Kernel errors come back as they are: -EEXIST, -ENOENT (missing parent), -EPERM ...
+ *
+ * audit_conn_delete() -ENOENT when the kernel no longer has the rule.
+ *
+ * Every wait for a reply is bounded (a few seconds): -ETIMEDOUT. */
+
+/* The struct audit_rule_data (header and string buffer, raw_len bytes) that audit_conn_add()
+ * would send for r, with flags and action filled in. For tests. */
+int audit_rule_build_raw(const struct rule *r, void **ret_raw, size_t *ret_len);

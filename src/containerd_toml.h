@@ -6,9 +6,11 @@
 /* The few keys of containerd's config.toml that name files: top-level `root` and `state`,
  * and `address` in the `[grpc]` table. A small, strict reader of the TOML subset those keys
  * use: comments, blank lines, [table] and [a.b."c"] headers, [[array-tables]], key = value
- * with bare, basic ("...") and literal ('...') keys and strings, integers, booleans, arrays
- * and inline tables (skipped, possibly spanning lines), multi-line strings (skipped).
- * Anything else is an error with its line. */
+ * with bare, basic ("...") and literal ('...') keys and strings, integers, floats, booleans,
+ * dates, arrays and inline tables (skipped, possibly spanning lines), multi-line strings.
+ * Dotted keys and inline tables are followed, so `grpc.address = ...` at the top level or
+ * `grpc = { address = ... }` count too. A wanted key given twice, or with a value that is not
+ * a string, is an error; so is anything else outside the subset, with its line. */
 
 struct containerd_config {
         char *root;
@@ -18,6 +20,7 @@ struct containerd_config {
 
 void containerd_config_done(struct containerd_config *c);
 
-/* Returns 0, or -EINVAL with *ret_line (1-based) and *ret_msg for the first malformed line. */
+/* Returns 0, or -EINVAL with *ret_line (1-based) and *ret_msg (short, static) for the first
+ * malformed line; *ret is then left empty. Keys that are absent stay NULL. */
 int containerd_toml_parse(const char *data, size_t len, struct containerd_config *ret,
                           unsigned *ret_line, const char **ret_msg);

@@ -4,7 +4,9 @@
 /* The dockerd options that move Docker's files, from a command line (argv[0] is the program
  * and is skipped). Both "--opt=value" and "--opt value" forms, the short "-g" and "-H"
  * (also "-Hunix:///x"), the deprecated "--graph"; a later option replaces an earlier one
- * (lists accumulate). Unknown options are ignored, "--" ends options. */
+ * (lists accumulate). Unknown options are ignored and consume no value (a stray value that
+ * follows one is skipped as a positional argument), "--" ends options. Boolean shorthands
+ * may be bundled in front ("-DHunix:///x"). */
 
 struct dockerd_opts {
         char *config_file;    /* --config-file */
@@ -17,10 +19,11 @@ struct dockerd_opts {
 
 void dockerd_opts_done(struct dockerd_opts *o);
 
-/* Returns 0, or -EINVAL when an option that needs a value has none (the others are still
- * filled in). */
+/* Returns 0, or -EINVAL when an option that needs a value has none at the end of argv, or an
+ * --add-runtime value is not NAME=PATH (that one is dropped; the others are still filled in). */
 int dockerd_args_parse(char * const *argv, struct dockerd_opts *o);
 
-/* The file-system path of a unix socket address ("unix:///run/x.sock" -> "/run/x.sock"),
- * NULL for anything else (tcp://, fd://, npipe://). */
+/* The file-system path of a unix socket address ("unix:///run/x.sock" -> "/run/x.sock"; a bare
+ * absolute path is taken as is, "unix://" alone is dockerd's default "/var/run/docker.sock"),
+ * NULL for anything else (a relative path, tcp://, fd://, npipe://) or on allocation failure. */
 char *host_to_socket_path(const char *host);

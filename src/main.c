@@ -1,1 +1,317 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <limits.h>
+
+#include "apply.h"
+#include "check.h"
+#include "config.h"
+#include "list.h"
+#include "options.h"
+#include "plan.h"
+#include "util.h"
+
+static void help(FILE *f) {
+        fprintf(f,
+"Usage: docker-audit-rules [--no-load | --no-write | --dry-run] [--best-effort] [OPTIONS]\n"
+"       docker-audit-rules --print [OPTIONS]\n"
+"       docker-audit-rules --list-paths [--format text|json] [OPTIONS]\n"
+"       docker-audit-rules --check [--format text|json] [--cis VERSION] [OPTIONS]\n"
+"       docker-audit-rules --remove [--no-load | --no-write | --dry-run] [OPTIONS]\n"
+"\n"
+"Find where this host keeps Docker's files, load audit watch rules for them into the\n"
+"running kernel and keep them in a rules.d fragment that loads at every boot.\n"
+"\n"
+"Modes (default: install):\n"
+"      --print              write the fragment to standard output, change nothing\n"
+"      --list-paths         show what was discovered and why, change nothing\n"
+"      --check              verify the rules are loaded and will load at boot\n"
+"      --remove             delete our rules from the kernel and the fragment\n"
+"\n"
+"Options:\n"
+"      --root DIR           discover inside DIR instead of / (implies --no-load)\n"
+"      --rules-dir DIR      audit rules directory (default: %s inside the root)\n"
+"      --output FILE        the fragment to write (default: RULES-DIR/%s)\n"
+"  -k, --key KEY            audit key of every rule (default: %s)\n"
+"  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
+"      --data-root-mode MODE  state (default), cis, recursive or off\n"
+"      --no-cis-paths       do not add the CIS Benchmark's literal paths\n"
+"      --no-load            write the fragment, do not touch the kernel\n"
+"      --no-write           load into the kernel, do not write the fragment\n"
+"  -n, --dry-run            show what would be added, deleted and written\n"
+"      --best-effort        for package hooks: an unusable audit system is a warning\n"
+"      --format FORMAT      text (default) or json\n"
+"      --cis VERSION        --check: judge one benchmark version (1.2.0, 1.6.0, 1.8.0)\n"
+"  -q, --quiet              print errors only\n"
+"  -v, --verbose            say what is done, rule by rule\n"
+"  -h, --help               show this help\n"
+"      --version            show the version\n"
+"\n"
+"Exit status: 0 done; 1 failed; 2 usage error; 3 done, but a configuration file could\n"
+"not be read; 4 audit configuration locked, the rules load at next boot; 5 the kernel's\n"
+"audit is not reachable, the fragment was written. --best-effort turns 4 and 5 into 0.\n"
+"--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
+                RULES_DIR, FRAGMENT_NAME, DEFAULT_KEY);
+}
+
+enum {
+        ARG_PRINT = 0x100,
+        ARG_LIST_PATHS,
+        ARG_CHECK,
+        ARG_REMOVE,
+        ARG_ROOT,
+        ARG_RULES_DIR,
+        ARG_OUTPUT,
+        ARG_DATA_ROOT_MODE,
+        ARG_NO_CIS_PATHS,
+        ARG_NO_LOAD,
+        ARG_NO_WRITE,
+        ARG_BEST_EFFORT,
+        ARG_FORMAT,
+        ARG_CIS,
+        ARG_VERSION,
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...) {
+        va_list ap;
+
+        fprintf(stderr, "docker-audit-rules: ");
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "\nTry 'docker-audit-rules --help' for more information.\n");
+        return -EINVAL;
+}
+
+static bool key_ok(const char *k) {
+        size_t n = strlen(k);
+        if (n == 0 || n > 256)
+                return false;
+        for (const unsigned char *p = (const unsigned char *) k; *p; p++)
+                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#')
+                        return false;
+        return true;
+}
+
+/* Returns 1 to go on, 0 when done (help, version), -EINVAL on a usage error. */
+static int parse_argv(int argc, char *argv[], struct options *o) {
+        static const struct option longopts[] = {
+                { "print", no_argument, NULL, ARG_PRINT },
+                { "list-paths", no_argument, NULL, ARG_LIST_PATHS },
+                { "check", no_argument, NULL, ARG_CHECK },
+                { "remove", no_argument, NULL, ARG_REMOVE },
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
+                { "output", required_argument, NULL, ARG_OUTPUT },
+                { "key", required_argument, NULL, 'k' },
+                { "perms", required_argument, NULL, 'p' },
+                { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
+                { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
+                { "no-load", no_argument, NULL, ARG_NO_LOAD },
+                { "no-write", no_argument, NULL, ARG_NO_WRITE },
+                { "dry-run", no_argument, NULL, 'n' },
+                { "best-effort", no_argument, NULL, ARG_BEST_EFFORT },
+                { "format", required_argument, NULL, ARG_FORMAT },
+                { "cis", required_argument, NULL, ARG_CIS },
+                { "quiet", no_argument, NULL, 'q' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        bool mode_set = false;
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":k:p:nqvh", longopts, NULL)) >= 0) {
+                enum mode m = MODE_INSTALL;
+                bool is_mode = false;
+
+                switch (c) {
+                case ARG_PRINT:
+                        m = MODE_PRINT, is_mode = true;
+                        break;
+                case ARG_LIST_PATHS:
+                        m = MODE_LIST_PATHS, is_mode = true;
+                        break;
+                case ARG_CHECK:
+                        m = MODE_CHECK, is_mode = true;
+                        break;
+                case ARG_REMOVE:
+                        m = MODE_REMOVE, is_mode = true;
+                        break;
+                case ARG_ROOT:
+                        if (!*optarg)
+                                return usage_error("--root needs a directory");
+                        o->root = optarg;
+                        break;
+                case ARG_RULES_DIR:
+                        if (optarg[0] != '/')
+                                return usage_error("--rules-dir needs an absolute path, got \"%s\"", optarg);
+                        o->rules_dir = optarg;
+                        break;
+                case ARG_OUTPUT:
+                        if (optarg[0] != '/' || endswith(optarg, "/"))
+                                return usage_error("--output needs an absolute file path, got \"%s\"", optarg);
+                        o->output = optarg;
+                        break;
+                case 'k':
+                        if (!key_ok(optarg))
+                                return usage_error("invalid key \"%s\": 1 to 256 characters, no spaces, "
+                                                   "quotes or '#'", optarg);
+                        o->render.key = optarg;
+                        break;
+                case 'p':
+                        if (perms_from_string(optarg, &o->render.perms) < 0)
+                                return usage_error("invalid permissions \"%s\": use letters from rwxa", optarg);
+                        break;
+                case ARG_DATA_ROOT_MODE:
+                        if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
+                                return usage_error("invalid data root mode \"%s\": state, cis, recursive or off",
+                                                   optarg);
+                        break;
+                case ARG_NO_CIS_PATHS:
+                        o->discovery.cis_paths = false;
+                        break;
+                case ARG_NO_LOAD:
+                        o->no_load = true;
+                        break;
+                case ARG_NO_WRITE:
+                        o->no_write = true;
+                        break;
+                case 'n':
+                        o->dry_run = true;
+                        break;
+                case ARG_BEST_EFFORT:
+                        o->best_effort = true;
+                        break;
+                case ARG_FORMAT:
+                        if (streq(optarg, "text"))
+                                o->format = FORMAT_TEXT;
+                        else if (streq(optarg, "json"))
+                                o->format = FORMAT_JSON;
+                        else
+                                return usage_error("invalid format \"%s\": text or json", optarg);
+                        break;
+                case ARG_CIS: {
+                        enum cis_version v;
+                        if (cis_version_from_string(optarg, &v) < 0)
+                                return usage_error("invalid CIS version \"%s\": 1.2.0, 1.6.0 or 1.8.0", optarg);
+                        o->cis = (int) v;
+                        break;
+                }
+                case 'q':
+                        o->verbosity = -1;
+                        break;
+                case 'v':
+                        o->verbosity = 1;
+                        break;
+                case 'h':
+                        help(stdout);
+                        return 0;
+                case ARG_VERSION:
+                        printf("docker-audit-rules %s\n", PACKAGE_VERSION);
+                        return 0;
+                case ':':
+                        return usage_error("option '%s' needs a value", argv[optind - 1]);
+                default:
+                        return usage_error("unknown option '%s'", argv[optind - 1]);
+                }
+                if (is_mode) {
+                        if (mode_set && o->mode != m)
+                                return usage_error("%s: only one of --print, --list-paths, --check and --remove",
+                                                   argv[optind - 1]);
+                        o->mode = m;
+                        mode_set = true;
+                }
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        if (o->no_load && o->no_write)
+                return usage_error("--no-load and --no-write together leave nothing to do");
+        if (o->format == FORMAT_JSON && o->mode == MODE_PRINT)
+                return usage_error("--print writes the fragment itself; --format json is for the other modes");
+        if (o->cis >= 0 && o->mode != MODE_CHECK)
+                return usage_error("--cis only applies to --check");
+        if (o->root && !streq(o->root, "/"))
+                o->no_load = true; /* an image build never touches the build host's kernel */
+        return 1;
+}
+
+static int run_print(const struct options *o) {
+        struct plan p = {};
+        const char *what = "";
+        int r;
+
+        r = plan_build(o, &p, &what);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: %s: %s\n", what, strerror(-r));
+                return EXIT_FAIL;
+        }
+        fputs(p.fragment_text, stdout);
+        r = plan_print_problems(stderr, &p);
+        plan_done(&p);
+        return r > 0 ? EXIT_INPUT : EXIT_OK;
+}
+
+static int run_list(const struct options *o) {
+        struct plan p = {};
+        const char *what = "";
+        int r, n;
+
+        r = plan_build(o, &p, &what);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: %s: %s\n", what, strerror(-r));
+                return EXIT_FAIL;
+        }
+        if (o->format == FORMAT_JSON)
+                r = list_paths_json(stdout, &p.disc, &p.rules);
+        else
+                r = list_paths_text(stdout, &p.disc, &p.rules);
+        n = o->format == FORMAT_JSON ? plan_print_problems(stderr, &p) : (int) (p.disc.n_problems + p.others.n_problems);
+        plan_done(&p);
+        if (r < 0)
+                return EXIT_FAIL;
+        return n > 0 ? EXIT_INPUT : EXIT_OK;
+}
+
+int main(int argc, char *argv[]) {
+        struct options o = {
+                .render = { .key = DEFAULT_KEY, .data_root_mode = DATA_ROOT_STATE },
+                .discovery = { .cis_paths = true },
+                .cis = -1,
+        };
+        int r;
+
+        r = parse_argv(argc, argv, &o);
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_OK;
+
+        switch (o.mode) {
+        case MODE_PRINT:
+                r = run_print(&o);
+                break;
+        case MODE_LIST_PATHS:
+                r = run_list(&o);
+                break;
+        case MODE_CHECK:
+                r = run_check(&o);
+                break;
+        case MODE_INSTALL:
+        case MODE_REMOVE:
+                r = run_apply(&o);
+                break;
+        default:
+                r = EXIT_FAIL;
+        }
+
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "docker-audit-rules: cannot write to standard output: %s\n", strerror(errno));
+                if (r == EXIT_OK)
+                        r = EXIT_FAIL;
+        }
+        return r;
+}

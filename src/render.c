@@ -1,2 +1,196 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+
+#include "config.h"
+#include "render.h"
 #include "util.h"
+
+void ruleset_done(struct ruleset *s) {
+        for (size_t i = 0; i < s->n_rules; i++) {
+                rule_done(&s->rules[i].rule);
+                free(s->rules[i].provided_by);
+        }
+        free(s->rules);
+        *s = (struct ruleset) {};
+}
+
+char *comment_safe(const char *s) {
+        char *c = strdup(strempty(s));
+        if (!c)
+                return NULL;
+        for (char *p = c; *p; p++)
+                if ((unsigned char) *p < ' ' || *p == 0x7f)
+                        *p = '?';
+        return c;
+}
+
+static int build_rule(const struct discovery *d, const struct target *t, const struct render_options *o,
+                      struct rule *ret) {
+        const struct component_info *info = component_info(t->comp);
+        struct rule r = {
+                .form = FORM_W,
+                .kind = t->state == PATH_EXISTS && t->is_dir ? WATCH_DIR : WATCH_FILE,
+                .perms = o->perms ? o->perms : info->perms,
+        };
+        int k;
+
+        if (t->comp == COMP_DATA_ROOT) {
+                switch (o->data_root_mode) {
+                case DATA_ROOT_STATE:
+                        /* Recursive, writes and attribute changes, except those dockerd itself makes
+                         * (image layers, container logs): what is left is someone else editing the
+                         * daemon's state behind its back. */
+                        r.form = FORM_A;
+                        r.perms = PERM_WRITE | PERM_ATTR;
+                        if (d->dockerd && rule_path_ok(d->dockerd)) {
+                                r.exe = strdup(d->dockerd);
+                                if (!r.exe)
+                                        return -ENOMEM;
+                                r.exe_negated = true;
+                        }
+                        break;
+                case DATA_ROOT_CIS:
+                        /* CIS v1.6: -a exit,always -F path=ROOT -F perm=war (not recursive). */
+                        r.form = FORM_A;
+                        r.kind = WATCH_FILE;
+                        r.perms = PERM_READ | PERM_WRITE | PERM_ATTR;
+                        break;
+                case DATA_ROOT_RECURSIVE:
+                        r.perms = PERM_WRITE | PERM_ATTR;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        }
+        r.path = strdup(t->path);
+        if (!r.path) {
+                rule_done(&r);
+                return -ENOMEM;
+        }
+        k = strv_extend(&r.keys, o->key);
+        if (k < 0) {
+                rule_done(&r);
+                return k;
+        }
+        *ret = r;
+        return 0;
+}
+
+static int cmp_rendered(const void *a, const void *b, void *userdata) {
+        const struct discovery *d = userdata;
+        const struct rendered *x = a, *y = b;
+        const struct target *tx = &d->targets[x->target], *ty = &d->targets[y->target];
+
+        if (tx->comp != ty->comp)
+                return tx->comp < ty->comp ? -1 : 1;
+        return strcmp(x->rule.path, y->rule.path);
+}
+
+int render(const struct root *root, const struct discovery *d, const struct render_options *o,
+           const struct rules_dir *others, struct ruleset *ret) {
+        struct ruleset s = {};
+        int r;
+
+        (void) root;
+        s.rules = calloc(d->n_targets + 1, sizeof(struct rendered));
+        if (!s.rules)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < d->n_targets; i++) {
+                const struct target *t = &d->targets[i];
+                struct rendered *x;
+
+                if (t->skip || !t->path)
+                        continue;
+                if (t->comp == COMP_DATA_ROOT && o->data_root_mode == DATA_ROOT_OFF)
+                        continue;
+                if (t->state != PATH_EXISTS && !t->wanted_missing && !t->cis_literal)
+                        continue;
+
+                x = &s.rules[s.n_rules];
+                *x = (struct rendered) { .target = i, .live_only = t->volatile_parent };
+                r = build_rule(d, t, o, &x->rule);
+                if (r < 0) {
+                        ruleset_done(&s);
+                        return r;
+                }
+                s.n_rules++;
+
+                for (size_t j = 0; others && j < others->n_lines; j++) {
+                        const struct rules_line *l = &others->lines[j];
+                        if (l->type != LINE_WATCH || !rule_equal(&l->rule, &x->rule))
+                                continue;
+                        if (asprintf(&x->provided_by, "%s:%u", l->file, l->line) < 0) {
+                                x->provided_by = NULL;
+                                ruleset_done(&s);
+                                return -ENOMEM;
+                        }
+                        break;
+                }
+        }
+        qsort_r(s.rules, s.n_rules, sizeof(struct rendered), cmp_rendered, (void *) d);
+        *ret = s;
+        return 0;
+}
+
+int render_fragment(const struct discovery *d, const struct ruleset *s, const struct render_options *o,
+                    char **ret_text) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f;
+        int r;
+
+        f = open_memstream(&buf, &len);
+        if (!f)
+                return -ENOMEM;
+
+        fprintf(f, "# Audit rules for Docker, generated by docker-audit-rules %s.\n"
+                   "# Do not edit: run docker-audit-rules again to regenerate it, see docker-audit-rules(8).\n"
+                   "# Key \"%s\"; data root mode \"%s\". Only lines that load at boot are rules;\n"
+                   "# the others are comments that say why.\n",
+                PACKAGE_VERSION, o->key, data_root_mode_name(o->data_root_mode));
+
+        for (size_t i = 0; i < s->n_rules; i++) {
+                const struct rendered *x = &s->rules[i];
+                const struct target *t = &d->targets[x->target];
+                _cleanup_free_ char *ids = NULL, *line = NULL, *ev = NULL;
+
+                r = component_cis_ids(t->comp, &ids);
+                if (r >= 0)
+                        r = rule_format(&x->rule, &line);
+                if (r < 0)
+                        goto fail;
+                ev = comment_safe(t->evidence);
+                if (!ev) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                if (*ids)
+                        fprintf(f, "\n# CIS %s %s\n", ids, component_info(t->comp)->name);
+                else
+                        fprintf(f, "\n# %s (no CIS item)\n", component_info(t->comp)->name);
+                fprintf(f, "#   %s%s\n", ev, t->cis_literal && !streq(ev, "the CIS Benchmark's path")
+                                                 ? "; also the CIS Benchmark's path" : "");
+                if (x->provided_by) {
+                        _cleanup_free_ char *pb = comment_safe(x->provided_by);
+                        fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"
+                                   "#   %s\n", pb ? pb : "?", line);
+                } else if (x->live_only) {
+                        fprintf(f, "#   loaded into the running kernel only: its parent directory is made at run\n"
+                                   "#   time, so at boot the rule would fail and stop every later rule\n"
+                                   "#   %s\n", line);
+                } else
+                        fprintf(f, "%s\n", line);
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return -EIO;
+        }
+        *ret_text = buf;
+        return 0;
+
+fail:
+        fclose(f);
+        free(buf);
+        return r;
+}

@@ -81,6 +81,8 @@ struct target {
         bool cis_literal;     /* the literal CIS path (emitted for scanners) */
         bool link;            /* the path itself is a symlink (watched as the link) */
         bool wanted_missing;  /* read by the active configuration: watch even while missing */
+        bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it
+                               * would fail at boot, so it is loaded live only */
         char *skip;           /* why no rule is rendered for it, NULL when one is */
 };
 

@@ -1,2 +1,623 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdint.h>
+
+#include "unitfile.h"
 #include "util.h"
+
+#define WHITESPACE " \t\n\r"
+#define UNIT_LINE_MAX (64 * 1024)
+
+static bool is_ws(char c) {
+        return c != 0 && strchr(WHITESPACE, c);
+}
+
+/* A growable string. */
+struct sbuf {
+        char *s;
+        size_t n, cap;
+};
+
+static int sbuf_append(struct sbuf *b, const char *s, size_t n) {
+        if (b->n + n + 1 > b->cap) {
+                size_t cap = b->cap ? b->cap : 64;
+                char *m;
+
+                while (cap < b->n + n + 1)
+                        cap *= 2;
+                m = realloc(b->s, cap);
+                if (!m)
+                        return -ENOMEM;
+                b->s = m;
+                b->cap = cap;
+        }
+        memcpy(b->s + b->n, s, n);
+        b->n += n;
+        b->s[b->n] = 0;
+        return 0;
+}
+
+static int sbuf_putc(struct sbuf *b, char c) {
+        return sbuf_append(b, &c, 1);
+}
+
+/* ---- unit files ---- */
+
+void unit_file_done(struct unit_file *u) {
+        if (!u)
+                return;
+        for (size_t i = 0; i < u->n_entries; i++) {
+                free(u->entries[i].section);
+                free(u->entries[i].key);
+                free(u->entries[i].value);
+        }
+        free(u->entries);
+        u->entries = NULL;
+        u->n_entries = 0;
+}
+
+/* Trim WHITESPACE on both ends of s[0..n), returning the start and updating *n. */
+static const char *strip(const char *s, size_t *n) {
+        while (*n > 0 && is_ws(s[0])) {
+                s++;
+                (*n)--;
+        }
+        while (*n > 0 && is_ws(s[*n - 1]))
+                (*n)--;
+        return s;
+}
+
+static int unit_file_add(struct unit_file *u, size_t *cap, const char *section,
+                         const char *key, size_t key_len, const char *value, size_t value_len,
+                         unsigned line) {
+        struct unit_entry e = { .line = line };
+
+        if (u->n_entries >= *cap) {
+                size_t c = *cap ? *cap * 2 : 16;
+                struct unit_entry *m = realloc(u->entries, c * sizeof(struct unit_entry));
+                if (!m)
+                        return -ENOMEM;
+                u->entries = m;
+                *cap = c;
+        }
+        e.section = strdup(section);
+        e.key = strndup(key, key_len);
+        e.value = strndup(value, value_len);
+        if (!e.section || !e.key || !e.value) {
+                free(e.section);
+                free(e.key);
+                free(e.value);
+                return -ENOMEM;
+        }
+        u->entries[u->n_entries++] = e;
+        return 0;
+}
+
+/* One logical line (continuations joined). Returns 0, -EINVAL if malformed, -ENOMEM. */
+static int parse_logical_line(struct unit_file *u, size_t *cap, char **section,
+                              const char *l, size_t n, unsigned line) {
+        const char *eq;
+
+        l = strip(l, &n);
+        if (n == 0)
+                return 0;
+        if (strchr("#;", l[0]))
+                return 0;
+
+        if (l[0] == '[') {
+                char *s;
+
+                if (n < 2 || l[n - 1] != ']')
+                        return -EINVAL;
+                s = strndup(l + 1, n - 2);
+                if (!s)
+                        return -ENOMEM;
+                free(*section);
+                *section = s;
+                return 0;
+        }
+
+        if (!*section)
+                return -EINVAL;
+        eq = memchr(l, '=', n);
+        if (!eq)
+                return -EINVAL;
+
+        {
+                size_t key_len = (size_t) (eq - l), value_len = n - key_len - 1;
+                const char *key = strip(l, &key_len), *value = strip(eq + 1, &value_len);
+
+                if (key_len == 0)
+                        return -EINVAL;
+                return unit_file_add(u, cap, *section, key, key_len, value, value_len, line);
+        }
+}
+
+/* Does the line end in an unescaped backslash (an odd number of trailing backslashes)? */
+static bool ends_in_backslash(const char *s, size_t n) {
+        size_t k = 0;
+
+        while (k < n && s[n - 1 - k] == '\\')
+                k++;
+        return k % 2 == 1;
+}
+
+int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigned *ret_line) {
+        struct unit_file u = {};
+        _cleanup_free_ char *section = NULL;
+        struct sbuf cont = {};        /* a continued line being collected */
+        unsigned cont_line = 0, line = 0;
+        size_t cap = 0, pos = 0;
+        int r = 0;
+
+        if (!data && len > 0)
+                return -EINVAL;
+
+        /* A UTF-8 byte order mark is ignored, as systemd does. */
+        if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+                pos = 3;
+
+        while (pos < len) {
+                const char *l = data + pos, *nl;
+                size_t n;
+
+                line++;
+                nl = memchr(l, '\n', len - pos);
+                n = nl ? (size_t) (nl - l) : len - pos;
+                pos += n + (nl ? 1 : 0);
+                if (n > 0 && l[n - 1] == '\r')
+                        n--;
+
+                if (n > UNIT_LINE_MAX) {
+                        r = -E2BIG;
+                        break;
+                }
+                if (memchr(l, 0, n)) {
+                        r = -EINVAL;
+                        break;
+                }
+
+                /* Comment lines are skipped, also in the middle of a continuation. */
+                {
+                        size_t k = n;
+                        const char *t = strip(l, &k);
+                        if (k > 0 && strchr("#;", t[0]))
+                                continue;
+                }
+
+                if (cont.n == 0 && !ends_in_backslash(l, n)) {
+                        r = parse_logical_line(&u, &cap, &section, l, n, line);
+                        if (r < 0)
+                                break;
+                        continue;
+                }
+
+                if (cont.n == 0)
+                        cont_line = line;
+                if (cont.n + n > UNIT_LINE_MAX) {
+                        r = -E2BIG;
+                        break;
+                }
+                r = sbuf_append(&cont, l, n);
+                if (r < 0)
+                        break;
+                if (ends_in_backslash(cont.s, cont.n)) {
+                        /* The backslash becomes a space and the next line is appended. */
+                        cont.s[cont.n - 1] = ' ';
+                        continue;
+                }
+
+                r = parse_logical_line(&u, &cap, &section, cont.s, cont.n, cont_line);
+                if (r == -EINVAL)
+                        line = cont_line;
+                if (r < 0)
+                        break;
+                cont.n = 0;
+        }
+
+        /* A continuation running into the end of the file is taken as it is. */
+        if (r == 0 && cont.n > 0) {
+                r = parse_logical_line(&u, &cap, &section, cont.s, cont.n, cont_line);
+                if (r == -EINVAL)
+                        line = cont_line;
+        }
+        free(cont.s);
+
+        if (r < 0 && r != -EINVAL && r != -E2BIG) {
+                unit_file_done(&u);
+                return r;
+        }
+        *ret = u;
+        if (ret_line)
+                *ret_line = r < 0 ? line : 0;
+        return r;
+}
+
+/* ---- command lines ---- */
+
+static int unhex(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -EINVAL;
+}
+
+static size_t utf8_encode(char *out, uint32_t u) {
+        if (u < 0x80) {
+                out[0] = (char) u;
+                return 1;
+        }
+        if (u < 0x800) {
+                out[0] = (char) (0xc0 | (u >> 6));
+                out[1] = (char) (0x80 | (u & 0x3f));
+                return 2;
+        }
+        if (u < 0x10000) {
+                out[0] = (char) (0xe0 | (u >> 12));
+                out[1] = (char) (0x80 | ((u >> 6) & 0x3f));
+                out[2] = (char) (0x80 | (u & 0x3f));
+                return 3;
+        }
+        out[0] = (char) (0xf0 | (u >> 18));
+        out[1] = (char) (0x80 | ((u >> 12) & 0x3f));
+        out[2] = (char) (0x80 | ((u >> 6) & 0x3f));
+        out[3] = (char) (0x80 | (u & 0x3f));
+        return 4;
+}
+
+/* One C-style escape, p pointing after the backslash (as systemd's cunescape_one()).
+ * Appends the result to b and returns the number of characters consumed, or -EINVAL. */
+static int unescape_one(const char *p, struct sbuf *b) {
+        static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
+        char out[4];
+        size_t n = 1;
+        int consumed;
+
+        if (*p == 0)
+                return -EINVAL;
+        for (size_t i = 0; simple[i]; i += 2)
+                if (simple[i] == *p) {
+                        out[0] = simple[i + 1];
+                        goto done;
+                }
+
+        if (*p == 'x') {
+                int a = unhex(p[1]), c;
+
+                if (a < 0)
+                        return -EINVAL;
+                c = unhex(p[2]);
+                if (c < 0)
+                        return -EINVAL;
+                if (a == 0 && c == 0)
+                        return -EINVAL; /* no NUL bytes */
+                out[0] = (char) (a << 4 | c);
+                return sbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
+        }
+
+        if (*p == 'u' || *p == 'U') {
+                int digits = *p == 'u' ? 4 : 8;
+                uint32_t u = 0;
+
+                for (int i = 1; i <= digits; i++) {
+                        int v = unhex(p[i]);
+                        if (v < 0)
+                                return -EINVAL;
+                        u = u << 4 | (uint32_t) v;
+                }
+                if (u == 0 || u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff))
+                        return -EINVAL;
+                n = utf8_encode(out, u);
+                consumed = 1 + digits;
+                return sbuf_append(b, out, n) < 0 ? -ENOMEM : consumed;
+        }
+
+        if (*p >= '0' && *p <= '7') {
+                int v = 0;
+
+                for (int i = 0; i < 3; i++) {
+                        if (p[i] < '0' || p[i] > '7')
+                                return -EINVAL;
+                        v = v * 8 + (p[i] - '0');
+                }
+                if (v == 0 || v > 0xff)
+                        return -EINVAL;
+                out[0] = (char) v;
+                return sbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
+        }
+
+        return -EINVAL;
+
+done:
+        return sbuf_append(b, out, n) < 0 ? -ENOMEM : 1;
+}
+
+/* Extract one word of a command line: quotes removed, C escapes resolved. Returns 1 with a
+ * word, 0 at the end of the (first) command, -EINVAL on bad quoting or escaping. */
+static int extract_command_word(const char **p, char **ret) {
+        struct sbuf b = {};
+        const char *s = *p;
+        char quote = 0;
+        int r;
+
+        while (is_ws(*s))
+                s++;
+        if (*s == 0 || (s[0] == ';' && (s[1] == 0 || is_ws(s[1])))) {
+                *p = s;
+                return 0; /* the end, or " ; " which separates commands */
+        }
+        if (s[0] == '\\' && s[1] == ';' && (s[2] == 0 || is_ws(s[2]))) {
+                /* "\;" is a literal ';' argument */
+                *ret = strdup(";");
+                if (!*ret)
+                        return -ENOMEM;
+                *p = s + 2;
+                return 1;
+        }
+
+        for (; *s; s++) {
+                if (*s == '\\') {
+                        r = unescape_one(s + 1, &b);
+                        if (r < 0)
+                                goto fail;
+                        s += r;
+                } else if (quote) {
+                        if (*s == quote)
+                                quote = 0;
+                        else if ((r = sbuf_putc(&b, *s)) < 0)
+                                goto fail;
+                } else if (*s == '"' || *s == '\'')
+                        quote = *s;
+                else if (is_ws(*s))
+                        break;
+                else if ((r = sbuf_putc(&b, *s)) < 0)
+                        goto fail;
+        }
+        if (quote) {
+                r = -EINVAL;
+                goto fail;
+        }
+        if (!b.s) {
+                b.s = strdup(""); /* "" or '' */
+                if (!b.s)
+                        return -ENOMEM;
+        }
+        *p = s;
+        *ret = b.s;
+        return 1;
+
+fail:
+        free(b.s);
+        return r;
+}
+
+/* Split a variable's value at whitespace, as systemd does for "$VAR" words: quotes are removed
+ * and a backslash takes the next character literally; unbalanced quotes are tolerated. */
+static int split_value(const char *v, char ***l) {
+        for (;;) {
+                struct sbuf b = {};
+                char quote = 0;
+                bool any = false;
+                int r;
+
+                while (is_ws(*v))
+                        v++;
+                if (*v == 0)
+                        return 0;
+
+                for (; *v; v++) {
+                        if (*v == '\\') {
+                                if (v[1] == 0)
+                                        continue; /* trailing backslash dropped */
+                                v++;
+                                r = sbuf_putc(&b, *v);
+                        } else if (quote) {
+                                if (*v == quote) {
+                                        quote = 0;
+                                        continue;
+                                }
+                                r = sbuf_putc(&b, *v);
+                        } else if (*v == '"' || *v == '\'') {
+                                quote = *v;
+                                any = true;
+                                continue;
+                        } else if (is_ws(*v))
+                                break;
+                        else
+                                r = sbuf_putc(&b, *v);
+                        if (r < 0) {
+                                free(b.s);
+                                return r;
+                        }
+                        any = true;
+                }
+                if (!any)
+                        return 0;
+                r = strv_push(l, b.s ? b.s : strdup(""));
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* "%%" becomes '%', other specifiers are left alone. */
+static char *resolve_specifiers(const char *w) {
+        char *s = strdup(w), *o = s;
+
+        if (!s)
+                return NULL;
+        for (const char *i = w; *i; i++) {
+                *o++ = *i;
+                if (i[0] == '%' && i[1] == '%')
+                        i++;
+        }
+        *o = 0;
+        return s;
+}
+
+static bool env_name_valid(const char *name, size_t n) {
+        if (n == 0 || (name[0] >= '0' && name[0] <= '9'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(name[i] == '_' || (name[i] >= 'A' && name[i] <= 'Z') ||
+                      (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9')))
+                        return false;
+        return true;
+}
+
+/* Unset variables and invalid names give NULL. */
+static const char *env_lookup(char * const *env, const char *name, size_t n) {
+        const char *found = NULL;
+
+        if (!env_name_valid(name, n))
+                return NULL;
+
+        /* the last assignment wins, as in systemd */
+        for (char * const *i = env; i && *i; i++)
+                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
+                        found = *i + n + 1;
+        return found;
+}
+
+/* "${VAR}" replaced as is inside the word, "$$" is '$', anything else stays. */
+static char *replace_env(const char *w, char * const *env) {
+        struct sbuf b = {};
+
+        if (sbuf_append(&b, "", 0) < 0)
+                return NULL;
+        while (*w) {
+                const char *end;
+                int r;
+
+                if (w[0] == '$' && w[1] == '$') {
+                        r = sbuf_putc(&b, '$');
+                        w += 2;
+                } else if (w[0] == '$' && w[1] == '{' && (end = strchr(w + 2, '}'))) {
+                        const char *v = env_lookup(env, w + 2, (size_t) (end - w - 2));
+                        r = sbuf_append(&b, strempty(v), strlen(strempty(v)));
+                        w = end + 1;
+                } else {
+                        r = sbuf_putc(&b, *w);
+                        w++;
+                }
+                if (r < 0) {
+                        free(b.s);
+                        return NULL;
+                }
+        }
+        return b.s;
+}
+
+int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
+        _cleanup_strv_free_ char **words = NULL, **argv = NULL;
+        bool ignore = false, separate_argv0 = false, no_env = false, privileged = false,
+                no_setuid = false, ambient = false;
+        const char *p = cmdline, *path;
+        size_t n, i;
+        int r;
+
+        if (!cmdline)
+                return -EINVAL;
+
+        for (;;) {
+                char *w = NULL;
+
+                r = extract_command_word(&p, &w);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                r = strv_push(&words, w);
+                if (r < 0)
+                        return r;
+        }
+
+        argv = calloc(1, sizeof(char *));
+        if (!argv)
+                return -ENOMEM;
+        n = strv_length(words);
+        if (n == 0) {
+                *ret_argv = TAKE_PTR(argv);
+                return 0;
+        }
+
+        /* Prefixes, each at most once, "!!" being the only doubled one. */
+        for (path = words[0];; path++) {
+                if (*path == '-' && !ignore)
+                        ignore = true;
+                else if (*path == '@' && !separate_argv0)
+                        separate_argv0 = true;
+                else if (*path == ':' && !no_env)
+                        no_env = true;
+                else if (*path == '+' && !(privileged || no_setuid || ambient))
+                        privileged = true;
+                else if (*path == '!' && !(privileged || no_setuid || ambient))
+                        no_setuid = true;
+                else if (*path == '!' && no_setuid && !ambient)
+                        ambient = true;
+                else
+                        break;
+        }
+        if (*path == 0)
+                return -EINVAL;
+        if (separate_argv0 && n < 2)
+                return -EINVAL;
+
+        r = strv_push(&argv, resolve_specifiers(path));
+        if (r < 0)
+                return r;
+
+        for (i = separate_argv0 ? 2 : 1; i < n; i++) {
+                _cleanup_free_ char *w = resolve_specifiers(words[i]);
+
+                if (!w)
+                        return -ENOMEM;
+
+                if (!no_env && w[0] == '$' && w[1] != '{' && w[1] != '$') {
+                        /* "$VAR" alone: split into words; unset, empty or invalid: nothing. */
+                        const char *v = env_lookup(env, w + 1, strlen(w + 1));
+                        if (v) {
+                                r = split_value(v, &argv);
+                                if (r < 0)
+                                        return r;
+                        }
+                        continue;
+                }
+
+                if (!no_env) {
+                        char *x = replace_env(w, env);
+                        if (!x)
+                                return -ENOMEM;
+                        free(w);
+                        w = x;
+                }
+                r = strv_push(&argv, TAKE_PTR(w));
+                if (r < 0)
+                        return r;
+        }
+
+        *ret_argv = TAKE_PTR(argv);
+        return 0;
+}
+
+int environment_file_split(const char *value, char **ret_path, int *ret_optional) {
+        bool optional = false;
+        char *path;
+
+        if (!value)
+                return -EINVAL;
+        if (value[0] == '-') {
+                optional = true;
+                value++;
+        }
+        if (value[0] != '/')
+                return -EINVAL;
+        path = strdup(value);
+        if (!path)
+                return -ENOMEM;
+        *ret_path = path;
+        *ret_optional = optional;
+        return 0;
+}

@@ -1,1 +1,263 @@
-int main(void) { return 77; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "daemon_json.h"
+#include "util.h"
+
+#define UNUSED __attribute__((unused))
+
+static int parse(const char *s, struct daemon_config *c, unsigned *line, const char **msg) {
+        *line = 4242;
+        *msg = "unset";
+        return daemon_json_parse(s, strlen(s), c, line, msg);
+}
+
+static void test_full(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\n"
+                               "  \"data-root\": \"/srv/docker\",\n"
+                               "  \"exec-root\": \"/run/dx\",\n"
+                               "  \"containerd\": \"/run/containerd/containerd.sock\",\n"
+                               "  \"hosts\": [\"unix:///run/docker.sock\", \"tcp://127.0.0.1:2376\"],\n"
+                               "  \"runtimes\": {\n"
+                               "    \"crun\": { \"path\": \"/usr/bin/crun\", \"runtimeArgs\": [\"--debug\"] },\n"
+                               "    \"runsc\": { \"runtimeType\": \"io.containerd.runsc.v1\" },\n"
+                               "    \"nvidia\": { \"path\": \"nvidia-container-runtime\" }\n"
+                               "  },\n"
+                               "  \"tlscacert\": \"/etc/docker/ca.pem\",\n"
+                               "  \"tlscert\": \"/etc/docker/cert.pem\",\n"
+                               "  \"tlskey\": \"/etc/docker/key.pem\",\n"
+                               "  \"log-driver\": \"journald\",\n"
+                               "  \"log-opts\": { \"tag\": \"{{.Name}}\" },\n"
+                               "  \"default-ulimits\": { \"nofile\": { \"Name\": \"nofile\", \"Hard\": 64000, \"Soft\": 64000 } },\n"
+                               "  \"live-restore\": true,\n"
+                               "  \"graph\": \"/ignored\"\n"
+                               "}\n", &c, &line, &msg), 0);
+        assert_int_equal(line, 0);
+        assert_null(msg);
+        assert_string_equal(c.data_root, "/srv/docker");
+        assert_string_equal(c.exec_root, "/run/dx");
+        assert_string_equal(c.containerd, "/run/containerd/containerd.sock");
+        assert_int_equal(strv_length(c.hosts), 2);
+        assert_string_equal(c.hosts[0], "unix:///run/docker.sock");
+        assert_string_equal(c.hosts[1], "tcp://127.0.0.1:2376");
+        assert_int_equal(strv_length(c.runtimes), 2);
+        assert_string_equal(c.runtimes[0], "crun=/usr/bin/crun");
+        assert_string_equal(c.runtimes[1], "nvidia=nvidia-container-runtime");
+        assert_string_equal(c.tlscacert, "/etc/docker/ca.pem");
+        assert_string_equal(c.tlscert, "/etc/docker/cert.pem");
+        assert_string_equal(c.tlskey, "/etc/docker/key.pem");
+        daemon_config_done(&c);
+        assert_null(c.data_root);
+        assert_null(c.hosts);
+}
+
+static void test_minimal(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{}", &c, &line, &msg), 0);
+        assert_null(c.data_root);
+        assert_null(c.exec_root);
+        assert_null(c.containerd);
+        assert_null(c.hosts);
+        assert_null(c.runtimes);
+        assert_null(c.tlscacert);
+        assert_null(c.tlscert);
+        assert_null(c.tlskey);
+        daemon_config_done(&c);
+
+        /* null is the same as absent. */
+        assert_int_equal(parse("{\"data-root\": null, \"hosts\": null, \"runtimes\": null}", &c, &line, &msg), 0);
+        assert_null(c.data_root);
+        assert_null(c.hosts);
+        assert_null(c.runtimes);
+        daemon_config_done(&c);
+}
+
+static void test_graph(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\"graph\": \"/old/docker\"}", &c, &line, &msg), 0);
+        assert_string_equal(c.data_root, "/old/docker");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"graph\": \"/old\", \"data-root\": \"/new\"}", &c, &line, &msg), 0);
+        assert_string_equal(c.data_root, "/new");
+        daemon_config_done(&c);
+}
+
+static void test_hosts_forms(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\"hosts\": \"unix:///x.sock\"}", &c, &line, &msg), 0);
+        assert_int_equal(strv_length(c.hosts), 1);
+        assert_string_equal(c.hosts[0], "unix:///x.sock");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"hosts\": []}", &c, &line, &msg), 0);
+        assert_non_null(c.hosts);
+        assert_int_equal(strv_length(c.hosts), 0);
+        daemon_config_done(&c);
+}
+
+static void test_escapes_and_bom(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("\xef\xbb\xbf{\"data-root\": \"/srv/d\\u00f6cker\\/x\\\"q\"}", &c, &line, &msg), 0);
+        assert_string_equal(c.data_root, "/srv/d\xc3\xb6" "cker/x\"q");
+        daemon_config_done(&c);
+}
+
+static void test_empty(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("", &c, &line, &msg), -ENODATA);
+        assert_null(c.data_root);
+        assert_int_equal(line, 0);
+        assert_int_equal(parse(" \n\t\r\n", &c, &line, &msg), -ENODATA);
+        assert_int_equal(parse("\xef\xbb\xbf\n", &c, &line, &msg), -ENODATA);
+        assert_int_equal(daemon_json_parse(NULL, 0, &c, &line, &msg), -ENODATA);
+        daemon_config_done(&c);
+}
+
+static void check_malformed(const char *s, unsigned expected_line) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse(s, &c, &line, &msg), -EINVAL);
+        assert_int_equal(line, expected_line);
+        assert_non_null(msg);
+        assert_true(strlen(msg) > 0);
+        assert_null(c.data_root);
+        daemon_config_done(&c);
+}
+
+static void test_malformed(void **state UNUSED) {
+        check_malformed("{", 1);
+        check_malformed("{\n\"data-root\": \"/x\",\n\"hosts\": [\n", 4);
+        check_malformed("{\n  \"data-root\": \"/x\",\n  \"exec-root\": tru\n}\n", 3);
+        check_malformed("{\n  \"data-root\": \"/x\",\n}\n", 3);             /* trailing comma */
+        check_malformed("{\n  // comment\n  \"data-root\": \"/x\"\n}\n", 2);  /* comments are not JSON */
+        check_malformed("{\"data-root\": \"/x\"}\n\n}\n", 3);                /* trailing garbage */
+        check_malformed("{}\n{}", 2);
+        check_malformed("{\"data-root\": \"/x\"", 1);
+        check_malformed("{\n\"data-root\": \"/\xff\"}", 2);                 /* invalid UTF-8 */
+        check_malformed("[\"data-root\"]", 1);                               /* not an object */
+        check_malformed("\n\n  \"/srv/docker\"\n", 3);
+        check_malformed("\n42", 2);
+        check_malformed("{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", 1);
+}
+
+static void test_nul_byte(void **state UNUSED) {
+        static const char s[] = "{\n\"data-root\": \"/x\"\0}";
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(daemon_json_parse(s, sizeof(s) - 1, &c, &line, &msg), -EINVAL);
+        assert_int_equal(line, 2);
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"data-root\": \"/x\\u0000y\", \"exec-root\": \"/e\"}", &c, &line, &msg), -EINVAL);
+        assert_null(c.data_root);
+        assert_string_equal(c.exec_root, "/e");
+        daemon_config_done(&c);
+}
+
+static void test_not_nul_terminated(void **state UNUSED) {
+        /* The input is a buffer with a length; what follows it must not be read. */
+        static const char s[] = "{\"data-root\": \"/x\"}garbage";
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(daemon_json_parse(s, strlen("{\"data-root\": \"/x\"}"), &c, &line, &msg), 0);
+        assert_string_equal(c.data_root, "/x");
+        daemon_config_done(&c);
+}
+
+static void test_wrong_types(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\n"
+                               "  \"data-root\": 42,\n"
+                               "  \"exec-root\": \"/run/dx\",\n"
+                               "  \"hosts\": [\"unix:///a\", 7],\n"
+                               "  \"runtimes\": {\"crun\": {\"path\": \"/usr/bin/crun\"}},\n"
+                               "  \"tlskey\": \"/k\"\n"
+                               "}\n", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"data-root\" must be a string");
+        assert_int_equal(line, 0);
+        assert_null(c.data_root);
+        assert_string_equal(c.exec_root, "/run/dx");
+        assert_null(c.hosts);
+        assert_int_equal(strv_length(c.runtimes), 1);
+        assert_string_equal(c.runtimes[0], "crun=/usr/bin/crun");
+        assert_string_equal(c.tlskey, "/k");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"hosts\": {\"a\": 1}, \"data-root\": \"/d\"}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"hosts\" must be an array of strings");
+        assert_string_equal(c.data_root, "/d");
+        assert_null(c.hosts);
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"runtimes\": [], \"containerd\": \"/c\"}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"runtimes\" must be an object");
+        assert_string_equal(c.containerd, "/c");
+        assert_null(c.runtimes);
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"runtimes\": {\"a\": \"/bin/a\", \"b\": {\"path\": 1}, \"c\": {\"path\": \"/bin/c\"}}}",
+                               &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "a runtime must be an object");
+        assert_int_equal(strv_length(c.runtimes), 1);
+        assert_string_equal(c.runtimes[0], "c=/bin/c");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"graph\": false, \"tlscacert\": [\"/x\"], \"tlscert\": \"/c\"}", &c, &line, &msg),
+                         -EINVAL);
+        assert_string_equal(msg, "\"graph\" must be a string");
+        assert_null(c.data_root);
+        assert_null(c.tlscacert);
+        assert_string_equal(c.tlscert, "/c");
+        daemon_config_done(&c);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_full),
+                cmocka_unit_test(test_minimal),
+                cmocka_unit_test(test_graph),
+                cmocka_unit_test(test_hosts_forms),
+                cmocka_unit_test(test_escapes_and_bom),
+                cmocka_unit_test(test_empty),
+                cmocka_unit_test(test_malformed),
+                cmocka_unit_test(test_nul_byte),
+                cmocka_unit_test(test_not_nul_terminated),
+                cmocka_unit_test(test_wrong_types),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,1 +1,236 @@
-int main(void) { return 77; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "dockerd_args.h"
+#include "util.h"
+
+#define ARGV(...) ((char *[]) { "dockerd", __VA_ARGS__, NULL })
+
+static void test_empty(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse((char *[]) { "dockerd", NULL }, &o), 0);
+        assert_null(o.config_file);
+        assert_null(o.data_root);
+        assert_null(o.exec_root);
+        assert_null(o.containerd);
+        assert_null(o.hosts);
+        assert_null(o.runtimes);
+        assert_int_equal(dockerd_args_parse((char *[]) { NULL }, &o), 0);
+        assert_null(o.data_root);
+        dockerd_opts_done(&o);
+}
+
+static void test_separate_values(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--config-file", "/etc/d.json",
+                                                 "--data-root", "/srv/docker",
+                                                 "--exec-root", "/run/dx",
+                                                 "--containerd", "/run/containerd/containerd.sock",
+                                                 "-H", "fd://",
+                                                 "--host", "unix:///run/docker.sock",
+                                                 "--add-runtime", "crun=/usr/bin/crun"), &o), 0);
+        assert_string_equal(o.config_file, "/etc/d.json");
+        assert_string_equal(o.data_root, "/srv/docker");
+        assert_string_equal(o.exec_root, "/run/dx");
+        assert_string_equal(o.containerd, "/run/containerd/containerd.sock");
+        assert_int_equal(strv_length(o.hosts), 2);
+        assert_string_equal(o.hosts[0], "fd://");
+        assert_string_equal(o.hosts[1], "unix:///run/docker.sock");
+        assert_int_equal(strv_length(o.runtimes), 1);
+        assert_string_equal(o.runtimes[0], "crun=/usr/bin/crun");
+        dockerd_opts_done(&o);
+        assert_null(o.data_root);
+        assert_null(o.hosts);
+}
+
+static void test_equals_values(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--config-file=/etc/d.json",
+                                                 "--data-root=/srv/docker",
+                                                 "--exec-root=/run/dx",
+                                                 "--containerd=/run/c.sock",
+                                                 "--host=unix:///a.sock",
+                                                 "-Hunix:///b.sock",
+                                                 "-H=tcp://0.0.0.0:2375",
+                                                 "--add-runtime=a=/bin/a",
+                                                 "--add-runtime=b=/bin/b=x"), &o), 0);
+        assert_string_equal(o.config_file, "/etc/d.json");
+        assert_string_equal(o.data_root, "/srv/docker");
+        assert_string_equal(o.exec_root, "/run/dx");
+        assert_string_equal(o.containerd, "/run/c.sock");
+        assert_int_equal(strv_length(o.hosts), 3);
+        assert_string_equal(o.hosts[0], "unix:///a.sock");
+        assert_string_equal(o.hosts[1], "unix:///b.sock");
+        assert_string_equal(o.hosts[2], "tcp://0.0.0.0:2375");
+        assert_int_equal(strv_length(o.runtimes), 2);
+        assert_string_equal(o.runtimes[0], "a=/bin/a");
+        assert_string_equal(o.runtimes[1], "b=/bin/b=x");
+        dockerd_opts_done(&o);
+}
+
+static void test_graph_and_g(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("-g", "/old"), &o), 0);
+        assert_string_equal(o.data_root, "/old");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("-g/glued"), &o), 0);
+        assert_string_equal(o.data_root, "/glued");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--graph", "/graph"), &o), 0);
+        assert_string_equal(o.data_root, "/graph");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--graph=/g2"), &o), 0);
+        assert_string_equal(o.data_root, "/g2");
+        dockerd_opts_done(&o);
+}
+
+static void test_later_replaces(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--data-root", "/one", "-g", "/two",
+                                                 "--data-root=/three",
+                                                 "--exec-root", "/e1", "--exec-root", "/e2"), &o), 0);
+        assert_string_equal(o.data_root, "/three");
+        assert_string_equal(o.exec_root, "/e2");
+        dockerd_opts_done(&o);
+}
+
+static void test_unknown_options(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        /* "debug" is the value of an unknown option; it is skipped, and --data-root is still seen. */
+        assert_int_equal(dockerd_args_parse(ARGV("--log-level", "debug", "--data-root", "/d",
+                                                 "--iptables=false", "--live-restore",
+                                                 "-D", "-l", "info", "--exec-root", "/e",
+                                                 "--data-rooty=/no", "--host-gateway-ip", "1.2.3.4",
+                                                 "-G", "docker", "positional"), &o), 0);
+        assert_string_equal(o.data_root, "/d");
+        assert_string_equal(o.exec_root, "/e");
+        assert_null(o.hosts);
+        assert_null(o.config_file);
+        dockerd_opts_done(&o);
+}
+
+static void test_bundled_shorthands(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("-DH", "unix:///x.sock", "-Dg/var/d", "-Dl", "-g"), &o),
+                         -EINVAL);
+        assert_int_equal(strv_length(o.hosts), 1);
+        assert_string_equal(o.hosts[0], "unix:///x.sock");
+        assert_string_equal(o.data_root, "/var/d");
+        dockerd_opts_done(&o);
+
+        /* "-lg" is the log level "g", not -g. */
+        assert_int_equal(dockerd_args_parse(ARGV("-lg", "/not-data-root"), &o), 0);
+        assert_null(o.data_root);
+        dockerd_opts_done(&o);
+}
+
+static void test_double_dash(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--data-root", "/a", "--", "--data-root", "/b",
+                                                 "--exec-root"), &o), 0);
+        assert_string_equal(o.data_root, "/a");
+        assert_null(o.exec_root);
+        dockerd_opts_done(&o);
+
+        /* "--" as the value of an option is a value. */
+        assert_int_equal(dockerd_args_parse(ARGV("--data-root", "--", "-g", "/x"), &o), 0);
+        assert_string_equal(o.data_root, "/x");
+        dockerd_opts_done(&o);
+}
+
+static void test_missing_value(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--data-root", "/d", "-H", "fd://", "--exec-root"), &o),
+                         -EINVAL);
+        assert_string_equal(o.data_root, "/d");
+        assert_null(o.exec_root);
+        assert_int_equal(strv_length(o.hosts), 1);
+        assert_string_equal(o.hosts[0], "fd://");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--containerd=/c", "-H"), &o), -EINVAL);
+        assert_string_equal(o.containerd, "/c");
+        assert_null(o.hosts);
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("-g"), &o), -EINVAL);
+        assert_null(o.data_root);
+        dockerd_opts_done(&o);
+
+        /* An explicit empty value is a value. */
+        assert_int_equal(dockerd_args_parse(ARGV("--data-root="), &o), 0);
+        assert_string_equal(o.data_root, "");
+        dockerd_opts_done(&o);
+}
+
+static void test_bad_runtime(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--add-runtime", "nopath", "--add-runtime", "=/x",
+                                                 "--add-runtime=empty=", "--add-runtime", "ok=/bin/ok",
+                                                 "--data-root", "/d"), &o), -EINVAL);
+        assert_int_equal(strv_length(o.runtimes), 1);
+        assert_string_equal(o.runtimes[0], "ok=/bin/ok");
+        assert_string_equal(o.data_root, "/d");
+        dockerd_opts_done(&o);
+}
+
+static void check_host(const char *host, const char *expected) {
+        _cleanup_free_ char *p = host_to_socket_path(host);
+
+        if (expected)
+                assert_string_equal(p, expected);
+        else
+                assert_null(p);
+}
+
+static void test_host_to_socket_path(void **state __attribute__((unused))) {
+        check_host("unix:///run/docker.sock", "/run/docker.sock");
+        check_host("unix:///var/run/docker.sock", "/var/run/docker.sock");
+        check_host("/run/x.sock", "/run/x.sock");
+        check_host("unix://", "/var/run/docker.sock");
+        check_host("unix://relative", NULL);
+        check_host("unix:relative", NULL);
+        check_host("fd://", NULL);
+        check_host("fd://3", NULL);
+        check_host("tcp://0.0.0.0:2375", NULL);
+        check_host("npipe:////./pipe/docker_engine", NULL);
+        check_host("relative.sock", NULL);
+        check_host("", NULL);
+        check_host(NULL, NULL);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_empty),
+                cmocka_unit_test(test_separate_values),
+                cmocka_unit_test(test_equals_values),
+                cmocka_unit_test(test_graph_and_g),
+                cmocka_unit_test(test_later_replaces),
+                cmocka_unit_test(test_unknown_options),
+                cmocka_unit_test(test_bundled_shorthands),
+                cmocka_unit_test(test_double_dash),
+                cmocka_unit_test(test_missing_value),
+                cmocka_unit_test(test_bad_runtime),
+                cmocka_unit_test(test_host_to_socket_path),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <time.h>
+
+#include <libaudit.h>
+
+#include "audit.h"
+#include "util.h"
+
+/* How long to wait for any single reply from the kernel. libaudit's own wait for the
+ * acknowledgement of a request (inside audit_send) is bounded by libaudit itself. */
+#define REPLY_TIMEOUT_MS 5000
+
+/* Upper bound on stale messages thrown away before a request. */
+#define DRAIN_MAX 4096
+
+#ifndef AUDIT_FAULT_INJECTION
+#define AUDIT_FAULT_INJECTION 1
+#endif
+
+struct audit_conn {
+        int fd;
+        unsigned requests;     /* add and delete requests sent to the kernel */
+        unsigned adds;         /* add attempts, injected failures included */
+        unsigned fail_add;     /* 1-based add attempt to fail with -EPERM, 0 for none */
+};
+
+void kernel_rules_free(struct kernel_rule *rules, size_t n) {
+        if (!rules)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                rule_done(&rules[i].rule);
+                free(rules[i].raw);
+        }
+        free(rules);
+}
+
+static unsigned parse_fail_add(void) {
+        const char *e;
+        char *end;
+        unsigned long v;
+
+        if (!AUDIT_FAULT_INJECTION)
+                return 0;
+        e = getenv("DOCKER_AUDIT_RULES_FAIL_ADD");
+        if (!e || *e < '0' || *e > '9')
+                return 0;
+        errno = 0;
+        v = strtoul(e, &end, 10);
+        if (errno != 0 || *end != 0 || v > UINT_MAX)
+                return 0;
+        return (unsigned) v;
+}
+
+int audit_conn_open(struct audit_conn **ret) {
+        struct audit_conn *c;
+        int fd;
+
+        /* libaudit reports its own errors on stderr or syslog unless told not to. */
+        set_aumessage_mode(MSG_QUIET, DBG_NO);
+
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+
+        errno = 0;
+        fd = audit_open();
+        if (fd < 0) {
+                int e = errno > 0 ? errno : EPROTONOSUPPORT;
+
+                free(c);
+                /* socket() says "no such protocol" in several ways. */
+                if (e == EPROTONOSUPPORT || e == EAFNOSUPPORT || e == EINVAL)
+                        return -EPROTONOSUPPORT;
+                return -e;
+        }
+
+        c->fd = fd;
+        c->fail_add = parse_fail_add();
+        *ret = c;
+        return 0;
+}
+
+void audit_conn_close(struct audit_conn *c) {
+        if (!c)
+                return;
+        if (c->fd >= 0)
+                audit_close(c->fd);
+        free(c);
+}
+
+unsigned audit_conn_requests(const struct audit_conn *c) {
+        return c ? c->requests : 0;
+}
+
+/* Throw away whatever is still queued on the socket (a late acknowledgement of an earlier
+ * request, say), so that libaudit's check for the acknowledgement of the next request reads
+ * the right one. */
+static void drain(struct audit_conn *c) {
+        struct audit_reply rep;
+
+        for (unsigned i = 0; i < DRAIN_MAX; i++)
+                if (audit_get_reply(c->fd, &rep, GET_REPLY_NONBLOCKING, 0) <= 0)
+                        break;
+}
+
+static int64_t now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read the next message, waiting at most REPLY_TIMEOUT_MS for it. Returns > 0 with *rep filled
+ * in, or -errno (-ETIMEDOUT). */
+static int next_reply(struct audit_conn *c, struct audit_reply *rep) {
+        int64_t deadline = now_ms() + REPLY_TIMEOUT_MS;
+
+        for (;;) {
+                struct pollfd p = { .fd = c->fd, .events = POLLIN };
+                int64_t left = deadline - now_ms();
+                int r;
+
+                if (left <= 0)
+                        return -ETIMEDOUT;
+                r = poll(&p, 1, (int) left);
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (r == 0)
+                        return -ETIMEDOUT;
+
+                r = audit_get_reply(c->fd, rep, GET_REPLY_NONBLOCKING, 0);
+                if (r == -EAGAIN || r == -EINTR)
+                        continue;
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return -EBADMSG;
+                return r;
+        }
+}
+
+/* For a reply to request `seq`: 0 to look at it, 1 to skip it, -errno for an error reply. */
+static int classify(const struct audit_reply *rep, int seq) {
+        if (!rep->nlh || rep->nlh->nlmsg_seq != (uint32_t) seq)
+                return 1;
+        if (rep->type == NLMSG_NOOP)
+                return 1;
+        if (rep->type == NLMSG_ERROR) {
+                if (!rep->error || rep->error->error == 0)
+                        return 1; /* an acknowledgement */
+                return rep->error->error < 0 ? rep->error->error : -rep->error->error;
+        }
+        return 0;
+}
+
+int audit_conn_status(struct audit_conn *c, struct audit_state *ret) {
+        int seq, r;
+
+        if (!c || !ret)
+                return -EINVAL;
+
+        drain(c);
+        seq = audit_request_status(c->fd);
+        if (seq < 0)
+                return seq;
+        if (seq == 0)
+                return -EIO;
+
+        for (;;) {
+                struct audit_reply rep;
+                const struct audit_status *s;
+
+                r = next_reply(c, &rep);
+                if (r < 0)
+                        return r;
+                r = classify(&rep, seq);
+                if (r < 0)
+                        return r;
+                if (r > 0 || rep.type != AUDIT_GET)
+                        continue;
+
+                /* Older kernels send a shorter struct; everything we read is in the first
+                 * version of it. */
+                if (NLMSG_PAYLOAD(rep.nlh, 0) < offsetof(struct audit_status, backlog) + sizeof(s->backlog))
+                        return -EBADMSG;
+                s = rep.status;
+                *ret = (struct audit_state) {
+                        .enabled = (int) s->enabled,
+                        .failure = (int) s->failure,
+                        .pid = (pid_t) s->pid,
+                        .rate_limit = s->rate_limit,
+                        .backlog_limit = s->backlog_limit,
+                        .lost = s->lost,
+                        .backlog = s->backlog,
+                };
+                return 0;
+        }
+}
+
+static bool is_string_field(uint32_t field) {
+        /* The field types whose value is a length into buf, as the kernel lists them. */
+        switch (field) {
+        case AUDIT_SUBJ_USER:
+        case AUDIT_SUBJ_ROLE:
+        case AUDIT_SUBJ_TYPE:
+        case AUDIT_SUBJ_SEN:
+        case AUDIT_SUBJ_CLR:
+        case AUDIT_OBJ_USER:
+        case AUDIT_OBJ_ROLE:
+        case AUDIT_OBJ_TYPE:
+        case AUDIT_OBJ_LEV_LOW:
+        case AUDIT_OBJ_LEV_HIGH:
+        case AUDIT_WATCH:
+        case AUDIT_DIR:
+        case AUDIT_FILTERKEY:
+        case AUDIT_EXE:
+                return true;
+        default:
+                return false;
+        }
+}
+
+static unsigned perms_from_kernel(uint32_t v) {
+        unsigned p = 0;
+
+        if (v & AUDIT_PERM_READ)
+                p |= PERM_READ;
+        if (v & AUDIT_PERM_WRITE)
+                p |= PERM_WRITE;
+        if (v & AUDIT_PERM_EXEC)
+                p |= PERM_EXEC;
+        if (v & AUDIT_PERM_ATTR)
+                p |= PERM_ATTR;
+        return p;
+}
+
+static int perms_to_kernel(unsigned p) {
+        int v = 0;
+
+        if (p & PERM_READ)
+                v |= AUDIT_PERM_READ;
+        if (p & PERM_WRITE)
+                v |= AUDIT_PERM_WRITE;
+        if (p & PERM_EXEC)
+                v |= AUDIT_PERM_EXEC;
+        if (p & PERM_ATTR)
+                v |= AUDIT_PERM_ATTR;
+        return v;
+}
+
+/* Split a key field (several keys joined by AUDIT_KEY_SEPARATOR) onto *keys. */
+static int keys_split(const char *s, size_t len, char ***keys) {
+        const char *end = s + len;
+
+        while (s < end) {
+                const char *e = memchr(s, AUDIT_KEY_SEPARATOR, (size_t) (end - s));
+                int r;
+
+                if (!e)
+                        e = end;
+                if (e > s) {
+                        r = strv_push(keys, strndup(s, (size_t) (e - s)));
+                        if (r < 0)
+                                return r;
+                }
+                s = e + 1;
+        }
+        return 0;
+}
+
+/* Decode the kernel's rule into k->rule; the caller has checked that buflen fits. */
+static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
+        _cleanup_free_ char *path = NULL, *exe = NULL;
+        _cleanup_strv_free_ char **keys = NULL;
+        unsigned n_path = 0, n_perm = 0, n_exe = 0, n_other = 0;
+        bool watch_ok, exe_negated = false;
+        enum watch_kind kind = WATCH_FILE;
+        uint32_t perm = 0;
+        size_t off = 0;
+        int r;
+
+        if (d->field_count > AUDIT_MAX_FIELDS)
+                return -EBADMSG;
+
+        for (uint32_t i = 0; i < d->field_count; i++) {
+                uint32_t f = d->fields[i], v = d->values[i], op = d->fieldflags[i] & AUDIT_OPERATORS;
+                const char *s = NULL;
+
+                if (is_string_field(f)) {
+                        if (v > d->buflen - off)
+                                return -EBADMSG;
+                        s = d->buf + off;
+                        off += v;
+                }
+
+                switch (f) {
+                case AUDIT_WATCH:
+                case AUDIT_DIR:
+                        n_path++;
+                        if (op != AUDIT_EQUAL || n_path > 1) {
+                                n_other++;
+                                break;
+                        }
+                        kind = f == AUDIT_DIR ? WATCH_DIR : WATCH_FILE;
+                        path = strndup(s, v);
+                        if (!path)
+                                return -ENOMEM;
+                        if (strlen(path) != v)
+                                n_other++; /* an embedded NUL: not a path we could write */
+                        break;
+                case AUDIT_PERM:
+                        n_perm++;
+                        if (op != AUDIT_EQUAL || (v & ~15u) != 0)
+                                n_other++;
+                        perm = v;
+                        break;
+                case AUDIT_EXE:
+                        n_exe++;
+                        if ((op != AUDIT_EQUAL && op != AUDIT_NOT_EQUAL) || n_exe > 1) {
+                                n_other++;
+                                break;
+                        }
+                        exe_negated = op == AUDIT_NOT_EQUAL;
+                        exe = strndup(s, v);
+                        if (!exe)
+                                return -ENOMEM;
+                        if (strlen(exe) != v)
+                                n_other++;
+                        break;
+                case AUDIT_FILTERKEY:
+                        if (op != AUDIT_EQUAL)
+                                n_other++;
+                        r = keys_split(s, v, &keys);
+                        if (r < 0)
+                                return r;
+                        break;
+                default:
+                        n_other++;
+                }
+        }
+
+        watch_ok = d->flags == AUDIT_FILTER_EXIT &&
+                d->action == AUDIT_ALWAYS &&
+                n_path == 1 && n_perm <= 1 && n_exe <= 1 && n_other == 0 &&
+                path && path[0] == '/';
+        /* Every syscall: compare words 0..62 only, the last one differs by architecture. */
+        for (size_t i = 0; watch_ok && i < AUDIT_BITMASK_SIZE - 1; i++)
+                if (d->mask[i] != ~(uint32_t) 0)
+                        watch_ok = false;
+
+        k->is_watch = watch_ok;
+        if (watch_ok) {
+                k->rule.form = exe ? FORM_A : FORM_W;
+                k->rule.kind = kind;
+                k->rule.path = TAKE_PTR(path);
+                k->rule.perms = n_perm > 0 ? perms_from_kernel(perm) : PERM_ALL;
+                k->rule.exe = TAKE_PTR(exe);
+                k->rule.exe_negated = k->rule.exe && exe_negated;
+        }
+        k->rule.keys = TAKE_PTR(keys);
+        return 0;
+}
+
+int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t *ret_n) {
+        struct kernel_rule *rules = NULL;
+        size_t n = 0, allocated = 0;
+        int seq, r;
+
+        if (!c || !ret_rules || !ret_n)
+                return -EINVAL;
+
+        drain(c);
+        seq = audit_request_rules_list_data(c->fd);
+        if (seq < 0)
+                return seq;
+        if (seq == 0)
+                return -EIO;
+
+        for (;;) {
+                struct audit_reply rep;
+                const struct audit_rule_data *d;
+                size_t payload, len;
+                struct kernel_rule *k;
+
+                r = next_reply(c, &rep);
+                if (r < 0)
+                        goto fail;
+                r = classify(&rep, seq);
+                if (r < 0)
+                        goto fail;
+                if (r > 0)
+                        continue;
+                if (rep.type == NLMSG_DONE)
+                        break;
+                if (rep.type != AUDIT_LIST_RULES)
+                        continue;
+
+                payload = NLMSG_PAYLOAD(rep.nlh, 0);
+                d = rep.ruledata;
+                if (payload < sizeof(*d) || d->buflen > payload - sizeof(*d)) {
+                        r = -EBADMSG;
+                        goto fail;
+                }
+                len = sizeof(*d) + d->buflen;
+
+                if (n >= allocated) {
+                        size_t m = allocated ? allocated * 2 : 16;
+                        struct kernel_rule *t = reallocarray(rules, m, sizeof(*rules));
+                        if (!t) {
+                                r = -ENOMEM;
+                                goto fail;
+                        }
+                        rules = t;
+                        allocated = m;
+                }
+                k = &rules[n];
+                *k = (struct kernel_rule) {};
+                /* The reply buffer is reused: keep a copy. */
+                k->raw = malloc(len);
+                if (!k->raw) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                memcpy(k->raw, d, len);
+                k->raw_len = len;
+                n++;
+
+                r = decode_rule(k->raw, k);
+                if (r < 0)
+                        goto fail;
+        }
+
+        *ret_rules = rules;
+        *ret_n = n;
+        return (int) (n > INT_MAX ? INT_MAX : n);
+
+fail:
+        kernel_rules_free(rules, n);
+        return r;
+}
+
+/* Build the rule the way auditctl does for -w PATH -p PERMS -k KEY (and for
+ * -a always,exit -F path=|dir=PATH -F perm=PERMS -F exe[!]=EXE -k KEY): watch, perm, exe, then
+ * one key field holding every key joined by AUDIT_KEY_SEPARATOR. */
+static int build_rule(const struct rule *r, struct audit_rule_data **ret) {
+        struct audit_rule_data *d;
+        size_t keys_len = 0, n_keys = 0;
+        int q;
+
+        if (!r || !r->path || r->path[0] != '/' || strlen(r->path) >= PATH_MAX)
+                return -EINVAL;
+        if (r->kind != WATCH_FILE && r->kind != WATCH_DIR)
+                return -EINVAL;
+        if (r->perms == 0 || (r->perms & ~(unsigned) PERM_ALL))
+                return -EINVAL;
+        if (r->exe && (r->exe[0] != '/' || strlen(r->exe) >= PATH_MAX))
+                return -EINVAL;
+        for (char **i = r->keys; i && *i; i++) {
+                if (!**i || strchr(*i, AUDIT_KEY_SEPARATOR))
+                        return -EINVAL;
+                keys_len += strlen(*i) + (n_keys > 0);
+                n_keys++;
+        }
+        if (keys_len > AUDIT_MAX_KEY_LEN)
+                return -EINVAL;
+
+        d = audit_rule_create_data();
+        if (!d)
+                return -ENOMEM;
+
+        /* Sets the filter, the action, every syscall and the one path field; it reallocates. */
+        q = audit_add_watch_dir(r->kind == WATCH_DIR ? AUDIT_DIR : AUDIT_WATCH, &d, r->path);
+        if (q < 0 || !d)
+                goto invalid;
+
+        /* audit_add_watch_dir() already put in a perm field with every bit set (as -w without -p
+         * does); this narrows it. */
+        q = audit_update_watch_perms(d, perms_to_kernel(r->perms));
+        if (q < 0)
+                goto invalid;
+
+        if (r->exe) {
+                _cleanup_free_ char *pair = NULL;
+
+                if (asprintf(&pair, "exe%s=%s", r->exe_negated ? "!" : "", r->exe) < 0) {
+                        audit_rule_free_data(d);
+                        return -ENOMEM;
+                }
+                q = audit_rule_fieldpair_data(&d, pair, AUDIT_FILTER_EXIT);
+                if (q < 0)
+                        goto invalid;
+        }
+
+        if (n_keys > 0) {
+                _cleanup_free_ char *pair = malloc(strlen("key=") + keys_len + 1);
+                char *p;
+
+                if (!pair) {
+                        audit_rule_free_data(d);
+                        return -ENOMEM;
+                }
+                p = stpcpy(pair, "key=");
+                for (char **i = r->keys; *i; i++) {
+                        if (i != r->keys)
+                                *p++ = AUDIT_KEY_SEPARATOR;
+                        p = stpcpy(p, *i);
+                }
+                q = audit_rule_fieldpair_data(&d, pair, AUDIT_FILTER_EXIT);
+                if (q < 0)
+                        goto invalid;
+        }
+
+        /* audit_add_rule_data() sets these too; set them here so the built rule is complete. */
+        d->flags = AUDIT_FILTER_EXIT;
+        d->action = AUDIT_ALWAYS;
+        *ret = d;
+        return 0;
+
+invalid:
+        /* libaudit's rule builders return their own error numbers, not errnos. */
+        audit_rule_free_data(d);
+        return -EINVAL;
+}
+
+int audit_rule_build_raw(const struct rule *r, void **ret_raw, size_t *ret_len) {
+        struct audit_rule_data *d = NULL;
+        size_t len;
+        void *copy;
+        int q;
+
+        if (!ret_raw || !ret_len)
+                return -EINVAL;
+        q = build_rule(r, &d);
+        if (q < 0)
+                return q;
+        len = sizeof(*d) + d->buflen;
+        copy = malloc(len);
+        if (!copy) {
+                audit_rule_free_data(d);
+                return -ENOMEM;
+        }
+        memcpy(copy, d, len);
+        audit_rule_free_data(d);
+        *ret_raw = copy;
+        *ret_len = len;
+        return 0;
+}
+
+int audit_conn_add(struct audit_conn *c, const struct rule *r) {
+        struct audit_rule_data *d = NULL;
+        int q;
+
+        if (!c || !r)
+                return -EINVAL;
+
+        q = build_rule(r, &d);
+        if (q < 0)
+                return q;
+
+        c->adds++;
+        if (c->fail_add > 0 && c->adds == c->fail_add) {
+                audit_rule_free_data(d);
+                return -EPERM;
+        }
+
+        drain(c);
+        c->requests++;
+        q = audit_add_rule_data(c->fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+        audit_rule_free_data(d);
+        if (q < 0)
+                return q;
+        return 0;
+}
+
+int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k) {
+        _cleanup_free_ struct audit_rule_data *d = NULL;
+        int q;
+
+        if (!c || !k || !k->raw || k->raw_len < sizeof(*d))
+                return -EINVAL;
+        if (((const struct audit_rule_data *) k->raw)->buflen != k->raw_len - sizeof(*d))
+                return -EINVAL;
+
+        /* libaudit writes flags and action into the rule it sends: work on a copy. */
+        d = malloc(k->raw_len);
+        if (!d)
+                return -ENOMEM;
+        memcpy(d, k->raw, k->raw_len);
+
+        drain(c);
+        c->requests++;
+        q = audit_delete_rule_data(c->fd, d, (int) d->flags, (int) d->action);
+        if (q < 0)
+                return q;
+        return 0;
+}
+
+int audit_conn_set_enabled(struct audit_conn *c, int enabled) {
+        int q;
+
+        if (!c || (enabled != 0 && enabled != 1))
+                return -EINVAL;
+
+        drain(c);
+        q = audit_set_enabled(c->fd, (uint32_t) enabled);
+        if (q < 0)
+                return q;
+        return 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "render.h"
+#include "target.h"
+
+enum mode {
+        MODE_INSTALL,
+        MODE_PRINT,
+        MODE_LIST_PATHS,
+        MODE_CHECK,
+        MODE_REMOVE,
+};
+
+enum format {
+        FORMAT_TEXT,
+        FORMAT_JSON,
+};
+
+/* Exit statuses of every mode but --check (which uses the monitoring-plugin convention). */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAIL = 1,           /* something could not be done: fragment not written, rule refused */
+        EXIT_USAGE = 2,          /* bad option or value */
+        EXIT_INPUT = 3,          /* done, but a configuration file was malformed or unreadable */
+        EXIT_LOCKED = 4,         /* audit configuration locked: fragment written, rules load at boot */
+        EXIT_NO_AUDIT = 5,       /* the kernel's audit cannot be reached: fragment written, nothing loaded */
+};
+
+/* --check */
+enum {
+        CHECK_OK = 0,
+        CHECK_WARNING = 1,
+        CHECK_CRITICAL = 2,
+        CHECK_UNKNOWN = 3,
+};
+
+struct options {
+        enum mode mode;
+        const char *root;
+        const char *rules_dir;   /* NULL: RULES_DIR inside root */
+        const char *output;      /* NULL: rules_dir/FRAGMENT_NAME */
+        struct render_options render;
+        struct discovery_options discovery;
+        enum format format;
+        int cis;                 /* -1: every version, else enum cis_version */
+        bool no_load;
+        bool no_write;
+        bool dry_run;
+        bool best_effort;
+        int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
+};

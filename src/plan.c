@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+
+#include "config.h"
+#include "plan.h"
+#include "util.h"
+
+void plan_done(struct plan *p) {
+        ruleset_done(&p->rules);
+        rules_dir_done(&p->others);
+        discovery_done(&p->disc);
+        root_done(&p->root);
+        free(p->rules_dir);
+        free(p->fragment_path);
+        free(p->fragment_text);
+        *p = (struct plan) {};
+}
+
+int plan_build(const struct options *o, struct plan *ret, const char **ret_what) {
+        struct plan p = {};
+        const char *own;
+        int r;
+
+        r = root_init(&p.root, o->root);
+        if (r < 0) {
+                *ret_what = "the root directory";
+                goto fail;
+        }
+        r = rules_dir_path(&p.root, o->rules_dir, &p.rules_dir);
+        if (r < 0) {
+                *ret_what = "the rules directory";
+                goto fail;
+        }
+        if (o->output)
+                p.fragment_path = strdup(o->output);
+        else
+                p.fragment_path = path_join(p.rules_dir, FRAGMENT_NAME);
+        if (!p.fragment_path) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        own = path_basename(p.fragment_path);
+
+        r = discover(&p.root, &o->discovery, &p.disc);
+        if (r < 0) {
+                *ret_what = "discovery";
+                goto fail;
+        }
+        r = rules_dir_read(&p.root, p.rules_dir, own, &p.others);
+        if (r < 0) {
+                *ret_what = "the rules directory";
+                goto fail;
+        }
+        r = render(&p.root, &p.disc, &o->render, &p.others, &p.rules);
+        if (r < 0) {
+                *ret_what = "rendering";
+                goto fail;
+        }
+        r = render_fragment(&p.disc, &p.rules, &o->render, &p.fragment_text);
+        if (r < 0) {
+                *ret_what = "rendering";
+                goto fail;
+        }
+        *ret = p;
+        return 0;
+
+fail:
+        plan_done(&p);
+        return r;
+}
+
+int plan_print_problems(FILE *f, const struct plan *p) {
+        int n = 0;
+
+        for (size_t i = 0; i < p->disc.n_problems; i++, n++) {
+                const struct problem *x = &p->disc.problems[i];
+                if (x->file && x->line)
+                        fprintf(f, "docker-audit-rules: %s:%u: %s\n", x->file, x->line, x->message);
+                else if (x->file)
+                        fprintf(f, "docker-audit-rules: %s: %s\n", x->file, x->message);
+                else
+                        fprintf(f, "docker-audit-rules: %s\n", x->message);
+        }
+        for (size_t i = 0; i < p->others.n_problems; i++, n++)
+                fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
+        for (size_t i = 0; i < p->disc.n_targets; i++) {
+                const struct target *t = &p->disc.targets[i];
+                if (t->skip && strstr(t->skip, "one rules line")) {
+                        fprintf(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
+                        n++;
+                }
+        }
+        return n;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "root.h"
+#include "rule.h"
+
+/* The audit rules directory as augenrules sees it: every *.rules file, in natural (version)
+ * sort order, line by line. */
+
+struct rules_line {
+        const char *file;         /* points into rules_dir.files */
+        unsigned line;
+        enum rule_line_type type; /* or LINE_EMPTY for errors, see error */
+        int error;                /* -EINVAL: auditctl would refuse this line */
+        const char *why;
+        char *text;
+        struct rule rule;         /* when type == LINE_WATCH; kind decided like auditctl */
+};
+
+struct rules_file_problem {
+        char *file;
+        char *message;
+};
+
+struct rules_dir {
+        char *dir;                /* the real directory read */
+        char **files;             /* file paths, in load order, ours excluded */
+        struct rules_line *lines;
+        size_t n_lines;
+        struct rules_file_problem *problems;
+        size_t n_problems;
+};
+
+void rules_dir_done(struct rules_dir *d);
+
+/* Read every *.rules file of dir_real except own_name. Paths in watch rules are looked up
+ * inside root to decide, like auditctl, whether `-w` makes a directory watch. Files that are
+ * not regular files, unreadable or symlinks are recorded as problems and skipped. A missing
+ * directory is an empty one. */
+int rules_dir_read(const struct root *root, const char *dir_real, const char *own_name, struct rules_dir *ret);
+
+/* The real path of the rules directory: override when given, else RULES_DIR inside root. */
+int rules_dir_path(const struct root *root, const char *override, char **ret);
+
+/* Decide a parsed -w rule's kind the way auditctl does: a directory that exists (inside root)
+ * makes WATCH_DIR. FORM_A rules keep the kind their field gave. */
+void rule_decide_kind(const struct root *root, struct rule *r);
