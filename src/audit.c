@@ -9,8 +9,8 @@
 #include "audit.h"
 #include "util.h"
 
-/* How long to wait for any single reply from the kernel. libaudit's own wait for the
- * acknowledgement of a request (inside audit_send) is bounded by libaudit itself. */
+/* How long to wait for any single reply we read ourselves. The wait for the acknowledgement of
+ * a request happens inside libaudit (audit_send), which bounds it on its own. */
 #define REPLY_TIMEOUT_MS 5000
 
 /* Upper bound on stale messages thrown away before a request. */
@@ -347,7 +347,7 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
 
         watch_ok = d->flags == AUDIT_FILTER_EXIT &&
                 d->action == AUDIT_ALWAYS &&
-                n_path == 1 && n_perm <= 1 && n_exe <= 1 && n_other == 0 &&
+                n_path == 1 && n_perm == 1 && n_exe <= 1 && n_other == 0 &&
                 path && path[0] == '/';
         /* Every syscall: compare words 0..62 only, the last one differs by architecture. */
         for (size_t i = 0; watch_ok && i < AUDIT_BITMASK_SIZE - 1; i++)
@@ -359,7 +359,7 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
                 k->rule.form = exe ? FORM_A : FORM_W;
                 k->rule.kind = kind;
                 k->rule.path = TAKE_PTR(path);
-                k->rule.perms = n_perm > 0 ? perms_from_kernel(perm) : PERM_ALL;
+                k->rule.perms = perms_from_kernel(perm);
                 k->rule.exe = TAKE_PTR(exe);
                 k->rule.exe_negated = k->rule.exe && exe_negated;
         }

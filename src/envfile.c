@@ -108,6 +108,8 @@ static int copy_literal(struct parser *ps, struct sbuf *b, char open, char close
                         ps->line++;
                 if (*s == '\\' && s[1]) {
                         s++;
+                        if (*s == '\n')
+                                ps->line++;
                         continue;
                 }
                 if (*s == close && --depth == 0)

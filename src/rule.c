@@ -827,6 +827,10 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
         if (s.syscall && !s.watch &&
             (s.list == LIST_TASK || s.list == LIST_USER || s.list == LIST_FS || s.list == LIST_EXCLUDE))
                 return fail(ret_why, "syscall auditing on a list that has none");
+        /* auditctl adds the joined key as the last field; libaudit refuses it (EAU_KEYDEP) unless a
+         * syscall, perm or exe came first. -k checks that as it goes, -F key= only here. */
+        if (keys && !(s.syscall || s.perm_added || s.exe_added || s.fs_added))
+                return fail(ret_why, "key option needs a watch or syscall given prior to it");
         if (s.control)
                 return LINE_CONTROL;
         if (!s.watch && !s.add)

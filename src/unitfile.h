@@ -23,7 +23,14 @@ void unit_file_done(struct unit_file *u);
 
 /* Returns 0, or -EINVAL for a malformed line (*ret_line set to it; entries up to it are kept
  * in *ret so that the caller may go on with what was understood). Lines outside any section,
- * a '[' line without ']', a line without '=' are malformed. Lines longer than 64 KiB -E2BIG. */
+ * a '[' line without ']', a line without '=' are malformed. Lines longer than 64 KiB -E2BIG.
+ * Details: *ret needs no initialisation and is to be released with unit_file_done() after 0,
+ * -EINVAL or -E2BIG (-E2BIG keeps the entries before it and sets *ret_line too, also for a
+ * continued line growing over 64 KiB); on other errors it is untouched. ret_line may be NULL
+ * and is set to 0 on success. An empty key, and a NUL byte anywhere on a line, are malformed
+ * too. A malformed continued line is reported at its first line. CRLF line ends and a leading
+ * UTF-8 byte order mark are accepted. As in systemd the trailing backslash of a continued line
+ * becomes a space and the next line is appended as it is. */
 int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigned *ret_line);
 
 /* Split a systemd command line (ExecStart value) into words, as systemd does: double and
@@ -35,7 +42,15 @@ int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigne
  * "${VAR}" is replaced inside the word as is; "$$" is a literal '$'. Specifiers ('%' followed
  * by a letter) are left as they are, except "%%" which becomes '%'.
  * -EINVAL on an unterminated quote or a bad escape. Only the first command is returned when
- * several are joined with " ; ". */
+ * several are joined with " ; ".
+ * Details, following systemd: an empty command line gives an empty vector; an empty path
+ * (e.g. "-" alone) or '@' without an argv[0] word is -EINVAL. Escapes are resolved inside
+ * quotes too; \a \b \f \r \v, \NNN (octal), \uXXXX and \UXXXXXXXX are understood as well,
+ * any other escape (including "\ ") is bad. A word written "\;" is a literal ';'. Variables
+ * are expanded in the words after unquoting (so a quoted "$VAR" is split as well), never in the
+ * program path, and not at all with the ':' prefix. A "$VAR" value is split like systemd does
+ * it, honouring quotes and backslashes in the value. A "$NAME" word whose NAME is not a valid
+ * variable name gives no word, an unterminated "${" is kept as it is. */
 int exec_split(const char *cmdline, char * const *env, char ***ret_argv);
 
 /* Split an EnvironmentFile= value ("-/etc/default/docker") into its path and whether a

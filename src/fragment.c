@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "fragment.h"
+#include "util.h"
+
+int fragment_read(const char *path, char **ret_text) {
+        return read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ret_text, NULL);
+}
+
+static int open_parent(const char *path, char **ret_name) {
+        _cleanup_free_ char *dir = path_parent(path);
+        int fd;
+
+        if (!dir)
+                return -ENOMEM;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_name = strdup(path_basename(path));
+        if (!*ret_name) {
+                close(fd);
+                return -ENOMEM;
+        }
+        return fd;
+}
+
+static int write_all(int fd, const char *buf, size_t len) {
+        while (len > 0) {
+                ssize_t k = write(fd, buf, len);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                buf += k;
+                len -= (size_t) k;
+        }
+        return 0;
+}
+
+/* Test hook: stop (raise SIGKILL on ourselves) after the temporary file is complete and
+ * before the rename, to show that no half-written fragment is ever visible. */
+static void maybe_die_before_rename(void) {
+        const char *e = getenv("DOCKER_AUDIT_RULES_TEST_KILL_BEFORE_RENAME");
+        if (e && streq(e, "1"))
+                kill(getpid(), SIGKILL);
+}
+
+int fragment_write(const char *path, const char *text, bool *ret_changed) {
+        _cleanup_free_ char *old = NULL, *name = NULL, *tmp = NULL;
+        _cleanup_close_ int dfd = -1, fd = -1;
+        size_t len = strlen(text);
+        int r;
+
+        r = fragment_read(path, &old);
+        if (r >= 0 && streq(old, text)) {
+                *ret_changed = false;
+                return 0;
+        }
+        if (r < 0 && r != -ENOENT && r != -ELOOP && r != -EBADFD)
+                return r;
+
+        dfd = open_parent(path, &name);
+        if (dfd < 0)
+                return dfd;
+
+        /* A name augenrules ignores (it reads *.rules only), unique, created exclusively. */
+        for (unsigned attempt = 0; attempt < 16; attempt++) {
+                unsigned long long rnd = 0;
+
+                if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+                        return -errno;
+                free(tmp);
+                if (asprintf(&tmp, ".%s.%016llx.tmp", name, rnd) < 0) {
+                        tmp = NULL;
+                        return -ENOMEM;
+                }
+                fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+                if (fd >= 0 || errno != EEXIST)
+                        break;
+        }
+        if (fd < 0)
+                return -errno;
+
+        r = write_all(fd, text, len);
+        if (r >= 0 && fchmod(fd, 0600) < 0)
+                r = -errno;
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+                r = -errno;
+        if (r >= 0) {
+                maybe_die_before_rename();
+                if (renameat(dfd, tmp, dfd, name) < 0)
+                        r = -errno;
+        }
+        if (r < 0) {
+                (void) unlinkat(dfd, tmp, 0);
+                return r;
+        }
+        if (fsync(dfd) < 0)
+                return -errno;
+        *ret_changed = true;
+        return 0;
+}
+
+int fragment_remove(const char *path, bool *ret_removed) {
+        _cleanup_free_ char *name = NULL;
+        _cleanup_close_ int dfd = -1;
+
+        dfd = open_parent(path, &name);
+        if (dfd == -ENOENT) {
+                *ret_removed = false;
+                return 0;
+        }
+        if (dfd < 0)
+                return dfd;
+        if (unlinkat(dfd, name, 0) < 0) {
+                if (errno == ENOENT) {
+                        *ret_removed = false;
+                        return 0;
+                }
+                return -errno;
+        }
+        if (fsync(dfd) < 0)
+                return -errno;
+        *ret_removed = true;
+        return 0;
+}
+
+int fragment_lock(const char *path, bool *ret_waited) {
+        _cleanup_free_ char *dir = path_parent(path);
+        int fd;
+
+        if (!dir)
+                return -ENOMEM;
+        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+                return -errno;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_waited = false;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK) {
+                        int r = -errno;
+                        close(fd);
+                        return r;
+                }
+                *ret_waited = true;
+                while (flock(fd, LOCK_EX) < 0)
+                        if (errno != EINTR) {
+                                int r = -errno;
+                                close(fd);
+                                return r;
+                        }
+        }
+        return fd;
+}
