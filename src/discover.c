@@ -90,6 +90,12 @@ int discovery_add_problem(struct discovery *d, const char *file, unsigned line, 
         va_end(ap);
         if (k < 0)
                 return -ENOMEM;
+        for (size_t i = 0; i < d->n_problems; i++)
+                if (streq_ptr(d->problems[i].file, file) && d->problems[i].line == line &&
+                    streq(d->problems[i].message, msg)) {
+                        free(msg);
+                        return 0; /* said once is enough */
+                }
         p = realloc(d->problems, sizeof(*p) * (d->n_problems + 1));
         if (!p) {
                 free(msg);
@@ -251,6 +257,35 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
         return 0;
 }
 
+/* A literal CIS path, written as the benchmark writes it (the kernel stores a watch's path as
+ * given, and scanners grep for that string); its parent exists. */
+static int add_literal(struct ctx *c, enum component comp, const char *path, struct target **ret) {
+        _cleanup_free_ char *parent = path_parent(path);
+        struct resolved res = {}, pres = {};
+        struct target *t;
+        int r;
+
+        if (!parent)
+                return -ENOMEM;
+        r = discovery_add_target(c->d, comp, path, "the CIS Benchmark's path", &t);
+        if (r <= 0) {
+                *ret = t;
+                return r;
+        }
+        if (root_resolve(c->root, path, true, &res) >= 0) {
+                t->state = res.state;
+                t->is_dir = res.is_dir;
+                t->link = res.state == PATH_EXISTS && S_ISLNK(res.mode);
+                resolved_done(&res);
+        }
+        if (root_resolve(c->root, parent, false, &pres) >= 0) {
+                t->volatile_parent = !streq(pres.path, "/run") && path_startswith_dir(pres.path, "/run");
+                resolved_done(&pres);
+        }
+        *ret = t;
+        return 0;
+}
+
 static int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {
         int r = root_read_file(c->root, path, ret_data, ret_len);
         if (r == -ENOENT && optional)
@@ -260,6 +295,16 @@ static int read_host_file(struct ctx *c, const char *path, bool optional, char *
                 return r;
         }
         return 1;
+}
+
+/* Split a list of words with systemd's quoting rules, without the command-line prefixes of the
+ * first word: the returned vector starts with a placeholder argv[0] ("-"), then the words. */
+static int split_words(const char *value, char ***ret) {
+        _cleanup_free_ char *cmd = NULL;
+
+        if (asprintf(&cmd, "/- %s", value) < 0)
+                return -ENOMEM;
+        return exec_split(cmd, NULL, ret);
 }
 
 /* ---- systemd units, offline ---- */
@@ -416,11 +461,11 @@ static int unit_environment(struct ctx *c, struct unit *u, const char *unit_name
                 return -ENOMEM;
         for (char **a = u->environment; a && *a; a++) {
                 _cleanup_strv_free_ char **words = NULL;
-                if (exec_split(*a, NULL, &words) < 0) {
+                if (split_words(*a, &words) < 0) {
                         discovery_add_problem(c->d, u->fragment, 0, "%s: cannot parse Environment=%s", unit_name, *a);
                         continue;
                 }
-                for (char **w = words; *w; w++) {
+                for (char **w = words + 1; *w; w++) {
                         char *eq = strchr(*w, '=');
                         if (!eq || eq == *w)
                                 continue;
@@ -465,7 +510,10 @@ static int unit_environment(struct ctx *c, struct unit *u, const char *unit_name
 static bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved) {
         struct resolved res = {};
 
-        if (root_resolve(c->root, path, false, &res) < 0)
+        int r = root_resolve(c->root, path, false, &res);
+        if (r == -ELOOP || r == -ENAMETOOLONG)
+                discovery_add_problem(c->d, path, 0, "%s: not watched", errno_name(r));
+        if (r < 0)
                 return false;
         if (res.state == PATH_EXISTS && !res.is_dir) {
                 if (ret_resolved)
@@ -789,14 +837,8 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                                 dockerd = strdup(env_get(vars, "DOCKERD_BINARY"));
                                 dockerd_ev = strdup("DOCKERD_BINARY in /etc/conf.d/docker");
                         }
-                        if (env_get(vars, "DOCKER_OPTS") && exec_split(env_get(vars, "DOCKER_OPTS"), NULL, &words) >= 0) {
-                                _cleanup_strv_free_ char **argv = NULL;
-                                r = strv_extend(&argv, "dockerd");
-                                if (r >= 0)
-                                        r = strv_extend_strv(&argv, words);
-                                if (r < 0)
-                                        goto finish;
-                                if (dockerd_args_parse(argv, &dopts) < 0)
+                        if (env_get(vars, "DOCKER_OPTS") && split_words(env_get(vars, "DOCKER_OPTS"), &words) >= 0) {
+                                if (dockerd_args_parse(words, &dopts) < 0)
                                         discovery_add_problem(&d, "/etc/conf.d/docker", 0,
                                                               "DOCKER_OPTS: an option is missing its value");
                                 origin = "DOCKER_OPTS in /etc/conf.d/docker";
@@ -1089,7 +1131,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                                 if (root_resolve(root, parent, false, &res) < 0)
                                         continue;
                                 if (res.state == PATH_EXISTS && res.is_dir)
-                                        r = add_path(&c, comp, p, ADD_AS_LINK, &t, "the CIS Benchmark's path");
+                                        r = add_literal(&c, comp, p, &t);
                                 else {
                                         r = discovery_add_target(&d, comp, p, "the CIS Benchmark's path", &t);
                                         if (r > 0 && asprintf(&t->skip, "parent directory %s does not exist", parent) < 0)
