@@ -46,7 +46,12 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 *ret_what = "discovery";
                 goto fail;
         }
-        r = rules_dir_read(&p.root, p.rules_dir, own, &p.others);
+        {
+                struct resolved res = {};
+                bool inside = !o->rules_dir && !p.root.live && root_resolve(&p.root, RULES_DIR, false, &res) >= 0;
+                r = rules_dir_read(&p.root, p.rules_dir, inside ? res.path : NULL, own, &p.others);
+                resolved_done(&res);
+        }
         if (r < 0) {
                 *ret_what = "the rules directory";
                 goto fail;

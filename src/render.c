@@ -59,6 +59,7 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
                         r.perms = PERM_WRITE | PERM_ATTR;
                         break;
                 default:
+                        rule_done(&r);
                         return -EINVAL;
                 }
         }

@@ -138,7 +138,8 @@ static int read_one(const struct root *root, struct rules_dir *d, int dfd, const
         return 0;
 }
 
-int rules_dir_read(const struct root *root, const char *dir_real, const char *own_name, struct rules_dir *ret) {
+int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
+                   struct rules_dir *ret) {
         struct rules_dir d = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int dfd = -1;
@@ -174,7 +175,7 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *ow
 
                 if (!endswith(*n, ".rules") || (own_name && streq(*n, own_name)))
                         continue;
-                path = path_join(dir_real, *n);
+                path = path_join(display_dir ? display_dir : dir_real, *n);
                 if (!path) {
                         r = -ENOMEM;
                         break;

@@ -39,8 +39,10 @@ void rules_dir_done(struct rules_dir *d);
 /* Read every *.rules file of dir_real except own_name. Paths in watch rules are looked up
  * inside root to decide, like auditctl, whether `-w` makes a directory watch. Files that are
  * not regular files, unreadable or symlinks are recorded as problems and skipped. A missing
- * directory is an empty one. */
-int rules_dir_read(const struct root *root, const char *dir_real, const char *own_name, struct rules_dir *ret);
+ * directory is an empty one. File names are reported below display_dir (the host's view of the
+ * directory when it lies inside the root). */
+int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
+                   struct rules_dir *ret);
 
 /* The real path of the rules directory: override when given, else RULES_DIR inside root. */
 int rules_dir_path(const struct root *root, const char *override, char **ret);
