@@ -236,8 +236,12 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
-        if (o->root && !streq(o->root, "/"))
-                o->no_load = true; /* an image build never touches the build host's kernel */
+        if (o->root && o->mode != MODE_CHECK) {
+                /* An image build never touches the build host's kernel, even with --root /. */
+                if (o->no_write)
+                        return usage_error("--root implies --no-load: with --no-write there is nothing to do");
+                o->no_load = true;
+        }
         return 1;
 }
 

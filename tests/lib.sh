@@ -1,0 +1,90 @@
+# Shared helpers for the shell tests that touch the kernel. Each test uses its own key and
+# removes every rule carrying it on exit, whatever happened.
+# shellcheck shell=bash
+
+KEY="dartest-$$-$RANDOM"
+TMP=$(mktemp -d /tmp/dar-test.XXXXXX)
+ENABLED_BEFORE=
+AUDITD_PID=
+failures=0
+checks=0
+
+need_kernel_audit() {
+        command -v auditctl >/dev/null || { echo "SKIP: auditctl not installed"; exit 77; }
+        if ! out=$(auditctl -s 2>&1); then
+                echo "SKIP: the kernel's audit is not reachable here: $out"
+                exit 77
+        fi
+        ENABLED_BEFORE=$(awk '$1 == "enabled" { print $2 }' <<<"$out")
+        if [ "$ENABLED_BEFORE" = 2 ]; then
+                echo "SKIP: the audit configuration is locked (enabled 2); nothing can be added"
+                exit 77
+        fi
+}
+
+# Delete every rule carrying our key, through auditctl itself (independent of the tool):
+# `auditctl -D -k KEY` deletes the rules with that key only.
+remove_test_rules() {
+        auditctl -D -k "$KEY" >/dev/null 2>&1
+}
+
+stop_auditd() {
+        if [ -n "$AUDITD_PID" ]; then
+                kill "$AUDITD_PID" 2>/dev/null
+                for _ in $(seq 50); do kill -0 "$AUDITD_PID" 2>/dev/null || break; sleep 0.1; done
+                kill -9 "$AUDITD_PID" 2>/dev/null
+                AUDITD_PID=
+        fi
+}
+
+cleanup() {
+        stop_auditd
+        remove_test_rules
+        if [ -n "$ENABLED_BEFORE" ] && [ "$ENABLED_BEFORE" != 2 ]; then
+                auditctl -e "$ENABLED_BEFORE" >/dev/null 2>&1
+        fi
+        mountpoint -q "$TMP/ro" 2>/dev/null && umount "$TMP/ro"
+        mountpoint -q "$TMP/full" 2>/dev/null && umount "$TMP/full"
+        rm -rf "$TMP"
+        if auditctl -l 2>/dev/null | grep -qF -- "$KEY"; then
+                echo "FAIL: rules with key $KEY are still loaded after cleanup"
+                exit 1
+        fi
+}
+trap cleanup EXIT
+
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
+expect() { # description, command...
+        local what=$1; shift
+        if "$@"; then ok "$what"; else fail "$what"; fi
+}
+expect_status() { # description, expected status, command...
+        local what=$1 want=$2; shift 2
+        "$@" >"$TMP/out" 2>&1
+        local got=$?
+        if [ "$got" = "$want" ]; then ok "$what (status $got)"; else fail "$what: status $got, expected $want"; sed 's/^/    /' "$TMP/out"; fi
+}
+finish() {
+        echo "$((checks - failures)) passed, $failures failed"
+        [ "$failures" -eq 0 ]
+}
+
+# Rules carrying our key, as auditctl lists them.
+kernel_lines() { auditctl -l 2>/dev/null | grep -E -- "(-k |key=)$KEY\$" | sort; }
+
+# Start auditd in the foreground with its own configuration and log in $TMP/auditd.
+start_auditd() {
+        mkdir -p "$TMP/auditd"
+        sed -e "s|^log_file *=.*|log_file = $TMP/auditd/audit.log|" \
+            -e "s|^log_group *=.*|log_group = root|" /etc/audit/auditd.conf > "$TMP/auditd/auditd.conf"
+        chmod 0640 "$TMP/auditd/auditd.conf"
+        auditd -n -c "$TMP/auditd" >"$TMP/auditd/stdout" 2>&1 &
+        AUDITD_PID=$!
+        for _ in $(seq 100); do
+                [ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$AUDITD_PID" ] && return 0
+                sleep 0.1
+        done
+        echo "auditd did not start:"; cat "$TMP/auditd/stdout"
+        return 1
+}

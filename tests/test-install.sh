@@ -1,0 +1,118 @@
+#!/bin/bash
+# Install and remove on this machine's real kernel: a temporary rules directory, a key of our
+# own, every rule removed at the end whatever happens.
+#   test-install.sh BINARY
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+need_kernel_audit
+
+rules=$TMP/rules
+mkdir -p "$rules"
+tool() { "$bin" --rules-dir "$rules" -k "$KEY" "$@"; }
+frag=$rules/50-docker.rules
+
+# 1. A first install loads every rendered rule and writes the fragment.
+expect_status "first install" 0 tool
+tool --print > "$TMP/print" 2>/dev/null
+expect "fragment is byte-identical to --print" cmp -s "$frag" "$TMP/print"
+expect "fragment is mode 0600" test "$(stat -c %a "$frag")" = 600
+grep -E '^-[wa] ' "$frag" | sort > "$TMP/wanted-fragment"
+# Every rule the fragment holds is in the kernel, as auditctl lists it.
+missing=0
+while IFS= read -r line; do
+        path=$(sed -E 's/^-w ([^ ]+).*/\1/; s/.*-F (path|dir)=([^ ]+).*/\2/' <<<"$line")
+        auditctl -l | grep -qE -- "(-w |-F (path|dir)=)$path( |$).*$KEY" || { echo "  not loaded: $line"; missing=1; }
+done < "$TMP/wanted-fragment"
+expect "every fragment rule is listed by auditctl -l" test "$missing" = 0
+# ... and through the tool's own listing (--check reads the kernel once).
+tool --check --format json > "$TMP/check.json" 2>/dev/null
+expect "--check sees every watched target in the kernel" \
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(any(t["watched"] and t["in_kernel"] is False for t in d["targets"]))' "$TMP/check.json"
+# The fragment loads by itself: with our rules gone, auditctl -R adds exactly them and fails on nothing.
+kernel_lines > "$TMP/before"
+remove_test_rules
+expect "auditctl -R loads the fragment without an error" auditctl -R "$frag"
+kernel_lines > "$TMP/after"
+live_only=$(grep -c '^#   -w' "$frag")
+expect "auditctl -R adds nothing but the fragment's rules" \
+        test "$(wc -l < "$TMP/after")" -eq "$(( $(wc -l < "$TMP/before") - live_only ))"
+tool -q >/dev/null 2>&1   # back to the full set (live-only rules too)
+
+# 2. A second run changes nothing: no request, same file, same mtime.
+mtime=$(stat -c %Y.%y "$frag")
+sleep 1.1
+tool --format json > "$TMP/second.json" 2>"$TMP/second.err"
+expect "second run reports no change" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); k=d["kernel"]; sys.exit(d["changed"] or k["added"] or k["removed"] or d["fragment"]["written"])' "$TMP/second.json"
+expect "second run says 'no changes'" grep -q "unchanged (no changes)" "$TMP/second.err"
+expect "second run leaves the fragment's mtime alone" test "$mtime" = "$(stat -c %Y.%y "$frag")"
+
+# 3. A stale rule with our key goes; a rule with another key on a watched path stays.
+mkdir -p "$TMP/gone"
+auditctl -w "$TMP/gone/dockerd" -p rwxa -k "$KEY"
+other="other-$KEY"
+auditctl -w /usr/sbin/dockerd -p wa -k "$other" 2>/dev/null || auditctl -w /etc/docker -p wa -k "$other"
+tool -v > "$TMP/stale.out" 2>&1
+expect "stale rule removed" bash -c "! auditctl -l | grep -qF -- '$TMP/gone/dockerd'"
+expect "removal reported" grep -q "removed: -w $TMP/gone/dockerd" "$TMP/stale.out"
+expect "rule with another key untouched" bash -c "auditctl -l | grep -qF -- '-k $other'"
+auditctl -D -k "$other" >/dev/null
+
+# 4. --dry-run changes nothing.
+auditctl -w "$TMP/gone/dockerd" -p rwxa -k "$KEY"
+cp "$frag" "$TMP/frag-before"
+echo "# edited" >> "$frag"
+tool --dry-run > "$TMP/dry.out" 2>&1
+expect "--dry-run reports the stale rule" grep -q "would remove: -w $TMP/gone/dockerd" "$TMP/dry.out"
+expect "--dry-run leaves the stale rule" bash -c "auditctl -l | grep -qF -- '$TMP/gone/dockerd'"
+expect "--dry-run leaves the edited fragment" grep -q "^# edited" "$frag"
+tool -q
+expect "a real run restores the fragment" cmp -s "$frag" "$TMP/frag-before"
+
+# 5. Faults on disk leave the old fragment intact and no temporary file behind.
+mkdir -p "$TMP/ro"
+mount -t tmpfs -o size=64k tmpfs "$TMP/ro"
+"$bin" --rules-dir "$TMP/ro" -k "$KEY" --no-load -q
+cp "$TMP/ro/50-docker.rules" "$TMP/ro-before"
+mount -o remount,ro "$TMP/ro"
+expect_status "read-only rules directory fails" 1 "$bin" --rules-dir "$TMP/ro" -k "$KEY" --no-load --perms wa
+expect "read-only: old fragment intact" cmp -s "$TMP/ro/50-docker.rules" "$TMP/ro-before"
+umount "$TMP/ro"
+
+mkdir -p "$TMP/full"
+mount -t tmpfs -o size=16k tmpfs "$TMP/full"
+"$bin" --rules-dir "$TMP/full" -k "$KEY" --no-load -q
+cp "$TMP/full/50-docker.rules" "$TMP/full-before"
+dd if=/dev/zero of="$TMP/full/filler" bs=1k count=64 2>/dev/null   # fills the file system
+expect_status "full file system fails" 1 "$bin" --rules-dir "$TMP/full" -k "$KEY" --no-load --perms wa
+expect "full: old fragment intact" cmp -s "$TMP/full/50-docker.rules" "$TMP/full-before"
+expect "full: no temporary file left" test "$(ls -A "$TMP/full" | grep -vc -e '^50-docker.rules$' -e '^filler$')" = 0
+umount "$TMP/full"
+
+# 6. The kernel refusing one rule in the middle: reported, nothing we had is lost, status 1.
+kernel_lines > "$TMP/k-before"
+auditctl -w "$TMP/gone/dockerd" -p rwxa -k "$KEY"      # a stale rule that must survive the failure
+auditctl -W /usr/sbin/runc -p rwxa -k "$KEY" 2>/dev/null || auditctl -W /etc/docker -p rwxa -k "$KEY"
+auditctl -W /etc/default/docker -p rwxa -k "$KEY" 2>/dev/null
+DOCKER_AUDIT_RULES_FAIL_ADD=1 "$bin" --rules-dir "$rules" -k "$KEY" > "$TMP/refuse.out" 2>&1
+st=$?
+expect "refused rule: exit status 1" test "$st" = 1
+expect "refused rule: named in the output" grep -q "the kernel refused: -w " "$TMP/refuse.out"
+expect "refused rule: stale rule kept while an add failed" bash -c "auditctl -l | grep -qF -- '$TMP/gone/dockerd'"
+tool -q
+kernel_lines > "$TMP/k-after"
+expect "after the failure, a normal run restores the full set" cmp -s "$TMP/k-before" "$TMP/k-after"
+
+# 7. --remove leaves no rule with our key and no fragment.
+auditctl -w "$TMP/gone/dockerd" -p rwxa -k "$KEY"
+expect_status "--remove" 0 tool --remove -q
+expect "--remove: fragment gone" test ! -e "$frag"
+expect "--remove: only the rule we did not write is left" test "$(kernel_lines | wc -l)" = 1
+remove_test_rules
+
+# 8. --root never touches the kernel.
+expect_status "--root writes the fragment only" 0 "$bin" --root / --rules-dir "$rules" -k "$KEY" -q
+expect "--root loaded nothing" test "$(kernel_lines | wc -l)" = 0
+expect "--root wrote the fragment" test -s "$frag"
+
+finish
