@@ -367,6 +367,11 @@ static int judge_targets(struct check *c) {
                 const char *disp = target_disposition(d, &c->p->rules, i, &x);
                 bool cis = component_is_cis(d->targets[i].comp), exists = d->targets[i].state == PATH_EXISTS;
 
+                /* A literal CIS path of a component this host has is what scanners judge it by. */
+                if (!exists && d->targets[i].cis_literal)
+                        for (size_t k = 0; k < d->n_targets && !exists; k++)
+                                exists = d->targets[k].comp == d->targets[i].comp && d->targets[k].state == PATH_EXISTS;
+
                 t->t = &d->targets[i];
                 t->x = x;
                 t->counted = counted(c, t->t->comp);

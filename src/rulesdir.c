@@ -47,6 +47,14 @@ int rules_dir_path(const struct root *root, const char *override, char **ret) {
                 return 0;
         }
         r = root_resolve(root, RULES_DIR, false, &res);
+        if (r == -EACCES) {
+                /* Unprivileged (--check, --print): name it as configured. */
+                p = root_real(root, RULES_DIR);
+                if (!p)
+                        return -ENOMEM;
+                *ret = p;
+                return 0;
+        }
         if (r < 0)
                 return r;
         p = root_real(root, res.path);

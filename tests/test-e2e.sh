@@ -1,0 +1,113 @@
+#!/bin/bash
+# End to end on this machine's real kernel with a real auditd (started here, in the foreground,
+# on a temporary log, stopped by its PID): events are recorded, --check judges the host the way
+# monitors need, and the public scanners' logic agrees with what was installed.
+#   test-e2e.sh BINARY
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+need_kernel_audit
+command -v auditd >/dev/null || { echo "SKIP: auditd not installed"; exit 77; }
+if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
+
+rules=$TMP/rules
+mkdir -p "$rules"
+chmod 755 "$TMP"
+tool() { "$bin" --rules-dir "$rules" -k "$KEY" "$@"; }
+frag=$rules/50-docker.rules
+check_json() { tool --check --format json > "$TMP/check.json" 2>/dev/null; }
+jq_py() { python3 -c "import json,sys; d=json.load(open('$TMP/check.json')); $1"; }
+
+expect "auditd starts" start_auditd
+tool -q
+
+# Events: a change to a watched file is recorded under our key.
+watched=/etc/default/docker
+[ -e "$watched" ] || watched=/etc/docker
+touch "$watched"
+found=0
+for _ in $(seq 50); do
+        if ausearch -if "$TMP/auditd/audit.log" -k "$KEY" 2>/dev/null | grep -qF "name=\"$watched\""; then found=1; break; fi
+        sleep 0.2
+done
+expect "touching $watched produces an event ausearch finds by key" test "$found" = 1
+
+# --check on a clean install.
+expect_status "clean install: --check is OK" 0 tool --check
+expect "the first line is a monitoring-plugin summary" grep -q "^DOCKER AUDIT OK - " "$TMP/out"
+check_json
+expect "JSON: schema and version" jq_py 'sys.exit(not (d["schema"] == "docker-audit-rules/check" and d["version"] == 1 and d["status"] == "OK" and d["exit_status"] == 0))'
+
+# One rule deleted by hand: CRITICAL, naming the path.
+victim=$(grep -E '^-w /usr/(s)?bin/(dockerd|runc|containerd) ' "$frag" | awk '{ print $2 }' | while read -r p; do [ -f "$p" ] && [ ! -L "$p" ] && echo "$p" && break; done)
+auditctl -W "$victim" -p rwxa -k "$KEY"
+expect_status "a deleted rule makes --check CRITICAL" 2 tool --check
+expect "the deleted rule's path is named" grep -qE "^[^ ]+ +[^ ]+ +$victim +NO " "$TMP/out"
+check_json
+expect "JSON: the target says in_kernel false" jq_py "sys.exit(not any(t['path'] == '$victim' and t['in_kernel'] is False for t in d['targets']))"
+tool -q
+
+# The fragment deleted: CRITICAL (nothing survives a reboot).
+rm "$frag"
+expect_status "a deleted fragment makes --check CRITICAL" 2 tool --check
+tool -q
+
+# A line whose parent directory is missing would stop the boot-time load: CRITICAL.
+echo "-w /nonexistent-dir-$KEY/file -p wa -k $KEY" >> "$frag"
+expect_status "a fragment line with a missing parent is CRITICAL" 2 tool --check
+expect "it is named" grep -q "nonexistent-dir-$KEY/file does not exist" "$TMP/out"
+tool -q
+
+# Audit disabled with rules loaded: WARNING.
+auditctl -e 0 >/dev/null
+expect_status "audit disabled: --check is WARNING" 1 tool --check
+expect "it says so" grep -q "audit is disabled" "$TMP/out"
+auditctl -e 1 >/dev/null
+
+# Drift: a rule with our key for a path no longer discovered (an upgrade moved the binary).
+mkdir -p "$TMP/old"
+auditctl -w "$TMP/old/dockerd" -p rwxa -k "$KEY"
+expect_status "a stale rule: --check is WARNING" 1 tool --check
+check_json
+expect "JSON: the stale rule is listed" jq_py "sys.exit(not any('$TMP/old/dockerd' in s for s in d['stale_rules']))"
+tool -q
+expect_status "after re-provisioning --check is OK again" 0 tool --check
+
+# --cis limits the verdict: an item 1.2.0 does not have (1.1.12, containerd's config) does not count.
+[ -e /etc/containerd/config.toml ] && auditctl -W /etc/containerd/config.toml -p rwxa -k "$KEY" 2>/dev/null && {
+        expect_status "--cis 1.2.0 ignores an item 1.2.0 does not have" 0 tool --check --cis 1.2.0
+        expect_status "--cis 1.6.0 counts it" 2 tool --check --cis 1.6.0
+        tool -q
+}
+
+# Not root: the kernel's rules cannot be read: UNKNOWN, file checks still reported.
+if command -v setpriv >/dev/null; then
+        chmod 755 "$rules"; chmod 644 "$frag"
+        expect_status "as nobody: --check is UNKNOWN" 3 setpriv --reuid=65534 --regid=65534 --clear-groups \
+                "$bin" --rules-dir "$rules" -k "$KEY" --check
+        expect "as nobody: says why" grep -q "needs root" "$TMP/out"
+        expect "as nobody: the fragment's mode is still judged" grep -q "has mode 0644" "$TMP/out"
+        chmod 600 "$frag"
+fi
+
+# The public scanners' logic agrees. docker-bench-security (CIS 1.6.0): for each item whose path
+# exists (1.1.3 and 1.1.4 always), `auditctl -l | grep PATH` must find a rule.
+listing=$(auditctl -l)
+for p in /usr/bin/dockerd /run/containerd /var/lib/docker /etc/docker /lib/systemd/system/docker.service \
+         /run/containerd/containerd.sock /lib/systemd/system/docker.socket /etc/default/docker \
+         /etc/docker/daemon.json /etc/containerd/config.toml /etc/sysconfig/docker /usr/bin/containerd \
+         /usr/bin/containerd-shim /usr/bin/containerd-shim-runc-v1 /usr/bin/containerd-shim-runc-v2 /usr/bin/runc; do
+        case $p in /usr/bin/dockerd|/run/containerd) ;; *) [ -e "$p" ] || continue ;; esac
+        expect "docker-bench-security style: auditctl -l | grep $p" grep -qF -- "$p" <<<"$listing"
+done
+# InSpec style: the exact line -w PATH -p rwxa -k KEY for each -w item whose path exists.
+for p in /usr/bin/dockerd /etc/docker /usr/lib/systemd/system/docker.service /usr/lib/systemd/system/docker.socket \
+         /var/run/docker.sock /etc/default/docker /etc/docker/daemon.json /etc/containerd/config.toml \
+         /usr/bin/containerd /usr/bin/containerd-shim /usr/bin/containerd-shim-runc-v1 \
+         /usr/bin/containerd-shim-runc-v2 /usr/bin/runc /usr/sbin/runc /usr/sbin/dockerd; do
+        [ -e "$p" ] || [ "$p" = /usr/bin/dockerd ] || [ "$p" = /var/run/docker.sock ] || continue
+        expect "InSpec style: -w $p -p rwxa -k KEY" grep -qxF -- "-w $p -p rwxa -k $KEY" <<<"$listing"
+done
+
+tool --remove -q
+finish
