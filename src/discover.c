@@ -207,6 +207,10 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
                         return k;
                 if (k > 0 && asprintf(&t->skip, "cannot resolve: %s", errno_name(r)) < 0)
                         return -ENOMEM;
+                if (k > 0)
+                        discovery_add_problem(c->d, NULL, 0, "%s %.64s%s (%s): %s; not watched",
+                                              component_info(comp)->name, norm, strlen(norm) > 64 ? "..." : "",
+                                              evidence, errno_name(r));
                 if (ret)
                         *ret = t;
                 return 0;

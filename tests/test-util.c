@@ -1,1 +1,468 @@
-int main(void) { return 77; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+#define _unused_ __attribute__((unused))
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers                                                                                   */
+
+__attribute__((format(printf, 1, 2)))
+static char *xasprintf(const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int k;
+
+        va_start(ap, fmt);
+        k = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        assert_true(k >= 0);
+        return s;
+}
+
+static char *repeat(char c, size_t n) {
+        char *s = malloc(n + 1);
+
+        assert_non_null(s);
+        memset(s, c, n);
+        s[n] = 0;
+        return s;
+}
+
+/* An absolute path of n bytes: "/" followed by n - 1 'a's. */
+static char *long_path(size_t n) {
+        char *s = repeat('a', n);
+
+        s[0] = '/';
+        return s;
+}
+
+static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
+        return remove(p);
+}
+
+static char *make_tmpdir(void) {
+        char *d = strdup("/tmp/test-util-XXXXXX");
+
+        assert_non_null(d);
+        assert_non_null(mkdtemp(d));
+        return d;
+}
+
+static void rm_rf(char *d) {
+        assert_int_equal(nftw(d, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        free(d);
+}
+
+static void write_file(const char *dir, const char *name, const char *data) {
+        _cleanup_free_ char *p = path_join(dir, name);
+        FILE *f;
+
+        assert_non_null(p);
+        f = fopen(p, "we");
+        assert_non_null(f);
+        assert_int_equal(fputs(data, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+}
+
+static void assert_normalize(const char *in, const char *expected) {
+        char *out = (char *) "untouched";
+        int r = path_normalize(in, &out);
+
+        if (r != 0)
+                fail_msg("path_normalize('%s'): %d", in, r);
+        if (!streq(out, expected))
+                fail_msg("path_normalize('%s'): expected '%s', got '%s'", in, expected, out);
+        free(out);
+}
+
+static void assert_normalize_fails(const char *in) {
+        char *out = (char *) "untouched";
+
+        assert_int_equal(path_normalize(in, &out), -EINVAL);
+        assert_string_equal(out, "untouched");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Strings                                                                                   */
+
+static void test_startswith_endswith(void **state _unused_) {
+        const char *s = "/run/containerd";
+
+        assert_ptr_equal(startswith(s, "/run"), s + 4);
+        assert_ptr_equal(startswith(s, ""), s);
+        assert_null(startswith(s, "/var"));
+        assert_null(startswith("/r", "/run"));
+        assert_true(endswith("a.rules", ".rules"));
+        assert_true(endswith(".rules", ".rules"));
+        assert_true(endswith("x", ""));
+        assert_false(endswith("rules", ".rules"));
+        assert_false(endswith("a.rules~", ".rules"));
+        assert_true(streq_ptr(NULL, NULL));
+        assert_false(streq_ptr("a", NULL));
+        assert_false(streq_ptr(NULL, "a"));
+        assert_true(streq_ptr("a", "a"));
+        assert_string_equal(strempty(NULL), "");
+        assert_string_equal(strempty("x"), "x");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Paths                                                                                     */
+
+static void test_normalize_root(void **state _unused_) {
+        assert_normalize("/", "/");
+        assert_normalize("//", "/");
+        assert_normalize("///", "/");
+        assert_normalize("/./", "/");
+        assert_normalize("/.", "/");
+        assert_normalize("/..", "/");
+        assert_normalize("/../..", "/");
+        assert_normalize("/a/..", "/");
+        assert_normalize("/a/../..", "/");
+        assert_normalize("/a/../../..", "/");
+}
+
+static void test_normalize_components(void **state _unused_) {
+        assert_normalize("/a", "/a");
+        assert_normalize("/a/", "/a");
+        assert_normalize("/a/b/", "/a/b");
+        assert_normalize("/a//b///c", "/a/b/c");
+        assert_normalize("//a/b", "/a/b");
+        assert_normalize("/a/./b/.", "/a/b");
+        assert_normalize("/a/b/..", "/a");
+        assert_normalize("/a/b/../../c", "/c");
+        assert_normalize("/a//b/./c/../d/", "/a/b/d");
+        assert_normalize("/../a", "/a");
+        assert_normalize("/a/../../b", "/b");
+        /* Names that only look like dots stay. */
+        assert_normalize("/...", "/...");
+        assert_normalize("/..a/.b/c.", "/..a/.b/c.");
+        assert_normalize("/var/lib/docker", "/var/lib/docker");
+}
+
+static void test_normalize_rejects(void **state _unused_) {
+        assert_normalize_fails("");
+        assert_normalize_fails(NULL);
+        assert_normalize_fails("a");
+        assert_normalize_fails("a/b");
+        assert_normalize_fails("./a");
+        assert_normalize_fails("../a");
+        assert_normalize_fails(".");
+}
+
+static void test_path_parent(void **state _unused_) {
+        struct { const char *in, *out; } cases[] = {
+                { "/", "/" },
+                { "/a", "/" },
+                { "/a/b", "/a" },
+                { "/a/b/c", "/a/b" },
+                { "/run/containerd/containerd.sock", "/run/containerd" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *p = path_parent(cases[i].in);
+                assert_non_null(p);
+                if (!streq(p, cases[i].out))
+                        fail_msg("path_parent('%s'): expected '%s', got '%s'", cases[i].in, cases[i].out, p);
+        }
+}
+
+static void test_path_basename(void **state _unused_) {
+        const char *p = "/usr/bin/dockerd";
+
+        assert_string_equal(path_basename(p), "dockerd");
+        assert_ptr_equal(path_basename(p), p + 9);
+        assert_string_equal(path_basename("/a"), "a");
+        assert_string_equal(path_basename("x"), "x");
+        assert_string_equal(path_basename("/a/b.rules"), "b.rules");
+}
+
+static void test_path_startswith_dir(void **state _unused_) {
+        assert_true(path_startswith_dir("/run", "/run"));
+        assert_true(path_startswith_dir("/run/x", "/run"));
+        assert_true(path_startswith_dir("/run/x/y", "/run/x"));
+        assert_false(path_startswith_dir("/running", "/run"));
+        assert_false(path_startswith_dir("/run2/x", "/run"));
+        assert_false(path_startswith_dir("/ru", "/run"));
+        assert_false(path_startswith_dir("/var/run", "/run"));
+        assert_true(path_startswith_dir("/", "/"));
+        assert_true(path_startswith_dir("/anything", "/"));
+        assert_false(path_startswith_dir("relative", "/"));
+}
+
+static void test_path_join(void **state _unused_) {
+        struct { const char *a, *b, *out; } cases[] = {
+                { "/a", "b", "/a/b" },
+                { "/a/", "b", "/a/b" },
+                { "/a", "/b", "/a/b" },
+                { "/a//", "//b", "/a/b" },
+                { "/", "b", "/b" },
+                { "/", "/etc/passwd", "/etc/passwd" },
+                { "/tmp/root", "/var/lib/docker", "/tmp/root/var/lib/docker" },
+                { "rel", "x/y", "rel/x/y" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *p = path_join(cases[i].a, cases[i].b);
+                assert_non_null(p);
+                if (!streq(p, cases[i].out))
+                        fail_msg("path_join('%s', '%s'): expected '%s', got '%s'",
+                                 cases[i].a, cases[i].b, cases[i].out, p);
+        }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* strv                                                                                      */
+
+static void test_strv_basic(void **state _unused_) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        assert_int_equal(strv_length(NULL), 0);
+        assert_false(strv_contains(NULL, "a"));
+
+        assert_int_equal(strv_extend(&l, "a"), 0);
+        assert_int_equal(strv_length(l), 1);
+        assert_int_equal(strv_push(&l, strdup("b")), 0);
+        assert_int_equal(strv_extend(&l, ""), 0);
+        assert_int_equal(strv_length(l), 3);
+        assert_string_equal(l[0], "a");
+        assert_string_equal(l[1], "b");
+        assert_string_equal(l[2], "");
+        assert_null(l[3]);
+        assert_true(strv_contains(l, "a"));
+        assert_true(strv_contains(l, "b"));
+        assert_true(strv_contains(l, ""));
+        assert_false(strv_contains(l, "c"));
+        assert_false(strv_contains(l, "ab"));
+
+        /* push of NULL (a failed strdup) reports ENOMEM and leaves the list alone */
+        assert_int_equal(strv_push(&l, NULL), -ENOMEM);
+        assert_int_equal(strv_length(l), 3);
+}
+
+static void test_strv_extend_copy(void **state _unused_) {
+        _cleanup_strv_free_ char **a = NULL, **b = NULL, **c = NULL, **e = NULL;
+        char *src[] = { (char *) "x", (char *) "y", NULL };
+
+        assert_int_equal(strv_extend(&a, "first"), 0);
+        assert_int_equal(strv_extend_strv(&a, src), 0);
+        assert_int_equal(strv_length(a), 3);
+        assert_string_equal(a[0], "first");
+        assert_string_equal(a[1], "x");
+        assert_string_equal(a[2], "y");
+        assert_ptr_not_equal(a[1], src[0]);   /* copies */
+
+        assert_int_equal(strv_extend_strv(&a, NULL), 0);
+        assert_int_equal(strv_length(a), 3);
+
+        b = strv_copy(a);
+        assert_non_null(b);
+        assert_ptr_not_equal(b, a);
+        assert_int_equal(strv_length(b), 3);
+        for (size_t i = 0; i < 3; i++) {
+                assert_string_equal(b[i], a[i]);
+                assert_ptr_not_equal(b[i], a[i]);
+        }
+        assert_null(b[3]);
+
+        /* a copy of nothing is an empty vector, not NULL */
+        c = strv_copy(NULL);
+        assert_non_null(c);
+        assert_null(c[0]);
+        assert_int_equal(strv_length(c), 0);
+
+        e = strv_copy(c);
+        assert_non_null(e);
+        assert_int_equal(strv_length(e), 0);
+
+        strv_free(NULL); /* no-op */
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* read_file_bounded                                                                         */
+
+static void test_read_regular(void **state _unused_) {
+        char *d = make_tmpdir();
+        _cleanup_free_ char *p = path_join(d, "f"), *data = NULL, *data2 = NULL, *empty = NULL, *pe = NULL;
+        size_t len = 12345;
+        _cleanup_close_ int dfd = -1;
+
+        write_file(d, "f", "hello\nworld\n");
+        assert_int_equal(read_file_bounded(AT_FDCWD, p, 0, &data, &len), 0);
+        assert_string_equal(data, "hello\nworld\n");
+        assert_int_equal(len, 12);
+
+        /* relative to a directory fd, ret_len optional */
+        dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(dfd >= 0);
+        assert_int_equal(read_file_bounded(dfd, "f", O_NOFOLLOW, &data2, NULL), 0);
+        assert_string_equal(data2, "hello\nworld\n");
+
+        /* empty file: "" with length 0 */
+        write_file(d, "empty", "");
+        pe = path_join(d, "empty");
+        len = 99;
+        assert_int_equal(read_file_bounded(AT_FDCWD, pe, 0, &empty, &len), 0);
+        assert_non_null(empty);
+        assert_string_equal(empty, "");
+        assert_int_equal(len, 0);
+
+        rm_rf(d);
+}
+
+static void test_read_embedded_nul(void **state _unused_) {
+        char *d = make_tmpdir();
+        _cleanup_free_ char *p = path_join(d, "nul"), *data = NULL;
+        size_t len = 0;
+        FILE *f = fopen(p, "we");
+
+        assert_non_null(f);
+        assert_int_equal(fwrite("a\0b", 1, 3, f), 3);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(read_file_bounded(AT_FDCWD, p, 0, &data, &len), 0);
+        assert_int_equal(len, 3);
+        assert_memory_equal(data, "a\0b", 4); /* NUL-terminated after the data */
+        rm_rf(d);
+}
+
+static void test_read_errors(void **state _unused_) {
+        char *d = make_tmpdir();
+        _cleanup_free_ char *fifo = path_join(d, "fifo"), *link = path_join(d, "link"),
+                            *missing = path_join(d, "missing");
+        char *data = (char *) "untouched";
+        size_t len = 777;
+
+        /* a directory */
+        assert_int_equal(read_file_bounded(AT_FDCWD, d, 0, &data, &len), -EISDIR);
+        assert_string_equal(data, "untouched");
+        assert_int_equal(len, 777);
+
+        /* a FIFO without a writer: refused, and the call returns (does not block) */
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_int_equal(read_file_bounded(AT_FDCWD, fifo, 0, &data, &len), -EBADFD);
+        assert_string_equal(data, "untouched");
+
+        /* a device */
+        assert_int_equal(read_file_bounded(AT_FDCWD, "/dev/null", 0, &data, &len), -EBADFD);
+
+        /* O_NOFOLLOW on a symlink */
+        write_file(d, "target", "x");
+        assert_int_equal(symlink("target", link), 0);
+        assert_int_equal(read_file_bounded(AT_FDCWD, link, O_NOFOLLOW, &data, &len), -ELOOP);
+        assert_string_equal(data, "untouched");
+        {
+                _cleanup_free_ char *via = NULL;
+                assert_int_equal(read_file_bounded(AT_FDCWD, link, 0, &via, NULL), 0);
+                assert_string_equal(via, "x");
+        }
+
+        /* missing */
+        assert_int_equal(read_file_bounded(AT_FDCWD, missing, 0, &data, &len), -ENOENT);
+        assert_string_equal(data, "untouched");
+        assert_int_equal(len, 777);
+
+        rm_rf(d);
+}
+
+static void test_read_size_cap(void **state _unused_) {
+        char *d = make_tmpdir();
+        _cleanup_free_ char *big = path_join(d, "big"), *exact = path_join(d, "exact"), *data = NULL;
+        char *none = (char *) "untouched";
+        size_t len = 0;
+        int fd;
+
+        fd = open(big, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(ftruncate(fd, INPUT_MAX + 1), 0);
+        close(fd);
+        assert_int_equal(read_file_bounded(AT_FDCWD, big, 0, &none, &len), -EFBIG);
+        assert_string_equal(none, "untouched");
+
+        fd = open(exact, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(ftruncate(fd, INPUT_MAX), 0);
+        close(fd);
+        assert_int_equal(read_file_bounded(AT_FDCWD, exact, 0, &data, &len), 0);
+        assert_int_equal(len, INPUT_MAX);
+        assert_int_equal(data[0], 0);
+        assert_int_equal(data[INPUT_MAX], 0);
+
+        rm_rf(d);
+}
+
+static void test_errno_name(void **state _unused_) {
+        assert_string_equal(errno_name(-EFBIG), "file too large");
+        assert_string_equal(errno_name(EFBIG), "file too large");
+        assert_string_equal(errno_name(-EBADFD), "not a regular file");
+        assert_string_equal(errno_name(-EISDIR), "is a directory");
+        assert_string_equal(errno_name(-ELOOP), "too many levels of symbolic links");
+        assert_string_equal(errno_name(-ENOENT), strerror(ENOENT));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* rule_path_ok                                                                              */
+
+static void test_rule_path_ok(void **state _unused_) {
+        _cleanup_free_ char *max_ok = long_path(PATH_MAX - 1), *too_long = long_path(PATH_MAX),
+                            *way_too_long = long_path(PATH_MAX + 10), *del = xasprintf("/a%cb", 0x7f),
+                            *high = xasprintf("/caf%c%c", 0xc3, 0xa9);
+
+        assert_true(rule_path_ok("/"));
+        assert_true(rule_path_ok("/var/lib/docker"));
+        assert_true(rule_path_ok("/usr/bin/containerd-shim-runc-v2"));
+        assert_true(rule_path_ok("/a.b_c-d+e:f@g,h=i~j"));
+        assert_true(rule_path_ok(high));        /* UTF-8 is fine */
+        assert_true(rule_path_ok(max_ok));
+
+        assert_false(rule_path_ok(NULL));
+        assert_false(rule_path_ok(""));
+        assert_false(rule_path_ok("relative/path"));
+        assert_false(rule_path_ok("./x"));
+        assert_false(rule_path_ok("/with space"));
+        assert_false(rule_path_ok(" /leading"));
+        assert_false(rule_path_ok("/trailing "));
+        assert_false(rule_path_ok("/with\ttab"));
+        assert_false(rule_path_ok("/with\nnewline"));
+        assert_false(rule_path_ok("/with\rcr"));
+        assert_false(rule_path_ok("/ctl\x01"));
+        assert_false(rule_path_ok(del));
+        assert_false(rule_path_ok("/quo\"te"));
+        assert_false(rule_path_ok("/has#hash"));
+        assert_false(rule_path_ok("/back\\slash"));
+        assert_false(rule_path_ok(too_long));
+        assert_false(rule_path_ok(way_too_long));
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_startswith_endswith),
+                cmocka_unit_test(test_normalize_root),
+                cmocka_unit_test(test_normalize_components),
+                cmocka_unit_test(test_normalize_rejects),
+                cmocka_unit_test(test_path_parent),
+                cmocka_unit_test(test_path_basename),
+                cmocka_unit_test(test_path_startswith_dir),
+                cmocka_unit_test(test_path_join),
+                cmocka_unit_test(test_strv_basic),
+                cmocka_unit_test(test_strv_extend_copy),
+                cmocka_unit_test(test_read_regular),
+                cmocka_unit_test(test_read_embedded_nul),
+                cmocka_unit_test(test_read_errors),
+                cmocka_unit_test(test_read_size_cap),
+                cmocka_unit_test(test_errno_name),
+                cmocka_unit_test(test_rule_path_ok),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

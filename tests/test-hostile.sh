@@ -1,0 +1,106 @@
+#!/bin/bash
+# Hostile and broken input: every case must give a clear message, keep the other rules, never
+# hang, never escape the root, and set the exit status. Host trees are built here, no kernel.
+#   test-hostile.sh BINARY
+set -u
+bin=$(realpath "$1")
+TMP=$(mktemp -d /tmp/dar-hostile.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+failures=0 checks=0
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
+
+# A small docker-ce-like host: dockerd, runc, docker.service.
+host() {
+        local h=$TMP/$1
+        rm -rf "$h"
+        mkdir -p "$h/usr/bin" "$h/etc/docker" "$h/lib/systemd/system" "$h/var/lib/docker" "$h/run" "$h/etc/audit/rules.d"
+        : > "$h/usr/bin/dockerd"; : > "$h/usr/bin/runc"; : > "$h/usr/bin/containerd"
+        printf '[Service]\nExecStart=/usr/bin/dockerd -H fd://\n' > "$h/lib/systemd/system/docker.service"
+        echo "$h"
+}
+# case NAME EXPECTED-STATUS PATTERN-IN-OUTPUT ARGS... : runs with a 10 s limit.
+case_() {
+        local name=$1 want=$2 pattern=$3; shift 3
+        local out st
+        out=$(timeout 10 "$bin" "$@" 2>&1); st=$?
+        if [ "$st" = 124 ]; then fail "$name: hung"; return; fi
+        if [ "$st" != "$want" ]; then fail "$name: status $st, expected $want"; echo "$out" | sed 's/^/    /'; return; fi
+        if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+                fail "$name: output lacks /$pattern/"; echo "$out" | sed 's/^/    /'; return
+        fi
+        # Whatever went wrong, the rules for the rest of the host are still produced.
+        if [ "$want" != 2 ] && [[ " $* " == *" --print "* ]] && ! grep -qxF -- "-w /usr/bin/runc -p rwxa -k docker" <<<"$out"; then
+                fail "$name: the other rules were not produced"; return
+        fi
+        ok "$name"
+}
+
+h=$(host json-malformed); printf '{\n  "data-root": "/x",\n  "hosts" [\n}\n' > "$h/etc/docker/daemon.json"
+case_ "daemon.json malformed: file and line, status 3" 3 "daemon.json:3: " --root "$h" --print
+h=$(host json-empty); : > "$h/etc/docker/daemon.json"
+case_ "daemon.json empty: accepted as dockerd does" 0 "" --root "$h" --print
+h=$(host json-huge); { printf '{"x": "'; head -c 2000000 /dev/zero | tr '\0' a; printf '"}'; } > "$h/etc/docker/daemon.json"
+case_ "daemon.json over 1 MiB: refused, not read" 3 "daemon.json: cannot read: file too large" --root "$h" --print
+h=$(host json-fifo); mkfifo "$h/etc/docker/daemon.json"
+case_ "daemon.json a FIFO: refused without blocking" 3 "daemon.json: cannot read: not a regular file" --root "$h" --print
+h=$(host json-dir); mkdir "$h/etc/docker/daemon.json"
+case_ "daemon.json a directory: refused" 3 "daemon.json: cannot read: is a directory" --root "$h" --print
+h=$(host json-relative); echo '{"data-root": "var/lib/docker2"}' > "$h/etc/docker/daemon.json"
+case_ "data-root relative: reported, not watched" 3 "data root \"var/lib/docker2\".*not an absolute path" --root "$h" --print
+h=$(host json-space); mkdir -p "$h/srv/my docker"; echo '{"data-root": "/srv/my docker"}' > "$h/etc/docker/daemon.json"
+case_ "data-root with whitespace: refused by name, other rules kept" 3 "/srv/my docker: not watched: .*one rules line" --root "$h" --print
+h=$(host long-path); long=/$(printf 'd%.0s' $(seq 250))/$(printf 'e%.0s' $(seq 250)); long=$long$long$long$long$long$long$long$long$long$long$long$long$long$long$long$long$long
+echo "{\"data-root\": \"$long\"}" > "$h/etc/docker/daemon.json"
+case_ "data-root longer than PATH_MAX: reported, other rules kept" 3 "data-root /d+.*File name too long; not watched" --root "$h" --print
+
+h=$(host unit-quoting)
+cat > "$h/lib/systemd/system/docker.service" <<'UNIT'
+[Service]
+# a comment
+ExecStart=/usr/bin/dockerd \
+  "--data-root=/srv/quoted dir" \
+  -H 'unix:///run/%i.sock'
+UNIT
+mkdir -p "$h/srv/quoted dir"
+case_ "unit: quotes, continuation and specifiers parsed, odd path refused by name" 3 "/srv/quoted dir: not watched" --root "$h" --print
+h=$(host unit-huge); { printf '[Service]\nExecStart=/usr/bin/dockerd '; head -c 100000 /dev/zero | tr '\0' x; printf '\n'; } > "$h/lib/systemd/system/docker.service"
+case_ "unit: a huge line is reported with its line" 3 "docker.service:2: malformed unit file line: line too long" --root "$h" --print
+h=$(host unit-noeq); printf '[Service]\nExecStart=/usr/bin/dockerd\nthis line has no equals sign\n' > "$h/lib/systemd/system/docker.service"
+case_ "unit: a line without '=' is reported with its line" 3 "docker.service:3: malformed" --root "$h" --print
+
+h=$(host link-loop); rm "$h/usr/bin/containerd"; ln -s containerd2 "$h/usr/bin/containerd"; ln -s containerd "$h/usr/bin/containerd2"
+case_ "symlink loop: reported, no hang" 3 "containerd: too many levels of symbolic links" --root "$h" --print
+h=$(host link-escape); rm "$h/usr/bin/runc" "$h/usr/bin/containerd"
+# Both lead to /bin/true, which exists on the real host but not in this tree.
+ln -s ../../../../../../../../bin/true "$h/usr/bin/runc"
+ln -s /../../../../bin/true "$h/usr/bin/containerd"
+out=$("$bin" --root "$h" --list-paths 2>&1)
+# Escaping, they would be found (and watched) as the host's /bin/true or /usr/bin/true.
+if ! grep -qE "/bin/true +yes" <<<"$out" && ! grep -qF "$TMP" <<<"$out" && [ -e /bin/true ]; then
+        ok "symlinks out of the root stay inside it"
+else
+        fail "symlinks out of the root: escaped"; echo "$out" | sed 's/^/    /'
+fi
+
+case_ "key over 256 bytes: usage error" 2 "invalid key" -k "$(printf 'k%.0s' $(seq 300))" --print
+case_ "empty key: usage error" 2 "invalid key" -k "" --print
+case_ "empty --root: usage error" 2 "--root needs a directory" --root "" --print
+case_ "relative --rules-dir: usage error" 2 "--rules-dir needs an absolute path" --rules-dir rel --print
+case_ "two modes: usage error" 2 "only one of" --print --check
+case_ "unknown option: usage error with a hint" 2 "Try 'docker-audit-rules --help'" --frobnicate
+case_ "option without its value: usage error" 2 "needs a value" --print --key
+case_ "bad permissions: usage error" 2 "invalid permissions" --print -p rwz
+h=$(host repeated)
+out=$("$bin" --root "$h" --print -k first -k second 2>&1)
+if grep -q -- "-k second$" <<<"$out" && ! grep -q -- "-k first" <<<"$out"; then ok "repeated option: the last one wins"; else fail "repeated option"; fi
+
+h=$(host rules-dir-odd); rd=$h/etc/audit/rules.d
+mkdir "$rd/dir.rules"; mkfifo "$rd/fifo.rules"; ln -s /etc/passwd "$rd/link.rules"; printf '\0binary' > "$rd/nul.rules"
+case_ "rules dir: a directory named .rules is reported" 3 "dir.rules: is not a regular file" --root "$h" --print
+case_ "rules dir: a FIFO is reported, without blocking" 3 "fifo.rules: is not a regular file" --root "$h" --print
+case_ "rules dir: a symlink is not followed" 3 "link.rules: is a symbolic link: not read" --root "$h" --print
+case_ "rules dir: a binary file is reported" 3 "nul.rules: holds a NUL byte" --root "$h" --print
+
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
