@@ -393,6 +393,8 @@ int run_apply(const struct options *o) {
                 }
                 if (waited && o->verbosity >= 1)
                         fprintf(stderr, "docker-audit-rules: waited for another run to finish\n");
+                if (!o->no_write && fragment_clean_stale(p.fragment_path) > 0 && o->verbosity >= 1)
+                        fprintf(stderr, "docker-audit-rules: removed a temporary file an interrupted run left\n");
         }
 
         if (!o->no_load)

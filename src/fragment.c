@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -108,6 +109,29 @@ int fragment_write(const char *path, const char *text, bool *ret_changed) {
                 return -errno;
         *ret_changed = true;
         return 0;
+}
+
+int fragment_clean_stale(const char *path) {
+        _cleanup_free_ char *name = NULL, *prefix = NULL;
+        _cleanup_close_ int dfd = -1;
+        struct dirent *de;
+        DIR *d;
+        int n = 0;
+
+        dfd = open_parent(path, &name);
+        if (dfd < 0)
+                return dfd == -ENOENT ? 0 : dfd;
+        if (asprintf(&prefix, ".%s.", name) < 0)
+                return -ENOMEM;
+        d = fdopendir(dup(dfd));
+        if (!d)
+                return -errno;
+        while ((de = readdir(d)))
+                if (startswith(de->d_name, prefix) && endswith(de->d_name, ".tmp") &&
+                    unlinkat(dfd, de->d_name, 0) >= 0)
+                        n++;
+        closedir(d);
+        return n;
 }
 
 int fragment_remove(const char *path, bool *ret_removed) {

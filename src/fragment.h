@@ -14,6 +14,10 @@ int fragment_read(const char *path, char **ret_text);
  * *ret_changed says whether anything was written. */
 int fragment_write(const char *path, const char *text, bool *ret_changed);
 
+/* Remove temporary files a killed run left beside it (".NAME.*.tmp"). Call with the lock held.
+ * Returns the number removed. */
+int fragment_clean_stale(const char *path);
+
 /* Delete it (and fsync the directory). 0 also when it did not exist; *ret_removed says. */
 int fragment_remove(const char *path, bool *ret_removed);
 

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Faults and concurrency on the real kernel: a run killed between writing and renaming never
+# leaves a half-written fragment, and ten concurrent runs end with one consistent fragment and
+# no duplicate kernel rule.
+#   test-faults.sh BINARY
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+need_kernel_audit
+rules=$TMP/rules
+mkdir -p "$rules"
+frag=$rules/50-docker.rules
+tool() { "$bin" --rules-dir "$rules" -k "$KEY" "$@"; }
+
+# Killed between write and rename: the old fragment stays whole; the next run cleans up.
+tool -q --no-load
+cp "$frag" "$TMP/old"
+DOCKER_AUDIT_RULES_TEST_KILL_BEFORE_RENAME=1 tool --no-load --perms wa >/dev/null 2>&1
+st=$?
+expect "the run was killed before renaming (status $st)" test "$st" = 137
+expect "killed before rename: the old fragment is intact" cmp -s "$frag" "$TMP/old"
+expect "killed before rename: the complete new text waits in a temporary file augenrules ignores" \
+        bash -c "ls -A '$rules' | grep -qE '^\.50-docker\.rules\.[0-9a-f]{16}\.tmp$'"
+expect "no other .rules file appeared" test "$(ls "$rules"/*.rules | wc -l)" = 1
+tool --no-load --perms wa -q
+expect "the next run writes the new fragment" grep -q -- "-p wa -k $KEY" "$frag"
+expect "the next run removes the leftover temporary file" test "$(ls -A "$rules" | wc -l)" = 1
+
+# Ten concurrent runs.
+rm -f "$frag"
+remove_test_rules
+pids=()
+for i in $(seq 10); do
+        tool -q > "$TMP/run$i.out" 2>&1 &
+        pids+=($!)
+done
+all=0
+for p in "${pids[@]}"; do wait "$p" || all=1; done
+expect "ten concurrent runs all exit 0" test "$all" = 0
+tool --print > "$TMP/print" 2>/dev/null
+expect "ten concurrent runs: one consistent fragment" cmp -s "$frag" "$TMP/print"
+expect "ten concurrent runs: no temporary file left" test "$(ls -A "$rules" | wc -l)" = 1
+dups=$(auditctl -l | grep -F -- "$KEY" | sort | uniq -d | wc -l)
+expect "ten concurrent runs: no duplicate kernel rule" test "$dups" = 0
+want=$(grep -cE '^(-w|-a) |^#   -w ' "$frag")
+have=$(auditctl -l | grep -cF -- "$KEY")
+expect "ten concurrent runs: exactly the wanted rules are loaded ($have of $want)" test "$have" = "$want"
+finish
