@@ -184,6 +184,17 @@ static int parse_rules_text(struct check *c, const char *text, struct rule **ret
                                 goto oom;
                         }
                         resolved_done(&res);
+                        if (x.form == FORM_A && x.kind == WATCH_DIR &&
+                            root_resolve(&c->p->root, x.path, false, &res) >= 0 &&
+                            (res.state != PATH_EXISTS || !res.is_dir) &&
+                            add_finding(c, SEV_CRITICAL, "%s:%u: dir=%s does not exist: the kernel refuses this "
+                                        "line at boot and every later rule is not loaded; run docker-audit-rules",
+                                        c->p->fragment_path, lineno, x.path) < 0) {
+                                resolved_done(&res);
+                                rule_done(&x);
+                                goto oom;
+                        }
+                        resolved_done(&res);
                         for (size_t i = 0; i < c->p->others.n_lines; i++) {
                                 const struct rules_line *l = &c->p->others.lines[i];
                                 if (l->type == LINE_WATCH && rule_equal(&l->rule, &x)) {
