@@ -51,7 +51,7 @@ static void help(FILE *f) {
 "Exit status: 0 done; 1 failed; 2 usage error; 3 done, but a configuration file could\n"
 "not be read; 4 audit configuration locked, the rules load at next boot; 5 the kernel's\n"
 "audit is not reachable, the fragment was written. --best-effort turns 4 and 5 into 0.\n"
-"--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
+"--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a usage error of --check too).\n",
                 RULES_DIR, FRAGMENT_NAME, DEFAULT_KEY);
 }
 
@@ -91,7 +91,7 @@ static bool key_ok(const char *k) {
         if (n == 0 || n > 256)
                 return false;
         for (const unsigned char *p = (const unsigned char *) k; *p; p++)
-                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#')
+                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
                         return false;
         return true;
 }
@@ -161,7 +161,7 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 case 'k':
                         if (!key_ok(optarg))
                                 return usage_error("invalid key \"%s\": 1 to 256 characters, no spaces, "
-                                                   "quotes or '#'", optarg);
+                                                   "quotes, '#' or '\\'", optarg);
                         o->render.key = optarg;
                         break;
                 case 'p':
@@ -291,8 +291,15 @@ int main(int argc, char *argv[]) {
         int r;
 
         r = parse_argv(argc, argv, &o);
-        if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_OK;
+        if (r < 0) {
+                /* A monitor reads 2 as CRITICAL: a usage error of --check is UNKNOWN. */
+                for (int i = 1; i < argc; i++)
+                        if (streq(argv[i], "--check"))
+                                return CHECK_UNKNOWN;
+                return EXIT_USAGE;
+        }
+        if (r == 0)
+                return EXIT_OK;
 
         switch (o.mode) {
         case MODE_PRINT:
