@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <systemd/sd-path.h>
 
+#include "bus.h"
 #include "containerd_toml.h"
 #include "daemon_json.h"
 #include "dockerd_args.h"
 #include "envfile.h"
+#include "proc.h"
 #include "target.h"
 #include "unitfile.h"
 #include "util.h"
@@ -59,6 +61,7 @@ struct ctx {
         struct discovery *d;
         char **unit_dirs;
         char **bin_dirs;
+        bool via_bus;         /* units came from systemd over D-Bus */
 };
 
 void discovery_done(struct discovery *d) {
@@ -66,6 +69,7 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].path);
                 free(d->targets[i].evidence);
                 free(d->targets[i].skip);
+                free(d->targets[i].owner);
         }
         free(d->targets);
         for (size_t i = 0; i < d->n_problems; i++) {
@@ -309,6 +313,100 @@ static int split_words(const char *value, char ***ret) {
         if (asprintf(&cmd, "/- %s", value) < 0)
                 return -ENOMEM;
         return exec_split(cmd, NULL, ret);
+}
+
+/* ---- the running system (root "/" only) ---- */
+
+/* One word of a command line, quoted for exec_split: variables still expand, as systemd would
+ * expand them when it runs the command. */
+static int append_quoted(char **line, const char *word) {
+        size_t n = strlen(*line), k = 0;
+        char *q = malloc(strlen(word) * 2 + 3), *m;
+
+        if (!q)
+                return -ENOMEM;
+        q[k++] = '"';
+        for (const char *p = word; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                        q[k++] = '\\';
+                q[k++] = *p;
+        }
+        q[k++] = '"';
+        q[k] = 0;
+        m = realloc(*line, n + k + 2);
+        if (!m) {
+                free(q);
+                return -ENOMEM;
+        }
+        *line = m;
+        sprintf(m + n, "%s%s", n ? " " : "", q);
+        free(q);
+        return 0;
+}
+
+/* What systemd says of a unit, in the shape the offline reader produces. */
+static int unit_from_bus(struct bus_unit *b, struct unit *ret) {
+        struct unit u = {};
+        int r = 0;
+
+        u.masked = b->masked;
+        if (b->fragment_path && !(u.fragment = strdup(b->fragment_path)))
+                r = -ENOMEM;
+        if (r >= 0 && b->dropin_paths && !(u.dropins = strv_copy(b->dropin_paths)))
+                r = -ENOMEM;
+        if (r >= 0 && b->environment_files && !(u.env_files = strv_copy(b->environment_files)))
+                r = -ENOMEM;
+        if (r >= 0 && b->listen && !(u.listen = strv_copy(b->listen)))
+                r = -ENOMEM;
+        if (r >= 0 && b->exec_start && b->exec_start[0]) {
+                char *line = strdup("");
+                if (!line)
+                        r = -ENOMEM;
+                for (char **w = b->exec_start; r >= 0 && *w; w++)
+                        r = append_quoted(&line, *w);
+                if (r >= 0)
+                        r = strv_push(&u.exec_start, line);
+                else
+                        free(line);
+                if (r >= 0)
+                        r = strv_extend(&u.exec_start_src, "systemd over D-Bus");
+        }
+        if (r < 0) {
+                unit_done(&u);
+                return r;
+        }
+        *ret = u;
+        return 0;
+}
+
+/* Ask systemd for the units when it runs; keep the offline reading otherwise. */
+static int load_units_from_bus(struct ctx *c, const char *const *names, struct unit *units) {
+        sd_bus *bus = NULL;
+        int r;
+
+        if (!c->root->live || bus_connect(&bus) < 0)
+                return 0;
+        for (size_t i = 0; names[i]; i++) {
+                struct bus_unit b = {};
+                struct unit u = {};
+
+                r = bus_get_unit(bus, names[i], &b);
+                if (r < 0) {
+                        bus_unit_done(&b);
+                        continue; /* this one offline */
+                }
+                r = b.found ? unit_from_bus(&b, &u) : 0;
+                bus_unit_done(&b);
+                if (r < 0) {
+                        sd_bus_flush_close_unref(bus);
+                        return r;
+                }
+                unit_done(&units[i]);
+                units[i] = u;
+                c->via_bus = true;
+        }
+        sd_bus_flush_close_unref(bus);
+        return 0;
 }
 
 /* ---- systemd units, offline ---- */
@@ -596,12 +694,14 @@ static int add_unit_files(struct ctx *c, struct unit *u, enum component comp, co
         int r;
 
         if (u->fragment) {
-                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s", name);
+                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", name,
+                             c->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
                 if (r < 0)
                         return r;
         }
         for (char **p = u->dropins; p && *p; p++) {
-                r = add_path(c, COMP_DROPIN, *p, 0, NULL, "drop-in of %s", name);
+                r = add_path(c, COMP_DROPIN, *p, 0, NULL, "drop-in of %s%s", name,
+                             c->via_bus ? " (DropInPaths from systemd over D-Bus)" : "");
                 if (r < 0)
                         return r;
         }
@@ -763,6 +863,10 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         _cleanup_free_ char *ccfg_path = NULL, *ccfg_ev = NULL;
         const char *src = NULL, *origin = NULL;
         bool openrc = false, is_snap = false, have_docker;
+        struct proc_daemon *procs = NULL;
+        size_t n_procs = 0;
+        struct dockerd_opts popts = {};
+        _cleanup_free_ char *proc_origin = NULL, *proc_exe = NULL;
         int r;
 
         r = setup_dirs(&c);
@@ -777,6 +881,13 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = unit_load(&c, "containerd.service", &containerd);
         if (r >= 0)
                 r = unit_load(&c, "snap.docker.dockerd.service", &snap);
+        if (r >= 0) {
+                static const char *const names[] = { "docker.service", "docker.socket", "containerd.service",
+                                                     "snap.docker.dockerd.service", NULL };
+                struct unit units[4] = { docker, socket, containerd, snap };
+                r = load_units_from_bus(&c, names, units);
+                docker = units[0], socket = units[1], containerd = units[2], snap = units[3];
+        }
         if (r < 0)
                 goto finish;
 
@@ -854,6 +965,43 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 }
         }
 
+        /* The daemons actually running: their binaries and options count too (a daemon started
+         * by hand or by another init). Read-only; a process gone mid-scan is skipped. */
+        if (root->live) {
+                static const char *const names[] = { "dockerd", "dockerd-current", "containerd",
+                                                     "docker-containerd-current", NULL };
+                r = proc_scan("/proc", names, &procs, &n_procs);
+                if (r < 0 && r != -ENOENT && r != -EACCES) {
+                        discovery_add_problem(&d, "/proc", 0, "cannot list running processes: %s", errno_name(r));
+                        procs = NULL, n_procs = 0;
+                }
+                for (size_t i = 0; i < n_procs; i++) {
+                        const char *exe = procs[i].exe ? procs[i].exe : procs[i].argv[0];
+                        bool is_dockerd = strstr(path_basename(exe), "dockerd") != NULL;
+                        _cleanup_free_ char *ev = NULL;
+
+                        if (asprintf(&ev, "running %s (pid %d)", path_basename(exe), (int) procs[i].pid) < 0) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                        if (exe[0] == '/' &&
+                            (r = add_path(&c, is_dockerd ? COMP_DOCKERD : COMP_CONTAINERD, exe, 0, NULL, "%s", ev)) < 0)
+                                goto finish;
+                        if (is_dockerd) {
+                                if (!dockerd && exe[0] == '/') {
+                                        dockerd = strdup(exe);
+                                        dockerd_ev = strdup(ev);
+                                }
+                                if (dockerd_args_parse(procs[i].argv, &popts) < 0)
+                                        discovery_add_problem(&d, NULL, 0, "%s: an option is missing its value", ev);
+                                free(proc_origin);
+                                proc_origin = TAKE_PTR(ev);
+                                free(proc_exe);
+                                proc_exe = exe[0] == '/' ? strdup(exe) : NULL;
+                        }
+                }
+        }
+
         /* Binary directories: the daemon's own first, then the usual ones. */
         if (dockerd && dockerd[0] == '/') {
                 _cleanup_free_ char *dir = path_parent(dockerd);
@@ -878,7 +1026,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 if (dockerd && asprintf(&dockerd_ev, "found in %s", dir) < 0)
                         dockerd_ev = NULL;
         }
-        have_docker = dockerd || docker.fragment || openrc || is_snap;
+        have_docker = dockerd || docker.fragment || openrc || is_snap || proc_origin;
         if (!origin)
                 origin = is_snap ? "snap docker" : "dockerd defaults";
 
@@ -902,6 +1050,18 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
             (r = add_env_files(&c, &docker, "docker.service")) < 0 ||
             (r = add_env_files(&c, &containerd, "containerd.service")) < 0)
                 goto finish;
+
+        /* What the running daemon was started with fills what the configuration leaves open. */
+        if (proc_origin) {
+                if (!dopts.config_file && popts.config_file)
+                        dopts.config_file = TAKE_PTR(popts.config_file), origin = proc_origin;
+                if (!dopts.data_root && popts.data_root)
+                        dopts.data_root = TAKE_PTR(popts.data_root), origin = proc_origin;
+                if (!dopts.exec_root && popts.exec_root)
+                        dopts.exec_root = TAKE_PTR(popts.exec_root);
+                if (!dopts.containerd && popts.containerd)
+                        dopts.containerd = TAKE_PTR(popts.containerd);
+        }
 
         /* daemon.json: the --config-file one, else the default. */
         if (dopts.config_file) {
@@ -960,7 +1120,24 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                                 goto finish;
                         if (t)
                                 d.data_root = strdup(t->path);
+                        if (t && origin == proc_origin && proc_exe && !t->owner)
+                                t->owner = strdup(proc_exe);
                 }
+                /* Started by hand, or not restarted since a drop-in moved it: watch that one too. */
+                if (popts.data_root && popts.data_root[0] == '/') {
+                        struct target *pt = NULL;
+                        if ((r = add_path(&c, COMP_DATA_ROOT, popts.data_root, ADD_WANTED, &pt, "--data-root of the %s",
+                                          proc_origin)) < 0)
+                                goto finish;
+                        if (pt && !pt->owner && proc_exe && !(pt->owner = strdup(proc_exe))) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                }
+                if (popts.config_file && popts.config_file[0] == '/' &&
+                    (r = add_path(&c, COMP_DAEMON_JSON, popts.config_file, ADD_WANTED, NULL, "--config-file of the %s",
+                                  proc_origin)) < 0)
+                        goto finish;
                 r = add_path(&c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
                 if (r < 0)
                         goto finish;
@@ -973,6 +1150,12 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                         any = true;
                         fd = fd || startswith(*h, "fd://");
                         if ((r = add_socket_host(&c, *h, origin)) < 0)
+                                goto finish;
+                }
+                for (char **h = popts.hosts; h && *h; h++) {
+                        any = true;
+                        fd = fd || startswith(*h, "fd://");
+                        if ((r = add_socket_host(&c, *h, proc_origin)) < 0)
                                 goto finish;
                 }
                 for (char **h = dcfg.hosts; h && *h; h++) {
@@ -996,6 +1179,9 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         /* Runtimes and TLS files. */
         for (char **rt = dopts.runtimes; rt && *rt; rt++)
                 if ((r = add_runtime(&c, *rt, origin)) < 0)
+                        goto finish;
+        for (char **rt = popts.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(&c, *rt, proc_origin)) < 0)
                         goto finish;
         for (char **rt = dcfg.runtimes; rt && *rt; rt++)
                 if ((r = add_runtime(&c, *rt, config_file)) < 0)
@@ -1155,6 +1341,8 @@ finish:
         unit_done(&socket);
         unit_done(&containerd);
         unit_done(&snap);
+        proc_daemons_free(procs, n_procs);
+        dockerd_opts_done(&popts);
         dockerd_opts_done(&dopts);
         daemon_config_done(&dcfg);
         containerd_config_done(&ccfg);

@@ -42,7 +42,12 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
                          * daemon's state behind its back. */
                         r.form = FORM_A;
                         r.perms = PERM_WRITE | PERM_ATTR;
-                        if (d->dockerd && rule_path_ok(d->dockerd)) {
+                        if (t->owner && rule_path_ok(t->owner)) {
+                                r.exe = strdup(t->owner);
+                                if (!r.exe)
+                                        return -ENOMEM;
+                                r.exe_negated = true;
+                        } else if (d->dockerd && rule_path_ok(d->dockerd)) {
                                 r.exe = strdup(d->dockerd);
                                 if (!r.exe)
                                         return -ENOMEM;

@@ -84,6 +84,7 @@ struct target {
         bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it
                                * would fail at boot, so it is loaded live only */
         char *skip;           /* why no rule is rendered for it, NULL when one is */
+        char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
 };
 
 struct discovery_options {

@@ -1,0 +1,120 @@
+#!/bin/bash
+# The Ansible role in contrib/ansible, run on this machine (localhost, local connection) against
+# the real kernel with a real auditd (started here in the foreground, stopped by its PID). The
+# role gets its own key and a temporary rules directory through docker_audit_rules_extra_args;
+# lib.sh removes every rule carrying the key on exit.
+#   test-ansible.sh BINARY
+set -u
+bin=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+ansible_dir=$here/../contrib/ansible
+command -v ansible-playbook >/dev/null || { echo "SKIP: ansible-playbook not installed"; exit 77; }
+. "$here/lib.sh"
+need_kernel_audit
+command -v auditd >/dev/null || { echo "SKIP: auditd not installed"; exit 77; }
+if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
+
+rules=$TMP/rules
+frag=$rules/50-docker.rules
+mkdir -p "$rules" "$TMP/ansible-tmp"
+chmod 755 "$TMP"
+
+cat > "$TMP/inventory.ini" <<INV
+[docker_hosts]
+localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3 ansible_become=false
+
+[docker_hosts:vars]
+docker_audit_rules_binary=$bin
+docker_audit_rules_extra_args=["--rules-dir", "$rules", "-k", "$KEY"]
+INV
+: > "$TMP/ansible.cfg"
+
+export ANSIBLE_CONFIG=$TMP/ansible.cfg ANSIBLE_STDOUT_CALLBACK=ansible.posix.json \
+       ANSIBLE_LOCAL_TEMP=$TMP/ansible-tmp ANSIBLE_REMOTE_TMP=$TMP/ansible-tmp \
+       ANSIBLE_ROLES_PATH=$ansible_dir/roles ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
+       ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_DEPRECATION_WARNINGS=0
+
+# play NAME [ansible-playbook options...]: run site.yml, keep its JSON report in $TMP/NAME.json.
+play() {
+        local name=$1; shift
+        ansible-playbook -i "$TMP/inventory.ini" "$ansible_dir/site.yml" "$@" >"$TMP/$name.json" 2>"$TMP/$name.err"
+        echo "$name: ansible-playbook exited $?"
+}
+# q NAME EXPR: evaluate a Python expression over the run's report; exit 0 if it is true.
+#   stats: the host's recap; task(prefix): the host's result of the task whose name starts so.
+q() {
+        python3 - "$TMP/$1.json" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+stats = d["stats"]["localhost"]
+def task(prefix):
+    for p in d["plays"]:
+        for t in p["tasks"]:
+            if t["task"]["name"].startswith(prefix):
+                return t["hosts"].get("localhost")
+    return None
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+}
+show() { # NAME: print a run's report when something went wrong
+        sed 's/^/    /' "$TMP/$1.err"
+        python3 - "$TMP/$1.json" <<'PY' | sed 's/^/    /'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for p in d["plays"]:
+    for t in p["tasks"]:
+        h = t["hosts"].get("localhost", {})
+        print(t["task"]["name"], {k: h.get(k) for k in ("changed", "failed", "rc", "msg", "skipped")})
+print(d["stats"])
+PY
+}
+INSTALL="task('Install the Docker audit rules')"
+CHECK="task('Verify the rules are loaded')"
+REPORT="task('Report the check')"
+
+expect "auditd starts" start_auditd
+
+# 1. First run: the install task changes the host, the check passes.
+play first
+expect "first run: the play succeeds" q first "stats['failures'] == 0 and stats.get('unreachable', 0) == 0"
+expect "first run: the install task reports changed" q first "$INSTALL['changed'] is True and $INSTALL.get('failed') is not True"
+expect "first run: the recap says changed=1" q first "stats['changed'] == 1"
+expect "first run: the check task ran and passed (OK)" \
+        q first "$CHECK['rc'] == 0 and $CHECK.get('failed') is not True and $CHECK['changed'] is False"
+expect "first run: the check's report names no target that is not OK" \
+        q first "$REPORT['msg']['status'].startswith('OK') and $REPORT['msg']['targets_not_ok'] == []"
+expect "first run: the fragment was written in the temporary rules directory" test -s "$frag"
+expect "first run: rules with our key are loaded" test -n "$(kernel_lines)"
+[ "$failures" = 0 ] || show first
+
+# 2. Second run: nothing to do.
+play second
+expect "second run: the play succeeds" q second "stats['failures'] == 0"
+expect "second run: the install task reports ok, not changed" q second "$INSTALL['changed'] is False and $INSTALL.get('failed') is not True"
+expect "second run: the recap says changed=0" q second "stats['changed'] == 0 and stats['ok'] >= 2"
+expect "second run: the check passes" q second "$CHECK['rc'] == 0 and $CHECK.get('failed') is not True"
+[ "$failures" = 0 ] || show second
+
+# 3. A rule deleted by hand: a check-only run fails the host and names the path.
+victim=$(grep -E '^-w /usr/(s)?bin/(dockerd|runc|containerd) ' "$frag" | awk '{ print $2 }' |
+         while read -r p; do [ -f "$p" ] && [ ! -L "$p" ] && echo "$p" && break; done)
+[ -n "$victim" ] || victim=$(awk '$1 == "-w" { print $2; exit }' "$frag")
+expect "a rule for $victim is deleted by hand" auditctl -W "$victim" -p rwxa -k "$KEY"
+play checkonly --tags check
+expect "check-only run: the install task did not run" q checkonly "$INSTALL is None"
+expect "check-only run: the host fails" q checkonly "stats['failures'] == 1 and stats['changed'] == 0"
+expect "check-only run: the check task failed with CRITICAL" q checkonly "$CHECK['failed'] is True and $CHECK['rc'] == 2"
+expect "check-only run: the report names $victim" \
+        q checkonly "$REPORT['msg']['status'].startswith('CRITICAL') and any('$victim [' in s for s in $REPORT['msg']['targets_not_ok'])"
+expect "check-only run: the rule is still missing" test -z "$(kernel_lines | grep -F -- " $victim ")"
+[ "$failures" = 0 ] || show checkonly
+
+# 4. A normal run repairs it, and the check passes again.
+play repair
+expect "repair run: the play succeeds" q repair "stats['failures'] == 0"
+expect "repair run: the install task reports changed" q repair "$INSTALL['changed'] is True and stats['changed'] == 1"
+expect "repair run: the check passes" q repair "$CHECK['rc'] == 0 and $CHECK.get('failed') is not True"
+expect "repair run: the rule for $victim is back" test -n "$(kernel_lines | grep -F -- "$victim")"
+[ "$failures" = 0 ] || show repair
+
+finish

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "render.h"
+#include "rulesdir.h"
+#include "target.h"
+#include "util.h"
+
+#define _unused_ __attribute__((unused))
+
+#define EV_DOCKERD "docker.service ExecStart (/lib/systemd/system/docker.service)"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers                                                                                   */
+
+static struct render_options opts(enum data_root_mode m) {
+        return (struct render_options) { .key = "docker", .data_root_mode = m };
+}
+
+/* Add a target and set its state; returns its index (pointers move on the next add). */
+static size_t add(struct discovery *d, enum component comp, const char *path, const char *evidence,
+                  enum path_state state, bool is_dir) {
+        struct target *t = NULL;
+
+        assert_int_equal(discovery_add_target(d, comp, path, evidence, &t), 1);
+        assert_non_null(t);
+        t->state = state;
+        t->is_dir = is_dir;
+        return d->n_targets - 1;
+}
+
+/* Lines of a text that ends with a newline. */
+static char **lines_of(const char *text) {
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        const char *p = text;
+
+        assert_non_null(l);
+        assert_true(endswith(text, "\n"));
+        while (*p) {
+                const char *nl = strchr(p, '\n');
+                assert_non_null(nl);
+                assert_int_equal(strv_push(&l, strndup(p, (size_t) (nl - p))), 0);
+                p = nl + 1;
+        }
+        return TAKE_PTR(l);
+}
+
+/* Every line is blank, a comment or a watch rule; never a control line. Returns the rule lines. */
+static char **rule_lines_of(const char *text) {
+        _cleanup_strv_free_ char **all = lines_of(text), **rules = calloc(1, sizeof(char *));
+        static const char *const control[] = { "-D", "-b", "-f", "-e", "-c", "-i", "-r", "-s", "-l", "--" };
+
+        assert_non_null(rules);
+        for (char **i = all; *i; i++) {
+                struct rule r = {};
+                const char *why = NULL;
+                int t;
+
+                for (size_t c = 0; c < ELEMENTSOF(control); c++)
+                        if (startswith(*i, control[c]))
+                                fail_msg("control line in the fragment: '%s'", *i);
+                if (!**i || **i == '#')
+                        continue;
+                t = rule_parse_line(*i, &r, &why);
+                if (t != LINE_WATCH)
+                        fail_msg("'%s': expected LINE_WATCH, got %d (%s)", *i, t, strempty(why));
+                rule_done(&r);
+                assert_int_equal(strv_extend(&rules, *i), 0);
+        }
+        return TAKE_PTR(rules);
+}
+
+static void assert_lines(char **got, const char *const *expected, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                if (!got[i])
+                        fail_msg("line %zu missing, expected '%s'", i, expected[i]);
+                if (!streq(got[i], expected[i]))
+                        fail_msg("line %zu: expected '%s', got '%s'", i, expected[i], got[i]);
+        }
+        if (got[n])
+                fail_msg("unexpected extra line %zu: '%s'", n, got[n]);
+}
+
+static bool has_line(char **lines, const char *line) {
+        return strv_contains(lines, line);
+}
+
+/* render + render_fragment, both must succeed. */
+static void render_all(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
+                       struct ruleset *s, char **text) {
+        struct root root = {};
+
+        assert_int_equal(root_init(&root, "/nonexistent-root"), 0);
+        assert_int_equal(render(&root, d, o, others, s), 0);
+        root_done(&root);
+        assert_int_equal(render_fragment(d, s, o, text), 0);
+        assert_non_null(*text);
+}
+
+/* One data root, expect exactly one rule line. */
+static void check_data_root(enum data_root_mode m, const char *dockerd, const char *expected) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(m);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL;
+
+        add(&d, COMP_DATA_ROOT, "/var/lib/docker", "daemon.json data-root", PATH_EXISTS, true);
+        if (dockerd) {
+                d.dockerd = strdup(dockerd);
+                assert_non_null(d.dockerd);
+        }
+        render_all(&d, &o, NULL, &s, &text);
+        rules = rule_lines_of(text);
+        if (expected) {
+                const char *e[] = { expected };
+                assert_lines(rules, e, 1);
+                assert_int_equal(s.n_rules, 1);
+                assert_int_equal(s.rules[0].target, 0);
+                assert_true(rendered_writes(&s.rules[0]));
+        } else {
+                assert_lines(rules, NULL, 0);
+                assert_int_equal(s.n_rules, 0);
+                assert_null(strstr(text, "/var/lib/docker"));
+        }
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_comment_safe(void **state _unused_) {
+        _cleanup_free_ char *a = comment_safe("a\nb\tc\x7f" "d\x1b[31m\r"), *b = comment_safe(NULL),
+                            *c = comment_safe("caf\xc3\xa9 /x #y"), *e = comment_safe("");
+
+        assert_string_equal(a, "a?b?c?d?[31m?");
+        assert_string_equal(b, "");
+        assert_string_equal(c, "caf\xc3\xa9 /x #y");
+        assert_string_equal(e, "");
+}
+
+static void test_cis_binary(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **lines = NULL, **rules = NULL;
+        const char *body;
+        size_t i;
+
+        i = add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        d.targets[i].cis_literal = true;
+        render_all(&d, &o, NULL, &s, &text);
+
+        assert_int_equal(s.n_rules, 1);
+        assert_int_equal(s.rules[0].target, 0);
+        assert_int_equal(s.rules[0].rule.form, FORM_W);
+        assert_int_equal(s.rules[0].rule.kind, WATCH_FILE);
+        assert_int_equal(s.rules[0].rule.perms, PERM_ALL);
+        assert_string_equal(s.rules[0].rule.path, "/usr/bin/dockerd");
+        assert_null(s.rules[0].rule.exe);
+        assert_int_equal(strv_length(s.rules[0].rule.keys), 1);
+        assert_string_equal(s.rules[0].rule.keys[0], "docker");
+        assert_false(s.rules[0].live_only);
+        assert_null(s.rules[0].provided_by);
+        assert_true(rendered_loads(&s.rules[0]));
+        assert_true(rendered_writes(&s.rules[0]));
+
+        /* the header names the key and the mode, the body is exact */
+        assert_non_null(startswith(text, "# Audit rules for Docker, generated by docker-audit-rules "
+                                         PACKAGE_VERSION ".\n"));
+        lines = lines_of(text);
+        assert_true(has_line(lines, "# Key \"docker\"; data root mode \"state\". Only lines that load at boot "
+                                    "are rules;"));
+        body = strstr(text, "\n\n");
+        assert_non_null(body);
+        assert_string_equal(body, "\n\n"
+                            "# CIS 1.1.3/1.2.3 dockerd\n"
+                            "#   " EV_DOCKERD "; also the CIS Benchmark's path\n"
+                            "-w /usr/bin/dockerd -p rwxa -k docker\n");
+
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = { "-w /usr/bin/dockerd -p rwxa -k docker" };
+                assert_lines(rules, e, 1);
+        }
+        ruleset_done(&s);
+        assert_null(s.rules);
+        assert_int_equal(s.n_rules, 0);
+        discovery_done(&d);
+}
+
+static void test_key_and_no_cis(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = { .key = "ctr-audit", .data_root_mode = DATA_ROOT_OFF };
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+
+        add(&d, COMP_DOCKER_PROXY, "/usr/bin/docker-proxy", "dockerd --userland-proxy-path", PATH_EXISTS, false);
+        add(&d, COMP_TLS, "/etc/docker/certs", "daemon.json tlscacert", PATH_EXISTS, true);
+        render_all(&d, &o, NULL, &s, &text);
+
+        lines = lines_of(text);
+        assert_true(has_line(lines, "# Key \"ctr-audit\"; data root mode \"off\". Only lines that load at boot "
+                                    "are rules;"));
+        assert_true(has_line(lines, "# docker-proxy (no CIS item)"));
+        assert_true(has_line(lines, "# tls (no CIS item)"));
+        assert_true(has_line(lines, "#   dockerd --userland-proxy-path"));
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = {
+                        "-w /usr/bin/docker-proxy -p rwxa -k ctr-audit",
+                        "-w /etc/docker/certs -p wa -k ctr-audit",    /* tls: wa by default */
+                };
+                assert_lines(rules, e, 2);
+        }
+        assert_int_equal(s.rules[1].rule.kind, WATCH_DIR);
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static void test_data_root_modes(void **state _unused_) {
+        check_data_root(DATA_ROOT_STATE, "/usr/bin/dockerd",
+                        "-a always,exit -F dir=/var/lib/docker -F perm=wa -F exe!=/usr/bin/dockerd -k docker");
+        check_data_root(DATA_ROOT_STATE, NULL,
+                        "-a always,exit -F dir=/var/lib/docker -F perm=wa -k docker");
+        /* a dockerd path that cannot be written on a rules line: no filter rather than a broken line */
+        check_data_root(DATA_ROOT_STATE, "/opt/my docker/dockerd",
+                        "-a always,exit -F dir=/var/lib/docker -F perm=wa -k docker");
+        check_data_root(DATA_ROOT_CIS, "/usr/bin/dockerd",
+                        "-a always,exit -F path=/var/lib/docker -F perm=rwa -k docker");
+        check_data_root(DATA_ROOT_RECURSIVE, "/usr/bin/dockerd",
+                        "-w /var/lib/docker -p wa -k docker");
+        check_data_root(DATA_ROOT_OFF, "/usr/bin/dockerd", NULL);
+}
+
+static void test_data_root_state_struct(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+
+        add(&d, COMP_DATA_ROOT, "/srv/docker", "daemon.json data-root", PATH_EXISTS, true);
+        d.dockerd = strdup("/usr/local/bin/dockerd");
+        render_all(&d, &o, NULL, &s, &text);
+        assert_int_equal(s.n_rules, 1);
+        assert_int_equal(s.rules[0].rule.form, FORM_A);
+        assert_int_equal(s.rules[0].rule.kind, WATCH_DIR);
+        assert_int_equal(s.rules[0].rule.perms, PERM_WRITE | PERM_ATTR);
+        assert_string_equal(s.rules[0].rule.exe, "/usr/local/bin/dockerd");
+        assert_true(s.rules[0].rule.exe_negated);
+        assert_string_equal(s.rules[0].rule.path, "/srv/docker");
+        assert_non_null(strstr(text, "\n# CIS 1.1.5/1.2.4 data-root\n#   daemon.json data-root\n"
+                                     "-a always,exit -F dir=/srv/docker -F perm=wa -F exe!=/usr/local/bin/dockerd "
+                                     "-k docker\n"));
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static void test_volatile_parent(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+        size_t i;
+
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        i = add(&d, COMP_CONTAINERD_SOCK, "/run/containerd/containerd.sock", "containerd config.toml grpc.address",
+                PATH_EXISTS, false);
+        d.targets[i].volatile_parent = true;
+        render_all(&d, &o, NULL, &s, &text);
+
+        assert_int_equal(s.n_rules, 2);
+        assert_int_equal(s.rules[1].target, 1);
+        assert_true(s.rules[1].live_only);
+        assert_null(s.rules[1].provided_by);
+        assert_true(rendered_loads(&s.rules[1]));
+        assert_false(rendered_writes(&s.rules[1]));
+        assert_false(s.rules[0].live_only);
+        assert_true(rendered_writes(&s.rules[0]));
+
+        lines = lines_of(text);
+        assert_true(has_line(lines, "#   -w /run/containerd/containerd.sock -p rwxa -k docker"));
+        assert_false(has_line(lines, "-w /run/containerd/containerd.sock -p rwxa -k docker"));
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = { "-w /usr/bin/dockerd -p rwxa -k docker" };
+                assert_lines(rules, e, 1);
+        }
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static void test_skipped_and_missing(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL;
+        size_t i;
+
+        i = add(&d, COMP_TLS, "/etc/docker/tls/ca.pem", "daemon.json tlscacert", PATH_EXISTS, false);
+        d.targets[i].skip = strdup("the path cannot be written on one rules line");
+        /* missing, neither read by the configuration nor a CIS path: nothing */
+        add(&d, COMP_DOCKER_INIT, "/usr/libexec/docker/docker-init", "default location", PATH_MISSING, false);
+        add(&d, COMP_DROPIN, "/etc/systemd/system/docker.service.d/x.conf", "drop-in", PATH_PARENT_MISSING, false);
+        /* missing but read by the configuration: watched while missing */
+        i = add(&d, COMP_DAEMON_JSON, "/etc/docker/daemon.json", "dockerd default --config-file",
+                PATH_MISSING, false);
+        d.targets[i].wanted_missing = true;
+        /* missing but the CIS path */
+        i = add(&d, COMP_DEFAULT_DOCKER, "/etc/default/docker", "the CIS Benchmark's path", PATH_MISSING, false);
+        d.targets[i].cis_literal = true;
+        /* a target without a path */
+        assert_int_equal(discovery_add_target(&d, COMP_RUNTIME, NULL, "no path", NULL), 1);
+
+        render_all(&d, &o, NULL, &s, &text);
+        assert_int_equal(s.n_rules, 2);
+        assert_int_equal(s.rules[0].target, 4);   /* default-docker sorts before daemon.json */
+        assert_int_equal(s.rules[1].target, 3);
+        assert_int_equal(s.rules[0].rule.kind, WATCH_FILE);
+        assert_int_equal(s.rules[1].rule.kind, WATCH_FILE);
+
+        rules = rule_lines_of(text);
+        {
+                /* component order: default-docker before daemon.json */
+                const char *e[] = {
+                        "-w /etc/default/docker -p rwxa -k docker",
+                        "-w /etc/docker/daemon.json -p rwxa -k docker",
+                };
+                assert_lines(rules, e, 2);
+        }
+        assert_null(strstr(text, "ca.pem"));
+        assert_null(strstr(text, "docker-init"));
+        assert_null(strstr(text, "x.conf"));
+        /* the evidence already says it is the CIS path: not said twice */
+        assert_non_null(strstr(text, "\n#   the CIS Benchmark's path\n-w /etc/default/docker"));
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
+        return remove(p);
+}
+
+static void write_at(const char *dir, const char *rel, const char *data) {
+        _cleanup_free_ char *p = path_join(dir, rel);
+        FILE *f;
+
+        assert_non_null(p);
+        f = fopen(p, "we");
+        assert_non_null(f);
+        assert_true(fputs(data, f) >= 0);
+        assert_int_equal(fclose(f), 0);
+}
+
+static void test_provided_by(void **state _unused_) {
+        char tmp[] = "/tmp/test-render-XXXXXX";
+        struct root root = {};
+        struct rules_dir rd = {};
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL, *rules_real = NULL, *etc_docker = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+
+        assert_non_null(mkdtemp(tmp));
+        assert_int_equal(root_init(&root, tmp), 0);
+        etc_docker = path_join(tmp, "/etc");
+        assert_int_equal(mkdir(etc_docker, 0755), 0);
+        free(etc_docker);
+        etc_docker = path_join(tmp, "/etc/docker");
+        assert_int_equal(mkdir(etc_docker, 0755), 0);
+        rules_real = path_join(tmp, "/rules.d");
+        assert_int_equal(mkdir(rules_real, 0755), 0);
+        write_at(rules_real, "10-other.rules",
+                 "# another tool\n"
+                 "\n"
+                 "-w /etc/docker -p rwxa -k docker\n"
+                 "-w /etc/docker/daemon.json -p rwxa -k other\n");
+        /* our own fragment is not "another" one */
+        write_at(rules_real, "50-docker.rules", "-w /usr/bin/dockerd -p rwxa -k docker\n");
+
+        assert_int_equal(rules_dir_read(&root, rules_real, "/etc/audit/rules.d", "50-docker.rules", &rd), 0);
+        assert_int_equal(strv_length(rd.files), 1);
+
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        add(&d, COMP_ETC_DOCKER, "/etc/docker", "dockerd default", PATH_EXISTS, true);
+        add(&d, COMP_DAEMON_JSON, "/etc/docker/daemon.json", "dockerd default --config-file", PATH_EXISTS, false);
+        render_all(&d, &o, &rd, &s, &text);
+
+        assert_int_equal(s.n_rules, 3);
+        assert_null(s.rules[0].provided_by);
+        assert_int_equal(s.rules[1].target, 1);
+        assert_non_null(s.rules[1].provided_by);
+        assert_string_equal(s.rules[1].provided_by, "/etc/audit/rules.d/10-other.rules:3");
+        assert_false(rendered_loads(&s.rules[1]));
+        assert_false(rendered_writes(&s.rules[1]));
+        /* another key is another kernel rule */
+        assert_null(s.rules[2].provided_by);
+        assert_true(rendered_writes(&s.rules[2]));
+
+        lines = lines_of(text);
+        assert_true(has_line(lines, "#   already in /etc/audit/rules.d/10-other.rules:3; not repeated "
+                                    "(a duplicate would stop the boot-time load)"));
+        assert_true(has_line(lines, "#   -w /etc/docker -p rwxa -k docker"));
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = {
+                        "-w /usr/bin/dockerd -p rwxa -k docker",
+                        "-w /etc/docker/daemon.json -p rwxa -k docker",
+                };
+                assert_lines(rules, e, 2);
+        }
+
+        ruleset_done(&s);
+        discovery_done(&d);
+        rules_dir_done(&rd);
+        root_done(&root);
+        assert_int_equal(nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void test_provided_by_hand_hostile_name(void **state _unused_) {
+        char *keys[] = { (char *) "docker", NULL };
+        char *files[] = { (char *) "/etc/audit/rules.d/x\n-D.rules", NULL };
+        struct rules_line l = {
+                .file = files[0], .line = 7, .type = LINE_WATCH, .text = (char *) "-w /usr/bin/runc -p rwxa -k docker",
+                .rule = { .form = FORM_W, .kind = WATCH_FILE, .path = (char *) "/usr/bin/runc",
+                          .perms = PERM_ALL, .keys = keys },
+        };
+        struct rules_dir rd = { .dir = (char *) "/etc/audit/rules.d", .files = files, .lines = &l, .n_lines = 1 };
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+
+        add(&d, COMP_RUNC, "/usr/bin/runc", "containerd runtime", PATH_EXISTS, false);
+        render_all(&d, &o, &rd, &s, &text);
+        assert_int_equal(s.n_rules, 1);
+        assert_string_equal(s.rules[0].provided_by, "/etc/audit/rules.d/x\n-D.rules:7");
+        lines = lines_of(text);
+        assert_true(has_line(lines, "#   already in /etc/audit/rules.d/x?-D.rules:7; not repeated "
+                                    "(a duplicate would stop the boot-time load)"));
+        rules = rule_lines_of(text);
+        assert_lines(rules, NULL, 0);
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static void test_perms_override(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {}, s2 = {};
+        struct render_options o = opts(DATA_ROOT_CIS);
+        _cleanup_free_ char *text = NULL, *text2 = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **rules2 = NULL;
+
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        add(&d, COMP_DATA_ROOT, "/var/lib/docker", "dockerd default", PATH_EXISTS, true);
+        add(&d, COMP_ETC_DOCKER, "/etc/docker", "dockerd default", PATH_EXISTS, true);
+        d.dockerd = strdup("/usr/bin/dockerd");
+
+        o.perms = PERM_WRITE | PERM_ATTR;
+        render_all(&d, &o, NULL, &s, &text);
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = {
+                        "-w /usr/bin/dockerd -p wa -k docker",
+                        "-a always,exit -F path=/var/lib/docker -F perm=rwa -k docker",
+                        "-w /etc/docker -p wa -k docker",
+                };
+                assert_lines(rules, e, 3);
+        }
+
+        o.data_root_mode = DATA_ROOT_STATE;
+        o.perms = PERM_READ;
+        render_all(&d, &o, NULL, &s2, &text2);
+        rules2 = rule_lines_of(text2);
+        {
+                const char *e[] = {
+                        "-w /usr/bin/dockerd -p r -k docker",
+                        "-a always,exit -F dir=/var/lib/docker -F perm=wa -F exe!=/usr/bin/dockerd -k docker",
+                        "-w /etc/docker -p r -k docker",
+                };
+                assert_lines(rules2, e, 3);
+        }
+        ruleset_done(&s);
+        ruleset_done(&s2);
+        discovery_done(&d);
+}
+
+static void test_order_stable(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {}, s2 = {};
+        struct render_options o = opts(DATA_ROOT_RECURSIVE);
+        _cleanup_free_ char *text = NULL, *text2 = NULL;
+        _cleanup_strv_free_ char **rules = NULL;
+
+        /* added in no particular order */
+        add(&d, COMP_RUNC, "/usr/sbin/runc", "containerd runtime", PATH_EXISTS, false);
+        add(&d, COMP_TLS, "/etc/docker/b.pem", "tls", PATH_EXISTS, false);
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        add(&d, COMP_RUNC, "/usr/bin/runc", "the CIS Benchmark's path", PATH_EXISTS, false);
+        add(&d, COMP_TLS, "/etc/docker/a.pem", "tls", PATH_EXISTS, false);
+        add(&d, COMP_ETC_DOCKER, "/etc/docker", "dockerd default", PATH_EXISTS, true);
+        add(&d, COMP_DATA_ROOT, "/var/lib/docker", "dockerd default", PATH_EXISTS, true);
+
+        render_all(&d, &o, NULL, &s, &text);
+        render_all(&d, &o, NULL, &s2, &text2);
+        assert_string_equal(text, text2);
+
+        assert_int_equal(s.n_rules, 7);
+        {
+                const size_t order[] = { 2, 6, 5, 3, 0, 4, 1 };
+                for (size_t i = 0; i < ELEMENTSOF(order); i++)
+                        assert_int_equal(s.rules[i].target, order[i]);
+        }
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = {
+                        "-w /usr/bin/dockerd -p rwxa -k docker",
+                        "-w /var/lib/docker -p wa -k docker",
+                        "-w /etc/docker -p rwxa -k docker",
+                        "-w /usr/bin/runc -p rwxa -k docker",
+                        "-w /usr/sbin/runc -p rwxa -k docker",
+                        "-w /etc/docker/a.pem -p wa -k docker",
+                        "-w /etc/docker/b.pem -p wa -k docker",
+                };
+                assert_lines(rules, e, 7);
+        }
+        ruleset_done(&s);
+        ruleset_done(&s2);
+        discovery_done(&d);
+}
+
+static void test_hostile_evidence(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", "ExecStart=x\n-D\n-e 2\r\n-b 8192\x7f", PATH_EXISTS, false);
+        render_all(&d, &o, NULL, &s, &text);
+        lines = lines_of(text);
+        assert_true(has_line(lines, "#   ExecStart=x?-D?-e 2?" "?-b 8192?"));
+        rules = rule_lines_of(text);    /* fails on any control line */
+        {
+                const char *e[] = { "-w /usr/bin/dockerd -p rwxa -k docker" };
+                assert_lines(rules, e, 1);
+        }
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+static void test_everything_parses(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        _cleanup_free_ char *text = NULL;
+        size_t i;
+
+        for (enum data_root_mode m = 0; m < _DATA_ROOT_MODE_MAX; m++) {
+                struct render_options o = opts(m);
+                _cleanup_strv_free_ char **rules = NULL;
+
+                discovery_done(&d);
+                free(text);
+                text = NULL;
+                d.dockerd = strdup("/usr/bin/dockerd");
+                add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+                add(&d, COMP_RUN_CONTAINERD, "/run/containerd", "containerd state", PATH_EXISTS, true);
+                add(&d, COMP_DATA_ROOT, "/var/lib/docker", "dockerd default", PATH_EXISTS, true);
+                add(&d, COMP_DOCKER_SERVICE, "/lib/systemd/system/docker.service", "systemd", PATH_EXISTS, false);
+                i = add(&d, COMP_DOCKER_SOCK, "/run/docker.sock", "docker.socket ListenStream", PATH_EXISTS, false);
+                d.targets[i].link = true;
+                i = add(&d, COMP_CONTAINERD_SOCK, "/run/containerd/containerd.sock", "config.toml", PATH_EXISTS, false);
+                d.targets[i].volatile_parent = true;
+                i = add(&d, COMP_SYSCONFIG_DOCKER, "/etc/sysconfig/docker", "the CIS Benchmark's path",
+                        PATH_MISSING, false);
+                d.targets[i].cis_literal = true;
+
+                render_all(&d, &o, NULL, &s, &text);
+                rules = rule_lines_of(text);
+                assert_int_equal(strv_length(rules), m == DATA_ROOT_OFF ? 5 : 6);
+                assert_int_equal(s.n_rules, m == DATA_ROOT_OFF ? 6 : 7);
+                ruleset_done(&s);
+        }
+        discovery_done(&d);
+}
+
+static void test_invalid_key(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = { .key = "bad key", .data_root_mode = DATA_ROOT_STATE };
+        struct root root = {};
+        char *text = (char *) "untouched";
+
+        add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
+        assert_int_equal(root_init(&root, "/"), 0);
+        assert_int_equal(render(&root, &d, &o, NULL, &s), 0);
+        assert_int_equal(render_fragment(&d, &s, &o, &text), -EINVAL);
+        assert_string_equal(text, "untouched");
+        root_done(&root);
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_comment_safe),
+                cmocka_unit_test(test_cis_binary),
+                cmocka_unit_test(test_key_and_no_cis),
+                cmocka_unit_test(test_data_root_modes),
+                cmocka_unit_test(test_data_root_state_struct),
+                cmocka_unit_test(test_volatile_parent),
+                cmocka_unit_test(test_skipped_and_missing),
+                cmocka_unit_test(test_provided_by),
+                cmocka_unit_test(test_provided_by_hand_hostile_name),
+                cmocka_unit_test(test_perms_override),
+                cmocka_unit_test(test_order_stable),
+                cmocka_unit_test(test_hostile_evidence),
+                cmocka_unit_test(test_everything_parses),
+                cmocka_unit_test(test_invalid_key),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
