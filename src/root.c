@@ -56,16 +56,17 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
         bool missing = false, parent_missing = false, via_link = false;
         struct stat st = {};
         bool have_st = false;
-        int r;
 
         if (!path || path[0] != '/')
                 return -EINVAL;
         if (strlen(path) >= PATH_MAX)
                 return -ENAMETOOLONG;
-        r = path_normalize(path, &todo);
-        if (r < 0)
-                return r;
+        /* Not normalised first: ".." after a symlink is resolved physically, as the kernel does
+         * (/var/run/.. is / when /var/run -> /run); the walk below handles "." and "..". */
+        todo = strdup(path);
         done = strdup("");
+        if (!todo)
+                return -ENOMEM;
         if (!done)
                 return -ENOMEM;
 

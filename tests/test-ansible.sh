@@ -50,7 +50,7 @@ stats = d["stats"]["localhost"]
 def task(prefix):
     for p in d["plays"]:
         for t in p["tasks"]:
-            if t["task"]["name"].startswith(prefix):
+            if t["task"]["name"].split(" : ", 1)[-1].startswith(prefix):
                 return t["hosts"].get("localhost")
     return None
 sys.exit(0 if eval(sys.argv[2]) else 1)

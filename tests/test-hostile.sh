@@ -87,7 +87,8 @@ case_ "key over 256 bytes: usage error" 2 "invalid key" -k "$(printf 'k%.0s' $(s
 case_ "empty key: usage error" 2 "invalid key" -k "" --print
 case_ "empty --root: usage error" 2 "--root needs a directory" --root "" --print
 case_ "relative --rules-dir: usage error" 2 "--rules-dir needs an absolute path" --rules-dir rel --print
-case_ "two modes: usage error" 2 "only one of" --print --check
+case_ "two modes: usage error" 2 "only one of" --print --remove
+case_ "a usage error of --check is UNKNOWN for monitors" 3 "only one of" --print --check
 case_ "unknown option: usage error with a hint" 2 "Try 'docker-audit-rules --help'" --frobnicate
 case_ "option without its value: usage error" 2 "needs a value" --print --key
 case_ "bad permissions: usage error" 2 "invalid permissions" --print -p rwz

@@ -266,6 +266,29 @@ static void test_data_root_state_struct(void **state _unused_) {
         discovery_done(&d);
 }
 
+static void test_data_root_owner(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **rules = NULL;
+        size_t i;
+
+        /* the daemon seen writing the data root wins over the configured dockerd */
+        i = add(&d, COMP_DATA_ROOT, "/var/lib/docker", "running dockerd", PATH_EXISTS, true);
+        d.targets[i].owner = strdup("/usr/local/bin/dockerd");
+        d.dockerd = strdup("/usr/bin/dockerd");
+        render_all(&d, &o, NULL, &s, &text);
+        rules = rule_lines_of(text);
+        {
+                const char *e[] = { "-a always,exit -F dir=/var/lib/docker -F perm=wa "
+                                    "-F exe!=/usr/local/bin/dockerd -k docker" };
+                assert_lines(rules, e, 1);
+        }
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
 static void test_volatile_parent(void **state _unused_) {
         struct discovery d = {};
         struct ruleset s = {};
@@ -622,6 +645,7 @@ int main(void) {
                 cmocka_unit_test(test_key_and_no_cis),
                 cmocka_unit_test(test_data_root_modes),
                 cmocka_unit_test(test_data_root_state_struct),
+                cmocka_unit_test(test_data_root_owner),
                 cmocka_unit_test(test_volatile_parent),
                 cmocka_unit_test(test_skipped_and_missing),
                 cmocka_unit_test(test_provided_by),
