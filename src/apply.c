@@ -4,11 +4,14 @@
  * with another key are never touched; new rules go in before stale ones come out. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <syslog.h>
 
 #include "apply.h"
 #include "audit.h"
 #include "boot.h"
 #include "fragment.h"
+#include "hostenv.h"
+#include "journal.h"
 #include "plan.h"
 #include "rulesdir.h"
 #include "util.h"
@@ -357,7 +360,12 @@ static void report_text(const struct options *o, const struct plan *p, const str
                 fprintf(f, "fragment %s %s", p->fragment_path,
                         out->fragment_changed ? (o->dry_run ? "would be written" : "written") : "unchanged (no changes)");
         if (o->mode == MODE_INSTALL && !o->no_write) {
-                if (out->boot.loader == BOOT_AUGENRULES)
+                _cleanup_free_ char *boot_dir = NULL;
+                bool elsewhere = rules_dir_path(&p->root, NULL, &boot_dir) >= 0 &&
+                                 !path_startswith_dir(p->fragment_path, boot_dir);
+                if (out->boot.loader == BOOT_AUGENRULES && elsewhere)
+                        fprintf(f, "; at boot: augenrules reads %s, not this file\n", boot_dir);
+                else if (out->boot.loader == BOOT_AUGENRULES)
                         fprintf(f, "; at boot: %s\n", out->boot.evidence);
                 else if (out->boot.loader == BOOT_AUDIT_RULES)
                         fprintf(f, "; at boot: %s, so this fragment alone is NOT loaded: run augenrules "
@@ -368,8 +376,33 @@ static void report_text(const struct options *o, const struct plan *p, const str
                 fputc('\n', f);
 }
 
-int run_apply(const struct options *o) {
+static const char *fragment_state(const struct options *o, const struct outcome *out) {
+        if (o->no_write)
+                return "not-written";
+        if (out->fragment_error)
+                return "error";
+        if (o->mode == MODE_REMOVE)
+                return out->fragment_removed ? "removed" : "absent";
+        return out->fragment_changed ? (o->dry_run ? "would-write" : "written") : "unchanged";
+}
+
+static void report_journal(const struct options *o, const struct plan *p, const struct outcome *out) {
+        _cleanup_free_ char *msg = NULL;
+        int prio = out->status == EXIT_OK ? LOG_INFO : out->status == EXIT_FAIL ? LOG_ERR : LOG_WARNING;
+
+        if (asprintf(&msg, "%s: added %zu, removed %zu, unchanged %u; fragment %s %s; kernel %s%s%s",
+                     o->mode == MODE_REMOVE ? "remove" : "install", strv_length(out->added), strv_length(out->removed),
+                     out->unchanged, p->fragment_path, fragment_state(o, out), out->kernel,
+                     out->kernel_message ? ": " : "", strempty(out->kernel_message)) < 0)
+                return;
+        (void) journal_log_summary(prio, msg, (unsigned) strv_length(out->added), (unsigned) strv_length(out->removed),
+                                   out->unchanged, p->fragment_path, fragment_state(o, out), out->kernel);
+}
+
+int run_apply(const struct options *opts) {
+        struct options copy = *opts, *o = &copy;
         struct plan p = {};
+        const char *off_limits = NULL;
         struct outcome out = { .kernel = "skipped" };
         const char *what = "";
         _cleanup_close_ int lock = -1;
@@ -397,6 +430,15 @@ int run_apply(const struct options *o) {
                         fprintf(stderr, "docker-audit-rules: removed a temporary file an interrupted run left\n");
         }
 
+        /* A chroot, an image build (DPKG_ROOT) or a container: the audit netlink socket is the
+         * host's, so the kernel is never touched there. */
+        if (!o->no_load && hostenv_kernel_off_limits("/proc", "/", &off_limits) > 0) {
+                o->no_load = true;
+                out.kernel = "unavailable";
+                if (asprintf(&out.kernel_message, "%s: the kernel's rules were not touched; the fragment is "
+                             "written and loads at the next boot of the host", off_limits) < 0)
+                        out.kernel_message = NULL;
+        }
         if (!o->no_load)
                 kr = kernel_part(o, &p, &out);
 
@@ -443,6 +485,13 @@ int run_apply(const struct options *o) {
 
         if (o->format == FORMAT_JSON)
                 report_json(o, &p, &out);
+        if (journal_wanted() > 0) {
+                /* Started by systemd: the summary goes to the journal with fields; errors still
+                 * go to standard error. */
+                report_journal(o, &p, &out);
+                if (o->verbosity >= 0)
+                        copy.verbosity = -1;
+        }
         report_text(o, &p, &out);
 
         r = out.status;
