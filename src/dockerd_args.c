@@ -58,9 +58,43 @@ static int replace_str(char **field, const char *value) {
         return 0;
 }
 
+/* A list being appended to, its length and allocated size known: strv_extend() counts the list
+ * on every call, quadratic for the hundreds of thousands of words a 1 MiB variable may hold. */
+struct list {
+        char ***l;
+        size_t n, cap;
+};
+
+static void list_init(struct list *x, char ***l) {
+        x->l = l;
+        x->n = strv_length(*l);
+        x->cap = *l ? x->n + 1 : 0;
+}
+
+static int list_append(struct list *x, const char *value) {
+        char *c;
+
+        if (x->n + 2 > x->cap) {
+                size_t cap = x->cap < 8 ? 16 : x->cap * 2;
+                char **m = realloc(*x->l, cap * sizeof(char *));
+
+                if (!m)
+                        return -ENOMEM;
+                *x->l = m;
+                x->cap = cap;
+        }
+        c = strdup(value);
+        if (!c)
+                return -ENOMEM;
+        (*x->l)[x->n++] = c;
+        (*x->l)[x->n] = NULL;
+        return 0;
+}
+
 /* Returns 0, -ENOMEM, or -EINVAL for a value dockerd itself would refuse (the option is then
  * not recorded). */
-static int apply_opt(struct dockerd_opts *o, enum opt_kind kind, const char *value) {
+static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *runtimes, enum opt_kind kind,
+                     const char *value) {
         const char *eq;
 
         switch (kind) {
@@ -73,23 +107,26 @@ static int apply_opt(struct dockerd_opts *o, enum opt_kind kind, const char *val
         case OPT_CONTAINERD:
                 return replace_str(&o->containerd, value);
         case OPT_HOST:
-                return strv_extend(&o->hosts, value);
+                return list_append(hosts, value);
         case OPT_ADD_RUNTIME:
                 /* dockerd refuses a runtime without "NAME=" or without a path. */
                 eq = strchr(value, '=');
                 if (!eq || eq == value || eq[1] == 0)
                         return -EINVAL;
-                return strv_extend(&o->runtimes, value);
+                return list_append(runtimes, value);
         default:
                 return 0;
         }
 }
 
 int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
+        struct list hosts, runtimes;
         int ret = 0, r;
 
         if (!argv || !argv[0])
                 return 0;
+        list_init(&hosts, &o->hosts);
+        list_init(&runtimes, &o->runtimes);
 
         for (size_t i = 1; argv[i]; i++) {
                 const char *a = argv[i], *value = NULL, *name;
@@ -134,7 +171,7 @@ int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
                         value = argv[++i];
                 }
 
-                r = apply_opt(o, kind, value);
+                r = apply_opt(o, &hosts, &runtimes, kind, value);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)

@@ -33,6 +33,25 @@ static int chrooted(const char *proc_dir, const char *root_dir) {
         return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 
+/* The inode number the kernel gives the initial PID namespace (PROC_PID_INIT_INO in
+ * include/linux/proc_ns.h, fixed since Linux 3.8). */
+#define PID_NS_INIT "pid:[4026531836]"
+
+/* 1 when we run in the initial PID namespace, 0 when not or when that cannot be read. */
+static int in_initial_pid_namespace(const char *proc_dir) {
+        _cleanup_free_ char *p = path_join(proc_dir, "self/ns/pid");
+        char buf[64];
+        ssize_t n;
+
+        if (!p)
+                return -ENOMEM;
+        n = readlink(p, buf, sizeof(buf) - 1);
+        if (n < 0)
+                return 0;
+        buf[n] = 0;
+        return streq(buf, PID_NS_INIT);
+}
+
 static bool exists_at(const char *dir, const char *name) {
         _cleanup_free_ char *p = path_join(dir, name);
         struct stat st;
@@ -63,17 +82,22 @@ static int environ_container(const char *proc_dir) {
 }
 
 int hostenv_kernel_off_limits(const char *proc_dir, const char *root_dir, const char **ret_reason) {
+        /* in_image: a file a container engine puts into the container's root file system, which
+         * therefore stays in an image exported from a container (a VM's root disk made from a
+         * Docker image keeps its /.dockerenv). The others are written at run time. */
         static const struct {
                 const char *path;
                 const char *reason;
+                bool in_image;
         } markers[] = {
-                { ".dockerenv", "running in a container (/.dockerenv exists)" },
-                { "run/.containerenv", "running in a container (/run/.containerenv exists)" },
-                { "run/systemd/container", "running in a container (/run/systemd/container exists)" },
-                { "run/host/container-manager", "running in a container (/run/host/container-manager exists)" },
+                { ".dockerenv", "running in a container (/.dockerenv exists)", true },
+                { "run/.containerenv", "running in a container (/run/.containerenv exists)", true },
+                { "run/systemd/container", "running in a container (/run/systemd/container exists)", false },
+                { "run/host/container-manager", "running in a container (/run/host/container-manager exists)", false },
         };
         _cleanup_free_ char *pid1 = NULL;
         const char *reason = NULL;
+        bool initial_pid_ns;
         struct stat st;
         int r;
 
@@ -98,8 +122,18 @@ int hostenv_kernel_off_limits(const char *proc_dir, const char *root_dir, const 
                 goto off_limits;
         }
 
+        /* In the initial PID namespace, with PID 1 sharing our root (or out of sight), a marker left
+         * in the image is not evidence: a container has its own PID namespace unless started with
+         * --pid=host, and then PID 1's root is the host's, which the check above sees. The kernel
+         * refuses rule changes from any other PID namespace (EPERM), so this only decides between
+         * a real host and a host-PID container whose PID 1 we cannot inspect. */
+        r = in_initial_pid_namespace(proc_dir);
+        if (r < 0)
+                return r;
+        initial_pid_ns = r > 0;
+
         for (size_t i = 0; i < ELEMENTSOF(markers); i++)
-                if (exists_at(root_dir, markers[i].path)) {
+                if (!(markers[i].in_image && initial_pid_ns) && exists_at(root_dir, markers[i].path)) {
                         reason = markers[i].reason;
                         goto off_limits;
                 }

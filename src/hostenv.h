@@ -13,9 +13,12 @@
  *   - PROC_DIR/1 does not exist: /proc is not mounted, an image build or a chroot;
  *   - ROOT_DIR is not the same inode on the same device as PROC_DIR/1/root: a chroot (when
  *     PROC_DIR/1/root cannot be followed, EACCES for instance, that is not conclusive);
- *   - a container: ROOT_DIR/.dockerenv, ROOT_DIR/run/.containerenv, ROOT_DIR/run/systemd/container
- *     or ROOT_DIR/run/host/container-manager exists, or PROC_DIR/1/environ holds a non-empty
- *     container= (an unreadable environ is not conclusive).
+ *   - a container: ROOT_DIR/run/systemd/container or ROOT_DIR/run/host/container-manager exists,
+ *     PROC_DIR/1/environ holds a non-empty container= (an unreadable environ is not conclusive),
+ *     or ROOT_DIR/.dockerenv or ROOT_DIR/run/.containerenv exists and we are not in the initial
+ *     PID namespace (PROC_DIR/self/ns/pid is not "pid:[4026531836]"): those two files are part
+ *     of the root file system and stay in images exported from containers, such as a VM's root
+ *     disk built from a Docker image, where PID 1 is the real init.
  *
  * The checks run in that order and the first that applies gives the reason. PROC_DIR is "/proc"
  * and ROOT_DIR "/" in production; tests pass fake trees. Returns -errno only when ROOT_DIR

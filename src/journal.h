@@ -15,7 +15,8 @@ int journal_wanted(void);
  * SYSLOG_IDENTIFIER=docker-audit-rules, MESSAGE_ID=JOURNAL_SUMMARY_MESSAGE_ID and
  * DOCKER_AUDIT_RULES_ADDED=, _REMOVED=, _UNCHANGED= (the counts), _FRAGMENT= (its path),
  * _FRAGMENT_STATE= ("written", "unchanged", ...) and _STATUS= (free text, e.g. "ok", "locked").
- * A NULL fragment, fragment_state or status leaves that field out. Returns 0, -EINVAL for a
- * NULL message or a priority out of range, or the -errno of sd_journal_sendv() (no journal). */
+ * A NULL fragment, fragment_state or status leaves that field out. Returns 0 (also when no
+ * journald listens: libsystemd drops the entry silently), -EINVAL for a NULL message or a
+ * priority out of range, -ENOMEM, or the -errno of sd_journal_sendv(). */
 int journal_log_summary(int priority, const char *message, unsigned added, unsigned removed, unsigned unchanged,
                         const char *fragment, const char *fragment_state, const char *status);

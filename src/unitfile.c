@@ -394,9 +394,36 @@ fail:
         return r;
 }
 
+/* A NULL-terminated word list growing geometrically: strv_push() counts the list on every call,
+ * quadratic for the hundreds of thousands of words a 1 MiB variable may hold. */
+struct wordv {
+        char **l;
+        size_t n, cap;
+};
+
+/* Takes s (NULL meaning out of memory), frees it on failure. */
+static int wordv_push(struct wordv *w, char *s) {
+        if (!s)
+                return -ENOMEM;
+        if (w->n + 2 > w->cap) {
+                size_t cap = w->cap ? w->cap * 2 : 16;
+                char **m = realloc(w->l, cap * sizeof(char *));
+
+                if (!m) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                w->l = m;
+                w->cap = cap;
+        }
+        w->l[w->n++] = s;
+        w->l[w->n] = NULL;
+        return 0;
+}
+
 /* Split a variable's value at whitespace, as systemd does for "$VAR" words: quotes are removed
  * and a backslash takes the next character literally; unbalanced quotes are tolerated. */
-static int split_value(const char *v, char ***l) {
+static int split_value(const char *v, struct wordv *l) {
         for (;;) {
                 struct sbuf b = {};
                 char quote = 0;
@@ -436,7 +463,7 @@ static int split_value(const char *v, char ***l) {
                 }
                 if (!any)
                         return 0;
-                r = strv_push(l, b.s ? b.s : strdup(""));
+                r = wordv_push(l, b.s ? b.s : strdup(""));
                 if (r < 0)
                         return r;
         }
@@ -512,6 +539,7 @@ static char *replace_env(const char *w, char * const *env) {
 
 int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
         _cleanup_strv_free_ char **words = NULL, **argv = NULL;
+        struct wordv wv = {}, av = {};
         bool ignore = false, separate_argv0 = false, no_env = false, privileged = false,
                 no_setuid = false, ambient = false;
         const char *p = cmdline, *path;
@@ -529,15 +557,17 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
                         return r;
                 if (r == 0)
                         break;
-                r = strv_push(&words, w);
+                r = wordv_push(&wv, w);
+                words = wv.l;
                 if (r < 0)
                         return r;
         }
 
-        argv = calloc(1, sizeof(char *));
+        argv = av.l = calloc(1, sizeof(char *));
         if (!argv)
                 return -ENOMEM;
-        n = strv_length(words);
+        av.cap = 1;
+        n = wv.n;
         if (n == 0) {
                 *ret_argv = TAKE_PTR(argv);
                 return 0;
@@ -565,7 +595,8 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
         if (separate_argv0 && n < 2)
                 return -EINVAL;
 
-        r = strv_push(&argv, resolve_specifiers(path));
+        r = wordv_push(&av, resolve_specifiers(path));
+        argv = av.l;
         if (r < 0)
                 return r;
 
@@ -579,7 +610,8 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
                         /* "$VAR" alone: split into words; unset, empty or invalid: nothing. */
                         const char *v = env_lookup(env, w + 1, strlen(w + 1));
                         if (v) {
-                                r = split_value(v, &argv);
+                                r = split_value(v, &av);
+                                argv = av.l;
                                 if (r < 0)
                                         return r;
                         }
@@ -593,7 +625,8 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
                         free(w);
                         w = x;
                 }
-                r = strv_push(&argv, TAKE_PTR(w));
+                r = wordv_push(&av, TAKE_PTR(w));
+                argv = av.l;
                 if (r < 0)
                         return r;
         }

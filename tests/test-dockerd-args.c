@@ -192,6 +192,41 @@ static void test_bad_runtime(void **state __attribute__((unused))) {
         dockerd_opts_done(&o);
 }
 
+/* Found by fuzz/fuzz-env-file: hundreds of thousands of -H words (from a DOCKER_OPTS variable
+ * doubled up to the 1 MiB cap) took minutes, every host counting the list again. Lists also go
+ * on accumulating over a second call, as discover.c makes one for ExecStart and DOCKER_OPTS. */
+static void test_many_hosts(void **state __attribute__((unused))) {
+        enum { N = 200000 };
+        _cleanup_free_ char **argv = calloc(N + 4, sizeof(char *));
+        struct dockerd_opts o = {};
+
+        assert_non_null(argv);
+        argv[0] = (char *) "dockerd";
+        for (size_t i = 1; i <= N; i++)
+                argv[i] = (char *) (i % 2 ? "-Hunix:///a.sock" : "--add-runtime=r=/bin/r");
+        assert_int_equal(dockerd_args_parse(argv, &o), 0);
+        assert_int_equal(strv_length(o.hosts), N / 2);
+        assert_int_equal(strv_length(o.runtimes), N / 2);
+        assert_string_equal(o.hosts[N / 2 - 1], "unix:///a.sock");
+        assert_string_equal(o.runtimes[N / 2 - 1], "r=/bin/r");
+
+        assert_int_equal(dockerd_args_parse(ARGV("-H", "fd://", "--add-runtime", "s=/bin/s"), &o), 0);
+        assert_int_equal(strv_length(o.hosts), N / 2 + 1);
+        assert_string_equal(o.hosts[N / 2], "fd://");
+        assert_int_equal(strv_length(o.runtimes), N / 2 + 1);
+        assert_string_equal(o.runtimes[N / 2], "s=/bin/s");
+        dockerd_opts_done(&o);
+
+        /* Appending to a list made elsewhere (strv_push() sizes it exactly). */
+        assert_int_equal(strv_extend(&o.hosts, "/x.sock"), 0);
+        for (int i = 0; i < 40; i++)
+                assert_int_equal(dockerd_args_parse(ARGV("-H", "fd://"), &o), 0);
+        assert_int_equal(strv_length(o.hosts), 41);
+        assert_string_equal(o.hosts[0], "/x.sock");
+        assert_string_equal(o.hosts[40], "fd://");
+        dockerd_opts_done(&o);
+}
+
 static void check_host(const char *host, const char *expected) {
         _cleanup_free_ char *p = host_to_socket_path(host);
 
@@ -229,6 +264,7 @@ int main(void) {
                 cmocka_unit_test(test_double_dash),
                 cmocka_unit_test(test_missing_value),
                 cmocka_unit_test(test_bad_runtime),
+                cmocka_unit_test(test_many_hosts),
                 cmocka_unit_test(test_host_to_socket_path),
         };
 

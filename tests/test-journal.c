@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* journal_wanted()'s decision, and journal_log_summary()'s argument checks. Whether an entry
- * reaches journald cannot be seen here (no journald), so sending is only checked to fail
+ * reaches journald cannot be seen here (no journald), so sending is only checked to return
  * cleanly. */
 #include <errno.h>
 #include <stdarg.h>
@@ -61,8 +61,9 @@ static void test_summary_arguments(void **state _unused_) {
         assert_int_equal(journal_log_summary(LOG_DEBUG + 1, "x", 0, 0, 0, NULL, NULL, NULL), -EINVAL);
 }
 
-/* Without journald the send fails with an errno, it neither crashes nor leaks (valgrind setup);
- * with journald it succeeds. */
+/* Without journald, sd_journal_sendv() drops the entry and returns 0 (libsystemd fails silently
+ * when the socket is missing): the summary never makes a run fail, and nothing leaks (valgrind
+ * setup). With journald the entry is sent. */
 static void test_summary_send(void **state _unused_) {
         int r = journal_log_summary(LOG_INFO, "docker-audit-rules test-journal: added 1, removed 2, unchanged 3",
                                     1, 2, 3, "/tmp/50-docker.rules", "unchanged", "ok");
@@ -70,10 +71,10 @@ static void test_summary_send(void **state _unused_) {
         if (journal_socket_exists())
                 assert_true(r == 0 || r == -EPERM || r == -EACCES);
         else
-                assert_true(r < 0);
+                assert_int_equal(r, 0);
         r = journal_log_summary(LOG_WARNING, "no optional fields", 0, 0, 0, NULL, NULL, NULL);
         if (!journal_socket_exists())
-                assert_true(r < 0);
+                assert_int_equal(r, 0);
 }
 
 static void test_message_id(void **state _unused_) {

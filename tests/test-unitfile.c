@@ -352,6 +352,36 @@ static void test_exec_split_errors(void **state _unused_) {
         }
 }
 
+/* Found by fuzz/fuzz-env-file: a "$VAR" holding hundreds of thousands of words (an env file
+ * doubling a variable up to the 1 MiB cap) took minutes, every word counting the list again. */
+static void test_exec_split_many_words(void **state _unused_) {
+        enum { N = 200000 };
+        _cleanup_free_ char *value = malloc(3 + 2 * N + 1), *cmd = malloc(8 + 2 * N + 1);
+        char *env[2] = { value, NULL }, **argv = NULL;
+
+        assert_non_null(value);
+        assert_non_null(cmd);
+        strcpy(value, "A=");
+        strcpy(cmd, "/bin/x");
+        for (size_t i = 0; i < N; i++) {
+                strcat(value + 2 + 2 * i, i % 2 ? "b " : "a ");
+                strcat(cmd + 6 + 2 * i, " w");
+        }
+
+        assert_int_equal(exec_split("/bin/x $A last", env, &argv), 0);
+        assert_int_equal(strv_length(argv), N + 2);
+        assert_string_equal(argv[0], "/bin/x");
+        assert_string_equal(argv[1], "a");
+        assert_string_equal(argv[N], "b");
+        assert_string_equal(argv[N + 1], "last");
+        strv_free(argv);
+
+        assert_int_equal(exec_split(cmd, NULL, &argv), 0);
+        assert_int_equal(strv_length(argv), N + 1);
+        assert_string_equal(argv[N], "w");
+        strv_free(argv);
+}
+
 static void test_environment_file_split(void **state _unused_) {
         char *path = NULL;
         int optional = 5;
@@ -391,6 +421,7 @@ int main(void) {
                 cmocka_unit_test(test_exec_split_variables),
                 cmocka_unit_test(test_exec_split_commands),
                 cmocka_unit_test(test_exec_split_errors),
+                cmocka_unit_test(test_exec_split_many_words),
                 cmocka_unit_test(test_environment_file_split),
         };
 

@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Turn the raw measurements of bench/run (DATA directory) into the Markdown results file.
+
+    report.py DATA OUTPUT
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+DATA, OUTPUT = sys.argv[1], sys.argv[2]
+meta = json.load(open(os.path.join(DATA, "meta.json")))
+NS = meta["ns"] if meta["kernel_ok"] else []
+KIB_LIMIT = 4 * 1024
+
+
+def path(*a):
+    return os.path.join(DATA, *a)
+
+
+def exists(name):
+    return os.path.exists(path(name))
+
+
+def read(name, default=None):
+    try:
+        with open(path(name)) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def first_json(text):
+    """The first JSON object in text (stderr may be mixed in)."""
+    if not text:
+        return None
+    i = text.find("{")
+    if i < 0:
+        return None
+    try:
+        return json.JSONDecoder().raw_decode(text[i:])[0]
+    except ValueError:
+        return None
+
+
+def fmt_t(s):
+    if s is None:
+        return "n/a"
+    if s < 0.01:
+        return "%.2f ms" % (s * 1e3)
+    if s < 1:
+        return "%.1f ms" % (s * 1e3)
+    return "%.2f s" % s
+
+
+def fmt_kib(k):
+    return "n/a" if k is None else "%.1f MiB (%d KiB)" % (k / 1024, k)
+
+
+def summary(times):
+    if not times:
+        return None
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "n": len(times)}
+
+
+def fmt_sum(s):
+    if not s:
+        return "n/a", "n/a"
+    return fmt_t(s["median"]), "%s – %s (n=%d)" % (fmt_t(s["min"]), fmt_t(s["max"]), s["n"])
+
+
+def hyper(name):
+    d = first_json(read(name))
+    if not d:
+        return []
+    return [summary(r["times"]) | {"codes": sorted(set(int(c) for c in r.get("exit_codes", []) if c is not None))}
+            for r in d["results"]]
+
+
+def rss(name):
+    t = read(name)
+    try:
+        return int(t.strip().splitlines()[-1])
+    except (AttributeError, ValueError, IndexError):
+        return None
+
+
+def yes(b):
+    return "**yes**" if b else "**NO**"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt_x(r):
+    return "n/a" if r is None else ("%.0fx" % r if r >= 10 else "%.2fx" % r)
+
+
+# --- provisioning ------------------------------------------------------------------------------
+def prov(method, n):
+    rows = []
+    for line in (read("prov-%s-%d.tsv" % (method, n)) or "").splitlines():
+        rep, t0, t1, rc, ub, db, ua, da = line.split()
+        r = {"rep": int(rep), "t": float(t1) - float(t0), "rc": int(rc),
+             "ub": int(ub), "db": int(db), "ua": int(ua), "da": int(da)}
+        if method == "tool":
+            j = first_json(read("prov-tool-%d-%s.json" % (n, rep))) or {}
+            k = j.get("kernel", {})
+            r["added"], r["removed"] = len(k.get("added", [])), len(k.get("removed", []))
+            r["removed_lines"] = k.get("removed", [])
+        else:
+            r["removed"], r["added"] = r["ub"] + r["db"], r["ua"] + r["da"]
+        rows.append(r)
+    return rows
+
+
+# --- audit gap ---------------------------------------------------------------------------------
+def longest_interval(samples, bad):
+    """Longest time from the first sample of a run of bad samples to the next good one."""
+    longest, start, unrestored, n_bad = 0.0, None, False, 0
+    for s in samples:
+        if bad(s):
+            n_bad += 1
+            if start is None:
+                start = s["snap"]
+        elif start is not None:
+            longest = max(longest, s["snap"] - start)
+            start = None
+    if start is not None:
+        unrestored = True
+        longest = max(longest, samples[-1]["snap"] - start)
+    return longest, n_bad, unrestored
+
+
+def gap(method, n):
+    m = read("gap-%s-%d.meta" % (method, n))
+    if not m:
+        return None
+    t0, t1, rc, n_exp, n_paths, ub, db = m.split()
+    t0, t1 = float(t0), float(t1)
+    samples = []
+    for line in (read("gap-%s-%d.samples" % (method, n)) or "").splitlines():
+        a, b, nu, nd, pres = line.split()
+        samples.append({"snap": (int(a) + int(b)) / 2e9, "nu": int(nu), "nd": int(nd),
+                        "full": "0" not in pres})
+    if not samples:
+        return None
+    during = [i for i, s in enumerate(samples) if t0 <= s["snap"] <= t1]
+    lo = max(0, (during[0] if during else next((i for i, s in enumerate(samples) if s["snap"] > t0), len(samples))) - 1)
+    hi = min(len(samples) - 1, (during[-1] if during else lo) + 1)
+    window = [samples[i]["snap"] for i in range(lo, hi + 1)]
+    intervals = [b - a for a, b in zip(window, window[1:])]
+    dgap, d_bad, d_unrestored = longest_interval(samples, lambda s: not s["full"])
+    ugap, u_bad, u_unrestored = longest_interval(samples, lambda s: s["nu"] < int(n_exp))
+    after = (read("gap-%s-%d.after" % (method, n)) or "0 0").split()
+    out = first_json(read("gap-%s-%d.out" % (method, n))) if method == "tool" else None
+    k = (out or {}).get("kernel", {})
+    return {
+        "wall": t1 - t0, "rc": int(rc), "n_paths": int(n_paths), "samples": len(samples),
+        "during": len(during), "res_median": statistics.median(intervals) if intervals else None,
+        "res_max": max(intervals) if intervals else None,
+        "first_full": samples[0]["full"], "dgap": dgap, "d_bad": d_bad, "d_unrestored": d_unrestored,
+        "ugap": ugap, "u_bad": u_bad, "u_unrestored": u_unrestored,
+        "umin": min(s["nu"] for s in samples), "umax": max(s["nu"] for s in samples),
+        "ub": int(ub), "db": int(db), "ua": int(after[0]), "da": int(after[1]),
+        "added": len(k.get("added", [])) if out else int(after[0]) + int(after[1]),
+        "removed": len(k.get("removed", [])) if out else int(ub) + int(db),
+        "removed_lines": k.get("removed", []),
+    }
+
+
+def strace_counts(n):
+    t = read("idem-%d.strace" % n)
+    if t is None:
+        return None
+    c = {"add": 0, "del": 0, "total": 0}
+    for line in t.splitlines():
+        if "sendto(" not in line or "AF_NETLINK" not in line:
+            continue
+        c["total"] += 1
+        if re.search(r"nlmsg_type=(AUDIT_ADD_RULE|0x3f3\b)", line):
+            c["add"] += 1
+        if re.search(r"nlmsg_type=(AUDIT_DEL_RULE|0x3f4\b)", line):
+            c["del"] += 1
+    return c
+
+
+# --- collect -----------------------------------------------------------------------------------
+R = {}
+for n in NS:
+    r = R[n] = {}
+    r["tool"], r["aug"] = prov("tool", n), prov("augenrules", n)
+    r["tool_t"] = summary([x["t"] for x in r["tool"]])
+    r["aug_t"] = summary([x["t"] for x in r["aug"]])
+    r["gap_tool"], r["gap_aug"] = gap("tool", n), gap("augenrules", n)
+    h = hyper("idem-%d.json" % n)
+    r["idem_t"] = h[0] if h else None
+    j = first_json(read("idem-%d.summary.json" % n)) or {}
+    r["idem_added"] = len(j.get("kernel", {}).get("added", [None]))
+    r["idem_removed"] = len(j.get("kernel", {}).get("removed", [None]))
+    r["idem_fragment_written"] = j.get("fragment", {}).get("written")
+    r["idem_strace"] = strace_counts(n)
+    h = hyper("check-%d.json" % n)
+    r["check_t"], r["grep_t"], r["ctl_t"] = (h + [None, None, None])[:3]
+    c = first_json(read("check-%d.summary.json" % n)) or {}
+    r["check_status"] = c.get("status")
+    tg = c.get("targets", [])
+    r["check_targets"] = len(tg)
+    r["check_in_kernel"] = sum(1 for t in tg if t.get("in_kernel"))
+    r["check_watched"] = sum(1 for t in tg if t.get("watched"))
+    for what in ("install", "idem", "check", "auditctl"):
+        r["rss_" + what] = rss("rss-%s-%d" % (what, n))
+    r["fragment_rules"] = sum(1 for l in (read("fragment-%d.rules" % n) or "").splitlines() if l.startswith("-"))
+    r["all_rules"] = (read("all-rules-%d.txt" % n) or "?").strip()
+
+med = lambda s: s["median"] if s else None  # noqa: E731
+targets = []  # (figure, measured, target, met)
+
+n1k = 1000 if 1000 in R else (max(R) if R else None)
+nmax = max(R) if R else None
+if n1k is not None:
+    r = R[n1k]
+    x = ratio(med(r["aug_t"]), med(r["tool_t"]))
+    targets.append(("provisioning at N=%d: augenrules recipe / tool (median wall time)" % n1k,
+                    "%s (%s vs %s)" % (fmt_x(x), fmt_t(med(r["aug_t"])), fmt_t(med(r["tool_t"]))),
+                    ">= 100x", x is not None and x >= 100))
+for n in R:
+    g = R[n]["gap_tool"]
+    if g:
+        targets.append(("audit gap of the tool's re-provisioning at N=%d" % n,
+                        "0 (no sample missed a path; %d samples during the run, resolution %s)"
+                        % (g["during"], fmt_t(g["res_max"])) if g["d_bad"] == 0 else
+                        "%s (%d samples missed a path)" % (fmt_t(g["dgap"]), g["d_bad"]),
+                        "0", g["d_bad"] == 0 and g["first_full"]))
+for n in R:
+    rows, g = R[n]["tool"], R[n]["gap_tool"]
+    touched = sum(abs(x["ua"] - x["ub"]) for x in rows)
+    removed_foreign = sum(1 for x in rows for l in x.get("removed_lines", []) if meta["ukey"] in l)
+    dips = (g["umax"] - g["umin"]) if g else 0
+    ok = touched == 0 and removed_foreign == 0 and dips == 0 and (not g or g["umin"] == n)
+    targets.append(("unrelated rules touched by the tool at N=%d" % n,
+                    "%d (count before/after each provisioning; sampler during re-provisioning: %s..%s of %d)"
+                    % (touched + removed_foreign, g["umin"] if g else "?", g["umax"] if g else "?", n),
+                    "0, never dips", ok))
+if nmax is not None:
+    r = R[nmax]
+    x = ratio(med(r["grep_t"]), med(r["check_t"]))
+    targets.append(("--check at N=%d: grep method / --check" % nmax,
+                    "%s (%s vs %s)" % (fmt_x(x), fmt_t(med(r["grep_t"])), fmt_t(med(r["check_t"]))),
+                    ">= 10x" + ("" if nmax == 10000 else " (target is at N=10,000; quick run)"),
+                    x is not None and x >= 10))
+    y = ratio(med(r["check_t"]), med(r["ctl_t"]))
+    targets.append(("--check at N=%d: --check / one bare auditctl -l" % nmax,
+                    "%s (%s vs %s)" % (fmt_x(y), fmt_t(med(r["check_t"])), fmt_t(med(r["ctl_t"]))),
+                    "<= 1.5x", y is not None and y <= 1.5))
+for n in R:
+    for what, label in (("install", "install"), ("check", "--check")):
+        k = R[n]["rss_" + what]
+        targets.append(("peak RSS of %s at N=%d" % (label, n), fmt_kib(k), "< 4 MiB", k is not None and k < KIB_LIMIT))
+for n in R:
+    r = R[n]
+    st = r["idem_strace"]
+    ok = r["idem_added"] == 0 and r["idem_removed"] == 0 and (st is None or (st["add"] == 0 and st["del"] == 0))
+    targets.append(("idempotent re-run at N=%d: add/delete requests" % n,
+                    "summary: %d added, %d removed; strace: %s" % (
+                        r["idem_added"], r["idem_removed"],
+                        "%d add, %d delete of %d netlink messages" % (st["add"], st["del"], st["total"]) if st else "not run"),
+                    "0", ok))
+
+# --- write -------------------------------------------------------------------------------------
+o = []
+w = o.append
+w("# docker-audit-rules: benchmark results")
+w("")
+w("Written by `bench/run%s` — do not edit by hand; run the script again instead." % (" --quick" if meta["quick"] else ""))
+w("")
+w("| | |")
+w("|---|---|")
+for k, v in (("date", meta["date"]), ("variant", "quick (N in 0, 1,000; 2 repetitions)" if meta["quick"] else "full"),
+             ("machine", "%s CPUs (`nproc`), %s" % (meta["nproc"], meta["cpu"])), ("OS", meta["os"]),
+             ("kernel (`uname -r`)", meta["kernel"]), ("audit (`auditctl -v`)", meta["audit_version"]),
+             ("audit state found", "enabled %s, auditd pid %s (left as found; the bench starts no auditd)"
+              % (meta["enabled"], meta["auditd_pid"] or "0")),
+             ("packages", meta["packages"] or "n/a"), ("tool", "%s (%s)" % (meta["tool_version"], meta["binary"])),
+             ("timing", "%s; provisioning by the script's own clock (bash `$EPOCHREALTIME`)" %
+              (meta["hyperfine"] or "python timing loop")),
+             ("peak RSS", meta["timer"] + (" (`-f %M`)" if meta["timer"] == "/usr/bin/time" else "")),
+             ("bench run time", "%.0f s (%.1f min), cleanup of the unrelated rules not included"
+              % (meta.get("duration_s", 0), meta.get("duration_s", 0) / 60))):
+    w("| %s | %s |" % (k, v))
+w("")
+if not meta["kernel_ok"]:
+    w("**The kernel parts were skipped:** %s. Only the fixture sweep below ran." % meta["why_no_kernel"])
+    w("")
+
+w("## How each figure was measured")
+w("")
+w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u)s`) on temporary
+  paths, loaded once with `auditctl -R` and grown in place (0, then 1,000, then 10,000), because
+  deleting is slow. The same lines are in a `10-unrelated.rules` file in both temporary rules
+  directories, as a real host's `rules.d` would hold them. The tool's rules carry the key
+  `%(d)s` (`-k`). Nothing else in the kernel is touched; no auditd is started.
+- **Provisioning** (same start for every repetition: no docker rules loaded, no fragment):
+  (a) the tool: `docker-audit-rules --rules-dir TMP -k KEY -q --format json` (the JSON summary
+  gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, emulated safely:
+  write the fragment (`docker-audit-rules --print` output) into the rules directory, compile =
+  concatenate the directory's `*.rules` (unrelated rules + fragment) into one file, then delete
+  every rule of the two bench keys with `auditctl -D -k KEY` (the same per-rule kernel deletions
+  the compiled file's leading `-D` makes for these rules; real augenrules would also flush every
+  other rule on the host and read the real `/etc/audit/rules.d`, which a shared machine must not
+  do), then `auditctl -R` the compiled file. Wall time by the script's clock around the one
+  command; kernel rules removed/re-added: for the tool from its JSON summary, for the recipe the
+  count of bench-key rules before (all deleted) and after (all loaded again). Unrelated rules are
+  counted with `auditctl -l` before and after each repetition.
+- **Audit gap.** A second process (`bench/sampler.c`, compiled by the script against libaudit)
+  sends `audit_request_rules_list_data` in a tight loop and reads every reply; the kernel takes
+  each list under `audit_filter_mutex` while handling the request, so every sample is a
+  consistent snapshot, time-stamped between just before and just after the request. It records,
+  per sample, which of the docker paths watched before the run are present and how many
+  unrelated rules there are. Scenario: re-provisioning after a change, starting with the docker
+  rules loaded: for the tool one wanted rule is deleted and one stale rule with the docker key is
+  added (so it has one add and one delete to do); for the recipe the stale rule is added and the
+  recipe is run (flush + reload). The gap is the longest time between a sample that misses any
+  previously watched docker path and the next sample that has all of them; the resolution is the
+  interval between consecutive samples around the run (one listing of all rules, so it grows
+  with N). The unrelated-rules gap is measured the same way.
+- **Idempotent re-run**: the tool again with nothing to do, timed with hyperfine; added/removed
+  from its JSON summary, and the netlink messages it sends counted with `strace -f -e
+  trace=sendto` (`AUDIT_ADD_RULE`/`AUDIT_DEL_RULE` vs all).
+- **Checking**: `docker-audit-rules --check -k KEY --rules-dir TMP` vs the grep method of
+  docker-bench-security (CIS 1.6.0): one `auditctl -l | grep PATH` for each of the 16 items
+  1.1.3–1.1.18, in one bash script (unit file paths looked up once beforehand and not timed;
+  docker-bench skips the `auditctl` call for an item whose path does not exist — %(ex)s of the 16
+  paths exist here — the script runs all 16) vs one bare `auditctl -l` (the floor: one kernel
+  rule list, formatted). hyperfine `-N`, 1 warm-up run, exit codes ignored (`--check` says
+  WARNING here: audit disabled, auditd not running).
+- **Targets sweep**: generated host trees (the `docker-ce-deb` fixture plus R runtimes in
+  `daemon.json`, each naming a file in the tree, and D `docker.service` drop-ins, each with an
+  `EnvironmentFile=` naming a file in the tree), timed with `--root DIR --print` (no kernel) and
+  `--check --root DIR` (one kernel listing at the N loaded at that point, none of whose rules
+  match: every target is compared with every rule).
+- **Peak RSS**: maximum resident set size of one run of each command.""" % {
+    "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
+w("")
+
+w("## Targets")
+w("")
+w("| figure | measured | target | met? |")
+w("|---|---|---|---|")
+for f, m, t, ok in targets:
+    w("| %s | %s | %s | %s |" % (f, m, t, yes(ok)))
+w("")
+missed = [f for f, m, t, ok in targets if not ok]
+if missed:
+    w("Missed: " + "; ".join(missed) + ".")
+else:
+    w("Every target met.")
+w("")
+
+if R:
+    w("## Time against N (medians)")
+    w("")
+    w("| N unrelated rules | install (tool) | augenrules recipe | recipe / tool | idempotent re-run | --check | grep method | bare `auditctl -l` | grep / --check | --check / `auditctl -l` |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for n, r in R.items():
+        w("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            n, fmt_t(med(r["tool_t"])), fmt_t(med(r["aug_t"])), fmt_x(ratio(med(r["aug_t"]), med(r["tool_t"]))),
+            fmt_t(med(r["idem_t"])), fmt_t(med(r["check_t"])), fmt_t(med(r["grep_t"])), fmt_t(med(r["ctl_t"])),
+            fmt_x(ratio(med(r["grep_t"]), med(r["check_t"]))), fmt_x(ratio(med(r["check_t"]), med(r["ctl_t"])))))
+    w("")
+
+    w("## 1. Provisioning")
+    w("")
+    w("| N | method | wall median | spread (min – max) | kernel rules removed | kernel rules added | unrelated rules before → after | exit status |")
+    w("|---|---|---|---|---|---|---|---|")
+    for n, r in R.items():
+        for label, rows, s in (("docker-audit-rules", r["tool"], r["tool_t"]), ("augenrules recipe", r["aug"], r["aug_t"])):
+            if not rows:
+                continue
+            a, b = fmt_sum(s)
+            rem = sorted(set(x["removed"] for x in rows))
+            add = sorted(set(x["added"] for x in rows))
+            ub = sorted(set("%d → %d" % (x["ub"], x["ua"]) for x in rows))
+            rcs = sorted(set(x["rc"] for x in rows))
+            w("| %d | %s | %s | %s | %s | %s | %s | %s |" % (n, label, a, b, "/".join(map(str, rem)),
+                                                         "/".join(map(str, add)), ", ".join(ub), "/".join(map(str, rcs))))
+    w("")
+    w("The fragment holds %s rule lines (the tool loads the same rules)." % ", ".join(
+        sorted(set(str(r["fragment_rules"]) for r in R.values()))))
+    w("")
+
+    w("### Audit gap during re-provisioning")
+    w("")
+    w("| N | method | wall | kernel rules removed / added | docker paths tracked | samples (during run) | sampler resolution around the run (median / max interval) | docker-path gap | unrelated rules seen (min – max) | unrelated-rules gap |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for n, r in R.items():
+        for label, g in (("docker-audit-rules", r["gap_tool"]), ("augenrules recipe", r["gap_aug"])):
+            if not g:
+                continue
+            dg = ("0 (no sample missed a path)" if g["d_bad"] == 0 else
+                  "%s (%d samples missed a path%s)" % (fmt_t(g["dgap"]), g["d_bad"], ", NOT restored" if g["d_unrestored"] else ""))
+            ug = ("0" if g["u_bad"] == 0 else
+                  "%s (%d samples short%s)" % (fmt_t(g["ugap"]), g["u_bad"], ", NOT restored" if g["u_unrestored"] else ""))
+            w("| %d | %s | %s | %d / %d | %d%s | %d (%d) | %s / %s | %s | %d – %d of %d | %s |" % (
+                n, label, fmt_t(g["wall"]), g["removed"], g["added"], g["n_paths"],
+                "" if g["first_full"] else " (NOT all present before the run)", g["samples"], g["during"],
+                fmt_t(g["res_median"]), fmt_t(g["res_max"]), dg, g["umin"], g["umax"], n, ug))
+    w("")
+    w("A run shorter than one sampler interval can show no sample inside it; a gap shorter than the")
+    w("interval can then go unseen: the resolution column bounds what a \"0\" means.")
+    w("")
+
+    w("## 2. Idempotent re-run")
+    w("")
+    w("| N | wall median | spread (min – max) | added | removed | fragment rewritten | netlink messages sent (strace) | of which add / delete |")
+    w("|---|---|---|---|---|---|---|---|")
+    for n, r in R.items():
+        a, b = fmt_sum(r["idem_t"])
+        st = r["idem_strace"]
+        w("| %d | %s | %s | %d | %d | %s | %s | %s |" % (n, a, b, r["idem_added"], r["idem_removed"],
+                                                   {True: "yes", False: "no", None: "?"}[r["idem_fragment_written"]],
+                                                   st["total"] if st else "not run",
+                                                   "%d / %d" % (st["add"], st["del"]) if st else "not run"))
+    w("")
+
+    w("## 3. Checking")
+    w("")
+    w("| N | `--check` median (spread) | grep method, 16 items | bare `auditctl -l` | grep / --check | --check / `auditctl -l` | --check verdict |")
+    w("|---|---|---|---|---|---|---|")
+    for n, r in R.items():
+        w("| %d | %s (%s) | %s (%s) | %s (%s) | %s | %s | %s, %d of %d targets in the kernel |" % (
+            n, *fmt_sum(r["check_t"]), *fmt_sum(r["grep_t"]), *fmt_sum(r["ctl_t"]),
+            fmt_x(ratio(med(r["grep_t"]), med(r["check_t"]))), fmt_x(ratio(med(r["check_t"]), med(r["ctl_t"]))),
+            r["check_status"], r["check_in_kernel"], r["check_watched"]))
+    w("")
+
+sw = []
+for name in sorted(os.listdir(DATA)):
+    m = re.match(r"sweep-(\d+)-(\d+)\.rules$", name)
+    if m:
+        sw.append((int(m.group(1)), int(m.group(2))))
+if sw:
+    w("## 4. Cost against the number of targets (generated host trees)")
+    w("")
+    nsw = (read("sweep-n.txt") or "0").strip()
+    w("`--check --root` lists the kernel with N=%s unrelated rules loaded." % nsw)
+    w("")
+    w("| runtimes | drop-ins | rules in the fragment | `--print` median (spread) | `--print` peak RSS | `--check --root` median (spread) | `--check --root` peak RSS |")
+    w("|---|---|---|---|---|---|---|")
+    for rt, dr in sorted(sw):
+        p = hyper("sweep-print-%d-%d.json" % (rt, dr))
+        c = hyper("sweep-check-%d-%d.json" % (rt, dr))
+        w("| %d | %d | %s | %s (%s) | %s | %s | %s |" % (
+            rt, dr, (read("sweep-%d-%d.rules" % (rt, dr)) or "?").strip(), *fmt_sum(p[0] if p else None),
+            fmt_kib(rss("rss-print-%d-%d" % (rt, dr))),
+            "%s (%s)" % fmt_sum(c[0]) if c else "not run", fmt_kib(rss("rss-checkroot-%d-%d" % (rt, dr))) if c else "not run"))
+    w("")
+
+if R:
+    w("## 5. Memory (peak RSS)")
+    w("")
+    w("| N | install | idempotent re-run | --check | `auditctl -l` (for scale) |")
+    w("|---|---|---|---|---|")
+    for n, r in R.items():
+        w("| %d | %s | %s | %s | %s |" % (n, fmt_kib(r["rss_install"]), fmt_kib(r["rss_idem"]),
+                                         fmt_kib(r["rss_check"]), fmt_kib(r["rss_auditctl"])))
+    w("")
+    w("Kernel rules of every key at the start: %s (other keys are other users' and tests' rules);"
+      " at the end of each N: %s." % ((read("other-rules-start.txt") or "?").strip(),
+                                      ", ".join("N=%d: %s" % (n, r["all_rules"]) for n, r in R.items())))
+    w("")
+
+with open(OUTPUT + ".tmp", "w") as f:
+    f.write("\n".join(o))
+os.replace(OUTPUT + ".tmp", OUTPUT)
