@@ -123,7 +123,7 @@ int fragment_clean_stale(const char *path) {
                 return dfd == -ENOENT ? 0 : dfd;
         if (asprintf(&prefix, ".%s.", name) < 0)
                 return -ENOMEM;
-        d = fdopendir(dup(dfd));
+        d = fdopendir(fcntl(dfd, F_DUPFD_CLOEXEC, 3));
         if (!d)
                 return -errno;
         while ((de = readdir(d)))

@@ -166,6 +166,17 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
                         *ret = d;
                         return 0;
                 }
+                if (r == -EACCES) {
+                        /* Unprivileged --print or --check: say what could not be checked. */
+                        r = add_problem(&d, dir_real, "cannot be read (permission denied): rules other files "
+                                        "already hold were not looked for");
+                        if (r < 0) {
+                                rules_dir_done(&d);
+                                return r;
+                        }
+                        *ret = d;
+                        return 0;
+                }
                 rules_dir_done(&d);
                 return r;
         }

@@ -87,6 +87,9 @@ if command -v setpriv >/dev/null; then
                 "$bin" --rules-dir "$rules" -k "$KEY" --check
         expect "as nobody: says why" grep -q "needs root" "$TMP/out"
         expect "as nobody: the fragment's mode is still judged" grep -q "has mode 0644" "$TMP/out"
+        expect_status "as nobody: --print works, saying what it could not read" 3 setpriv --reuid=65534 \
+                --regid=65534 --clear-groups "$bin" --print
+        expect "as nobody: --print still renders the rules" grep -qE -- "^-w .* -k docker$" "$TMP/out"
         chmod 600 "$frag"
 fi
 
