@@ -390,18 +390,11 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_END
 };
 
-static int serve(struct units *us) {
+static int serve(const char *address, struct units *us) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_event_unrefp) sd_event *event = NULL;
-        const char *address;
         sigset_t mask;
         int r;
-
-        address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
-        if (!address || !*address) {
-                fprintf(stderr, "fake-systemd: $DBUS_SYSTEM_BUS_ADDRESS is not set\n");
-                return -EINVAL;
-        }
 
         /* Blocked before sd_event_add_signal(), as it wants. */
         sigemptyset(&mask);
@@ -473,6 +466,7 @@ static int serve(struct units *us) {
 }
 
 int main(int argc, char *argv[]) {
+        const char *address;
         struct units us = {};
         int r;
 
@@ -480,12 +474,17 @@ int main(int argc, char *argv[]) {
                 fprintf(stderr, "Usage: %s DESCRIPTION\n", argv[0]);
                 return 2;
         }
+        address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+        if (!address || !*address) {
+                fprintf(stderr, "fake-systemd: $DBUS_SYSTEM_BUS_ADDRESS is not set\n");
+                return 2;
+        }
 
         r = units_parse(argv[1], &us);
         if (r < 0)
                 return 1;
 
-        r = serve(&us);
+        r = serve(address, &us);
         units_done(&us);
         if (r < 0) {
                 fprintf(stderr, "fake-systemd: %s\n", strerror(-r));
