@@ -26,11 +26,6 @@ struct parser {
         struct containerd_config *cfg;
 };
 
-struct buf {
-        char *s;
-        size_t n, cap;
-};
-
 void containerd_config_done(struct containerd_config *c) {
         if (!c)
                 return;
@@ -74,29 +69,6 @@ static int fail(struct parser *ps, unsigned line, const char *msg) {
         ps->err_line = line;
         ps->err_msg = msg;
         return -EINVAL;
-}
-
-static int buf_put(struct buf *b, const char *s, size_t n) {
-        if (b->n + n + 1 > b->cap) {
-                size_t cap = b->cap ? b->cap : 64;
-                char *m;
-
-                while (cap < b->n + n + 1)
-                        cap *= 2;
-                m = realloc(b->s, cap);
-                if (!m)
-                        return -ENOMEM;
-                b->s = m;
-                b->cap = cap;
-        }
-        memcpy(b->s + b->n, s, n);
-        b->n += n;
-        b->s[b->n] = 0;
-        return 0;
-}
-
-static int buf_putc(struct buf *b, char c) {
-        return buf_put(b, &c, 1);
 }
 
 /* The character at offset off, or 0 at the end (NUL bytes are refused up front). */
@@ -200,7 +172,7 @@ static int hexval(char c) {
         return -1;
 }
 
-static int put_utf8(struct buf *b, unsigned long cp) {
+static int put_utf8(struct strbuf *b, unsigned long cp) {
         char s[4];
         size_t n;
 
@@ -223,11 +195,11 @@ static int put_utf8(struct buf *b, unsigned long cp) {
                 s[3] = (char) (0x80 | (cp & 0x3f));
                 n = 4;
         }
-        return buf_put(b, s, n);
+        return strbuf_append(b, s, n);
 }
 
 /* At a backslash in a basic string: decodes one escape sequence. */
-static int parse_escape(struct parser *ps, struct buf *b) {
+static int parse_escape(struct parser *ps, struct strbuf *b) {
         char c = peek(ps, 1), out;
         unsigned long cp = 0;
         size_t ndigits;
@@ -257,19 +229,19 @@ static int parse_escape(struct parser *ps, struct buf *b) {
                 return fail(ps, ps->line, "invalid escape in string");
         }
         ps->p += 2;
-        return buf_putc(b, out);
+        return strbuf_putc(b, out);
 }
 
 /* At a quote: parses any of the four kinds of strings. Returns the decoded text (which may
  * contain NUL from "\u0000", hence the length). */
 static int parse_string(struct parser *ps, char **ret, size_t *ret_len) {
-        struct buf b = {};
+        struct strbuf b = {};
         unsigned start_line = ps->line;
         char q = peek(ps, 0);
         bool multi = peek(ps, 1) == q && peek(ps, 2) == q;
         int r;
 
-        r = buf_put(&b, "", 0); /* Always have a string, even an empty one. */
+        r = strbuf_append(&b, "", 0); /* Always have a string, even an empty one. */
         if (r < 0)
                 return r;
 
@@ -303,13 +275,13 @@ static int parse_string(struct parser *ps, char **ret, size_t *ret_len) {
                                         r = fail(ps, ps->line, "too many quotes in string");
                                         goto fail;
                                 }
-                                r = buf_put(&b, ps->p, n - 3);
+                                r = strbuf_append(&b, ps->p, n - 3);
                                 if (r < 0)
                                         goto fail;
                                 ps->p += n;
                                 break;
                         }
-                        r = buf_put(&b, ps->p, n);
+                        r = strbuf_append(&b, ps->p, n);
                         if (r < 0)
                                 goto fail;
                         ps->p += n;
@@ -322,7 +294,7 @@ static int parse_string(struct parser *ps, char **ret, size_t *ret_len) {
                                 goto fail;
                         }
                         eat_newline(ps);
-                        r = buf_putc(&b, '\n');
+                        r = strbuf_putc(&b, '\n');
                         if (r < 0)
                                 goto fail;
                         continue;
@@ -357,7 +329,7 @@ static int parse_string(struct parser *ps, char **ret, size_t *ret_len) {
                         goto fail;
                 }
 
-                r = buf_putc(&b, c);
+                r = strbuf_putc(&b, c);
                 if (r < 0)
                         goto fail;
                 ps->p++;

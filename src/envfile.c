@@ -48,33 +48,13 @@ struct parser {
         size_t total;           /* bytes of all values so far */
 };
 
-struct sbuf {
-        char *s;
-        size_t n, cap;
-};
-
-static int sbuf_append(struct sbuf *b, const char *s, size_t n) {
+static int sbuf_append(struct strbuf *b, const char *s, size_t n) {
         if (b->n + n > ENV_VALUE_MAX)
                 return -E2BIG;
-        if (b->n + n + 1 > b->cap) {
-                size_t cap = b->cap ? b->cap : 64;
-                char *m;
-
-                while (cap < b->n + n + 1)
-                        cap *= 2;
-                m = realloc(b->s, cap);
-                if (!m)
-                        return -ENOMEM;
-                b->s = m;
-                b->cap = cap;
-        }
-        memcpy(b->s + b->n, s, n);
-        b->n += n;
-        b->s[b->n] = 0;
-        return 0;
+        return strbuf_append(b, s, n);
 }
 
-static int sbuf_putc(struct sbuf *b, char c) {
+static int sbuf_putc(struct strbuf *b, char c) {
         return sbuf_append(b, &c, 1);
 }
 
@@ -99,7 +79,7 @@ static const char *lookup(struct parser *ps, const char *name, size_t n) {
 
 /* Copy text up to and including the closing character literally, p pointing at the first
  * character inside. For "$(" nested parentheses are counted. -EINVAL when it never closes. */
-static int copy_literal(struct parser *ps, struct sbuf *b, char open, char close) {
+static int copy_literal(struct parser *ps, struct strbuf *b, char open, char close) {
         unsigned depth = 1;
         const char *s = ps->p;
 
@@ -128,7 +108,7 @@ static int copy_literal(struct parser *ps, struct sbuf *b, char open, char close
 }
 
 /* At a '$': a variable reference is expanded, command substitution copied as it is. */
-static int parse_dollar(struct parser *ps, struct sbuf *b) {
+static int parse_dollar(struct parser *ps, struct strbuf *b) {
         const char *s = ps->p + 1;
 
         if (*s == '(') {
@@ -172,7 +152,7 @@ static int parse_dollar(struct parser *ps, struct sbuf *b) {
         return sbuf_putc(b, '$');
 }
 
-static int parse_double_quoted(struct parser *ps, struct sbuf *b) {
+static int parse_double_quoted(struct parser *ps, struct strbuf *b) {
         int r;
 
         ps->p++; /* the opening quote */
@@ -214,7 +194,7 @@ static int parse_double_quoted(struct parser *ps, struct sbuf *b) {
 
 /* The value of an assignment, up to unquoted whitespace or the end of the line. */
 static int parse_value(struct parser *ps, char **ret) {
-        struct sbuf b = {};
+        struct strbuf b = {};
         int r = 0;
 
         r = sbuf_append(&b, "", 0);

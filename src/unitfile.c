@@ -13,34 +13,6 @@ static bool is_ws(char c) {
 }
 
 /* A growable string. */
-struct sbuf {
-        char *s;
-        size_t n, cap;
-};
-
-static int sbuf_append(struct sbuf *b, const char *s, size_t n) {
-        if (b->n + n + 1 > b->cap) {
-                size_t cap = b->cap ? b->cap : 64;
-                char *m;
-
-                while (cap < b->n + n + 1)
-                        cap *= 2;
-                m = realloc(b->s, cap);
-                if (!m)
-                        return -ENOMEM;
-                b->s = m;
-                b->cap = cap;
-        }
-        memcpy(b->s + b->n, s, n);
-        b->n += n;
-        b->s[b->n] = 0;
-        return 0;
-}
-
-static int sbuf_putc(struct sbuf *b, char c) {
-        return sbuf_append(b, &c, 1);
-}
-
 /* ---- unit files ---- */
 
 void unit_file_done(struct unit_file *u) {
@@ -145,7 +117,7 @@ static bool ends_in_backslash(const char *s, size_t n) {
 int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigned *ret_line) {
         struct unit_file u = {};
         _cleanup_free_ char *section = NULL;
-        struct sbuf cont = {};        /* a continued line being collected */
+        struct strbuf cont = {};        /* a continued line being collected */
         unsigned cont_line = 0, line = 0;
         size_t cap = 0, pos = 0;
         int r = 0;
@@ -198,7 +170,7 @@ int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigne
                         r = -E2BIG;
                         break;
                 }
-                r = sbuf_append(&cont, l, n);
+                r = strbuf_append(&cont, l, n);
                 if (r < 0)
                         break;
                 if (ends_in_backslash(cont.s, cont.n)) {
@@ -270,7 +242,7 @@ static size_t utf8_encode(char *out, uint32_t u) {
 
 /* One C-style escape, p pointing after the backslash (as systemd's cunescape_one()).
  * Appends the result to b and returns the number of characters consumed, or -EINVAL. */
-static int unescape_one(const char *p, struct sbuf *b) {
+static int unescape_one(const char *p, struct strbuf *b) {
         static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
         char out[4];
         size_t n = 1;
@@ -295,7 +267,7 @@ static int unescape_one(const char *p, struct sbuf *b) {
                 if (a == 0 && c == 0)
                         return -EINVAL; /* no NUL bytes */
                 out[0] = (char) (a << 4 | c);
-                return sbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
+                return strbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
         }
 
         if (*p == 'u' || *p == 'U') {
@@ -312,7 +284,7 @@ static int unescape_one(const char *p, struct sbuf *b) {
                         return -EINVAL;
                 n = utf8_encode(out, u);
                 consumed = 1 + digits;
-                return sbuf_append(b, out, n) < 0 ? -ENOMEM : consumed;
+                return strbuf_append(b, out, n) < 0 ? -ENOMEM : consumed;
         }
 
         if (*p >= '0' && *p <= '7') {
@@ -326,19 +298,19 @@ static int unescape_one(const char *p, struct sbuf *b) {
                 if (v == 0 || v > 0xff)
                         return -EINVAL;
                 out[0] = (char) v;
-                return sbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
+                return strbuf_append(b, out, 1) < 0 ? -ENOMEM : 3;
         }
 
         return -EINVAL;
 
 done:
-        return sbuf_append(b, out, n) < 0 ? -ENOMEM : 1;
+        return strbuf_append(b, out, n) < 0 ? -ENOMEM : 1;
 }
 
 /* Extract one word of a command line: quotes removed, C escapes resolved. Returns 1 with a
  * word, 0 at the end of the (first) command, -EINVAL on bad quoting or escaping. */
 static int extract_command_word(const char **p, char **ret) {
-        struct sbuf b = {};
+        struct strbuf b = {};
         const char *s = *p;
         char quote = 0;
         int r;
@@ -367,13 +339,13 @@ static int extract_command_word(const char **p, char **ret) {
                 } else if (quote) {
                         if (*s == quote)
                                 quote = 0;
-                        else if ((r = sbuf_putc(&b, *s)) < 0)
+                        else if ((r = strbuf_putc(&b, *s)) < 0)
                                 goto fail;
                 } else if (*s == '"' || *s == '\'')
                         quote = *s;
                 else if (is_ws(*s))
                         break;
-                else if ((r = sbuf_putc(&b, *s)) < 0)
+                else if ((r = strbuf_putc(&b, *s)) < 0)
                         goto fail;
         }
         if (quote) {
@@ -425,7 +397,7 @@ static int wordv_push(struct wordv *w, char *s) {
  * and a backslash takes the next character literally; unbalanced quotes are tolerated. */
 static int split_value(const char *v, struct wordv *l) {
         for (;;) {
-                struct sbuf b = {};
+                struct strbuf b = {};
                 char quote = 0;
                 bool any = false;
                 int r;
@@ -440,13 +412,13 @@ static int split_value(const char *v, struct wordv *l) {
                                 if (v[1] == 0)
                                         continue; /* trailing backslash dropped */
                                 v++;
-                                r = sbuf_putc(&b, *v);
+                                r = strbuf_putc(&b, *v);
                         } else if (quote) {
                                 if (*v == quote) {
                                         quote = 0;
                                         continue;
                                 }
-                                r = sbuf_putc(&b, *v);
+                                r = strbuf_putc(&b, *v);
                         } else if (*v == '"' || *v == '\'') {
                                 quote = *v;
                                 any = true;
@@ -454,7 +426,7 @@ static int split_value(const char *v, struct wordv *l) {
                         } else if (is_ws(*v))
                                 break;
                         else
-                                r = sbuf_putc(&b, *v);
+                                r = strbuf_putc(&b, *v);
                         if (r < 0) {
                                 free(b.s);
                                 return r;
@@ -510,23 +482,23 @@ static const char *env_lookup(char * const *env, const char *name, size_t n) {
 
 /* "${VAR}" replaced as is inside the word, "$$" is '$', anything else stays. */
 static char *replace_env(const char *w, char * const *env) {
-        struct sbuf b = {};
+        struct strbuf b = {};
 
-        if (sbuf_append(&b, "", 0) < 0)
+        if (strbuf_append(&b, "", 0) < 0)
                 return NULL;
         while (*w) {
                 const char *end;
                 int r;
 
                 if (w[0] == '$' && w[1] == '$') {
-                        r = sbuf_putc(&b, '$');
+                        r = strbuf_putc(&b, '$');
                         w += 2;
                 } else if (w[0] == '$' && w[1] == '{' && (end = strchr(w + 2, '}'))) {
                         const char *v = env_lookup(env, w + 2, (size_t) (end - w - 2));
-                        r = sbuf_append(&b, strempty(v), strlen(strempty(v)));
+                        r = strbuf_append(&b, strempty(v), strlen(strempty(v)));
                         w = end + 1;
                 } else {
-                        r = sbuf_putc(&b, *w);
+                        r = strbuf_putc(&b, *w);
                         w++;
                 }
                 if (r < 0) {

@@ -84,6 +84,25 @@ char **strv_copy(char * const *l) {
         return c;
 }
 
+int strbuf_append(struct strbuf *b, const char *s, size_t n) {
+        if (b->n + n + 1 > b->cap) {
+                size_t cap = b->cap ? b->cap : 64;
+                char *m;
+
+                while (cap < b->n + n + 1)
+                        cap *= 2;
+                m = realloc(b->s, cap);
+                if (!m)
+                        return -ENOMEM;
+                b->s = m;
+                b->cap = cap;
+        }
+        memcpy(b->s + b->n, s, n);
+        b->n += n;
+        b->s[b->n] = 0;
+        return 0;
+}
+
 char *path_join(const char *a, const char *b) {
         char *r;
         size_t la = strlen(a);

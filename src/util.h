@@ -49,6 +49,14 @@ char **strv_copy(char * const *l);
 
 /* Join two path pieces with exactly one '/' between them. */
 char *path_join(const char *a, const char *b);
+/* A growable, always NUL-terminated string. */
+struct strbuf {
+        char *s;
+        size_t n, cap;
+};
+int strbuf_append(struct strbuf *b, const char *s, size_t n);
+static inline int strbuf_putc(struct strbuf *b, char c) { return strbuf_append(b, &c, 1); }
+
 /* Lexically normalise an absolute path: collapse '//', drop '.', resolve '..' (never above '/'),
  * drop a trailing '/'. Returns -EINVAL for a relative or empty path. */
 int path_normalize(const char *path, char **ret);
