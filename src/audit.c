@@ -25,6 +25,7 @@ struct audit_conn {
         unsigned requests;     /* add and delete requests sent to the kernel */
         unsigned adds;         /* add attempts, injected failures included */
         unsigned fail_add;     /* 1-based add attempt to fail with -EPERM, 0 for none */
+        bool fake_locked;      /* test hook: behave as a kernel locked with -e 2 */
 };
 
 void kernel_rules_free(struct kernel_rule *rules, size_t n) {
@@ -54,6 +55,18 @@ static unsigned parse_fail_add(void) {
         return (unsigned) v;
 }
 
+/* DOCKER_AUDIT_RULES_FAKE_LOCKED=1: the status says enabled 2 and every add or delete fails
+ * with -EPERM, as a kernel locked with -e 2 does; a real lock cannot be undone before reboot,
+ * so this is how the locked path is tested. */
+static bool parse_fake_locked(void) {
+        const char *e;
+
+        if (!AUDIT_FAULT_INJECTION)
+                return false;
+        e = getenv("DOCKER_AUDIT_RULES_FAKE_LOCKED");
+        return e && streq(e, "1");
+}
+
 int audit_conn_open(struct audit_conn **ret) {
         struct audit_conn *c;
         int fd;
@@ -79,6 +92,7 @@ int audit_conn_open(struct audit_conn **ret) {
 
         c->fd = fd;
         c->fail_add = parse_fail_add();
+        c->fake_locked = parse_fake_locked();
         *ret = c;
         return 0;
 }
@@ -199,6 +213,8 @@ int audit_conn_status(struct audit_conn *c, struct audit_state *ret) {
                         .lost = s->lost,
                         .backlog = s->backlog,
                 };
+                if (c->fake_locked)
+                        ret->enabled = 2;
                 return 0;
         }
 }
@@ -564,7 +580,7 @@ int audit_conn_add(struct audit_conn *c, const struct rule *r) {
                 return q;
 
         c->adds++;
-        if (c->fail_add > 0 && c->adds == c->fail_add) {
+        if ((c->fail_add > 0 && c->adds == c->fail_add) || c->fake_locked) {
                 audit_rule_free_data(d);
                 return -EPERM;
         }
@@ -586,6 +602,8 @@ int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k) {
                 return -EINVAL;
         if (((const struct audit_rule_data *) k->raw)->buflen != k->raw_len - sizeof(*d))
                 return -EINVAL;
+        if (c->fake_locked)
+                return -EPERM;
 
         /* libaudit writes flags and action into the rule it sends: work on a copy. */
         d = malloc(k->raw_len);

@@ -51,7 +51,10 @@ int audit_conn_set_enabled(struct audit_conn *c, int enabled);
 /* Number of add and delete requests sent since open (for "the idempotent run sends none"). */
 unsigned audit_conn_requests(const struct audit_conn *c);
 
-/* Fault injection for tests: when the environment variable DOCKER_AUDIT_RULES_FAIL_ADD=N is
+/* DOCKER_AUDIT_RULES_FAKE_LOCKED=1 (same builds): the status reports enabled 2 and every add or
+ * delete fails with -EPERM, as on a kernel locked with -e 2.
+ *
+ * Fault injection for tests: when the environment variable DOCKER_AUDIT_RULES_FAIL_ADD=N is
  * set (and the program was built with tests enabled: audit.c honours it unless compiled with
  * -DAUDIT_FAULT_INJECTION=0), the N-th add request fails with -EPERM as a refusing kernel
  * would. N is 1-based and counts every audit_conn_add() call that got past validation; the

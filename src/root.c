@@ -184,6 +184,21 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
         return 0;
 }
 
+bool root_is_dir(const struct root *root, const char *host_path) {
+        struct resolved res = {};
+        bool is_dir;
+
+        if (root->live) {
+                struct stat st;
+                return stat(host_path, &st) >= 0 && S_ISDIR(st.st_mode);
+        }
+        if (root_resolve(root, host_path, false, &res) < 0)
+                return false;
+        is_dir = res.state == PATH_EXISTS && res.is_dir;
+        resolved_done(&res);
+        return is_dir;
+}
+
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
         struct resolved res = {};
         _cleanup_free_ char *real = NULL;

@@ -37,6 +37,10 @@ void root_done(struct root *root);
  * (then ret->path is the lexically completed path); -ELOOP, -ENAMETOOLONG, -EINVAL (relative). */
 int root_resolve(const struct root *root, const char *path, bool nofollow_last, struct resolved *ret);
 
+/* Is this host path an existing directory (symlinks followed)? On the live root this is one
+ * stat(), as auditctl does it; inside another root, a full resolution. */
+bool root_is_dir(const struct root *root, const char *host_path);
+
 /* The real file-system path of a host path: root->dir joined with path. */
 char *root_real(const struct root *root, const char *host_path);
 

@@ -24,14 +24,8 @@ void rules_dir_done(struct rules_dir *d) {
 }
 
 void rule_decide_kind(const struct root *root, struct rule *r) {
-        struct resolved res = {};
-
-        if (r->form != FORM_W)
-                return;
-        r->kind = WATCH_FILE;
-        if (root_resolve(root, r->path, false, &res) >= 0 && res.state == PATH_EXISTS && res.is_dir)
-                r->kind = WATCH_DIR;
-        resolved_done(&res);
+        if (r->form == FORM_W)
+                r->kind = root_is_dir(root, r->path) ? WATCH_DIR : WATCH_FILE;
 }
 
 int rules_dir_path(const struct root *root, const char *override, char **ret) {

@@ -58,6 +58,15 @@ expect_status "a fragment line with a missing parent is CRITICAL" 2 tool --check
 expect "it is named" grep -q "nonexistent-dir-$KEY/file does not exist" "$TMP/out"
 tool -q
 
+# Another rules file that would stop the boot-time load before ours: CRITICAL; after ours: WARNING.
+mkdir -p "$TMP/other"
+printf -- '-w %s/other -p wa -k %s-other\n-w %s/other -p wa -k %s-other\n' "$TMP" "$KEY" "$TMP" "$KEY" > "$rules/10-other.rules"
+expect_status "a duplicate in a rules file loaded before ours is CRITICAL" 2 tool --check
+expect "it names the file, the line and why" grep -q "10-other.rules:2: this line fails at boot (the same rule is loaded earlier" "$TMP/out"
+mv "$rules/10-other.rules" "$rules/90-other.rules"
+expect_status "the same in a file loaded after ours is a WARNING" 1 tool --check
+rm "$rules/90-other.rules"
+
 # Audit disabled with rules loaded: WARNING.
 auditctl -e 0 >/dev/null
 expect_status "audit disabled: --check is WARNING" 1 tool --check

@@ -110,7 +110,22 @@ expect "--remove: fragment gone" test ! -e "$frag"
 expect "--remove: only the rule we did not write is left" test "$(kernel_lines | wc -l)" = 1
 remove_test_rules
 
-# 8. --root never touches the kernel.
+# 8. A locked configuration (simulated at the libaudit seam: a real -e 2 lasts until reboot):
+# the fragment is written, nothing is loaded, status 4; --best-effort makes it 0.
+rm -f "$frag"
+remove_test_rules
+DOCKER_AUDIT_RULES_FAKE_LOCKED=1 tool > "$TMP/locked.out" 2>&1
+st=$?
+expect "locked: exit status 4 ($st)" test "$st" = 4
+expect "locked: says the rules load at the next boot" grep -q "locked (enabled 2).*next boot" "$TMP/locked.out"
+expect "locked: the fragment is written" cmp -s "$frag" "$TMP/print"
+expect "locked: nothing was loaded" test "$(kernel_lines | wc -l)" = 0
+expect_status "locked with --best-effort: status 0" 0 env DOCKER_AUDIT_RULES_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --best-effort
+DOCKER_AUDIT_RULES_FAKE_LOCKED=1 tool --check > "$TMP/locked-check.out" 2>&1
+expect "locked: --check says pending reboot for rules in the file but not in the kernel" \
+        grep -qE "pending-reboot" "$TMP/locked-check.out"
+
+# 9. --root never touches the kernel.
 expect_status "--root writes the fragment only" 0 "$bin" --root / --rules-dir "$rules" -k "$KEY" -q
 expect "--root loaded nothing" test "$(kernel_lines | wc -l)" = 0
 expect "--root wrote the fragment" test -s "$frag"
