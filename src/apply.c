@@ -137,6 +137,26 @@ static int fragment_rules(const struct root *root, const char *path, struct rule
         return 0;
 }
 
+/* Only watches that carry our key or sit on a path we want matter here. */
+struct relevance {
+        const struct plan *p;
+        const char *key;
+};
+
+static bool keep_relevant(const struct kernel_rule *k, void *userdata) {
+        const struct relevance *rel = userdata;
+        const struct plan *p = rel->p;
+
+        if (!k->is_watch)
+                return false;
+        if (rule_has_key(&k->rule, rel->key))
+                return true;
+        for (size_t i = 0; i < p->rules.n_rules; i++)
+                if (streq(p->rules.rules[i].rule.path, k->rule.path))
+                        return true;
+        return false;
+}
+
 static int kernel_part(const struct options *o, const struct plan *p, struct outcome *out) {
         struct audit_conn *c = NULL;
         struct audit_state st = {};
@@ -163,7 +183,7 @@ static int kernel_part(const struct options *o, const struct plan *p, struct out
                 audit_conn_close(c);
                 return -EPERM;
         }
-        r = audit_conn_list(c, &k, &n);
+        r = audit_conn_list_filtered(c, keep_relevant, &(struct relevance) { .p = p, .key = key }, &k, &n);
         if (r < 0) {
                 out->kernel = is_unavailable(r) ? "unavailable" : "error";
                 out->kernel_message = strdup(unavailable_message(r) ?: strerror(-r));

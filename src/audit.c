@@ -384,6 +384,11 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
 }
 
 int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t *ret_n) {
+        return audit_conn_list_filtered(c, NULL, NULL, ret_rules, ret_n);
+}
+
+int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(const struct kernel_rule *k, void *userdata),
+                             void *userdata, struct kernel_rule **ret_rules, size_t *ret_n) {
         struct kernel_rule *rules = NULL;
         size_t n = 0, allocated = 0;
         int seq, r;
@@ -450,6 +455,11 @@ int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t
                 r = decode_rule(k->raw, k);
                 if (r < 0)
                         goto fail;
+                if (keep && !keep(k, userdata)) {
+                        rule_done(&k->rule);
+                        free(k->raw);
+                        n--;
+                }
         }
 
         *ret_rules = rules;

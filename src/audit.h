@@ -41,6 +41,10 @@ void audit_conn_close(struct audit_conn *c);
 int audit_conn_status(struct audit_conn *c, struct audit_state *ret);
 /* One list request; every rule of every filter list. */
 int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t *ret_n);
+/* The same, keeping only the rules keep() accepts (each is decoded, then kept or dropped at
+ * once): a host with 10,000 unrelated rules costs no memory for them. keep NULL keeps all. */
+int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(const struct kernel_rule *k, void *userdata),
+                             void *userdata, struct kernel_rule **ret_rules, size_t *ret_n);
 /* Build the rule the way auditctl builds it and add it. -EEXIST when the kernel has it. */
 int audit_conn_add(struct audit_conn *c, const struct rule *r);
 /* Delete by sending back the kernel's own copy. */

@@ -128,10 +128,13 @@ static int read_one(const struct root *root, struct rules_dir *d, int dfd, const
                         l->type = r;
                 if (l->type == LINE_EMPTY && !l->error)
                         continue; /* not kept */
-                l->text = strdup(line);
-                if (!l->text) {
-                        rule_done(&l->rule);
-                        return -ENOMEM;
+                /* The text is kept only for the lines that are trouble. */
+                if (l->error || l->type == LINE_CONTROL) {
+                        l->text = strdup(line);
+                        if (!l->text) {
+                                rule_done(&l->rule);
+                                return -ENOMEM;
+                        }
                 }
                 if (l->type == LINE_WATCH)
                         rule_decide_kind(root, &l->rule);

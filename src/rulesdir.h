@@ -16,7 +16,7 @@ struct rules_line {
         enum rule_line_type type; /* or LINE_EMPTY for errors, see error */
         int error;                /* -EINVAL: auditctl would refuse this line */
         const char *why;
-        char *text;
+        char *text;               /* for errors and control lines only */
         struct rule rule;         /* when type == LINE_WATCH; kind decided like auditctl */
 };
 
