@@ -276,21 +276,6 @@ static int read_kernel(struct check *c) {
         return 0;
 }
 
-static int cmp_line_path(const void *a, const void *b, void *userdata) {
-        const struct rules_dir *o = userdata;
-        const struct rules_line *x = &o->lines[*(const size_t *) a], *y = &o->lines[*(const size_t *) b];
-        int k;
-
-        if (x->type == LINE_WATCH && y->type == LINE_WATCH) {
-                k = strcmp(x->rule.path, y->rule.path);
-                if (k != 0)
-                        return k;
-        } else if (x->type != y->type)
-                return x->type == LINE_WATCH ? -1 : 1;
-        /* Stable: the earlier line first. */
-        return *(const size_t *) a < *(const size_t *) b ? -1 : *(const size_t *) a > *(const size_t *) b;
-}
-
 static int read_disk(struct check *c) {
         _cleanup_free_ char *default_dir = NULL;
         int r;
@@ -354,58 +339,26 @@ static int read_disk(struct check *c) {
         {
                 const char *own = path_basename(c->p->fragment_path);
                 const struct rules_dir *o = &c->p->others;
-                _cleanup_free_ size_t *order = NULL;
-                _cleanup_free_ bool *dup = calloc(o->n_lines + 1, sizeof(bool));
-                _cleanup_free_ char *last_parent = NULL;
-                bool last_parent_ok = false;
 
-                /* Duplicates among the other files: sorted by path, equal rules are neighbours
-                 * (thousands of lines must not cost a comparison of every pair). */
-                order = calloc(o->n_lines + 1, sizeof(size_t));
-                if (!order || !dup)
-                        return -ENOMEM;
-                for (size_t i = 0; i < o->n_lines; i++)
-                        order[i] = i;
-                qsort_r(order, o->n_lines, sizeof(size_t), cmp_line_path, (void *) o);
-                for (size_t a = 0; a < o->n_lines; a++) {
-                        const struct rules_line *x = &o->lines[order[a]];
-                        if (x->type != LINE_WATCH)
-                                continue;
-                        for (size_t b = a + 1; b < o->n_lines; b++) {
-                                const struct rules_line *y = &o->lines[order[b]];
-                                if (y->type != LINE_WATCH || !streq(x->rule.path, y->rule.path))
-                                        break;
-                                if (rule_equal(&x->rule, &y->rule))
-                                        dup[order[b]] = true; /* order[b] > order[a]: the later one fails */
+                for (size_t i = 0; i < o->n_lines + o->n_troubles; i++) {
+                        const char *file, *why;
+                        unsigned line;
+                        bool before;
+
+                        if (i < o->n_lines) {
+                                if (!o->lines[i].error)
+                                        continue;
+                                file = o->lines[i].file, line = o->lines[i].line;
+                                why = o->lines[i].why ? o->lines[i].why : "auditctl refuses it";
+                        } else {
+                                const struct rules_trouble *t = &o->troubles[i - o->n_lines];
+                                file = t->file, line = t->line, why = t->why;
                         }
-                }
-
-                for (size_t i = 0; i < o->n_lines; i++) {
-                        const struct rules_line *l = &o->lines[i];
-                        bool before = strverscmp(path_basename(l->file), own) < 0;
-                        const char *why = NULL;
-
-                        if (l->error)
-                                why = l->why ? l->why : "auditctl refuses it";
-                        else if (l->type == LINE_WATCH) {
-                                _cleanup_free_ char *parent = path_parent(l->rule.path);
-                                if (!parent)
-                                        return -ENOMEM;
-                                /* Rules files list many paths in one directory: ask once. */
-                                if (!last_parent || !streq(parent, last_parent)) {
-                                        last_parent_ok = root_is_dir(&c->p->root, parent);
-                                        free(last_parent);
-                                        last_parent = TAKE_PTR(parent);
-                                }
-                                if (!last_parent_ok)
-                                        why = "its parent directory does not exist";
-                                else if (dup[i])
-                                        why = "the same rule is loaded earlier (\"Rule exists\")";
-                        }
-                        if (why && add_finding(c, before ? SEV_CRITICAL : SEV_WARNING,
-                                               "%s:%u: this line fails at boot (%s): %s", l->file, l->line, why,
-                                               before ? "the load stops before our fragment"
-                                                      : "the rules after it, a final -e 2 included, are not loaded") < 0)
+                        before = strverscmp(path_basename(file), own) < 0;
+                        if (add_finding(c, before ? SEV_CRITICAL : SEV_WARNING,
+                                        "%s:%u: this line fails at boot (%s): %s", file, line, why,
+                                        before ? "the load stops before our fragment"
+                                               : "the rules after it, a final -e 2 included, are not loaded") < 0)
                                 return -ENOMEM;
                 }
         }

@@ -49,7 +49,14 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
         {
                 struct resolved res = {};
                 bool inside = !o->rules_dir && !p.root.live && root_resolve(&p.root, RULES_DIR, false, &res) >= 0;
-                r = rules_dir_read(&p.root, p.rules_dir, inside ? res.path : NULL, own, &p.others);
+                _cleanup_strv_free_ char **paths = calloc(1, sizeof(char *));
+                r = paths ? 0 : -ENOMEM;
+                for (size_t i = 0; r >= 0 && i < p.disc.n_targets; i++)
+                        if (p.disc.targets[i].path)
+                                r = strv_extend(&paths, p.disc.targets[i].path);
+                if (r >= 0)
+                        r = rules_dir_read_filtered(&p.root, p.rules_dir, inside ? res.path : NULL, own, paths,
+                                                    o->render.key, &p.others);
                 resolved_done(&res);
         }
         if (r < 0) {

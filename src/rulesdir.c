@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -13,6 +14,7 @@ void rules_dir_done(struct rules_dir *d) {
                 rule_done(&d->lines[i].rule);
         }
         free(d->lines);
+        free(d->troubles);
         for (size_t i = 0; i < d->n_problems; i++) {
                 free(d->problems[i].file);
                 free(d->problems[i].message);
@@ -78,12 +80,89 @@ static int cmp_version(const void *a, const void *b) {
         return strverscmp(*(char * const *) a, *(char * const *) b);
 }
 
-static int read_one(const struct root *root, struct rules_dir *d, int dfd, const char *name, const char *path) {
+/* What reading one directory needs beyond the result. */
+struct reader {
+        const struct root *root;
+        char * const *keep_paths;
+        const char *keep_key;
+        struct rule_hash { uint64_t hash; const char *file; unsigned line; size_t seq; } *hashes;
+        size_t n_hashes, allocated;
+        char *last_parent;        /* rules files list many paths in one directory: ask once */
+        bool last_parent_ok;
+};
+
+static int add_trouble(struct rules_dir *d, const char *file, unsigned line, const char *why) {
+        struct rules_trouble *t = realloc(d->troubles, sizeof(*t) * (d->n_troubles + 1));
+        if (!t)
+                return -ENOMEM;
+        d->troubles = t;
+        t[d->n_troubles++] = (struct rules_trouble) { .file = file, .line = line, .why = why };
+        return 0;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+        for (const unsigned char *c = p; n > 0; c++, n--)
+                h = (h ^ *c) * 0x100000001b3ULL;
+        return h;
+}
+
+/* A hash of what makes two rules the same kernel rule (rule_equal): keys as a set. */
+static uint64_t rule_hash(const struct rule *r) {
+        uint64_t h = 0xcbf29ce484222325ULL, keys = 0;
+        unsigned v[3] = { r->kind, r->perms, r->exe ? 1u + r->exe_negated : 0u };
+
+        h = fnv(h, r->path, strlen(r->path) + 1);
+        h = fnv(h, v, sizeof(v));
+        if (r->exe)
+                h = fnv(h, r->exe, strlen(r->exe) + 1);
+        for (char **k = r->keys; k && *k; k++)
+                keys += fnv(0xcbf29ce484222325ULL, *k, strlen(*k) + 1); /* order-free */
+        return fnv(h, &keys, sizeof(keys));
+}
+
+static bool wanted(const struct reader *rd, const struct rule *r) {
+        if (!rd->keep_paths && !rd->keep_key)
+                return true;
+        if (rd->keep_key && rule_has_key(r, rd->keep_key))
+                return true;
+        return strv_contains(rd->keep_paths, r->path);
+}
+
+static int check_watch(struct reader *rd, struct rules_dir *d, const char *file, unsigned lineno,
+                       const struct rule *r) {
+        _cleanup_free_ char *parent = path_parent(r->path);
+
+        if (!parent)
+                return -ENOMEM;
+        if (!rd->last_parent || !streq(parent, rd->last_parent)) {
+                rd->last_parent_ok = root_is_dir(rd->root, parent);
+                free(rd->last_parent);
+                rd->last_parent = TAKE_PTR(parent);
+        }
+        if (!rd->last_parent_ok)
+                return add_trouble(d, file, lineno, "its parent directory does not exist");
+        if (r->form == FORM_A && r->kind == WATCH_DIR && !root_is_dir(rd->root, r->path))
+                return add_trouble(d, file, lineno, "dir= names a directory that does not exist");
+        if (rd->n_hashes == rd->allocated) {
+                size_t m = rd->allocated ? rd->allocated * 2 : 64;
+                struct rule_hash *h = reallocarray(rd->hashes, m, sizeof(*h));
+                if (!h)
+                        return -ENOMEM;
+                rd->hashes = h;
+                rd->allocated = m;
+        }
+        rd->hashes[rd->n_hashes] = (struct rule_hash) {
+                .hash = rule_hash(r), .file = file, .line = lineno, .seq = rd->n_hashes,
+        };
+        rd->n_hashes++;
+        return 0;
+}
+
+static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char *name, const char *path) {
         _cleanup_free_ char *data = NULL;
         struct stat st;
         size_t len = 0;
         unsigned lineno = 0;
-        char *line;
         int r;
 
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -105,46 +184,87 @@ static int read_one(const struct root *root, struct rules_dir *d, int dfd, const
         path = d->files[strv_length(d->files) - 1];
 
         for (char *p = data; p; ) {
-                struct rules_line *l;
-                char *nl = strchr(p, '\n');
+                struct rules_line l = {};
+                char *line = p, *nl = strchr(p, '\n');
 
                 if (nl)
                         *nl = 0;
-                line = p;
                 p = nl ? nl + 1 : NULL;
                 lineno++;
 
-                l = realloc(d->lines, sizeof(*l) * (d->n_lines + 1));
-                if (!l)
-                        return -ENOMEM;
-                d->lines = l;
-                l = &d->lines[d->n_lines];
-                *l = (struct rules_line) { .file = path, .line = lineno };
-                r = rule_parse_line(line, &l->rule, &l->why);
+                l = (struct rules_line) { .file = path, .line = lineno };
+                r = rule_parse_line(line, &l.rule, &l.why);
                 if (r < 0) {
-                        l->error = r;
-                        l->type = LINE_EMPTY;
+                        l.error = r;
+                        l.type = LINE_EMPTY;
                 } else
-                        l->type = r;
-                if (l->type == LINE_EMPTY && !l->error)
-                        continue; /* not kept */
+                        l.type = r;
+                if (l.type == LINE_EMPTY && !l.error)
+                        continue;
+                if (l.type == LINE_WATCH) {
+                        rule_decide_kind(rd->root, &l.rule);
+                        r = check_watch(rd, d, path, lineno, &l.rule);
+                        if (r < 0 || !wanted(rd, &l.rule)) {
+                                rule_done(&l.rule);
+                                if (r < 0)
+                                        return r;
+                                continue;
+                        }
+                }
                 /* The text is kept only for the lines that are trouble. */
-                if (l->error || l->type == LINE_CONTROL) {
-                        l->text = strdup(line);
-                        if (!l->text) {
-                                rule_done(&l->rule);
+                if (l.error || l.type == LINE_CONTROL) {
+                        l.text = strdup(line);
+                        if (!l.text) {
+                                rule_done(&l.rule);
                                 return -ENOMEM;
                         }
                 }
-                if (l->type == LINE_WATCH)
-                        rule_decide_kind(root, &l->rule);
-                d->n_lines++;
+                if (d->n_lines == d->allocated) {
+                        size_t m = d->allocated ? d->allocated * 2 : 16;
+                        struct rules_line *x = reallocarray(d->lines, m, sizeof(*x));
+                        if (!x) {
+                                free(l.text);
+                                rule_done(&l.rule);
+                                return -ENOMEM;
+                        }
+                        d->lines = x;
+                        d->allocated = m;
+                }
+                d->lines[d->n_lines++] = l;
         }
+        return 0;
+}
+
+static int cmp_hash(const void *a, const void *b) {
+        const struct rule_hash *x = a, *y = b;
+        if (x->hash != y->hash)
+                return x->hash < y->hash ? -1 : 1;
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The same rule twice in the concatenation: the later one fails with "Rule exists". (Equal
+ * 64-bit hashes of the canonical rule stand for equal rules.) */
+static int find_duplicates(struct reader *rd, struct rules_dir *d) {
+        qsort(rd->hashes, rd->n_hashes, sizeof(*rd->hashes), cmp_hash);
+        for (size_t i = 1; i < rd->n_hashes; i++)
+                if (rd->hashes[i].hash == rd->hashes[i - 1].hash) {
+                        int r = add_trouble(d, rd->hashes[i].file, rd->hashes[i].line,
+                                            "the same rule is loaded earlier (\"Rule exists\")");
+                        if (r < 0)
+                                return r;
+                }
         return 0;
 }
 
 int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
                    struct rules_dir *ret) {
+        return rules_dir_read_filtered(root, dir_real, display_dir, own_name, NULL, NULL, ret);
+}
+
+int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
+                            const char *own_name, char * const *keep_paths, const char *keep_key,
+                            struct rules_dir *ret) {
+        struct reader rd = { .root = root, .keep_paths = keep_paths, .keep_key = keep_key };
         struct rules_dir d = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int dfd = -1;
@@ -196,10 +316,14 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
                         r = -ENOMEM;
                         break;
                 }
-                r = read_one(root, &d, dfd, *n, path);
+                r = read_one(&rd, &d, dfd, *n, path);
                 if (r < 0)
                         break;
         }
+        if (r >= 0)
+                r = find_duplicates(&rd, &d);
+        free(rd.hashes);
+        free(rd.last_parent);
         if (r < 0) {
                 rules_dir_done(&d);
                 return r;

@@ -25,11 +25,20 @@ struct rules_file_problem {
         char *message;
 };
 
+/* A line that would fail at boot although auditctl accepts its syntax. */
+struct rules_trouble {
+        const char *file;         /* points into rules_dir.files */
+        unsigned line;
+        const char *why;          /* static text */
+};
+
 struct rules_dir {
         char *dir;                /* the real directory read */
         char **files;             /* file paths, in load order, ours excluded */
-        struct rules_line *lines;
-        size_t n_lines;
+        struct rules_line *lines; /* errors, control lines, and the watches that concern us */
+        size_t n_lines, allocated;
+        struct rules_trouble *troubles;   /* parent missing, or the same rule loaded earlier */
+        size_t n_troubles;
         struct rules_file_problem *problems;
         size_t n_problems;
 };
@@ -43,6 +52,13 @@ void rules_dir_done(struct rules_dir *d);
  * directory when it lies inside the root). */
 int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
                    struct rules_dir *ret);
+
+/* The same, keeping a watch line only when its path is one of keep_paths or it carries keep_key
+ * (the others are still checked for lines that fail at boot, then dropped: a rules directory
+ * with 10,000 unrelated watches costs little memory). NULL keep_paths and keep_key keep all. */
+int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
+                            const char *own_name, char * const *keep_paths, const char *keep_key,
+                            struct rules_dir *ret);
 
 /* The real path of the rules directory: override when given, else RULES_DIR inside root. */
 int rules_dir_path(const struct root *root, const char *override, char **ret);

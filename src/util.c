@@ -198,11 +198,24 @@ int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_da
         if (st.st_size > INPUT_MAX)
                 return -EFBIG;
 
-        buf = malloc(INPUT_MAX + 1);
+        /* Sized by the file, growing if it grows while we read, never past the cap + 1 (to tell
+         * a file that grew over the cap). */
+        size_t cap = (size_t) st.st_size + 1;
+        buf = malloc(cap + 1);
         if (!buf)
                 return -ENOMEM;
         for (;;) {
-                ssize_t k = read(fd, buf + n, INPUT_MAX + 1 - n);
+                ssize_t k;
+
+                if (n == cap) {
+                        char *m;
+                        cap = cap * 2 > INPUT_MAX + 1 ? INPUT_MAX + 1 : cap * 2;
+                        m = realloc(buf, cap + 1);
+                        if (!m)
+                                return -ENOMEM;
+                        buf = m;
+                }
+                k = read(fd, buf + n, cap - n);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
