@@ -159,37 +159,47 @@ static int check_watch(struct reader *rd, struct rules_dir *d, const char *file,
 }
 
 static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char *name, const char *path) {
-        _cleanup_free_ char *data = NULL;
-        struct stat st;
-        size_t len = 0;
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t cap = 0, total = 0;
         unsigned lineno = 0;
-        int r;
+        struct stat st;
+        ssize_t n;
+        int fd, r;
 
-        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return add_problem(d, path, strerror(errno));
-        if (S_ISLNK(st.st_mode))
-                /* augenrules would follow it; we do not read through links in this directory. */
-                return add_problem(d, path, "is a symbolic link: not read");
-        if (!S_ISREG(st.st_mode))
+        /* Read line by line: a rules directory with thousands of lines is never held whole. */
+        fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+        if (fd < 0)
+                return add_problem(d, path, errno == ELOOP ? "is a symbolic link: not read" : strerror(errno));
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                close(fd);
                 return add_problem(d, path, "is not a regular file: not read");
-        r = read_file_bounded(dfd, name, O_NOFOLLOW, &data, &len);
-        if (r < 0)
-                return add_problem(d, path, errno_name(r));
-        if (memchr(data, 0, len))
-                return add_problem(d, path, "holds a NUL byte: not a rules file");
+        }
+        if (st.st_size > INPUT_MAX) {
+                close(fd);
+                return add_problem(d, path, errno_name(-EFBIG));
+        }
+        f = fdopen(fd, "r");
+        if (!f) {
+                close(fd);
+                return -errno;
+        }
 
         r = strv_extend(&d->files, path);
         if (r < 0)
                 return r;
         path = d->files[strv_length(d->files) - 1];
 
-        for (char *p = data; p; ) {
-                struct rules_line l = {};
-                char *line = p, *nl = strchr(p, '\n');
+        while ((n = getline(&line, &cap, f)) >= 0) {
+                struct rules_line l;
 
-                if (nl)
-                        *nl = 0;
-                p = nl ? nl + 1 : NULL;
+                total += (size_t) n;
+                if (total > INPUT_MAX)
+                        return add_problem(d, path, errno_name(-EFBIG));
+                if (memchr(line, 0, (size_t) n))
+                        return add_problem(d, path, "holds a NUL byte: not a rules file");
+                if (n > 0 && line[n - 1] == '\n')
+                        line[n - 1] = 0;
                 lineno++;
 
                 l = (struct rules_line) { .file = path, .line = lineno };
@@ -232,6 +242,8 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                 }
                 d->lines[d->n_lines++] = l;
         }
+        if (ferror(f))
+                return add_problem(d, path, strerror(EIO));
         return 0;
 }
 
