@@ -204,7 +204,7 @@ for n in NS:
     r["idem_fragment_written"] = j.get("fragment", {}).get("written")
     r["idem_strace"] = strace_counts(n)
     h = hyper("check-%d.json" % n)
-    r["check_t"], r["grep_t"], r["ctl_t"] = (h + [None, None, None])[:3]
+    r["check_t"], r["grep_t"], r["ctl_t"], r["checkf_t"] = (h + [None] * 4)[:4]
     c = first_json(read("check-%d.summary.json" % n)) or {}
     r["check_status"] = c.get("status")
     tg = c.get("targets", [])
@@ -292,6 +292,10 @@ for k, v in (("date", meta["date"]), ("variant", "quick (N in 0, 1,000; 2 repeti
               % (meta.get("duration_s", 0), meta.get("duration_s", 0) / 60))):
     w("| %s | %s |" % (k, v))
 w("")
+if meta.get("binary_changed"):
+    w("**The binary was replaced (rebuilt) during this run:** figures taken before and after the")
+    w("change come from different builds. Run the script again on a quiet build directory.")
+    w("")
 if not meta["kernel_ok"]:
     w("**The kernel parts were skipped:** %s. Only the fixture sweep below ran." % meta["why_no_kernel"])
     w("")
@@ -339,9 +343,11 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   WARNING here: audit disabled, auditd not running).
 - **Targets sweep**: generated host trees (the `docker-ce-deb` fixture plus R runtimes in
   `daemon.json`, each naming a file in the tree, and D `docker.service` drop-ins, each with an
-  `EnvironmentFile=` naming a file in the tree), timed with `--root DIR --print` (no kernel) and
-  `--check --root DIR` (one kernel listing at the N loaded at that point, none of whose rules
-  match: every target is compared with every rule).
+  `EnvironmentFile=` naming a file in the tree), timed with `--root DIR --print` and
+  `--check --root DIR` (the fragment written into the tree beforehand). With `--root` the tool
+  never reads the kernel, so both figures are discovery, rendering and, for `--check`, the
+  file-side checks: the cost that grows with the number of targets. The kernel side of
+  `--check` is the section above (24 targets here against N rules).
 - **Peak RSS**: maximum resident set size of one run of each command.""" % {
     "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
 w("")
@@ -354,7 +360,9 @@ for f, m, t, ok in targets:
     w("| %s | %s | %s | %s |" % (f, m, t, yes(ok)))
 w("")
 missed = [f for f, m, t, ok in targets if not ok]
-if missed:
+if not targets:
+    w("No target could be judged: the kernel parts did not run.")
+elif missed:
     w("Missed: " + "; ".join(missed) + ".")
 else:
     w("Every target met.")
@@ -410,7 +418,12 @@ if R:
                 fmt_t(g["res_median"]), fmt_t(g["res_max"]), dg, g["umin"], g["umax"], n, ug))
     w("")
     w("A run shorter than one sampler interval can show no sample inside it; a gap shorter than the")
-    w("interval can then go unseen: the resolution column bounds what a \"0\" means.")
+    w("interval can then go unseen: the resolution column bounds what a \"0\" means. Wall times here")
+    w("are longer than in the provisioning table: the sampler competes for the CPUs and for the")
+    w("kernel's rule mutex. The recipe deletes the unrelated rules first (they come first in the")
+    w("kernel's list, as with a flush) and loads them first again, so the docker paths are missing")
+    w("from the deletion of the first docker rule to the end of the reload, while the unrelated")
+    w("rules are missing for almost the whole run.")
     w("")
 
     w("## 2. Idempotent re-run")
@@ -428,13 +441,18 @@ if R:
 
     w("## 3. Checking")
     w("")
-    w("| N | `--check` median (spread) | grep method, 16 items | bare `auditctl -l` | grep / --check | --check / `auditctl -l` | --check verdict |")
-    w("|---|---|---|---|---|---|---|")
+    w("| N | `--check` median (spread) | grep method, 16 items | bare `auditctl -l` | grep / --check | --check / `auditctl -l` | --check verdict | `--check`, rules dir with the fragment only | that / `auditctl -l` |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for n, r in R.items():
-        w("| %d | %s (%s) | %s (%s) | %s (%s) | %s | %s | %s, %d of %d targets in the kernel |" % (
+        w("| %d | %s (%s) | %s (%s) | %s (%s) | %s | %s | %s, %d of %d targets in the kernel | %s (%s) | %s |" % (
             n, *fmt_sum(r["check_t"]), *fmt_sum(r["grep_t"]), *fmt_sum(r["ctl_t"]),
             fmt_x(ratio(med(r["grep_t"]), med(r["check_t"]))), fmt_x(ratio(med(r["check_t"]), med(r["ctl_t"]))),
-            r["check_status"], r["check_in_kernel"], r["check_watched"]))
+            r["check_status"], r["check_in_kernel"], r["check_watched"], *fmt_sum(r["checkf_t"]),
+            fmt_x(ratio(med(r["checkf_t"]), med(r["ctl_t"])))))
+    w("")
+    w("The first `--check` column is the figure judged: its rules directory also holds the N unrelated")
+    w("rules (`10-unrelated.rules`), which it reads and resolves path by path; the last two columns")
+    w("show the same check when the directory holds the fragment only.")
     w("")
 
 sw = []
@@ -445,8 +463,8 @@ for name in sorted(os.listdir(DATA)):
 if sw:
     w("## 4. Cost against the number of targets (generated host trees)")
     w("")
-    nsw = (read("sweep-n.txt") or "0").strip()
-    w("`--check --root` lists the kernel with N=%s unrelated rules loaded." % nsw)
+    w("With `--root` the tool reads no kernel rules: these are discovery, rendering and the file-side")
+    w("checks only.")
     w("")
     w("| runtimes | drop-ins | rules in the fragment | `--print` median (spread) | `--print` peak RSS | `--check --root` median (spread) | `--check --root` peak RSS |")
     w("|---|---|---|---|---|---|---|")
