@@ -65,10 +65,8 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
          * (/var/run/.. is / when /var/run -> /run); the walk below handles "." and "..". */
         todo = strdup(path);
         done = strdup("");
-        if (!todo)
-                return -ENOMEM;
-        if (!done)
-                return -ENOMEM;
+        if (!todo || !done)
+                return -ENOMEM; /* cppcheck-suppress memleak ; both are freed by cleanup */
 
         for (;;) {
                 const char *p = todo, *e;

@@ -257,6 +257,8 @@ static int cmp_hash(const void *a, const void *b) {
 /* The same rule twice in the concatenation: the later one fails with "Rule exists". (Equal
  * 64-bit hashes of the canonical rule stand for equal rules.) */
 static int find_duplicates(struct reader *rd, struct rules_dir *d) {
+        if (rd->n_hashes < 2)
+                return 0;
         qsort(rd->hashes, rd->n_hashes, sizeof(*rd->hashes), cmp_hash);
         for (size_t i = 1; i < rd->n_hashes; i++)
                 if (rd->hashes[i].hash == rd->hashes[i - 1].hash) {
