@@ -294,6 +294,11 @@ static int add_literal(struct ctx *c, enum component comp, const char *path, str
         return 0;
 }
 
+static const char *envfile_error(int r) {
+        return r == -E2BIG ? "too much: a value over 1 MiB or more than 1024 variables; the rest is not read"
+                           : "malformed assignment; the rest of the file is not read";
+}
+
 static int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {
         int r = root_read_file(c->root, path, ret_data, ret_len);
         if (r == -ENOENT && optional)
@@ -597,7 +602,7 @@ static int unit_environment(struct ctx *c, struct unit *u, const char *unit_name
                         continue;
                 r = envfile_parse(data, len, env, &vars, &line);
                 if (r < 0)
-                        discovery_add_problem(c->d, path, line, "malformed assignment");
+                        discovery_add_problem(c->d, path, line, "%s", envfile_error(r));
                 if (vars) {
                         strv_free(env);
                         env = TAKE_PTR(vars);
@@ -946,8 +951,9 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 if (r < 0)
                         goto finish;
                 if (read_host_file(&c, "/etc/conf.d/docker", true, &data, &len) > 0) {
-                        if (envfile_parse(data, len, NULL, &vars, &line) < 0)
-                                discovery_add_problem(&d, "/etc/conf.d/docker", line, "malformed assignment");
+                        r = envfile_parse(data, len, NULL, &vars, &line);
+                        if (r < 0)
+                                discovery_add_problem(&d, "/etc/conf.d/docker", line, "%s", envfile_error(r));
                         if (env_get(vars, "DOCKERD_BINARY") && !dockerd) {
                                 dockerd = strdup(env_get(vars, "DOCKERD_BINARY"));
                                 dockerd_ev = strdup("DOCKERD_BINARY in /etc/conf.d/docker");

@@ -6,6 +6,9 @@
 
 /* Expanding earlier variables could blow a small file up exponentially; cap the result. */
 #define ENV_VALUE_MAX INPUT_MAX
+/* Real files set a handful of variables; a bound keeps a hostile one from costing minutes
+ * (every assignment looks the name up). */
+#define ENV_VARS_MAX 1024
 #define ENV_TOTAL_MAX (8 * INPUT_MAX)
 
 static const char *env_get_n(char * const *env, const char *key, size_t n) {
@@ -45,6 +48,7 @@ struct parser {
         unsigned line;
         char * const *base;
         char **env;
+        size_t n_vars;          /* distinct names in env */
         size_t total;           /* bytes of all values so far */
 };
 
@@ -317,6 +321,11 @@ static int parse_statement(struct parser *ps, unsigned *ret_line) {
                 r = parse_value(ps, &value);
                 if (r < 0)
                         return r;
+                if (!env_get(ps->env, key)) {
+                        if (ps->n_vars >= ENV_VARS_MAX)
+                                return -E2BIG;
+                        ps->n_vars++;
+                }
                 r = env_set(&ps->env, key, value);
                 if (r < 0)
                         return r;

@@ -21,7 +21,7 @@
  * parameter expansions are kept as literal text. In double quotes a backslash before any other
  * character stays. The malformed line reported is the one where the assignment started; a line
  * holding a NUL byte is malformed. CRLF line ends are accepted. A value growing over 1 MiB by
- * expansion, or all values together over 8 MiB, give -E2BIG, treated like -EINVAL. On other
+ * expansion, all values together over 8 MiB, or more than 1024 distinct names, give -E2BIG, treated like -EINVAL. On other
  * errors *ret_env is untouched. ret_line may be NULL and is set to 0 on success. */
 int envfile_parse(const char *data, size_t len, char * const *base, char ***ret_env, unsigned *ret_line);
 

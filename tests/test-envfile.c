@@ -242,8 +242,30 @@ static void test_expansion_bomb(void **state _unused_) {
         assert_int_equal(strlen(env_get(env, "A")), 16 << 16);
 }
 
+/* Thousands of distinct names (each assignment looks its name up) are refused at 1024, with the
+ * line, and the assignments before it are kept; reassigning a known name is always fine. */
+static void test_too_many_names(void **state _unused_) {
+        _cleanup_free_ char *text = malloc(64 * 1024);
+        _cleanup_strv_free_ char **env = NULL;
+        unsigned line = 0;
+        char *p = text;
+
+        assert_non_null(text);
+        for (int i = 0; i < 1024; i++)
+                p += sprintf(p, "K%d=%d\n", i, i);
+        for (int i = 0; i < 100; i++)
+                p += sprintf(p, "K7=again\n");
+        p += sprintf(p, "ONE_TOO_MANY=x\n");
+        assert_int_equal(parse(text, NULL, &env, &line), -E2BIG);
+        assert_int_equal(line, 1024 + 100 + 1);
+        assert_int_equal(strv_length(env), 1024);
+        assert_string_equal(env_get(env, "K7"), "again");
+        assert_null(env_get(env, "ONE_TOO_MANY"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_too_many_names),
                 cmocka_unit_test(test_env_get_set),
                 cmocka_unit_test(test_debian_default),
                 cmocka_unit_test(test_rhel_sysconfig),
