@@ -301,8 +301,7 @@ static json_object *jstrv(char **l) {
 
 static void report_json(const struct options *o, const struct plan *p, const struct outcome *out) {
         json_object *root = json_object_new_object(), *frag = json_object_new_object(),
-                    *kern = json_object_new_object(), *boot = json_object_new_object(),
-                    *probs = json_object_new_array();
+                    *kern = json_object_new_object(), *boot = json_object_new_object();
         bool changed = strv_length(out->added) || strv_length(out->removed) || out->fragment_changed ||
                        out->fragment_removed;
 
@@ -328,14 +327,7 @@ static void report_json(const struct options *o, const struct plan *p, const str
         json_object_object_add(boot, "loader", json_object_new_string(boot_loader_name(out->boot.loader)));
         json_object_object_add(boot, "evidence", out->boot.evidence ? json_object_new_string(out->boot.evidence) : NULL);
         json_object_object_add(root, "boot", boot);
-        for (size_t i = 0; i < p->disc.n_problems; i++) {
-                json_object *x = json_object_new_object();
-                json_object_object_add(x, "file", p->disc.problems[i].file ? json_object_new_string(p->disc.problems[i].file) : NULL);
-                json_object_object_add(x, "line", json_object_new_int((int) p->disc.problems[i].line));
-                json_object_object_add(x, "message", json_object_new_string(p->disc.problems[i].message));
-                json_object_array_add(probs, x);
-        }
-        json_object_object_add(root, "problems", probs);
+        json_object_object_add(root, "problems", plan_problems_json(p));
         json_object_object_add(root, "exit_status", json_object_new_int(out->status));
         printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(root);
@@ -360,8 +352,12 @@ static void report_text(const struct options *o, const struct plan *p, const str
                 fprintf(f, "docker-audit-rules: %s%s\n", o->best_effort && (out->status == EXIT_OK) ? "warning: " : "",
                         out->kernel_message);
         if (out->fragment_error)
-                fprintf(f, "docker-audit-rules: %s: %s: %s\n", p->fragment_path, out->fragment_error,
-                        strerror(out->fragment_errno));
+                fprintf(f, "docker-audit-rules: %s: %s: %s%s\n", p->fragment_path, out->fragment_error,
+                        strerror(out->fragment_errno),
+                        (out->fragment_errno == EACCES || out->fragment_errno == EPERM) && geteuid() != 0
+                                ? "; changing audit rules needs root: run as root, or use --print, --list-paths or "
+                                  "--check, which change nothing"
+                                : "");
         if (o->verbosity < 0)
                 return;
         if (o->mode == MODE_INSTALL && !o->no_load)
@@ -440,7 +436,14 @@ int run_apply(const struct options *opts) {
                 bool waited = false;
                 lock = fragment_lock(p.fragment_path, &waited);
                 if (lock < 0) {
-                        fprintf(stderr, "docker-audit-rules: cannot lock %s: %s\n", p.fragment_path, strerror(-lock));
+                        _cleanup_free_ char *dir = path_parent(p.fragment_path);
+                        if ((lock == -EACCES || lock == -EPERM) && geteuid() != 0)
+                                fprintf(stderr, "docker-audit-rules: changing audit rules needs root (cannot write %s): "
+                                        "run as root, or use --print, --list-paths or --check, which change nothing\n",
+                                        strempty(dir));
+                        else
+                                fprintf(stderr, "docker-audit-rules: cannot lock the rules directory %s: %s\n",
+                                        strempty(dir), strerror(-lock));
                         plan_done(&p);
                         return EXIT_FAIL;
                 }

@@ -608,7 +608,7 @@ static void report_json(const struct check *c, int status, unsigned covered, uns
         json_object *root = json_object_new_object(), *targets = json_object_new_array(),
                     *audit = json_object_new_object(), *frag = json_object_new_object(),
                     *findings = json_object_new_array(), *summary = json_object_new_object(),
-                    *drift = json_object_new_array(), *boot = json_object_new_object(), *probs = json_object_new_array();
+                    *drift = json_object_new_array(), *boot = json_object_new_object();
         unsigned crit = 0, warn = 0, not_covered = 0;
 
         json_object_object_add(root, "schema", json_object_new_string("docker-audit-rules/check"));
@@ -695,14 +695,7 @@ static void report_json(const struct check *c, int status, unsigned covered, uns
                 json_object_array_add(findings, o);
         }
         json_object_object_add(root, "findings", findings);
-        for (size_t i = 0; i < c->p->disc.n_problems; i++) {
-                json_object *x = json_object_new_object();
-                json_object_object_add(x, "file", jstr(c->p->disc.problems[i].file));
-                json_object_object_add(x, "line", json_object_new_int((int) c->p->disc.problems[i].line));
-                json_object_object_add(x, "message", jstr(c->p->disc.problems[i].message));
-                json_object_array_add(probs, x);
-        }
-        json_object_object_add(root, "problems", probs);
+        json_object_object_add(root, "problems", plan_problems_json(c->p));
 
         json_object_object_add(summary, "targets", json_object_new_int((int) total));
         json_object_object_add(summary, "covered", json_object_new_int((int) covered));

@@ -43,7 +43,10 @@ static bool component_found(const struct discovery *d, enum component c) {
         return false;
 }
 
-int list_paths_text(FILE *f, const struct discovery *d, const struct ruleset *s) {
+int list_paths_text(FILE *f, const struct plan *p) {
+        const struct discovery *d = &p->disc;
+        const struct ruleset *s = &p->rules;
+
         fprintf(f, "%-24s %-14s %-44s %-9s %s\n", "COMPONENT", "CIS", "PATH", "EXISTS", "STATUS / EVIDENCE");
         for (size_t i = 0; i < d->n_targets; i++) {
                 const struct target *t = &d->targets[i];
@@ -67,15 +70,18 @@ int list_paths_text(FILE *f, const struct discovery *d, const struct ruleset *s)
                 fprintf(f, "%-24s %-14s %-44s %-9s %s\n", component_info(c)->name, ids, "-", "-",
                         "not found on this host");
         }
+        /* Problems go with the table, on standard output, marked as such. */
         for (size_t i = 0; i < d->n_problems; i++) {
-                const struct problem *p = &d->problems[i];
-                if (p->file && p->line)
-                        fprintf(f, "problem: %s:%u: %s\n", p->file, p->line, p->message);
-                else if (p->file)
-                        fprintf(f, "problem: %s: %s\n", p->file, p->message);
+                const struct problem *x = &d->problems[i];
+                if (x->file && x->line)
+                        fprintf(f, "problem: %s:%u: %s\n", x->file, x->line, x->message);
+                else if (x->file)
+                        fprintf(f, "problem: %s: %s\n", x->file, x->message);
                 else
-                        fprintf(f, "problem: %s\n", p->message);
+                        fprintf(f, "problem: %s\n", x->message);
         }
+        for (size_t i = 0; i < p->others.n_problems; i++)
+                fprintf(f, "problem: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
         return ferror(f) ? -EIO : 0;
 }
 
@@ -92,8 +98,10 @@ struct json_object *cis_ids_json(enum component c) {
         return o;
 }
 
-int list_paths_json(FILE *f, const struct discovery *d, const struct ruleset *s) {
-        json_object *root = json_object_new_object(), *arr = json_object_new_array(), *probs = json_object_new_array();
+int list_paths_json(FILE *f, const struct plan *p) {
+        const struct discovery *d = &p->disc;
+        const struct ruleset *s = &p->rules;
+        json_object *root = json_object_new_object(), *arr = json_object_new_array();
         const char *text;
 
         json_object_object_add(root, "schema", json_object_new_string("docker-audit-rules/list-paths"));
@@ -123,14 +131,7 @@ int list_paths_json(FILE *f, const struct discovery *d, const struct ruleset *s)
                 json_object_array_add(arr, o);
         }
         json_object_object_add(root, "targets", arr);
-        for (size_t i = 0; i < d->n_problems; i++) {
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "file", jstr(d->problems[i].file));
-                json_object_object_add(o, "line", json_object_new_int((int) d->problems[i].line));
-                json_object_object_add(o, "message", jstr(d->problems[i].message));
-                json_object_array_add(probs, o);
-        }
-        json_object_object_add(root, "problems", probs);
+        json_object_object_add(root, "problems", plan_problems_json(p));
         text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
         fprintf(f, "%s\n", text);
         json_object_put(root);

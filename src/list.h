@@ -3,12 +3,13 @@
 
 #include <stdio.h>
 
+#include "plan.h"
 #include "render.h"
 #include "target.h"
 
 /* --list-paths: the discovery table, as text or JSON. */
-int list_paths_text(FILE *f, const struct discovery *d, const struct ruleset *s);
-int list_paths_json(FILE *f, const struct discovery *d, const struct ruleset *s);
+int list_paths_text(FILE *f, const struct plan *p);
+int list_paths_json(FILE *f, const struct plan *p);
 
 /* What happened to a target in the rendered set: "watched", "live only", "held by FILE:LINE",
  * or the skip reason. */

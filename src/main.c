@@ -272,9 +272,9 @@ static int run_list(const struct options *o) {
                 return EXIT_FAIL;
         }
         if (o->format == FORMAT_JSON)
-                r = list_paths_json(stdout, &p.disc, &p.rules);
+                r = list_paths_json(stdout, &p);
         else
-                r = list_paths_text(stdout, &p.disc, &p.rules);
+                r = list_paths_text(stdout, &p);
         n = o->format == FORMAT_JSON ? plan_print_problems(stderr, &p) : (int) (p.disc.n_problems + p.others.n_problems);
         plan_done(&p);
         if (r < 0)

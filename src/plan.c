@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <json-c/json.h>
 
 #include "config.h"
 #include "plan.h"
@@ -103,4 +104,24 @@ int plan_print_problems(FILE *f, const struct plan *p) {
                 }
         }
         return n;
+}
+
+static json_object *problem_json(const char *file, unsigned line, const char *message) {
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "file", file ? json_object_new_string(file) : NULL);
+        json_object_object_add(o, "line", json_object_new_int((int) line));
+        json_object_object_add(o, "message", json_object_new_string(message));
+        return o;
+}
+
+json_object *plan_problems_json(const struct plan *p) {
+        json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < p->disc.n_problems; i++)
+                json_object_array_add(a, problem_json(p->disc.problems[i].file, p->disc.problems[i].line,
+                                                      p->disc.problems[i].message));
+        for (size_t i = 0; i < p->others.n_problems; i++)
+                json_object_array_add(a, problem_json(p->others.problems[i].file, 0, p->others.problems[i].message));
+        return a;
 }

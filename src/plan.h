@@ -29,3 +29,7 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
 /* Print the discovery problems and rules-directory problems to f, one line each. Returns the
  * number printed. */
 int plan_print_problems(FILE *f, const struct plan *p);
+
+/* The same problems as a JSON array of {file, line, message}. */
+struct json_object;
+struct json_object *plan_problems_json(const struct plan *p);

@@ -26,6 +26,19 @@ tool --no-load --perms wa -q
 expect "the next run writes the new fragment" grep -q -- "-p wa -k $KEY" "$frag"
 expect "the next run removes the leftover temporary file" test "$(ls -A "$rules" | wc -l)" = 1
 
+# The lock: while another run holds the rules directory, a run waits, then says so.
+if command -v flock >/dev/null; then
+        flock "$rules" sleep 2 &
+        holder=$!
+        sleep 0.3
+        start=$(date +%s%N)
+        tool -v --no-load > "$TMP/lock.out" 2>&1
+        waited_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+        wait "$holder"
+        expect "a second run waits for the lock (${waited_ms} ms)" test "$waited_ms" -ge 1000
+        expect "and says it waited" grep -q "waited for another run to finish" "$TMP/lock.out"
+fi
+
 # Ten concurrent runs.
 rm -f "$frag"
 remove_test_rules

@@ -103,5 +103,16 @@ case_ "rules dir: a FIFO is reported, without blocking" 3 "fifo.rules: is not a 
 case_ "rules dir: a symlink is not followed" 3 "link.rules: is a symbolic link: not read" --root "$h" --print
 case_ "rules dir: a binary file is reported" 3 "nul.rules: holds a NUL byte" --root "$h" --print
 
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+        chmod 755 "$TMP"
+        h=$(host not-root)
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" --root "$h" 2>&1); st=$?
+        if [ "$st" = 1 ] && grep -q "needs root.*--print, --list-paths or --check" <<<"$out"; then
+                ok "not root: installing says root is needed and what to use instead"
+        else
+                fail "not root: status $st"; echo "$out" | sed 's/^/    /'
+        fi
+fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
