@@ -242,32 +242,33 @@ static bool is_string_field(uint32_t field) {
         }
 }
 
+/* The kernel's AUDIT_PERM_* bits and ours (rule.h) differ. */
+static const struct {
+        uint32_t kernel;
+        unsigned ours;
+} perm_map[] = {
+        { AUDIT_PERM_READ, PERM_READ },
+        { AUDIT_PERM_WRITE, PERM_WRITE },
+        { AUDIT_PERM_EXEC, PERM_EXEC },
+        { AUDIT_PERM_ATTR, PERM_ATTR },
+};
+
 static unsigned perms_from_kernel(uint32_t v) {
         unsigned p = 0;
 
-        if (v & AUDIT_PERM_READ)
-                p |= PERM_READ;
-        if (v & AUDIT_PERM_WRITE)
-                p |= PERM_WRITE;
-        if (v & AUDIT_PERM_EXEC)
-                p |= PERM_EXEC;
-        if (v & AUDIT_PERM_ATTR)
-                p |= PERM_ATTR;
+        for (size_t i = 0; i < ELEMENTSOF(perm_map); i++)
+                if (v & perm_map[i].kernel)
+                        p |= perm_map[i].ours;
         return p;
 }
 
 static int perms_to_kernel(unsigned p) {
-        int v = 0;
+        uint32_t v = 0;
 
-        if (p & PERM_READ)
-                v |= AUDIT_PERM_READ;
-        if (p & PERM_WRITE)
-                v |= AUDIT_PERM_WRITE;
-        if (p & PERM_EXEC)
-                v |= AUDIT_PERM_EXEC;
-        if (p & PERM_ATTR)
-                v |= AUDIT_PERM_ATTR;
-        return v;
+        for (size_t i = 0; i < ELEMENTSOF(perm_map); i++)
+                if (p & perm_map[i].ours)
+                        v |= perm_map[i].kernel;
+        return (int) v;
 }
 
 /* Split a key field (several keys joined by AUDIT_KEY_SEPARATOR) onto *keys. */
