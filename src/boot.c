@@ -4,11 +4,10 @@
  * (`auditctl -R`, RHEL 7 with USE_AUGENRULES=no). */
 #include <errno.h>
 #include <strings.h>
-#include <systemd/sd-path.h>
 
 #include "boot.h"
 #include "envfile.h"
-#include "unitfile.h"
+#include "units.h"
 #include "util.h"
 
 void boot_info_done(struct boot_info *b) {
@@ -27,34 +26,31 @@ const char *boot_loader_name(enum boot_loader l) {
         }
 }
 
-/* Look through a unit's ExecStart*= lines for augenrules or auditctl -R. Returns 1 when the unit
- * file was found. */
+/* Look through a unit's ExecStart*= lines (fragment and drop-ins, after resets) for augenrules
+ * or auditctl -R. Returns 1 when the unit file was found, 2 when the unit is masked. */
 static int scan_unit(const struct root *root, char **dirs, const char *name, bool *ret_augen, bool *ret_direct,
                      char **ret_path) {
-        for (char **d = dirs; d && *d; d++) {
-                _cleanup_free_ char *p = path_join(*d, name), *data = NULL;
-                struct unit_file uf = {};
-                size_t len = 0;
+        _cleanup_(unit_done) struct unit u = {};
+        int r;
 
-                if (!p)
-                        return -ENOMEM;
-                if (root_read_file(root, p, &data, &len) < 0)
-                        continue;
-                (void) unit_file_parse(data, len, &uf, NULL);
-                for (size_t i = 0; i < uf.n_entries; i++) {
-                        const struct unit_entry *e = &uf.entries[i];
-                        if (!streq(e->section, "Service") || !startswith(e->key, "ExecStart"))
-                                continue;
-                        if (strstr(e->value, "augenrules"))
-                                *ret_augen = true;
-                        else if (strstr(e->value, "auditctl") && strstr(e->value, "-R"))
-                                *ret_direct = true;
-                }
-                unit_file_done(&uf);
-                *ret_path = TAKE_PTR(p);
-                return 1;
+        r = unit_load(root, dirs, name, NULL, &u);
+        if (r < 0)
+                return r;
+        if (u.masked) {
+                *ret_path = TAKE_PTR(u.masked_by);
+                return 2;
         }
-        return 0;
+        if (!u.fragment)
+                return 0;
+        for (char **l = u.exec_start_all; l && *l; l++) {
+                const char *v = strchr(*l, '=') + 1;
+                if (strstr(v, "augenrules"))
+                        *ret_augen = true;
+                else if (strstr(v, "auditctl") && strstr(v, "-R"))
+                        *ret_direct = true;
+        }
+        *ret_path = TAKE_PTR(u.fragment);
+        return 1;
 }
 
 int boot_detect(const struct root *root, struct boot_info *ret) {
@@ -64,7 +60,7 @@ int boot_detect(const struct root *root, struct boot_info *ret) {
         struct boot_info b = { .loader = BOOT_NONE };
         int r;
 
-        r = sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, &dirs);
+        r = unit_search_path(&dirs);
         if (r < 0)
                 return r;
         r = scan_unit(root, dirs, "audit-rules.service", &augen, &direct, &unit);
@@ -73,7 +69,12 @@ int boot_detect(const struct root *root, struct boot_info *ret) {
         if (r < 0)
                 return r;
 
-        if (r > 0) {
+        if (r == 2) {
+                b.loader = BOOT_NONE;
+                if (asprintf(&b.evidence, "%s is a link to /dev/null: the unit is masked and nothing loads audit "
+                             "rules at boot", unit) < 0)
+                        return -ENOMEM;
+        } else if (r > 0) {
                 /* RHEL 7's auditd.service: ExecStartPost=-/sbin/augenrules --load, unless
                  * USE_AUGENRULES=no in /etc/sysconfig/auditd turns its init script to audit.rules. */
                 size_t len = 0;

@@ -304,3 +304,18 @@ int bus_get_unit(sd_bus *bus, const char *name, struct bus_unit *ret) {
         u = (struct bus_unit) {};
         return 0;
 }
+
+int bus_get_units(const char *const *names, struct bus_unit *ret, int *ret_errors) {
+        sd_bus *bus = NULL;
+        int r;
+
+        r = bus_connect(&bus);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; names[i]; i++) {
+                ret[i] = (struct bus_unit) {};
+                ret_errors[i] = bus_get_unit(bus, names[i], &ret[i]);
+        }
+        sd_bus_flush_close_unref(bus);
+        return 0;
+}

@@ -32,3 +32,8 @@ int bus_connect(sd_bus **ret);
  * found == false. On success *ret is overwritten (not freed first); on failure it is untouched.
  * Errors are -errno (-ETIMEDOUT when systemd does not answer in time). */
 int bus_get_unit(sd_bus *bus, const char *name, struct bus_unit *ret);
+
+/* Connect (bus_connect()), bus_get_unit() every unit of names (NULL-terminated) into ret[] and
+ * its result into ret_errors[] (0 or -errno; ret[i] is left empty on error), disconnect.
+ * Returns 0, or bus_connect()'s error (-ENXIO: no systemd to ask) with ret untouched. */
+int bus_get_units(const char *const *names, struct bus_unit *ret, int *ret_errors);

@@ -4,9 +4,7 @@
  * root, bounded. */
 #include <errno.h>
 #include <stdarg.h>
-#include <systemd/sd-path.h>
 
-#include "bus.h"
 #include "containerd_toml.h"
 #include "daemon_json.h"
 #include "dockerd_args.h"
@@ -14,6 +12,7 @@
 #include "proc.h"
 #include "target.h"
 #include "unitfile.h"
+#include "units.h"
 #include "util.h"
 
 #define DEFAULT_DATA_ROOT "/var/lib/docker"
@@ -32,36 +31,11 @@ static const char *const default_bin_dirs[] = {
         "/bin", "/sbin",
 };
 
-/* A unit as systemd would load it offline: fragment, then drop-ins in name order. */
-struct unit {
-        char *fragment;       /* resolved host path, NULL when not found */
-        bool masked;
-        char **dropins;       /* resolved host paths, in the order systemd applies them */
-        char **exec_start;    /* command lines left after resets */
-        char **exec_start_src;/* file each came from */
-        char **env_files;     /* EnvironmentFile= values, '-' prefix kept */
-        char **environment;   /* Environment= assignments */
-        char **listen;        /* ListenStream= values */
-};
-
-static void unit_done(struct unit *u) {
-        free(u->fragment);
-        strv_free(u->dropins);
-        strv_free(u->exec_start);
-        strv_free(u->exec_start_src);
-        strv_free(u->env_files);
-        strv_free(u->environment);
-        strv_free(u->listen);
-        *u = (struct unit) {};
-}
-
 struct ctx {
         const struct root *root;
         const struct discovery_options *opts;
         struct discovery *d;
-        char **unit_dirs;
         char **bin_dirs;
-        bool via_bus;         /* units came from systemd over D-Bus */
 };
 
 void discovery_done(struct discovery *d) {
@@ -320,298 +294,6 @@ static int split_words(const char *value, char ***ret) {
         return exec_split(cmd, NULL, ret);
 }
 
-/* ---- the running system (root "/" only) ---- */
-
-/* One word of a command line, quoted for exec_split: variables still expand, as systemd would
- * expand them when it runs the command. */
-static int append_quoted(char **line, const char *word) {
-        size_t n = strlen(*line), k = 0;
-        char *q = malloc(strlen(word) * 2 + 3), *m;
-
-        if (!q)
-                return -ENOMEM;
-        q[k++] = '"';
-        for (const char *p = word; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        q[k++] = '\\';
-                q[k++] = *p;
-        }
-        q[k++] = '"';
-        q[k] = 0;
-        m = realloc(*line, n + k + 2);
-        if (!m) {
-                free(q);
-                return -ENOMEM;
-        }
-        *line = m;
-        sprintf(m + n, "%s%s", n ? " " : "", q);
-        free(q);
-        return 0;
-}
-
-/* What systemd says of a unit, in the shape the offline reader produces. */
-static int unit_from_bus(struct bus_unit *b, struct unit *ret) {
-        struct unit u = {};
-        int r = 0;
-
-        u.masked = b->masked;
-        if (b->fragment_path && !(u.fragment = strdup(b->fragment_path)))
-                r = -ENOMEM;
-        if (r >= 0 && b->dropin_paths && !(u.dropins = strv_copy(b->dropin_paths)))
-                r = -ENOMEM;
-        if (r >= 0 && b->environment_files && !(u.env_files = strv_copy(b->environment_files)))
-                r = -ENOMEM;
-        if (r >= 0 && b->listen && !(u.listen = strv_copy(b->listen)))
-                r = -ENOMEM;
-        if (r >= 0 && b->exec_start && b->exec_start[0]) {
-                char *line = strdup("");
-                if (!line)
-                        r = -ENOMEM;
-                for (char **w = b->exec_start; r >= 0 && *w; w++)
-                        r = append_quoted(&line, *w);
-                if (r >= 0)
-                        r = strv_push(&u.exec_start, line);
-                else
-                        free(line);
-                if (r >= 0)
-                        r = strv_extend(&u.exec_start_src, "systemd over D-Bus");
-        }
-        if (r < 0) {
-                unit_done(&u);
-                return r;
-        }
-        *ret = u;
-        return 0;
-}
-
-/* Ask systemd for the units when it runs; keep the offline reading otherwise. */
-static int load_units_from_bus(struct ctx *c, const char *const *names, struct unit *units) {
-        sd_bus *bus = NULL;
-        int r;
-
-        if (!c->root->live || bus_connect(&bus) < 0)
-                return 0;
-        for (size_t i = 0; names[i]; i++) {
-                struct bus_unit b = {};
-                struct unit u = {};
-
-                r = bus_get_unit(bus, names[i], &b);
-                if (r < 0) {
-                        bus_unit_done(&b);
-                        continue; /* this one offline */
-                }
-                r = b.found ? unit_from_bus(&b, &u) : 0;
-                bus_unit_done(&b);
-                if (r < 0) {
-                        sd_bus_flush_close_unref(bus);
-                        return r;
-                }
-                unit_done(&units[i]);
-                units[i] = u;
-                c->via_bus = true;
-        }
-        sd_bus_flush_close_unref(bus);
-        return 0;
-}
-
-/* ---- systemd units, offline ---- */
-
-static int unit_apply_file(struct ctx *c, struct unit *u, const char *path) {
-        _cleanup_free_ char *data = NULL;
-        struct unit_file uf = {};
-        unsigned line = 0;
-        size_t len = 0;
-        int r;
-
-        r = read_host_file(c, path, false, &data, &len);
-        if (r <= 0)
-                return r;
-        r = unit_file_parse(data, len, &uf, &line);
-        if (r < 0)
-                discovery_add_problem(c->d, path, line, "malformed unit file line: %s",
-                                      r == -E2BIG ? "line too long" : "not [Section] or KEY=VALUE");
-
-        for (size_t i = 0; i < uf.n_entries; i++) {
-                const struct unit_entry *e = &uf.entries[i];
-                char ***list = NULL;
-                int k = 0;
-
-                if (streq(e->section, "Service") && streq(e->key, "ExecStart")) {
-                        if (!*e->value) {
-                                strv_free(u->exec_start);
-                                strv_free(u->exec_start_src);
-                                u->exec_start = u->exec_start_src = NULL;
-                                continue;
-                        }
-                        k = strv_extend(&u->exec_start, e->value);
-                        if (k >= 0)
-                                k = strv_extend(&u->exec_start_src, path);
-                } else if (streq(e->section, "Service") && streq(e->key, "EnvironmentFile"))
-                        list = &u->env_files;
-                else if (streq(e->section, "Service") && streq(e->key, "Environment"))
-                        list = &u->environment;
-                else if (streq(e->section, "Socket") && streq(e->key, "ListenStream"))
-                        list = &u->listen;
-                if (list) {
-                        if (!*e->value) {
-                                strv_free(*list);
-                                *list = NULL;
-                                continue;
-                        }
-                        k = strv_extend(list, e->value);
-                }
-                if (k < 0) {
-                        unit_file_done(&uf);
-                        return k;
-                }
-        }
-        unit_file_done(&uf);
-        return 0;
-}
-
-static int unit_load(struct ctx *c, const char *name, struct unit *ret) {
-        struct unit u = {};
-        _cleanup_strv_free_ char **seen = NULL;
-        int r;
-
-        for (char **dir = c->unit_dirs; dir && *dir && !u.fragment && !u.masked; dir++) {
-                _cleanup_free_ char *p = path_join(*dir, name);
-                struct resolved res = {};
-
-                if (!p)
-                        return -ENOMEM;
-                if (root_resolve(c->root, p, false, &res) < 0)
-                        continue;
-                if (res.state == PATH_EXISTS && streq(res.path, "/dev/null"))
-                        u.masked = true;
-                else if (res.state == PATH_EXISTS && !res.is_dir)
-                        u.fragment = TAKE_PTR(res.path);
-                resolved_done(&res);
-        }
-
-        /* Drop-ins: NAME.d/ *.conf in every directory; a name in an earlier directory hides the
-         * same name in later ones; applied in file-name order. */
-        seen = calloc(1, sizeof(char *));
-        if (!seen)
-                return -ENOMEM;
-        for (char **dir = c->unit_dirs; dir && *dir; dir++) {
-                _cleanup_free_ char *dd = NULL, *dname = NULL;
-                _cleanup_strv_free_ char **names = NULL;
-
-                if (asprintf(&dname, "%s.d", name) < 0)
-                        return -ENOMEM;
-                dd = path_join(*dir, dname);
-                if (!dd)
-                        return -ENOMEM;
-                if (root_list_dir(c->root, dd, &names) < 0)
-                        continue;
-                for (char **n = names; *n; n++) {
-                        if (!endswith(*n, ".conf") || strv_contains(seen, *n))
-                                continue;
-                        r = strv_extend(&seen, *n);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        {
-                size_t n = strv_length(seen);
-                /* Sort by file name across directories. */
-                for (size_t i = 1; i < n; i++)
-                        for (size_t j = i; j > 0 && strcmp(seen[j - 1], seen[j]) > 0; j--) {
-                                char *tmp = seen[j];
-                                seen[j] = seen[j - 1];
-                                seen[j - 1] = tmp;
-                        }
-        }
-        for (char **n = seen; *n; n++)
-                for (char **dir = c->unit_dirs; dir && *dir; dir++) {
-                        _cleanup_free_ char *p = NULL;
-                        struct resolved res = {};
-
-                        if (asprintf(&p, "%s/%s.d/%s", *dir, name, *n) < 0)
-                                return -ENOMEM;
-                        if (root_resolve(c->root, p, false, &res) < 0)
-                                continue;
-                        if (res.state != PATH_EXISTS) {
-                                resolved_done(&res);
-                                continue;
-                        }
-                        if (!streq(res.path, "/dev/null")) {
-                                r = strv_push(&u.dropins, TAKE_PTR(res.path));
-                                if (r < 0)
-                                        return r;
-                        }
-                        resolved_done(&res);
-                        break;
-                }
-
-        if (u.fragment) {
-                r = unit_apply_file(c, &u, u.fragment);
-                if (r == -ENOMEM)
-                        return r;
-        }
-        for (char **p = u.dropins; p && *p; p++) {
-                r = unit_apply_file(c, &u, *p);
-                if (r == -ENOMEM)
-                        return r;
-        }
-        *ret = u;
-        return 0;
-}
-
-/* Environment for a unit's ExecStart: Environment= first, then EnvironmentFile= files. */
-static int unit_environment(struct ctx *c, struct unit *u, const char *unit_name, char ***ret_env) {
-        _cleanup_strv_free_ char **env = calloc(1, sizeof(char *));
-        int r;
-
-        if (!env)
-                return -ENOMEM;
-        for (char **a = u->environment; a && *a; a++) {
-                _cleanup_strv_free_ char **words = NULL;
-                if (split_words(*a, &words) < 0) {
-                        discovery_add_problem(c->d, u->fragment, 0, "%s: cannot parse Environment=%s", unit_name, *a);
-                        continue;
-                }
-                for (char **w = words + 1; *w; w++) {
-                        char *eq = strchr(*w, '=');
-                        if (!eq || eq == *w)
-                                continue;
-                        *eq = 0;
-                        r = env_set(&env, *w, eq + 1);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        for (char **f = u->env_files; f && *f; f++) {
-                _cleanup_free_ char *path = NULL, *data = NULL;
-                _cleanup_strv_free_ char **vars = NULL;
-                int optional = 0;
-                unsigned line = 0;
-                size_t len = 0;
-
-                if (environment_file_split(*f, &path, &optional) < 0) {
-                        discovery_add_problem(c->d, u->fragment, 0, "%s: EnvironmentFile=%s is not an absolute path",
-                                              unit_name, *f);
-                        continue;
-                }
-                r = read_host_file(c, path, optional, &data, &len);
-                if (r == -ENOENT)
-                        discovery_add_problem(c->d, path, 0, "%s names it in EnvironmentFile= without '-' "
-                                              "but it does not exist: the unit will not start", unit_name);
-                if (r <= 0)
-                        continue;
-                r = envfile_parse(data, len, env, &vars, &line);
-                if (r < 0)
-                        discovery_add_problem(c->d, path, line, "%s", envfile_error(r));
-                if (vars) {
-                        strv_free(env);
-                        env = TAKE_PTR(vars);
-                }
-        }
-        *ret_env = TAKE_PTR(env);
-        return 0;
-}
-
 /* ---- helpers for binaries ---- */
 
 static bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved) {
@@ -700,13 +382,13 @@ static int add_unit_files(struct ctx *c, struct unit *u, enum component comp, co
 
         if (u->fragment) {
                 r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", name,
-                             c->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
+                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
                 if (r < 0)
                         return r;
         }
         for (char **p = u->dropins; p && *p; p++) {
                 r = add_path(c, COMP_DROPIN, *p, 0, NULL, "drop-in of %s%s", name,
-                             c->via_bus ? " (DropInPaths from systemd over D-Bus)" : "");
+                             u->via_bus ? " (DropInPaths from systemd over D-Bus)" : "");
                 if (r < 0)
                         return r;
         }
@@ -745,47 +427,9 @@ static int add_env_files(struct ctx *c, struct unit *u, const char *name) {
         return 0;
 }
 
-/* The unit's command line, with its environment expanded. */
-static int unit_argv(struct ctx *c, struct unit *u, const char *name, char ***ret_argv, const char **ret_src) {
-        _cleanup_strv_free_ char **env = NULL;
-        int r;
-
-        *ret_argv = NULL;
-        if (!u->exec_start)
-                return 0;
-        if (strv_length(u->exec_start) > 1)
-                discovery_add_problem(c->d, u->exec_start_src[1], 0,
-                                      "%s has several ExecStart= lines without a reset: systemd refuses to start it",
-                                      name);
-        r = unit_environment(c, u, name, &env);
-        if (r < 0)
-                return r;
-        r = exec_split(u->exec_start[0], env, ret_argv);
-        if (r < 0) {
-                discovery_add_problem(c->d, u->exec_start_src[0], 0, "%s: cannot split ExecStart=%s", name,
-                                      u->exec_start[0]);
-                *ret_argv = NULL;
-                return 0;
-        }
-        if (!*ret_argv || !**ret_argv) {
-                strv_free(*ret_argv);
-                *ret_argv = NULL;
-                return 0;
-        }
-        *ret_src = u->exec_start_src[0];
-        return 1;
-}
-
 /* ---- the whole host ---- */
 
 static int setup_dirs(struct ctx *c) {
-        _cleanup_strv_free_ char **l = NULL;
-        int r;
-
-        r = sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, &l);
-        if (r < 0)
-                return r;
-        c->unit_dirs = TAKE_PTR(l);
         c->bin_dirs = calloc(1, sizeof(char *));
         if (!c->bin_dirs)
                 return -ENOMEM;
@@ -879,22 +523,15 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 goto finish;
 
         /* systemd units. */
-        r = unit_load(&c, "docker.service", &docker);
-        if (r >= 0)
-                r = unit_load(&c, "docker.socket", &socket);
-        if (r >= 0)
-                r = unit_load(&c, "containerd.service", &containerd);
-        if (r >= 0)
-                r = unit_load(&c, "snap.docker.dockerd.service", &snap);
-        if (r >= 0) {
+        {
                 static const char *const names[] = { "docker.service", "docker.socket", "containerd.service",
                                                      "snap.docker.dockerd.service", NULL };
-                struct unit units[4] = { docker, socket, containerd, snap };
-                r = load_units_from_bus(&c, names, units);
+                struct unit units[4];
+                r = units_load(root, names, &d, units);
+                if (r < 0)
+                        goto finish;
                 docker = units[0], socket = units[1], containerd = units[2], snap = units[3];
         }
-        if (r < 0)
-                goto finish;
 
         /* The snap: binaries in /snap/docker/current/bin, data under /var/snap/docker. */
         {
@@ -907,7 +544,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         }
 
         if (docker.fragment) {
-                r = unit_argv(&c, &docker, "docker.service", &dargv, &src);
+                r = unit_exec_argv(root, &docker, &d, &dargv, &src);
                 if (r < 0)
                         goto finish;
                 if (r > 0) {
@@ -1204,7 +841,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         /* containerd: the service's binary and config, else the usual places. */
         if (containerd.fragment) {
                 const char *csrc = NULL;
-                r = unit_argv(&c, &containerd, "containerd.service", &cargv, &csrc);
+                r = unit_exec_argv(root, &containerd, &d, &cargv, &csrc);
                 if (r < 0)
                         goto finish;
                 if (r > 0) {
@@ -1352,7 +989,6 @@ finish:
         dockerd_opts_done(&dopts);
         daemon_config_done(&dcfg);
         containerd_config_done(&ccfg);
-        strv_free(c.unit_dirs);
         strv_free(c.bin_dirs);
         if (r < 0) {
                 discovery_done(&d);

@@ -1,0 +1,689 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The systemd unit loader: fragment, drop-ins, masks and specifiers, offline or over D-Bus. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <systemd/sd-path.h>
+
+#include "bus.h"
+#include "envfile.h"
+#include "unitfile.h"
+#include "units.h"
+#include "util.h"
+
+void unit_done(struct unit *u) {
+        free(u->name);
+        free(u->fragment);
+        free(u->masked_by);
+        strv_free(u->dropins);
+        strv_free(u->exec_start);
+        strv_free(u->exec_start_src);
+        strv_free(u->exec_start_all);
+        strv_free(u->env_files);
+        strv_free(u->environment);
+        strv_free(u->listen);
+        *u = (struct unit) {};
+}
+
+int unit_search_path(char ***ret) {
+        return sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, ret);
+}
+
+static int add_problem(struct discovery *problems, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static int add_problem(struct discovery *problems, const char *file, unsigned line, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        int k;
+
+        if (!problems)
+                return 0;
+        va_start(ap, fmt);
+        k = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        return discovery_add_problem(problems, file, line, "%s", msg);
+}
+
+/* ---- specifiers ---- */
+
+/* systemd's unit name unescaping: "\xNN" to the byte; with path, '-' is '/' too. */
+static char *name_unescape(const char *s, size_t n, bool path) {
+        char *r = malloc(n + 1), *o = r;
+
+        if (!r)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && isxdigit((unsigned char) s[i + 2]) &&
+                    isxdigit((unsigned char) s[i + 3])) {
+                        char hex[3] = { s[i + 2], s[i + 3], 0 };
+                        *o++ = (char) strtoul(hex, NULL, 16);
+                        i += 3;
+                } else
+                        *o++ = path && s[i] == '-' ? '/' : s[i];
+        }
+        *o = 0;
+        return r;
+}
+
+/* The value of specifier C for unit NAME: 0 with *ret (allocated), -EBADMSG unknown,
+ * -EOPNOTSUPP known but host-dependent. */
+static int specifier_value(char c, const char *name, const char *fragment, char **ret) {
+        const char *dot = strrchr(name, '.'), *at = strchr(name, '@');
+        size_t stem = dot ? (size_t) (dot - name) : strlen(name);
+        size_t plen = at && (size_t) (at - name) < stem ? (size_t) (at - name) : stem;
+        const char *inst = at && (size_t) (at - name) < stem ? at + 1 : NULL;
+        size_t ilen = inst ? (size_t) (name + stem - inst) : 0;
+        const char *v = NULL;
+
+        switch (c) {
+        case 't': v = "/run"; break;
+        case 'S': v = "/var/lib"; break;
+        case 'C': v = "/var/cache"; break;
+        case 'L': v = "/var/log"; break;
+        case 'E': v = "/etc"; break;
+        case 'T': v = "/tmp"; break;
+        case 'V': v = "/var/tmp"; break;
+        case 'h': v = "/root"; break;
+        case 'u': case 'g': v = "root"; break;
+        case 'U': case 'G': v = "0"; break;
+        case 's': v = "/bin/sh"; break;
+        case 'n': v = name; break;
+        case 'y': v = fragment ? fragment : ""; break;
+        case 'N': *ret = strndup(name, stem); return *ret ? 0 : -ENOMEM;
+        case 'p': *ret = strndup(name, plen); return *ret ? 0 : -ENOMEM;
+        case 'P': *ret = name_unescape(name, plen, false); return *ret ? 0 : -ENOMEM;
+        case 'i': *ret = strndup(strempty(inst), ilen); return *ret ? 0 : -ENOMEM;
+        case 'I': *ret = name_unescape(strempty(inst), ilen, false); return *ret ? 0 : -ENOMEM;
+        case 'j': case 'J': {
+                const char *dash = memrchr(name, '-', plen);
+                const char *s = dash ? dash + 1 : name;
+                size_t n = plen - (size_t) (s - name);
+                *ret = c == 'j' ? strndup(s, n) : name_unescape(s, n, false);
+                return *ret ? 0 : -ENOMEM;
+        }
+        case 'f': {
+                _cleanup_free_ char *u = inst ? name_unescape(inst, ilen, true) : name_unescape(name, plen, true);
+                if (!u)
+                        return -ENOMEM;
+                return asprintf(ret, "%s%s", u[0] == '/' ? "" : "/", u) < 0 ? -ENOMEM : 0;
+        }
+        case 'Y':
+                *ret = fragment ? path_parent(fragment) : strdup("");
+                return *ret ? 0 : -ENOMEM;
+        case 'd':
+                return asprintf(ret, "/run/credentials/%s", name) < 0 ? -ENOMEM : 0;
+        case 'a': case 'A': case 'b': case 'B': case 'H': case 'l': case 'm': case 'M': case 'o':
+        case 'q': case 'v': case 'w': case 'W':
+                return -EOPNOTSUPP;
+        default:
+                return -EBADMSG;
+        }
+        *ret = strdup(v);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Append v, escaped for exec_split() when quote. */
+static int append_value(struct strbuf *b, const char *v, bool quote) {
+        int r = 0;
+
+        if (!quote)
+                return strbuf_append(b, v, strlen(v));
+        for (const char *p = v; *p && r >= 0; p++) {
+                char esc[5];
+                if (isspace((unsigned char) *p) || iscntrl((unsigned char) *p)) {
+                        snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char) *p);
+                        r = strbuf_append(b, esc, 4);
+                } else if (*p == '"' || *p == '\'' || *p == '\\') {
+                        esc[0] = '\\', esc[1] = *p;
+                        r = strbuf_append(b, esc, 2);
+                } else if (*p == '%')
+                        r = strbuf_append(b, "%%", 2);
+                else
+                        r = strbuf_putc(b, *p);
+        }
+        return r;
+}
+
+int unit_specifiers_expand(const char *name, const char *fragment, const char *value, bool quote,
+                           char **ret, char *ret_bad) {
+        struct strbuf b = {};
+        int r = strbuf_append(&b, "", 0);
+
+        for (const char *p = value; *p && r >= 0; p++) {
+                _cleanup_free_ char *v = NULL;
+
+                if (*p != '%') {
+                        r = strbuf_putc(&b, *p);
+                        continue;
+                }
+                p++;
+                if (*p == '%') {
+                        r = quote ? strbuf_append(&b, "%%", 2) : strbuf_putc(&b, '%');
+                        continue;
+                }
+                r = specifier_value(*p, name, fragment, &v);
+                if (r < 0) {
+                        if (ret_bad)
+                                *ret_bad = *p;
+                        break;
+                }
+                r = append_value(&b, v, quote);
+        }
+        if (r < 0) {
+                free(b.s);
+                return r;
+        }
+        *ret = b.s;
+        return 0;
+}
+
+/* ---- one file ---- */
+
+static int read_unit_text(const struct root *root, const char *path, struct discovery *problems, char **ret_data,
+                          size_t *ret_len) {
+        int r = root_read_file(root, path, ret_data, ret_len);
+        if (r < 0)
+                add_problem(problems, path, 0, "cannot read: %s", errno_name(r));
+        return r;
+}
+
+/* One entry's value after specifiers; 0 with NULL *ret when the line is to be skipped. */
+static int entry_value(struct unit *u, const char *path, const struct unit_entry *e, bool quote,
+                       struct discovery *problems, char **ret) {
+        char bad = 0;
+        int r = unit_specifiers_expand(u->name, u->fragment, e->value, quote, ret, &bad);
+
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                *ret = NULL;
+                return add_problem(problems, path, e->line,
+                                   r == -EBADMSG ? "%s=: unknown specifier %%%c: systemd ignores this line"
+                                                 : "%s=: specifier %%%c depends on the running host: not read",
+                                   e->key, bad ? bad : '?');
+        }
+        return 0;
+}
+
+static int strv_reset_or_push(char ***l, char *v) {
+        if (!*v) {
+                free(v);
+                strv_free(*l);
+                *l = NULL;
+                return 0;
+        }
+        return strv_push(l, v);
+}
+
+/* Every ExecStart*= line; an empty value resets the lines of its own key. */
+static int exec_all_add(struct unit *u, const char *key, bool reset, char *kv) {
+        size_t k = 0, n = strlen(key);
+
+        for (char **p = u->exec_start_all; p && *p; p++)
+                if (reset && strncmp(*p, key, n) == 0 && (*p)[n] == '=')
+                        free(*p);
+                else
+                        u->exec_start_all[k++] = *p;
+        if (u->exec_start_all)
+                u->exec_start_all[k] = NULL;
+        if (reset) {
+                free(kv);
+                return 0;
+        }
+        return strv_push(&u->exec_start_all, kv);
+}
+
+static int apply_entry(struct unit *u, const char *path, const struct unit_entry *e, struct discovery *problems) {
+        bool service = streq(e->section, "Service"), sock = streq(e->section, "Socket");
+        bool exec = service && streq(e->key, "ExecStart"), quote = exec || (service && streq(e->key, "Environment"));
+        char *v = NULL;
+        int r;
+
+        if (!(service && (startswith(e->key, "ExecStart") || streq(e->key, "EnvironmentFile") ||
+                          streq(e->key, "Environment"))) &&
+            !(sock && streq(e->key, "ListenStream")))
+                return 0;
+        r = entry_value(u, path, e, quote, problems, &v);
+        if (r < 0 || !v)
+                return r;
+        if (service && startswith(e->key, "ExecStart")) {
+                _cleanup_free_ char *kv = NULL;
+                if (asprintf(&kv, "%s=%s", e->key, v) < 0) {
+                        free(v);
+                        return -ENOMEM;
+                }
+                r = exec_all_add(u, e->key, !*v, TAKE_PTR(kv));
+                if (r < 0 || !exec) {
+                        free(v);
+                        return r;
+                }
+                if (!*v) {
+                        free(v);
+                        strv_free(u->exec_start);
+                        strv_free(u->exec_start_src);
+                        u->exec_start = u->exec_start_src = NULL;
+                        return 0;
+                }
+                r = strv_push(&u->exec_start, v);
+                return r < 0 ? r : strv_extend(&u->exec_start_src, path);
+        }
+        if (streq(e->key, "EnvironmentFile"))
+                return strv_reset_or_push(&u->env_files, v);
+        if (streq(e->key, "Environment"))
+                return strv_reset_or_push(&u->environment, v);
+        return strv_reset_or_push(&u->listen, v);
+}
+
+static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems) {
+        _cleanup_free_ char *data = NULL;
+        struct unit_file uf = {};
+        unsigned line = 0;
+        size_t len = 0;
+        int r;
+
+        if (read_unit_text(root, path, problems, &data, &len) < 0)
+                return 0;
+        r = unit_file_parse(data, len, &uf, &line);
+        if (r < 0 && (r = add_problem(problems, path, line, "malformed unit file line: %s",
+                                      r == -E2BIG ? "line too long" : "not [Section] or KEY=VALUE")) < 0) {
+                unit_file_done(&uf);
+                return r;
+        }
+        r = 0;
+        for (size_t i = 0; i < uf.n_entries && r >= 0; i++)
+                r = apply_entry(u, path, &uf.entries[i], problems);
+        unit_file_done(&uf);
+        return r;
+}
+
+/* ---- finding the files ---- */
+
+/* Does this host path, itself a symlink, name /dev/null? Decided by the link's target as written
+ * (made absolute against the link's directory), not by what the tree has at /dev/null. */
+static bool link_to_dev_null(const struct root *root, const char *path) {
+        _cleanup_free_ char *real = root_real(root, path), *parent = NULL, *abs = NULL, *norm = NULL;
+        char buf[PATH_MAX];
+        ssize_t n;
+
+        if (!real)
+                return false;
+        n = readlink(real, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return false;
+        buf[n] = 0;
+        if (buf[0] != '/') {
+                parent = path_parent(path);
+                abs = parent ? path_join(parent, buf) : NULL;
+        } else
+                abs = strdup(buf);
+        if (!abs || path_normalize(abs, &norm) < 0)
+                return false;
+        return streq(norm, "/dev/null");
+}
+
+enum file_kind { FILE_NONE, FILE_REGULAR, FILE_MASK };
+
+/* What a unit file or drop-in path holds: nothing, a file (resolved into *ret_path) or a mask. */
+static int classify(const struct root *root, const char *path, char **ret_path) {
+        struct resolved link = {}, res = {};
+        int kind = FILE_NONE;
+
+        *ret_path = NULL;
+        if (root_resolve(root, path, true, &link) < 0)
+                return FILE_NONE;
+        if (link.state == PATH_EXISTS && S_ISLNK(link.mode) && link_to_dev_null(root, link.path)) {
+                *ret_path = TAKE_PTR(link.path);
+                resolved_done(&link);
+                return FILE_MASK;
+        }
+        resolved_done(&link);
+        if (root_resolve(root, path, false, &res) < 0)
+                return FILE_NONE;
+        if (res.state == PATH_EXISTS && streq(res.path, "/dev/null")) {
+                kind = FILE_MASK;
+                *ret_path = strdup(path);
+        } else if (res.state == PATH_EXISTS && !res.is_dir) {
+                kind = FILE_REGULAR;
+                *ret_path = TAKE_PTR(res.path);
+        }
+        resolved_done(&res);
+        if (kind != FILE_NONE && !*ret_path)
+                return -ENOMEM;
+        return kind;
+}
+
+/* "a@b.service" -> "a@.service"; NULL (and 0) for a name that is no instance. */
+static int template_of(const char *name, char **ret) {
+        const char *at = strchr(name, '@'), *dot = strrchr(name, '.');
+
+        *ret = NULL;
+        if (!at || !dot || dot < at || dot == at + 1)
+                return 0;
+        if (asprintf(ret, "%.*s%s", (int) (at - name + 1), name, dot) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int find_fragment(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
+                         struct unit *u) {
+        const char *names[] = { name, tmpl };
+
+        for (size_t k = 0; k < ELEMENTSOF(names) && names[k]; k++)
+                for (char * const *dir = dirs; dir && *dir; dir++) {
+                        _cleanup_free_ char *p = path_join(*dir, names[k]), *found = NULL;
+                        int kind;
+
+                        if (!p)
+                                return -ENOMEM;
+                        kind = classify(root, p, &found);
+                        if (kind < 0)
+                                return kind;
+                        if (kind == FILE_MASK) {
+                                u->masked = true;
+                                u->masked_by = TAKE_PTR(found);
+                                return 0;
+                        }
+                        if (kind == FILE_REGULAR) {
+                                u->fragment = TAKE_PTR(found);
+                                return 0;
+                        }
+                }
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* Drop-in file names across every directory, each once, sorted. */
+static int dropin_names(const struct root *root, char * const *dirs, const char *const *dnames, char ***ret) {
+        _cleanup_strv_free_ char **seen = calloc(1, sizeof(char *));
+        int r;
+
+        if (!seen)
+                return -ENOMEM;
+        for (char * const *dir = dirs; dir && *dir; dir++)
+                for (size_t k = 0; dnames[k]; k++) {
+                        _cleanup_free_ char *dd = path_join(*dir, dnames[k]);
+                        _cleanup_strv_free_ char **names = NULL;
+
+                        if (!dd)
+                                return -ENOMEM;
+                        if (root_list_dir(root, dd, &names) < 0)
+                                continue;
+                        for (char **n = names; *n; n++) {
+                                if (!endswith(*n, ".conf") || strv_contains(seen, *n))
+                                        continue;
+                                r = strv_extend(&seen, *n);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+        qsort(seen, strv_length(seen), sizeof(char *), cmp_str);
+        *ret = TAKE_PTR(seen);
+        return 0;
+}
+
+static int find_dropins(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
+                        struct unit *u) {
+        _cleanup_free_ char *d1 = NULL, *d2 = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        const char *dnames[3] = {};
+        int r;
+
+        if (asprintf(&d1, "%s.d", name) < 0 || (tmpl && asprintf(&d2, "%s.d", tmpl) < 0))
+                return -ENOMEM;
+        /* The instance's own directory before the template's. */
+        dnames[0] = d1, dnames[1] = d2;
+        r = dropin_names(root, dirs, dnames, &names);
+        if (r < 0)
+                return r;
+        for (char **n = names; *n; n++) {
+                bool done = false;
+                for (char * const *dir = dirs; dir && *dir && !done; dir++)
+                        for (size_t k = 0; dnames[k] && !done; k++) {
+                                _cleanup_free_ char *p = NULL, *found = NULL;
+                                int kind;
+
+                                if (asprintf(&p, "%s/%s/%s", *dir, dnames[k], *n) < 0)
+                                        return -ENOMEM;
+                                kind = classify(root, p, &found);
+                                if (kind < 0)
+                                        return kind;
+                                if (kind == FILE_NONE)
+                                        continue;
+                                done = true; /* a mask hides the same name further down too */
+                                if (kind == FILE_REGULAR && (r = strv_push(&u->dropins, TAKE_PTR(found))) < 0)
+                                        return r;
+                        }
+        }
+        return 0;
+}
+
+int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
+              struct unit *ret) {
+        _cleanup_(unit_done) struct unit u = {};
+        _cleanup_free_ char *tmpl = NULL;
+        int r;
+
+        u.name = strdup(name);
+        if (!u.name)
+                return -ENOMEM;
+        r = template_of(name, &tmpl);
+        if (r >= 0)
+                r = find_fragment(root, dirs, name, tmpl, &u);
+        if (r >= 0 && !u.masked)
+                r = find_dropins(root, dirs, name, tmpl, &u);
+        if (r >= 0 && u.fragment)
+                r = unit_apply_file(root, &u, u.fragment, problems);
+        for (char **p = u.dropins; r >= 0 && p && *p; p++)
+                r = unit_apply_file(root, &u, *p, problems);
+        if (r < 0)
+                return r;
+        *ret = u;
+        u = (struct unit) {};
+        return 0;
+}
+
+/* ---- over D-Bus ---- */
+
+/* One word of a command line, quoted for exec_split(): variables still expand, as systemd would
+ * expand them when it runs the command; '%' is written "%%" (exec_split() makes it '%'). */
+static int append_quoted(struct strbuf *b, const char *word) {
+        int r = strbuf_append(b, b->n ? " \"" : "\"", b->n ? 2 : 1);
+
+        for (const char *p = word; *p && r >= 0; p++) {
+                if (*p == '"' || *p == '\\')
+                        r = strbuf_putc(b, '\\');
+                if (r >= 0)
+                        r = *p == '%' ? strbuf_append(b, "%%", 2) : strbuf_putc(b, *p);
+        }
+        return r < 0 ? r : strbuf_putc(b, '"');
+}
+
+/* What systemd says of a unit, in the shape the offline reader produces. */
+static int unit_from_bus(const char *name, struct bus_unit *b, struct unit *ret) {
+        _cleanup_(unit_done) struct unit u = { .masked = b->masked, .via_bus = true };
+        struct strbuf line = {};
+        int r = 0;
+
+        if (!(u.name = strdup(name)) || (b->fragment_path && !(u.fragment = strdup(b->fragment_path))) ||
+            (b->dropin_paths && !(u.dropins = strv_copy(b->dropin_paths))) ||
+            (b->environment_files && !(u.env_files = strv_copy(b->environment_files))) ||
+            (b->listen && !(u.listen = strv_copy(b->listen))))
+                return -ENOMEM;
+        if (b->exec_start && b->exec_start[0]) {
+                for (char **w = b->exec_start; r >= 0 && *w; w++)
+                        r = append_quoted(&line, *w);
+                if (r >= 0)
+                        r = strv_push(&u.exec_start, TAKE_PTR(line.s));
+                free(line.s);
+                if (r >= 0)
+                        r = strv_extend(&u.exec_start_src, "systemd over D-Bus");
+                if (r < 0)
+                        return r;
+        }
+        *ret = u;
+        u = (struct unit) {};
+        return 0;
+}
+
+int units_load(const struct root *root, const char *const *names, struct discovery *problems, struct unit *ret) {
+        _cleanup_strv_free_ char **dirs = NULL;
+        size_t n = 0;
+        int r;
+
+        while (names[n])
+                n++;
+        r = unit_search_path(&dirs);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                ret[i] = (struct unit) {};
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = unit_load(root, dirs, names[i], problems, &ret[i]);
+        if (r >= 0 && root->live) {
+                struct bus_unit *b = calloc(n + 1, sizeof(*b));
+                int *errs = calloc(n + 1, sizeof(int));
+
+                if (!b || !errs)
+                        r = -ENOMEM;
+                else if (bus_get_units(names, b, errs) >= 0)
+                        for (size_t i = 0; i < n; i++) {
+                                struct unit u = { .via_bus = true };
+                                if (errs[i] < 0)
+                                        continue; /* this one offline */
+                                if (r >= 0)
+                                        r = b[i].found ? unit_from_bus(names[i], &b[i], &u)
+                                                       : ((u.name = strdup(names[i])) ? 0 : -ENOMEM);
+                                bus_unit_done(&b[i]);
+                                if (r >= 0) {
+                                        unit_done(&ret[i]);
+                                        ret[i] = u;
+                                }
+                        }
+                free(b);
+                free(errs);
+        }
+        if (r < 0)
+                for (size_t i = 0; i < n; i++)
+                        unit_done(&ret[i]);
+        return r;
+}
+
+/* ---- the command line ---- */
+
+/* Split a list of words with systemd's quoting rules, without the command-line prefixes of the
+ * first word: the returned vector starts with a placeholder argv[0] ("-"), then the words. */
+static int split_words(const char *value, char ***ret) {
+        _cleanup_free_ char *cmd = NULL;
+
+        if (asprintf(&cmd, "/- %s", value) < 0)
+                return -ENOMEM;
+        return exec_split(cmd, NULL, ret);
+}
+
+static const char *envfile_error(int r) {
+        return r == -E2BIG ? "too much: a value over 1 MiB or more than 1024 variables; the rest is not read"
+                           : "malformed assignment; the rest of the file is not read";
+}
+
+static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
+        int r;
+
+        for (char **a = u->environment; a && *a; a++) {
+                _cleanup_strv_free_ char **words = NULL;
+                if (split_words(*a, &words) < 0) {
+                        if ((r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name,
+                                             *a)) < 0)
+                                return r;
+                        continue;
+                }
+                for (char **w = words + 1; *w; w++) {
+                        char *eq = strchr(*w, '=');
+                        if (!eq || eq == *w)
+                                continue;
+                        *eq = 0;
+                        r = env_set(env, *w, eq + 1);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* Environment for a unit's ExecStart: Environment= first, then EnvironmentFile= files. */
+static int unit_environment(const struct root *root, const struct unit *u, struct discovery *problems,
+                            char ***ret_env) {
+        _cleanup_strv_free_ char **env = calloc(1, sizeof(char *));
+        int r;
+
+        if (!env)
+                return -ENOMEM;
+        r = env_from_assignments(u, problems, &env);
+        if (r < 0)
+                return r;
+        for (char **f = u->env_files; f && *f; f++) {
+                _cleanup_free_ char *path = NULL, *data = NULL;
+                _cleanup_strv_free_ char **vars = NULL;
+                int optional = 0;
+                unsigned line = 0;
+                size_t len = 0;
+
+                if (environment_file_split(*f, &path, &optional) < 0) {
+                        add_problem(problems, u->fragment, 0, "%s: EnvironmentFile=%s is not an absolute path",
+                                    u->name, *f);
+                        continue;
+                }
+                r = root_read_file(root, path, &data, &len);
+                if (r == -ENOENT && optional)
+                        continue;
+                if (r < 0)
+                        add_problem(problems, path, 0, "cannot read: %s", errno_name(r));
+                if (r == -ENOENT)
+                        add_problem(problems, path, 0, "%s names it in EnvironmentFile= without '-' "
+                                    "but it does not exist: the unit will not start", u->name);
+                if (r < 0)
+                        continue;
+                r = envfile_parse(data, len, env, &vars, &line);
+                if (r < 0)
+                        add_problem(problems, path, line, "%s", envfile_error(r));
+                if (vars) {
+                        strv_free(env);
+                        env = TAKE_PTR(vars);
+                }
+        }
+        *ret_env = TAKE_PTR(env);
+        return 0;
+}
+
+int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,
+                   const char **ret_src) {
+        _cleanup_strv_free_ char **env = NULL, **argv = NULL;
+        int r;
+
+        *ret_argv = NULL;
+        if (!u->exec_start)
+                return 0;
+        if (strv_length(u->exec_start) > 1)
+                add_problem(problems, u->exec_start_src[1], 0,
+                            "%s has several ExecStart= lines without a reset: systemd refuses to start it", u->name);
+        r = unit_environment(root, u, problems, &env);
+        if (r < 0)
+                return r;
+        r = exec_split(u->exec_start[0], env, &argv);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return add_problem(problems, u->exec_start_src[0], 0, "%s: cannot split ExecStart=%s", u->name,
+                                   u->exec_start[0]);
+        if (!argv || !argv[0])
+                return 0;
+        *ret_argv = TAKE_PTR(argv);
+        *ret_src = u->exec_start_src[0];
+        return 1;
+}

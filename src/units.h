@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The one systemd unit loader: a unit as systemd's system manager would load it, read offline
+ * from a host tree or asked of the running systemd over D-Bus (through bus.c). Used by
+ * discovery (docker.service, containerd.service, ...) and by boot.c (auditd's units). */
+
+#include <stdbool.h>
+
+#include "root.h"
+#include "target.h"
+
+struct unit {
+        char *name;           /* "docker.service" */
+        char *fragment;       /* resolved host path of the unit file, NULL when none */
+        bool masked;          /* the unit file is a link to /dev/null (or systemd says "masked") */
+        char *masked_by;      /* the host path of that link, NULL when not masked or told over D-Bus */
+        bool via_bus;         /* what follows comes from the running systemd over D-Bus */
+        char **dropins;       /* resolved host paths, in the order systemd applies them */
+        char **exec_start;    /* [Service] ExecStart= command lines left after resets, specifiers
+                               * expanded, quoted for exec_split() */
+        char **exec_start_src;/* the file each came from */
+        char **exec_start_all;/* every ExecStart*= line (ExecStartPre=, ExecStartPost= too), as
+                               * "KEY=VALUE" after specifiers, for callers that only look */
+        char **env_files;     /* EnvironmentFile= values, '-' prefix kept */
+        char **environment;   /* Environment= values, quoted for exec_split() */
+        char **listen;        /* [Socket] ListenStream= values */
+};
+
+void unit_done(struct unit *u);
+
+/* systemd's system unit search path (sd_path), most important first. */
+int unit_search_path(char ***ret);
+
+/* Expand systemd's specifiers (systemd.unit(5) "Specifiers", the system manager's values) in
+ * VALUE for the unit NAME, whose fragment is FRAGMENT (may be NULL). With quote, every expanded
+ * value is escaped for exec_split() (whitespace as \x20, quotes and backslashes escaped, '%' as
+ * "%%") and "%%" is kept as "%%" for exec_split() to turn into '%'; without, "%%" becomes '%'.
+ * Returns 0, -ENOMEM, or -EBADMSG for a specifier systemd does not know (systemd then ignores
+ * the whole line) and -EOPNOTSUPP for one whose value depends on the running host (%H, %m, %b,
+ * %v, %a, ...); *ret_bad is then set to the specifier's letter (ret_bad may be NULL). */
+int unit_specifiers_expand(const char *name, const char *fragment, const char *value, bool quote,
+                           char **ret, char *ret_bad);
+
+/* Load NAME from the tree below root, looking in dirs (a unit search path) in order: the first
+ * directory with NAME (or, for "a@b.service", the template "a@.service") gives the fragment;
+ * drop-ins are NAME.d/ *.conf (and the template's) across all directories, a file name in an
+ * earlier directory hiding the same name in later ones, applied in file-name order. A unit
+ * file or drop-in that is a symlink whose target names /dev/null (decided by the link's
+ * target, the tree need not have a /dev/null) masks the unit, or that drop-in. ExecStart= and
+ * the list settings are reset by an empty value. Malformed lines, unreadable files and bad
+ * specifiers are added to problems (may be NULL) and skipped. *ret is filled even when the
+ * unit is not found (fragment NULL). Returns 0 or -ENOMEM. */
+int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
+              struct unit *ret);
+
+/* Load every unit of names (NULL-terminated) into ret[] (as many entries): offline, then, on the
+ * live root when systemd answers over D-Bus, as systemd has them (a unit systemd does not know
+ * is then empty; one it fails to tell about keeps the offline reading). Returns 0 or -ENOMEM. */
+int units_load(const struct root *root, const char *const *names, struct discovery *problems, struct unit *ret);
+
+/* The unit's command line (its first ExecStart=) with its environment (Environment=, then
+ * EnvironmentFile= files read below root) expanded: 1 with *ret_argv (program path, then the
+ * arguments) and *ret_src (the file it came from, owned by u), 0 when the unit has none or it
+ * cannot be split (a problem is added). Several ExecStart= lines are a problem too. -ENOMEM. */
+int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,
+                   const char **ret_src);
