@@ -114,3 +114,14 @@ int data_root_mode_from_string(const char *s, enum data_root_mode *ret) {
                 }
         return -EINVAL;
 }
+
+static const char *const skip_reasons[_SKIP_MAX] = {
+        [SKIP_NONE] = "none",
+        [SKIP_UNRESOLVABLE] = "unresolvable",
+        [SKIP_TOO_LONG] = "too-long",
+        [SKIP_NO_PARENT] = "no-parent",
+};
+
+const char *skip_reason_name(enum skip_reason s) {
+        return (unsigned) s < _SKIP_MAX ? skip_reasons[s] : NULL;
+}

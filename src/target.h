@@ -71,6 +71,17 @@ enum data_root_mode {
 const char *data_root_mode_name(enum data_root_mode m);
 int data_root_mode_from_string(const char *s, enum data_root_mode *ret);
 
+/* Why no rule is rendered for a target. */
+enum skip_reason {
+        SKIP_NONE,
+        SKIP_UNRESOLVABLE,    /* the path cannot be resolved inside the root (loop, too long) */
+        SKIP_TOO_LONG,        /* the path cannot be written on one rules line (whitespace, control
+                               * or quote characters, or longer than PATH_MAX) */
+        SKIP_NO_PARENT,       /* its parent directory does not exist: the kernel refuses the watch */
+        _SKIP_MAX,
+};
+const char *skip_reason_name(enum skip_reason s);
+
 /* One path the host really uses (or that the CIS text names), with why we think so. */
 struct target {
         enum component comp;
@@ -83,7 +94,8 @@ struct target {
         bool wanted_missing;  /* read by the active configuration: watch even while missing */
         bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it
                                * would fail at boot, so it is loaded live only */
-        char *skip;           /* why no rule is rendered for it, NULL when one is */
+        enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
+        char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
 };
 
@@ -98,6 +110,9 @@ struct problem {
         char *message;
 };
 
+struct dockerd_instance;
+struct containerd_instance;
+
 struct discovery {
         struct target *targets;
         size_t n_targets;
@@ -107,6 +122,11 @@ struct discovery {
         char *dockerd;
         char *data_root;
         char *config_file;
+        /* The daemons found (instance.h): what the targets were made from. */
+        struct dockerd_instance *dockerds;
+        size_t n_dockerds;
+        struct containerd_instance *containerds;
+        size_t n_containerds;
 };
 
 void discovery_done(struct discovery *d);

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Source: binaries in the usual directories. Sets up where programs are looked for (the
+ * daemon's own directory first, then the snap's, then the usual ones) and, when no other source
+ * named dockerd's binary, takes the snap's or the first one found there, run with its defaults. */
+#include <errno.h>
+
+#include "discover.h"
+#include "util.h"
+
+static const char *const default_bin_dirs[] = {
+        "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/libexec/docker",
+        "/bin", "/sbin",
+};
+
+bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved) {
+        struct resolved res = {};
+        bool found;
+
+        int r = root_resolve(c->root, path, false, &res);
+        if (r == -ELOOP || r == -ENAMETOOLONG)
+                discovery_add_problem(c->d, path, 0, "%s: not watched", errno_name(r));
+        if (r < 0)
+                return false;
+        found = res.state == PATH_EXISTS && !res.is_dir;
+        if (found && ret_resolved)
+                *ret_resolved = TAKE_PTR(res.path);
+        resolved_done(&res);
+        return found;
+}
+
+char *find_program(struct ctx *c, const char *name, const char **ret_dir) {
+        for (char **dir = c->bin_dirs; dir && *dir; dir++) {
+                _cleanup_free_ char *p = path_join(*dir, name);
+                if (p && is_regular_exists(c, p, NULL)) {
+                        if (ret_dir)
+                                *ret_dir = *dir;
+                        return TAKE_PTR(p);
+                }
+        }
+        return NULL;
+}
+
+/* Skip directories that resolve to one already listed (merged /usr). */
+static int add_bin_dir(struct ctx *c, const char *dir) {
+        struct resolved res = {};
+
+        if (root_resolve(c->root, dir, false, &res) < 0 || res.state != PATH_EXISTS || !res.is_dir) {
+                resolved_done(&res);
+                return 0;
+        }
+        for (char **d = c->bin_dirs; d && *d; d++) {
+                struct resolved o = {};
+                bool same = false;
+                if (root_resolve(c->root, *d, false, &o) >= 0)
+                        same = streq(o.path, res.path);
+                resolved_done(&o);
+                if (same) {
+                        resolved_done(&res);
+                        return 0;
+                }
+        }
+        resolved_done(&res);
+        return strv_extend(&c->bin_dirs, dir);
+}
+
+static int setup_bin_dirs(struct ctx *c, const struct dockerd_instance *i) {
+        int r;
+
+        if (i && i->binary.value && i->binary.value[0] == '/') {
+                _cleanup_free_ char *dir = path_parent(i->binary.value);
+                if (!dir)
+                        return -ENOMEM;
+                if ((r = add_bin_dir(c, dir)) < 0)
+                        return r;
+        }
+        if (i && i->snap_bin && (r = add_bin_dir(c, i->snap_bin)) < 0)
+                return r;
+        for (size_t k = 0; k < ELEMENTSOF(default_bin_dirs); k++)
+                if ((r = add_bin_dir(c, default_bin_dirs[k])) < 0)
+                        return r;
+        return 0;
+}
+
+int discover_defaults(struct ctx *c) {
+        struct dockerd_instance *i = c->d->n_dockerds ? &c->d->dockerds[0] : NULL;
+        _cleanup_free_ char *found = NULL;
+        const char *dir = NULL;
+        int r;
+
+        r = setup_bin_dirs(c, i);
+        if (r < 0)
+                return r;
+        if (i && !i->binary.value && i->snap_bin) {
+                _cleanup_free_ char *p = path_join(i->snap_bin, "dockerd");
+                if (!p)
+                        return -ENOMEM;
+                return sourced_set(&i->binary, p, "snap docker (" SNAP_DIR ")");
+        }
+        if (i && i->binary.value)
+                return 0;
+        found = find_program(c, "dockerd", &dir);
+        if (!found)
+                found = find_program(c, "dockerd-current", &dir);
+        if (!found)
+                return 0;
+        r = ctx_dockerd(c, SOURCE_DEFAULTS, "dockerd defaults", &i);
+        if (r < 0)
+                return r;
+        i->daemon = true;
+        return sourced_set(&i->binary, found, "found in %s", dir);
+}

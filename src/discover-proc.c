@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Source: the daemons actually running (live host only): their binaries and options count too
+ * (a daemon started by hand or by another init). Read-only; a process gone mid-scan is skipped. */
+#include <errno.h>
+
+#include "discover.h"
+#include "proc.h"
+#include "util.h"
+
+static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *ev) {
+        struct dockerd_instance *i;
+        int r;
+
+        r = ctx_dockerd(c, SOURCE_PROC, ev, &i);
+        if (r < 0)
+                return r;
+        i->daemon = true;
+        r = running_add(&i->running, &i->n_running, p->pid, exe, ev);
+        if (r < 0)
+                return r;
+        if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
+                return r;
+        if (dockerd_args_parse(p->argv, &i->running_flags) < 0)
+                discovery_add_problem(c->d, NULL, 0, "%s: an option is missing its value", ev);
+        free(i->running_origin);
+        free(i->running_exe);
+        i->running_origin = strdup(ev);
+        i->running_exe = exe[0] == '/' ? strdup(exe) : NULL;
+        if (!i->running_origin || (exe[0] == '/' && !i->running_exe))
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *ev) {
+        struct containerd_instance *i;
+        int r;
+
+        r = ctx_containerd(c, SOURCE_PROC, ev, &i);
+        if (r < 0)
+                return r;
+        i->daemon = true;
+        return running_add(&i->running, &i->n_running, p->pid, exe, ev);
+}
+
+int discover_proc(struct ctx *c) {
+        static const char *const names[] = { "dockerd", "dockerd-current", "containerd",
+                                             "docker-containerd-current", NULL };
+        struct proc_daemon *procs = NULL;
+        size_t n = 0;
+        int r;
+
+        if (!c->root->live)
+                return 0;
+        r = proc_scan("/proc", names, &procs, &n);
+        if (r < 0 && r != -ENOENT && r != -EACCES)
+                discovery_add_problem(c->d, "/proc", 0, "cannot list running processes: %s", errno_name(r));
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        r = 0;
+        for (size_t k = 0; k < n && r >= 0; k++) {
+                const char *exe = procs[k].exe ? procs[k].exe : procs[k].argv[0];
+                _cleanup_free_ char *ev = NULL;
+
+                if (asprintf(&ev, "running %s (pid %d)", path_basename(exe), (int) procs[k].pid) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (strstr(path_basename(exe), "dockerd"))
+                        r = add_dockerd_process(c, &procs[k], exe, ev);
+                else
+                        r = add_containerd_process(c, &procs[k], exe, ev);
+        }
+        proc_daemons_free(procs, n);
+        return r;
+}

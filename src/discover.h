@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Inside discovery: the context its sources share. discover() runs the sources (discover-*.c),
+ * settles each instance's effective configuration (dockerd-config.c, discover-containerd.c),
+ * then turns the instances into targets (targets.c). */
+
+#include <stdbool.h>
+
+#include "instance.h"
+#include "root.h"
+#include "target.h"
+
+#define DEFAULT_DATA_ROOT "/var/lib/docker"
+#define DEFAULT_EXEC_ROOT "/var/run/docker"
+#define DEFAULT_DAEMON_JSON "/etc/docker/daemon.json"
+#define DEFAULT_CONTAINERD_CONFIG "/etc/containerd/config.toml"
+#define DEFAULT_CONTAINERD_STATE "/run/containerd"
+#define DEFAULT_CONTAINERD_SOCK "/run/containerd/containerd.sock"
+#define DEFAULT_DOCKER_SOCK "/var/run/docker.sock"
+#define SNAP_DIR "/snap/docker/current"
+#define SNAP_DATA "/var/snap/docker/current"
+#define SNAP_DATA_ROOT "/var/snap/docker/common/var-lib-docker"
+
+struct ctx {
+        const struct root *root;
+        const struct discovery_options *opts;
+        struct discovery *d;
+        char **bin_dirs;              /* where programs are looked for, resolved duplicates dropped */
+        bool docker_service;          /* docker.service has a unit file: it, not OpenRC, runs dockerd */
+};
+
+/* The target of this (normalised) path, NULL when there is none yet. */
+struct target *discovery_find_target(struct discovery *d, const char *path);
+
+/* The dockerd instance the sources enrich (today one per host): the existing one, or a new one
+ * of this source and name. 0 or -ENOMEM. */
+int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
+int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
+
+/* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
+ * problem added. */
+int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
+/* Split a list of words with systemd's quoting rules: a placeholder argv[0] ("-"), then the words. */
+int split_words(const char *value, char ***ret);
+const char *envfile_error(int r);
+
+/* The sources, each adding to or creating instances in c->d. 0 or -ENOMEM. */
+int discover_systemd(struct ctx *c);       /* discover-systemd.c: docker.service, docker.socket,
+                                            * containerd.service, the snap's unit */
+int discover_snap(struct ctx *c);          /* discover-snap.c: /snap/docker */
+int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/docker, /etc/conf.d/docker */
+int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
+int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
+
+/* Programs in the binary directories (discover-defaults.c). */
+bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);
+char *find_program(struct ctx *c, const char *name, const char **ret_dir);
+
+/* Would a file at this host path be watched (absolute, resolvable, writable on a rules line,
+ * parent present)? Then 1 with its resolved path, else 0. -ENOMEM. (targets.c) */
+int path_usable(struct ctx *c, const char *path, char **ret_resolved);
+
+/* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
+int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
+/* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */
+int discover_containerd(struct ctx *c);
+
+/* targets.c: the watch targets of every instance, then the CIS Benchmark's literal paths. */
+int targets_from_instances(struct ctx *c);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* dockerd's effective configuration: where daemon.json is and what it says, the data root, the
+ * exec root and the containerd socket. Precedence, as dockerd has it: a command-line flag, then
+ * daemon.json, then the snap's wrapper, then dockerd's default. What the running daemon was
+ * started with fills what the configuration leaves open. */
+#include <errno.h>
+
+#include "discover.h"
+#include "util.h"
+
+/* Read daemon.json (path resolved). 0, or -ENOMEM; other trouble is a problem. */
+static int read_daemon_json(struct ctx *c, const char *path, struct daemon_config *ret) {
+        _cleanup_free_ char *data = NULL;
+        const char *msg = NULL;
+        unsigned line = 0;
+        size_t len = 0;
+        int r;
+
+        r = read_host_file(c, path, true, &data, &len);
+        if (r <= 0)
+                return r == -ENOMEM ? r : 0;
+        r = daemon_json_parse(data, len, ret, &line, &msg);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 && r != -ENODATA) /* dockerd accepts an empty file */
+                discovery_add_problem(c->d, path, line, "%s", msg ? msg : "malformed JSON");
+        return 0;
+}
+
+static int take_if_unset(char **dst, char **src) {
+        if (*dst || !*src)
+                return 0;
+        *dst = TAKE_PTR(*src);
+        return 1;
+}
+
+/* The running daemon's options fill the open ones; returns whether its options now lead. */
+static bool fill_from_running(struct dockerd_instance *i) {
+        bool lead = false;
+
+        if (!i->running_origin)
+                return false;
+        lead |= take_if_unset(&i->flags.config_file, &i->running_flags.config_file);
+        lead |= take_if_unset(&i->flags.data_root, &i->running_flags.data_root);
+        take_if_unset(&i->flags.exec_root, &i->running_flags.exec_root);
+        take_if_unset(&i->flags.containerd, &i->running_flags.containerd);
+        return lead;
+}
+
+static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
+        _cleanup_free_ char *resolved = NULL;
+        int r;
+
+        if (i->flags.config_file)
+                r = sourced_set(&i->config_file, i->flags.config_file, "--config-file (%s)", i->origin);
+        else if (snap)
+                r = sourced_set(&i->config_file, SNAP_DATA "/config/daemon.json",
+                                "snap docker: its wrapper passes --config-file");
+        else
+                r = sourced_set(&i->config_file, DEFAULT_DAEMON_JSON, "dockerd's default configuration file");
+        if (r < 0)
+                return r;
+        r = path_usable(c, i->config_file.value, &resolved);
+        if (r <= 0)
+                return r;
+        r = read_daemon_json(c, resolved, &i->config);
+        if (r < 0)
+                return r;
+        if (!c->d->config_file && !(c->d->config_file = strdup(resolved)))
+                return -ENOMEM;
+        i->config_file_read = TAKE_PTR(resolved);
+        return 0;
+}
+
+static int data_root(struct dockerd_instance *i, bool snap) {
+        if (i->flags.data_root)
+                return sourced_set(&i->data_root, i->flags.data_root, "--data-root (%s)", i->origin);
+        if (i->config.data_root)
+                return sourced_set(&i->data_root, i->config.data_root, "data-root in %s", i->config_file.value);
+        if (snap)
+                return sourced_set(&i->data_root, SNAP_DATA_ROOT, "snap docker's data root");
+        return sourced_set(&i->data_root, DEFAULT_DATA_ROOT, "dockerd's default data root");
+}
+
+static int containerd_socket(struct dockerd_instance *i) {
+        _cleanup_free_ char *managed = NULL;
+
+        i->exec_root = strdup(i->flags.exec_root ? i->flags.exec_root
+                              : i->config.exec_root ? i->config.exec_root : DEFAULT_EXEC_ROOT);
+        if (!i->exec_root)
+                return -ENOMEM;
+        if (i->flags.containerd)
+                return sourced_set(&i->containerd, i->flags.containerd, "--containerd of dockerd");
+        if (i->config.containerd)
+                return sourced_set(&i->containerd, i->config.containerd, "containerd in daemon.json");
+        /* No --containerd: dockerd runs its own below its exec root. */
+        managed = path_join(i->exec_root, "containerd/containerd.sock");
+        if (!managed)
+                return -ENOMEM;
+        return sourced_set(&i->containerd, managed,
+                           "containerd started by dockerd (no --containerd), below its exec root");
+}
+
+int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i) {
+        /* The snap's wrapper sets daemon.json and the data root, unless docker.service runs dockerd. */
+        bool snap = i->snap_bin && !c->docker_service;
+        int r;
+
+        if (!i->origin && !(i->origin = strdup(i->snap_bin ? "snap docker" : "dockerd defaults")))
+                return -ENOMEM;
+        if (fill_from_running(i)) {
+                free(i->origin);
+                if (!(i->origin = strdup(i->running_origin)))
+                        return -ENOMEM;
+                if (i->running_exe && !(i->owner = strdup(i->running_exe)))
+                        return -ENOMEM;
+        }
+        r = config_file(c, i, snap);
+        if (r >= 0)
+                r = data_root(i, snap);
+        if (r >= 0)
+                r = containerd_socket(i);
+        return r;
+}

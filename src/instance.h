@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The domain discovery models: the dockerd and containerd instances of a host, each with where
+ * it came from and what its effective configuration names. Discovery's sources (discover-*.c)
+ * build them; dockerd-config.c and discover-containerd.c settle their effective configuration;
+ * targets.c turns them into watch targets. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "containerd_toml.h"
+#include "daemon_json.h"
+#include "dockerd_args.h"
+#include "units.h"
+
+enum instance_source {
+        SOURCE_SYSTEMD,       /* a systemd unit (docker.service, containerd.service) */
+        SOURCE_OPENRC,        /* an OpenRC service script (/etc/init.d/docker) */
+        SOURCE_SNAP,          /* the docker snap */
+        SOURCE_PROC,          /* a running process, read from /proc */
+        SOURCE_DEFAULTS,      /* a binary found in the usual directories, run with its defaults */
+        _SOURCE_MAX,
+};
+const char *instance_source_name(enum instance_source s);
+
+/* A daemon process seen running (/proc). */
+struct running_daemon {
+        pid_t pid;
+        char *exe;            /* its binary (host path), NULL when not readable or not absolute */
+        char *evidence;       /* "running dockerd (pid 42)" */
+};
+
+/* A value with what named it, for the evidence of a target. */
+struct sourced {
+        char *value;
+        char *evidence;
+};
+
+void sourced_done(struct sourced *s);
+/* Replace s with (value, evidence printf). 0 or -ENOMEM. */
+int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+struct dockerd_instance {
+        enum instance_source source;
+        char *name;                   /* for evidence: "docker.service", "/etc/init.d/docker", ... */
+        struct unit *units;           /* its systemd units (service, socket, the snap's service) */
+        size_t n_units;
+        char *openrc_script;          /* OpenRC: the service script and the file it reads */
+        char *openrc_conf;
+        char *snap_bin;               /* the snap's binary directory (resolved), when a snap is there */
+        struct sourced binary;        /* the dockerd binary (host path as named) */
+        bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not
+                                       * only stray units */
+
+        /* Its own command line (unit ExecStart=, DOCKER_OPTS) and where it was read. */
+        struct dockerd_opts flags;
+        char *origin;                 /* "docker.service ExecStart", "dockerd defaults", ... */
+
+        /* The running processes of this daemon: their options fill what the configuration leaves
+         * open (a daemon started by hand, or not restarted since its configuration changed). */
+        struct running_daemon *running;
+        size_t n_running;
+        struct dockerd_opts running_flags;
+        char *running_origin;         /* evidence of the last one, NULL when none runs */
+        char *running_exe;            /* its binary, for the data root's exe!= filter */
+
+        /* Effective configuration (dockerd-config.c): flag, then daemon.json, then the snap's,
+         * then dockerd's default. */
+        struct sourced config_file;   /* daemon.json */
+        char *config_file_read;       /* the resolved daemon.json that was read, NULL when none */
+        struct daemon_config config;  /* what daemon.json says */
+        struct sourced data_root;
+        char *exec_root;
+        struct sourced containerd;    /* the containerd socket it talks to */
+        char *owner;                  /* the binary that writes the data root (exe!= filter), or NULL */
+};
+
+struct containerd_instance {
+        enum instance_source source;
+        char *name;                   /* "containerd.service", "running containerd (pid 7)", ... */
+        struct unit *units;
+        size_t n_units;
+        struct sourced binary;        /* the binary its unit runs, or one found in the usual directories */
+        bool daemon;                  /* a daemon is here (unit file, process, binary), not only stray units */
+        struct running_daemon *running;
+        size_t n_running;
+        struct sourced config_file;   /* config.toml */
+        struct containerd_config config;
+        struct sourced state_dir;
+        struct sourced grpc_address;
+};
+
+void dockerd_instance_done(struct dockerd_instance *i);
+void containerd_instance_done(struct containerd_instance *i);
+
+struct discovery;
+/* Append a zeroed instance of the given source and name to d; *ret points into d's array (valid
+ * until the next append). 0 or -ENOMEM. */
+int discovery_add_dockerd(struct discovery *d, enum instance_source source, const char *name,
+                          struct dockerd_instance **ret);
+int discovery_add_containerd(struct discovery *d, enum instance_source source, const char *name,
+                             struct containerd_instance **ret);
+/* Append a running process to an instance's list (copies). 0 or -ENOMEM. */
+int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *exe, const char *evidence);

@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* From instances to watch targets: every path an instance names, resolved inside the root, with
+ * the evidence that named it; then the CIS Benchmark's literal paths. */
+#include <errno.h>
+#include <stdarg.h>
+
+#include "discover.h"
+#include "unitfile.h"
+#include "util.h"
+
+static bool is_cis_literal(enum component comp, const char *path) {
+        const struct component_info *i = component_info(comp);
+        for (size_t k = 0; k < ELEMENTSOF(i->cis_paths) && i->cis_paths[k]; k++)
+                if (streq(i->cis_paths[k], path))
+                        return true;
+        return false;
+}
+
+static int set_skip(struct target *t, enum skip_reason reason, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int set_skip(struct target *t, enum skip_reason reason, const char *fmt, ...) {
+        va_list ap;
+        int k;
+
+        t->skip_reason = reason;
+        va_start(ap, fmt);
+        k = vasprintf(&t->skip, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+                t->skip = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static bool parent_is_volatile(struct ctx *c, const char *parent) {
+        struct resolved pres = {};
+        bool v = false;
+
+        if (root_resolve(c->root, parent, false, &pres) >= 0)
+                v = !streq(pres.path, "/run") && path_startswith_dir(pres.path, "/run");
+        resolved_done(&pres);
+        return v;
+}
+
+/* Add a path as a target. Unless as_link, the path is resolved and the file it leads to is
+ * watched (the kernel does not follow the last component of a watch). */
+enum {
+        ADD_WANTED = 1 << 0,  /* watch even while missing */
+        ADD_AS_LINK = 1 << 1, /* watch the path itself, not what it points to */
+};
+
+static int add_unresolvable(struct ctx *c, enum component comp, const char *path, int err, const char *evidence,
+                            struct target **ret) {
+        _cleanup_free_ char *norm = NULL;
+        struct target *t;
+        int k;
+
+        if (path_normalize(path, &norm) < 0)
+                return -ENOMEM;
+        k = discovery_add_target(c->d, comp, norm, evidence, &t);
+        if (k < 0)
+                return k;
+        if (k > 0 && set_skip(t, SKIP_UNRESOLVABLE, "cannot resolve: %s", errno_name(err)) < 0)
+                return -ENOMEM;
+        if (k > 0)
+                discovery_add_problem(c->d, NULL, 0, "%s %.64s%s (%s): %s; not watched", component_info(comp)->name,
+                                      norm, strlen(norm) > 64 ? "..." : "", evidence, errno_name(err));
+        if (ret)
+                *ret = t;
+        return 0;
+}
+
+static int new_target(struct ctx *c, struct target *t, const struct resolved *res, unsigned flags) {
+        _cleanup_free_ char *parent = path_parent(res->path);
+
+        if (!parent)
+                return -ENOMEM;
+        t->state = res->state;
+        t->is_dir = res->is_dir;
+        t->link = (flags & ADD_AS_LINK) && res->state == PATH_EXISTS && S_ISLNK(res->mode);
+        t->wanted_missing = flags & ADD_WANTED;
+        t->volatile_parent = parent_is_volatile(c, parent);
+        if (!rule_path_ok(res->path))
+                return set_skip(t, SKIP_TOO_LONG, "the path cannot be written on one rules line "
+                                "(whitespace, control or quote characters, or too long)");
+        if (res->state == PATH_PARENT_MISSING)
+                return set_skip(t, SKIP_NO_PARENT, "parent directory %s does not exist", parent);
+        return 0;
+}
+
+static int add_path(struct ctx *c, enum component comp, const char *path, unsigned flags,
+                    struct target **ret, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int add_path(struct ctx *c, enum component comp, const char *path, unsigned flags,
+                    struct target **ret, const char *fmt, ...) {
+        _cleanup_free_ char *evidence = NULL;
+        struct resolved res = {};
+        struct target *t;
+        va_list ap;
+        int r, k;
+
+        va_start(ap, fmt);
+        k = vasprintf(&evidence, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        if (ret)
+                *ret = NULL;
+        if (!path || path[0] != '/')
+                return discovery_add_problem(c->d, NULL, 0, "%s: path \"%s\" is not absolute (%s)",
+                                             component_info(comp)->name, strempty(path), evidence);
+        r = root_resolve(c->root, path, flags & ADD_AS_LINK, &res);
+        if (r < 0)
+                return add_unresolvable(c, comp, path, r, evidence, ret);
+        k = discovery_add_target(c->d, comp, res.path, evidence, &t);
+        if (k > 0)
+                k = new_target(c, t, &res, flags);
+        if (k >= 0) {
+                if (is_cis_literal(comp, res.path))
+                        t->cis_literal = true;
+                if (flags & ADD_WANTED)
+                        t->wanted_missing = true;
+                if (ret)
+                        *ret = t;
+        }
+        resolved_done(&res);
+        return k < 0 ? k : 0;
+}
+
+int path_usable(struct ctx *c, const char *path, char **ret_resolved) {
+        struct resolved res = {};
+        int r = 0;
+
+        *ret_resolved = NULL;
+        if (!path || path[0] != '/' || root_resolve(c->root, path, false, &res) < 0)
+                return 0;
+        if (rule_path_ok(res.path) && res.state != PATH_PARENT_MISSING) {
+                *ret_resolved = TAKE_PTR(res.path);
+                r = 1;
+        }
+        resolved_done(&res);
+        return r;
+}
+
+/* A literal CIS path, written as the benchmark writes it (the kernel stores a watch's path as
+ * given, and scanners grep for that string); its parent exists. */
+static int add_literal(struct ctx *c, enum component comp, const char *path, struct target **ret) {
+        _cleanup_free_ char *parent = path_parent(path);
+        struct resolved res = {};
+        struct target *t = NULL;
+        int r;
+
+        if (!parent)
+                return -ENOMEM;
+        r = discovery_add_target(c->d, comp, path, "the CIS Benchmark's path", &t);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                if (root_resolve(c->root, path, true, &res) >= 0) {
+                        t->state = res.state;
+                        t->is_dir = res.is_dir;
+                        t->link = res.state == PATH_EXISTS && S_ISLNK(res.mode);
+                        resolved_done(&res);
+                }
+                t->volatile_parent = parent_is_volatile(c, parent);
+        }
+        *ret = t;
+        return 0;
+}
+
+/* Every directory of bin_dirs holding NAME: add each (resolved; duplicates merge). */
+static int add_programs(struct ctx *c, enum component comp, const char *const *names) {
+        int r;
+
+        for (const char *const *n = names; *n; n++)
+                for (char **dir = c->bin_dirs; dir && *dir; dir++) {
+                        _cleanup_free_ char *p = path_join(*dir, *n), *real = NULL;
+
+                        if (!p)
+                                return -ENOMEM;
+                        if (!is_regular_exists(c, p, &real))
+                                continue;
+                        if (streq(real, p))
+                                r = add_path(c, comp, p, 0, NULL, "found in %s", *dir);
+                        else
+                                r = add_path(c, comp, p, 0, NULL, "found in %s (%s resolves to it)", *dir, p);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+static int add_runtime(struct ctx *c, const char *spec, const char *origin) {
+        _cleanup_free_ char *name = NULL, *found = NULL;
+        const char *eq = strchr(spec, '='), *path;
+
+        if (!eq || eq == spec || !eq[1])
+                return discovery_add_problem(c->d, NULL, 0, "runtime \"%s\" from %s has no path", spec, origin);
+        name = strndup(spec, (size_t) (eq - spec));
+        if (!name)
+                return -ENOMEM;
+        path = eq + 1;
+        if (path[0] != '/') {
+                /* dockerd looks a bare name up in $PATH. */
+                found = find_program(c, path, NULL);
+                if (!found)
+                        return discovery_add_problem(c->d, NULL, 0, "runtime %s (%s) names \"%s\", which is not "
+                                                     "in any binary directory", name, origin, path);
+                path = found;
+        }
+        return add_path(c, COMP_RUNTIME, path, ADD_WANTED, NULL, "runtime %s (%s)", name, origin);
+}
+
+static int add_socket_host(struct ctx *c, const char *host, const char *origin) {
+        _cleanup_free_ char *p = host_to_socket_path(host);
+        if (!p)
+                return 0;
+        return add_path(c, COMP_DOCKER_SOCK, p, ADD_WANTED | ADD_AS_LINK, NULL, "-H %s (%s)", host, origin);
+}
+
+static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp) {
+        int r;
+
+        if (u->fragment) {
+                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", u->name,
+                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
+                if (r < 0)
+                        return r;
+        }
+        for (char **p = u->dropins; p && *p; p++) {
+                r = add_path(c, COMP_DROPIN, *p, 0, NULL, "drop-in of %s%s", u->name,
+                             u->via_bus ? " (DropInPaths from systemd over D-Bus)" : "");
+                if (r < 0)
+                        return r;
+        }
+        if (u->fragment) {
+                /* Where `systemctl edit` puts a new drop-in: its creation must be seen. */
+                _cleanup_free_ char *dir = NULL;
+                if (asprintf(&dir, "/etc/systemd/system/%s.d", u->name) < 0)
+                        return -ENOMEM;
+                r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of %s", u->name);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static enum component env_file_component(const char *path) {
+        if (streq(path, "/etc/default/docker"))
+                return COMP_DEFAULT_DOCKER;
+        if (streq(path, "/etc/sysconfig/docker"))
+                return COMP_SYSCONFIG_DOCKER;
+        return COMP_ENV_FILE;
+}
+
+static int add_env_files(struct ctx *c, const struct unit *u) {
+        for (char **f = u->env_files; f && *f; f++) {
+                _cleanup_free_ char *path = NULL;
+                int optional = 0, r;
+
+                if (environment_file_split(*f, &path, &optional) < 0)
+                        continue;
+                r = add_path(c, env_file_component(path), path, ADD_WANTED, NULL, "EnvironmentFile= of %s", u->name);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---- per instance ---- */
+
+static const struct unit *dockerd_unit(const struct dockerd_instance *i, const char *suffix) {
+        for (size_t k = 0; k < i->n_units; k++)
+                if (endswith(i->units[k].name, suffix))
+                        return &i->units[k];
+        return NULL;
+}
+
+/* The running daemons' binaries, in pid order across dockerd and containerd. */
+static int targets_running(struct ctx *c) {
+        struct discovery *d = c->d;
+        pid_t last = 0;
+
+        for (;;) {
+                const struct running_daemon *next = NULL;
+                bool dockerd = false;
+                int r;
+
+                for (size_t k = 0; k < d->n_dockerds; k++)
+                        for (size_t j = 0; j < d->dockerds[k].n_running; j++)
+                                if (d->dockerds[k].running[j].pid > last &&
+                                    (!next || d->dockerds[k].running[j].pid < next->pid))
+                                        next = &d->dockerds[k].running[j], dockerd = true;
+                for (size_t k = 0; k < d->n_containerds; k++)
+                        for (size_t j = 0; j < d->containerds[k].n_running; j++)
+                                if (d->containerds[k].running[j].pid > last &&
+                                    (!next || d->containerds[k].running[j].pid < next->pid))
+                                        next = &d->containerds[k].running[j], dockerd = false;
+                if (!next)
+                        return 0;
+                last = next->pid;
+                if (next->exe && next->exe[0] == '/' &&
+                    (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "%s",
+                                  next->evidence)) < 0)
+                        return r;
+        }
+}
+
+static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
+        struct resolved res = {};
+        int r;
+
+        if (!i->binary.value)
+                return 0;
+        r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED, NULL, "%s", strempty(i->binary.evidence));
+        if (r < 0)
+                return r;
+        if (!c->d->dockerd && root_resolve(c->root, i->binary.value, false, &res) >= 0)
+                c->d->dockerd = TAKE_PTR(res.path);
+        resolved_done(&res);
+        return 0;
+}
+
+static int targets_units(struct ctx *c) {
+        struct discovery *d = c->d;
+        int r;
+
+        for (size_t k = 0; k < d->n_dockerds; k++)
+                for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
+                        const struct unit *u = &d->dockerds[k].units[j];
+                        r = add_unit_files(c, u, endswith(u->name, ".socket") ? COMP_DOCKER_SOCKET_UNIT
+                                                                              : COMP_DOCKER_SERVICE);
+                        if (r < 0)
+                                return r;
+                }
+        for (size_t k = 0; k < d->n_containerds; k++)
+                for (size_t j = 0; j < d->containerds[k].n_units; j++)
+                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE)) < 0)
+                                return r;
+        for (size_t k = 0; k < d->n_dockerds; k++) {
+                const struct unit *u = dockerd_unit(&d->dockerds[k], "docker.service");
+                if (u && (r = add_env_files(c, u)) < 0)
+                        return r;
+        }
+        for (size_t k = 0; k < d->n_containerds; k++)
+                for (size_t j = 0; j < d->containerds[k].n_units; j++)
+                        if ((r = add_env_files(c, &d->containerds[k].units[j])) < 0)
+                                return r;
+        return 0;
+}
+
+static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
+        struct target *t = NULL;
+        int r;
+
+        r = add_path(c, COMP_DAEMON_JSON, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
+        if (r < 0)
+                return r;
+        if (i->data_root.value[0] != '/')
+                discovery_add_problem(c->d, NULL, 0, "data root \"%s\" (%s) is not an absolute path: dockerd "
+                                      "refuses it; not watched", i->data_root.value, i->data_root.evidence);
+        else {
+                r = add_path(c, COMP_DATA_ROOT, i->data_root.value, ADD_WANTED, &t, "%s", i->data_root.evidence);
+                if (r < 0)
+                        return r;
+                if (t && !c->d->data_root && !(c->d->data_root = strdup(t->path)))
+                        return -ENOMEM;
+                if (t && i->owner && !t->owner && !(t->owner = strdup(i->owner)))
+                        return -ENOMEM;
+        }
+        /* Started by hand, or not restarted since a drop-in moved it: watch that one too. */
+        if (i->running_flags.data_root && i->running_flags.data_root[0] == '/') {
+                r = add_path(c, COMP_DATA_ROOT, i->running_flags.data_root, ADD_WANTED, &t, "--data-root of the %s",
+                             i->running_origin);
+                if (r < 0)
+                        return r;
+                if (t && !t->owner && i->running_exe && !(t->owner = strdup(i->running_exe)))
+                        return -ENOMEM;
+        }
+        if (i->running_flags.config_file && i->running_flags.config_file[0] == '/' &&
+            (r = add_path(c, COMP_DAEMON_JSON, i->running_flags.config_file, ADD_WANTED, NULL,
+                          "--config-file of the %s", i->running_origin)) < 0)
+                return r;
+        return add_path(c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
+}
+
+static int add_hosts(struct ctx *c, char **hosts, const char *origin, bool *any, bool *fd) {
+        int r;
+
+        for (char **h = hosts; h && *h; h++) {
+                *any = true;
+                *fd = *fd || startswith(*h, "fd://");
+                if ((r = add_socket_host(c, *h, origin)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Sockets: -H/hosts, docker.socket's ListenStream=, else dockerd's default. */
+static int targets_sockets(struct ctx *c, struct dockerd_instance *i) {
+        const struct unit *socket = dockerd_unit(i, ".socket");
+        bool any = false, fd = false;
+        int r;
+
+        if ((r = add_hosts(c, i->flags.hosts, i->origin, &any, &fd)) < 0 ||
+            (r = add_hosts(c, i->running_flags.hosts, i->running_origin, &any, &fd)) < 0 ||
+            (r = add_hosts(c, i->config.hosts, i->config_file.value, &any, &fd)) < 0)
+                return r;
+        for (char **l = socket ? socket->listen : NULL; l && *l; l++)
+                if ((*l)[0] == '/' &&
+                    (r = add_path(c, COMP_DOCKER_SOCK, *l, ADD_WANTED | ADD_AS_LINK, NULL,
+                                  "ListenStream= of %s (%s)%s", socket->name, socket->fragment,
+                                  fd ? ", passed to dockerd by -H fd://" : "")) < 0)
+                        return r;
+        if (!any && i->daemon)
+                return add_path(c, COMP_DOCKER_SOCK, DEFAULT_DOCKER_SOCK, ADD_WANTED | ADD_AS_LINK, NULL,
+                                "dockerd's default -H unix://%s", DEFAULT_DOCKER_SOCK);
+        return 0;
+}
+
+/* Runtimes and TLS files. */
+static int targets_runtimes(struct ctx *c, struct dockerd_instance *i) {
+        const char *tls[] = { i->config.tlscacert, i->config.tlscert, i->config.tlskey };
+        const char *names[] = { "tlscacert", "tlscert", "tlskey" };
+        int r;
+
+        for (char **rt = i->flags.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, *rt, i->origin)) < 0)
+                        return r;
+        for (char **rt = i->running_flags.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, *rt, i->running_origin)) < 0)
+                        return r;
+        for (char **rt = i->config.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, *rt, i->config_file.value)) < 0)
+                        return r;
+        for (size_t k = 0; k < ELEMENTSOF(tls); k++)
+                if (tls[k] && (r = add_path(c, COMP_TLS, tls[k], ADD_WANTED, NULL, "%s in %s", names[k],
+                                            i->config_file.value)) < 0)
+                        return r;
+        return 0;
+}
+
+/* containerd's binaries (its unit's, then every one in the binary directories) and helpers. */
+static int targets_programs(struct ctx *c) {
+        static const char *const containerd[] = { "containerd", "docker-containerd", "docker-containerd-current", NULL };
+        static const char *const shim[] = { "containerd-shim", "docker-containerd-shim",
+                                            "docker-containerd-shim-current", NULL };
+        static const char *const v1[] = { "containerd-shim-runc-v1", NULL };
+        static const char *const v2[] = { "containerd-shim-runc-v2", NULL };
+        static const char *const runc[] = { "runc", "docker-runc", "docker-runc-current", NULL };
+        static const char *const init[] = { "docker-init", "docker-init-current", NULL };
+        static const char *const proxy[] = { "docker-proxy", "docker-proxy-current", NULL };
+        int r;
+
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                const struct containerd_instance *i = &c->d->containerds[k];
+                if (i->source == SOURCE_SYSTEMD && i->binary.value &&
+                    (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
+                        return r;
+        }
+        if ((r = add_programs(c, COMP_CONTAINERD, containerd)) < 0 ||
+            (r = add_programs(c, COMP_CONTAINERD_SHIM, shim)) < 0 ||
+            (r = add_programs(c, COMP_SHIM_RUNC_V1, v1)) < 0 ||
+            (r = add_programs(c, COMP_SHIM_RUNC_V2, v2)) < 0 ||
+            (r = add_programs(c, COMP_RUNC, runc)) < 0 ||
+            (r = add_programs(c, COMP_DOCKER_INIT, init)) < 0 ||
+            (r = add_programs(c, COMP_DOCKER_PROXY, proxy)) < 0)
+                return r;
+        return 0;
+}
+
+static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
+        int r;
+
+        r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
+        if (r >= 0)
+                r = add_path(c, COMP_RUN_CONTAINERD, i->state_dir.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->state_dir.evidence);
+        if (r >= 0)
+                r = add_path(c, COMP_CONTAINERD_SOCK, i->grpc_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->grpc_address.evidence);
+        return r;
+}
+
+/* The literal CIS paths, where their parent exists, for scanners that grep for them. */
+static int targets_cis(struct ctx *c, bool have_docker) {
+        for (unsigned comp = 0; comp < _COMP_MAX; comp++) {
+                const struct component_info *i = component_info(comp);
+                for (size_t k = 0; k < ELEMENTSOF(i->cis_paths) && i->cis_paths[k]; k++) {
+                        const char *p = i->cis_paths[k];
+                        struct target *t = discovery_find_target(c->d, p);
+                        _cleanup_free_ char *parent = NULL;
+                        struct resolved res = {};
+                        int r;
+
+                        if (t) {
+                                t->cis_literal = true;
+                                continue;
+                        }
+                        if (comp == COMP_DATA_ROOT && !have_docker)
+                                continue;
+                        parent = path_parent(p);
+                        if (!parent)
+                                return -ENOMEM;
+                        if (root_resolve(c->root, parent, false, &res) < 0)
+                                continue;
+                        if (res.state == PATH_EXISTS && res.is_dir)
+                                r = add_literal(c, comp, p, &t);
+                        else {
+                                r = discovery_add_target(c->d, comp, p, "the CIS Benchmark's path", &t);
+                                if (r > 0)
+                                        r = set_skip(t, SKIP_NO_PARENT, "parent directory %s does not exist", parent);
+                        }
+                        resolved_done(&res);
+                        if (r < 0)
+                                return r;
+                        if (t)
+                                t->cis_literal = true;
+                }
+        }
+        return 0;
+}
+
+int targets_from_instances(struct ctx *c) {
+        struct discovery *d = c->d;
+        bool have_docker = false;
+        int r = 0;
+
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
+                if (d->dockerds[k].openrc_script &&
+                    (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
+                                  "OpenRC service script")) >= 0)
+                        r = add_path(c, COMP_OPENRC_CONF, d->dockerds[k].openrc_conf, ADD_WANTED, NULL, "read by %s",
+                                     d->dockerds[k].openrc_script);
+        if (r >= 0)
+                r = targets_running(c);
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
+                r = targets_dockerd_binary(c, &d->dockerds[k]);
+        if (r >= 0)
+                r = targets_units(c);
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++) {
+                struct dockerd_instance *i = &d->dockerds[k];
+                have_docker = have_docker || i->daemon;
+                if (i->daemon)
+                        r = targets_dockerd_files(c, i);
+                if (r >= 0)
+                        r = targets_sockets(c, i);
+                if (r >= 0)
+                        r = targets_runtimes(c, i);
+        }
+        if (r >= 0)
+                r = targets_programs(c);
+        for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
+                if (d->containerds[k].daemon)
+                        r = targets_containerd(c, &d->containerds[k]);
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
+                if (d->dockerds[k].daemon)
+                        r = add_path(c, COMP_CONTAINERD_SOCK, d->dockerds[k].containerd.value, ADD_WANTED | ADD_AS_LINK,
+                                     NULL, "%s", d->dockerds[k].containerd.evidence);
+        if (r >= 0 && (!c->opts || c->opts->cis_paths))
+                r = targets_cis(c, have_docker);
+        return r;
+}
