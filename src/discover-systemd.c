@@ -10,7 +10,7 @@
 enum { U_DOCKER, U_SOCKET, U_CONTAINERD, U_SNAP, _U_MAX };
 
 static bool unit_present(const struct unit *u) {
-        return u->fragment || u->dropins;
+        return u->fragment || u->dropins || u->masked;
 }
 
 static int units_move(struct unit **list, size_t *n, struct unit *u) {

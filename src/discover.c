@@ -116,7 +116,17 @@ int discovery_add_target(struct discovery *d, enum component comp, const char *p
 
 int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret) {
         if (c->d->n_dockerds > 0) {
-                *ret = &c->d->dockerds[0];
+                struct dockerd_instance *i = &c->d->dockerds[0];
+                /* Stray units only so far: the source that finds the daemon names the instance. */
+                if (!i->daemon) {
+                        char *n = strdup(name);
+                        if (!n)
+                                return -ENOMEM;
+                        free(i->name);
+                        i->name = n;
+                        i->source = source;
+                }
+                *ret = i;
                 return 0;
         }
         return discovery_add_dockerd(c->d, source, name, ret);
@@ -124,7 +134,17 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
 
 int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret) {
         if (c->d->n_containerds > 0) {
-                *ret = &c->d->containerds[0];
+                struct containerd_instance *i = &c->d->containerds[0];
+                /* Stray units only so far: the source that finds the daemon names the instance. */
+                if (!i->daemon) {
+                        char *n = strdup(name);
+                        if (!n)
+                                return -ENOMEM;
+                        free(i->name);
+                        i->name = n;
+                        i->source = source;
+                }
+                *ret = i;
                 return 0;
         }
         return discovery_add_containerd(c->d, source, name, ret);

@@ -223,6 +223,11 @@ static int add_socket_host(struct ctx *c, const char *host, const char *origin) 
 static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp) {
         int r;
 
+        /* Removing the mask starts the unit again: watch the link itself. */
+        if (u->masked && u->masked_by)
+                return add_path(c, comp, u->masked_by, ADD_AS_LINK, NULL,
+                                "%s is masked by this link to /dev/null: systemd does not start it", u->name);
+
         if (u->fragment) {
                 r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", u->name,
                              u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* units.c: fragment, drop-ins (order, hiding), masks, ExecStart= resets and specifiers, on
+ * temporary host trees that, like image trees, have no /dev/null. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "boot.h"
+#include "target.h"
+#include "unitfile.h"
+#include "units.h"
+#include "util.h"
+
+#define _unused_ __attribute__((unused))
+
+struct tree {
+        char *dir;
+        struct root root;
+};
+
+static char *const dirs[] = { (char *) "/etc/systemd/system", (char *) "/usr/lib/systemd/system", NULL };
+
+static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
+        return remove(p);
+}
+
+static void tree_new(struct tree *t) {
+        t->dir = strdup("/tmp/test-units-loader-XXXXXX");
+        assert_non_null(t->dir);
+        assert_non_null(mkdtemp(t->dir));
+        assert_int_equal(root_init(&t->root, t->dir), 0);
+}
+
+static void tree_free(struct tree *t) {
+        assert_int_equal(nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        root_done(&t->root);
+        free(t->dir);
+}
+
+/* mkdir -p of the parent of host path p inside the tree; returns the real path of p. */
+static char *tree_path(struct tree *t, const char *p) {
+        char *real = NULL;
+
+        assert_true(asprintf(&real, "%s%s", t->dir, p) > 0);
+        for (char *s = real + strlen(t->dir) + 1; (s = strchr(s, '/')); s++) {
+                *s = 0;
+                assert_true(mkdir(real, 0755) == 0 || errno == EEXIST);
+                *s = '/';
+        }
+        return real;
+}
+
+static void tree_write(struct tree *t, const char *p, const char *text) {
+        _cleanup_free_ char *real = tree_path(t, p);
+        FILE *f = fopen(real, "we");
+
+        assert_non_null(f);
+        assert_int_equal(fputs(text, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+}
+
+static void tree_link(struct tree *t, const char *p, const char *target) {
+        _cleanup_free_ char *real = tree_path(t, p);
+        assert_int_equal(symlink(target, real), 0);
+}
+
+static bool has_problem(const struct discovery *d, const char *needle) {
+        for (size_t i = 0; i < d->n_problems; i++)
+                if (strstr(d->problems[i].message, needle))
+                        return true;
+        return false;
+}
+
+static void test_dropin_order_and_hiding(void **state _unused_) {
+        struct tree t;
+        struct discovery d = {};
+        struct unit u = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d/20-b.conf", "[Service]\nEnvironment=B=usr\n");
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=usr\n");
+        tree_write(&t, "/etc/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=etc\n");
+        tree_write(&t, "/etc/systemd/system/x.service.d/10-a.conf", "[Service]\nEnvironment=A=etc\n");
+        tree_write(&t, "/etc/systemd/system/x.service.d/not-a-dropin", "[Service]\nEnvironment=X=1\n");
+
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
+        assert_string_equal(u.fragment, "/usr/lib/systemd/system/x.service");
+        assert_false(u.masked);
+        /* Name order across directories; /etc's 30-c.conf hides /usr/lib's. */
+        assert_int_equal(strv_length(u.dropins), 3);
+        assert_string_equal(u.dropins[0], "/etc/systemd/system/x.service.d/10-a.conf");
+        assert_string_equal(u.dropins[1], "/usr/lib/systemd/system/x.service.d/20-b.conf");
+        assert_string_equal(u.dropins[2], "/etc/systemd/system/x.service.d/30-c.conf");
+        assert_int_equal(strv_length(u.environment), 3);
+        assert_string_equal(u.environment[0], "A=etc");
+        assert_string_equal(u.environment[1], "B=usr");
+        assert_string_equal(u.environment[2], "C=etc");
+        assert_int_equal(d.n_problems, 0);
+        unit_done(&u);
+        discovery_done(&d);
+        tree_free(&t);
+}
+
+static void test_fragment_hiding(void **state _unused_) {
+        struct tree t;
+        struct unit u = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/usr\n");
+        tree_write(&t, "/etc/systemd/system/x.service", "[Service]\nExecStart=/bin/etc\n");
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", NULL, &u), 0);
+        assert_string_equal(u.fragment, "/etc/systemd/system/x.service");
+        assert_int_equal(strv_length(u.exec_start), 1);
+        assert_string_equal(u.exec_start[0], "/bin/etc");
+        unit_done(&u);
+        tree_free(&t);
+}
+
+static void test_mask_without_dev_null(void **state _unused_) {
+        struct tree t;
+        struct unit u = {};
+        struct stat st;
+        _cleanup_free_ char *devnull = NULL;
+
+        tree_new(&t);
+        assert_true(asprintf(&devnull, "%s/dev/null", t.dir) > 0);
+        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d/a.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
+        tree_link(&t, "/etc/systemd/system/x.service", "/dev/null");
+        assert_int_equal(lstat(devnull, &st), -1); /* the tree has no /dev/null */
+
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", NULL, &u), 0);
+        assert_true(u.masked);
+        assert_string_equal(u.masked_by, "/etc/systemd/system/x.service");
+        assert_null(u.fragment);
+        assert_null(u.dropins);
+        assert_null(u.exec_start);
+        unit_done(&u);
+
+        /* A relative link to /dev/null masks as well. */
+        tree_link(&t, "/etc/systemd/system/y.service", "../../../dev/null");
+        assert_int_equal(unit_load(&t.root, dirs, "y.service", NULL, &u), 0);
+        assert_true(u.masked);
+        unit_done(&u);
+
+        /* A link to another file does not. */
+        tree_link(&t, "/etc/systemd/system/z.service", "/usr/lib/systemd/system/x.service");
+        assert_int_equal(unit_load(&t.root, dirs, "z.service", NULL, &u), 0);
+        assert_false(u.masked);
+        assert_string_equal(u.fragment, "/usr/lib/systemd/system/x.service");
+        unit_done(&u);
+        tree_free(&t);
+}
+
+static void test_masked_dropin(void **state _unused_) {
+        struct tree t;
+        struct unit u = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d/50-move.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d/60-keep.conf", "[Service]\nEnvironment=K=1\n");
+        tree_link(&t, "/etc/systemd/system/x.service.d/50-move.conf", "/dev/null");
+
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", NULL, &u), 0);
+        assert_false(u.masked);
+        assert_int_equal(strv_length(u.dropins), 1);
+        assert_string_equal(u.dropins[0], "/usr/lib/systemd/system/x.service.d/60-keep.conf");
+        assert_int_equal(strv_length(u.exec_start), 1);
+        assert_string_equal(u.exec_start[0], "/bin/a");
+        unit_done(&u);
+        tree_free(&t);
+}
+
+static void test_exec_start_reset(void **state _unused_) {
+        struct tree t;
+        struct unit u = {};
+        struct discovery d = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/x.service",
+                   "[Service]\nExecStartPre=/bin/pre\nExecStart=/bin/a\nExecStartPost=/bin/post\n");
+        tree_write(&t, "/etc/systemd/system/x.service.d/a.conf",
+                   "[Service]\nExecStart=\nExecStart=/bin/b --flag\nExecStartPost=\n");
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
+        assert_int_equal(strv_length(u.exec_start), 1);
+        assert_string_equal(u.exec_start[0], "/bin/b --flag");
+        assert_string_equal(u.exec_start_src[0], "/etc/systemd/system/x.service.d/a.conf");
+        /* ExecStartPost= was reset, ExecStartPre= kept. */
+        assert_int_equal(strv_length(u.exec_start_all), 2);
+        assert_string_equal(u.exec_start_all[0], "ExecStartPre=/bin/pre");
+        assert_string_equal(u.exec_start_all[1], "ExecStart=/bin/b --flag");
+        unit_done(&u);
+
+        /* Without a reset, a second ExecStart= is a problem (systemd refuses the unit). */
+        tree_write(&t, "/etc/systemd/system/y.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n");
+        assert_int_equal(unit_load(&t.root, dirs, "y.service", &d, &u), 0);
+        {
+                _cleanup_strv_free_ char **argv = NULL;
+                const char *src = NULL;
+                assert_int_equal(unit_exec_argv(&t.root, &u, &d, &argv, &src), 1);
+                assert_string_equal(argv[0], "/bin/a");
+        }
+        assert_true(has_problem(&d, "several ExecStart= lines without a reset"));
+        unit_done(&u);
+        discovery_done(&d);
+        tree_free(&t);
+}
+
+static void expand_eq(const char *name, const char *value, bool quote, const char *want) {
+        _cleanup_free_ char *got = NULL;
+        assert_int_equal(unit_specifiers_expand(name, "/usr/lib/systemd/system/x.service", value, quote, &got, NULL), 0);
+        assert_string_equal(got, want);
+}
+
+static void test_specifiers(void **state _unused_) {
+        char bad = 0;
+        char *out = (char *) "untouched";
+
+        expand_eq("docker.service", "%t %S %C %L %E %T %V %h %u %U", false,
+                  "/run /var/lib /var/cache /var/log /etc /tmp /var/tmp /root root 0");
+        expand_eq("docker.service", "%n %N %p %i|%I|", false, "docker.service docker docker ||");
+        expand_eq("foo-bar@a\\x2db.service", "%n|%N|%p|%i|%I|%j|%J", false,
+                  "foo-bar@a\\x2db.service|foo-bar@a\\x2db|foo-bar|a\\x2db|a-b|bar|bar");
+        expand_eq("mnt-data@srv-x.service", "%f", false, "/srv/x");
+        expand_eq("mnt-data.service", "%f", false, "/mnt/data");
+        expand_eq("x.service", "%y %Y", false, "/usr/lib/systemd/system/x.service /usr/lib/systemd/system");
+        /* %% is a literal '%': plainly, or kept for exec_split() to unquote. */
+        expand_eq("x.service", "100%% %%t", false, "100% %t");
+        expand_eq("x.service", "100%% %%t", true, "100%% %%t");
+        /* Quoted for a command line, a value stays one word. */
+        expand_eq("x@a\\x20b.service", "%I", true, "a\\x20b");
+        expand_eq("x@q\\x22.service", "%I", true, "q\\\"");
+
+        assert_int_equal(unit_specifiers_expand("x.service", NULL, "/a/%Z", false, &out, &bad), -EBADMSG);
+        assert_int_equal(bad, 'Z');
+        assert_string_equal(out, "untouched");
+        assert_int_equal(unit_specifiers_expand("x.service", NULL, "/a/%H", false, &out, &bad), -EOPNOTSUPP);
+        assert_int_equal(bad, 'H');
+        assert_int_equal(unit_specifiers_expand("x.service", NULL, "/a/%", false, &out, &bad), -EBADMSG);
+}
+
+static void test_specifiers_in_unit(void **state _unused_) {
+        _cleanup_strv_free_ char **argv = NULL;
+        struct tree t;
+        struct unit u = {};
+        struct discovery d = {};
+        const char *src = NULL;
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/docker.service",
+                   "[Service]\n"
+                   "EnvironmentFile=-%E/default/docker\n"
+                   "ExecStart=/usr/bin/dockerd --data-root=%S/docker-alt -H unix://%t/alt.sock\n"
+                   "ExecStart=/usr/bin/dockerd --bad=%Z\n");
+        tree_write(&t, "/usr/lib/systemd/system/docker.socket", "[Socket]\nListenStream=%t/docker.sock\n");
+        assert_int_equal(unit_load(&t.root, dirs, "docker.service", &d, &u), 0);
+        /* The line with the unknown specifier is skipped, as systemd skips it. */
+        assert_int_equal(strv_length(u.exec_start), 1);
+        assert_true(has_problem(&d, "unknown specifier %Z"));
+        assert_string_equal(u.env_files[0], "-/etc/default/docker");
+        assert_int_equal(unit_exec_argv(&t.root, &u, &d, &argv, &src), 1);
+        assert_string_equal(argv[0], "/usr/bin/dockerd");
+        assert_string_equal(argv[1], "--data-root=/var/lib/docker-alt");
+        assert_string_equal(argv[2], "-H");
+        assert_string_equal(argv[3], "unix:///run/alt.sock");
+        assert_null(argv[4]);
+        unit_done(&u);
+
+        assert_int_equal(unit_load(&t.root, dirs, "docker.socket", &d, &u), 0);
+        assert_string_equal(u.listen[0], "/run/docker.sock");
+        unit_done(&u);
+        discovery_done(&d);
+        tree_free(&t);
+}
+
+static void test_template(void **state _unused_) {
+        _cleanup_strv_free_ char **argv = NULL;
+        struct tree t;
+        struct unit u = {};
+        const char *src = NULL;
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/dockerd@.service", "[Service]\nExecStart=/usr/bin/dockerd --data-root %S/%I\n");
+        tree_write(&t, "/etc/systemd/system/dockerd@.service.d/a.conf", "[Service]\nEnvironment=T=1\n");
+        tree_write(&t, "/etc/systemd/system/dockerd@my\\x20box.service.d/b.conf", "[Service]\nEnvironment=I=1\n");
+        assert_int_equal(unit_load(&t.root, dirs, "dockerd@my\\x20box.service", NULL, &u), 0);
+        assert_string_equal(u.fragment, "/usr/lib/systemd/system/dockerd@.service");
+        assert_int_equal(strv_length(u.dropins), 2);
+        assert_int_equal(unit_exec_argv(&t.root, &u, NULL, &argv, &src), 1);
+        assert_string_equal(argv[2], "/var/lib/my box");
+        unit_done(&u);
+        tree_free(&t);
+}
+
+/* boot.c reads auditd's units through the same loader: drop-ins count, and masks. */
+static void test_boot_units(void **state _unused_) {
+        struct tree t;
+        struct boot_info b = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/auditd.service", "[Service]\nExecStart=/sbin/auditd\n");
+        assert_int_equal(boot_detect(&t.root, &b), 0);
+        assert_int_equal(b.loader, BOOT_AUDIT_RULES);
+        boot_info_done(&b);
+
+        /* A drop-in adds augenrules. */
+        tree_write(&t, "/etc/systemd/system/auditd.service.d/rules.conf",
+                   "[Service]\nExecStartPost=-/sbin/augenrules --load\n");
+        assert_int_equal(boot_detect(&t.root, &b), 0);
+        assert_int_equal(b.loader, BOOT_AUGENRULES);
+        assert_string_equal(b.evidence, "/usr/lib/systemd/system/auditd.service runs augenrules --load");
+        boot_info_done(&b);
+
+        /* audit-rules.service comes first; masked (no /dev/null in the tree), nothing loads rules. */
+        tree_write(&t, "/usr/lib/systemd/system/audit-rules.service", "[Service]\nExecStart=/sbin/augenrules --load\n");
+        tree_link(&t, "/etc/systemd/system/audit-rules.service", "/dev/null");
+        assert_int_equal(boot_detect(&t.root, &b), 0);
+        assert_int_equal(b.loader, BOOT_NONE);
+        assert_non_null(strstr(b.evidence, "/etc/systemd/system/audit-rules.service"));
+        assert_non_null(strstr(b.evidence, "masked"));
+        boot_info_done(&b);
+        tree_free(&t);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_dropin_order_and_hiding),
+                cmocka_unit_test(test_fragment_hiding),
+                cmocka_unit_test(test_mask_without_dev_null),
+                cmocka_unit_test(test_masked_dropin),
+                cmocka_unit_test(test_exec_start_reset),
+                cmocka_unit_test(test_specifiers),
+                cmocka_unit_test(test_specifiers_in_unit),
+                cmocka_unit_test(test_template),
+                cmocka_unit_test(test_boot_units),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
