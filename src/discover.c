@@ -194,8 +194,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = discover_defaults(&c);
         /* Their effective configuration. */
         for (size_t i = 0; r >= 0 && i < d.n_dockerds; i++)
-                if (d.dockerds[i].daemon)
-                        r = dockerd_config_resolve(&c, &d.dockerds[i]);
+                r = dockerd_config_resolve(&c, &d.dockerds[i]);
         if (r >= 0)
                 r = discover_containerd(&c);
         if (r >= 0)

@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "discover.h"
+#include "dockerd_args.h"
 #include "util.h"
 
 /* Read daemon.json (path resolved). 0, or -ENOMEM; other trouble is a problem. */
@@ -101,10 +102,91 @@ static int containerd_socket(struct dockerd_instance *i) {
                            "containerd started by dockerd (no --containerd), below its exec root");
 }
 
+static int add_hosts(struct dockerd_instance *i, char **hosts, const char *origin, bool *any, bool *fd) {
+        int r;
+
+        for (char **h = hosts; h && *h; h++) {
+                _cleanup_free_ char *p = host_to_socket_path(*h);
+
+                *any = true;
+                *fd = *fd || startswith(*h, "fd://");
+                if (p && (r = sourced_append(&i->sockets, &i->n_sockets, p, "-H %s (%s)", *h, origin)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static const struct unit *socket_unit(const struct dockerd_instance *i) {
+        for (size_t k = 0; k < i->n_units; k++)
+                if (endswith(i->units[k].name, ".socket"))
+                        return &i->units[k];
+        return NULL;
+}
+
+/* Sockets: -H/hosts, docker.socket's ListenStream=, else dockerd's default. */
+static int sockets(struct dockerd_instance *i) {
+        const struct unit *socket = socket_unit(i);
+        bool any = false, fd = false;
+        int r;
+
+        if ((r = add_hosts(i, i->flags.hosts, i->origin, &any, &fd)) < 0 ||
+            (r = add_hosts(i, i->running_flags.hosts, i->running_origin, &any, &fd)) < 0 ||
+            (r = add_hosts(i, i->config.hosts, i->config_file.value, &any, &fd)) < 0)
+                return r;
+        for (char **l = socket ? socket->listen : NULL; l && *l; l++)
+                if ((*l)[0] == '/' &&
+                    (r = sourced_append(&i->sockets, &i->n_sockets, *l, "ListenStream= of %s (%s)%s", socket->name,
+                                        strempty(socket->fragment), fd ? ", passed to dockerd by -H fd://" : "")) < 0)
+                        return r;
+        if (!any && i->daemon)
+                return sourced_append(&i->sockets, &i->n_sockets, DEFAULT_DOCKER_SOCK, "dockerd's default -H unix://%s",
+                                      DEFAULT_DOCKER_SOCK);
+        return 0;
+}
+
+/* "NAME=PATH": a bare PATH is looked up in the binary directories, as dockerd looks in $PATH. */
+static int add_runtime(struct ctx *c, struct dockerd_instance *i, const char *spec, const char *origin) {
+        _cleanup_free_ char *name = NULL, *found = NULL;
+        const char *eq = strchr(spec, '='), *path;
+
+        if (!eq || eq == spec || !eq[1])
+                return discovery_add_problem(c->d, NULL, 0, "runtime \"%s\" from %s has no path", spec, origin);
+        name = strndup(spec, (size_t) (eq - spec));
+        if (!name)
+                return -ENOMEM;
+        path = eq + 1;
+        if (path[0] != '/') {
+                found = find_program(c, path, NULL);
+                if (!found)
+                        return discovery_add_problem(c->d, NULL, 0, "runtime %s (%s) names \"%s\", which is not "
+                                                     "in any binary directory", name, origin, path);
+                path = found;
+        }
+        return sourced_append(&i->runtimes, &i->n_runtimes, path, "runtime %s (%s)", name, origin);
+}
+
+static int runtimes(struct ctx *c, struct dockerd_instance *i) {
+        int r;
+
+        for (char **rt = i->flags.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, i, *rt, i->origin)) < 0)
+                        return r;
+        for (char **rt = i->running_flags.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, i, *rt, i->running_origin)) < 0)
+                        return r;
+        for (char **rt = i->config.runtimes; rt && *rt; rt++)
+                if ((r = add_runtime(c, i, *rt, i->config_file.value)) < 0)
+                        return r;
+        return 0;
+}
+
 int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i) {
         /* The snap's wrapper sets daemon.json and the data root, unless docker.service runs dockerd. */
         bool snap = i->snap_bin && !c->docker_service;
         int r;
+
+        if (!i->daemon)
+                return sockets(i); /* stray units only: what docker.socket listens on */
 
         if (!i->origin && !(i->origin = strdup(i->snap_bin ? "snap docker" : "dockerd defaults")))
                 return -ENOMEM;
@@ -120,5 +202,9 @@ int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i) {
                 r = data_root(i, snap);
         if (r >= 0)
                 r = containerd_socket(i);
+        if (r >= 0)
+                r = sockets(i);
+        if (r >= 0)
+                r = runtimes(c, i);
         return r;
 }

@@ -43,6 +43,33 @@ int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) {
         return 0;
 }
 
+void sourced_free_many(struct sourced *l, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                sourced_done(&l[i]);
+        free(l);
+}
+
+int sourced_append(struct sourced **l, size_t *n, const char *value, const char *fmt, ...) {
+        struct sourced *a;
+        char *v = strdup(value), *e = NULL;
+        va_list ap;
+        int k;
+
+        va_start(ap, fmt);
+        k = vasprintf(&e, fmt, ap);
+        va_end(ap);
+        a = v && k >= 0 ? realloc(*l, sizeof(*a) * (*n + 1)) : NULL;
+        if (!a) {
+                free(v);
+                if (k >= 0)
+                        free(e);
+                return -ENOMEM;
+        }
+        *l = a;
+        a[(*n)++] = (struct sourced) { .value = v, .evidence = e };
+        return 0;
+}
+
 static void running_free(struct running_daemon *l, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(l[i].exe);
@@ -76,6 +103,8 @@ void dockerd_instance_done(struct dockerd_instance *i) {
         sourced_done(&i->data_root);
         free(i->exec_root);
         sourced_done(&i->containerd);
+        sourced_free_many(i->sockets, i->n_sockets);
+        sourced_free_many(i->runtimes, i->n_runtimes);
         free(i->owner);
         *i = (struct dockerd_instance) {};
 }

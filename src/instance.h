@@ -38,6 +38,10 @@ struct sourced {
 };
 
 void sourced_done(struct sourced *s);
+void sourced_free_many(struct sourced *l, size_t n);
+/* Append (value, evidence printf) to a list. 0 or -ENOMEM. */
+int sourced_append(struct sourced **l, size_t *n, const char *value, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 /* Replace s with (value, evidence printf). 0 or -ENOMEM. */
 int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -73,6 +77,11 @@ struct dockerd_instance {
         struct sourced data_root;
         char *exec_root;
         struct sourced containerd;    /* the containerd socket it talks to */
+        struct sourced *sockets;      /* the unix sockets it serves (-H, hosts, docker.socket's
+                                       * ListenStream=, else the default), host paths */
+        size_t n_sockets;
+        struct sourced *runtimes;     /* runtime binaries (--add-runtime, runtimes), host paths */
+        size_t n_runtimes;
         char *owner;                  /* the binary that writes the data root (exe!= filter), or NULL */
 };
 

@@ -192,34 +192,6 @@ static int add_programs(struct ctx *c, enum component comp, const char *const *n
         return 0;
 }
 
-static int add_runtime(struct ctx *c, const char *spec, const char *origin) {
-        _cleanup_free_ char *name = NULL, *found = NULL;
-        const char *eq = strchr(spec, '='), *path;
-
-        if (!eq || eq == spec || !eq[1])
-                return discovery_add_problem(c->d, NULL, 0, "runtime \"%s\" from %s has no path", spec, origin);
-        name = strndup(spec, (size_t) (eq - spec));
-        if (!name)
-                return -ENOMEM;
-        path = eq + 1;
-        if (path[0] != '/') {
-                /* dockerd looks a bare name up in $PATH. */
-                found = find_program(c, path, NULL);
-                if (!found)
-                        return discovery_add_problem(c->d, NULL, 0, "runtime %s (%s) names \"%s\", which is not "
-                                                     "in any binary directory", name, origin, path);
-                path = found;
-        }
-        return add_path(c, COMP_RUNTIME, path, ADD_WANTED, NULL, "runtime %s (%s)", name, origin);
-}
-
-static int add_socket_host(struct ctx *c, const char *host, const char *origin) {
-        _cleanup_free_ char *p = host_to_socket_path(host);
-        if (!p)
-                return 0;
-        return add_path(c, COMP_DOCKER_SOCK, p, ADD_WANTED | ADD_AS_LINK, NULL, "-H %s (%s)", host, origin);
-}
-
 static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp) {
         int r;
 
@@ -391,54 +363,19 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         return add_path(c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
 }
 
-static int add_hosts(struct ctx *c, char **hosts, const char *origin, bool *any, bool *fd) {
-        int r;
-
-        for (char **h = hosts; h && *h; h++) {
-                *any = true;
-                *fd = *fd || startswith(*h, "fd://");
-                if ((r = add_socket_host(c, *h, origin)) < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* Sockets: -H/hosts, docker.socket's ListenStream=, else dockerd's default. */
-static int targets_sockets(struct ctx *c, struct dockerd_instance *i) {
-        const struct unit *socket = dockerd_unit(i, ".socket");
-        bool any = false, fd = false;
-        int r;
-
-        if ((r = add_hosts(c, i->flags.hosts, i->origin, &any, &fd)) < 0 ||
-            (r = add_hosts(c, i->running_flags.hosts, i->running_origin, &any, &fd)) < 0 ||
-            (r = add_hosts(c, i->config.hosts, i->config_file.value, &any, &fd)) < 0)
-                return r;
-        for (char **l = socket ? socket->listen : NULL; l && *l; l++)
-                if ((*l)[0] == '/' &&
-                    (r = add_path(c, COMP_DOCKER_SOCK, *l, ADD_WANTED | ADD_AS_LINK, NULL,
-                                  "ListenStream= of %s (%s)%s", socket->name, socket->fragment,
-                                  fd ? ", passed to dockerd by -H fd://" : "")) < 0)
-                        return r;
-        if (!any && i->daemon)
-                return add_path(c, COMP_DOCKER_SOCK, DEFAULT_DOCKER_SOCK, ADD_WANTED | ADD_AS_LINK, NULL,
-                                "dockerd's default -H unix://%s", DEFAULT_DOCKER_SOCK);
-        return 0;
-}
-
-/* Runtimes and TLS files. */
-static int targets_runtimes(struct ctx *c, struct dockerd_instance *i) {
+/* Sockets, runtimes and TLS files. */
+static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
         const char *tls[] = { i->config.tlscacert, i->config.tlscert, i->config.tlskey };
         const char *names[] = { "tlscacert", "tlscert", "tlskey" };
         int r;
 
-        for (char **rt = i->flags.runtimes; rt && *rt; rt++)
-                if ((r = add_runtime(c, *rt, i->origin)) < 0)
+        for (size_t k = 0; k < i->n_sockets; k++)
+                if ((r = add_path(c, COMP_DOCKER_SOCK, i->sockets[k].value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                                  i->sockets[k].evidence)) < 0)
                         return r;
-        for (char **rt = i->running_flags.runtimes; rt && *rt; rt++)
-                if ((r = add_runtime(c, *rt, i->running_origin)) < 0)
-                        return r;
-        for (char **rt = i->config.runtimes; rt && *rt; rt++)
-                if ((r = add_runtime(c, *rt, i->config_file.value)) < 0)
+        for (size_t k = 0; k < i->n_runtimes; k++)
+                if ((r = add_path(c, COMP_RUNTIME, i->runtimes[k].value, ADD_WANTED, NULL, "%s",
+                                  i->runtimes[k].evidence)) < 0)
                         return r;
         for (size_t k = 0; k < ELEMENTSOF(tls); k++)
                 if (tls[k] && (r = add_path(c, COMP_TLS, tls[k], ADD_WANTED, NULL, "%s in %s", names[k],
@@ -551,9 +488,7 @@ int targets_from_instances(struct ctx *c) {
                 if (i->daemon)
                         r = targets_dockerd_files(c, i);
                 if (r >= 0)
-                        r = targets_sockets(c, i);
-                if (r >= 0)
-                        r = targets_runtimes(c, i);
+                        r = targets_dockerd_more(c, i);
         }
         if (r >= 0)
                 r = targets_programs(c);
