@@ -593,6 +593,42 @@ static void test_not_found_and_masked(void **state _unused_) {
         sd_bus_flush_close_unref(bus);
 }
 
+/* Several units on one connection: each gets its own answer and its own result. */
+static void test_get_units(void **state _unused_) {
+        static const char *const names[] = { "docker.service", "missing.service", "bad name", "docker.socket", NULL };
+        struct bus_unit u[4];
+        int errs[4];
+
+        start_fake_systemd();
+        assert_int_equal(bus_get_units(names, u, errs), 0);
+        assert_int_equal(errs[0], 0);
+        assert_true(u[0].found);
+        assert_string_equal(u[0].fragment_path, "/usr/lib/systemd/system/docker.service");
+        assert_int_equal(errs[1], 0);
+        assert_false(u[1].found);
+        assert_int_equal(errs[2], -EINVAL);
+        assert_false(u[2].found);
+        assert_null(u[2].fragment_path);
+        assert_int_equal(errs[3], 0);
+        assert_strv(u[3].listen, (const char *[]) { "/run/docker.sock", NULL });
+        for (size_t i = 0; i < 4; i++)
+                bus_unit_done(&u[i]);
+}
+
+static void test_get_units_no_bus(void **state _unused_) {
+        static const char *const names[] = { "docker.service", NULL };
+        _cleanup_free_ char *saved = strdup(address);
+        struct bus_unit u[1] = { sentinel };
+        int errs[1] = { 7 };
+
+        assert_non_null(saved);
+        assert_int_equal(setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/dar/bus", 1), 0);
+        assert_true(bus_get_units(names, u, errs) < 0);
+        assert_untouched(&u[0]);
+        assert_int_equal(errs[0], 7);
+        assert_int_equal(setenv("DBUS_SYSTEM_BUS_ADDRESS", saved, 1), 0);
+}
+
 static void test_timeout(void **state _unused_) {
         struct bus_unit u = sentinel;
         sd_bus *bus = NULL;
@@ -631,6 +667,8 @@ int main(void) {
                 cmocka_unit_test(test_docker_socket),
                 cmocka_unit_test(test_containerd_service),
                 cmocka_unit_test(test_not_found_and_masked),
+                cmocka_unit_test(test_get_units),
+                cmocka_unit_test(test_get_units_no_bus),
                 cmocka_unit_test(test_timeout),
         };
 
