@@ -204,7 +204,8 @@ struct comp_summary {
         size_t events, changes;
         time_t last_sec;
         unsigned last_msec;
-        char *last_writer;
+        char *last_exe;
+        char *last_auid;
 };
 
 struct report_state {
@@ -461,7 +462,7 @@ static int write_event(struct report_state *st, const struct audit_event *e, con
         }
         format_time(e->sec, e->msec, false, t);
         who_text(e, who, sizeof(who));
-        if (fprintf(st->events, "%s %-20s %-11s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+        if (fprintf(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
                     e->success == 0 ? "FAILED" : "ok", p->path ? p->path : "-",
                     action == ACTION_RENAMED && p->renamed_to ? " -> " : "",
@@ -475,7 +476,7 @@ static int write_event(struct report_state *st, const struct audit_event *e, con
 
 static int account(struct report_state *st, const struct audit_event *e, enum component c, bool change) {
         struct comp_summary *s = &st->sum[c];
-        char a[24], *w;
+        char a[24], *x, *u;
 
         s->events++;
         if (!change)
@@ -483,10 +484,17 @@ static int account(struct report_state *st, const struct audit_event *e, enum co
         s->changes++;
         s->last_sec = e->sec;
         s->last_msec = e->msec;
-        if (asprintf(&w, "%s (auid=%s)", e->exe ? e->exe : "?", id_text(e->auid_name, e->auid, a)) < 0)
+        x = strdup(e->exe ? e->exe : "?");
+        u = strdup(id_text(e->auid_name, e->auid, a));
+        if (!x || !u) {
+                free(x);
+                free(u);
                 return -ENOMEM;
-        free(s->last_writer);
-        s->last_writer = w;
+        }
+        free(s->last_exe);
+        free(s->last_auid);
+        s->last_exe = x;
+        s->last_auid = u;
         return 0;
 }
 
@@ -573,7 +581,7 @@ static int write_summary(const struct report_state *st, FILE *out) {
         if (st->o->json)
                 list = json_object_new_array();
         else if (fprintf(out, "\nSummary: %zu events, %zu changes, %zu tampering, %zu damaged lines skipped\n"
-                              "%-20s %-11s %6s %7s  %-23s %s\n", res->n_events, res->n_changes,
+                              "%-20s %-13s %6s %7s  %-23s %s\n", res->n_events, res->n_changes,
                          res->n_tampering, res->damaged_lines, "COMPONENT", "CIS", "EVENTS", "CHANGES",
                          "LAST-CHANGE", "LAST-WRITER") < 0)
                 return -EIO;
@@ -593,11 +601,13 @@ static int write_summary(const struct report_state *st, FILE *out) {
                         json_object_object_add(o, "events", json_object_new_int64((int64_t) s->events));
                         json_object_object_add(o, "changes", json_object_new_int64((int64_t) s->changes));
                         json_add_str(o, "last_change", s->changes ? t : NULL);
-                        json_add_str(o, "last_writer", s->last_writer);
+                        json_add_str(o, "last_writer_exe", s->last_exe);
+                        json_add_str(o, "last_writer_auid", s->last_auid);
                         json_object_array_add(list, o);
-                } else if (fprintf(out, "%-20s %-11s %6zu %7zu  %-23s %s\n", name ? name : "-",
+                } else if (fprintf(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
                                    cis && *cis ? cis : "-", s->events, s->changes, s->changes ? t : "-",
-                                   s->last_writer ? s->last_writer : "-") < 0)
+                                   s->last_exe ? s->last_exe : "-", s->last_exe ? " (auid=" : "",
+                                   strempty(s->last_auid), s->last_exe ? ")" : "") < 0)
                         return -EIO;
         }
         if (list) {
@@ -647,7 +657,7 @@ static int write_header(const struct report_state *st, FILE *out, bool events_se
                 return json_put(out, o);
         }
         if (events_section)
-                return fprintf(out, "\nEvents with key %s:\n%-23s %-20s %-11s %-10s %-6s %s\n", st->o->key, "TIME",
+                return fprintf(out, "\nEvents with key %s:\n%-23s %-20s %-13s %-10s %-6s %s\n", st->o->key, "TIME",
                                "COMPONENT", "CIS", "ACTION", "RESULT", "PATH by WHO EXE \"COMMAND\" [FLAG]") < 0 ? -EIO : 0;
         return fprintf(out, "The audit system itself (rules with key %s, audit enabled, auditd):\n", st->o->key) < 0
                        ? -EIO : 0;
@@ -661,7 +671,7 @@ static void state_done(struct report_state *st) {
         for (unsigned c = 0; c < _COMP_MAX; c++)
                 free(st->cis[c]);
         for (unsigned c = 0; c <= NO_COMP; c++)
-                free(st->sum[c].last_writer);
+                free(st->sum[c].last_exe), free(st->sum[c].last_auid);
 }
 
 static int read_inputs(struct report_state *st) {
