@@ -10,6 +10,7 @@
 #include "list.h"
 #include "options.h"
 #include "plan.h"
+#include "report.h"
 #include "util.h"
 
 static void help(FILE *f) {
@@ -19,6 +20,7 @@ static void help(FILE *f) {
 "       docker-audit-rules --list-paths [--format text|json] [OPTIONS]\n"
 "       docker-audit-rules --check [--format text|json] [--cis VERSION] [OPTIONS]\n"
 "       docker-audit-rules --remove [--no-load | --no-write | --dry-run] [OPTIONS]\n"
+"       docker-audit-rules --report [--input FILE] [--since TIME] [--until TIME] [--format text|json] [OPTIONS]\n"
 "\n"
 "Find where this host keeps Docker's files, load audit watch rules for them into the\n"
 "running kernel and keep them in a rules.d fragment that loads at every boot.\n"
@@ -28,6 +30,7 @@ static void help(FILE *f) {
 "      --list-paths         show what was discovered and why, change nothing\n"
 "      --check              verify the rules are loaded and will load at boot\n"
 "      --remove             delete our rules from the kernel and the fragment\n"
+"      --report             show what the audit logs recorded about Docker's files\n"
 "\n"
 "Options:\n"
 "      --root DIR           discover inside DIR instead of / (implies --no-load)\n"
@@ -43,6 +46,10 @@ static void help(FILE *f) {
 "      --best-effort        for package hooks: an unusable audit system is a warning\n"
 "      --format FORMAT      text (default) or json\n"
 "      --cis VERSION        --check: judge one benchmark version (1.2.0, 1.6.0, 1.8.0)\n"
+"      --input FILE         --report: read FILE (repeatable; - is standard input)\n"
+"      --since TIME         --report: from TIME (now, recent, today, yesterday, this-week,\n"
+"                           week-ago, this-month, this-year, MM/DD/YYYY or YYYY-MM-DD [HH:MM:SS])\n"
+"      --until TIME         --report: up to TIME, in the same forms\n"
 "  -q, --quiet              print errors only\n"
 "  -v, --verbose            say what is done, rule by rule\n"
 "  -h, --help               show this help\n"
@@ -51,7 +58,9 @@ static void help(FILE *f) {
 "Exit status: 0 done; 1 failed; 2 usage error; 3 done, but a configuration file could\n"
 "not be read; 4 audit configuration locked, the rules load at next boot; 5 the kernel's\n"
 "audit is not reachable, the fragment was written. --best-effort turns 4 and 5 into 0.\n"
-"--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a usage error of --check too).\n",
+"--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a usage error of --check too).\n"
+"--report: 0 nothing but package managers, Docker and this tool; 1 changes by others;\n"
+"2 tampering; 3 no log could be read.\n",
                 RULES_DIR, FRAGMENT_NAME, DEFAULT_KEY);
 }
 
@@ -71,6 +80,10 @@ enum {
         ARG_FORMAT,
         ARG_CIS,
         ARG_VERSION,
+        ARG_REPORT,
+        ARG_INPUT,
+        ARG_SINCE,
+        ARG_UNTIL,
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -120,6 +133,10 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
+                { "report", no_argument, NULL, ARG_REPORT },
+                { "input", required_argument, NULL, ARG_INPUT },
+                { "since", required_argument, NULL, ARG_SINCE },
+                { "until", required_argument, NULL, ARG_UNTIL },
                 {}
         };
         bool mode_set = false;
@@ -203,6 +220,19 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                         o->cis = (int) v;
                         break;
                 }
+                case ARG_REPORT:
+                        m = MODE_REPORT, is_mode = true;
+                        break;
+                case ARG_INPUT:
+                        if (strv_extend(&o->inputs, optarg) < 0)
+                                return usage_error("out of memory");
+                        break;
+                case ARG_SINCE:
+                        o->since = optarg;
+                        break;
+                case ARG_UNTIL:
+                        o->until = optarg;
+                        break;
                 case 'q':
                         o->verbosity = -1;
                         break;
@@ -222,7 +252,7 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 }
                 if (is_mode) {
                         if (mode_set && o->mode != m)
-                                return usage_error("%s: only one of --print, --list-paths, --check and --remove",
+                                return usage_error("%s: only one of --print, --list-paths, --check, --remove and --report",
                                                    argv[optind - 1]);
                         o->mode = m;
                         mode_set = true;
@@ -234,6 +264,8 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 return usage_error("--no-load and --no-write together leave nothing to do");
         if (o->format == FORMAT_JSON && o->mode == MODE_PRINT)
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
+        if ((o->inputs || o->since || o->until) && o->mode != MODE_REPORT)
+                return usage_error("--input, --since and --until only apply to --report");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
         if (o->root && o->mode != MODE_CHECK) {
@@ -311,6 +343,9 @@ int main(int argc, char *argv[]) {
         case MODE_CHECK:
                 r = run_check(&o);
                 break;
+        case MODE_REPORT:
+                r = run_report(&o);
+                break;
         case MODE_INSTALL:
         case MODE_REMOVE:
                 r = run_apply(&o);
@@ -319,6 +354,7 @@ int main(int argc, char *argv[]) {
                 r = EXIT_FAIL;
         }
 
+        strv_free(o.inputs);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "docker-audit-rules: cannot write to standard output: %s\n", strerror(errno));
                 if (r == EXIT_OK)

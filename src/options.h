@@ -12,6 +12,7 @@ enum mode {
         MODE_LIST_PATHS,
         MODE_CHECK,
         MODE_REMOVE,
+        MODE_REPORT,
 };
 
 enum format {
@@ -51,4 +52,7 @@ struct options {
         bool dry_run;
         bool best_effort;
         int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
+        char **inputs;           /* --report: --input files ("-" standard input); NULL: auditd's logs */
+        const char *since;       /* --report: window, as ausearch's -ts/-te take it; NULL: unbounded */
+        const char *until;
 };

@@ -1,0 +1,788 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+
+#include "report.h"
+#include "root.h"
+#include "util.h"
+
+static const char *const action_names[_ACTION_MAX] = {
+        [ACTION_READ] = "read",
+        [ACTION_WRITTEN] = "written",
+        [ACTION_ATTR] = "attributes",
+        [ACTION_EXECUTED] = "executed",
+        [ACTION_CREATED] = "created",
+        [ACTION_DELETED] = "deleted",
+        [ACTION_RENAMED] = "renamed",
+        [ACTION_OTHER] = "other",
+};
+
+const char *report_action_name(enum report_action a) {
+        return a < _ACTION_MAX ? action_names[a] : NULL;
+}
+
+bool report_action_is_change(enum report_action a) {
+        return a != ACTION_READ && a != ACTION_EXECUTED;
+}
+
+static bool name_in(const char *s, const char *const *list) {
+        for (; *list; list++)
+                if (streq(s, *list))
+                        return true;
+        return false;
+}
+
+enum report_action report_classify(const char *syscall, enum audit_nametype nametype,
+                                   const unsigned long long args[4]) {
+        static const char *const renames[] = { "rename", "renameat", "renameat2", NULL };
+        static const char *const deletes[] = { "unlink", "unlinkat", "rmdir", NULL };
+        static const char *const creates[] = { "creat", "mkdir", "mkdirat", "mknod", "mknodat", "link",
+                                               "linkat", "symlink", "symlinkat", NULL };
+        static const char *const execs[] = { "execve", "execveat", NULL };
+        static const char *const attrs[] = { "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown",
+                                             "lchown", "fchownat", "setxattr", "lsetxattr", "fsetxattr",
+                                             "removexattr", "lremovexattr", "fremovexattr", "utime",
+                                             "utimes", "utimensat", "futimesat", NULL };
+        static const char *const writes[] = { "truncate", "ftruncate", "write", "writev", "pwrite64",
+                                              "pwritev", "pwritev2", "fallocate", NULL };
+        static const char *const reads[] = { "read", "readv", "pread64", "readlink", "readlinkat",
+                                             "getxattr", "lgetxattr", "fgetxattr", "listxattr",
+                                             "llistxattr", "flistxattr", NULL };
+        unsigned long long flags;
+
+        if (!syscall)
+                return ACTION_OTHER;
+        if (name_in(syscall, renames))
+                return ACTION_RENAMED;
+        if (name_in(syscall, execs) && nametype == NAMETYPE_NORMAL)
+                return ACTION_EXECUTED;
+        if (name_in(syscall, attrs))
+                return ACTION_ATTR;
+        if (nametype == NAMETYPE_CREATE)
+                return ACTION_CREATED;
+        if (nametype == NAMETYPE_DELETE)
+                return ACTION_DELETED;
+        if (name_in(syscall, creates))
+                return ACTION_CREATED;
+        if (name_in(syscall, deletes))
+                return ACTION_DELETED;
+        if (name_in(syscall, writes))
+                return ACTION_WRITTEN;
+        if (name_in(syscall, reads))
+                return ACTION_READ;
+        if (streq(syscall, "open"))
+                flags = args[1];
+        else if (streq(syscall, "openat") || streq(syscall, "open_by_handle_at"))
+                flags = args[2];
+        else
+                return ACTION_OTHER;
+        return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? ACTION_WRITTEN : ACTION_READ;
+}
+
+static const char *const actor_names[_ACTOR_MAX] = {
+        [ACTOR_OTHER] = "",
+        [ACTOR_PACKAGE_MANAGER] = "package-manager",
+        [ACTOR_DOCKER] = "docker",
+        [ACTOR_SELF] = "self",
+};
+
+const char *report_actor_name(enum report_actor a) {
+        return a < _ACTOR_MAX ? actor_names[a] : NULL;
+}
+
+enum report_actor report_actor(const char *exe) {
+        static const char *const pms[] = { "dpkg", "rpm", "apt", "apt-get", "dnf", "yum", "unattended-upgrade",
+                                           "unattended-upgrades", "snapd", "apk", "zypper", NULL };
+        static const char *const docker[] = { "dockerd", "containerd", "runc", "docker-proxy", "docker-init", NULL };
+        const char *b;
+
+        if (!exe || !*exe)
+                return ACTOR_OTHER;
+        b = path_basename(exe);
+        if (name_in(b, pms))
+                return ACTOR_PACKAGE_MANAGER;
+        if (name_in(b, docker) || startswith(b, "containerd-shim"))
+                return ACTOR_DOCKER;
+        if (streq(b, "docker-audit-rules"))
+                return ACTOR_SELF;
+        return ACTOR_OTHER;
+}
+
+/* Local midnight of the day tm is in, days_back days earlier. */
+static time_t midnight(struct tm tm, int days_back) {
+        tm.tm_mday -= days_back;
+        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+        tm.tm_isdst = -1;
+        return mktime(&tm);
+}
+
+static int parse_clock(const char *s, struct tm *tm) {
+        int h, m, sec = 0, n = 0;
+
+        if (sscanf(s, "%2d:%2d%n:%2d%n", &h, &m, &n, &sec, &n) < 2 || s[n] != 0)
+                return -EINVAL;
+        if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60)
+                return -EINVAL;
+        tm->tm_hour = h, tm->tm_min = m, tm->tm_sec = sec;
+        return 0;
+}
+
+static int parse_date(const char *s, struct tm *tm, const char **ret_rest) {
+        int y, mo, d, n = 0;
+
+        if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10)
+                ;
+        else if (n = 0, sscanf(s, "%2d/%2d/%4d%n", &mo, &d, &y, &n) == 3 && n >= 8 && s[n - 5] == '/')
+                ;
+        else
+                return -EINVAL;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970)
+                return -EINVAL;
+        tm->tm_year = y - 1900, tm->tm_mon = mo - 1, tm->tm_mday = d;
+        *ret_rest = s + n;
+        return 0;
+}
+
+int report_parse_time(const char *s, bool end, time_t now, time_t *ret) {
+        struct tm tm;
+        const char *rest;
+        time_t t;
+
+        if (!s || !localtime_r(&now, &tm))
+                return -EINVAL;
+        if (streq(s, "now"))
+                t = now;
+        else if (streq(s, "recent"))
+                t = now - 600;
+        else if (streq(s, "today"))
+                t = end ? now : midnight(tm, 0);
+        else if (streq(s, "yesterday"))
+                t = midnight(tm, 1);
+        else if (streq(s, "this-week"))
+                t = midnight(tm, tm.tm_wday);
+        else if (streq(s, "week-ago"))
+                t = midnight(tm, 7);
+        else if (streq(s, "this-month"))
+                t = midnight(tm, tm.tm_mday - 1);
+        else if (streq(s, "this-year"))
+                t = midnight(tm, tm.tm_yday);
+        else if (strchr(s, ':') && !strpbrk(s, "/- ")) {
+                /* A time alone: today. */
+                if (parse_clock(s, &tm) < 0)
+                        return -EINVAL;
+                tm.tm_isdst = -1;
+                t = mktime(&tm);
+        } else {
+                if (parse_date(s, &tm, &rest) < 0)
+                        return -EINVAL;
+                if (*rest == 0) {
+                        tm.tm_hour = end ? 23 : 0;
+                        tm.tm_min = tm.tm_sec = end ? 59 : 0;
+                } else if ((*rest == ' ' || *rest == 'T') && parse_clock(rest + 1, &tm) == 0)
+                        ;
+                else
+                        return -EINVAL;
+                tm.tm_isdst = -1;
+                t = mktime(&tm);
+        }
+        if (t == (time_t) -1)
+                return -EINVAL;
+        *ret = t;
+        return 0;
+}
+
+void report_result_done(struct report_result *r) {
+        for (size_t i = 0; i < r->n_input_errors; i++)
+                free(r->input_errors[i].path);
+        free(r->input_errors);
+        *r = (struct report_result) {};
+}
+
+/* Per component (and one slot for paths no longer discovered): for the summary. */
+struct comp_summary {
+        size_t events, changes;
+        time_t last_sec;
+        unsigned last_msec;
+        char *last_exe;
+        char *last_auid;
+};
+
+struct report_state {
+        const struct report_options *o;
+        const struct discovery *d;
+        FILE *integrity;       /* tampering and auditd starts, rendered, in log order */
+        FILE *events;          /* event lines, rendered, in log order */
+        char *cis[_COMP_MAX];
+        struct comp_summary sum[_COMP_MAX + 1];
+        struct report_result *res;
+        bool changed_by_other;
+};
+
+#define NO_COMP _COMP_MAX
+
+static const struct target *match_target(const struct discovery *d, const char *path) {
+        const struct target *best = NULL;
+
+        for (size_t i = 0; d && i < d->n_targets; i++) {
+                const struct target *t = &d->targets[i];
+                if (!t->path)
+                        continue;
+                if (!streq(t->path, path) && !(t->is_dir && path_startswith_dir(path, t->path)))
+                        continue;
+                if (!best || strlen(t->path) > strlen(best->path))
+                        best = t;
+        }
+        return best;
+}
+
+/* The PATH record's name as an absolute, normalised path (relative names join the cwd). */
+static char *absolute_name(const struct audit_event *e, const char *name) {
+        _cleanup_free_ char *joined = NULL;
+        char *norm = NULL;
+
+        if (name[0] != '/') {
+                if (!e->cwd || e->cwd[0] != '/')
+                        return strdup(name);
+                joined = path_join(e->cwd, name);
+                if (!joined)
+                        return NULL;
+                name = joined;
+        }
+        if (path_normalize(name, &norm) < 0)
+                return strdup(name);
+        return norm;
+}
+
+struct shown_path {
+        char *path;                 /* the path shown (absolute when it could be made so) */
+        char *renamed_to;           /* ACTION_RENAMED: the new name */
+        const struct target *target;
+        enum audit_nametype nametype;
+};
+
+static void shown_path_done(struct shown_path *s) {
+        free(s->path);
+        free(s->renamed_to);
+}
+
+/* Which PATH record the event is about: the first that names a discovered target (a PARENT
+ * record only when nothing else does), else the first that is not a PARENT, else the first. */
+static int pick_path(const struct report_state *st, const struct audit_event *e, struct shown_path *ret) {
+        int pick = -1, pick_rank = 0;
+
+        for (size_t i = 0; i < e->n_paths; i++) {
+                _cleanup_free_ char *abs = absolute_name(e, e->paths[i].name);
+                bool parent = e->paths[i].nametype == NAMETYPE_PARENT;
+                int rank;
+
+                if (!abs)
+                        return -ENOMEM;
+                rank = match_target(st->d, abs) ? (parent ? 2 : 3) : (parent ? 0 : 1);
+                if (pick < 0 || rank > pick_rank)
+                        pick = (int) i, pick_rank = rank;
+        }
+        *ret = (struct shown_path) { .nametype = NAMETYPE_UNKNOWN };
+        if (pick < 0)
+                return 0;
+        ret->path = absolute_name(e, e->paths[pick].name);
+        if (!ret->path)
+                return -ENOMEM;
+        ret->target = match_target(st->d, ret->path);
+        ret->nametype = e->paths[pick].nametype;
+        for (size_t i = 0; i < e->n_paths; i++)
+                if (e->paths[i].nametype == NAMETYPE_CREATE && (int) i != pick && !ret->renamed_to) {
+                        ret->renamed_to = absolute_name(e, e->paths[i].name);
+                        if (!ret->renamed_to)
+                                return -ENOMEM;
+                }
+        return 0;
+}
+
+static void format_time(time_t sec, unsigned msec, bool utc, char buf[static 40]) {
+        struct tm tm;
+        size_t n;
+
+        if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm))) {
+                snprintf(buf, 40, "%lld.%03u", (long long) sec, msec);
+                return;
+        }
+        n = strftime(buf, 40, utc ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(buf + n, 40 - n, utc ? ".%03uZ" : ".%03u", msec);
+}
+
+static const char *id_text(const char *name, long long id, char buf[static 24]) {
+        if (id == AUDIT_ID_UNSET)
+                return "unset";
+        if (name && *name && !streq(name, "?"))
+                return name;
+        snprintf(buf, 24, "%lld", id);
+        return buf;
+}
+
+static void json_add_str(json_object *o, const char *k, const char *v) {
+        json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+static void json_add_id(json_object *o, const char *k, const char *kname, long long id, const char *name) {
+        json_object_object_add(o, k, id == AUDIT_ID_UNSET ? NULL : json_object_new_int64(id));
+        json_add_str(o, kname, id == AUDIT_ID_UNSET ? NULL : name);
+}
+
+/* Time, serial and who: the fields every JSON object of an event has. */
+static json_object *json_event_base(const char *type, const struct audit_event *e) {
+        json_object *o = json_object_new_object();
+        char t[40];
+
+        if (!o)
+                return NULL;
+        format_time(e->sec, e->msec, true, t);
+        json_add_str(o, "type", type);
+        json_add_str(o, "time", t);
+        json_object_object_add(o, "serial", json_object_new_int64((int64_t) e->serial));
+        json_add_str(o, "key", e->key);
+        json_add_id(o, "auid", "auid_name", e->auid, e->auid_name);
+        json_add_id(o, "uid", "uid_name", e->uid, e->uid_name);
+        json_add_id(o, "euid", "euid_name", e->euid, e->euid_name);
+        json_object_object_add(o, "ses", e->ses == AUDIT_ID_UNSET ? NULL : json_object_new_int64(e->ses));
+        json_add_str(o, "tty", e->tty);
+        json_add_str(o, "exe", e->exe);
+        json_add_str(o, "comm", e->comm);
+        json_add_str(o, "cmdline", e->cmdline);
+        return o;
+}
+
+static int json_put(FILE *f, json_object *o) {
+        const char *s;
+        int r = 0;
+
+        if (!o)
+                return -ENOMEM;
+        s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!s || fprintf(f, "%s\n", s) < 0)
+                r = s ? -EIO : -ENOMEM;
+        json_object_put(o);
+        return r;
+}
+
+/* Is this event about the audit system itself, and is it tampering? */
+static bool is_integrity(const struct audit_event *e, const char *key, bool *ret_tampering) {
+        switch (e->kind) {
+        case AUDIT_EVENT_RULE_REMOVED:
+                *ret_tampering = true;
+                return streq_ptr(e->key, key);
+        case AUDIT_EVENT_ENABLED:
+                /* auditd sets the flag to the value it already has when it starts. */
+                *ret_tampering = true;
+                return e->enabled != e->enabled_old;
+        case AUDIT_EVENT_DAEMON_END:
+        case AUDIT_EVENT_DAEMON_ABORT:
+                *ret_tampering = true;
+                return true;
+        case AUDIT_EVENT_DAEMON_START:
+                *ret_tampering = false;
+                return true;
+        default:
+                return false;
+        }
+}
+
+static void who_text(const struct audit_event *e, char *buf, size_t n) {
+        char a[24], u[24], s[24];
+
+        if (e->ses == AUDIT_ID_UNSET)
+                strcpy(s, "unset");
+        else
+                snprintf(s, sizeof(s), "%lld", e->ses);
+        snprintf(buf, n, "auid=%s uid=%s ses=%s tty=%s", id_text(e->auid_name, e->auid, a),
+                 id_text(e->uid_name, e->uid, u), s, e->tty ? e->tty : "-");
+}
+
+static int write_integrity(struct report_state *st, const struct audit_event *e, bool tampering) {
+        char t[40], who[160], what[64];
+
+        if (st->o->json) {
+                json_object *o = json_event_base("integrity", e);
+                if (!o)
+                        return -ENOMEM;
+                json_add_str(o, "what", audit_event_kind_name(e->kind));
+                json_object_object_add(o, "tampering", json_object_new_boolean(tampering));
+                json_add_str(o, "op", e->op);
+                if (e->kind == AUDIT_EVENT_ENABLED) {
+                        json_object_object_add(o, "enabled", json_object_new_int(e->enabled));
+                        json_object_object_add(o, "enabled_old", json_object_new_int(e->enabled_old));
+                }
+                return json_put(st->integrity, o);
+        }
+        format_time(e->sec, e->msec, false, t);
+        who_text(e, who, sizeof(who));
+        if (e->kind == AUDIT_EVENT_ENABLED)
+                snprintf(what, sizeof(what), "audit-enabled %d->%d", e->enabled_old, e->enabled);
+        else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
+                snprintf(what, sizeof(what), "rule-removed key=%s", strempty(e->key));
+        else
+                snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
+        if (fprintf(st->integrity, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
+                    e->exe ? " " : "", strempty(e->exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
+                    e->cmdline ? "\"" : "") < 0)
+                return -EIO;
+        return 0;
+}
+
+static int write_event(struct report_state *st, const struct audit_event *e, const struct shown_path *p,
+                       enum report_action action, enum report_actor actor) {
+        enum component c = p->target ? p->target->comp : NO_COMP;
+        const char *comp = c == NO_COMP ? NULL : component_info(c)->name;
+        const char *cis = c == NO_COMP ? NULL : st->cis[c];
+        char t[40], who[160];
+
+        if (st->o->json) {
+                json_object *o = json_event_base("event", e), *paths;
+                if (!o)
+                        return -ENOMEM;
+                json_add_str(o, "component", comp);
+                json_add_str(o, "cis", cis && *cis ? cis : NULL);
+                json_add_str(o, "path", p->path);
+                json_add_str(o, "renamed_to", action == ACTION_RENAMED ? p->renamed_to : NULL);
+                json_add_str(o, "action", report_action_name(action));
+                json_object_object_add(o, "change", json_object_new_boolean(report_action_is_change(action)));
+                json_add_str(o, "syscall", e->syscall);
+                json_object_object_add(o, "success", e->success < 0 ? NULL : json_object_new_boolean(e->success));
+                json_object_object_add(o, "exit", json_object_new_int64(e->exit));
+                json_add_str(o, "actor", actor == ACTOR_OTHER ? NULL : report_actor_name(actor));
+                paths = json_object_new_array();
+                for (size_t i = 0; paths && i < e->n_paths; i++) {
+                        json_object *x = json_object_new_object();
+                        json_add_str(x, "name", e->paths[i].name);
+                        json_add_str(x, "nametype", audit_nametype_name(e->paths[i].nametype));
+                        json_object_array_add(paths, x);
+                }
+                json_object_object_add(o, "paths", paths);
+                return json_put(st->events, o);
+        }
+        format_time(e->sec, e->msec, false, t);
+        who_text(e, who, sizeof(who));
+        if (fprintf(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+                    cis && *cis ? cis : "-", action == ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
+                    e->success == 0 ? "FAILED" : "ok", p->path ? p->path : "-",
+                    action == ACTION_RENAMED && p->renamed_to ? " -> " : "",
+                    action == ACTION_RENAMED && p->renamed_to ? p->renamed_to : "", who, strempty(e->exe),
+                    e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
+                    actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
+                    actor == ACTOR_OTHER ? "" : "]") < 0)
+                return -EIO;
+        return 0;
+}
+
+static int account(struct report_state *st, const struct audit_event *e, enum component c, bool change) {
+        struct comp_summary *s = &st->sum[c];
+        char a[24], *x, *u;
+
+        s->events++;
+        if (!change)
+                return 0;
+        s->changes++;
+        s->last_sec = e->sec;
+        s->last_msec = e->msec;
+        x = strdup(e->exe ? e->exe : "?");
+        u = strdup(id_text(e->auid_name, e->auid, a));
+        if (!x || !u) {
+                free(x);
+                free(u);
+                return -ENOMEM;
+        }
+        free(s->last_exe);
+        free(s->last_auid);
+        s->last_exe = x;
+        s->last_auid = u;
+        return 0;
+}
+
+static int handle_event(struct report_state *st, const struct audit_event *e) {
+        struct shown_path p = {};
+        enum report_action action;
+        enum report_actor actor;
+        bool tampering = false;
+        int r;
+
+        if (is_integrity(e, st->o->key, &tampering)) {
+                if (tampering)
+                        st->res->n_tampering++;
+                return write_integrity(st, e, tampering);
+        }
+        if (e->kind != AUDIT_EVENT_SYSCALL || !streq_ptr(e->key, st->o->key))
+                return 0;
+        r = pick_path(st, e, &p);
+        if (r < 0)
+                return r;
+        action = report_classify(e->syscall, p.nametype, e->args);
+        actor = report_actor(e->exe);
+        st->res->n_events++;
+        if (report_action_is_change(action) && e->success != 0) {
+                st->res->n_changes++;
+                if (actor == ACTOR_OTHER)
+                        st->changed_by_other = true;
+        }
+        r = write_event(st, e, &p, action, actor);
+        if (r >= 0)
+                r = account(st, e, p.target ? p.target->comp : NO_COMP,
+                            report_action_is_change(action) && e->success != 0);
+        shown_path_done(&p);
+        return r;
+}
+
+static int add_input_error(struct report_result *res, const char *path, int error) {
+        struct report_input_error *a = realloc(res->input_errors, (res->n_input_errors + 1) * sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        res->input_errors = a;
+        a[res->n_input_errors].path = strdup(path);
+        a[res->n_input_errors].error = error;
+        if (!a[res->n_input_errors].path)
+                return -ENOMEM;
+        res->n_input_errors++;
+        return 0;
+}
+
+/* One input, start to end. A read error ends this input only (it is listed), never the report. */
+static int read_input(struct report_state *st, const char *path) {
+        struct audit_filter f = { .key = st->o->key, .since = st->o->since, .until = st->o->until };
+        struct audit_reader *rd = NULL;
+        int r, k;
+
+        r = audit_reader_open(path, &f, &rd);
+        if (r < 0)
+                return r == -ENOMEM ? r : add_input_error(st->res, path, r);
+        for (;;) {
+                struct audit_event e;
+                k = audit_reader_next(rd, &e);
+                if (k <= 0)
+                        break;
+                r = handle_event(st, &e);
+                audit_event_done(&e);
+                if (r < 0)
+                        break;
+        }
+        st->res->damaged_lines += audit_reader_damaged(rd);
+        audit_reader_free(rd);
+        if (r < 0)
+                return r;
+        if (k < 0)
+                return k == -ENOMEM ? k : add_input_error(st->res, path, k);
+        st->res->n_inputs_read++;
+        return 0;
+}
+
+static int write_summary(const struct report_state *st, FILE *out) {
+        const struct report_result *res = st->res;
+        json_object *list = NULL;
+        char t[40];
+
+        if (st->o->json)
+                list = json_object_new_array();
+        else if (fprintf(out, "\nSummary: %zu events, %zu changes, %zu tampering, %zu damaged lines skipped\n"
+                              "%-20s %-13s %6s %7s  %-23s %s\n", res->n_events, res->n_changes,
+                         res->n_tampering, res->damaged_lines, "COMPONENT", "CIS", "EVENTS", "CHANGES",
+                         "LAST-CHANGE", "LAST-WRITER") < 0)
+                return -EIO;
+        for (unsigned c = 0; c <= NO_COMP; c++) {
+                const struct comp_summary *s = &st->sum[c];
+                const char *name = c == NO_COMP ? NULL : component_info(c)->name;
+                const char *cis = c == NO_COMP ? NULL : st->cis[c];
+
+                if (s->events == 0)
+                        continue;
+                if (s->changes > 0)
+                        format_time(s->last_sec, s->last_msec, !!list, t);
+                if (list) {
+                        json_object *o = json_object_new_object();
+                        json_add_str(o, "component", name);
+                        json_add_str(o, "cis", cis && *cis ? cis : NULL);
+                        json_object_object_add(o, "events", json_object_new_int64((int64_t) s->events));
+                        json_object_object_add(o, "changes", json_object_new_int64((int64_t) s->changes));
+                        json_add_str(o, "last_change", s->changes ? t : NULL);
+                        json_add_str(o, "last_writer_exe", s->last_exe);
+                        json_add_str(o, "last_writer_auid", s->last_auid);
+                        json_object_array_add(list, o);
+                } else if (fprintf(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
+                                   cis && *cis ? cis : "-", s->events, s->changes, s->changes ? t : "-",
+                                   s->last_exe ? s->last_exe : "-", s->last_exe ? " (auid=" : "",
+                                   strempty(s->last_auid), s->last_exe ? ")" : "") < 0)
+                        return -EIO;
+        }
+        if (list) {
+                json_object *o = json_object_new_object();
+                json_add_str(o, "type", "summary");
+                json_object_object_add(o, "events", json_object_new_int64((int64_t) res->n_events));
+                json_object_object_add(o, "changes", json_object_new_int64((int64_t) res->n_changes));
+                json_object_object_add(o, "tampering", json_object_new_int64((int64_t) res->n_tampering));
+                json_object_object_add(o, "damaged_lines", json_object_new_int64((int64_t) res->damaged_lines));
+                json_object_object_add(o, "inputs_read", json_object_new_int64((int64_t) res->n_inputs_read));
+                json_object_object_add(o, "components", list);
+                json_object_object_add(o, "exit_status", json_object_new_int(res->status));
+                return json_put(out, o);
+        }
+        return 0;
+}
+
+static int copy_out(FILE *from, FILE *out) {
+        char buf[16384];
+        size_t n;
+
+        if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+                return -errno;
+        while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+                if (fwrite(buf, 1, n, out) != n)
+                        return -EIO;
+        return ferror(from) ? -EIO : 0;
+}
+
+static int write_header(const struct report_state *st, FILE *out, bool events_section) {
+        char a[40], b[40];
+
+        if (st->o->json) {
+                json_object *o;
+                if (events_section)
+                        return 0;
+                o = json_object_new_object();
+                json_add_str(o, "schema", "docker-audit-rules/report");
+                json_object_object_add(o, "version", json_object_new_int(1));
+                json_add_str(o, "key", st->o->key);
+                if (st->o->since)
+                        format_time(st->o->since, 0, true, a);
+                if (st->o->until)
+                        format_time(st->o->until, 999, true, b);
+                json_add_str(o, "since", st->o->since ? a : NULL);
+                json_add_str(o, "until", st->o->until ? b : NULL);
+                return json_put(out, o);
+        }
+        if (events_section)
+                return fprintf(out, "\nEvents with key %s:\n%-23s %-20s %-13s %-10s %-6s %s\n", st->o->key, "TIME",
+                               "COMPONENT", "CIS", "ACTION", "RESULT", "PATH by WHO EXE \"COMMAND\" [FLAG]") < 0 ? -EIO : 0;
+        return fprintf(out, "The audit system itself (rules with key %s, audit enabled, auditd):\n", st->o->key) < 0
+                       ? -EIO : 0;
+}
+
+static void state_done(struct report_state *st) {
+        if (st->integrity)
+                fclose(st->integrity);
+        if (st->events)
+                fclose(st->events);
+        for (unsigned c = 0; c < _COMP_MAX; c++)
+                free(st->cis[c]);
+        for (unsigned c = 0; c <= NO_COMP; c++)
+                free(st->sum[c].last_exe), free(st->sum[c].last_auid);
+}
+
+static int read_inputs(struct report_state *st) {
+        _cleanup_strv_free_ char **logs = NULL;
+        char **inputs = st->o->inputs;
+        int r;
+
+        if (!inputs) {
+                r = audit_default_logs(st->o->auditd_conf ? st->o->auditd_conf : "/etc/audit/auditd.conf", &logs);
+                if (r < 0)
+                        return add_input_error(st->res, st->o->auditd_conf ? st->o->auditd_conf
+                                                                           : "/etc/audit/auditd.conf", r);
+                inputs = logs;
+        }
+        for (char **i = inputs; *i; i++) {
+                r = read_input(st, *i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int report_run(const struct report_options *o, const struct discovery *d, FILE *out,
+               struct report_result *ret) {
+        struct report_result res = {};
+        struct report_state st = { .o = o, .d = d, .res = &res };
+        int r;
+
+        for (unsigned c = 0; c < _COMP_MAX; c++)
+                if (component_cis_ids(c, &st.cis[c]) < 0)
+                        st.cis[c] = NULL;
+        st.integrity = tmpfile();
+        st.events = tmpfile();
+        if (!st.integrity || !st.events) {
+                r = -errno;
+                goto finish;
+        }
+        r = read_inputs(&st);
+        if (r < 0)
+                goto finish;
+
+        if (res.n_inputs_read == 0)
+                res.status = REPORT_UNREADABLE;
+        else if (res.n_tampering > 0)
+                res.status = REPORT_TAMPERED;
+        else if (st.changed_by_other)
+                res.status = REPORT_CHANGES;
+        else
+                res.status = REPORT_CLEAN;
+
+        r = write_header(&st, out, false);
+        if (r >= 0 && !o->json && ftell(st.integrity) == 0 && fputs("  nothing recorded\n", out) < 0)
+                r = -EIO;
+        if (r >= 0)
+                r = copy_out(st.integrity, out);
+        if (r >= 0)
+                r = write_header(&st, out, true);
+        if (r >= 0)
+                r = copy_out(st.events, out);
+        if (r >= 0)
+                r = write_summary(&st, out);
+finish:
+        state_done(&st);
+        if (r < 0) {
+                report_result_done(&res);
+                return r;
+        }
+        *ret = res;
+        return 0;
+}
+
+int run_report(const struct options *o) {
+        struct report_options ro = { .key = o->render.key, .json = o->format == FORMAT_JSON, .inputs = o->inputs,
+                                     .auditd_conf = "/etc/audit/auditd.conf" };
+        struct report_result res = {};
+        struct discovery d = {};
+        struct root root = {};
+        time_t now = time(NULL);
+        bool have_disc = false;
+        int r;
+
+        if ((o->since && report_parse_time(o->since, false, now, &ro.since) < 0) ||
+            (o->until && report_parse_time(o->until, true, now, &ro.until) < 0)) {
+                fprintf(stderr, "docker-audit-rules: invalid time \"%s\": now, recent, today, yesterday, this-week, "
+                        "week-ago, this-month, this-year, or MM/DD/YYYY or YYYY-MM-DD, optionally followed by HH:MM:SS\n",
+                        o->since && report_parse_time(o->since, false, now, &ro.since) < 0 ? o->since : o->until);
+                return EXIT_USAGE;
+        }
+        /* Component names come from what is discovered now; without them paths are still shown. */
+        r = root_init(&root, o->root ? o->root : "/");
+        if (r >= 0) {
+                r = discover(&root, &o->discovery, &d);
+                have_disc = r >= 0;
+        }
+        if (r < 0)
+                fprintf(stderr, "docker-audit-rules: discovery failed (%s): components are not named\n", strerror(-r));
+
+        r = report_run(&ro, have_disc ? &d : NULL, stdout, &res);
+        if (have_disc)
+                discovery_done(&d);
+        root_done(&root);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: report: %s\n", strerror(-r));
+                return REPORT_UNREADABLE;
+        }
+        for (size_t i = 0; i < res.n_input_errors; i++)
+                fprintf(stderr, "docker-audit-rules: cannot read %s: %s\n", res.input_errors[i].path,
+                        strerror(-res.input_errors[i].error));
+        if (res.damaged_lines > 0 && o->verbosity >= 0)
+                fprintf(stderr, "docker-audit-rules: %zu damaged or truncated log lines skipped\n", res.damaged_lines);
+        r = (int) res.status;
+        report_result_done(&res);
+        return r;
+}

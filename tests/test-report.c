@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --report without a kernel: the time window's forms, what a syscall did to a path, who is a
+ * package manager or a Docker daemon, and the whole report over a log recorded on a real
+ * kernel (tests/fixtures/report/audit.log, see record.sh there), damaged copy included. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "auditlog.h"
+#include "report.h"
+#include "util.h"
+
+#define _unused_ __attribute__((unused))
+#define FIX FIXTURES "/report"
+#define KEY "dar-report-test"
+#define WATCHED "/tmp/dar-report-fixture"
+
+/* Sunday 29 November 2026, 22:21:53 UTC. */
+static const time_t NOW = 1795990913;
+
+static int setup(void **state _unused_) {
+        assert_int_equal(setenv("TZ", "UTC", 1), 0);
+        tzset();
+        return 0;
+}
+
+static time_t utc(int y, int mo, int d, int h, int mi, int s) {
+        struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s };
+        return timegm(&tm);
+}
+
+static void assert_time(const char *s, bool end, time_t want) {
+        time_t got = 0;
+        if (report_parse_time(s, end, NOW, &got) < 0)
+                fail_msg("\"%s\" refused", s);
+        if (got != want)
+                fail_msg("\"%s\" (%s): got %lld, want %lld", s, end ? "end" : "start", (long long) got, (long long) want);
+}
+
+static void test_time_keywords(void **state _unused_) {
+        assert_int_equal(utc(2026, 11, 29, 22, 21, 53), NOW);
+        assert_time("now", false, NOW);
+        assert_time("recent", false, NOW - 600);
+        assert_time("today", false, utc(2026, 11, 29, 0, 0, 0));
+        assert_time("today", true, NOW);                         /* as ausearch's -te: now */
+        assert_time("yesterday", false, utc(2026, 11, 28, 0, 0, 0));
+        assert_time("this-week", false, utc(2026, 11, 29, 0, 0, 0)); /* a Sunday */
+        assert_time("week-ago", false, utc(2026, 11, 22, 0, 0, 0));
+        assert_time("this-month", false, utc(2026, 11, 1, 0, 0, 0));
+        assert_time("this-year", false, utc(2026, 1, 1, 0, 0, 0));
+}
+
+static void test_time_dates(void **state _unused_) {
+        assert_time("11/28/2026", false, utc(2026, 11, 28, 0, 0, 0));
+        assert_time("11/28/2026", true, utc(2026, 11, 28, 23, 59, 59));
+        assert_time("2026-11-28", false, utc(2026, 11, 28, 0, 0, 0));
+        assert_time("2026-11-28", true, utc(2026, 11, 28, 23, 59, 59));
+        assert_time("2026-11-28 10:11:12", false, utc(2026, 11, 28, 10, 11, 12));
+        assert_time("2026-11-28T10:11:12", true, utc(2026, 11, 28, 10, 11, 12));
+        assert_time("11/28/2026 10:11", false, utc(2026, 11, 28, 10, 11, 0));
+        assert_time("10:11:12", false, utc(2026, 11, 29, 10, 11, 12));
+        assert_time("2/3/2026", false, utc(2026, 2, 3, 0, 0, 0));
+}
+
+static void test_time_refused(void **state _unused_) {
+        static const char *const bad[] = {
+                "", "tomorrow", "Today", "2026-13-01", "2026-11-32", "11/28/26", "2026-11-28 25:00:00",
+                "2026-11-28 10", "2026-11-28x", "10:61", "1795990913", "2026/11/28", "11-28-2026",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                time_t t = 42;
+                if (report_parse_time(bad[i], false, NOW, &t) != -EINVAL)
+                        fail_msg("\"%s\" accepted", bad[i]);
+                assert_int_equal(t, 42);
+        }
+}
+
+static void test_classify(void **state _unused_) {
+        static const struct {
+                const char *syscall;
+                enum audit_nametype nt;
+                unsigned long long a1, a2;
+                enum report_action want;
+        } cases[] = {
+                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY, ACTION_READ },
+                { "openat", NAMETYPE_NORMAL, 0, O_WRONLY | O_CREAT | O_TRUNC, ACTION_WRITTEN },
+                { "openat", NAMETYPE_NORMAL, 0, O_RDWR, ACTION_WRITTEN },
+                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY | O_TRUNC, ACTION_WRITTEN },
+                { "openat", NAMETYPE_CREATE, 0, O_WRONLY | O_CREAT | O_EXCL, ACTION_CREATED },
+                { "open", NAMETYPE_NORMAL, O_WRONLY, 0, ACTION_WRITTEN },
+                { "open", NAMETYPE_NORMAL, O_RDONLY, O_WRONLY, ACTION_READ },
+                { "openat2", NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
+                { "creat", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
+                { "mkdir", NAMETYPE_PARENT, 0, 0, ACTION_CREATED },
+                { "symlinkat", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
+                { "unlinkat", NAMETYPE_DELETE, 0, 0, ACTION_DELETED },
+                { "rmdir", NAMETYPE_PARENT, 0, 0, ACTION_DELETED },
+                { "renameat2", NAMETYPE_DELETE, 0, 0, ACTION_RENAMED },
+                { "rename", NAMETYPE_CREATE, 0, 0, ACTION_RENAMED },
+                { "fchmodat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
+                { "fchownat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
+                { "setxattr", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
+                { "utimensat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
+                { "execve", NAMETYPE_NORMAL, 0, 0, ACTION_EXECUTED },
+                { "truncate", NAMETYPE_NORMAL, 0, 0, ACTION_WRITTEN },
+                { "readlinkat", NAMETYPE_NORMAL, 0, 0, ACTION_READ },
+                { "ioctl", NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
+                { "ioctl", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
+                { NULL, NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unsigned long long args[4] = { 0, cases[i].a1, cases[i].a2, 0 };
+                enum report_action got = report_classify(cases[i].syscall, cases[i].nt, args);
+                if (got != cases[i].want)
+                        fail_msg("%s %s: %s, want %s", strempty(cases[i].syscall), audit_nametype_name(cases[i].nt),
+                                 report_action_name(got), report_action_name(cases[i].want));
+        }
+        assert_false(report_action_is_change(ACTION_READ));
+        assert_false(report_action_is_change(ACTION_EXECUTED));
+        assert_true(report_action_is_change(ACTION_ATTR));
+        assert_true(report_action_is_change(ACTION_OTHER));
+}
+
+static void test_actor(void **state _unused_) {
+        static const struct {
+                const char *exe;
+                enum report_actor want;
+        } cases[] = {
+                { "/usr/bin/dpkg", ACTOR_PACKAGE_MANAGER },
+                { "/tmp/x/dpkg", ACTOR_PACKAGE_MANAGER },
+                { "/usr/bin/rpm", ACTOR_PACKAGE_MANAGER },
+                { "/usr/bin/apt-get", ACTOR_PACKAGE_MANAGER },
+                { "/usr/bin/unattended-upgrade", ACTOR_PACKAGE_MANAGER },
+                { "/usr/lib/snapd/snapd", ACTOR_PACKAGE_MANAGER },
+                { "/sbin/apk", ACTOR_PACKAGE_MANAGER },
+                { "/usr/bin/zypper", ACTOR_PACKAGE_MANAGER },
+                { "/usr/sbin/dockerd", ACTOR_DOCKER },
+                { "/usr/bin/containerd", ACTOR_DOCKER },
+                { "/usr/bin/containerd-shim-runc-v2", ACTOR_DOCKER },
+                { "/usr/sbin/runc", ACTOR_DOCKER },
+                { "/usr/bin/docker-proxy", ACTOR_DOCKER },
+                { "/usr/sbin/docker-audit-rules", ACTOR_SELF },
+                { "/usr/bin/docker", ACTOR_OTHER },        /* the client is anyone */
+                { "/usr/bin/dpkg-query", ACTOR_OTHER },
+                { "/usr/bin/vim", ACTOR_OTHER },
+                { "/usr/bin/dash", ACTOR_OTHER },
+                { "", ACTOR_OTHER },
+                { NULL, ACTOR_OTHER },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                enum report_actor got = report_actor(cases[i].exe);
+                if (got != cases[i].want)
+                        fail_msg("%s: \"%s\", want \"%s\"", strempty(cases[i].exe), report_actor_name(got),
+                                 report_actor_name(cases[i].want));
+        }
+}
+
+/* The reader turns the recorded log into events with their fields. */
+static void test_reader_fields(void **state _unused_) {
+        struct audit_filter f = { .key = KEY };
+        struct audit_reader *r = NULL;
+        struct audit_event e;
+        size_t n = 0, syscalls = 0;
+
+        assert_int_equal(audit_reader_open(FIX "/audit.log", &f, &r), 0);
+        while (audit_reader_next(r, &e) > 0) {
+                if (e.kind == AUDIT_EVENT_SYSCALL && syscalls++ == 0) {
+                        /* sh -c "echo new > daemon.json" */
+                        assert_int_equal(e.sec, 1795990913);
+                        assert_int_equal(e.msec, 860);
+                        assert_int_equal(e.serial, 314);
+                        assert_string_equal(e.key, KEY);
+                        assert_string_equal(e.syscall, "openat");
+                        assert_int_equal(e.success, 1);
+                        assert_int_equal(e.exit, 4);
+                        assert_int_equal(e.args[2], 0x241);
+                        assert_string_equal(e.exe, "/usr/bin/dash");
+                        assert_string_equal(e.comm, "sh");
+                        assert_string_equal(e.cmdline, "sh -c echo new > " WATCHED "/daemon.json");
+                        assert_int_equal(e.uid, 0);
+                        assert_string_equal(e.uid_name, "root");
+                        assert_true(e.auid == AUDIT_ID_UNSET);
+                        assert_true(e.ses == AUDIT_ID_UNSET);
+                        assert_int_equal(e.n_paths, 1);
+                        assert_string_equal(e.paths[0].name, WATCHED "/daemon.json");
+                        assert_int_equal(e.paths[0].nametype, NAMETYPE_NORMAL);
+                        assert_int_equal(e.paths[0].inode, 10953262);
+                }
+                if (e.kind == AUDIT_EVENT_ENABLED && e.enabled == 0)
+                        assert_int_equal(e.enabled_old, 1);
+                if (e.kind == AUDIT_EVENT_RULE_REMOVED) {
+                        assert_string_equal(e.key, KEY);
+                        assert_string_equal(e.exe, "/usr/sbin/auditctl");
+                }
+                audit_event_done(&e);
+                n++;
+        }
+        /* 9 syscalls, the rule added and removed, 2 enabled changes, auditd start and end. */
+        assert_int_equal(syscalls, 9);
+        assert_int_equal(n, 15);
+        assert_int_equal(audit_reader_damaged(r), 0);
+        audit_reader_free(r);
+
+        /* Another key: only the audit system's own events. */
+        f.key = "docker";
+        assert_int_equal(audit_reader_open(FIX "/audit.log", &f, &r), 0);
+        n = 0;
+        while (audit_reader_next(r, &e) > 0) {
+                assert_int_not_equal(e.kind, AUDIT_EVENT_SYSCALL);
+                audit_event_done(&e);
+                n++;
+        }
+        assert_int_equal(n, 4);   /* two CONFIG_CHANGEs of the enabled flag, start, end, and nothing else */
+        audit_reader_free(r);
+}
+
+static int run(const char *input, const char *key, time_t since, time_t until, bool json, char **ret_text,
+               struct report_result *ret) {
+        _cleanup_free_ char *dir = NULL;
+        struct discovery d = {};
+        struct target *t = NULL;
+        char *inputs[] = { (char *) input, NULL };
+        struct report_options o = { .key = key, .since = since, .until = until, .json = json, .inputs = inputs };
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out;
+        int r;
+
+        /* The recorded watch stands for /etc/docker, its daemon.json for daemon.json. */
+        assert_true(discovery_add_target(&d, COMP_ETC_DOCKER, WATCHED, "test", &t) >= 0);
+        t->is_dir = true;
+        assert_true(discovery_add_target(&d, COMP_DAEMON_JSON, WATCHED "/daemon.json", "test", NULL) >= 0);
+        out = open_memstream(&text, &len);
+        assert_non_null(out);
+        r = report_run(&o, &d, out, ret);
+        assert_int_equal(fclose(out), 0);
+        discovery_done(&d);
+        *ret_text = text;
+        return r;
+}
+
+static char *read_expected(const char *name) {
+        _cleanup_free_ char *p = path_join(FIX, name);
+        char *data = NULL;
+        size_t len;
+        assert_int_equal(read_file_bounded(AT_FDCWD, p, 0, &data, &len), 0);
+        return data;
+}
+
+static void assert_same_text(const char *got, const char *expected_file) {
+        _cleanup_free_ char *want = read_expected(expected_file);
+        if (!streq(got, want)) {
+                /* Written where a reader can diff it against the expected file. */
+                _cleanup_free_ char *p = path_join(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", expected_file);
+                FILE *f = p ? fopen(p, "we") : NULL;
+                if (f) {
+                        fputs(got, f);
+                        fclose(f);
+                }
+                fail_msg("output differs from %s: see diff %s %s/%s", expected_file, strempty(p), FIX, expected_file);
+        }
+}
+
+static void test_report_text(void **state _unused_) {
+        _cleanup_free_ char *text = NULL;
+        struct report_result res;
+
+        assert_int_equal(run(FIX "/audit.log", KEY, 0, 0, false, &text, &res), 0);
+        assert_same_text(text, "expected-text.txt");
+        assert_int_equal(res.status, REPORT_TAMPERED);
+        assert_int_equal(res.n_events, 9);
+        assert_int_equal(res.n_changes, 7);
+        assert_int_equal(res.n_tampering, 3);
+        assert_int_equal(res.damaged_lines, 0);
+        report_result_done(&res);
+}
+
+static void test_report_json(void **state _unused_) {
+        _cleanup_free_ char *text = NULL;
+        struct report_result res;
+
+        assert_int_equal(run(FIX "/audit.log", KEY, 0, 0, true, &text, &res), 0);
+        assert_same_text(text, "expected-json.txt");
+        report_result_done(&res);
+}
+
+/* The damaged copy gives the same report, with the damaged lines counted. */
+static void test_report_damaged(void **state _unused_) {
+        _cleanup_free_ char *text = NULL, *want = NULL;
+        struct report_result res;
+        char *p;
+
+        assert_int_equal(run(FIX "/damaged.log", KEY, 0, 0, false, &text, &res), 0);
+        assert_int_equal(res.damaged_lines, 5);
+        assert_int_equal(res.status, REPORT_TAMPERED);
+        want = read_expected("expected-text.txt");
+        p = strstr(want, "0 damaged lines");
+        assert_non_null(p);
+        *p = '5';
+        if (!streq(text, want))
+                fail_msg("damaged.log:\n%s", text);
+        report_result_done(&res);
+}
+
+/* The window: before the rule was removed, only changes by others (1); a key no event has,
+ * in the second auditd started, nothing (0); an unreadable input alone (3). */
+static void test_report_window_and_status(void **state _unused_) {
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+        struct report_result res;
+
+        /* Up to 1795990913.999: the write, read, chmod, touch and mv; auditd's start as information. */
+        assert_int_equal(run(FIX "/audit.log", KEY, 1795990913, 1795990913, false, &a, &res), 0);
+        assert_int_equal(res.status, REPORT_CHANGES);
+        assert_int_equal(res.n_tampering, 0);
+        assert_int_equal(res.n_events, 5);
+        assert_int_equal(res.n_changes, 4);
+        assert_non_null(strstr(a, " info       auditd-started "));
+        assert_null(strstr(a, "TAMPERING"));
+        report_result_done(&res);
+
+        assert_int_equal(run(FIX "/audit.log", "no-such-key", 1795990913, 1795990913, false, &b, &res), 0);
+        assert_int_equal(res.status, REPORT_CLEAN);
+        assert_int_equal(res.n_events, 0);
+        report_result_done(&res);
+
+        assert_int_equal(run(FIX "/no-such.log", KEY, 0, 0, false, &c, &res), 0);
+        assert_int_equal(res.status, REPORT_UNREADABLE);
+        assert_int_equal(res.n_input_errors, 1);
+        assert_int_equal(res.input_errors[0].error, -ENOENT);
+        report_result_done(&res);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_time_keywords),
+                cmocka_unit_test(test_time_dates),
+                cmocka_unit_test(test_time_refused),
+                cmocka_unit_test(test_classify),
+                cmocka_unit_test(test_actor),
+                cmocka_unit_test(test_reader_fields),
+                cmocka_unit_test(test_report_text),
+                cmocka_unit_test(test_report_json),
+                cmocka_unit_test(test_report_damaged),
+                cmocka_unit_test(test_report_window_and_status),
+        };
+        return cmocka_run_group_tests(tests, setup, NULL);
+}
