@@ -876,3 +876,14 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
         }
         return LINE_WATCH;
 }
+
+bool rule_key_valid(const char *key) {
+        size_t n = strlen(key);
+
+        if (n == 0 || n > 256)
+                return false;
+        for (const unsigned char *p = (const unsigned char *) key; *p; p++)
+                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
+                        return false;
+        return true;
+}

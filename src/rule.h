@@ -63,3 +63,7 @@ enum rule_line_type {
  * When the type is LINE_WATCH the rule is stored in *ret (form kept; for FORM_W kind is
  * WATCH_FILE, to be decided against the file system by the caller). */
 int rule_parse_line(const char *line, struct rule *ret, const char **ret_why);
+
+/* Is this a key auditctl and the kernel accept on one rules line: 1 to 256 bytes, no
+ * whitespace or control characters, no '"', '#', '\\' (auditctl would misread the line)? */
+bool rule_key_valid(const char *key);

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The settings file: systemd's syntax, drop-ins in name order, later assignments win, unknown
+ * keys and bad values are problems that never stop the reading. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "settings.h"
+#include "util.h"
+
+#define _unused_ __attribute__((unused))
+
+static char tmp[] = "/tmp/test-settings-XXXXXX";
+
+static void write_host(const char *host_path, const char *text) {
+        _cleanup_free_ char *p = path_join(tmp, host_path), *dir = NULL;
+        char cmd[PATH_MAX * 2];
+        FILE *f;
+
+        assert_non_null(p);
+        dir = path_parent(p);
+        snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+        f = fopen(p, "we");
+        assert_non_null(f);
+        fputs(text, f);
+        assert_int_equal(fclose(f), 0);
+}
+
+/* Remove what a test wrote below the temporary root. */
+static void clean(void) {
+        char cmd[PATH_MAX];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s/etc' '%s/srv'", tmp, tmp);
+        assert_int_equal(system(cmd), 0);
+}
+
+static int setup(void **state _unused_) {
+        assert_non_null(mkdtemp(tmp));
+        return 0;
+}
+
+static int teardown(void **state _unused_) {
+        char cmd[PATH_MAX];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+        return system(cmd) == 0 ? 0 : -1;
+}
+
+static void load(struct settings *s, const char *explicit_path, int expect) {
+        struct root root = {};
+        assert_int_equal(root_init(&root, tmp), 0);
+        assert_int_equal(settings_load(&root, explicit_path, s), expect);
+        root_done(&root);
+}
+
+static void test_missing_default_is_fine(void **state _unused_) {
+        struct settings s;
+        load(&s, NULL, 0);
+        assert_null(s.key);
+        assert_false(s.have_perms);
+        assert_false(s.have_data_root_mode);
+        assert_int_equal(s.cis_paths, -1);
+        assert_int_equal(s.n_problems, 0);
+        assert_int_equal(strv_length(s.files), 0);
+        settings_done(&s);
+}
+
+static void test_missing_explicit_is_an_error(void **state _unused_) {
+        struct settings s = { .key = (char *) "untouched" };
+        load(&s, "/etc/nonexistent.conf", -ENOENT);
+        assert_string_equal(s.key, "untouched");
+}
+
+static void test_every_key_and_dropins_in_order(void **state _unused_) {
+        struct settings s;
+
+        write_host("/etc/docker-audit-rules.conf",
+                   "# the admin's choices\n"
+                   "[Rules]\n"
+                   "Key = zzfoo\n"
+                   "Permissions=wa\n"
+                   "DataRootMode=off\n"
+                   "; a comment\n"
+                   "CISPaths=no\n");
+        write_host("/etc/docker-audit-rules.conf.d/20-later.conf", "[Rules]\nDataRootMode=cis\n");
+        write_host("/etc/docker-audit-rules.conf.d/10-earlier.conf", "[Rules]\nDataRootMode=recursive\nKey=mid\n");
+        write_host("/etc/docker-audit-rules.conf.d/30-not-conf.txt", "[Rules]\nKey=never\n");
+        load(&s, NULL, 0);
+        assert_string_equal(s.key, "mid");
+        assert_true(s.have_perms);
+        assert_int_equal(s.perms, PERM_WRITE | PERM_ATTR);
+        assert_true(s.have_data_root_mode);
+        assert_int_equal(s.data_root_mode, DATA_ROOT_CIS);
+        assert_int_equal(s.cis_paths, 0);
+        assert_int_equal(s.n_problems, 0);
+        assert_int_equal(strv_length(s.files), 3);
+        assert_string_equal(s.files[0], "/etc/docker-audit-rules.conf");
+        assert_string_equal(s.files[1], "/etc/docker-audit-rules.conf.d/10-earlier.conf");
+        assert_string_equal(s.files[2], "/etc/docker-audit-rules.conf.d/20-later.conf");
+        settings_done(&s);
+        clean();
+}
+
+static void test_explicit_file_alone(void **state _unused_) {
+        struct settings s;
+
+        write_host("/etc/docker-audit-rules.conf", "[Rules]\nKey=main\n");
+        write_host("/etc/docker-audit-rules.conf.d/10.conf", "[Rules]\nKey=dropin\n");
+        write_host("/srv/mine.conf", "[Rules]\nCISPaths=on\n");
+        load(&s, "/srv/mine.conf", 0);
+        assert_null(s.key);
+        assert_int_equal(s.cis_paths, 1);
+        settings_done(&s);
+        clean();
+}
+
+/* Bad values keep the earlier setting; unknown keys and sections are warnings; reading goes on
+ * after a line systemd would skip. */
+static void test_problems_never_stop_reading(void **state _unused_) {
+        struct settings s;
+
+        write_host("/etc/docker-audit-rules.conf",
+                   "[Rules]\n"
+                   "Key=good\n"
+                   "Key=has space\n"
+                   "Permissions=rwz\n"
+                   "DataRootMode=everything\n"
+                   "CISPaths=maybe\n"
+                   "Colour=blue\n"
+                   "[Other]\n"
+                   "Key=elsewhere\n");
+        load(&s, NULL, 0);
+        assert_string_equal(s.key, "good");
+        assert_false(s.have_perms);
+        assert_false(s.have_data_root_mode);
+        assert_int_equal(s.cis_paths, -1);
+        assert_int_equal(s.n_problems, 6);
+        assert_int_equal(s.problems[0].line, 3);
+        assert_non_null(strstr(s.problems[0].message, "Key=has space"));
+        assert_int_equal(s.problems[4].line, 7);
+        assert_non_null(strstr(s.problems[4].message, "unknown key Colour="));
+        assert_non_null(strstr(s.problems[5].message, "unknown section [Other]"));
+        settings_done(&s);
+        clean();
+}
+
+/* An empty Permissions= means each component's own default, and is a setting of its own. */
+static void test_empty_permissions(void **state _unused_) {
+        struct settings s = { .cis_paths = -1 };
+        assert_int_equal(settings_parse(&s, "x.conf", "[Rules]\nPermissions=\n", 22), 0);
+        assert_true(s.have_perms);
+        assert_int_equal(s.perms, 0);
+        settings_done(&s);
+}
+
+static void test_parse_boolean(void **state _unused_) {
+        assert_int_equal(parse_boolean("YES"), 1);
+        assert_int_equal(parse_boolean("on"), 1);
+        assert_int_equal(parse_boolean("0"), 0);
+        assert_int_equal(parse_boolean("False"), 0);
+        assert_int_equal(parse_boolean("2"), -EINVAL);
+        assert_int_equal(parse_boolean(""), -EINVAL);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_missing_default_is_fine),
+                cmocka_unit_test(test_missing_explicit_is_an_error),
+                cmocka_unit_test(test_every_key_and_dropins_in_order),
+                cmocka_unit_test(test_explicit_file_alone),
+                cmocka_unit_test(test_problems_never_stop_reading),
+                cmocka_unit_test(test_empty_permissions),
+                cmocka_unit_test(test_parse_boolean),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
