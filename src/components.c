@@ -120,7 +120,13 @@ static const char *const skip_reasons[_SKIP_MAX] = {
         [SKIP_UNRESOLVABLE] = "unresolvable",
         [SKIP_TOO_LONG] = "too-long",
         [SKIP_NO_PARENT] = "no-parent",
+        [SKIP_DANGEROUS] = "dangerous",
 };
+
+bool component_is_dir(enum component c) {
+        /* COMP_DROPIN names drop-in files and the drop-in directory alike. */
+        return c == COMP_DATA_ROOT || c == COMP_ETC_DOCKER || c == COMP_RUN_CONTAINERD || c == COMP_DROPIN;
+}
 
 const char *skip_reason_name(enum skip_reason s) {
         return (unsigned) s < _SKIP_MAX ? skip_reasons[s] : NULL;

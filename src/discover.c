@@ -166,6 +166,22 @@ int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_da
         return 1;
 }
 
+int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
+                         char **ret_data, size_t *ret_len) {
+        int r = root_read_file(c->root, resolved, ret_data, ret_len);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0) {
+                if (streq(configured, resolved))
+                        discovery_add_problem(c->d, configured, 0, "cannot read: %s (%s)", errno_name(r), why);
+                else
+                        discovery_add_problem(c->d, configured, 0, "cannot read: it resolves to %s: %s (%s)",
+                                              resolved, errno_name(r), why);
+                return r;
+        }
+        return 1;
+}
+
 int split_words(const char *value, char ***ret) {
         _cleanup_free_ char *cmd = NULL;
 

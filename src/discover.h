@@ -41,6 +41,11 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
 /* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
  * problem added. */
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
+/* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
+ * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
+ * otherwise; the problem names the configured path, what it resolves to and who named it. */
+int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
+                         char **ret_data, size_t *ret_len);
 /* Split a list of words with systemd's quoting rules: a placeholder argv[0] ("-"), then the words. */
 int split_words(const char *value, char ***ret);
 const char *envfile_error(int r);

@@ -10,14 +10,15 @@
 #include "util.h"
 
 /* Read daemon.json (path resolved). 0, or -ENOMEM; other trouble is a problem. */
-static int read_daemon_json(struct ctx *c, const char *path, struct daemon_config *ret) {
+static int read_daemon_json(struct ctx *c, const struct sourced *configured, const char *path,
+                            struct daemon_config *ret) {
         _cleanup_free_ char *data = NULL;
         const char *msg = NULL;
         unsigned line = 0;
         size_t len = 0;
         int r;
 
-        r = read_host_file(c, path, true, &data, &len);
+        r = read_configured_file(c, configured->value, path, configured->evidence, &data, &len);
         if (r <= 0)
                 return r == -ENOMEM ? r : 0;
         r = daemon_json_parse(data, len, ret, &line, &msg);
@@ -64,7 +65,7 @@ static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
         r = path_usable(c, i->config_file.value, &resolved);
         if (r <= 0)
                 return r;
-        r = read_daemon_json(c, resolved, &i->config);
+        r = read_daemon_json(c, &i->config_file, resolved, &i->config);
         if (r < 0)
                 return r;
         if (!c->d->config_file && !(c->d->config_file = strdup(resolved)))

@@ -78,9 +78,14 @@ enum skip_reason {
         SKIP_TOO_LONG,        /* the path cannot be written on one rules line (whitespace, control
                                * or quote characters, or longer than PATH_MAX) */
         SKIP_NO_PARENT,       /* its parent directory does not exist: the kernel refuses the watch */
+        SKIP_DANGEROUS,       /* "/", a device, a file named as a file that is a directory, or a system
+                               * directory: see guard.h */
         _SKIP_MAX,
 };
 const char *skip_reason_name(enum skip_reason s);
+
+/* Is a component's path a file (or socket) or a directory by what names it? For the guard. */
+bool component_is_dir(enum component c);
 
 /* One path the host really uses (or that the CIS text names), with why we think so. */
 struct target {

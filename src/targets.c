@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "discover.h"
+#include "guard.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -72,8 +73,31 @@ static int add_unresolvable(struct ctx *c, enum component comp, const char *path
         return 0;
 }
 
-static int new_target(struct ctx *c, struct target *t, const struct resolved *res, unsigned flags) {
+/* No configuration value may turn into a dangerous watch (guard.h): skipped, and said with the
+ * path as configured and what configured it. */
+static int refuse_dangerous(struct ctx *c, struct target *t, const char *configured, const struct resolved *res) {
+        enum guard_verdict g;
+        bool exists = res->state == PATH_EXISTS;
+
+        g = watch_guard(res->path, exists, res->mode,
+                        component_is_dir(t->comp) ? NAMED_AS_DIR :
+                        t->comp == COMP_DOCKER_SOCK || t->comp == COMP_CONTAINERD_SOCK ? NAMED_AS_SOCKET : NAMED_AS_FILE);
+        if (g == GUARD_OK)
+                return 0;
+        if (set_skip(t, SKIP_DANGEROUS, "%s", guard_verdict_explain(g)) < 0)
+                return -ENOMEM;
+        if (streq(configured, res->path))
+                return discovery_add_problem(c->d, NULL, 0, "%s %s (%s): not watched: %s", component_info(t->comp)->name,
+                                             res->path, t->evidence, guard_verdict_explain(g));
+        return discovery_add_problem(c->d, NULL, 0, "%s %s (%s) resolves to %s: not watched: %s",
+                                     component_info(t->comp)->name, configured, t->evidence, res->path,
+                                     guard_verdict_explain(g));
+}
+
+static int new_target(struct ctx *c, struct target *t, const char *configured, const struct resolved *res,
+                      unsigned flags) {
         _cleanup_free_ char *parent = path_parent(res->path);
+        int r;
 
         if (!parent)
                 return -ENOMEM;
@@ -82,6 +106,9 @@ static int new_target(struct ctx *c, struct target *t, const struct resolved *re
         t->link = (flags & ADD_AS_LINK) && res->state == PATH_EXISTS && S_ISLNK(res->mode);
         t->wanted_missing = flags & ADD_WANTED;
         t->volatile_parent = parent_is_volatile(c, parent);
+        r = refuse_dangerous(c, t, configured, res);
+        if (r < 0 || t->skip)
+                return r;
         if (!rule_path_ok(res->path))
                 return set_skip(t, SKIP_TOO_LONG, "the path cannot be written on one rules line "
                                 "(whitespace, control or quote characters, or too long)");
@@ -116,7 +143,7 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
                 return add_unresolvable(c, comp, path, r, evidence, ret);
         k = discovery_add_target(c->d, comp, res.path, evidence, &t);
         if (k > 0)
-                k = new_target(c, t, &res, flags);
+                k = new_target(c, t, path, &res, flags);
         if (k >= 0) {
                 if (is_cis_literal(comp, res.path))
                         t->cis_literal = true;

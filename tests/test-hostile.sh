@@ -114,5 +114,47 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
         fi
 fi
 
+# No dangerous rule, whatever a configuration says: no watch of /, of a device, of a directory
+# named as a file or socket, or recursively of a system directory; the rest is still produced.
+# no_rule NAME PATH: the fragment has no rule on exactly PATH.
+no_rule() {
+        local name=$1 path=$2 out
+        out=$("$bin" --root "$h" --print 2>/dev/null)
+        if grep -qE -- "^-(w $path |a always,exit -F (dir|path)=$path )" <<<"$out"; then
+                fail "$name: a rule on $path was rendered"; grep -E -- "$path " <<<"$out" | sed 's/^/    /'
+        else
+                ok "$name: no rule on $path"
+        fi
+}
+h=$(host danger-json)
+echo '{"hosts":["unix:///"],"tlscert":"/etc","runtimes":{"r":{"path":"/usr/bin"}}}' > "$h/etc/docker/daemon.json"
+case_ "daemon.json hosts unix:///: refused by name and key" 3 "docker.sock / \(-H unix:/// \(/etc/docker/daemon.json\)\): not watched: it is the root directory" --root "$h" --print
+case_ "daemon.json tlscert /etc: refused" 3 "tls /etc \(tlscert in /etc/docker/daemon.json\): not watched: it is named as a file" --root "$h" --print
+case_ "daemon.json runtime path /usr/bin: refused" 3 "runtime /usr/bin \(runtime r .*\): not watched: it is named as a file" --root "$h" --print
+no_rule "daemon.json hosts unix:///" /
+no_rule "daemon.json tlscert /etc" /etc
+no_rule "daemon.json runtime /usr/bin" /usr/bin
+h=$(host danger-flags); printf '[Service]\nExecStart=/usr/bin/dockerd -H unix:/// --containerd /usr/bin\nEnvironmentFile=/usr/lib\n' > "$h/lib/systemd/system/docker.service"
+mkdir -p "$h/usr/lib"
+case_ "-H unix:/// and --containerd /usr/bin: refused" 3 "containerd.sock /usr/bin .*not watched" --root "$h" --print
+no_rule "-H unix:///" /
+no_rule "--containerd /usr/bin" /usr/bin
+no_rule "EnvironmentFile=/usr/lib" /usr/lib
+h=$(host danger-containerd); mkdir -p "$h/etc/containerd"
+printf 'version = 2\nstate = "/"\n[grpc]\n  address = "/"\n' > "$h/etc/containerd/config.toml"
+case_ "containerd state and address /: refused" 3 "run-containerd / .*not watched: it is the root directory" --root "$h" --print
+no_rule "containerd state /" /
+h=$(host danger-dropin); mkdir -p "$h/etc/systemd/system"; ln -s / "$h/etc/systemd/system/docker.service.d"
+case_ "drop-in directory linked to /: refused" 3 "resolves to /: not watched" --root "$h" --print
+no_rule "drop-in directory linked to /" /
+h=$(host danger-etc-docker); rm -rf "$h/etc/docker"; ln -s /etc "$h/etc/docker"
+case_ "/etc/docker linked to /etc: refused" 3 "/etc/docker .* resolves to /etc: not watched: it is a system directory" --root "$h" --print
+no_rule "/etc/docker linked to /etc" /etc
+if [ "$(id -u)" = 0 ]; then
+        h=$(host danger-device); mkdir -p "$h/dev"; mknod "$h/dev/null" c 1 3; ln -s /dev/null "$h/etc/docker/daemon.json"
+        case_ "daemon.json linked to a device: refused" 3 "daemon.json /etc/docker/daemon.json .* resolves to /dev/null: not watched: it is a device" --root "$h" --print
+        no_rule "daemon.json linked to a device" /dev/null
+fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
