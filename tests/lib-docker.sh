@@ -42,12 +42,22 @@ default_containerd_running() {
         local pid args
         [ -S /run/containerd/containerd.sock ] && return 0
         for pid in $(pgrep -x containerd); do
-                args=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || continue
+                args=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || continue
                 case " $args " in
                 *" --address "* | *" -a "* | *" --address="*) ;;
                 *) return 0 ;;
                 esac
                 case " $args " in *" --state "* | *" --state="*) ;; *) return 0 ;; esac
+        done
+        return 1
+}
+
+# Does a real NAME (the installed binary, not a copy under another path) run?
+real_daemon_running() {
+        local pid want
+        want=$(realpath "$(command -v "$1")" 2>/dev/null) || return 1
+        for pid in $(pgrep -x "$1"); do
+                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$want" ] && return 0
         done
         return 1
 }
@@ -156,7 +166,7 @@ docker_cleanup() {
         for pid in $(pgrep -x containerd-shim); do
                 [[ $DK_PRE_SHIMS == *" $pid "* ]] && continue
                 for sock in "${DK_SOCKS[@]}"; do
-                        [ -n "$sock" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-address $sock " &&
+                        [ -n "$sock" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -qF -- "-address $sock " &&
                                 dk_stop_pid "$pid"
                 done
         done
@@ -169,8 +179,8 @@ docker_cleanup() {
         for p in "${DK_CREATED[@]}"; do
                 [ -e "$p" ] || continue
                 case $p in
-                /run/containerd*) default_containerd_running || pgrep -x containerd >/dev/null && continue ;;
-                *) pgrep -x dockerd >/dev/null && continue ;;
+                /run/containerd*) default_containerd_running || real_daemon_running containerd && continue ;;
+                *) real_daemon_running dockerd && continue ;;
                 esac
                 if [ -d "$p" ]; then
                         findmnt -rn -o TARGET | grep -F -- "$p/" | sort -r | while read -r m; do umount "$m" 2>/dev/null; done
