@@ -24,7 +24,7 @@ DK_NAMES=()
 DK_SOCKS=()             # their containerd sockets, to find the shims they started
 DK_PRE_SHIMS=" $(pgrep -d " " -x containerd-shim 2>/dev/null) "
 DK_CREATED=()           # host paths that did not exist before a daemon started
-CTRD_PID= CTRD_SOCK= DOCKERD_PID= DK_API= DK_DATA= DK_EXEC= DK_PIDFILE= DK_CONFIG=
+CTRD_PID='' CTRD_SOCK='' DOCKERD_PID='' DK_API='' DK_DATA='' DK_EXEC='' DK_PIDFILE='' DK_CONFIG=''
 DK_DOCKER=/usr/bin/docker
 [ -x "$DK_DOCKER" ] || DK_DOCKER=$(command -v docker 2>/dev/null)
 
@@ -184,7 +184,7 @@ docker_cleanup() {
                 esac
                 if [ -d "$p" ]; then
                         findmnt -rn -o TARGET | grep -F -- "$p/" | sort -r | while read -r m; do umount "$m" 2>/dev/null; done
-                        [ "$p" = /run/containerd ] && rm -rf "$p" || rmdir "$p" 2>/dev/null
+                        if [ "$p" = /run/containerd ]; then rm -rf "$p"; else rmdir "$p" 2>/dev/null; fi
                 else
                         rm -f "$p"
                 fi

@@ -24,8 +24,8 @@ log=$TMP/auditd/audit.log
 events() { ausearch -if "$log" -k "$1" 2>/dev/null; }
 # seen KEY STRING: wait (at most 5 s) for a record of that key containing STRING.
 seen() {
-        local i
-        for i in $(seq 50); do events "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
+        local _
+        for _ in $(seq 50); do events "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
         return 1
 }
 # exes KEY STRING: the exe= of every event of that key with a record containing STRING.
