@@ -158,9 +158,9 @@ static const struct {
           "rules cannot be loaded; the fragment is kept for a kernel that has it" },
         { -ECONNREFUSED, false, "audit is not reachable from this user namespace (a container?)",
           "run on the host, or use --no-load" },
-        { -EPERM, true, "permission denied: the kernel's audit rules need root (CAP_AUDIT_CONTROL)",
+        { -EPERM, true, "permission denied: access to the kernel's audit rules needs root (CAP_AUDIT_CONTROL)",
           "run as root, or use --no-load" },
-        { -EACCES, true, "permission denied: the kernel's audit rules need root (CAP_AUDIT_CONTROL)",
+        { -EACCES, true, "permission denied: access to the kernel's audit rules needs root (CAP_AUDIT_CONTROL)",
           "run as root, or use --no-load" },
         { -EPERM, false, "permission denied although running as root: a container or a process without "
           "CAP_AUDIT_CONTROL", "run on the host, or use --no-load" },
