@@ -4,11 +4,10 @@
 #include <stdbool.h>
 
 #include "options.h"
+#include "plan.h"
 #include "rule.h"
 
-/* --check. Returns a monitoring-plugin exit status (CHECK_*). */
+/* --check. Returns a monitoring-plugin exit status (CHECK_*), the same whatever the output
+ * format or verbosity. Judges the plan's verdicts (verdict.c) and drift (diff.c); kernel_rule_covers()
+ * is declared in plan.h. */
 int run_check(const struct options *o);
-
-/* Does the kernel's rule k give at least what want asks for: same path, a recursive watch where a
- * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */
-bool kernel_rule_covers(const struct rule *k, const struct rule *want);

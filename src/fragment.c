@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "fragment.h"
+#include "rulesdir.h"
 #include "util.h"
 
 int fragment_read(const char *path, char **ret_text) {
@@ -185,4 +186,83 @@ int fragment_lock(const char *path, bool *ret_waited) {
                         }
         }
         return fd;
+}
+
+void fragment_lines_done(struct fragment_lines *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->lines[i].text);
+                rule_done(&l->lines[i].rule);
+        }
+        free(l->lines);
+        *l = (struct fragment_lines) {};
+}
+
+static int push_fragment_line(struct fragment_lines *l, struct fragment_line *x) {
+        struct fragment_line *m = realloc(l->lines, sizeof(*m) * (l->n + 1));
+
+        if (!m)
+                return -ENOMEM;
+        l->lines = m;
+        l->lines[l->n++] = *x;
+        *x = (struct fragment_line) {};
+        return 0;
+}
+
+int fragment_parse(const struct root *root, const char *text, struct fragment_lines *ret) {
+        _cleanup_free_ char *copy = strdup(text);
+        struct fragment_lines l = {};
+        unsigned lineno = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *line = copy, *next; line; line = next) {
+                struct fragment_line x = {};
+                const char *p = line;
+                int r;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                x.line = ++lineno;
+                if (*p == '#') {
+                        /* "#   -w ...": a live-only rule of ours; any other comment is nothing. */
+                        while (*p == '#' || *p == ' ')
+                                p++;
+                        if (*p != '-')
+                                continue;
+                        x.commented = true;
+                }
+                r = rule_parse_line(p, &x.rule, &x.why);
+                if (x.commented && r != LINE_WATCH) {
+                        rule_done(&x.rule);
+                        continue;
+                }
+                if (r == LINE_WATCH)
+                        rule_decide_kind(root, &x.rule);
+                else if (r == LINE_CONTROL || r < 0) {
+                        x.text = strdup(line);
+                        if (!x.text)
+                                goto oom;
+                } else
+                        continue;
+                x.type = r;
+                if (push_fragment_line(&l, &x) < 0) {
+                        free(x.text);
+                        rule_done(&x.rule);
+                        goto oom;
+                }
+        }
+        *ret = l;
+        return 0;
+oom:
+        fragment_lines_done(&l);
+        return -ENOMEM;
+}
+
+bool fragment_lines_hold(const struct fragment_lines *l, const struct rule *r, bool with_commented) {
+        for (size_t i = 0; i < l->n; i++)
+                if (l->lines[i].type == LINE_WATCH && (with_commented || !l->lines[i].commented) &&
+                    rule_equal(&l->lines[i].rule, r))
+                        return true;
+        return false;
 }

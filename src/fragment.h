@@ -2,6 +2,10 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "root.h"
+#include "rule.h"
 
 /* The persistent fragment on disk. */
 
@@ -25,3 +29,30 @@ int fragment_remove(const char *path, bool *ret_removed);
  * (*ret_waited says whether it had to). Returns the fd holding the lock. The directory is
  * created (mode 0750) when its parent exists. */
 int fragment_lock(const char *path, bool *ret_waited);
+
+/* One line of a rules text read back: our fragment, or /etc/audit/audit.rules. Only the lines
+ * that matter are kept: watches (live-only ones, written as "#   -w ...", marked commented),
+ * lines auditctl would refuse, and control lines. */
+struct fragment_line {
+        unsigned line;            /* 1-based */
+        int type;                 /* LINE_WATCH, LINE_CONTROL, or -EINVAL: auditctl would refuse it */
+        const char *why;          /* for -EINVAL: static text, may be NULL */
+        bool commented;           /* a live-only watch, kept as a comment */
+        char *text;               /* the line, for LINE_CONTROL and -EINVAL */
+        struct rule rule;         /* for LINE_WATCH: kind decided inside root as auditctl would */
+};
+
+struct fragment_lines {
+        struct fragment_line *lines;
+        size_t n;
+};
+
+void fragment_lines_done(struct fragment_lines *l);
+
+/* Parse a rules text as auditctl -R reads it (-w kinds decided against root). The one parser of
+ * our own fragment: --remove takes its watches (commented ones included), --check judges every
+ * line. Returns 0 or -ENOMEM. */
+int fragment_parse(const struct root *root, const char *text, struct fragment_lines *ret);
+
+/* Does l hold a watch equal to r? Commented (live-only) lines count only when with_commented. */
+bool fragment_lines_hold(const struct fragment_lines *l, const struct rule *r, bool with_commented);

@@ -4,9 +4,26 @@
 
 #include "config.h"
 #include "plan.h"
+#include "string-table.h"
 #include "util.h"
 
+static const char *const kernel_state_table[_KERNEL_STATE_MAX] = {
+        [KERNEL_SKIPPED] = "skipped",
+        [KERNEL_LOADED] = "loaded",
+        [KERNEL_LOCKED] = "locked",
+        [KERNEL_UNAVAILABLE] = "unavailable",
+        [KERNEL_ERROR] = "error",
+};
+DEFINE_STRING_TABLE_LOOKUP(kernel_state, enum kernel_state, kernel_state_table, _KERNEL_STATE_MAX);
+
 void plan_done(struct plan *p) {
+        kernel_rules_free(p->kernel.rules, p->kernel.n_rules);
+        audit_conn_close(p->kernel.conn);
+        free(p->disk.text);
+        fragment_lines_done(&p->disk.lines);
+        fragment_lines_done(&p->disk.boot_lines);
+        boot_info_done(&p->boot);
+        free(p->default_rules_dir);
         ruleset_done(&p->rules);
         rules_dir_done(&p->others);
         discovery_done(&p->disc);
@@ -17,8 +34,26 @@ void plan_done(struct plan *p) {
         *p = (struct plan) {};
 }
 
+/* How the host loads rules at boot, and whether that reads our fragment. */
+static int plan_boot(const struct options *o, struct plan *p) {
+        int r;
+
+        r = boot_detect(&p->root, &p->boot);
+        if (r < 0)
+                return r;
+        if (!o->rules_dir)
+                p->default_rules_dir = strdup(p->rules_dir);
+        else if (rules_dir_path(&p->root, NULL, &p->default_rules_dir) < 0)
+                p->default_rules_dir = NULL; /* no such directory: the fragment is not read at boot */
+        if (!o->rules_dir && !p->default_rules_dir)
+                return -ENOMEM;
+        p->fragment_in_boot_dir = p->default_rules_dir && path_startswith_dir(p->fragment_path, p->default_rules_dir);
+        p->boot_reads_fragment = p->boot.loader == BOOT_AUGENRULES && (o->rules_dir || p->fragment_in_boot_dir);
+        return 0;
+}
+
 int plan_build(const struct options *o, struct plan *ret, const char **ret_what) {
-        struct plan p = {};
+        struct plan p = { .key = o->render.key, .rules_dir_given = o->rules_dir || o->output };
         const char *own;
         int r;
 
@@ -74,6 +109,11 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 *ret_what = "rendering";
                 goto fail;
         }
+        r = plan_boot(o, &p);
+        if (r < 0) {
+                *ret_what = "the boot loader";
+                goto fail;
+        }
         *ret = p;
         return 0;
 
@@ -82,11 +122,129 @@ fail:
         return r;
 }
 
+int plan_read_disk(struct plan *p) {
+        struct fragment_disk *d = &p->disk;
+        int r;
+
+        r = fragment_read(p->fragment_path, &d->text);
+        if (r >= 0) {
+                d->exists = true;
+                if (lstat(p->fragment_path, &d->st) < 0)
+                        return -errno;
+                r = fragment_parse(&p->root, d->text, &d->lines);
+                if (r < 0)
+                        return r;
+        } else if (r != -ENOENT)
+                d->error = r;
+        if (p->boot.loader == BOOT_AUDIT_RULES) {
+                _cleanup_free_ char *text = NULL;
+                if (root_read_file(&p->root, "/etc/audit/audit.rules", &text, NULL) >= 0) {
+                        r = fragment_parse(&p->root, text, &d->boot_lines);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* The one table from a failure to reach the kernel's audit to what it means and what to do. */
+static const struct {
+        int error;
+        bool not_root;            /* this row only when not running as root */
+        const char *why;
+        const char *todo;
+} kernel_errors[] = {
+        { -EPROTONOSUPPORT, false, "this kernel has no audit support (CONFIG_AUDIT)",
+          "rules cannot be loaded; the fragment is kept for a kernel that has it" },
+        { -ECONNREFUSED, false, "audit is not reachable from this user namespace (a container?)",
+          "run on the host, or use --no-load" },
+        { -EPERM, true, "permission denied: access to the kernel's audit rules needs root (CAP_AUDIT_CONTROL)",
+          "run as root, or use --no-load" },
+        { -EACCES, true, "permission denied: access to the kernel's audit rules needs root (CAP_AUDIT_CONTROL)",
+          "run as root, or use --no-load" },
+        { -EPERM, false, "permission denied although running as root: a container or a process without "
+          "CAP_AUDIT_CONTROL", "run on the host, or use --no-load" },
+        { -EACCES, false, "permission denied although running as root: a container or a process without "
+          "CAP_AUDIT_CONTROL", "run on the host, or use --no-load" },
+};
+
+void kernel_view_message(const struct kernel_view *k, const char **ret_why, const char **ret_todo) {
+        const char *why = NULL, *todo = NULL;
+
+        switch (k->state) {
+        case KERNEL_LOCKED:
+                why = "the audit configuration is locked (enabled 2)";
+                todo = "no rule can be added or deleted until reboot; the fragment loads at the next boot";
+                break;
+        case KERNEL_UNAVAILABLE:
+        case KERNEL_ERROR:
+                for (size_t i = 0; i < ELEMENTSOF(kernel_errors) && !why; i++)
+                        if (kernel_errors[i].error == k->error && (!kernel_errors[i].not_root || k->not_root)) {
+                                why = kernel_errors[i].why;
+                                todo = kernel_errors[i].todo;
+                        }
+                if (!why)
+                        why = strerror(-k->error);
+                break;
+        default:
+                break;
+        }
+        *ret_why = why;
+        if (ret_todo)
+                *ret_todo = todo;
+}
+
+/* Watches on our paths (any key: a rule with another key covers too) and rules carrying our key
+ * (for drift); the rest of a large rule set is not kept. */
+static bool keep_relevant(const struct kernel_rule *k, void *userdata) {
+        struct plan *p = userdata;
+
+        p->kernel.n_total++;
+        if (!k->is_watch)
+                return false;
+        if (rule_has_key(&k->rule, p->key))
+                return true;
+        for (size_t i = 0; i < p->rules.n_rules; i++)
+                if (streq(p->rules.rules[i].rule.path, k->rule.path))
+                        return true;
+        return false;
+}
+
+static bool is_unavailable(int err) {
+        return err == -EPROTONOSUPPORT || err == -ECONNREFUSED || err == -EPERM || err == -EACCES;
+}
+
+void plan_read_kernel(struct plan *p) {
+        struct kernel_view *k = &p->kernel;
+        int r;
+
+        if (!p->root.live) {
+                k->state = KERNEL_SKIPPED;
+                return;
+        }
+        r = audit_conn_open(&k->conn);
+        if (r >= 0)
+                r = audit_conn_status(k->conn, &k->st);
+        if (r >= 0)
+                r = audit_conn_list_filtered(k->conn, keep_relevant, p, &k->rules, &k->n_rules);
+        if (r < 0) {
+                audit_conn_close(k->conn);
+                k->conn = NULL;
+                k->state = is_unavailable(r) ? KERNEL_UNAVAILABLE : KERNEL_ERROR;
+                k->error = r;
+                k->not_root = geteuid() != 0;
+                return;
+        }
+        k->state = k->st.enabled == 2 ? KERNEL_LOCKED : KERNEL_LOADED;
+}
+
 int plan_print_problems(FILE *f, const struct plan *p) {
         int n = 0;
 
         for (size_t i = 0; i < p->disc.n_problems; i++, n++) {
                 const struct problem *x = &p->disc.problems[i];
+                if (!f)
+                        continue;
                 if (x->file && x->line)
                         fprintf(f, "docker-audit-rules: %s:%u: %s\n", x->file, x->line, x->message);
                 else if (x->file)
@@ -95,11 +253,13 @@ int plan_print_problems(FILE *f, const struct plan *p) {
                         fprintf(f, "docker-audit-rules: %s\n", x->message);
         }
         for (size_t i = 0; i < p->others.n_problems; i++, n++)
-                fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
+                if (f)
+                        fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
         for (size_t i = 0; i < p->disc.n_targets; i++) {
                 const struct target *t = &p->disc.targets[i];
                 if (t->skip && strstr(t->skip, "one rules line")) {
-                        fprintf(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
+                        if (f)
+                                fprintf(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
                         n++;
                 }
         }

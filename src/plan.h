@@ -2,23 +2,80 @@
 #pragma once
 
 #include <stdio.h>
+#include <sys/stat.h>
 
+#include "audit.h"
+#include "boot.h"
+#include "fragment.h"
 #include "options.h"
 #include "render.h"
 #include "root.h"
 #include "rulesdir.h"
 #include "target.h"
 
-/* Everything every mode starts from: the host, what it uses, the other rules files, the rules
- * we want and the fragment text that says them. */
+/* The plan: what every mode starts from, and the one diff that install executes, --dry-run
+ * prints and --check judges.
+ *
+ *   plan_build()        the host (discovery), the other rules files, the rules we want, the
+ *                       fragment text, the boot loader and the rules directory it reads.
+ *   plan_read_disk()    our fragment as it is on disk (and audit.rules when that is what boots).
+ *   plan_read_kernel()  the kernel's status and the rules that concern us, once.
+ *   plan_diff()         wanted x kernel x other files -> actions (diff.c).
+ *   plan_verdicts()     wanted x kernel x disk -> one verdict per target (verdict.c). */
+
+/* What became of reading the kernel. */
+enum kernel_state {
+        KERNEL_SKIPPED,           /* not read: --no-load, --root, or off limits */
+        KERNEL_LOADED,            /* status and rules read; rules can be added and deleted */
+        KERNEL_LOCKED,            /* read, but enabled 2: nothing can change until reboot */
+        KERNEL_UNAVAILABLE,       /* no audit, another user namespace, no permission */
+        KERNEL_ERROR,             /* any other failure */
+        _KERNEL_STATE_MAX,
+};
+const char *kernel_state_to_string(enum kernel_state s);
+enum kernel_state kernel_state_from_string(const char *s);
+
+struct kernel_view {
+        enum kernel_state state;
+        int error;                /* -errno for UNAVAILABLE and ERROR */
+        bool not_root;            /* the error came while not running as root */
+        struct audit_state st;
+        struct kernel_rule *rules; /* watches on our paths or with our key (keep_relevant) */
+        size_t n_rules;
+        size_t n_total;           /* every rule the kernel listed */
+        struct audit_conn *conn;  /* kept open for apply */
+};
+
+/* One line each for a kernel that could not be read or changed: why, and what to do. The one
+ * table of errno to message. *ret_todo may be NULL when there is nothing to do. */
+void kernel_view_message(const struct kernel_view *k, const char **ret_why, const char **ret_todo);
+
+/* Our fragment on disk. */
+struct fragment_disk {
+        bool exists;
+        int error;                /* -errno other than -ENOENT from reading it */
+        struct stat st;
+        char *text;
+        struct fragment_lines lines;
+        struct fragment_lines boot_lines; /* /etc/audit/audit.rules when that is loaded at boot */
+};
+
 struct plan {
         struct root root;
         struct discovery disc;
         struct rules_dir others;
         struct ruleset rules;
         char *rules_dir;          /* real path */
+        char *default_rules_dir;  /* the one augenrules reads at boot (real path) */
         char *fragment_path;      /* real path */
         char *fragment_text;
+        const char *key;
+        bool rules_dir_given;     /* --rules-dir: the boot path is the user's business */
+        struct boot_info boot;
+        bool fragment_in_boot_dir; /* the fragment lies in the directory augenrules reads */
+        bool boot_reads_fragment; /* augenrules loads at boot and reads our fragment's directory */
+        struct fragment_disk disk;
+        struct kernel_view kernel;
 };
 
 void plan_done(struct plan *p);
@@ -26,10 +83,122 @@ void plan_done(struct plan *p);
 /* Returns 0, or -errno with *ret_what naming the step that failed (static text). */
 int plan_build(const struct options *o, struct plan *ret, const char **ret_what);
 
-/* Print the discovery problems and rules-directory problems to f, one line each. Returns the
- * number printed. */
+/* Read our fragment (and audit.rules when it is what boots). A missing fragment is not an error. */
+int plan_read_disk(struct plan *p);
+
+/* Open the kernel's audit, read its status and list the rules that concern us (one request).
+ * Never fails: the outcome is p->kernel.state (and .error). The connection stays open for
+ * apply until plan_done(). Only on the live root (--root: KERNEL_SKIPPED). */
+void plan_read_kernel(struct plan *p);
+
+/* Print the discovery problems and rules-directory problems to f, one line each. Returns their
+ * number; f NULL only counts them. */
 int plan_print_problems(FILE *f, const struct plan *p);
 
 /* The same problems as a JSON array of {file, line, message}. */
 struct json_object;
 struct json_object *plan_problems_json(const struct plan *p);
+
+/* ---- The diff (diff.c) ---- */
+
+enum action_kind {
+        ACTION_ADD,               /* load a wanted rule the kernel lacks */
+        ACTION_DELETE,            /* delete a rule of ours that is no longer wanted */
+        ACTION_KEEP,              /* wanted and loaded: nothing to do */
+        ACTION_LIVE_ONLY,         /* wanted, loaded now, only a comment in the fragment */
+        ACTION_LEAVE_ALONE,       /* a rule with our key that is not ours to delete */
+        _ACTION_KIND_MAX,
+};
+const char *action_kind_to_string(enum action_kind k);
+enum action_kind action_kind_from_string(const char *s);
+
+enum action_reason {
+        REASON_NONE,
+        REASON_HELD_ELSEWHERE,    /* another rules file holds the same rule */
+        REASON_NOT_OURS,          /* carries another key too, or not in our fragment */
+        REASON_PARENT_AT_RUN_TIME, /* live only: its parent is made at run time */
+        REASON_KIND_CHANGED,      /* the same path watched plainly, wanted recursively (or back) */
+        _ACTION_REASON_MAX,
+};
+const char *action_reason_to_string(enum action_reason r);
+enum action_reason action_reason_from_string(const char *s);
+
+struct action {
+        enum action_kind kind;
+        enum action_reason reason;
+        const struct rule *rule;          /* the wanted rule (ADD, KEEP, LIVE_ONLY) or the kernel's */
+        const struct rendered *want;      /* ADD, KEEP, LIVE_ONLY */
+        const struct kernel_rule *have;   /* DELETE, KEEP, LEAVE_ALONE */
+};
+
+enum diff_mode {
+        DIFF_INSTALL,             /* bring the kernel to the wanted rules */
+        DIFF_REMOVE,              /* take out every rule our fragment (or live-only set) put in */
+};
+
+struct diff {
+        struct action *actions;
+        size_t n;
+};
+
+void diff_done(struct diff *d);
+/* The actions, adds first, then deletes and the rest. Needs p->kernel read (KERNEL_LOADED or
+ * KERNEL_LOCKED) and, for DIFF_REMOVE, p->disk read. Returns 0 or -ENOMEM. */
+int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret);
+size_t diff_count(const struct diff *d, enum action_kind k);
+
+/* ---- Verdicts per target (verdict.c) ---- */
+
+enum severity {
+        SEV_NONE,
+        SEV_WARNING,
+        SEV_CRITICAL,
+        _SEV_MAX,
+};
+const char *severity_to_string(enum severity s);
+enum severity severity_from_string(const char *s);
+
+enum target_status {
+        STATUS_OK,                /* covered now and at boot */
+        STATUS_AT_BOOT,           /* in a rules file that loads at boot; kernel not judged (--root) */
+        STATUS_NOT_WATCHED,       /* no rule wanted: skipped */
+        STATUS_UNKNOWN,           /* the kernel could not be read */
+        STATUS_NOT_LOADED,        /* not in the running kernel */
+        STATUS_NOT_RECURSIVE,     /* only a plain watch loaded where a recursive one is wanted */
+        STATUS_PENDING_REBOOT,    /* locked kernel; in the file, loads at the next boot */
+        STATUS_NOT_IN_FILE,       /* loaded now, not at boot */
+        _STATUS_MAX,
+};
+const char *target_status_to_string(enum target_status s);
+enum target_status target_status_from_string(const char *s);
+
+struct verdict {
+        const struct target *t;
+        const struct rendered *x;         /* NULL: no rule wanted (skipped) */
+        bool counted;                     /* part of the verdict (--cis) */
+        bool in_kernel;
+        const char *kernel_key;           /* key of the covering rule (points into the kernel's) */
+        bool in_file;
+        const char *file;                 /* which file holds it */
+        enum target_status status;
+        enum severity sev;
+        char *message;
+};
+
+struct verdicts {
+        struct verdict *v;
+        size_t n;
+};
+
+void verdicts_done(struct verdicts *v);
+/* One verdict per target. cis: -1 or the enum cis_version that decides which targets count.
+ * Needs plan_read_disk() and (on the live root) plan_read_kernel(). */
+int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret);
+
+/* Does kernel rule k give at least what rule want asks for: same path, a recursive watch where a
+ * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */
+bool kernel_rule_covers(const struct rule *k, const struct rule *want);
+
+/* Formats a rule for a report line: the rule, with its kind spelled out (" (dir=)" or
+ * " (path=)") when written as -w, where the kind does not show. */
+int plan_rule_line(const struct rule *r, char **ret);

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The diff: wanted rules x the kernel's rules (those keep_relevant kept) x other rules files ->
+ * actions. Install executes them, --dry-run prints them, --check reads its drift from them. */
+#include <errno.h>
+
+#include "plan.h"
+#include "string-table.h"
+#include "util.h"
+
+static const char *const action_kind_table[_ACTION_KIND_MAX] = {
+        [ACTION_ADD] = "add",
+        [ACTION_DELETE] = "delete",
+        [ACTION_KEEP] = "keep",
+        [ACTION_LIVE_ONLY] = "live-only",
+        [ACTION_LEAVE_ALONE] = "leave-alone",
+};
+DEFINE_STRING_TABLE_LOOKUP(action_kind, enum action_kind, action_kind_table, _ACTION_KIND_MAX);
+
+static const char *const action_reason_table[_ACTION_REASON_MAX] = {
+        [REASON_NONE] = "",
+        [REASON_HELD_ELSEWHERE] = "held by another rules file",
+        [REASON_NOT_OURS] = "not written by this tool",
+        [REASON_PARENT_AT_RUN_TIME] = "its parent is made at run time, no boot-time rule possible",
+        [REASON_KIND_CHANGED] = "the same path is watched with the other kind",
+};
+DEFINE_STRING_TABLE_LOOKUP(action_reason, enum action_reason, action_reason_table, _ACTION_REASON_MAX);
+
+void diff_done(struct diff *d) {
+        free(d->actions);
+        *d = (struct diff) {};
+}
+
+size_t diff_count(const struct diff *d, enum action_kind k) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < d->n; i++)
+                n += d->actions[i].kind == k;
+        return n;
+}
+
+static int push(struct diff *d, struct action a) {
+        struct action *m = realloc(d->actions, sizeof(*m) * (d->n + 1));
+
+        if (!m)
+                return -ENOMEM;
+        d->actions = m;
+        d->actions[d->n++] = a;
+        return 0;
+}
+
+/* Is this rule one that another rules file holds? Then it is not ours to delete. */
+static bool held_elsewhere(const struct plan *p, const struct rule *r) {
+        for (size_t i = 0; i < p->others.n_lines; i++)
+                if (p->others.lines[i].type == LINE_WATCH && rule_equal(&p->others.lines[i].rule, r))
+                        return true;
+        return false;
+}
+
+static bool only_our_key(const struct rule *r, const char *key) {
+        return strv_length(r->keys) == 1 && streq(r->keys[0], key);
+}
+
+/* The same path with the other kind, the rest equal: a plain watch made before the directory
+ * existed, now wanted recursively (or the other way round). */
+static bool kind_changed(const struct rule *a, const struct rule *b) {
+        struct rule x = *a;
+
+        if (a->kind == b->kind)
+                return false;
+        x.kind = b->kind;
+        return rule_equal(&x, b);
+}
+
+static const struct kernel_rule *find_kernel(const struct plan *p, const struct rule *r) {
+        for (size_t j = 0; j < p->kernel.n_rules; j++)
+                if (p->kernel.rules[j].is_watch && rule_equal(&p->kernel.rules[j].rule, r))
+                        return &p->kernel.rules[j];
+        return NULL;
+}
+
+static bool wanted_loaded(const struct plan *p, const struct rule *k, bool live_only_only,
+                          const struct rendered **ret_kind_changed) {
+        for (size_t i = 0; i < p->rules.n_rules; i++) {
+                const struct rendered *x = &p->rules.rules[i];
+                if (!rendered_loads(x) || (live_only_only && !x->live_only))
+                        continue;
+                if (rule_equal(k, &x->rule))
+                        return true;
+                if (ret_kind_changed && kind_changed(k, &x->rule))
+                        *ret_kind_changed = x;
+        }
+        return false;
+}
+
+/* Install: every wanted rule the kernel lacks is added, the ones it has are kept. */
+static int diff_wanted(const struct plan *p, struct diff *d) {
+        for (size_t i = 0; i < p->rules.n_rules; i++) {
+                const struct rendered *x = &p->rules.rules[i];
+                const struct kernel_rule *have;
+                enum action_reason why = REASON_NONE;
+                int r;
+
+                if (!rendered_loads(x))
+                        continue;
+                have = find_kernel(p, &x->rule);
+                if (!have)
+                        for (size_t j = 0; j < p->kernel.n_rules && !why; j++)
+                                if (p->kernel.rules[j].is_watch && only_our_key(&p->kernel.rules[j].rule, p->key) &&
+                                    kind_changed(&p->kernel.rules[j].rule, &x->rule))
+                                        why = REASON_KIND_CHANGED;
+                r = push(d, (struct action) { .kind = have ? ACTION_KEEP : ACTION_ADD, .reason = why,
+                                              .rule = &x->rule, .want = x, .have = have });
+                if (r >= 0 && x->live_only)
+                        r = push(d, (struct action) { .kind = ACTION_LIVE_ONLY, .reason = REASON_PARENT_AT_RUN_TIME,
+                                                      .rule = &x->rule, .want = x, .have = have });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
+        struct diff d = {};
+        int r = 0;
+
+        if (mode == DIFF_INSTALL)
+                r = diff_wanted(p, &d);
+        /* Rules with our key: ours to delete when no longer wanted (install) or when our fragment
+         * or live-only set put them in (remove); never when another file holds them or when they
+         * carry another key too. */
+        for (size_t j = 0; r >= 0 && j < p->kernel.n_rules; j++) {
+                const struct kernel_rule *k = &p->kernel.rules[j];
+                const struct rendered *changed = NULL;
+                enum action_reason why = REASON_NONE;
+                bool ours;
+
+                if (!k->is_watch || !rule_has_key(&k->rule, p->key))
+                        continue;
+                if (mode == DIFF_INSTALL) {
+                        if (wanted_loaded(p, &k->rule, false, &changed))
+                                continue;
+                        ours = only_our_key(&k->rule, p->key);
+                } else
+                        ours = fragment_lines_hold(&p->disk.lines, &k->rule, true) ||
+                               wanted_loaded(p, &k->rule, true, NULL);
+                if (held_elsewhere(p, &k->rule))
+                        why = REASON_HELD_ELSEWHERE;
+                else if (!ours)
+                        why = REASON_NOT_OURS;
+                else if (changed)
+                        why = REASON_KIND_CHANGED;
+                r = push(&d, (struct action) {
+                        .kind = why == REASON_NONE || why == REASON_KIND_CHANGED ? ACTION_DELETE : ACTION_LEAVE_ALONE,
+                        .reason = why, .rule = &k->rule, .want = changed, .have = k });
+        }
+        if (r < 0) {
+                diff_done(&d);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
+int plan_rule_line(const struct rule *r, char **ret) {
+        _cleanup_free_ char *line = NULL;
+        const char *kind = r->kind == WATCH_DIR ? "dir=" : "path=";
+
+        if (rule_format(r, &line) < 0)
+                /* Rules from the kernel may not be writable as a line: say what we can. */
+                return asprintf(ret, "%s%s", kind, strempty(r->path)) < 0 ? -ENOMEM : 0;
+        if (r->form == FORM_W)
+                return asprintf(ret, "%s (%s)", line, kind) < 0 ? -ENOMEM : 0;
+        *ret = TAKE_PTR(line);
+        return 0;
+}

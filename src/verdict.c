@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One verdict per target: is its rule in the running kernel, and in a rules file that loads at
+ * boot? --check reports these; the severity says how much a gap matters. */
+#include <errno.h>
+
+#include "list.h"
+#include "plan.h"
+#include "string-table.h"
+#include "util.h"
+
+static const char *const severity_table[_SEV_MAX] = {
+        [SEV_NONE] = "ok",
+        [SEV_WARNING] = "warning",
+        [SEV_CRITICAL] = "critical",
+};
+DEFINE_STRING_TABLE_LOOKUP(severity, enum severity, severity_table, _SEV_MAX);
+
+static const char *const target_status_table[_STATUS_MAX] = {
+        [STATUS_OK] = "ok",
+        [STATUS_AT_BOOT] = "at-boot",
+        [STATUS_NOT_WATCHED] = "not-watched",
+        [STATUS_UNKNOWN] = "unknown",
+        [STATUS_NOT_LOADED] = "not-loaded",
+        [STATUS_NOT_RECURSIVE] = "not-recursive",
+        [STATUS_PENDING_REBOOT] = "pending-reboot",
+        [STATUS_NOT_IN_FILE] = "not-in-file",
+};
+DEFINE_STRING_TABLE_LOOKUP(target_status, enum target_status, target_status_table, _STATUS_MAX);
+
+void verdicts_done(struct verdicts *v) {
+        for (size_t i = 0; i < v->n; i++)
+                free(v->v[i].message);
+        free(v->v);
+        *v = (struct verdicts) {};
+}
+
+bool kernel_rule_covers(const struct rule *k, const struct rule *want) {
+        if (!streq(k->path, want->path))
+                return false;
+        if (want->kind == WATCH_DIR && k->kind != WATCH_DIR)
+                return false;
+        if ((k->perms & want->perms) != want->perms)
+                return false;
+        if (k->exe) {
+                /* A filtered rule covers only the same filter. */
+                if (!want->exe || !streq(k->exe, want->exe) || k->exe_negated != want->exe_negated)
+                        return false;
+        }
+        return true;
+}
+
+static bool counted(int cis, enum component comp) {
+        if (cis < 0)
+                return true;
+        return component_info(comp)->cis[cis] != NULL || !component_is_cis(comp);
+}
+
+static bool kernel_read(const struct plan *p) {
+        return p->kernel.state == KERNEL_LOADED || p->kernel.state == KERNEL_LOCKED;
+}
+
+/* In the kernel: any covering rule; ours preferred for the report. */
+static void judge_kernel(const struct plan *p, struct verdict *v) {
+        for (size_t j = 0; kernel_read(p) && j < p->kernel.n_rules; j++) {
+                const struct kernel_rule *k = &p->kernel.rules[j];
+                if (!k->is_watch || !kernel_rule_covers(&k->rule, &v->x->rule))
+                        continue;
+                if (!v->in_kernel || rule_has_key(&k->rule, p->key))
+                        v->kernel_key = k->rule.keys && k->rule.keys[0] ? k->rule.keys[0] : "";
+                v->in_kernel = true;
+        }
+}
+
+/* On disk: another rules file, audit.rules when that is what boots, or our fragment. */
+static void judge_file(const struct plan *p, struct verdict *v) {
+        const struct rendered *x = v->x;
+
+        if (x->provided_by) {
+                v->in_file = true;
+                v->file = x->provided_by;
+        } else if (!x->live_only && p->boot.loader == BOOT_AUDIT_RULES) {
+                v->in_file = fragment_lines_hold(&p->disk.boot_lines, &x->rule, false);
+                v->file = "/etc/audit/audit.rules";
+        } else if (!x->live_only) {
+                v->in_file = p->boot_reads_fragment && fragment_lines_hold(&p->disk.lines, &x->rule, false);
+                v->file = p->fragment_path;
+        }
+}
+
+/* Only a plain watch on a path wanted recursively: loaded before the directory existed. */
+static bool loaded_plain(const struct plan *p, const struct rule *want) {
+        if (want->kind != WATCH_DIR)
+                return false;
+        for (size_t j = 0; j < p->kernel.n_rules; j++)
+                if (p->kernel.rules[j].is_watch && streq(p->kernel.rules[j].rule.path, want->path) &&
+                    p->kernel.rules[j].rule.kind == WATCH_FILE)
+                        return true;
+        return false;
+}
+
+static int judge_one(const struct plan *p, struct verdict *v, bool cis_exists) {
+        const struct rendered *x = v->x;
+        enum severity gap = cis_exists ? SEV_CRITICAL : SEV_WARNING;
+
+        judge_kernel(p, v);
+        judge_file(p, v);
+
+        if (p->kernel.state == KERNEL_SKIPPED)
+                /* --root: the files are judged; a live-only rule lives in the kernel alone. */
+                v->status = x->live_only ? STATUS_UNKNOWN : v->in_file ? STATUS_AT_BOOT : STATUS_NOT_IN_FILE;
+        else if (!kernel_read(p))
+                v->status = STATUS_UNKNOWN;
+        else if (!v->in_kernel) {
+                bool locked = p->kernel.state == KERNEL_LOCKED;
+                v->status = locked && v->in_file ? STATUS_PENDING_REBOOT : STATUS_NOT_LOADED;
+                v->sev = locked && v->in_file ? SEV_WARNING : gap;
+                if (loaded_plain(p, &x->rule)) {
+                        v->status = STATUS_NOT_RECURSIVE;
+                        v->message = strdup("watched as a plain path, wanted recursive (the directory was made "
+                                            "after the rules loaded): run docker-audit-rules");
+                        if (!v->message)
+                                return -ENOMEM;
+                }
+        } else {
+                v->status = STATUS_OK;
+                if (!streq(v->kernel_key, p->key) &&
+                    asprintf(&v->message, "covered by a rule with key \"%s\"", v->kernel_key) < 0)
+                        return -ENOMEM;
+        }
+
+        if (!x->live_only && !v->in_file && (!v->sev || v->status == STATUS_OK)) {
+                if (gap > v->sev)
+                        v->sev = gap;
+                if (v->status == STATUS_OK || v->status == STATUS_UNKNOWN)
+                        v->status = STATUS_NOT_IN_FILE;
+        }
+        if (!v->message && !v->in_file && !x->live_only &&
+            asprintf(&v->message, "not in %s: it will not be loaded after a reboot",
+                     v->file ? v->file : "any rules file") < 0)
+                return -ENOMEM;
+        if (!v->message && x->live_only)
+                v->message = strdup("live only: its parent is made at run time, no boot-time rule possible");
+        if (!v->message && !v->in_kernel && kernel_read(p))
+                v->message = strdup("not loaded in the running kernel");
+        if (!v->counted)
+                v->sev = SEV_NONE;
+        return 0;
+}
+
+int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret) {
+        const struct discovery *d = &p->disc;
+        struct verdicts vs = {};
+        int r;
+
+        vs.v = calloc(d->n_targets + 1, sizeof(*vs.v));
+        if (!vs.v)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_targets; i++) {
+                struct verdict *v = &vs.v[vs.n++];
+                const char *disp = target_disposition(d, &p->rules, i, &v->x);
+                bool exists = d->targets[i].state == PATH_EXISTS;
+
+                /* A literal CIS path of a component this host has is what scanners judge it by. */
+                if (!exists && d->targets[i].cis_literal)
+                        for (size_t k = 0; k < d->n_targets && !exists; k++)
+                                exists = d->targets[k].comp == d->targets[i].comp && d->targets[k].state == PATH_EXISTS;
+                v->t = &d->targets[i];
+                v->counted = counted(cis, v->t->comp);
+                if (!v->x) {
+                        v->status = STATUS_NOT_WATCHED;
+                        v->message = strdup(disp);
+                        r = v->message ? 0 : -ENOMEM;
+                } else
+                        r = judge_one(p, v, component_is_cis(v->t->comp) && exists);
+                if (r < 0) {
+                        verdicts_done(&vs);
+                        return r;
+                }
+        }
+        *ret = vs;
+        return 0;
+}
