@@ -58,7 +58,7 @@ int list_paths_text(FILE *f, const struct plan *p) {
                         return -ENOMEM;
                 fprintf(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
                         path, t->link ? "link" : path_state_name(t->state), disp, ev,
-                        t->cis_literal && !strstr(ev, "CIS") ? " (CIS path)" : "",
+                        t->cis_literal && !t->cis_only ? " (CIS path)" : "",
                         x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
         }
         for (unsigned c = 0; c < _COMP_MAX; c++) {

@@ -257,7 +257,7 @@ int plan_print_problems(FILE *f, const struct plan *p) {
                         fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
         for (size_t i = 0; i < p->disc.n_targets; i++) {
                 const struct target *t = &p->disc.targets[i];
-                if (t->skip && strstr(t->skip, "one rules line")) {
+                if (t->skip_reason == SKIP_TOO_LONG) {
                         if (f)
                                 fprintf(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
                         n++;

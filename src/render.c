@@ -175,8 +175,7 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                         fprintf(f, "\n# CIS %s %s\n", ids, component_info(t->comp)->name);
                 else
                         fprintf(f, "\n# %s (no CIS item)\n", component_info(t->comp)->name);
-                fprintf(f, "#   %s%s\n", ev, t->cis_literal && !streq(ev, "the CIS Benchmark's path")
-                                                 ? "; also the CIS Benchmark's path" : "");
+                fprintf(f, "#   %s%s\n", ev, t->cis_literal && !t->cis_only ? "; also " CIS_EVIDENCE : "");
                 if (x->provided_by) {
                         _cleanup_free_ char *pb = comment_safe(x->provided_by);
                         fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"

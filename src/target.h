@@ -87,6 +87,9 @@ const char *skip_reason_name(enum skip_reason s);
 /* Is a component's path a file (or socket) or a directory by what names it? For the guard. */
 bool component_is_dir(enum component c);
 
+/* The evidence of a target that only the CIS Benchmark's text names. */
+#define CIS_EVIDENCE "the CIS Benchmark's path"
+
 /* One path the host really uses (or that the CIS text names), with why we think so. */
 struct target {
         enum component comp;
@@ -95,6 +98,7 @@ struct target {
         enum path_state state;
         bool is_dir;
         bool cis_literal;     /* the literal CIS path (emitted for scanners) */
+        bool cis_only;        /* named only because the CIS text names it (evidence says so) */
         bool link;            /* the path itself is a symlink (watched as the link) */
         bool wanted_missing;  /* read by the active configuration: watch even while missing */
         bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it

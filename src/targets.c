@@ -181,9 +181,11 @@ static int add_literal(struct ctx *c, enum component comp, const char *path, str
 
         if (!parent)
                 return -ENOMEM;
-        r = discovery_add_target(c->d, comp, path, "the CIS Benchmark's path", &t);
+        r = discovery_add_target(c->d, comp, path, CIS_EVIDENCE, &t);
         if (r < 0)
                 return r;
+        if (r > 0)
+                t->cis_only = true;
         if (r > 0) {
                 if (root_resolve(c->root, path, true, &res) >= 0) {
                         t->state = res.state;
@@ -478,7 +480,9 @@ static int targets_cis(struct ctx *c, bool have_docker) {
                         if (res.state == PATH_EXISTS && res.is_dir)
                                 r = add_literal(c, comp, p, &t);
                         else {
-                                r = discovery_add_target(c->d, comp, p, "the CIS Benchmark's path", &t);
+                                r = discovery_add_target(c->d, comp, p, CIS_EVIDENCE, &t);
+                                if (r > 0)
+                                        t->cis_only = true;
                                 if (r > 0)
                                         r = set_skip(t, SKIP_NO_PARENT, "parent directory %s does not exist", parent);
                         }

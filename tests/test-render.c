@@ -344,6 +344,7 @@ static void test_skipped_and_missing(void **state _unused_) {
         /* missing but the CIS path */
         i = add(&d, COMP_DEFAULT_DOCKER, "/etc/default/docker", "the CIS Benchmark's path", PATH_MISSING, false);
         d.targets[i].cis_literal = true;
+        d.targets[i].cis_only = true;
         /* a target without a path */
         assert_int_equal(discovery_add_target(&d, COMP_RUNTIME, NULL, "no path", NULL), 1);
 
