@@ -53,6 +53,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Run a command with the fault-injection library preloaded (tests/shim-audit.c lists its
+# variables): with_shim DAR_SHIM_FAIL_ADD=1 "$bin" ... The program itself reads none of them.
+with_shim() {
+        if [ -z "${SHIM_AUDIT:-}" ] || [ ! -f "$SHIM_AUDIT" ]; then
+                echo "FAIL: SHIM_AUDIT does not name the fault-injection library (run through meson test)" >&2
+                return 98
+        fi
+        env LD_PRELOAD="$SHIM_AUDIT" "$@"
+}
+
 ok() { checks=$((checks + 1)); echo "ok: $*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
 expect() { # description, command...
