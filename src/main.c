@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "check.h"
@@ -10,6 +11,7 @@
 #include "list.h"
 #include "options.h"
 #include "plan.h"
+#include "rule.h"
 #include "util.h"
 
 static void help(FILE *f) {
@@ -86,156 +88,156 @@ static int usage_error(const char *fmt, ...) {
         return -EINVAL;
 }
 
-static bool key_ok(const char *k) {
-        size_t n = strlen(k);
-        if (n == 0 || n > 256)
+static const struct option longopts[] = {
+        { "print", no_argument, NULL, ARG_PRINT },
+        { "list-paths", no_argument, NULL, ARG_LIST_PATHS },
+        { "check", no_argument, NULL, ARG_CHECK },
+        { "remove", no_argument, NULL, ARG_REMOVE },
+        { "root", required_argument, NULL, ARG_ROOT },
+        { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
+        { "output", required_argument, NULL, ARG_OUTPUT },
+        { "key", required_argument, NULL, 'k' },
+        { "perms", required_argument, NULL, 'p' },
+        { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
+        { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
+        { "no-load", no_argument, NULL, ARG_NO_LOAD },
+        { "no-write", no_argument, NULL, ARG_NO_WRITE },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "best-effort", no_argument, NULL, ARG_BEST_EFFORT },
+        { "format", required_argument, NULL, ARG_FORMAT },
+        { "cis", required_argument, NULL, ARG_CIS },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, ARG_VERSION },
+        {}
+};
+
+/* The mode a getopt_long() result selects; false when it is not a mode option. */
+static bool mode_from_option(int c, enum mode *ret) {
+        switch (c) {
+        case ARG_PRINT:
+                *ret = MODE_PRINT;
+                return true;
+        case ARG_LIST_PATHS:
+                *ret = MODE_LIST_PATHS;
+                return true;
+        case ARG_CHECK:
+                *ret = MODE_CHECK;
+                return true;
+        case ARG_REMOVE:
+                *ret = MODE_REMOVE;
+                return true;
+        default:
                 return false;
-        for (const unsigned char *p = (const unsigned char *) k; *p; p++)
-                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
-                        return false;
-        return true;
+        }
 }
 
-/* Returns 1 to go on, 0 when done (help, version), -EINVAL on a usage error. */
-static int parse_argv(int argc, char *argv[], struct options *o) {
-        static const struct option longopts[] = {
-                { "print", no_argument, NULL, ARG_PRINT },
-                { "list-paths", no_argument, NULL, ARG_LIST_PATHS },
-                { "check", no_argument, NULL, ARG_CHECK },
-                { "remove", no_argument, NULL, ARG_REMOVE },
-                { "root", required_argument, NULL, ARG_ROOT },
-                { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
-                { "output", required_argument, NULL, ARG_OUTPUT },
-                { "key", required_argument, NULL, 'k' },
-                { "perms", required_argument, NULL, 'p' },
-                { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
-                { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
-                { "no-load", no_argument, NULL, ARG_NO_LOAD },
-                { "no-write", no_argument, NULL, ARG_NO_WRITE },
-                { "dry-run", no_argument, NULL, 'n' },
-                { "best-effort", no_argument, NULL, ARG_BEST_EFFORT },
-                { "format", required_argument, NULL, ARG_FORMAT },
-                { "cis", required_argument, NULL, ARG_CIS },
-                { "quiet", no_argument, NULL, 'q' },
-                { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
-        bool mode_set = false;
-        int c;
+/* --root must name a directory that exists: discovery inside a missing tree would find nothing
+ * and write an empty fragment as if all were well. */
+static int check_root(const char *root) {
+        struct stat st;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, ":k:p:nqvh", longopts, NULL)) >= 0) {
-                enum mode m = MODE_INSTALL;
-                bool is_mode = false;
+        if (stat(root, &st) < 0)
+                return usage_error("--root %s: %s", root, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+                return usage_error("--root %s: %s", root, strerror(ENOTDIR));
+        return 0;
+}
 
-                switch (c) {
-                case ARG_PRINT:
-                        m = MODE_PRINT, is_mode = true;
-                        break;
-                case ARG_LIST_PATHS:
-                        m = MODE_LIST_PATHS, is_mode = true;
-                        break;
-                case ARG_CHECK:
-                        m = MODE_CHECK, is_mode = true;
-                        break;
-                case ARG_REMOVE:
-                        m = MODE_REMOVE, is_mode = true;
-                        break;
-                case ARG_ROOT:
-                        if (!*optarg)
-                                return usage_error("--root needs a directory");
-                        o->root = optarg;
-                        break;
-                case ARG_RULES_DIR:
-                        if (optarg[0] != '/')
-                                return usage_error("--rules-dir needs an absolute path, got \"%s\"", optarg);
-                        o->rules_dir = optarg;
-                        break;
-                case ARG_OUTPUT:
-                        if (optarg[0] != '/' || endswith(optarg, "/"))
-                                return usage_error("--output needs an absolute file path, got \"%s\"", optarg);
-                        o->output = optarg;
-                        break;
-                case 'k':
-                        if (!key_ok(optarg))
-                                return usage_error("invalid key \"%s\": 1 to 256 characters, no spaces, "
-                                                   "quotes, '#' or '\\'", optarg);
-                        o->render.key = optarg;
-                        break;
-                case 'p':
-                        if (perms_from_string(optarg, &o->render.perms) < 0)
-                                return usage_error("invalid permissions \"%s\": use letters from rwxa", optarg);
-                        break;
-                case ARG_DATA_ROOT_MODE:
-                        if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
-                                return usage_error("invalid data root mode \"%s\": state, cis, recursive or off",
-                                                   optarg);
-                        break;
-                case ARG_NO_CIS_PATHS:
-                        o->discovery.cis_paths = false;
-                        break;
-                case ARG_NO_LOAD:
-                        o->no_load = true;
-                        break;
-                case ARG_NO_WRITE:
-                        o->no_write = true;
-                        break;
-                case 'n':
-                        o->dry_run = true;
-                        break;
-                case ARG_BEST_EFFORT:
-                        o->best_effort = true;
-                        break;
-                case ARG_FORMAT:
-                        if (streq(optarg, "text"))
-                                o->format = FORMAT_TEXT;
-                        else if (streq(optarg, "json"))
-                                o->format = FORMAT_JSON;
-                        else
-                                return usage_error("invalid format \"%s\": text or json", optarg);
-                        break;
-                case ARG_CIS: {
-                        enum cis_version v;
-                        if (cis_version_from_string(optarg, &v) < 0)
-                                return usage_error("invalid CIS version \"%s\": 1.2.0, 1.6.0 or 1.8.0", optarg);
-                        o->cis = (int) v;
-                        break;
-                }
-                case 'q':
-                        o->verbosity = -1;
-                        break;
-                case 'v':
-                        o->verbosity = 1;
-                        break;
-                case 'h':
-                        help(stdout);
-                        return 0;
-                case ARG_VERSION:
-                        printf("docker-audit-rules %s\n", PACKAGE_VERSION);
-                        return 0;
-                case ':':
-                        return usage_error("option '%s' needs a value", argv[optind - 1]);
-                default:
-                        return usage_error("unknown option '%s'", argv[optind - 1]);
-                }
-                if (is_mode) {
-                        if (mode_set && o->mode != m)
-                                return usage_error("%s: only one of --print, --list-paths, --check and --remove",
-                                                   argv[optind - 1]);
-                        o->mode = m;
-                        mode_set = true;
-                }
+/* One option other than a mode. Returns 1 to go on, 0 when done (help, version), -EINVAL on a
+ * usage error (printed). */
+static int parse_option(int c, char *argv[], struct options *o) {
+        switch (c) {
+        case ARG_ROOT:
+                if (!*optarg)
+                        return usage_error("--root needs a directory");
+                o->root = optarg;
+                break;
+        case ARG_RULES_DIR:
+                if (optarg[0] != '/')
+                        return usage_error("--rules-dir needs an absolute path, got \"%s\"", optarg);
+                o->rules_dir = optarg;
+                break;
+        case ARG_OUTPUT:
+                if (optarg[0] != '/' || endswith(optarg, "/"))
+                        return usage_error("--output needs an absolute file path, got \"%s\"", optarg);
+                o->output = optarg;
+                break;
+        case 'k':
+                if (!rule_key_valid(optarg))
+                        return usage_error("invalid key \"%s\": 1 to 256 bytes, no whitespace, "
+                                           "control characters, '\"', '#' or '\\'", optarg);
+                o->render.key = optarg;
+                break;
+        case 'p':
+                if (perms_from_string(optarg, &o->render.perms) < 0)
+                        return usage_error("invalid permissions \"%s\": use letters from rwxa", optarg);
+                break;
+        case ARG_DATA_ROOT_MODE:
+                if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
+                        return usage_error("invalid data root mode \"%s\": state, cis, recursive or off", optarg);
+                break;
+        case ARG_NO_CIS_PATHS:
+                o->discovery.cis_paths = false;
+                break;
+        case ARG_NO_LOAD:
+                o->no_load = true;
+                break;
+        case ARG_NO_WRITE:
+                o->no_write = true;
+                break;
+        case 'n':
+                o->dry_run = true;
+                break;
+        case ARG_BEST_EFFORT:
+                o->best_effort = true;
+                break;
+        case ARG_FORMAT:
+                if (streq(optarg, "text"))
+                        o->format = FORMAT_TEXT;
+                else if (streq(optarg, "json"))
+                        o->format = FORMAT_JSON;
+                else
+                        return usage_error("invalid format \"%s\": text or json", optarg);
+                break;
+        case ARG_CIS: {
+                enum cis_version v;
+                if (cis_version_from_string(optarg, &v) < 0)
+                        return usage_error("invalid CIS version \"%s\": 1.2.0, 1.6.0 or 1.8.0", optarg);
+                o->cis = (int) v;
+                break;
         }
-        if (optind < argc)
-                return usage_error("unexpected argument '%s'", argv[optind]);
+        case 'q':
+                o->verbosity = -1;
+                break;
+        case 'v':
+                o->verbosity = 1;
+                break;
+        case 'h':
+                help(stdout);
+                return 0;
+        case ARG_VERSION:
+                printf("docker-audit-rules %s\n", PACKAGE_VERSION);
+                return 0;
+        case ':':
+                return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+                return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+        return 1;
+}
+
+/* Checks that need every option. */
+static int check_options(struct options *o) {
         if (o->no_load && o->no_write)
                 return usage_error("--no-load and --no-write together leave nothing to do");
         if (o->format == FORMAT_JSON && o->mode == MODE_PRINT)
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
+        if (o->root && check_root(o->root) < 0)
+                return -EINVAL;
         if (o->root && o->mode != MODE_CHECK) {
                 /* An image build never touches the build host's kernel, even with --root /. */
                 if (o->no_write)
@@ -243,6 +245,41 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 o->no_load = true;
         }
         return 1;
+}
+
+/* Returns 1 to go on, 0 when done (help, version), -EINVAL on a usage error (printed once).
+ * o->mode is set from every mode option on the command line, also those after a usage error
+ * (--check wins when there are several): main() answers a usage error of --check, or of an
+ * abbreviation of it, with UNKNOWN. */
+static int parse_argv(int argc, char *argv[], struct options *o) {
+        bool mode_set = false;
+        int c, r = 1;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":k:p:nqvh", longopts, NULL)) >= 0) {
+                enum mode m;
+
+                if (mode_from_option(c, &m)) {
+                        if (mode_set && o->mode != m && r > 0)
+                                r = usage_error("%s: only one of --print, --list-paths, --check and --remove",
+                                                argv[optind - 1]);
+                        /* With two modes, --check among them makes the usage error UNKNOWN. */
+                        if (!mode_set || m == MODE_CHECK)
+                                o->mode = m;
+                        mode_set = true;
+                        continue;
+                }
+                if (r <= 0)
+                        continue; /* after an error, only look for the mode */
+                r = parse_option(c, argv, o);
+                if (r == 0)
+                        return 0;
+        }
+        if (r < 0)
+                return r;
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        return check_options(o);
 }
 
 static int run_print(const struct options *o) {
@@ -293,10 +330,7 @@ int main(int argc, char *argv[]) {
         r = parse_argv(argc, argv, &o);
         if (r < 0) {
                 /* A monitor reads 2 as CRITICAL: a usage error of --check is UNKNOWN. */
-                for (int i = 1; i < argc; i++)
-                        if (streq(argv[i], "--check"))
-                                return CHECK_UNKNOWN;
-                return EXIT_USAGE;
+                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : EXIT_USAGE;
         }
         if (r == 0)
                 return EXIT_OK;

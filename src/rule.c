@@ -135,9 +135,13 @@ bool rule_has_key(const struct rule *r, const char *key) {
         return strv_contains(r->keys, key);
 }
 
-static bool key_ok(const char *key) {
+bool rule_key_valid(const char *key) {
         size_t n = 0;
 
+        if (!key)
+                return false;
+        /* Everything up to ' ' is whitespace or a control character, 0x01 (the kernel's key
+         * separator) included. */
         for (const unsigned char *p = (const unsigned char *) key; *p; p++, n++)
                 if (*p <= ' ' || *p == 0x7f || *p == '#' || *p == '"' || *p == '\\')
                         return false;
@@ -172,7 +176,7 @@ static int rule_validate(const struct rule *r) {
                         return -EINVAL;
         }
         for (char **k = r->keys; k && *k; k++, n++) {
-                if (!key_ok(*k))
+                if (!rule_key_valid(*k))
                         return -EINVAL;
                 total += strlen(*k) + (n > 0);
         }

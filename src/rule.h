@@ -47,6 +47,12 @@ const char *perms_to_string(unsigned perms, char buf[static 5]);
 bool rule_equal(const struct rule *a, const struct rule *b);
 bool rule_has_key(const struct rule *r, const char *key);
 
+/* Whether key can be written as one -k KEY that auditctl -R reads back as it is: 1 to 256
+ * bytes, no whitespace or other control character (so no 0x01, the kernel's separator of
+ * several keys), no DEL, no '"', '#' or '\\'. The one rule for keys: rule_format() refuses a
+ * rule with a key that fails it, and --key is checked with it. */
+bool rule_key_valid(const char *key);
+
 /* One rules line, without a newline, in the form the rule asks for. */
 int rule_format(const struct rule *r, char **ret);
 
