@@ -6,6 +6,8 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 need_kernel_audit
+# Paths of its own (lib.sh): the host may already watch its usual Docker paths with its own rules.
+expect "the test's own dockerd runs" start_own_dockerd
 
 rules=$TMP/rules
 mkdir -p "$rules"
