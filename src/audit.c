@@ -16,16 +16,9 @@
 /* Upper bound on stale messages thrown away before a request. */
 #define DRAIN_MAX 4096
 
-#ifndef AUDIT_FAULT_INJECTION
-#define AUDIT_FAULT_INJECTION 1
-#endif
-
 struct audit_conn {
         int fd;
         unsigned requests;     /* add and delete requests sent to the kernel */
-        unsigned adds;         /* add attempts, injected failures included */
-        unsigned fail_add;     /* 1-based add attempt to fail with -EPERM, 0 for none */
-        bool fake_locked;      /* test hook: behave as a kernel locked with -e 2 */
 };
 
 void kernel_rules_free(struct kernel_rule *rules, size_t n) {
@@ -36,35 +29,6 @@ void kernel_rules_free(struct kernel_rule *rules, size_t n) {
                 free(rules[i].raw);
         }
         free(rules);
-}
-
-static unsigned parse_fail_add(void) {
-        const char *e;
-        char *end;
-        unsigned long v;
-
-        if (!AUDIT_FAULT_INJECTION)
-                return 0;
-        e = getenv("DOCKER_AUDIT_RULES_FAIL_ADD");
-        if (!e || *e < '0' || *e > '9')
-                return 0;
-        errno = 0;
-        v = strtoul(e, &end, 10);
-        if (errno != 0 || *end != 0 || v > UINT_MAX)
-                return 0;
-        return (unsigned) v;
-}
-
-/* DOCKER_AUDIT_RULES_FAKE_LOCKED=1: the status says enabled 2 and every add or delete fails
- * with -EPERM, as a kernel locked with -e 2 does; a real lock cannot be undone before reboot,
- * so this is how the locked path is tested. */
-static bool parse_fake_locked(void) {
-        const char *e;
-
-        if (!AUDIT_FAULT_INJECTION)
-                return false;
-        e = getenv("DOCKER_AUDIT_RULES_FAKE_LOCKED");
-        return e && streq(e, "1");
 }
 
 int audit_conn_open(struct audit_conn **ret) {
@@ -91,8 +55,6 @@ int audit_conn_open(struct audit_conn **ret) {
         }
 
         c->fd = fd;
-        c->fail_add = parse_fail_add();
-        c->fake_locked = parse_fake_locked();
         *ret = c;
         return 0;
 }
@@ -213,8 +175,6 @@ int audit_conn_status(struct audit_conn *c, struct audit_state *ret) {
                         .lost = s->lost,
                         .backlog = s->backlog,
                 };
-                if (c->fake_locked)
-                        ret->enabled = 2;
                 return 0;
         }
 }
@@ -590,12 +550,6 @@ int audit_conn_add(struct audit_conn *c, const struct rule *r) {
         if (q < 0)
                 return q;
 
-        c->adds++;
-        if ((c->fail_add > 0 && c->adds == c->fail_add) || c->fake_locked) {
-                audit_rule_free_data(d);
-                return -EPERM;
-        }
-
         drain(c);
         c->requests++;
         q = audit_add_rule_data(c->fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
@@ -613,8 +567,6 @@ int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k) {
                 return -EINVAL;
         if (((const struct audit_rule_data *) k->raw)->buflen != k->raw_len - sizeof(*d))
                 return -EINVAL;
-        if (c->fake_locked)
-                return -EPERM;
 
         /* libaudit writes flags and action into the rule it sends: work on a copy. */
         d = malloc(k->raw_len);

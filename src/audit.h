@@ -55,15 +55,9 @@ int audit_conn_set_enabled(struct audit_conn *c, int enabled);
 /* Number of add and delete requests sent since open (for "the idempotent run sends none"). */
 unsigned audit_conn_requests(const struct audit_conn *c);
 
-/* DOCKER_AUDIT_RULES_FAKE_LOCKED=1 (same builds): the status reports enabled 2 and every add or
- * delete fails with -EPERM, as on a kernel locked with -e 2.
- *
- * Fault injection for tests: when the environment variable DOCKER_AUDIT_RULES_FAIL_ADD=N is
- * set (and the program was built with tests enabled: audit.c honours it unless compiled with
- * -DAUDIT_FAULT_INJECTION=0), the N-th add request fails with -EPERM as a refusing kernel
- * would. N is 1-based and counts every audit_conn_add() call that got past validation; the
- * variable is read by audit_conn_open(). The injected failure does not reach the kernel and is
- * not counted by audit_conn_requests(). */
+/* The tests inject faults (a refused add, a locked configuration) with an LD_PRELOAD library
+ * that wraps the libaudit calls this file makes (tests/shim-audit.c); the program itself has no
+ * switch for them. */
 
 /* Details of the functions above:
  *

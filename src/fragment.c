@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -44,14 +43,6 @@ static int write_all(int fd, const char *buf, size_t len) {
                 len -= (size_t) k;
         }
         return 0;
-}
-
-/* Test hook: stop (raise SIGKILL on ourselves) after the temporary file is complete and
- * before the rename, to show that no half-written fragment is ever visible. */
-static void maybe_die_before_rename(void) {
-        const char *e = getenv("DOCKER_AUDIT_RULES_TEST_KILL_BEFORE_RENAME");
-        if (e && streq(e, "1"))
-                kill(getpid(), SIGKILL);
 }
 
 int fragment_write(const char *path, const char *text, bool *ret_changed) {
@@ -98,7 +89,6 @@ int fragment_write(const char *path, const char *text, bool *ret_changed) {
         if (r >= 0 && close(TAKE_FD(fd)) < 0)
                 r = -errno;
         if (r >= 0) {
-                maybe_die_before_rename();
                 if (renameat(dfd, tmp, dfd, name) < 0)
                         r = -errno;
         }

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "check.h"
@@ -11,6 +12,8 @@
 #include "options.h"
 #include "plan.h"
 #include "report.h"
+#include "rule.h"
+#include "settings.h"
 #include "util.h"
 
 static void help(FILE *f) {
@@ -33,6 +36,7 @@ static void help(FILE *f) {
 "      --report             show what the audit logs recorded about Docker's files\n"
 "\n"
 "Options:\n"
+"      --config FILE        read the settings from FILE (default: %s)\n"
 "      --root DIR           discover inside DIR instead of / (implies --no-load)\n"
 "      --rules-dir DIR      audit rules directory (default: %s inside the root)\n"
 "      --output FILE        the fragment to write (default: RULES-DIR/%s)\n"
@@ -61,7 +65,7 @@ static void help(FILE *f) {
 "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a usage error of --check too).\n"
 "--report: 0 nothing but package managers, Docker and this tool; 1 changes by others;\n"
 "2 tampering; 3 no log could be read.\n",
-                RULES_DIR, FRAGMENT_NAME, DEFAULT_KEY);
+                SETTINGS_FILE, RULES_DIR, FRAGMENT_NAME, DEFAULT_KEY);
 }
 
 enum {
@@ -84,6 +88,7 @@ enum {
         ARG_INPUT,
         ARG_SINCE,
         ARG_UNTIL,
+        ARG_CONFIG,
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -99,175 +104,185 @@ static int usage_error(const char *fmt, ...) {
         return -EINVAL;
 }
 
-static bool key_ok(const char *k) {
-        size_t n = strlen(k);
-        if (n == 0 || n > 256)
+static const struct option longopts[] = {
+        { "print", no_argument, NULL, ARG_PRINT },
+        { "list-paths", no_argument, NULL, ARG_LIST_PATHS },
+        { "check", no_argument, NULL, ARG_CHECK },
+        { "remove", no_argument, NULL, ARG_REMOVE },
+        { "root", required_argument, NULL, ARG_ROOT },
+        { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
+        { "output", required_argument, NULL, ARG_OUTPUT },
+        { "key", required_argument, NULL, 'k' },
+        { "perms", required_argument, NULL, 'p' },
+        { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
+        { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
+        { "no-load", no_argument, NULL, ARG_NO_LOAD },
+        { "no-write", no_argument, NULL, ARG_NO_WRITE },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "best-effort", no_argument, NULL, ARG_BEST_EFFORT },
+        { "format", required_argument, NULL, ARG_FORMAT },
+        { "cis", required_argument, NULL, ARG_CIS },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, ARG_VERSION },
+        { "report", no_argument, NULL, ARG_REPORT },
+        { "input", required_argument, NULL, ARG_INPUT },
+        { "since", required_argument, NULL, ARG_SINCE },
+        { "until", required_argument, NULL, ARG_UNTIL },
+        { "config", required_argument, NULL, ARG_CONFIG },
+        {}
+};
+
+/* The mode a getopt_long() result selects; false when it is not a mode option. */
+static bool mode_from_option(int c, enum mode *ret) {
+        switch (c) {
+        case ARG_PRINT:
+                *ret = MODE_PRINT;
+                return true;
+        case ARG_LIST_PATHS:
+                *ret = MODE_LIST_PATHS;
+                return true;
+        case ARG_CHECK:
+                *ret = MODE_CHECK;
+                return true;
+        case ARG_REMOVE:
+                *ret = MODE_REMOVE;
+                return true;
+        case ARG_REPORT:
+                *ret = MODE_REPORT;
+                return true;
+        default:
                 return false;
-        for (const unsigned char *p = (const unsigned char *) k; *p; p++)
-                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
-                        return false;
-        return true;
+        }
 }
 
-/* Returns 1 to go on, 0 when done (help, version), -EINVAL on a usage error. */
-static int parse_argv(int argc, char *argv[], struct options *o) {
-        static const struct option longopts[] = {
-                { "print", no_argument, NULL, ARG_PRINT },
-                { "list-paths", no_argument, NULL, ARG_LIST_PATHS },
-                { "check", no_argument, NULL, ARG_CHECK },
-                { "remove", no_argument, NULL, ARG_REMOVE },
-                { "root", required_argument, NULL, ARG_ROOT },
-                { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
-                { "output", required_argument, NULL, ARG_OUTPUT },
-                { "key", required_argument, NULL, 'k' },
-                { "perms", required_argument, NULL, 'p' },
-                { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
-                { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
-                { "no-load", no_argument, NULL, ARG_NO_LOAD },
-                { "no-write", no_argument, NULL, ARG_NO_WRITE },
-                { "dry-run", no_argument, NULL, 'n' },
-                { "best-effort", no_argument, NULL, ARG_BEST_EFFORT },
-                { "format", required_argument, NULL, ARG_FORMAT },
-                { "cis", required_argument, NULL, ARG_CIS },
-                { "quiet", no_argument, NULL, 'q' },
-                { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                { "report", no_argument, NULL, ARG_REPORT },
-                { "input", required_argument, NULL, ARG_INPUT },
-                { "since", required_argument, NULL, ARG_SINCE },
-                { "until", required_argument, NULL, ARG_UNTIL },
-                {}
-        };
-        bool mode_set = false;
-        int c;
+/* --root must name a directory that exists: discovery inside a missing tree would find nothing
+ * and write an empty fragment as if all were well. */
+static int check_root(const char *root) {
+        struct stat st;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, ":k:p:nqvh", longopts, NULL)) >= 0) {
-                enum mode m = MODE_INSTALL;
-                bool is_mode = false;
+        if (stat(root, &st) < 0)
+                return usage_error("--root %s: %s", root, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+                return usage_error("--root %s: %s", root, strerror(ENOTDIR));
+        return 0;
+}
 
-                switch (c) {
-                case ARG_PRINT:
-                        m = MODE_PRINT, is_mode = true;
-                        break;
-                case ARG_LIST_PATHS:
-                        m = MODE_LIST_PATHS, is_mode = true;
-                        break;
-                case ARG_CHECK:
-                        m = MODE_CHECK, is_mode = true;
-                        break;
-                case ARG_REMOVE:
-                        m = MODE_REMOVE, is_mode = true;
-                        break;
-                case ARG_ROOT:
-                        if (!*optarg)
-                                return usage_error("--root needs a directory");
-                        o->root = optarg;
-                        break;
-                case ARG_RULES_DIR:
-                        if (optarg[0] != '/')
-                                return usage_error("--rules-dir needs an absolute path, got \"%s\"", optarg);
-                        o->rules_dir = optarg;
-                        break;
-                case ARG_OUTPUT:
-                        if (optarg[0] != '/' || endswith(optarg, "/"))
-                                return usage_error("--output needs an absolute file path, got \"%s\"", optarg);
-                        o->output = optarg;
-                        break;
-                case 'k':
-                        if (!key_ok(optarg))
-                                return usage_error("invalid key \"%s\": 1 to 256 characters, no spaces, "
-                                                   "quotes, '#' or '\\'", optarg);
-                        o->render.key = optarg;
-                        break;
-                case 'p':
-                        if (perms_from_string(optarg, &o->render.perms) < 0)
-                                return usage_error("invalid permissions \"%s\": use letters from rwxa", optarg);
-                        break;
-                case ARG_DATA_ROOT_MODE:
-                        if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
-                                return usage_error("invalid data root mode \"%s\": state, cis, recursive or off",
-                                                   optarg);
-                        break;
-                case ARG_NO_CIS_PATHS:
-                        o->discovery.cis_paths = false;
-                        break;
-                case ARG_NO_LOAD:
-                        o->no_load = true;
-                        break;
-                case ARG_NO_WRITE:
-                        o->no_write = true;
-                        break;
-                case 'n':
-                        o->dry_run = true;
-                        break;
-                case ARG_BEST_EFFORT:
-                        o->best_effort = true;
-                        break;
-                case ARG_FORMAT:
-                        if (streq(optarg, "text"))
-                                o->format = FORMAT_TEXT;
-                        else if (streq(optarg, "json"))
-                                o->format = FORMAT_JSON;
-                        else
-                                return usage_error("invalid format \"%s\": text or json", optarg);
-                        break;
-                case ARG_CIS: {
-                        enum cis_version v;
-                        if (cis_version_from_string(optarg, &v) < 0)
-                                return usage_error("invalid CIS version \"%s\": 1.2.0, 1.6.0 or 1.8.0", optarg);
-                        o->cis = (int) v;
-                        break;
-                }
-                case ARG_REPORT:
-                        m = MODE_REPORT, is_mode = true;
-                        break;
-                case ARG_INPUT:
-                        if (strv_extend(&o->inputs, optarg) < 0)
-                                return usage_error("out of memory");
-                        break;
-                case ARG_SINCE:
-                        o->since = optarg;
-                        break;
-                case ARG_UNTIL:
-                        o->until = optarg;
-                        break;
-                case 'q':
-                        o->verbosity = -1;
-                        break;
-                case 'v':
-                        o->verbosity = 1;
-                        break;
-                case 'h':
-                        help(stdout);
-                        return 0;
-                case ARG_VERSION:
-                        printf("docker-audit-rules %s\n", PACKAGE_VERSION);
-                        return 0;
-                case ':':
-                        return usage_error("option '%s' needs a value", argv[optind - 1]);
-                default:
-                        return usage_error("unknown option '%s'", argv[optind - 1]);
-                }
-                if (is_mode) {
-                        if (mode_set && o->mode != m)
-                                return usage_error("%s: only one of --print, --list-paths, --check, --remove and --report",
-                                                   argv[optind - 1]);
-                        o->mode = m;
-                        mode_set = true;
-                }
+/* One option other than a mode. Returns 1 to go on, 0 when done (help, version), -EINVAL on a
+ * usage error (printed). */
+static int parse_option(int c, char *argv[], struct options *o) {
+        switch (c) {
+        case ARG_ROOT:
+                if (!*optarg)
+                        return usage_error("--root needs a directory");
+                o->root = optarg;
+                break;
+        case ARG_RULES_DIR:
+                if (optarg[0] != '/')
+                        return usage_error("--rules-dir needs an absolute path, got \"%s\"", optarg);
+                o->rules_dir = optarg;
+                break;
+        case ARG_OUTPUT:
+                if (optarg[0] != '/' || endswith(optarg, "/"))
+                        return usage_error("--output needs an absolute file path, got \"%s\"", optarg);
+                o->output = optarg;
+                break;
+        case 'k':
+                if (!rule_key_valid(optarg))
+                        return usage_error("invalid key \"%s\": 1 to 256 bytes, no whitespace, "
+                                           "control characters, '\"', '#' or '\\'", optarg);
+                o->render.key = optarg;
+                o->given.key = true;
+                break;
+        case 'p':
+                if (perms_from_string(optarg, &o->render.perms) < 0)
+                        return usage_error("invalid permissions \"%s\": use letters from rwxa", optarg);
+                o->given.perms = true;
+                break;
+        case ARG_DATA_ROOT_MODE:
+                if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
+                        return usage_error("invalid data root mode \"%s\": state, cis, recursive or off", optarg);
+                o->given.data_root_mode = true;
+                break;
+        case ARG_NO_CIS_PATHS:
+                o->discovery.cis_paths = false;
+                o->given.cis_paths = true;
+                break;
+        case ARG_CONFIG:
+                if (optarg[0] != '/')
+                        return usage_error("--config needs an absolute path, got \"%s\"", optarg);
+                o->config = optarg;
+                break;
+        case ARG_INPUT:
+                if (strv_extend(&o->inputs, optarg) < 0)
+                        return usage_error("out of memory");
+                break;
+        case ARG_SINCE:
+                o->since = optarg;
+                break;
+        case ARG_UNTIL:
+                o->until = optarg;
+                break;
+        case ARG_NO_LOAD:
+                o->no_load = true;
+                break;
+        case ARG_NO_WRITE:
+                o->no_write = true;
+                break;
+        case 'n':
+                o->dry_run = true;
+                break;
+        case ARG_BEST_EFFORT:
+                o->best_effort = true;
+                break;
+        case ARG_FORMAT:
+                if (streq(optarg, "text"))
+                        o->format = FORMAT_TEXT;
+                else if (streq(optarg, "json"))
+                        o->format = FORMAT_JSON;
+                else
+                        return usage_error("invalid format \"%s\": text or json", optarg);
+                break;
+        case ARG_CIS: {
+                enum cis_version v;
+                if (cis_version_from_string(optarg, &v) < 0)
+                        return usage_error("invalid CIS version \"%s\": 1.2.0, 1.6.0 or 1.8.0", optarg);
+                o->cis = (int) v;
+                break;
         }
-        if (optind < argc)
-                return usage_error("unexpected argument '%s'", argv[optind]);
+        case 'q':
+                o->verbosity = -1;
+                break;
+        case 'v':
+                o->verbosity = 1;
+                break;
+        case 'h':
+                help(stdout);
+                return 0;
+        case ARG_VERSION:
+                printf("docker-audit-rules %s\n", PACKAGE_VERSION);
+                return 0;
+        case ':':
+                return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+                return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+        return 1;
+}
+
+/* Checks that need every option. */
+static int check_options(struct options *o) {
         if (o->no_load && o->no_write)
                 return usage_error("--no-load and --no-write together leave nothing to do");
         if (o->format == FORMAT_JSON && o->mode == MODE_PRINT)
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
-        if ((o->inputs || o->since || o->until) && o->mode != MODE_REPORT)
-                return usage_error("--input, --since and --until only apply to --report");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
+        if ((o->inputs || o->since || o->until) && o->mode != MODE_REPORT)
+                return usage_error("--input, --since and --until only apply to --report");
+        if (o->root && check_root(o->root) < 0)
+                return -EINVAL;
         if (o->root && o->mode != MODE_CHECK) {
                 /* An image build never touches the build host's kernel, even with --root /. */
                 if (o->no_write)
@@ -275,6 +290,70 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 o->no_load = true;
         }
         return 1;
+}
+
+/* Returns 1 to go on, 0 when done (help, version), -EINVAL on a usage error (printed once).
+ * o->mode is set from every mode option on the command line, also those after a usage error
+ * (--check wins when there are several): main() answers a usage error of --check, or of an
+ * abbreviation of it, with UNKNOWN. */
+static int parse_argv(int argc, char *argv[], struct options *o) {
+        bool mode_set = false;
+        int c, r = 1;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":k:p:nqvh", longopts, NULL)) >= 0) {
+                enum mode m;
+
+                if (mode_from_option(c, &m)) {
+                        if (mode_set && o->mode != m && r > 0)
+                                r = usage_error("%s: only one of --print, --list-paths, --check, --remove and --report",
+                                                argv[optind - 1]);
+                        /* With two modes, --check among them makes the usage error UNKNOWN. */
+                        if (!mode_set || m == MODE_CHECK)
+                                o->mode = m;
+                        mode_set = true;
+                        continue;
+                }
+                if (r <= 0)
+                        continue; /* after an error, only look for the mode */
+                r = parse_option(c, argv, o);
+                if (r == 0)
+                        return 0;
+        }
+        if (r < 0)
+                return r;
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        return check_options(o);
+}
+
+/* The settings files fill what the command line left open: command line over file over
+ * built-in defaults. The default file is read inside --root (an image's own settings), an
+ * explicit --config as given. */
+static int load_settings(struct options *o, struct settings *s) {
+        struct root root = {};
+        int r;
+
+        r = root_init(&root, o->config ? "/" : o->root ? o->root : "/");
+        if (r >= 0)
+                r = settings_load(&root, o->config, s);
+        root_done(&root);
+        if (r < 0) {
+                if (o->config)
+                        return usage_error("--config %s: %s", o->config, strerror(-r));
+                fprintf(stderr, "docker-audit-rules: %s: %s\n", SETTINGS_FILE, strerror(-r));
+                return r;
+        }
+        if (!o->given.key && s->key)
+                o->render.key = s->key;
+        if (!o->given.perms && s->have_perms)
+                o->render.perms = s->perms;
+        if (!o->given.data_root_mode && s->have_data_root_mode)
+                o->render.data_root_mode = s->data_root_mode;
+        if (!o->given.cis_paths && s->cis_paths >= 0)
+                o->discovery.cis_paths = s->cis_paths;
+        o->settings = s;
+        return 0;
 }
 
 static int run_print(const struct options *o) {
@@ -320,18 +399,22 @@ int main(int argc, char *argv[]) {
                 .discovery = { .cis_paths = true },
                 .cis = -1,
         };
+        struct settings settings = { .cis_paths = -1 };
         int r;
 
         r = parse_argv(argc, argv, &o);
         if (r < 0) {
+                strv_free(o.inputs);
                 /* A monitor reads 2 as CRITICAL: a usage error of --check is UNKNOWN. */
-                for (int i = 1; i < argc; i++)
-                        if (streq(argv[i], "--check"))
-                                return CHECK_UNKNOWN;
-                return EXIT_USAGE;
+                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : EXIT_USAGE;
         }
         if (r == 0)
                 return EXIT_OK;
+        r = load_settings(&o, &settings);
+        if (r < 0) {
+                strv_free(o.inputs);
+                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+        }
 
         switch (o.mode) {
         case MODE_PRINT:
@@ -343,17 +426,18 @@ int main(int argc, char *argv[]) {
         case MODE_CHECK:
                 r = run_check(&o);
                 break;
-        case MODE_REPORT:
-                r = run_report(&o);
-                break;
         case MODE_INSTALL:
         case MODE_REMOVE:
                 r = run_apply(&o);
+                break;
+        case MODE_REPORT:
+                r = run_report(&o);
                 break;
         default:
                 r = EXIT_FAIL;
         }
 
+        settings_done(&settings);
         strv_free(o.inputs);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "docker-audit-rules: cannot write to standard output: %s\n", strerror(errno));

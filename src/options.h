@@ -6,6 +6,8 @@
 #include "render.h"
 #include "target.h"
 
+struct settings;
+
 enum mode {
         MODE_INSTALL,
         MODE_PRINT,
@@ -52,6 +54,11 @@ struct options {
         bool dry_run;
         bool best_effort;
         int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
+        const char *config;      /* --config: the settings file; NULL: SETTINGS_FILE inside the root */
+        struct {                 /* which settings the command line gave (they win over the file) */
+                bool key, perms, data_root_mode, cis_paths;
+        } given;
+        const struct settings *settings; /* what the settings files said, for their problems */
         char **inputs;           /* --report: --input files ("-" standard input); NULL: auditd's logs */
         const char *since;       /* --report: window, as ausearch's -ts/-te take it; NULL: unbounded */
         const char *until;

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "settings.h"
 #include "string-table.h"
 #include "util.h"
 
@@ -82,6 +83,12 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 *ret_what = "discovery";
                 goto fail;
         }
+        /* The settings files' problems are the run's problems, in every mode. */
+        for (size_t i = 0; r >= 0 && o->settings && i < o->settings->n_problems; i++)
+                r = discovery_add_problem(&p.disc, o->settings->problems[i].file, o->settings->problems[i].line, "%s",
+                                          o->settings->problems[i].message);
+        if (r < 0)
+                goto fail;
         {
                 struct resolved res = {};
                 bool inside = !o->rules_dir && !p.root.live && root_resolve(&p.root, RULES_DIR, false, &res) >= 0;

@@ -135,9 +135,13 @@ bool rule_has_key(const struct rule *r, const char *key) {
         return strv_contains(r->keys, key);
 }
 
-static bool key_ok(const char *key) {
+bool rule_key_valid(const char *key) {
         size_t n = 0;
 
+        if (!key)
+                return false;
+        /* Everything up to ' ' is whitespace or a control character, 0x01 (the kernel's key
+         * separator) included. */
         for (const unsigned char *p = (const unsigned char *) key; *p; p++, n++)
                 if (*p <= ' ' || *p == 0x7f || *p == '#' || *p == '"' || *p == '\\')
                         return false;
@@ -172,7 +176,7 @@ static int rule_validate(const struct rule *r) {
                         return -EINVAL;
         }
         for (char **k = r->keys; k && *k; k++, n++) {
-                if (!key_ok(*k))
+                if (!rule_key_valid(*k))
                         return -EINVAL;
                 total += strlen(*k) + (n > 0);
         }
@@ -875,15 +879,4 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
                 };
         }
         return LINE_WATCH;
-}
-
-bool rule_key_valid(const char *key) {
-        size_t n = strlen(key);
-
-        if (n == 0 || n > 256)
-                return false;
-        for (const unsigned char *p = (const unsigned char *) key; *p; p++)
-                if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
-                        return false;
-        return true;
 }

@@ -47,6 +47,12 @@ const char *perms_to_string(unsigned perms, char buf[static 5]);
 bool rule_equal(const struct rule *a, const struct rule *b);
 bool rule_has_key(const struct rule *r, const char *key);
 
+/* Whether key can be written as one -k KEY that auditctl -R reads back as it is: 1 to 256
+ * bytes, no whitespace or other control character (so no 0x01, the kernel's separator of
+ * several keys), no DEL, no '"', '#' or '\\'. The one rule for keys: rule_format() refuses a
+ * rule with a key that fails it, and --key is checked with it. */
+bool rule_key_valid(const char *key);
+
 /* One rules line, without a newline, in the form the rule asks for. */
 int rule_format(const struct rule *r, char **ret);
 
@@ -63,7 +69,3 @@ enum rule_line_type {
  * When the type is LINE_WATCH the rule is stored in *ret (form kept; for FORM_W kind is
  * WATCH_FILE, to be decided against the file system by the caller). */
 int rule_parse_line(const char *line, struct rule *ret, const char **ret_why);
-
-/* Is this a key auditctl and the kernel accept on one rules line: 1 to 256 bytes, no
- * whitespace or control characters, no '"', '#', '\\' (auditctl would misread the line)? */
-bool rule_key_valid(const char *key);

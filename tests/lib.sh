@@ -6,6 +6,7 @@ KEY="dartest-$$-$RANDOM"
 TMP=$(mktemp -d /tmp/dar-test.XXXXXX)
 ENABLED_BEFORE=
 AUDITD_PID=
+OWN= OWN_DOCKERD= OWN_PID=
 failures=0
 checks=0
 
@@ -38,6 +39,7 @@ stop_auditd() {
 }
 
 cleanup() {
+        stop_own_dockerd
         stop_auditd
         remove_test_rules
         if [ -n "$ENABLED_BEFORE" ] && [ "$ENABLED_BEFORE" != 2 ]; then
@@ -52,6 +54,52 @@ cleanup() {
         fi
 }
 trap cleanup EXIT
+
+# A dockerd of the test's own: a stand-in (tests/fake-daemon.c) running from $TMP/own with its
+# data root, configuration file and socket there too. Discovery finds it in /proc, so the tool
+# also watches paths that only this test watches. A test needs them wherever the host's own
+# rules would get in the way: the kernel reports the key of the first matching rule only, and
+# --check counts a path as covered whatever key covers it, so with a host provisioned with
+# this tool (key docker) the host's usual Docker paths say nothing about the test's rules.
+# Sets OWN (the directory), OWN_DOCKERD, OWN_CONFIG and OWN_SOCKET.
+start_own_dockerd() {
+        if [ -z "${FAKE_DAEMON:-}" ] || [ ! -x "$FAKE_DAEMON" ]; then
+                echo "FAIL: FAKE_DAEMON does not name tests/fake-daemon (run through meson test)"
+                return 1
+        fi
+        OWN=$TMP/own
+        OWN_DOCKERD=$OWN/dockerd OWN_CONFIG=$OWN/etc/daemon.json OWN_SOCKET=$OWN/docker.sock
+        mkdir -p "$OWN/data" "$OWN/etc"
+        cp "$FAKE_DAEMON" "$OWN_DOCKERD"
+        echo '{}' > "$OWN_CONFIG"
+        python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$OWN_SOCKET" || return 1
+        "$OWN_DOCKERD" --data-root "$OWN/data" --config-file "$OWN_CONFIG" -H "unix://$OWN_SOCKET" &
+        OWN_PID=$!
+        for _ in $(seq 100); do
+                [ "$(readlink "/proc/$OWN_PID/exe" 2>/dev/null)" = "$OWN_DOCKERD" ] && return 0
+                sleep 0.05
+        done
+        echo "FAIL: the test's own dockerd did not start"
+        return 1
+}
+
+stop_own_dockerd() {
+        if [ -n "$OWN_PID" ]; then
+                kill "$OWN_PID" 2>/dev/null
+                wait "$OWN_PID" 2>/dev/null
+                OWN_PID=
+        fi
+}
+
+# Run a command with the fault-injection library preloaded (tests/shim-audit.c lists its
+# variables): with_shim DAR_SHIM_FAIL_ADD=1 "$bin" ... The program itself reads none of them.
+with_shim() {
+        if [ -z "${SHIM_AUDIT:-}" ] || [ ! -f "$SHIM_AUDIT" ]; then
+                echo "FAIL: SHIM_AUDIT does not name the fault-injection library (run through meson test)" >&2
+                return 98
+        fi
+        env LD_PRELOAD="$SHIM_AUDIT" "$@"
+}
 
 ok() { checks=$((checks + 1)); echo "ok: $*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }

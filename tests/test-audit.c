@@ -545,30 +545,62 @@ static void test_quiet(void **state _unused_) {
         rule_done(&missing);
 }
 
+/* The faults come from tests/shim-audit.c, preloaded into this test (tests/meson.build): the
+ * refusal goes through audit_conn_add() exactly as a kernel's would. Without the shim the
+ * second add succeeds and this test fails. */
 static void test_fault_injection(void **state _unused_) {
         struct audit_conn *c = NULL;
+        struct audit_state st;
         struct rule a, b;
 
         make_rule(&a, FORM_W, WATCH_FILE, t.file, PERM_WRITE, NULL, false, t.key, NULL);
         make_rule(&b, FORM_W, WATCH_DIR, t.dir, PERM_WRITE, NULL, false, t.key, NULL);
 
-        assert_int_equal(setenv("DOCKER_AUDIT_RULES_FAIL_ADD", "2", 1), 0);
+        assert_int_equal(setenv("DAR_SHIM_FAIL_ADD", "2", 1), 0);
         assert_int_equal(audit_conn_open(&c), 0);
-        unsetenv("DOCKER_AUDIT_RULES_FAIL_ADD");
+        unsetenv("DAR_SHIM_FAIL_ADD");
 
         assert_int_equal(audit_conn_add(c, &a), 0);
         assert_int_equal(audit_conn_add(c, &b), -EPERM);
-        assert_int_equal(audit_conn_requests(c), 1);
         assert_int_equal(count_test_rules(), 1);
         assert_int_equal(audit_conn_add(c, &b), 0);
-        assert_int_equal(audit_conn_requests(c), 2);
+        assert_int_equal(audit_conn_requests(c), 3);
         assert_int_equal(count_test_rules(), 2);
         audit_conn_close(c);
 
         /* Not a number: ignored. */
-        assert_int_equal(setenv("DOCKER_AUDIT_RULES_FAIL_ADD", "x", 1), 0);
+        assert_int_equal(setenv("DAR_SHIM_FAIL_ADD", "x", 1), 0);
         assert_int_equal(audit_conn_open(&c), 0);
-        unsetenv("DOCKER_AUDIT_RULES_FAIL_ADD");
+        unsetenv("DAR_SHIM_FAIL_ADD");
+        assert_int_equal(audit_conn_add(c, &a), -EEXIST);
+        audit_conn_close(c);
+
+        /* A locked configuration: the status says 2, nothing can be added or deleted, and the
+         * kernel keeps what it had. */
+        assert_int_equal(setenv("DAR_SHIM_FAKE_LOCKED", "1", 1), 0);
+        assert_int_equal(audit_conn_open(&c), 0);
+        unsetenv("DAR_SHIM_FAKE_LOCKED");
+        assert_int_equal(audit_conn_status(c, &st), 0);
+        assert_int_equal(st.enabled, 2);
+        assert_int_equal(audit_conn_add(c, &a), -EPERM);
+        {
+                struct kernel_rule *rules = NULL;
+                size_t n = 0;
+                const struct kernel_rule *k;
+
+                assert_true(audit_conn_list(c, &rules, &n) >= 2);
+                k = find(rules, n, t.file);
+                assert_non_null(k);
+                assert_int_equal(audit_conn_delete(c, k), -EPERM);
+                kernel_rules_free(rules, n);
+        }
+        assert_int_equal(count_test_rules(), 2);
+        audit_conn_close(c);
+
+        /* Each connection reads the variables when it opens: this one sees no fault. */
+        assert_int_equal(audit_conn_open(&c), 0);
+        assert_int_equal(audit_conn_status(c, &st), 0);
+        assert_true(st.enabled == 0 || st.enabled == 1);
         assert_int_equal(audit_conn_add(c, &a), -EEXIST);
         audit_conn_close(c);
 

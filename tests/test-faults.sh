@@ -15,7 +15,7 @@ tool() { "$bin" --rules-dir "$rules" -k "$KEY" "$@"; }
 # Killed between write and rename: the old fragment stays whole; the next run cleans up.
 tool -q --no-load
 cp "$frag" "$TMP/old"
-DOCKER_AUDIT_RULES_TEST_KILL_BEFORE_RENAME=1 tool --no-load --perms wa >/dev/null 2>&1
+with_shim DAR_SHIM_KILL_BEFORE_RENAME=1 "$bin" --rules-dir "$rules" -k "$KEY" --no-load --perms wa >/dev/null 2>&1
 st=$?
 expect "the run was killed before renaming (status $st)" test "$st" = 137
 expect "killed before rename: the old fragment is intact" cmp -s "$frag" "$TMP/old"
@@ -25,6 +25,20 @@ expect "no other .rules file appeared" test "$(ls "$rules"/*.rules | wc -l)" = 1
 tool --no-load --perms wa -q
 expect "the next run writes the new fragment" grep -q -- "-p wa -k $KEY" "$frag"
 expect "the next run removes the leftover temporary file" test "$(ls -A "$rules" | wc -l)" = 1
+
+# The variables earlier versions read for fault injection change nothing in the program: with
+# them all set a run still loads every rule and writes the fragment.
+rm -f "$frag"
+remove_test_rules
+DOCKER_AUDIT_RULES_FAKE_LOCKED=1 DOCKER_AUDIT_RULES_FAIL_ADD=1 DOCKER_AUDIT_RULES_TEST_KILL_BEFORE_RENAME=1 \
+        tool -q > "$TMP/old-vars.out" 2>&1
+st=$?
+expect "old test variables: the run succeeds (status $st)" test "$st" = 0
+expect "old test variables: the fragment is written" test -s "$frag"
+want=$(grep -cE '^(-w|-a) ' "$frag")
+have=$(kernel_lines | wc -l)
+expect "old test variables: every rule is loaded ($have of $want)" test "$have" -ge 1 -a "$have" -ge "$want"
+remove_test_rules
 
 # The lock: while another run holds the rules directory, a run waits, then says so.
 if command -v flock >/dev/null; then

@@ -89,6 +89,13 @@ case_ "empty --root: usage error" 2 "--root needs a directory" --root "" --print
 case_ "relative --rules-dir: usage error" 2 "--rules-dir needs an absolute path" --rules-dir rel --print
 case_ "two modes: usage error" 2 "only one of" --print --remove
 case_ "a usage error of --check is UNKNOWN for monitors" 3 "only one of" --print --check
+case_ "an abbreviated --check with a bad option is UNKNOWN too" 3 "unknown option '--bogus'" --chec --bogus
+case_ "a bad option before --check is UNKNOWN too" 3 "unknown option '--bogus'" --bogus --check
+case_ "a missing --root: usage error naming it" 2 "--root $TMP/no/such/dir: No such file or directory" --print --root "$TMP/no/such/dir"
+case_ "a missing --root under --check: UNKNOWN" 3 "--root $TMP/no/such/dir" --check --root "$TMP/no/such/dir"
+case_ "a --root that is a file: usage error naming it" 2 "--root /etc/hostname: Not a directory" --print --root /etc/hostname
+case_ "a key with a control character: usage error" 2 "invalid key" -k "$(printf 'a\001b')" --print
+case_ "a key with a tab: usage error" 2 "invalid key" -k "$(printf 'a\tb')" --print
 case_ "unknown option: usage error with a hint" 2 "Try 'docker-audit-rules --help'" --frobnicate
 case_ "option without its value: usage error" 2 "needs a value" --print --key
 case_ "bad permissions: usage error" 2 "invalid permissions" --print -p rwz

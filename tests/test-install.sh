@@ -6,6 +6,8 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 need_kernel_audit
+# Paths of its own (lib.sh): the host may already watch its usual Docker paths with its own rules.
+expect "the test's own dockerd runs" start_own_dockerd
 
 rules=$TMP/rules
 mkdir -p "$rules"
@@ -94,7 +96,7 @@ kernel_lines > "$TMP/k-before"
 auditctl -w "$TMP/gone/dockerd" -p rwxa -k "$KEY"      # a stale rule that must survive the failure
 auditctl -W /usr/sbin/runc -p rwxa -k "$KEY" 2>/dev/null || auditctl -W /etc/docker -p rwxa -k "$KEY"
 auditctl -W /etc/default/docker -p rwxa -k "$KEY" 2>/dev/null
-DOCKER_AUDIT_RULES_FAIL_ADD=1 "$bin" --rules-dir "$rules" -k "$KEY" > "$TMP/refuse.out" 2>&1
+with_shim DAR_SHIM_FAIL_ADD=1 "$bin" --rules-dir "$rules" -k "$KEY" > "$TMP/refuse.out" 2>&1
 st=$?
 expect "refused rule: exit status 1" test "$st" = 1
 expect "refused rule: named in the output" grep -q "the kernel refused: -w " "$TMP/refuse.out"
@@ -110,18 +112,18 @@ expect "--remove: fragment gone" test ! -e "$frag"
 expect "--remove: only the rule we did not write is left" test "$(kernel_lines | wc -l)" = 1
 remove_test_rules
 
-# 8. A locked configuration (simulated at the libaudit seam: a real -e 2 lasts until reboot):
+# 8. A locked configuration (simulated by tests/shim-audit.c: a real -e 2 lasts until reboot):
 # the fragment is written, nothing is loaded, status 4; --best-effort makes it 0.
 rm -f "$frag"
 remove_test_rules
-DOCKER_AUDIT_RULES_FAKE_LOCKED=1 tool > "$TMP/locked.out" 2>&1
+with_shim DAR_SHIM_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" > "$TMP/locked.out" 2>&1
 st=$?
 expect "locked: exit status 4 ($st)" test "$st" = 4
 expect "locked: says the rules load at the next boot" grep -q "locked (enabled 2).*next boot" "$TMP/locked.out"
 expect "locked: the fragment is written" cmp -s "$frag" "$TMP/print"
 expect "locked: nothing was loaded" test "$(kernel_lines | wc -l)" = 0
-expect_status "locked with --best-effort: status 0" 0 env DOCKER_AUDIT_RULES_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --best-effort
-DOCKER_AUDIT_RULES_FAKE_LOCKED=1 tool --check --format json > "$TMP/locked-check.json" 2>/dev/null
+expect_status "locked with --best-effort: status 0" 0 with_shim DAR_SHIM_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --best-effort
+with_shim DAR_SHIM_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --check --format json > "$TMP/locked-check.json" 2>/dev/null
 # Rules of another key (a real installation on this host) cover paths too: judge the others.
 uncovered=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for t in d["targets"] if t["in_kernel"] is False and t["in_file"]))' "$TMP/locked-check.json")
 if [ "$uncovered" -gt 0 ]; then

@@ -582,7 +582,7 @@ static void test_resolve_rejects(void **state _unused_) {
 
 static void test_read_file(void **state _unused_) {
         struct tree t;
-        _cleanup_free_ char *a = NULL, *b = NULL, *big = NULL;
+        _cleanup_free_ char *a = NULL, *b = NULL;
         char *none = (char *) "untouched";
         size_t len = 0;
         int fd;

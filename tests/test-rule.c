@@ -158,6 +158,18 @@ static int format_rc(const struct rule *r) {
         return k;
 }
 
+static void test_key_valid(void **state _unused_) {
+        _cleanup_free_ char *k256 = repeat('k', 256), *k257 = repeat('k', 257);
+        const char *good[] = { "docker", "cis-1.1.3", "a", "x_y.z/w:1", "k\xc3\xa9y", k256 };
+        const char *bad[] = { "", "do cker", "do\tcker", "do\ncker", "dock\x01" "er", "dock\x7f",
+                              "\"docker\"", "do#cker", "do\\cker", k257, NULL };
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++)
+                assert_true(rule_key_valid(good[i]));
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                assert_false(rule_key_valid(bad[i]));
+}
+
 static void test_format_rejects(void **state _unused_) {
         _cleanup_free_ char *k256 = repeat('k', 256), *k257 = repeat('k', 257),
                             *k128 = repeat('m', 128), *k127 = repeat('n', 127);
@@ -755,6 +767,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_perms_from_string),
                 cmocka_unit_test(test_perms_to_string),
+                cmocka_unit_test(test_key_valid),
                 cmocka_unit_test(test_format_w),
                 cmocka_unit_test(test_format_a_file),
                 cmocka_unit_test(test_format_a_dir_exe),
