@@ -860,6 +860,23 @@ static int parse_value(struct parser *ps, char * const *path, unsigned depth) {
         return parse_scalar(ps, &integer);
 }
 
+static bool is_containerd_table(char * const *p) {
+        static const char * const tables[] = {
+                "grpc", "ttrpc", "debug", "metrics", "cgroup", "plugins", "proxy_plugins",
+                "stream_processors", "timeouts",
+        };
+        static const char * const maps_of_tables[] = { "plugins", "proxy_plugins", "stream_processors" };
+        size_t n = strv_length(p);
+
+        for (size_t i = 0; n == 1 && i < ELEMENTSOF(tables); i++)
+                if (streq(p[0], tables[i]))
+                        return true;
+        for (size_t i = 0; n == 2 && i < ELEMENTSOF(maps_of_tables); i++)
+                if (streq(p[0], maps_of_tables[i]))
+                        return true;
+        return false;
+}
+
 static int parse_header(struct parser *ps, char ***table) {
         bool array = peek(ps, 1) == '[';
         _cleanup_strv_free_ char **p = calloc(1, sizeof(char *));
@@ -878,6 +895,10 @@ static int parse_header(struct parser *ps, char ***table) {
                 return fail(ps, ps->line, "bad table header");
         ps->p += array ? 2 : 1;
 
+        /* containerd's tables (and the entries of its maps of tables) cannot be arrays of
+         * tables: it refuses the file ("Can't convert ... to trees"). */
+        if (array && is_containerd_table(p))
+                return fail(ps, ps->line, "containerd expects a table here, not an array of tables");
         /* The keys of an array of tables belong to its elements. */
         if (array && strv_extend(&p, ARRAY_ELEMENT) < 0)
                 return -ENOMEM;

@@ -440,8 +440,8 @@ static void test_other_addresses_ignored(void **state UNUSED) {
                  NULL, NULL, NULL);
         /* root and state under a table are not the top-level keys. */
         check_ok("[grpc]\nroot = \"/no\"\nstate = \"/no\"\naddress = \"/g\"\n", NULL, NULL, "/g");
-        /* Arrays of tables are never [grpc]. */
-        check_ok("[[grpc]]\naddress = \"/no\"\n", NULL, NULL, NULL);
+        /* An array of tables is never [grpc]: containerd refuses it. */
+        check_bad("[[grpc]]\naddress = \"/no\"\n", 1, "containerd expects a table here, not an array of tables");
 }
 
 static void test_dotted_and_inline(void **state UNUSED) {
@@ -654,6 +654,10 @@ static void test_more_keys(void **state UNUSED) {
         check_bad("imports = [1]\n", 1, "imports: expected an array of strings");
         check_bad("imports = []\nimports = []\n", 2, "duplicate key");
         check_bad("plugin_dir = 1\n", 1, "expected a string value");
+        /* containerd refuses an array of tables where it has a table or a map of tables. */
+        check_bad("[[proxy_plugins.x]]\npath = \"/x\"\n", 1, "containerd expects a table here, not an array of tables");
+        check_bad("root = \"/r\"\n[[grpc]]\n", 2, "containerd expects a table here, not an array of tables");
+        check_ok("version = 2\n[[other]]\n[[plugins.\"io.containerd.x.v1.y\".z]]\n", NULL, NULL, NULL);
 }
 
 static void assert_runtime(const struct containerd_runtime *rt, enum containerd_cri cri, const char *name,
