@@ -326,6 +326,42 @@ static int decode_utf16(const char *data, size_t len, char **ret, size_t *ret_le
         return 1;
 }
 
+/* The kept keys of the top-level object; type errors recorded, -ENOMEM returned. */
+static int read_keys(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
+        int k;
+
+        k = get_string(top, "data-root", &c->data_root, ret, ret_msg, "\"data-root\" must be a string");
+        if (k >= 0 && !c->data_root)
+                /* The deprecated spelling, honoured when "data-root" is absent. */
+                k = get_string(top, "graph", &c->data_root, ret, ret_msg, "\"graph\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "exec-root", &c->exec_root, ret, ret_msg, "\"exec-root\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "containerd", &c->containerd, ret, ret_msg, "\"containerd\" must be a string");
+        if (k >= 0)
+                k = get_strv(top, "hosts", true, &c->hosts, ret, ret_msg, "\"hosts\" must be an array of strings");
+        if (k >= 0)
+                k = get_runtimes(top, c, ret, ret_msg);
+        if (k >= 0)
+                k = get_string(top, "tlscacert", &c->tlscacert, ret, ret_msg, "\"tlscacert\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "tlscert", &c->tlscert, ret, ret_msg, "\"tlscert\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "tlskey", &c->tlskey, ret, ret_msg, "\"tlskey\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "seccomp-profile", &c->seccomp_profile, ret, ret_msg,
+                               "\"seccomp-profile\" must be a string");
+        if (k >= 0)
+                k = get_strv(top, "cdi-spec-dirs", false, &c->cdi_spec_dirs, ret, ret_msg,
+                             "\"cdi-spec-dirs\" must be an array of strings");
+        if (k >= 0)
+                k = get_string(top, "userland-proxy-path", &c->userland_proxy_path, ret, ret_msg,
+                               "\"userland-proxy-path\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "init-path", &c->init_path, ret, ret_msg, "\"init-path\" must be a string");
+        return k;
+}
+
 int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, unsigned *ret_line,
                       const char **ret_msg) {
         struct daemon_config c = {};
@@ -434,35 +470,7 @@ int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, u
                 goto finish;
         }
 
-        k = get_string(top, "data-root", &c.data_root, &r, &msg, "\"data-root\" must be a string");
-        if (k >= 0 && !c.data_root)
-                /* The deprecated spelling, honoured when "data-root" is absent. */
-                k = get_string(top, "graph", &c.data_root, &r, &msg, "\"graph\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "exec-root", &c.exec_root, &r, &msg, "\"exec-root\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "containerd", &c.containerd, &r, &msg, "\"containerd\" must be a string");
-        if (k >= 0)
-                k = get_strv(top, "hosts", true, &c.hosts, &r, &msg, "\"hosts\" must be an array of strings");
-        if (k >= 0)
-                k = get_runtimes(top, &c, &r, &msg);
-        if (k >= 0)
-                k = get_string(top, "tlscacert", &c.tlscacert, &r, &msg, "\"tlscacert\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "tlscert", &c.tlscert, &r, &msg, "\"tlscert\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "tlskey", &c.tlskey, &r, &msg, "\"tlskey\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "seccomp-profile", &c.seccomp_profile, &r, &msg,
-                               "\"seccomp-profile\" must be a string");
-        if (k >= 0)
-                k = get_strv(top, "cdi-spec-dirs", false, &c.cdi_spec_dirs, &r, &msg,
-                             "\"cdi-spec-dirs\" must be an array of strings");
-        if (k >= 0)
-                k = get_string(top, "userland-proxy-path", &c.userland_proxy_path, &r, &msg,
-                               "\"userland-proxy-path\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "init-path", &c.init_path, &r, &msg, "\"init-path\" must be a string");
+        k = read_keys(top, &c, &r, &msg);
         if (k < 0) {
                 r = k;
                 msg = NULL;

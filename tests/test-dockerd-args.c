@@ -211,7 +211,7 @@ static void test_bad_runtime(void **state __attribute__((unused))) {
 static void test_many_hosts(void **state __attribute__((unused))) {
         enum { N = 200000 };
         _cleanup_free_ char **argv = calloc(N + 4, sizeof(char *));
-        _cleanup_free_ char *names = malloc(N / 2 * 32);
+        _cleanup_free_ char *names = malloc((N / 2 + 1) * 32);
         struct dockerd_opts o = {};
 
         assert_non_null(argv);
