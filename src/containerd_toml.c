@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdarg.h>
 
 #include "containerd_toml.h"
 #include "util.h"
@@ -7,15 +8,25 @@
 /* Arrays and inline tables nested deeper than this are refused (keeps the recursion bounded). */
 #define TOML_MAX_DEPTH 64
 
-/* Where a key lands, relative to the document root. Only the few paths we want are told apart;
- * everything else is PATH_OTHER and its value is only checked for syntax. */
-enum path {
-        PATH_ROOT,          /* the document itself */
-        PATH_GRPC,          /* the [grpc] table */
-        PATH_ROOT_KEY,      /* root */
-        PATH_STATE_KEY,     /* state */
-        PATH_ADDRESS_KEY,   /* grpc.address */
-        PATH_OTHER,
+/* A key path from the document root is a string vector; the elements of arrays (and of arrays
+ * of tables) get this component, which no key can hold (keys refuse control characters). */
+#define ARRAY_ELEMENT "\x01"
+/* Runtimes kept from one file (a bound for a hostile one; each store looks the name up). */
+#define RUNTIMES_MAX 1024
+
+/* The keys that are kept. */
+enum field {
+        FIELD_NONE,
+        FIELD_ROOT,
+        FIELD_STATE,
+        FIELD_PLUGIN_DIR,
+        FIELD_GRPC_ADDRESS,
+        FIELD_TTRPC_ADDRESS,
+        FIELD_DEBUG_ADDRESS,
+        FIELD_VERSION,
+        FIELD_IMPORTS,
+        FIELD_RUNTIME_TYPE,
+        FIELD_BINARY_NAME,
 };
 
 struct parser {
@@ -24,7 +35,18 @@ struct parser {
         unsigned err_line;
         const char *err_msg;
         struct containerd_config *cfg;
+        bool have_version, have_imports;
 };
+
+static const char * const cri_plugin_key[] = {
+        [CONTAINERD_CRI_V1] = "cri",
+        [CONTAINERD_CRI_V2] = "io.containerd.grpc.v1.cri",
+        [CONTAINERD_CRI_V3] = "io.containerd.cri.v1.runtime",
+};
+
+const char *containerd_cri_to_string(enum containerd_cri c) {
+        return c < ELEMENTSOF(cri_plugin_key) ? cri_plugin_key[c] : NULL;
+}
 
 void containerd_config_done(struct containerd_config *c) {
         if (!c)
@@ -32,37 +54,65 @@ void containerd_config_done(struct containerd_config *c) {
         free(c->root);
         free(c->state);
         free(c->grpc_address);
+        free(c->ttrpc_address);
+        free(c->debug_address);
+        free(c->plugin_dir);
+        strv_free(c->imports);
+        for (size_t i = 0; i < c->n_runtimes; i++) {
+                free(c->runtimes[i].name);
+                free(c->runtimes[i].runtime_type);
+                free(c->runtimes[i].binary_name);
+        }
+        free(c->runtimes);
         *c = (struct containerd_config) {};
 }
 
-static enum path path_step(enum path p, const char *key) {
-        switch (p) {
-        case PATH_ROOT:
-                if (streq(key, "grpc"))
-                        return PATH_GRPC;
-                if (streq(key, "root"))
-                        return PATH_ROOT_KEY;
-                if (streq(key, "state"))
-                        return PATH_STATE_KEY;
-                return PATH_OTHER;
-        case PATH_GRPC:
-                return streq(key, "address") ? PATH_ADDRESS_KEY : PATH_OTHER;
-        default:
-                return PATH_OTHER;
-        }
+static bool path_is(char * const *p, size_t n, ...) {
+        va_list ap;
+        bool same = strv_length(p) == n;
+
+        va_start(ap, n);
+        for (size_t i = 0; same && i < n; i++)
+                same = streq(p[i], va_arg(ap, const char *));
+        va_end(ap);
+        return same;
 }
 
-static char **path_field(struct parser *ps, enum path p) {
-        switch (p) {
-        case PATH_ROOT_KEY:
-                return &ps->cfg->root;
-        case PATH_STATE_KEY:
-                return &ps->cfg->state;
-        case PATH_ADDRESS_KEY:
-                return &ps->cfg->grpc_address;
-        default:
-                return NULL;
-        }
+/* Which kept key a full key path names; for a runtime also its plugin and name. */
+static enum field path_field(char * const *p, enum containerd_cri *ret_cri, const char **ret_name) {
+        size_t n = strv_length(p);
+
+        if (path_is(p, 1, "root"))
+                return FIELD_ROOT;
+        if (path_is(p, 1, "state"))
+                return FIELD_STATE;
+        if (path_is(p, 1, "plugin_dir"))
+                return FIELD_PLUGIN_DIR;
+        if (path_is(p, 1, "version"))
+                return FIELD_VERSION;
+        if (path_is(p, 1, "imports"))
+                return FIELD_IMPORTS;
+        if (path_is(p, 2, "grpc", "address"))
+                return FIELD_GRPC_ADDRESS;
+        if (path_is(p, 2, "ttrpc", "address"))
+                return FIELD_TTRPC_ADDRESS;
+        if (path_is(p, 2, "debug", "address"))
+                return FIELD_DEBUG_ADDRESS;
+
+        /* plugins.CRI.containerd.runtimes.NAME.runtime_type, ...NAME.options.BinaryName */
+        if ((n != 6 && n != 7) || !streq(p[0], "plugins") || !streq(p[2], "containerd") ||
+            !streq(p[3], "runtimes") || streq(p[4], ARRAY_ELEMENT))
+                return FIELD_NONE;
+        for (size_t c = 0; c < ELEMENTSOF(cri_plugin_key); c++)
+                if (streq(p[1], cri_plugin_key[c])) {
+                        *ret_cri = (enum containerd_cri) c;
+                        *ret_name = p[4];
+                        if (n == 6 && streq(p[5], "runtime_type"))
+                                return FIELD_RUNTIME_TYPE;
+                        if (n == 7 && streq(p[5], "options") && streq(p[6], "BinaryName"))
+                                return FIELD_BINARY_NAME;
+                }
+        return FIELD_NONE;
 }
 
 static int fail(struct parser *ps, unsigned line, const char *msg) {
@@ -373,17 +423,19 @@ static int parse_simple_key(struct parser *ps, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* A possibly dotted key; *path is walked down along it. */
-static int parse_key(struct parser *ps, enum path *path) {
+/* A possibly dotted key; its components are appended to *path. */
+static int parse_key(struct parser *ps, char ***path) {
         for (;;) {
-                _cleanup_free_ char *k = NULL;
+                char *k = NULL;
                 int r;
 
                 skip_ws(ps);
                 r = parse_simple_key(ps, &k);
                 if (r < 0)
                         return r;
-                *path = path_step(*path, k);
+                r = strv_push(path, k);
+                if (r < 0)
+                        return r;
                 skip_ws(ps);
                 if (peek(ps, 0) != '.')
                         return 0;
@@ -519,8 +571,8 @@ static bool is_scalar_char(char c) {
                 c == '_' || c == '+' || c == '-' || c == '.' || c == ':';
 }
 
-/* Integers, floats, booleans and dates: checked, not kept. */
-static int parse_scalar(struct parser *ps) {
+/* Integers, floats, booleans and dates: checked, not kept; *ret_integer tells an integer. */
+static int parse_scalar(struct parser *ps, bool *ret_integer) {
         const char *s = ps->p;
         size_t n = 0;
 
@@ -536,6 +588,7 @@ static int parse_scalar(struct parser *ps) {
 
         if (n == 0)
                 return fail(ps, ps->line, "invalid value");
+        *ret_integer = is_integer(s, n);
         if (!((n == 4 && memcmp(s, "true", 4) == 0) ||
               (n == 5 && memcmp(s, "false", 5) == 0) ||
               is_integer(s, n) || is_float(s, n) || is_datetime(s, n)))
@@ -544,12 +597,27 @@ static int parse_scalar(struct parser *ps) {
         return 0;
 }
 
-static int parse_value(struct parser *ps, enum path path, unsigned depth);
+static int parse_value(struct parser *ps, char * const *path, unsigned depth);
 
-static int parse_array(struct parser *ps, unsigned depth) {
+/* The path of an array's elements. */
+static char **element_path(char * const *path) {
+        char **e = strv_copy(path);
+
+        if (e && strv_extend(&e, ARRAY_ELEMENT) < 0) {
+                strv_free(e);
+                return NULL;
+        }
+        return e;
+}
+
+/* An array; with ret_strings (for `imports`) every element must be a string and is kept. */
+static int parse_array(struct parser *ps, char * const *path, unsigned depth, char ***ret_strings) {
+        _cleanup_strv_free_ char **elem = element_path(path);
         unsigned start_line = ps->line;
         int r;
 
+        if (!elem)
+                return -ENOMEM;
         ps->p++; /* '[' */
         for (;;) {
                 r = skip_ws_nl_comments(ps);
@@ -560,7 +628,22 @@ static int parse_array(struct parser *ps, unsigned depth) {
                 if (peek(ps, 0) == ']')
                         break;
 
-                r = parse_value(ps, PATH_OTHER, depth + 1);
+                if (ret_strings) {
+                        char *str;
+                        size_t len;
+
+                        if (peek(ps, 0) != '"' && peek(ps, 0) != '\'')
+                                return fail(ps, ps->line, "imports: expected an array of strings");
+                        r = parse_string(ps, &str, &len);
+                        if (r < 0)
+                                return r;
+                        if (strlen(str) != len) {
+                                free(str);
+                                return fail(ps, ps->line, "NUL character in string");
+                        }
+                        r = strv_push(ret_strings, str);
+                } else
+                        r = parse_value(ps, elem, depth + 1);
                 if (r < 0)
                         return r;
 
@@ -581,13 +664,13 @@ static int parse_array(struct parser *ps, unsigned depth) {
 
 /* Newlines, comments and a trailing comma are accepted inside inline tables (as TOML 1.1
  * does). */
-static int parse_inline_table(struct parser *ps, enum path path, unsigned depth) {
+static int parse_inline_table(struct parser *ps, char * const *path, unsigned depth) {
         unsigned start_line = ps->line;
         int r;
 
         ps->p++; /* '{' */
         for (;;) {
-                enum path p = path;
+                _cleanup_strv_free_ char **p = NULL;
 
                 r = skip_ws_nl_comments(ps);
                 if (r < 0)
@@ -597,6 +680,9 @@ static int parse_inline_table(struct parser *ps, enum path path, unsigned depth)
                 if (peek(ps, 0) == '}')
                         break;
 
+                p = strv_copy(path);
+                if (!p)
+                        return -ENOMEM;
                 r = parse_key(ps, &p);
                 if (r < 0)
                         return r;
@@ -623,12 +709,60 @@ static int parse_inline_table(struct parser *ps, enum path path, unsigned depth)
         return 0;
 }
 
-static int store_value(struct parser *ps, enum path path, char *s, size_t len, unsigned line) {
-        char **field = path_field(ps, path);
+/* The slot of a runtime's field, the runtime added when new. */
+static int runtime_slot(struct parser *ps, enum containerd_cri cri, const char *name, enum field f, char ***ret) {
+        struct containerd_config *c = ps->cfg;
+        struct containerd_runtime *rt = NULL, *n;
 
-        if (!field) {
-                free(s);
+        for (size_t i = 0; i < c->n_runtimes && !rt; i++)
+                if (c->runtimes[i].plugin == cri && streq(c->runtimes[i].name, name))
+                        rt = &c->runtimes[i];
+        if (!rt) {
+                if (c->n_runtimes >= RUNTIMES_MAX)
+                        return fail(ps, ps->line, "too many runtimes");
+                n = realloc(c->runtimes, (c->n_runtimes + 1) * sizeof(*n));
+                if (!n)
+                        return -ENOMEM;
+                c->runtimes = n;
+                rt = &c->runtimes[c->n_runtimes];
+                *rt = (struct containerd_runtime) { .plugin = cri, .name = strdup(name) };
+                if (!rt->name)
+                        return -ENOMEM;
+                c->n_runtimes++;
+        }
+        *ret = f == FIELD_RUNTIME_TYPE ? &rt->runtime_type : &rt->binary_name;
+        return 0;
+}
+
+static int string_slot(struct parser *ps, char * const *path, char ***ret) {
+        struct containerd_config *c = ps->cfg;
+        enum containerd_cri cri = CONTAINERD_CRI_V2;
+        const char *name = NULL;
+
+        switch (path_field(path, &cri, &name)) {
+        case FIELD_ROOT:          *ret = &c->root; return 0;
+        case FIELD_STATE:         *ret = &c->state; return 0;
+        case FIELD_PLUGIN_DIR:    *ret = &c->plugin_dir; return 0;
+        case FIELD_GRPC_ADDRESS:  *ret = &c->grpc_address; return 0;
+        case FIELD_TTRPC_ADDRESS: *ret = &c->ttrpc_address; return 0;
+        case FIELD_DEBUG_ADDRESS: *ret = &c->debug_address; return 0;
+        case FIELD_RUNTIME_TYPE:
+        case FIELD_BINARY_NAME:
+                return runtime_slot(ps, cri, name, path_field(path, &cri, &name), ret);
+        default:
+                *ret = NULL;
                 return 0;
+        }
+}
+
+static int store_string(struct parser *ps, char * const *path, char *s, size_t len, unsigned line) {
+        char **field = NULL;
+        int r;
+
+        r = string_slot(ps, path, &field);
+        if (r < 0 || !field) {
+                free(s);
+                return r;
         }
         if (*field) {
                 free(s);
@@ -642,13 +776,67 @@ static int store_value(struct parser *ps, enum path path, char *s, size_t len, u
         return 0;
 }
 
-static int parse_value(struct parser *ps, enum path path, unsigned depth) {
+/* `version`: an integer (containerd refuses anything else). */
+static int parse_version(struct parser *ps, unsigned line) {
+        const char *start = ps->p;
+        bool integer = false;
+        char digits[32];
+        size_t n = 0;
+        long long v;
+        int r;
+
+        if (ps->have_version)
+                return fail(ps, line, "duplicate key");
+        if (peek(ps, 0) && strchr("\"'[{", peek(ps, 0)))
+                return fail(ps, line, "version: expected an integer");
+        r = parse_scalar(ps, &integer);
+        if (r < 0)
+                return r;
+        if (!integer)
+                return fail(ps, line, "version: expected an integer");
+        for (const char *i = start; i < ps->p && n < sizeof(digits) - 1; i++)
+                if (*i != '_')
+                        digits[n++] = *i;
+        digits[n] = 0;
+        errno = 0;
+        if (digits[0] == '0' && digits[1] && strchr("xob", digits[1]))
+                v = strtoll(digits + 2, NULL, digits[1] == 'x' ? 16 : digits[1] == 'o' ? 8 : 2);
+        else
+                v = strtoll(digits, NULL, 10);
+        if (errno != 0 || v < 0 || v > 1000)
+                return fail(ps, line, "version: not a known config version");
+        ps->cfg->version = (int) v;
+        ps->have_version = true;
+        return 0;
+}
+
+static int parse_value(struct parser *ps, char * const *path, unsigned depth) {
+        enum containerd_cri cri;
+        const char *name;
         unsigned line = ps->line;
         char c = peek(ps, 0);
+        enum field f = path_field(path, &cri, &name);
+        bool integer;
         int r;
 
         if (depth > TOML_MAX_DEPTH)
                 return fail(ps, line, "nesting too deep");
+
+        if (f == FIELD_VERSION)
+                return parse_version(ps, line);
+        if (f == FIELD_IMPORTS) {
+                if (c != '[')
+                        return fail(ps, line, "imports: expected an array of strings");
+                if (ps->have_imports)
+                        return fail(ps, line, "duplicate key");
+                ps->have_imports = true;
+                if (!ps->cfg->imports) {
+                        ps->cfg->imports = calloc(1, sizeof(char *));
+                        if (!ps->cfg->imports)
+                                return -ENOMEM;
+                }
+                return parse_array(ps, path, depth, &ps->cfg->imports);
+        }
 
         if (c == '"' || c == '\'') {
                 char *s;
@@ -657,26 +845,45 @@ static int parse_value(struct parser *ps, enum path path, unsigned depth) {
                 r = parse_string(ps, &s, &len);
                 if (r < 0)
                         return r;
-                return store_value(ps, path, s, len, line);
+                return store_string(ps, path, s, len, line);
         }
 
-        if (path_field(ps, path))
+        if (f != FIELD_NONE)
                 return fail(ps, line, "expected a string value");
 
         if (c == '[')
-                return parse_array(ps, depth);
+                return parse_array(ps, path, depth, NULL);
         if (c == '{')
                 return parse_inline_table(ps, path, depth);
         if (ps->p >= ps->end || c == '\n' || c == '\r' || c == '#')
                 return fail(ps, line, "missing value");
-        return parse_scalar(ps);
+        return parse_scalar(ps, &integer);
 }
 
-static int parse_header(struct parser *ps, enum path *table) {
+static bool is_containerd_table(char * const *p) {
+        static const char * const tables[] = {
+                "grpc", "ttrpc", "debug", "metrics", "cgroup", "plugins", "proxy_plugins",
+                "stream_processors", "timeouts",
+        };
+        static const char * const maps_of_tables[] = { "plugins", "proxy_plugins", "stream_processors" };
+        size_t n = strv_length(p);
+
+        for (size_t i = 0; n == 1 && i < ELEMENTSOF(tables); i++)
+                if (streq(p[0], tables[i]))
+                        return true;
+        for (size_t i = 0; n == 2 && i < ELEMENTSOF(maps_of_tables); i++)
+                if (streq(p[0], maps_of_tables[i]))
+                        return true;
+        return false;
+}
+
+static int parse_header(struct parser *ps, char ***table) {
         bool array = peek(ps, 1) == '[';
-        enum path p = PATH_ROOT;
+        _cleanup_strv_free_ char **p = calloc(1, sizeof(char *));
         int r;
 
+        if (!p)
+                return -ENOMEM;
         ps->p += array ? 2 : 1;
         skip_ws(ps);
         if (peek(ps, 0) == ']')
@@ -688,21 +895,30 @@ static int parse_header(struct parser *ps, enum path *table) {
                 return fail(ps, ps->line, "bad table header");
         ps->p += array ? 2 : 1;
 
-        /* The elements of an array of tables are never one of the tables we look into. */
-        *table = array ? PATH_OTHER : p;
+        /* containerd's tables (and the entries of its maps of tables) cannot be arrays of
+         * tables: it refuses the file ("Can't convert ... to trees"). */
+        if (array && is_containerd_table(p))
+                return fail(ps, ps->line, "containerd expects a table here, not an array of tables");
+        /* The keys of an array of tables belong to its elements. */
+        if (array && strv_extend(&p, ARRAY_ELEMENT) < 0)
+                return -ENOMEM;
+        strv_free(*table);
+        *table = TAKE_PTR(p);
         return expect_eol(ps, "unexpected text after table header");
 }
 
 static int parse_document(struct parser *ps) {
-        enum path table = PATH_ROOT;
+        _cleanup_strv_free_ char **table = calloc(1, sizeof(char *));
         int r;
 
+        if (!table)
+                return -ENOMEM;
         /* A UTF-8 byte order mark means nothing. */
         if (ps->end - ps->p >= 3 && memcmp(ps->p, "\xef\xbb\xbf", 3) == 0)
                 ps->p += 3;
 
         while (ps->p < ps->end) {
-                enum path p = table;
+                _cleanup_strv_free_ char **p = NULL;
                 char c;
 
                 skip_ws(ps);
@@ -723,6 +939,9 @@ static int parse_document(struct parser *ps) {
                         continue;
                 }
 
+                p = strv_copy(table);
+                if (!p)
+                        return -ENOMEM;
                 r = parse_key(ps, &p);
                 if (r < 0)
                         return r;

@@ -21,6 +21,17 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->tlscacert);
         free(c->tlscert);
         free(c->tlskey);
+        for (size_t i = 0; i < c->n_runtime_list; i++) {
+                free(c->runtime_list[i].name);
+                free(c->runtime_list[i].path);
+                free(c->runtime_list[i].runtime_type);
+                free(c->runtime_list[i].binary_name);
+        }
+        free(c->runtime_list);
+        free(c->seccomp_profile);
+        strv_free(c->cdi_spec_dirs);
+        free(c->userland_proxy_path);
+        free(c->init_path);
         *c = (struct daemon_config) {};
 }
 
@@ -85,17 +96,36 @@ static int get_string(struct json_object *top, const char *key, char **field, in
         return 0;
 }
 
-static int get_hosts(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
+/* A list of strings; with allow_single also one string (as "hosts" may be). */
+static int get_strv(struct json_object *top, const char *key, bool allow_single, char ***field, int *ret,
+                    const char **ret_msg, const char *type_msg) {
         struct json_object *v;
         _cleanup_strv_free_ char **l = NULL;
+        size_t n = 1;
         char *s;
         int r;
 
-        if (!json_object_object_get_ex(top, "hosts", &v) || json_object_is_type(v, json_type_null))
+        if (!json_object_object_get_ex(top, key, &v) || json_object_is_type(v, json_type_null))
                 return 0;
+        if (json_object_is_type(v, json_type_array))
+                n = json_object_array_length(v);
+        else if (!allow_single || !json_object_is_type(v, json_type_string)) {
+                set_error(ret, ret_msg, -EINVAL, type_msg);
+                return 0;
+        }
 
-        if (json_object_is_type(v, json_type_string)) {
-                r = json_string_dup(v, &s);
+        /* An empty array is still a list, distinct from no key at all. */
+        l = calloc(1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                struct json_object *e = json_object_is_type(v, json_type_array) ? json_object_array_get_idx(v, i) : v;
+
+                if (!json_object_is_type(e, json_type_string)) {
+                        set_error(ret, ret_msg, -EINVAL, type_msg);
+                        return 0;
+                }
+                r = json_string_dup(e, &s);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
@@ -105,44 +135,119 @@ static int get_hosts(struct json_object *top, struct daemon_config *c, int *ret,
                 r = strv_push(&l, s);
                 if (r < 0)
                         return r;
-        } else if (json_object_is_type(v, json_type_array)) {
-                size_t n = json_object_array_length(v);
-
-                /* An empty array is still a list, distinct from no "hosts" at all. */
-                l = calloc(1, sizeof(char *));
-                if (!l)
-                        return -ENOMEM;
-                for (size_t i = 0; i < n; i++) {
-                        struct json_object *e = json_object_array_get_idx(v, i);
-
-                        if (!json_object_is_type(e, json_type_string)) {
-                                set_error(ret, ret_msg, -EINVAL, "\"hosts\" must be an array of strings");
-                                return 0;
-                        }
-                        r = json_string_dup(e, &s);
-                        if (r == -ENOMEM)
-                                return r;
-                        if (r < 0) {
-                                set_error(ret, ret_msg, r, "NUL character in a string");
-                                return 0;
-                        }
-                        r = strv_push(&l, s);
-                        if (r < 0)
-                                return r;
-                }
-        } else {
-                set_error(ret, ret_msg, -EINVAL, "\"hosts\" must be an array of strings");
-                return 0;
         }
 
-        strv_free(c->hosts);
-        c->hosts = TAKE_PTR(l);
+        strv_free(*field);
+        *field = TAKE_PTR(l);
         return 0;
+}
+
+/* A string member of a runtime: 0 and NULL when absent or null, -EINVAL (error recorded) for
+ * another type or an embedded NUL. */
+static int runtime_string(struct json_object *rt, const char *key, char **ret, int *err, const char **err_msg,
+                          const char *type_msg) {
+        struct json_object *p;
+        int r;
+
+        *ret = NULL;
+        if (!rt || !json_object_object_get_ex(rt, key, &p) || json_object_is_type(p, json_type_null))
+                return 0;
+        if (!json_object_is_type(p, json_type_string)) {
+                set_error(err, err_msg, -EINVAL, type_msg);
+                return -EINVAL;
+        }
+        r = json_string_dup(p, ret);
+        if (r == -EINVAL)
+                set_error(err, err_msg, r, "NUL character in a string");
+        return r;
+}
+
+/* One runtime, checked as dockerd's setupRuntimes() does; added to c->runtime_list (and, with a
+ * path, to c->runtimes). */
+static int get_runtime(struct daemon_config *c, const char *name, struct json_object *rt, int *err, const char **err_msg) {
+        struct daemon_runtime d = {};
+        struct json_object *opts = NULL;
+        struct daemon_runtime *n;
+        bool has_options = false;
+        int r;
+
+        if (!json_object_is_type(rt, json_type_object)) {
+                set_error(err, err_msg, -EINVAL, "a runtime must be an object");
+                return 0;
+        }
+        if (json_object_object_get_ex(rt, "options", &opts) && !json_object_is_type(opts, json_type_null)) {
+                if (!json_object_is_type(opts, json_type_object)) {
+                        set_error(err, err_msg, -EINVAL, "a runtime's \"options\" must be an object");
+                        opts = NULL;
+                } else
+                        has_options = json_object_object_length(opts) > 0;
+        } else
+                opts = NULL;
+
+        r = runtime_string(rt, "path", &d.path, err, err_msg, "a runtime's \"path\" must be a string");
+        if (r != -ENOMEM)
+                r = runtime_string(rt, "runtimeType", &d.runtime_type, err, err_msg,
+                                   "a runtime's \"runtimeType\" must be a string");
+        if (r != -ENOMEM)
+                r = runtime_string(opts, "BinaryName", &d.binary_name, err, err_msg,
+                                   "a runtime's \"options\" \"BinaryName\" must be a string");
+        if (r == -ENOMEM)
+                goto fail;
+
+        /* Go's zero value: an empty string is unset. */
+        if (d.path && !*d.path) {
+                free(d.path);
+                d.path = NULL;
+        }
+        if (d.runtime_type && !*d.runtime_type) {
+                free(d.runtime_type);
+                d.runtime_type = NULL;
+        }
+
+        if (!*name) {
+                set_error(err, err_msg, -EINVAL, "a runtime has an empty name: no container can select it");
+                r = 0;
+                goto fail;
+        }
+        if (streq(name, "runc"))
+                set_error(err, err_msg, -EINVAL, "the runtime name \"runc\" is reserved: dockerd refuses to start");
+        else if (!d.path && !d.runtime_type)
+                set_error(err, err_msg, -EINVAL, "a runtime has neither \"path\" nor \"runtimeType\": "
+                          "dockerd refuses to start");
+        else if (d.path && d.runtime_type)
+                set_error(err, err_msg, -EINVAL, "a runtime has both \"path\" and \"runtimeType\": "
+                          "dockerd refuses to start");
+        else if (d.path && has_options)
+                set_error(err, err_msg, -EINVAL, "a runtime has \"options\" with a \"path\": dockerd refuses to start");
+
+        d.name = strdup(name);
+        if (!d.name)
+                goto enomem;
+        if (d.path) {
+                char *s;
+
+                if (asprintf(&s, "%s=%s", name, d.path) < 0 || strv_push(&c->runtimes, s) < 0)
+                        goto enomem;
+        }
+        n = realloc(c->runtime_list, (c->n_runtime_list + 1) * sizeof(*n));
+        if (!n)
+                goto enomem;
+        c->runtime_list = n;
+        c->runtime_list[c->n_runtime_list++] = d;
+        return 0;
+
+enomem:
+        r = -ENOMEM;
+fail:
+        free(d.name);
+        free(d.path);
+        free(d.runtime_type);
+        free(d.binary_name);
+        return r;
 }
 
 static int get_runtimes(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
         struct json_object *v;
-        _cleanup_strv_free_ char **l = NULL;
 
         if (!json_object_object_get_ex(top, "runtimes", &v) || json_object_is_type(v, json_type_null))
                 return 0;
@@ -152,38 +257,109 @@ static int get_runtimes(struct json_object *top, struct daemon_config *c, int *r
         }
 
         json_object_object_foreach(v, name, rt) {
-                struct json_object *p;
-                const char *path;
-                char *s;
-                int r;
-
-                if (!json_object_is_type(rt, json_type_object)) {
-                        set_error(ret, ret_msg, -EINVAL, "a runtime must be an object");
-                        continue;
-                }
-                if (!json_object_object_get_ex(rt, "path", &p) || json_object_is_type(p, json_type_null))
-                        continue; /* e.g. {"runtimeType": "io.containerd.runsc.v1"} */
-                if (!json_object_is_type(p, json_type_string)) {
-                        set_error(ret, ret_msg, -EINVAL, "a runtime's \"path\" must be a string");
-                        continue;
-                }
-                path = json_object_get_string(p);
-                if ((size_t) json_object_get_string_len(p) != strlen(path)) {
-                        set_error(ret, ret_msg, -EINVAL, "NUL character in a string");
-                        continue;
-                }
-                if (path[0] == 0)
-                        continue; /* Not a file. */
-                if (asprintf(&s, "%s=%s", name, path) < 0)
-                        return -ENOMEM;
-                r = strv_push(&l, s);
+                int r = get_runtime(c, name, rt, ret, ret_msg);
                 if (r < 0)
                         return r;
         }
-
-        strv_free(c->runtimes);
-        c->runtimes = TAKE_PTR(l);
         return 0;
+}
+
+/* dockerd decodes the file by its byte order mark (golang.org/x/text BOMOverride): UTF-16 LE or
+ * BE becomes UTF-8 (a lone surrogate or an odd last byte becomes U+FFFD); a UTF-8 mark is
+ * dropped later. Returns 1 with *ret (NUL-terminated) when the file was UTF-16, 0 otherwise. */
+static int decode_utf16(const char *data, size_t len, char **ret, size_t *ret_len) {
+        const unsigned char *u = (const unsigned char *) data;
+        bool le;
+        struct strbuf b = {};
+        int r = 0;
+
+        if (len < 2 || !((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+                return 0;
+        le = u[0] == 0xff;
+        r = strbuf_append(&b, "", 0);
+        for (size_t i = 2; r >= 0 && i < len; i += 2) {
+                unsigned long cp = 0xfffd, w, w2;
+                char out[4];
+                size_t n;
+
+                if (i + 1 < len) {
+                        w = le ? (unsigned long) (u[i] | u[i + 1] << 8) : (unsigned long) (u[i] << 8 | u[i + 1]);
+                        cp = w;
+                        if (w >= 0xd800 && w <= 0xdbff && i + 3 < len) {
+                                w2 = le ? (unsigned long) (u[i + 2] | u[i + 3] << 8)
+                                        : (unsigned long) (u[i + 2] << 8 | u[i + 3]);
+                                if (w2 >= 0xdc00 && w2 <= 0xdfff) {
+                                        cp = 0x10000 + ((w - 0xd800) << 10) + (w2 - 0xdc00);
+                                        i += 2;
+                                } else
+                                        cp = 0xfffd;
+                        } else if (w >= 0xd800 && w <= 0xdfff)
+                                cp = 0xfffd;
+                }
+                if (cp < 0x80) {
+                        out[0] = (char) cp;
+                        n = 1;
+                } else if (cp < 0x800) {
+                        out[0] = (char) (0xc0 | (cp >> 6));
+                        out[1] = (char) (0x80 | (cp & 0x3f));
+                        n = 2;
+                } else if (cp < 0x10000) {
+                        out[0] = (char) (0xe0 | (cp >> 12));
+                        out[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
+                        out[2] = (char) (0x80 | (cp & 0x3f));
+                        n = 3;
+                } else {
+                        out[0] = (char) (0xf0 | (cp >> 18));
+                        out[1] = (char) (0x80 | ((cp >> 12) & 0x3f));
+                        out[2] = (char) (0x80 | ((cp >> 6) & 0x3f));
+                        out[3] = (char) (0x80 | (cp & 0x3f));
+                        n = 4;
+                }
+                r = strbuf_append(&b, out, n);
+        }
+        if (r < 0) {
+                free(b.s);
+                return r;
+        }
+        *ret = b.s;
+        *ret_len = b.n;
+        return 1;
+}
+
+/* The kept keys of the top-level object; type errors recorded, -ENOMEM returned. */
+static int read_keys(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
+        int k;
+
+        k = get_string(top, "data-root", &c->data_root, ret, ret_msg, "\"data-root\" must be a string");
+        if (k >= 0 && !c->data_root)
+                /* The deprecated spelling, honoured when "data-root" is absent. */
+                k = get_string(top, "graph", &c->data_root, ret, ret_msg, "\"graph\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "exec-root", &c->exec_root, ret, ret_msg, "\"exec-root\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "containerd", &c->containerd, ret, ret_msg, "\"containerd\" must be a string");
+        if (k >= 0)
+                k = get_strv(top, "hosts", true, &c->hosts, ret, ret_msg, "\"hosts\" must be an array of strings");
+        if (k >= 0)
+                k = get_runtimes(top, c, ret, ret_msg);
+        if (k >= 0)
+                k = get_string(top, "tlscacert", &c->tlscacert, ret, ret_msg, "\"tlscacert\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "tlscert", &c->tlscert, ret, ret_msg, "\"tlscert\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "tlskey", &c->tlskey, ret, ret_msg, "\"tlskey\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "seccomp-profile", &c->seccomp_profile, ret, ret_msg,
+                               "\"seccomp-profile\" must be a string");
+        if (k >= 0)
+                k = get_strv(top, "cdi-spec-dirs", false, &c->cdi_spec_dirs, ret, ret_msg,
+                             "\"cdi-spec-dirs\" must be an array of strings");
+        if (k >= 0)
+                k = get_string(top, "userland-proxy-path", &c->userland_proxy_path, ret, ret_msg,
+                               "\"userland-proxy-path\" must be a string");
+        if (k >= 0)
+                k = get_string(top, "init-path", &c->init_path, ret, ret_msg, "\"init-path\" must be a string");
+        return k;
 }
 
 int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, unsigned *ret_line,
@@ -191,7 +367,7 @@ int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, u
         struct daemon_config c = {};
         struct json_tokener *tok = NULL;
         struct json_object *top = NULL;
-        _cleanup_free_ char *copy = NULL;
+        _cleanup_free_ char *copy = NULL, *decoded = NULL;
         enum json_tokener_error jerr;
         const char *msg = NULL, *nul;
         unsigned line = 0;
@@ -200,6 +376,15 @@ int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, u
 
         if (!data)
                 len = 0;
+
+        r = decode_utf16(data, len, &decoded, &len);
+        if (r < 0) {
+                msg = "out of memory";
+                goto finish;
+        }
+        if (r > 0)
+                data = decoded;
+        r = 0;
 
         /* RFC 8259 lets a parser ignore a UTF-8 byte order mark; dockerd does. */
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
@@ -285,24 +470,7 @@ int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, u
                 goto finish;
         }
 
-        k = get_string(top, "data-root", &c.data_root, &r, &msg, "\"data-root\" must be a string");
-        if (k >= 0 && !c.data_root)
-                /* The deprecated spelling, honoured when "data-root" is absent. */
-                k = get_string(top, "graph", &c.data_root, &r, &msg, "\"graph\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "exec-root", &c.exec_root, &r, &msg, "\"exec-root\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "containerd", &c.containerd, &r, &msg, "\"containerd\" must be a string");
-        if (k >= 0)
-                k = get_hosts(top, &c, &r, &msg);
-        if (k >= 0)
-                k = get_runtimes(top, &c, &r, &msg);
-        if (k >= 0)
-                k = get_string(top, "tlscacert", &c.tlscacert, &r, &msg, "\"tlscacert\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "tlscert", &c.tlscert, &r, &msg, "\"tlscert\" must be a string");
-        if (k >= 0)
-                k = get_string(top, "tlskey", &c.tlskey, &r, &msg, "\"tlskey\" must be a string");
+        k = read_keys(top, &c, &r, &msg);
         if (k < 0) {
                 r = k;
                 msg = NULL;

@@ -3,20 +3,52 @@
 
 #include <stddef.h>
 
-/* The keys of dockerd's daemon.json that name files. Read with json-c (strict mode, UTF-8
- * checked, a leading byte order mark skipped). The deprecated "graph" stands in for an absent
- * "data-root"; "hosts" may also be a single string; runtimes without a "path" (e.g. only a
- * "runtimeType") are skipped. A JSON null is the same as an absent key. */
+/* The keys of dockerd's daemon.json that name files, as dockerd reads them (moby
+ * daemon/config/config.go getConflictFreeConfiguration(), daemon/runtime_unix.go
+ * setupRuntimes()). The bytes are decoded as dockerd does: a UTF-8 byte order mark is dropped, a
+ * UTF-16 (LE or BE) one makes the rest UTF-16, turned into UTF-8; without one the file must be
+ * UTF-8. Then strict JSON (json-c). The deprecated "graph" stands in for an absent "data-root";
+ * "hosts" may also be a single string. A JSON null is the same as an absent key.
+ *
+ * What is kept, and why (every one is something whose change alters what dockerd runs or trusts):
+ *   data-root, exec-root   dockerd's state; watched as directories
+ *   hosts, containerd      the sockets dockerd serves and the containerd it talks to
+ *   tlscacert/cert/key     whom the TCP socket trusts
+ *   runtimes               programs run as root for every container: "path" (a runc-compatible
+ *                          binary), "runtimeType" (a shim name, or the absolute path of a shim
+ *                          binary) and "options" "BinaryName" (the binary the runc shim runs)
+ *   seccomp-profile        a file whose change weakens every container's confinement
+ *                          ("unconfined" and "builtin" are not files)
+ *   cdi-spec-dirs          CDI device specs there can add hooks that run as root
+ *   userland-proxy-path    docker-proxy, run as root for every published port
+ *   init-path              docker-init, the PID 1 of containers run with --init
+ * Not kept: pidfile (dockerd rewrites it at every start: only noise), default-runtime and
+ * authorization-plugins (names, not paths: the runtime's or plugin's own files are what count),
+ * exec-opts (no paths). */
+
+/* One entry of "runtimes". */
+struct daemon_runtime {
+        char *name;
+        char *path;           /* NULL when unset */
+        char *runtime_type;   /* NULL when unset */
+        char *binary_name;    /* options.BinaryName; NULL when unset */
+};
 
 struct daemon_config {
         char *data_root;
         char *exec_root;
         char *containerd;
         char **hosts;
-        char **runtimes;      /* "NAME=PATH" for every runtimes.NAME.path */
+        char **runtimes;      /* "NAME=PATH" for every runtimes.NAME.path (non-empty name and path) */
         char *tlscacert;
         char *tlscert;
         char *tlskey;
+        struct daemon_runtime *runtime_list; /* every runtime with a non-empty name, in file order */
+        size_t n_runtime_list;
+        char *seccomp_profile;
+        char **cdi_spec_dirs; /* NULL when absent */
+        char *userland_proxy_path;
+        char *init_path;
 };
 
 void daemon_config_done(struct daemon_config *c);
@@ -25,6 +57,8 @@ void daemon_config_done(struct daemon_config *c);
  * object, or a known key of the wrong type (*ret_line set to the 1-based line of the error
  * when known, else 0; *ret_msg gets a short static description). An empty or whitespace-only
  * file is -ENODATA. Keys given with the wrong type are reported (the first one; line 0), the
- * others still filled in. */
+ * others still filled in. A runtime dockerd refuses (named "runc", with both or neither of
+ * "path" and "runtimeType", "options" with "path") or cannot select (an empty name) is reported
+ * the same way; the empty-named one is left out, the others kept. */
 int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, unsigned *ret_line,
                       const char **ret_msg);

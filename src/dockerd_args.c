@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdarg.h>
 
 #include "dockerd_args.h"
 #include "util.h"
@@ -39,6 +40,7 @@ void dockerd_opts_done(struct dockerd_opts *o) {
         free(o->containerd);
         strv_free(o->hosts);
         strv_free(o->runtimes);
+        strv_free(o->problems);
         *o = (struct dockerd_opts) {};
 }
 
@@ -91,12 +93,73 @@ static int list_append(struct list *x, const char *value) {
         return 0;
 }
 
+/* Problems kept per command line, runtimes checked (each is compared with the others). */
+#define PROBLEMS_MAX 64
+#define RUNTIMES_MAX 1024
+
+/* Record a problem (at most PROBLEMS_MAX) and return -EINVAL. */
+static int problem(struct dockerd_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int problem(struct dockerd_opts *o, const char *fmt, ...) {
+        va_list ap;
+        char *m;
+        int k;
+
+        if (strv_length(o->problems) >= PROBLEMS_MAX)
+                return -EINVAL;
+        va_start(ap, fmt);
+        k = vasprintf(&m, fmt, ap);
+        va_end(ap);
+        if (k < 0 || strv_push(&o->problems, m) < 0)
+                return -ENOMEM;
+        return -EINVAL;
+}
+
+static bool is_go_space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* --add-runtime NAME=PATH as dockerd's RuntimeOpt.Set() takes it: cut at the first '=', both
+ * sides trimmed of blanks and non-empty, the name lower-cased, not "runc", not defined twice. */
+static int add_runtime(struct dockerd_opts *o, struct list *runtimes, const char *value) {
+        const char *eq = strchr(value, '='), *k, *ke, *v, *ve;
+        _cleanup_free_ char *spec = NULL;
+        size_t kn;
+
+        if (!eq)
+                return problem(o, "--add-runtime %s has no =PATH: dockerd refuses to start", value);
+        for (k = value, ke = eq; k < ke && is_go_space(*k); k++)
+                ;
+        while (ke > k && is_go_space(ke[-1]))
+                ke--;
+        for (v = eq + 1, ve = v + strlen(v); v < ve && is_go_space(*v); v++)
+                ;
+        while (ve > v && is_go_space(ve[-1]))
+                ve--;
+        if (k == ke)
+                return problem(o, "--add-runtime %s has no name before '=': dockerd refuses to start", value);
+        if (v == ve)
+                return problem(o, "--add-runtime %s has no path after '=': dockerd refuses to start", value);
+        kn = (size_t) (ke - k);
+        if (asprintf(&spec, "%.*s=%.*s", (int) kn, k, (int) (ve - v), v) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < kn; i++)
+                if (spec[i] >= 'A' && spec[i] <= 'Z')
+                        spec[i] = (char) (spec[i] - 'A' + 'a');
+        if (kn == 4 && strncmp(spec, "runc", 4) == 0)
+                return problem(o, "--add-runtime %s: the name \"runc\" is reserved: dockerd refuses to start", value);
+        if (runtimes->n >= RUNTIMES_MAX)
+                return problem(o, "more than %d --add-runtime options: the rest are not read", RUNTIMES_MAX);
+        for (size_t i = 0; i < runtimes->n; i++)
+                if (strncmp((*runtimes->l)[i], spec, kn + 1) == 0)
+                        return problem(o, "--add-runtime %s: runtime \"%.*s\" is already defined: "
+                                       "dockerd refuses to start", value, (int) kn, spec);
+        return list_append(runtimes, spec);
+}
+
 /* Returns 0, -ENOMEM, or -EINVAL for a value dockerd itself would refuse (the option is then
- * not recorded). */
+ * not recorded, a problem says why). */
 static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *runtimes, enum opt_kind kind,
                      const char *value) {
-        const char *eq;
-
         switch (kind) {
         case OPT_CONFIG_FILE:
                 return replace_str(&o->config_file, value);
@@ -109,11 +172,7 @@ static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *ru
         case OPT_HOST:
                 return list_append(hosts, value);
         case OPT_ADD_RUNTIME:
-                /* dockerd refuses a runtime without "NAME=" or without a path. */
-                eq = strchr(value, '=');
-                if (!eq || eq == value || eq[1] == 0)
-                        return -EINVAL;
-                return list_append(runtimes, value);
+                return add_runtime(o, runtimes, value);
         default:
                 return 0;
         }
@@ -165,7 +224,11 @@ int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
 
                 if (!value) {
                         if (!argv[i + 1]) {
-                                ret = -EINVAL; /* Missing value at the end. */
+                                /* Missing value at the end. */
+                                ret = problem(o, "%s at the end of the command line has no value: "
+                                              "dockerd refuses to start", a);
+                                if (ret == -ENOMEM)
+                                        return ret;
                                 break;
                         }
                         value = argv[++i];

@@ -14,13 +14,17 @@ struct dockerd_opts {
         char *exec_root;      /* --exec-root */
         char *containerd;     /* --containerd (socket path) */
         char **hosts;         /* -H/--host values, as given ("unix:///run/docker.sock", "fd://") */
-        char **runtimes;      /* --add-runtime NAME=PATH, as "NAME=PATH" */
+        char **runtimes;      /* --add-runtime NAME=PATH, as "NAME=PATH" (name trimmed, lower-cased) */
+        char **problems;      /* why a value was refused, one sentence each (at most 64), or NULL */
 };
 
 void dockerd_opts_done(struct dockerd_opts *o);
 
 /* Returns 0, or -EINVAL when an option that needs a value has none at the end of argv, or an
- * --add-runtime value is not NAME=PATH (that one is dropped; the others are still filled in). */
+ * --add-runtime value is one dockerd refuses (opts RuntimeOpt.Set(): no '=', an empty name or
+ * path after trimming blanks, the name "runc", a name defined twice; names are lower-cased);
+ * that one is dropped, the others are still filled in, and o->problems says what each refused
+ * value was, naming the option ("--add-runtime foo has no =PATH: dockerd refuses to start"). */
 int dockerd_args_parse(char * const *argv, struct dockerd_opts *o);
 
 /* The file-system path of a unix socket address ("unix:///run/x.sock" -> "/run/x.sock"; a bare

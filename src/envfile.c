@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 
 #include "envfile.h"
 #include "util.h"
@@ -332,7 +334,7 @@ static int parse_statement(struct parser *ps, unsigned *ret_line) {
         }
 }
 
-int envfile_parse(const char *data, size_t len, char * const *base, char ***ret_env, unsigned *ret_line) {
+int envfile_parse_shell(const char *data, size_t len, char * const *base, char ***ret_env, unsigned *ret_line) {
         _cleanup_free_ char *text = NULL;
         struct parser ps = { .line = 1, .base = base };
         unsigned nul_line = 0, line = 1, bad_line = 0;
@@ -389,5 +391,424 @@ int envfile_parse(const char *data, size_t len, char * const *base, char ***ret_
         *ret_env = ps.env;
         if (ret_line)
                 *ret_line = r < 0 ? bad_line : 0;
+        return r;
+}
+
+/* ---- EnvironmentFile= as systemd reads it ---- */
+
+#define ENV_WARNINGS_MAX 64
+
+void envfile_warnings_done(struct envfile_warnings *w) {
+        if (!w)
+                return;
+        for (size_t i = 0; i < w->n; i++)
+                free(w->items[i].message);
+        free(w->items);
+        *w = (struct envfile_warnings) {};
+}
+
+enum sd_state {
+        SD_PRE_KEY,
+        SD_KEY,
+        SD_PRE_VALUE,
+        SD_VALUE,
+        SD_VALUE_ESCAPE,
+        SD_SINGLE_QUOTE,
+        SD_DOUBLE_QUOTE,
+        SD_DOUBLE_QUOTE_ESCAPE,
+        SD_COMMENT,
+        SD_COMMENT_ESCAPE,
+};
+
+struct sd_reader {
+        enum sd_state state;
+        unsigned line;           /* the line of the character being read */
+        unsigned key_line;       /* where the current key started */
+        unsigned quote_line;     /* where the current quote opened */
+        struct strbuf key, value;
+        size_t key_ws, value_ws; /* start of trailing blanks, SIZE_MAX when none */
+        char **env;              /* the file's own assignments */
+        size_t n_vars;
+        bool full;               /* the name cap was reached: stop */
+        bool refused;            /* systemd would refuse the whole file */
+        struct envfile_warnings warnings;
+        size_t n_dropped;
+};
+
+static int sd_warn(struct sd_reader *rd, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int sd_warn(struct sd_reader *rd, unsigned line, const char *fmt, ...) {
+        struct envfile_warning *n;
+        va_list ap;
+        char *m;
+        int k;
+
+        if (rd->warnings.n >= ENV_WARNINGS_MAX) {
+                rd->n_dropped++;
+                return 0;
+        }
+        va_start(ap, fmt);
+        k = vasprintf(&m, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        n = realloc(rd->warnings.items, (rd->warnings.n + 1) * sizeof(*n));
+        if (!n) {
+                free(m);
+                return -ENOMEM;
+        }
+        n[rd->warnings.n++] = (struct envfile_warning) { .line = line, .message = m };
+        rd->warnings.items = n;
+        return 0;
+}
+
+/* The last warning, past the cap: how many were left out. */
+static int sd_warn_force(struct sd_reader *rd) {
+        struct envfile_warning *n;
+        char *m;
+
+        if (asprintf(&m, "%zu more lines are skipped, not listed", rd->n_dropped) < 0)
+                return -ENOMEM;
+        n = realloc(rd->warnings.items, (rd->warnings.n + 1) * sizeof(*n));
+        if (!n) {
+                free(m);
+                return -ENOMEM;
+        }
+        n[rd->warnings.n++] = (struct envfile_warning) { .line = rd->line, .message = m };
+        rd->warnings.items = n;
+        return 0;
+}
+
+/* Strict UTF-8 as systemd's utf8_is_valid(): no overlong forms, no surrogates, at most U+10FFFF. */
+static bool utf8_valid(const char *s, size_t n) {
+        const unsigned char *p = (const unsigned char *) s, *e = p + n;
+
+        while (p < e) {
+                unsigned len, cp;
+
+                if (*p < 0x80) {
+                        p++;
+                        continue;
+                }
+                if ((*p & 0xe0) == 0xc0) {
+                        len = 2;
+                        cp = *p & 0x1f;
+                } else if ((*p & 0xf0) == 0xe0) {
+                        len = 3;
+                        cp = *p & 0x0f;
+                } else if ((*p & 0xf8) == 0xf0) {
+                        len = 4;
+                        cp = *p & 0x07;
+                } else
+                        return false;
+                if ((size_t) (e - p) < len)
+                        return false;
+                for (unsigned i = 1; i < len; i++) {
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (p[i] & 0x3f);
+                }
+                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                        return false;
+                p += len;
+        }
+        return true;
+}
+
+static bool env_name_valid(const char *s) {
+        if (!is_name_start(*s))
+                return false;
+        for (; *s; s++)
+                if (!is_name_char(*s))
+                        return false;
+        return true;
+}
+
+/* Shorten a text for a message: at most 40 bytes, control characters shown as '?'. */
+static char *excerpt(const char *s) {
+        size_t n = strnlen(s, 40);
+        char *e = strndup(s, n);
+
+        if (!e)
+                return NULL;
+        for (char *i = e; *i; i++)
+                if ((unsigned char) *i < 0x20 || *i == 0x7f)
+                        *i = '?';
+        return e;
+}
+
+static void sd_reset(struct sd_reader *rd) {
+        rd->key.n = rd->value.n = 0;
+        if (rd->key.s)
+                rd->key.s[0] = 0;
+        if (rd->value.s)
+                rd->value.s[0] = 0;
+        rd->key_ws = rd->value_ws = SIZE_MAX;
+}
+
+/* The end of an assignment: what systemd's push callback and the later clean-up do with it. */
+static int sd_push(struct sd_reader *rd, bool chomp_value) {
+        _cleanup_free_ char *shown = NULL;
+        const char *key, *value;
+        int r;
+
+        if (rd->key_ws != SIZE_MAX)
+                rd->key.n = rd->key_ws;
+        if (chomp_value && rd->value_ws != SIZE_MAX)
+                rd->value.n = rd->value_ws;
+        r = strbuf_append(&rd->key, "", 0);
+        if (r >= 0)
+                r = strbuf_append(&rd->value, "", 0);
+        if (r < 0)
+                return r;
+        rd->key.s[rd->key.n] = 0;
+        rd->value.s[rd->value.n] = 0;
+        key = rd->key.s;
+        value = rd->value.s;
+
+        if (!utf8_valid(key, strlen(key)) || !utf8_valid(value, strlen(value))) {
+                rd->refused = true;
+                return sd_warn(rd, rd->key_line, "invalid UTF-8: systemd refuses the whole file");
+        }
+        if (!env_name_valid(key)) {
+                shown = excerpt(key);
+                if (!shown)
+                        return -ENOMEM;
+                if (startswith(key, "export ") && env_name_valid(key + 7))
+                        return sd_warn(rd, rd->key_line, "\"%s=\": systemd has no \"export\", takes \"%s\" "
+                                       "as the name and ignores the assignment", shown, shown);
+                return sd_warn(rd, rd->key_line, "\"%s\" is not a valid variable name: systemd ignores "
+                               "the assignment", shown);
+        }
+        if (!env_get(rd->env, key)) {
+                if (rd->n_vars >= ENV_VARS_MAX) {
+                        rd->full = true;
+                        return sd_warn(rd, rd->key_line, "more than %d variables: the rest of the file "
+                                       "is not read", ENV_VARS_MAX);
+                }
+                rd->n_vars++;
+        }
+        return env_set(&rd->env, key, value);
+}
+
+static bool sd_newline(char c) {
+        return c == '\n' || c == '\r';
+}
+
+static bool sd_space(char c) {
+        return c == ' ' || c == '\t' || sd_newline(c);
+}
+
+static int sd_warn_no_equals(struct sd_reader *rd) {
+        _cleanup_free_ char *shown = NULL;
+        int r;
+
+        r = strbuf_append(&rd->key, "", 0);
+        if (r < 0)
+                return r;
+        shown = excerpt(rd->key.s);
+        if (!shown)
+                return -ENOMEM;
+        return sd_warn(rd, rd->key_line, "\"%s\" is not an assignment (no '='): systemd ignores the line", shown);
+}
+
+/* One character of the file through systemd's state machine. */
+static int sd_step(struct sd_reader *rd, char c) {
+        switch (rd->state) {
+        case SD_PRE_KEY:
+                if (c == '#' || c == ';')
+                        rd->state = SD_COMMENT;
+                else if (!sd_space(c)) {
+                        sd_reset(rd);
+                        rd->state = SD_KEY;
+                        rd->key_line = rd->line;
+                        return strbuf_putc(&rd->key, c);
+                }
+                return 0;
+        case SD_KEY:
+                if (sd_newline(c)) {
+                        rd->state = SD_PRE_KEY;
+                        return sd_warn_no_equals(rd);
+                }
+                if (c == '=') {
+                        rd->state = SD_PRE_VALUE;
+                        rd->value_ws = SIZE_MAX;
+                        return 0;
+                }
+                if (!sd_space(c))
+                        rd->key_ws = SIZE_MAX;
+                else if (rd->key_ws == SIZE_MAX)
+                        rd->key_ws = rd->key.n;
+                return strbuf_putc(&rd->key, c);
+        case SD_PRE_VALUE:
+                if (sd_newline(c)) {
+                        rd->state = SD_PRE_KEY;
+                        return sd_push(rd, false);
+                }
+                if (c == '\'') {
+                        rd->state = SD_SINGLE_QUOTE;
+                        rd->quote_line = rd->line;
+                } else if (c == '"') {
+                        rd->state = SD_DOUBLE_QUOTE;
+                        rd->quote_line = rd->line;
+                } else if (c == '\\')
+                        rd->state = SD_VALUE_ESCAPE;
+                else if (!sd_space(c)) {
+                        rd->state = SD_VALUE;
+                        return strbuf_putc(&rd->value, c);
+                }
+                return 0;
+        case SD_VALUE:
+                if (sd_newline(c)) {
+                        rd->state = SD_PRE_KEY;
+                        return sd_push(rd, true);
+                }
+                if (c == '\\') {
+                        rd->state = SD_VALUE_ESCAPE;
+                        rd->value_ws = SIZE_MAX;
+                        return 0;
+                }
+                if (!sd_space(c))
+                        rd->value_ws = SIZE_MAX;
+                else if (rd->value_ws == SIZE_MAX)
+                        rd->value_ws = rd->value.n;
+                return strbuf_putc(&rd->value, c);
+        case SD_VALUE_ESCAPE:
+                rd->state = SD_VALUE;
+                return sd_newline(c) ? 0 : strbuf_putc(&rd->value, c);
+        case SD_SINGLE_QUOTE:
+                if (c == '\'') {
+                        rd->state = SD_PRE_VALUE;
+                        return 0;
+                }
+                return strbuf_putc(&rd->value, c);
+        case SD_DOUBLE_QUOTE:
+                if (c == '"')
+                        rd->state = SD_PRE_VALUE;
+                else if (c == '\\')
+                        rd->state = SD_DOUBLE_QUOTE_ESCAPE;
+                else
+                        return strbuf_putc(&rd->value, c);
+                return 0;
+        case SD_DOUBLE_QUOTE_ESCAPE:
+                rd->state = SD_DOUBLE_QUOTE;
+                if (strchr("\"\\`$", c))
+                        return strbuf_putc(&rd->value, c);
+                if (c == '\n')
+                        return 0;
+                {
+                        char two[2] = { '\\', c };
+                        return strbuf_append(&rd->value, two, 2);
+                }
+        case SD_COMMENT:
+                if (c == '\\')
+                        rd->state = SD_COMMENT_ESCAPE;
+                else if (sd_newline(c))
+                        rd->state = SD_PRE_KEY;
+                return 0;
+        case SD_COMMENT_ESCAPE:
+                rd->state = sd_newline(c) ? SD_PRE_KEY : SD_COMMENT;
+                return 0;
+        }
+        return 0;
+}
+
+/* The end of the file: an assignment still open is taken as it stands. */
+static int sd_finish(struct sd_reader *rd) {
+        switch (rd->state) {
+        case SD_KEY:
+                return sd_warn_no_equals(rd);
+        case SD_SINGLE_QUOTE:
+        case SD_DOUBLE_QUOTE:
+        case SD_DOUBLE_QUOTE_ESCAPE: {
+                int r = sd_warn(rd, rd->quote_line, "the quote opened here never closes: the rest of the "
+                                "file is the value of the assignment");
+                return r < 0 ? r : sd_push(rd, false);
+        }
+        case SD_PRE_VALUE:
+        case SD_VALUE_ESCAPE:
+                return sd_push(rd, false);
+        case SD_VALUE:
+                return sd_push(rd, true);
+        default:
+                return 0;
+        }
+}
+
+/* base with the file's assignments over it. */
+static int sd_merge(char * const *base, char * const *file, char ***ret) {
+        _cleanup_strv_free_ char **m = strv_copy(base);
+        int r;
+
+        if (!m)
+                return -ENOMEM;
+        for (char * const *i = file; i && *i; i++) {
+                const char *eq = strchr(*i, '=');
+                _cleanup_free_ char *k = strndup(*i, (size_t) (eq - *i));
+
+                if (!k)
+                        return -ENOMEM;
+                r = env_set(&m, k, eq + 1);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+int envfile_load(const char *data, size_t len, char * const *base, char ***ret_env,
+                 struct envfile_warnings *ret_warnings) {
+        struct sd_reader rd = { .line = 1, .key_ws = SIZE_MAX, .value_ws = SIZE_MAX };
+        _cleanup_strv_free_ char **merged = NULL;
+        const char *nul;
+        int r = 0;
+
+        if (!data && len > 0)
+                return -EINVAL;
+
+        nul = len > 0 ? memchr(data, 0, len) : NULL;
+        if (nul) {
+                unsigned line = 1;
+
+                for (const char *i = data; i < nul; i++)
+                        line += *i == '\n';
+                rd.refused = true;
+                r = sd_warn(&rd, line, "NUL byte: systemd refuses the whole file");
+        }
+        for (size_t i = 0; r >= 0 && !rd.refused && !rd.full && i < len; i++) {
+                r = sd_step(&rd, data[i]);
+                if (data[i] == '\n')
+                        rd.line++;
+        }
+        if (r >= 0 && !rd.refused && !rd.full)
+                r = sd_finish(&rd);
+        if (r >= 0 && rd.n_dropped > 0)
+                r = sd_warn_force(&rd);
+        if (r >= 0)
+                r = sd_merge(base, rd.refused ? NULL : rd.env, &merged);
+
+        free(rd.key.s);
+        free(rd.value.s);
+        strv_free(rd.env);
+        if (r < 0) {
+                envfile_warnings_done(&rd.warnings);
+                return r;
+        }
+        *ret_env = TAKE_PTR(merged);
+        if (ret_warnings)
+                *ret_warnings = rd.warnings;
+        else
+                envfile_warnings_done(&rd.warnings);
+        return rd.refused ? -EBADMSG : 0;
+}
+
+int envfile_parse(const char *data, size_t len, char * const *base, char ***ret_env, unsigned *ret_line) {
+        struct envfile_warnings w = {};
+        int r;
+
+        r = envfile_load(data, len, base, ret_env, &w);
+        if (ret_line && (r == 0 || r == -EBADMSG))
+                *ret_line = r == -EBADMSG && w.n > 0 ? w.items[0].line : 0;
+        envfile_warnings_done(&w);
         return r;
 }

@@ -440,8 +440,8 @@ static void test_other_addresses_ignored(void **state UNUSED) {
                  NULL, NULL, NULL);
         /* root and state under a table are not the top-level keys. */
         check_ok("[grpc]\nroot = \"/no\"\nstate = \"/no\"\naddress = \"/g\"\n", NULL, NULL, "/g");
-        /* Arrays of tables are never [grpc]. */
-        check_ok("[[grpc]]\naddress = \"/no\"\n", NULL, NULL, NULL);
+        /* An array of tables is never [grpc]: containerd refuses it. */
+        check_bad("[[grpc]]\naddress = \"/no\"\n", 1, "containerd expects a table here, not an array of tables");
 }
 
 static void test_dotted_and_inline(void **state UNUSED) {
@@ -617,6 +617,99 @@ static void test_wanted_key_errors(void **state UNUSED) {
         check_bad("[grpc]\naddress = { path = \"/x\" }\n", 2, "expected a string value");
 }
 
+/* The other kept keys: plugin_dir, version, imports, ttrpc and debug addresses. */
+static void test_more_keys(void **state UNUSED) {
+        struct containerd_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("version = 3\n"
+                               "plugin_dir = \"/opt/plugins\"\n"
+                               "imports = [\"/etc/containerd/conf.d/*.toml\", 'rel.toml',\n"
+                               "  # a comment\n"
+                               "]\n"
+                               "[ttrpc]\naddress = \"/t.sock\"\n"
+                               "[debug]\naddress = \"/d.sock\"\n"
+                               "[metrics]\naddress = \"127.0.0.1:1338\"\n", &c, &line, &msg), 0);
+        assert_int_equal(c.version, 3);
+        assert_string_equal(c.plugin_dir, "/opt/plugins");
+        assert_int_equal(strv_length(c.imports), 2);
+        assert_string_equal(c.imports[0], "/etc/containerd/conf.d/*.toml");
+        assert_string_equal(c.imports[1], "rel.toml");
+        assert_string_equal(c.ttrpc_address, "/t.sock");
+        assert_string_equal(c.debug_address, "/d.sock");
+        assert_int_equal(c.n_runtimes, 0);
+        containerd_config_done(&c);
+
+        assert_int_equal(parse("imports = []\nversion = 0x2\n", &c, &line, &msg), 0);
+        assert_non_null(c.imports);
+        assert_null(c.imports[0]);
+        assert_int_equal(c.version, 2);
+        containerd_config_done(&c);
+
+        check_bad("version = \"2\"\n", 1, "version: expected an integer");
+        check_bad("version = 2.0\n", 1, "version: expected an integer");
+        check_bad("version = 2\nversion = 3\n", 2, "duplicate key");
+        check_bad("imports = \"/a.toml\"\n", 1, "imports: expected an array of strings");
+        check_bad("imports = [1]\n", 1, "imports: expected an array of strings");
+        check_bad("imports = []\nimports = []\n", 2, "duplicate key");
+        check_bad("plugin_dir = 1\n", 1, "expected a string value");
+        /* containerd refuses an array of tables where it has a table or a map of tables. */
+        check_bad("[[proxy_plugins.x]]\npath = \"/x\"\n", 1, "containerd expects a table here, not an array of tables");
+        check_bad("root = \"/r\"\n[[grpc]]\n", 2, "containerd expects a table here, not an array of tables");
+        check_ok("version = 2\n[[other]]\n[[plugins.\"io.containerd.x.v1.y\".z]]\n", NULL, NULL, NULL);
+}
+
+static void assert_runtime(const struct containerd_runtime *rt, enum containerd_cri cri, const char *name,
+                           const char *type, const char *binary) {
+        assert_int_equal(rt->plugin, cri);
+        assert_string_equal(rt->name, name);
+        if (type)
+                assert_string_equal(rt->runtime_type, type);
+        else
+                assert_null(rt->runtime_type);
+        if (binary)
+                assert_string_equal(rt->binary_name, binary);
+        else
+                assert_null(rt->binary_name);
+}
+
+/* Runtimes in the three CRI sections, as tables, dotted keys and inline tables. */
+static void test_runtimes(void **state UNUSED) {
+        struct containerd_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+                               "  runtime_type = \"io.containerd.runc.v2\"\n"
+                               "  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n"
+                               "    BinaryName = \"/usr/bin/runc\"\n"
+                               "    SystemdCgroup = true\n"
+                               "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.kata]\n"
+                               "  runtime_type = \"io.containerd.kata.v2\"\n"
+                               "  options = { BinaryName = '/opt/kata/bin/kata' }\n"
+                               "[plugins.cri.containerd.runtimes]\n"
+                               "  \"my runtime\".options.BinaryName = \"/usr/local/bin/crun\"\n"
+                               "[plugins.\"io.containerd.grpc.v1.cri\".containerd.default_runtime]\n"
+                               "  runtime_type = \"not kept\"\n"
+                               "[plugins.other.containerd.runtimes.x]\n"
+                               "  runtime_type = \"not kept\"\n"
+                               "[[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes]]\n"
+                               "  runtime_type = \"not kept\"\n",
+                               &c, &line, &msg), 0);
+        assert_int_equal(c.n_runtimes, 3);
+        assert_runtime(&c.runtimes[0], CONTAINERD_CRI_V2, "runc", "io.containerd.runc.v2", "/usr/bin/runc");
+        assert_runtime(&c.runtimes[1], CONTAINERD_CRI_V3, "kata", "io.containerd.kata.v2", "/opt/kata/bin/kata");
+        assert_runtime(&c.runtimes[2], CONTAINERD_CRI_V1, "my runtime", NULL, "/usr/local/bin/crun");
+        assert_string_equal(containerd_cri_to_string(CONTAINERD_CRI_V3), "io.containerd.cri.v1.runtime");
+        assert_null(containerd_cri_to_string(42));
+        containerd_config_done(&c);
+
+        check_bad("[plugins.cri.containerd.runtimes.a]\nruntime_type = \"x\"\nruntime_type = \"y\"\n", 3,
+                  "duplicate key");
+        check_bad("[plugins.cri.containerd.runtimes.a.options]\nBinaryName = 1\n", 2, "expected a string value");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_default_v2),
@@ -631,6 +724,8 @@ int main(void) {
                 cmocka_unit_test(test_nul_byte),
                 cmocka_unit_test(test_malformed),
                 cmocka_unit_test(test_wanted_key_errors),
+                cmocka_unit_test(test_more_keys),
+                cmocka_unit_test(test_runtimes),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -245,6 +245,120 @@ static void test_wrong_types(void **state UNUSED) {
         daemon_config_done(&c);
 }
 
+static void assert_runtime(const struct daemon_runtime *rt, const char *name, const char *path, const char *type,
+                           const char *binary) {
+        assert_string_equal(rt->name, name);
+        if (path)
+                assert_string_equal(rt->path, path);
+        else
+                assert_null(rt->path);
+        if (type)
+                assert_string_equal(rt->runtime_type, type);
+        else
+                assert_null(rt->runtime_type);
+        if (binary)
+                assert_string_equal(rt->binary_name, binary);
+        else
+                assert_null(rt->binary_name);
+}
+
+/* Every runtime is kept with its path, runtimeType and options.BinaryName. */
+static void test_runtime_list(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\"runtimes\": {\n"
+                               "  \"crun\": {\"path\": \"/usr/bin/crun\", \"runtimeArgs\": [\"--debug\"]},\n"
+                               "  \"gvisor\": {\"runtimeType\": \"io.containerd.runsc.v1\"},\n"
+                               "  \"shim\": {\"runtimeType\": \"/opt/bin/containerd-shim-x-v2\"},\n"
+                               "  \"runc-alt\": {\"runtimeType\": \"io.containerd.runc.v2\",\n"
+                               "               \"options\": {\"BinaryName\": \"/usr/local/bin/runc\", \"SystemdCgroup\": true}}\n"
+                               "},\n"
+                               "\"seccomp-profile\": \"/etc/docker/seccomp.json\",\n"
+                               "\"cdi-spec-dirs\": [\"/etc/cdi\", \"/var/run/cdi\"],\n"
+                               "\"userland-proxy-path\": \"/usr/libexec/docker/docker-proxy\",\n"
+                               "\"init-path\": \"/usr/libexec/docker/docker-init\",\n"
+                               "\"pidfile\": \"/run/docker.pid\"}", &c, &line, &msg), 0);
+        assert_int_equal(c.n_runtime_list, 4);
+        assert_runtime(&c.runtime_list[0], "crun", "/usr/bin/crun", NULL, NULL);
+        assert_runtime(&c.runtime_list[1], "gvisor", NULL, "io.containerd.runsc.v1", NULL);
+        assert_runtime(&c.runtime_list[2], "shim", NULL, "/opt/bin/containerd-shim-x-v2", NULL);
+        assert_runtime(&c.runtime_list[3], "runc-alt", NULL, "io.containerd.runc.v2", "/usr/local/bin/runc");
+        assert_int_equal(strv_length(c.runtimes), 1);
+        assert_string_equal(c.runtimes[0], "crun=/usr/bin/crun");
+        assert_string_equal(c.seccomp_profile, "/etc/docker/seccomp.json");
+        assert_int_equal(strv_length(c.cdi_spec_dirs), 2);
+        assert_string_equal(c.cdi_spec_dirs[1], "/var/run/cdi");
+        assert_string_equal(c.userland_proxy_path, "/usr/libexec/docker/docker-proxy");
+        assert_string_equal(c.init_path, "/usr/libexec/docker/docker-init");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"cdi-spec-dirs\": \"/etc/cdi\"}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"cdi-spec-dirs\" must be an array of strings");
+        daemon_config_done(&c);
+}
+
+/* What dockerd's setupRuntimes() refuses, and a runtime no container can select. */
+static void test_runtime_problems(void **state UNUSED) {
+        static const struct {
+                const char *json, *msg;
+                size_t n_kept;
+        } cases[] = {
+                { "{\"runtimes\": {\"\": {\"path\": \"/bin/x\"}, \"ok\": {\"path\": \"/bin/ok\"}}}",
+                  "a runtime has an empty name: no container can select it", 1 },
+                { "{\"runtimes\": {\"runc\": {\"path\": \"/bin/x\"}}}",
+                  "the runtime name \"runc\" is reserved: dockerd refuses to start", 1 },
+                { "{\"runtimes\": {\"x\": {}}}",
+                  "a runtime has neither \"path\" nor \"runtimeType\": dockerd refuses to start", 1 },
+                { "{\"runtimes\": {\"x\": {\"path\": \"\", \"runtimeType\": \"\"}}}",
+                  "a runtime has neither \"path\" nor \"runtimeType\": dockerd refuses to start", 1 },
+                { "{\"runtimes\": {\"x\": {\"path\": \"/a\", \"runtimeType\": \"io.containerd.runc.v2\"}}}",
+                  "a runtime has both \"path\" and \"runtimeType\": dockerd refuses to start", 1 },
+                { "{\"runtimes\": {\"x\": {\"path\": \"/a\", \"options\": {\"BinaryName\": \"/b\"}}}}",
+                  "a runtime has \"options\" with a \"path\": dockerd refuses to start", 1 },
+                { "{\"runtimes\": {\"x\": {\"runtimeType\": \"t\", \"options\": {\"BinaryName\": 1}}}}",
+                  "a runtime's \"options\" \"BinaryName\" must be a string", 1 },
+                { "{\"runtimes\": {\"x\": {\"runtimeType\": \"t\", \"options\": []}}}",
+                  "a runtime's \"options\" must be an object", 1 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct daemon_config c = {};
+                unsigned line;
+                const char *msg;
+
+                assert_int_equal(parse(cases[i].json, &c, &line, &msg), -EINVAL);
+                assert_string_equal(msg, cases[i].msg);
+                assert_int_equal(c.n_runtime_list, cases[i].n_kept);
+                daemon_config_done(&c);
+        }
+}
+
+/* UTF-16 with a byte order mark is decoded, as dockerd does; so is a UTF-8 one dropped. */
+static void test_utf16(void **state UNUSED) {
+        static const char le[] = "\xff\xfe{\0\"\0h\0o\0s\0t\0s\0\"\0:\0\"\0/\0\xe9\0\"\0}\0\n\0";
+        static const char be[] = "\xfe\xff\0{\0\"\0h\0o\0s\0t\0s\0\"\0:\0\"\0/\xd8\x3d\xde\x00\0\"\0}";
+        static const char odd[] = "\xff\xfe{\0}\0\n";
+        static const char nobom[] = "{\0}\0";
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(daemon_json_parse(le, sizeof(le) - 1, &c, &line, &msg), 0);
+        assert_string_equal(c.hosts[0], "/\xc3\xa9");
+        daemon_config_done(&c);
+        assert_int_equal(daemon_json_parse(be, sizeof(be) - 1, &c, &line, &msg), 0);
+        assert_string_equal(c.hosts[0], "/\xf0\x9f\x98\x80");
+        daemon_config_done(&c);
+        /* An odd last byte becomes U+FFFD, which is not JSON whitespace. */
+        assert_int_equal(daemon_json_parse(odd, sizeof(odd) - 1, &c, &line, &msg), -EINVAL);
+        daemon_config_done(&c);
+        /* Without a mark, UTF-16 is just bytes with NULs in them. */
+        assert_int_equal(daemon_json_parse(nobom, sizeof(nobom) - 1, &c, &line, &msg), -EINVAL);
+        daemon_config_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_full),
@@ -257,6 +371,9 @@ int main(void) {
                 cmocka_unit_test(test_nul_byte),
                 cmocka_unit_test(test_not_nul_terminated),
                 cmocka_unit_test(test_wrong_types),
+                cmocka_unit_test(test_runtime_list),
+                cmocka_unit_test(test_runtime_problems),
+                cmocka_unit_test(test_utf16),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

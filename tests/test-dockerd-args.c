@@ -180,15 +180,28 @@ static void test_missing_value(void **state __attribute__((unused))) {
         dockerd_opts_done(&o);
 }
 
+/* What dockerd's --add-runtime refuses, each with a problem naming the value. */
 static void test_bad_runtime(void **state __attribute__((unused))) {
         struct dockerd_opts o = {};
 
-        assert_int_equal(dockerd_args_parse(ARGV("--add-runtime", "nopath", "--add-runtime", "=/x",
-                                                 "--add-runtime=empty=", "--add-runtime", "ok=/bin/ok",
-                                                 "--data-root", "/d"), &o), -EINVAL);
-        assert_int_equal(strv_length(o.runtimes), 1);
+        assert_int_equal(dockerd_args_parse(ARGV("--add-runtime", "foo", "--add-runtime", "=/x",
+                                                 "--add-runtime=empty=", "--add-runtime", " OK = /bin/ok ",
+                                                 "--add-runtime", "RunC=/x", "--add-runtime", "ok=/bin/other",
+                                                 "--add-runtime", "a=b=c",
+                                                 "--data-root", "/d", "--exec-root"), &o), -EINVAL);
+        assert_int_equal(strv_length(o.runtimes), 2);
         assert_string_equal(o.runtimes[0], "ok=/bin/ok");
+        assert_string_equal(o.runtimes[1], "a=b=c");
         assert_string_equal(o.data_root, "/d");
+        assert_int_equal(strv_length(o.problems), 6);
+        assert_string_equal(o.problems[0], "--add-runtime foo has no =PATH: dockerd refuses to start");
+        assert_string_equal(o.problems[1], "--add-runtime =/x has no name before '=': dockerd refuses to start");
+        assert_string_equal(o.problems[2], "--add-runtime empty= has no path after '=': dockerd refuses to start");
+        assert_string_equal(o.problems[3], "--add-runtime RunC=/x: the name \"runc\" is reserved: dockerd refuses to start");
+        assert_string_equal(o.problems[4], "--add-runtime ok=/bin/other: runtime \"ok\" is already defined: "
+                                           "dockerd refuses to start");
+        assert_string_equal(o.problems[5], "--exec-root at the end of the command line has no value: "
+                                           "dockerd refuses to start");
         dockerd_opts_done(&o);
 }
 
@@ -198,23 +211,37 @@ static void test_bad_runtime(void **state __attribute__((unused))) {
 static void test_many_hosts(void **state __attribute__((unused))) {
         enum { N = 200000 };
         _cleanup_free_ char **argv = calloc(N + 4, sizeof(char *));
+        _cleanup_free_ char *names = malloc((N / 2 + 1) * 32);
         struct dockerd_opts o = {};
 
         assert_non_null(argv);
+        assert_non_null(names);
         argv[0] = (char *) "dockerd";
-        for (size_t i = 1; i <= N; i++)
-                argv[i] = (char *) (i % 2 ? "-Hunix:///a.sock" : "--add-runtime=r=/bin/r");
-        assert_int_equal(dockerd_args_parse(argv, &o), 0);
+        for (size_t i = 1; i <= N; i++) {
+                argv[i] = names + (i / 2) * 32;
+                if (i % 2)
+                        argv[i] = (char *) "-Hunix:///a.sock";
+                else
+                        sprintf(argv[i], "--add-runtime=r%zu=/bin/r", i / 2);
+        }
+        /* dockerd takes any number of hosts; runtimes are checked against each other, so past
+         * 1024 the rest are not read (a problem says so). */
+        assert_int_equal(dockerd_args_parse(argv, &o), -EINVAL);
         assert_int_equal(strv_length(o.hosts), N / 2);
-        assert_int_equal(strv_length(o.runtimes), N / 2);
+        assert_int_equal(strv_length(o.runtimes), 1024);
         assert_string_equal(o.hosts[N / 2 - 1], "unix:///a.sock");
-        assert_string_equal(o.runtimes[N / 2 - 1], "r=/bin/r");
+        assert_string_equal(o.runtimes[1023], "r1024=/bin/r");
+        assert_int_equal(strv_length(o.problems), 64);
+        assert_string_equal(o.problems[0], "more than 1024 --add-runtime options: the rest are not read");
+        dockerd_opts_done(&o);
 
         assert_int_equal(dockerd_args_parse(ARGV("-H", "fd://", "--add-runtime", "s=/bin/s"), &o), 0);
-        assert_int_equal(strv_length(o.hosts), N / 2 + 1);
-        assert_string_equal(o.hosts[N / 2], "fd://");
-        assert_int_equal(strv_length(o.runtimes), N / 2 + 1);
-        assert_string_equal(o.runtimes[N / 2], "s=/bin/s");
+        assert_int_equal(dockerd_args_parse(ARGV("-H", "/b.sock", "--add-runtime", "t=/bin/t"), &o), 0);
+        assert_int_equal(strv_length(o.hosts), 2);
+        assert_string_equal(o.hosts[1], "/b.sock");
+        assert_int_equal(strv_length(o.runtimes), 2);
+        assert_string_equal(o.runtimes[1], "t=/bin/t");
+        assert_null(o.problems);
         dockerd_opts_done(&o);
 
         /* Appending to a list made elsewhere (strv_push() sizes it exactly). */
