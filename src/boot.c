@@ -80,7 +80,7 @@ int boot_detect(const struct root *root, struct boot_info *ret) {
                 size_t len = 0;
                 if (augen && root_read_file(root, "/etc/sysconfig/auditd", &data, &len) >= 0) {
                         _cleanup_strv_free_ char **env = NULL;
-                        (void) envfile_parse(data, len, NULL, &env, NULL);
+                        (void) envfile_parse_shell(data, len, NULL, &env, NULL); /* its init script sources it */
                         if (env_get(env, "USE_AUGENRULES") && strcasecmp(env_get(env, "USE_AUGENRULES"), "no") == 0) {
                                 augen = false;
                                 direct = true;

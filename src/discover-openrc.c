@@ -19,7 +19,8 @@ static int read_conf(struct ctx *c, struct dockerd_instance *i) {
 
         if (read_host_file(c, OPENRC_CONF, true, &data, &len) <= 0)
                 return 0;
-        r = envfile_parse(data, len, NULL, &vars, &line);
+        /* OpenRC's service script sources it with /bin/sh. */
+        r = envfile_parse_shell(data, len, NULL, &vars, &line);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -28,8 +29,9 @@ static int read_conf(struct ctx *c, struct dockerd_instance *i) {
             (r = sourced_set(&i->binary, env_get(vars, "DOCKERD_BINARY"), "DOCKERD_BINARY in " OPENRC_CONF)) < 0)
                 return r;
         if (env_get(vars, "DOCKER_OPTS") && split_words(env_get(vars, "DOCKER_OPTS"), &words) >= 0) {
-                if (dockerd_args_parse(words, &i->flags) < 0)
-                        discovery_add_problem(c->d, OPENRC_CONF, 0, "DOCKER_OPTS: an option is missing its value");
+                if (dockerd_args_parse(words, &i->flags) < 0 &&
+                    (r = discovery_add_dockerd_args_problems(c->d, OPENRC_CONF, "DOCKER_OPTS", &i->flags)) < 0)
+                        return r;
                 free(i->origin);
                 i->origin = strdup("DOCKER_OPTS in " OPENRC_CONF);
                 if (!i->origin)

@@ -20,8 +20,9 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
                 return r;
         if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
                 return r;
-        if (dockerd_args_parse(p->argv, &i->running_flags) < 0)
-                discovery_add_problem(c->d, NULL, 0, "%s: an option is missing its value", ev);
+        if (dockerd_args_parse(p->argv, &i->running_flags) < 0 &&
+            (r = discovery_add_dockerd_args_problems(c->d, NULL, ev, &i->running_flags)) < 0)
+                return r;
         free(i->running_origin);
         free(i->running_exe);
         i->running_origin = strdup(ev);

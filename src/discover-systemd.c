@@ -47,8 +47,14 @@ static int dockerd_from_unit(struct ctx *c, struct dockerd_instance *i, const st
                 i->origin = NULL;
                 return -ENOMEM;
         }
-        if (dockerd_args_parse(argv, &i->flags) < 0)
-                discovery_add_problem(c->d, src, 0, "%s ExecStart: an option is missing its value", u->name);
+        if (dockerd_args_parse(argv, &i->flags) < 0) {
+                _cleanup_free_ char *what = NULL;
+                if (asprintf(&what, "%s ExecStart", u->name) < 0)
+                        return -ENOMEM;
+                r = discovery_add_dockerd_args_problems(c->d, src, what, &i->flags);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 

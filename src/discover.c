@@ -36,16 +36,15 @@ void discovery_done(struct discovery *d) {
         *d = (struct discovery) {};
 }
 
-int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...) {
-        struct problem *p;
-        va_list ap;
-        char *msg;
-        int k;
+static int add_problem_va(struct discovery *d, bool warning, const char *file, unsigned line, const char *fmt,
+                          va_list ap) __attribute__((format(printf, 5, 0)));
 
-        va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (k < 0)
+static int add_problem_va(struct discovery *d, bool warning, const char *file, unsigned line, const char *fmt,
+                          va_list ap) {
+        struct problem *p;
+        char *msg;
+
+        if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < d->n_problems; i++)
                 if (streq_ptr(d->problems[i].file, file) && d->problems[i].line == line &&
@@ -63,8 +62,29 @@ int discovery_add_problem(struct discovery *d, const char *file, unsigned line, 
                 .file = file ? strdup(file) : NULL,
                 .line = line,
                 .message = msg,
+                .warning = warning,
         };
         return 0;
+}
+
+int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = add_problem_va(d, false, file, line, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+int discovery_add_warning(struct discovery *d, const char *file, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = add_problem_va(d, true, file, line, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 struct target *discovery_find_target(struct discovery *d, const char *path) {
@@ -153,6 +173,17 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
 const char *envfile_error(int r) {
         return r == -E2BIG ? "too much: a value over 1 MiB or more than 1024 variables; the rest is not read"
                            : "malformed assignment; the rest of the file is not read";
+}
+
+int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
+                                        const struct dockerd_opts *o) {
+        int r = 0;
+
+        for (char **m = o->problems; r >= 0 && m && *m; m++)
+                r = discovery_add_problem(d, file, 0, "%s: %s", what, *m);
+        if (r >= 0 && !o->problems)
+                r = discovery_add_problem(d, file, 0, "%s: an option is missing its value", what);
+        return r;
 }
 
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {

@@ -40,6 +40,10 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
 
 /* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
  * problem added. */
+/* Say each value dockerd_args_parse() refused (o->problems), prefixed with what gave the
+ * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */
+int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
+                                        const struct dockerd_opts *o);
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
 /* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
  * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno

@@ -73,12 +73,13 @@ int list_paths_text(FILE *f, const struct plan *p) {
         /* Problems go with the table, on standard output, marked as such. */
         for (size_t i = 0; i < d->n_problems; i++) {
                 const struct problem *x = &d->problems[i];
+                const char *what = x->warning ? "warning" : "problem";
                 if (x->file && x->line)
-                        fprintf(f, "problem: %s:%u: %s\n", x->file, x->line, x->message);
+                        fprintf(f, "%s: %s:%u: %s\n", what, x->file, x->line, x->message);
                 else if (x->file)
-                        fprintf(f, "problem: %s: %s\n", x->file, x->message);
+                        fprintf(f, "%s: %s: %s\n", what, x->file, x->message);
                 else
-                        fprintf(f, "problem: %s\n", x->message);
+                        fprintf(f, "%s: %s\n", what, x->message);
         }
         for (size_t i = 0; i < p->others.n_problems; i++)
                 fprintf(f, "problem: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);

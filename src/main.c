@@ -386,7 +386,9 @@ static int run_list(const struct options *o) {
                 r = list_paths_json(stdout, &p);
         else
                 r = list_paths_text(stdout, &p);
-        n = o->format == FORMAT_JSON ? plan_print_problems(stderr, &p) : (int) (p.disc.n_problems + p.others.n_problems);
+        /* Text: the problems are in the table on standard output; JSON: in the document, and
+         * said on standard error too. */
+        n = plan_print_problems(o->format == FORMAT_JSON ? stderr : NULL, &p);
         plan_done(&p);
         if (r < 0)
                 return EXIT_FAIL;

@@ -248,16 +248,19 @@ void plan_read_kernel(struct plan *p) {
 int plan_print_problems(FILE *f, const struct plan *p) {
         int n = 0;
 
-        for (size_t i = 0; i < p->disc.n_problems; i++, n++) {
+        for (size_t i = 0; i < p->disc.n_problems; i++) {
                 const struct problem *x = &p->disc.problems[i];
+                const char *w = x->warning ? "warning: " : "";
+                if (!x->warning)
+                        n++;
                 if (!f)
                         continue;
                 if (x->file && x->line)
-                        fprintf(f, "docker-audit-rules: %s:%u: %s\n", x->file, x->line, x->message);
+                        fprintf(f, "docker-audit-rules: %s%s:%u: %s\n", w, x->file, x->line, x->message);
                 else if (x->file)
-                        fprintf(f, "docker-audit-rules: %s: %s\n", x->file, x->message);
+                        fprintf(f, "docker-audit-rules: %s%s: %s\n", w, x->file, x->message);
                 else
-                        fprintf(f, "docker-audit-rules: %s\n", x->message);
+                        fprintf(f, "docker-audit-rules: %s%s\n", w, x->message);
         }
         for (size_t i = 0; i < p->others.n_problems; i++, n++)
                 if (f)
@@ -273,9 +276,10 @@ int plan_print_problems(FILE *f, const struct plan *p) {
         return n;
 }
 
-static json_object *problem_json(const char *file, unsigned line, const char *message) {
+static json_object *problem_json(const char *file, unsigned line, const char *message, bool warning) {
         json_object *o = json_object_new_object();
 
+        json_object_object_add(o, "severity", json_object_new_string(warning ? "warning" : "problem"));
         json_object_object_add(o, "file", file ? json_object_new_string(file) : NULL);
         json_object_object_add(o, "line", json_object_new_int((int) line));
         json_object_object_add(o, "message", json_object_new_string(message));
@@ -287,8 +291,8 @@ json_object *plan_problems_json(const struct plan *p) {
 
         for (size_t i = 0; i < p->disc.n_problems; i++)
                 json_object_array_add(a, problem_json(p->disc.problems[i].file, p->disc.problems[i].line,
-                                                      p->disc.problems[i].message));
+                                                      p->disc.problems[i].message, p->disc.problems[i].warning));
         for (size_t i = 0; i < p->others.n_problems; i++)
-                json_object_array_add(a, problem_json(p->others.problems[i].file, 0, p->others.problems[i].message));
+                json_object_array_add(a, problem_json(p->others.problems[i].file, 0, p->others.problems[i].message, false));
         return a;
 }

@@ -117,6 +117,8 @@ struct problem {
         char *file;
         unsigned line;        /* 0: whole file */
         char *message;
+        bool warning;         /* what the reading program itself skips with a warning (a line
+                               * systemd ignores): shown, but not a problem for the exit status */
 };
 
 struct dockerd_instance;
@@ -142,6 +144,9 @@ void discovery_done(struct discovery *d);
 int discovery_add_target(struct discovery *d, enum component comp, const char *path,
                          const char *evidence, struct target **ret);
 int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+/* The same, as a warning (struct problem.warning). */
+int discovery_add_warning(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
 int discover(const struct root *root, const struct discovery_options *opts, struct discovery *ret);

@@ -587,10 +587,6 @@ static int split_words(const char *value, char ***ret) {
         return exec_split(cmd, NULL, ret);
 }
 
-static const char *envfile_error(int r) {
-        return r == -E2BIG ? "too much: a value over 1 MiB or more than 1024 variables; the rest is not read"
-                           : "malformed assignment; the rest of the file is not read";
-}
 
 static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
         int r;
@@ -630,8 +626,8 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
         for (char **f = u->env_files; f && *f; f++) {
                 _cleanup_free_ char *path = NULL, *data = NULL;
                 _cleanup_strv_free_ char **vars = NULL;
+                struct envfile_warnings w = {};
                 int optional = 0;
-                unsigned line = 0;
                 size_t len = 0;
 
                 if (environment_file_split(*f, &path, &optional) < 0) {
@@ -649,9 +645,23 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                                     "but it does not exist: the unit will not start", u->name);
                 if (r < 0)
                         continue;
-                r = envfile_parse(data, len, env, &vars, &line);
-                if (r < 0)
-                        add_problem(problems, path, line, "%s", envfile_error(r));
+                r = envfile_load(data, len, env, &vars, &w);
+                if (r == -ENOMEM)
+                        return r;
+                /* Lines systemd skips with a warning: said, not a problem. */
+                for (size_t k = 0; problems && k < w.n; k++)
+                        if (discovery_add_warning(problems, path, w.items[k].line, "%s",
+                                                  w.items[k].message) < 0) {
+                                envfile_warnings_done(&w);
+                                return -ENOMEM;
+                        }
+                envfile_warnings_done(&w);
+                if (r == -E2BIG)
+                        add_problem(problems, path, 0, "too much: a value over 1 MiB or more than 1024 variables; "
+                                    "the rest is not read");
+                else if (r < 0)
+                        add_problem(problems, path, 0, "systemd refuses this file (%s): %s will not start",
+                                    r == -EBADMSG ? "a NUL byte or invalid UTF-8" : errno_name(r), u->name);
                 if (vars) {
                         strv_free(env);
                         env = TAKE_PTR(vars);
