@@ -183,7 +183,11 @@ static int judge_drift(struct check *c) {
                         continue;
                 if (plan_rule_line(a->rule, &line) < 0 || strv_push(&c->stale, line) < 0)
                         return -ENOMEM;
-                if (a->reason == REASON_KIND_CHANGED)
+                if (a->reason == REASON_PREVIOUS_KEY)
+                        r = add_finding(c, SEV_WARNING, "rule with the previous key \"%s\" for %s is still loaded: "
+                                        "this tool wrote it before the key became \"%s\"; run docker-audit-rules "
+                                        "to remove it", c->p->previous_key, a->rule->path, c->p->key);
+                else if (a->reason == REASON_KIND_CHANGED)
                         r = add_finding(c, SEV_WARNING, "%s is watched as a %s, wanted %s (%s); run docker-audit-rules",
                                         a->rule->path, a->rule->kind == WATCH_DIR ? "recursive directory" : "plain path",
                                         a->rule->kind == WATCH_DIR ? "as a plain path" : "recursive",
@@ -483,9 +487,9 @@ int run_check(const struct options *o) {
         r = plan_build(o, &p, &what);
         if (r < 0)
                 return report_unknown(o, what, r);
+        r = plan_read_disk(&p);
         plan_read_kernel(&p);
         c.problems = plan_print_problems(NULL, &p);
-        r = plan_read_disk(&p);
         if (r >= 0)
                 r = plan_verdicts(&p, o->cis, &c.v);
         if (r >= 0)

@@ -22,6 +22,7 @@ static const char *const action_reason_table[_ACTION_REASON_MAX] = {
         [REASON_NOT_OURS] = "not written by this tool",
         [REASON_PARENT_AT_RUN_TIME] = "its parent is made at run time, no boot-time rule possible",
         [REASON_KIND_CHANGED] = "the same path is watched with the other kind",
+        [REASON_PREVIOUS_KEY] = "written by this tool with the key it used before",
 };
 DEFINE_STRING_TABLE_LOOKUP(action_reason, enum action_reason, action_reason_table, _ACTION_REASON_MAX);
 
@@ -119,6 +120,34 @@ static int diff_wanted(const struct plan *p, struct diff *d) {
         return 0;
 }
 
+/* Rules of the key used before (the settings changed it): the ones our fragment listed, of
+ * either kind (a plain watch loaded before its directory existed included), are ours to delete
+ * in every mode; the key they carry is not ours any more, so they are never kept. */
+static int diff_previous_key(const struct plan *p, struct diff *d) {
+        if (!p->previous_key)
+                return 0;
+        for (size_t j = 0; j < p->kernel.n_rules; j++) {
+                const struct kernel_rule *k = &p->kernel.rules[j];
+                struct rule other;
+                bool listed;
+
+                if (!k->is_watch || !only_our_key(&k->rule, p->previous_key))
+                        continue;
+                other = k->rule;
+                other.kind = k->rule.kind == WATCH_DIR ? WATCH_FILE : WATCH_DIR;
+                listed = fragment_lines_hold(&p->disk.lines, &k->rule, true) ||
+                         fragment_lines_hold(&p->disk.lines, &other, true);
+                if (!listed)
+                        continue;
+                if (push(d, (struct action) {
+                            .kind = held_elsewhere(p, &k->rule) ? ACTION_LEAVE_ALONE : ACTION_DELETE,
+                            .reason = held_elsewhere(p, &k->rule) ? REASON_HELD_ELSEWHERE : REASON_PREVIOUS_KEY,
+                            .rule = &k->rule, .have = k }) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
         struct diff d = {};
         int r = 0;
@@ -153,6 +182,8 @@ int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
                         .kind = why == REASON_NONE || why == REASON_KIND_CHANGED ? ACTION_DELETE : ACTION_LEAVE_ALONE,
                         .reason = why, .rule = &k->rule, .want = changed, .have = k });
         }
+        if (r >= 0)
+                r = diff_previous_key(p, &d);
         if (r < 0) {
                 diff_done(&d);
                 return r;

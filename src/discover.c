@@ -222,7 +222,7 @@ int split_words(const char *value, char ***ret) {
 }
 
 int discover(const struct root *root, const struct discovery_options *opts, struct discovery *ret) {
-        struct discovery d = {};
+        struct discovery d = { .cis_paths = !opts || opts->cis_paths };
         struct ctx c = { .root = root, .opts = opts, .d = &d };
         int r;
 

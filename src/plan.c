@@ -32,6 +32,7 @@ void plan_done(struct plan *p) {
         free(p->rules_dir);
         free(p->fragment_path);
         free(p->fragment_text);
+        free(p->previous_key);
         *p = (struct plan) {};
 }
 
@@ -129,6 +130,21 @@ fail:
         return r;
 }
 
+/* Our fragment's rules all carry the key it was written with. */
+static int find_previous_key(struct plan *p) {
+        for (size_t i = 0; i < p->disk.lines.n; i++) {
+                const struct fragment_line *l = &p->disk.lines.lines[i];
+                if (l->type != LINE_WATCH || strv_length(l->rule.keys) != 1)
+                        continue;
+                if (streq(l->rule.keys[0], p->key))
+                        return 0;
+                free(p->previous_key);
+                p->previous_key = strdup(l->rule.keys[0]);
+                return p->previous_key ? 0 : -ENOMEM;
+        }
+        return 0;
+}
+
 int plan_read_disk(struct plan *p) {
         struct fragment_disk *d = &p->disk;
         int r;
@@ -139,6 +155,9 @@ int plan_read_disk(struct plan *p) {
                 if (lstat(p->fragment_path, &d->st) < 0)
                         return -errno;
                 r = fragment_parse(&p->root, d->text, &d->lines);
+                if (r < 0)
+                        return r;
+                r = find_previous_key(p);
                 if (r < 0)
                         return r;
         } else if (r != -ENOENT)
@@ -209,7 +228,7 @@ static bool keep_relevant(const struct kernel_rule *k, void *userdata) {
         p->kernel.n_total++;
         if (!k->is_watch)
                 return false;
-        if (rule_has_key(&k->rule, p->key))
+        if (rule_has_key(&k->rule, p->key) || (p->previous_key && rule_has_key(&k->rule, p->previous_key)))
                 return true;
         for (size_t i = 0; i < p->rules.n_rules; i++)
                 if (streq(p->rules.rules[i].rule.path, k->rule.path))

@@ -70,6 +70,8 @@ struct plan {
         char *fragment_path;      /* real path */
         char *fragment_text;
         const char *key;
+        char *previous_key;       /* the key of the fragment on disk when it is another: its rules
+                                   * are ours to remove (plan_read_disk) */
         bool rules_dir_given;     /* --rules-dir: the boot path is the user's business */
         struct boot_info boot;
         bool fragment_in_boot_dir; /* the fragment lies in the directory augenrules reads */
@@ -83,7 +85,10 @@ void plan_done(struct plan *p);
 /* Returns 0, or -errno with *ret_what naming the step that failed (static text). */
 int plan_build(const struct options *o, struct plan *ret, const char **ret_what);
 
-/* Read our fragment (and audit.rules when it is what boots). A missing fragment is not an error. */
+/* Read our fragment (and audit.rules when it is what boots). A missing fragment is not an error.
+ * When the fragment's rules carry another key than p->key (the settings changed the key), that
+ * key becomes p->previous_key. Call it before plan_read_kernel(), which then also keeps the
+ * kernel's rules of the previous key. */
 int plan_read_disk(struct plan *p);
 
 /* Open the kernel's audit, read its status and list the rules that concern us (one request).
@@ -118,6 +123,7 @@ enum action_reason {
         REASON_NOT_OURS,          /* carries another key too, or not in our fragment */
         REASON_PARENT_AT_RUN_TIME, /* live only: its parent is made at run time */
         REASON_KIND_CHANGED,      /* the same path watched plainly, wanted recursively (or back) */
+        REASON_PREVIOUS_KEY,      /* written by this tool under the key it used before */
         _ACTION_REASON_MAX,
 };
 const char *action_reason_to_string(enum action_reason r);

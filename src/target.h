@@ -133,6 +133,7 @@ struct discovery {
         char *dockerd;
         char *data_root;
         char *config_file;
+        bool cis_paths;       /* the literal CIS paths were asked for (discovery_options) */
         /* The daemons found (instance.h): what the targets were made from. */
         struct dockerd_instance *dockerds;
         size_t n_dockerds;
