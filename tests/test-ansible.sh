@@ -1,7 +1,8 @@
 #!/bin/bash
 # The Ansible role in contrib/ansible, run on this machine (localhost, local connection) against
 # the real kernel with a real auditd (started here in the foreground, stopped by its PID). The
-# role gets its own key and a temporary rules directory through docker_audit_rules_extra_args;
+# role gets its own key and data-root mode through its settings variables (a settings file of its
+# own) and a temporary rules directory through docker_audit_rules_extra_args;
 # lib.sh removes every rule carrying the key on exit.
 #   test-ansible.sh BINARY
 set -u
@@ -33,7 +34,10 @@ localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3 a
 
 [docker_hosts:vars]
 docker_audit_rules_binary=$bin
-docker_audit_rules_extra_args=["--rules-dir", "$rules", "-k", "$KEY"]
+docker_audit_rules_extra_args=["--rules-dir", "$rules"]
+docker_audit_rules_key=$KEY
+docker_audit_rules_data_root_mode=cis
+docker_audit_rules_settings_file=$TMP/docker-audit-rules.conf
 INV
 : > "$TMP/ansible.cfg"
 
@@ -87,7 +91,11 @@ expect "auditd starts" start_auditd
 play first
 expect "first run: the play succeeds" q first "stats['failures'] == 0 and stats.get('unreachable', 0) == 0"
 expect "first run: the install task reports changed" q first "${INSTALL}['changed'] is True and ${INSTALL}.get('failed') is not True"
-expect "first run: the recap says changed=1" q first "stats['changed'] == 1"
+expect "first run: the recap says changed=2 (settings file, rules)" q first "stats['changed'] == 2"
+expect "first run: the settings file holds the key and mode from the role's variables" \
+        grep -qxF "Key=$KEY" "$TMP/docker-audit-rules.conf"
+expect "first run: the fragment was written with them" \
+        grep -q "key \"$KEY\", permissions default, data root mode \"cis\"" "$frag"
 expect "first run: the check task ran and passed (OK)" \
         q first "${CHECK}['rc'] == 0 and ${CHECK}.get('failed') is not True and ${CHECK}['changed'] is False"
 expect "first run: the check's report names no target that is not OK" \
