@@ -30,6 +30,8 @@ struct check {
         size_t n_findings;
         char **stale;
         int problems;
+        struct plan_shadows shadows;
+        unsigned n_shadowing;     /* never rules that silence some or all of ours */
 };
 
 static int add_finding(struct check *c, enum severity sev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -62,6 +64,7 @@ static void check_done(struct check *c) {
                 free(c->findings[i].message);
         free(c->findings);
         strv_free(c->stale);
+        plan_shadows_done(&c->shadows);
 }
 
 static bool kernel_read(const struct check *c) {
@@ -193,6 +196,22 @@ static int judge_drift(struct check *c) {
                         r = add_finding(c, SEV_WARNING, "stale rule with key \"%s\" for %s: that path is no longer "
                                         "discovered (moved by an upgrade?); run docker-audit-rules to remove it",
                                         c->p->key, a->rule->path);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Never rules that silence ours: in the kernel now, and in the rules files at boot. */
+static int judge_shadows(struct check *c) {
+        int r = plan_shadows(c->p, &c->shadows);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < c->shadows.n; i++) {
+                const struct plan_shadow *s = &c->shadows.v[i];
+                c->n_shadowing += s->sev > SEV_NONE;
+                r = add_finding(c, s->sev, "%s", s->message);
                 if (r < 0)
                         return r;
         }
@@ -494,6 +513,8 @@ int run_check(const struct options *o) {
                 r = judge_boot(&c);
         if (r >= 0)
                 r = judge_drift(&c);
+        if (r >= 0)
+                r = judge_shadows(&c);
         if (r >= 0)
                 r = judge_audit(&c);
         if (r < 0) {
