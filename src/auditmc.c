@@ -173,14 +173,17 @@ int auditmc_wait_syscall(struct auditmc *m, pid_t pid, const char *key, int time
                                 continue;
                         return -errno;
                 }
-                for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
+                /* One datagram is one record. Its nlmsg_len is not to be trusted (the kernel has
+                 * set it with and without the header over the years): the datagram's length is. */
+                {
+                        const struct nlmsghdr *h = (const struct nlmsghdr *) buf;
                         struct auditmc_event e = {};
                         long rec_pid;
 
-                        if (h->nlmsg_type != AUDIT_SYSCALL)
+                        if ((size_t) n <= NLMSG_HDRLEN || h->nlmsg_type != AUDIT_SYSCALL)
                                 continue;
-                        if (auditmc_parse_record(NLMSG_DATA(h), NLMSG_PAYLOAD(h, 0), &e.serial, &rec_pid, e.key) < 0 ||
-                            rec_pid != (long) pid)
+                        if (auditmc_parse_record(buf + NLMSG_HDRLEN, (size_t) n - NLMSG_HDRLEN, &e.serial, &rec_pid,
+                                                 e.key) < 0 || rec_pid != (long) pid)
                                 continue;
                         e.key_matched = key_in(e.key, key);
                         if (e.key_matched) {

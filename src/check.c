@@ -607,8 +607,8 @@ static void report_prometheus(const struct check *c, int status, unsigned n_cove
                 fprintf(f, "docker_audit_rules_targets{state=\"%s\"} %u\n", target_status_to_string(s), by_state[s]);
         metric(f, "docker_audit_rules_targets_covered", "gauge", "Targets covered now and at boot.");
         fprintf(f, "docker_audit_rules_targets_covered %u\n", n_covered);
-        metric(f, "docker_audit_rules_targets_total", "gauge", "Targets judged.");
-        fprintf(f, "docker_audit_rules_targets_total %u\n", total);
+        metric(f, "docker_audit_rules_targets_judged", "gauge", "Targets judged.");
+        fprintf(f, "docker_audit_rules_targets_judged %u\n", total);
         metric(f, "docker_audit_rules_instances", "gauge", "Daemon instances discovered, by daemon.");
         fprintf(f, "docker_audit_rules_instances{daemon=\"dockerd\"} %zu\n", c->p->disc.n_dockerds);
         fprintf(f, "docker_audit_rules_instances{daemon=\"containerd\"} %zu\n", c->p->disc.n_containerds);

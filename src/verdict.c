@@ -243,10 +243,11 @@ static int judge_shadows(const struct plan *p, const struct filter_rule *rules, 
                 return -ENOMEM;
         for (size_t i = 0; i < p->rules.n_rules; i++) {
                 const struct rendered *x = &p->rules.rules[i];
+                /* Not loaded yet: when it is (install appends), it comes after every rule there. */
                 unsigned pos = in_kernel ? covering_pos(p, &x->rule) : RULES_POS_OWN;
 
-                if (pos == UINT_MAX || (!in_kernel && !rendered_writes(x)))
-                        continue; /* not loaded (reported as such), or not in our fragment */
+                if (in_kernel ? !rendered_loads(x) : !rendered_writes(x))
+                        continue; /* another file's rule, or not in our fragment */
                 t[n_t++] = (struct shadow_target) { .path = x->rule.path, .recursive = x->rule.kind == WATCH_DIR,
                                                     .pos = pos };
         }
