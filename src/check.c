@@ -433,6 +433,45 @@ static json_object *fragment_json(const struct check *c) {
         return frag;
 }
 
+static json_object *shadows_json(const struct check *c) {
+        json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < c->shadows.n; i++) {
+                const struct plan_shadow *s = &c->shadows.v[i];
+                json_object *o = json_object_new_object();
+                _cleanup_free_ char *text = NULL;
+
+                if (filter_rule_format(s->s.rule, &text) < 0)
+                        text = NULL;
+                json_object_object_add(o, "rule", jstr(text));
+                json_object_object_add(o, "in_kernel", json_object_new_boolean(s->in_kernel));
+                json_object_object_add(o, "file", jstr(s->s.rule->file));
+                json_object_object_add(o, "line", s->s.rule->file ? json_object_new_int((int) s->s.rule->line) : NULL);
+                json_object_object_add(o, "kind", json_object_new_string(shadow_kind_to_string(s->s.kind)));
+                json_object_object_add(o, "all", json_object_new_boolean(s->s.scope == SHADOW_ALL));
+                json_object_object_add(o, "watches", json_object_new_int((int) s->s.n_targets));
+                json_object_object_add(o, "severity", json_object_new_string(s->sev == SEV_NONE ? "info"
+                                                                               : severity_to_string(s->sev)));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+static json_object *probe_json(const struct check *c) {
+        const struct probe *pr = &c->probe;
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "status", json_object_new_string(probe_status_to_string(pr->status)));
+        json_object_object_add(o, "path", jstr(pr->path));
+        json_object_object_add(o, "action", pr->path ? json_object_new_string(probe_action_to_string(pr->action)) : NULL);
+        json_object_object_add(o, "serial", pr->serial ? json_object_new_int64((int64_t) pr->serial) : NULL);
+        json_object_object_add(o, "latency_seconds", pr->serial ? json_object_new_double(pr->latency) : NULL);
+        json_object_object_add(o, "log_file", jstr(pr->log_file));
+        json_object_object_add(o, "in_log", pr->log == PROBE_LOG_FOUND ? json_object_new_boolean(true)
+                                            : pr->log == PROBE_LOG_NOT_FOUND ? json_object_new_boolean(false) : NULL);
+        return o;
+}
+
 static void report_json(const struct check *c, int status, unsigned n_covered, unsigned total) {
         json_object *root = json_object_new_object(), *targets = json_object_new_array(),
                     *findings = json_object_new_array(), *summary = json_object_new_object(),
@@ -465,6 +504,9 @@ static void report_json(const struct check *c, int status, unsigned n_covered, u
                 json_object_array_add(findings, o);
         }
         json_object_object_add(root, "findings", findings);
+        json_object_object_add(root, "shadowing_rules", shadows_json(c));
+        if (c->probed)
+                json_object_object_add(root, "probe", probe_json(c));
         json_object_object_add(root, "problems", plan_problems_json(c->p));
         json_object_object_add(summary, "targets", json_object_new_int((int) total));
         json_object_object_add(summary, "covered", json_object_new_int((int) n_covered));
