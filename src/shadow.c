@@ -113,7 +113,9 @@ int filter_rule_format(const struct filter_rule *r, char **ret) {
                                 fprintf(f, "%s%s", s == r->syscalls ? " -S " : ",", *s);
         }
         for (size_t i = 0; i < r->n_fields; i++)
-                if (!streq(r->fields[i].name, "arch"))
+                if (streq(r->fields[i].name, "field_compare") && r->file)
+                        fprintf(f, " -C %s", r->fields[i].value); /* as the file wrote it */
+                else if (!streq(r->fields[i].name, "arch"))
                         fprintf(f, " -F %s%s%s", r->fields[i].name, filter_op_to_string(r->fields[i].op),
                                 r->fields[i].value);
         for (char **s = r->keys; s && *s; s++)
@@ -128,6 +130,20 @@ int filter_rule_format(const struct filter_rule *r, char **ret) {
 /* Fields that narrow nothing for our purpose. */
 static bool is_neutral_field(const char *name) {
         return streq(name, "arch") || streq(name, "key");
+}
+
+/* An arch field that selects the 32-bit system calls of a 64-bit machine: only programs of
+ * that ABI are matched, and the Docker daemons are native. */
+static bool is_compat_arch(const struct filter_field *f) {
+        static const char *const names[] = { "b32", "i386", "i486", "i586", "i686", "arm", "armeb", "armv7l",
+                                             "ppc", "s390" };
+
+        if (!streq(f->name, "arch"))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (streq(f->value, names[i]))
+                        return f->op == FILTER_OP_EQ;
+        return f->op == FILTER_OP_NE; /* arch!=b64: everything but the native calls */
 }
 
 bool shadow_syscall_relevant(const char *name) {
@@ -209,6 +225,8 @@ enum shadow_scope shadow_exit_scope(const struct filter_rule *r, const char *pat
         }
         for (size_t i = 0; i < r->n_fields; i++) {
                 const char *n = r->fields[i].name;
+                if (is_compat_arch(&r->fields[i]))
+                        s = SHADOW_SOME;
                 if (is_neutral_field(n) || streq(n, "path") || streq(n, "dir"))
                         continue;
                 /* A task field, or an object field (perm, success, exit, filetype ...). */

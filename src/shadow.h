@@ -107,8 +107,11 @@ enum shadow_scope shadow_task_scope(const struct filter_rule *r);
  * of it (SOME). What narrows it to SOME: any task field (uid, auid, exe, pid ...), a syscall
  * list that is not every syscall but names one a watch needs (open, openat, write-class,
  * attribute-class or execve syscalls), any other object field (perm, success, filetype ...).
- * A syscall list naming none of those: NONE. arch and key fields do not narrow (one ABI: our
- * tools are native). */
+ * A syscall list naming none of those: NONE. key fields and an arch field naming the native
+ * 64-bit ABI do not narrow; an arch field naming a 32-bit ABI (b32, i386 ...) or arch!= does
+ * (SOME: the Docker daemons are native programs).
+ * Not modelled: an `always` rule of the task list placed before a never,task rule (the first
+ * matching task rule wins), and an `always` rule of another key before a never,exit rule. */
 enum shadow_scope shadow_exit_scope(const struct filter_rule *r, const char *path, bool recursive);
 
 /* Whether a syscall name is one a file watch records: the kernel's read, write, attribute and

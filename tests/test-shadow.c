@@ -106,6 +106,9 @@ static void test_exit_narrowing(void _unused_ **state) {
         /* Syscalls a watch needs, or not. */
         assert_int_equal(exit_scope("-a never,exit -F arch=b64 -S openat -F path=/etc/docker", "/etc/docker", false), SHADOW_SOME);
         assert_int_equal(exit_scope("-a never,exit -F arch=b64 -S getpid,kill -F path=/etc/docker", "/etc/docker", false), SHADOW_NONE);
+        /* 32-bit calls only. */
+        assert_int_equal(exit_scope("-a never,exit -F arch=b32 -S all -F path=/etc/docker", "/etc/docker", false), SHADOW_SOME);
+        assert_int_equal(exit_scope("-a never,exit -F arch=x86_64 -S all -F path=/etc/docker", "/etc/docker", false), SHADOW_ALL);
         /* Object fields. */
         assert_int_equal(exit_scope("-a never,exit -S all -F path=/etc/docker -F success=0", "/etc/docker", false), SHADOW_SOME);
         /* Not never, not exit. */
