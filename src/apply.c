@@ -430,6 +430,9 @@ int run_apply(const struct options *opts) {
         if (!o->no_write && kr >= 0)
                 fragment_part(o, &p, &out);
 
+        /* Never rules that silence ours: said, not counted in the exit status. */
+        if (o->mode == MODE_INSTALL && o->verbosity >= 0 && kr >= 0)
+                (void) plan_print_shadows(stderr, &p);
         out.status = exit_status(o, &out, kr, problems);
         if (!out.kernel_message && (out.kernel == KERNEL_LOCKED || out.kernel == KERNEL_UNAVAILABLE ||
                                     out.kernel == KERNEL_ERROR)) {

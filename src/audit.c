@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <poll.h>
 #include <time.h>
 
@@ -27,6 +29,8 @@ void kernel_rules_free(struct kernel_rule *rules, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 rule_done(&rules[i].rule);
                 free(rules[i].raw);
+                filter_rule_done(rules[i].filter);
+                free(rules[i].filter);
         }
         free(rules);
 }
@@ -344,14 +348,169 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
         return 0;
 }
 
+static enum filter_list list_from_kernel(uint32_t flags) {
+        switch (flags & ~(uint32_t) AUDIT_FILTER_PREPEND) {
+        case AUDIT_FILTER_USER:
+                return FILTER_LIST_USER;
+        case AUDIT_FILTER_TASK:
+                return FILTER_LIST_TASK;
+        case AUDIT_FILTER_EXIT:
+                return FILTER_LIST_EXIT;
+        case AUDIT_FILTER_EXCLUDE:
+                return FILTER_LIST_EXCLUDE;
+#ifdef AUDIT_FILTER_FS
+        case AUDIT_FILTER_FS:
+                return FILTER_LIST_FS;
+#endif
+#ifdef AUDIT_FILTER_URING_EXIT
+        case AUDIT_FILTER_URING_EXIT:
+                return FILTER_LIST_URING;
+#endif
+        default:
+                return FILTER_LIST_OTHER;
+        }
+}
+
+static enum filter_op op_from_kernel(uint32_t flags) {
+        switch (flags & (AUDIT_OPERATORS | AUDIT_LESS_THAN | AUDIT_GREATER_THAN)) {
+        case AUDIT_NOT_EQUAL:
+                return FILTER_OP_NE;
+        case AUDIT_LESS_THAN:
+                return FILTER_OP_LT;
+        case AUDIT_GREATER_THAN:
+                return FILTER_OP_GT;
+        case AUDIT_LESS_THAN_OR_EQUAL:
+                return FILTER_OP_LE;
+        case AUDIT_GREATER_THAN_OR_EQUAL:
+                return FILTER_OP_GE;
+        case AUDIT_BIT_MASK:
+                return FILTER_OP_BITMASK;
+        case AUDIT_BIT_TEST:
+                return FILTER_OP_BITTEST;
+        default:
+                return FILTER_OP_EQ;
+        }
+}
+
+/* The value of a numeric field as auditctl would write it. */
+static int numeric_value(uint32_t field, uint32_t v, int *machine, char **ret) {
+        if (field == AUDIT_ARCH) {
+                int m = audit_elf_to_machine(v);
+                const char *name = m >= 0 ? audit_machine_to_name(m) : NULL;
+
+                if (m >= 0)
+                        *machine = m;
+                if (name) {
+                        *ret = strdup(name);
+                        return *ret ? 0 : -ENOMEM;
+                }
+        }
+        if (field == AUDIT_PERM) {
+                char buf[5];
+
+                *ret = strdup(perms_to_string(perms_from_kernel(v), buf));
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (v == (uint32_t) -1 && (field == AUDIT_UID || field == AUDIT_EUID || field == AUDIT_SUID ||
+                                   field == AUDIT_FSUID || field == AUDIT_LOGINUID || field == AUDIT_GID ||
+                                   field == AUDIT_EGID || field == AUDIT_SGID || field == AUDIT_FSGID)) {
+                *ret = strdup("unset");
+                return *ret ? 0 : -ENOMEM;
+        }
+        return asprintf(ret, "%" PRIu32, v) < 0 ? -ENOMEM : 0;
+}
+
+/* The syscall mask as names (or numbers), or all_syscalls. */
+static int decode_syscalls(const struct audit_rule_data *d, int machine, struct filter_rule *f) {
+        f->all_syscalls = true;
+        for (size_t i = 0; i < AUDIT_BITMASK_SIZE - 1; i++)
+                if (d->mask[i] != ~(uint32_t) 0)
+                        f->all_syscalls = false;
+        if (f->all_syscalls || f->list != FILTER_LIST_EXIT)
+                return 0;
+        for (int nr = 0; nr < (AUDIT_BITMASK_SIZE - 1) * 32; nr++) {
+                const char *name;
+                char *s;
+
+                if (!(d->mask[nr / 32] & (UINT32_C(1) << (nr % 32))))
+                        continue;
+                name = machine >= 0 ? audit_syscall_to_name(nr, machine) : NULL;
+                if (name)
+                        s = strdup(name);
+                else if (asprintf(&s, "%d", nr) < 0)
+                        s = NULL;
+                if (strv_push(&f->syscalls, s) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Decode a rule (a never rule, in practice) into auditctl's terms. */
+static int decode_filter(const struct audit_rule_data *d, unsigned pos, struct filter_rule **ret) {
+        _cleanup_free_ struct filter_rule *f = calloc(1, sizeof(*f));
+        int machine = audit_detect_machine();
+        size_t off = 0;
+        int r = 0;
+
+        if (!f)
+                return -ENOMEM;
+        f->list = list_from_kernel(d->flags);
+        f->action = d->action == AUDIT_NEVER ? FILTER_NEVER : FILTER_ALWAYS;
+        f->prepend = false; /* the kernel does not say how a rule came to its place */
+        f->pos = pos;
+        for (uint32_t i = 0; r >= 0 && i < d->field_count && i < AUDIT_MAX_FIELDS; i++) {
+                uint32_t fld = d->fields[i], v = d->values[i];
+                const char *name = audit_field_to_name((int) fld);
+                _cleanup_free_ char *value = NULL, *num = NULL;
+
+                if (is_string_field(fld)) {
+                        if (v > d->buflen - off) {
+                                r = -EBADMSG;
+                                break;
+                        }
+                        value = strndup(d->buf + off, v);
+                        off += v;
+                        if (!value) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                }
+                if (fld == AUDIT_FILTERKEY) {
+                        r = keys_split(d->buf + off - v, v, &f->keys);
+                        continue;
+                }
+                if (!value) {
+                        r = numeric_value(fld, v, &machine, &value);
+                        if (r < 0)
+                                break;
+                }
+                if (!name) {
+                        if (asprintf(&num, "field%" PRIu32, fld) < 0) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        name = num;
+                }
+                r = filter_rule_add_field(f, name, op_from_kernel(d->fieldflags[i]), value);
+        }
+        if (r >= 0)
+                r = decode_syscalls(d, machine, f);
+        if (r < 0) {
+                filter_rule_done(f);
+                return r;
+        }
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
 int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t *ret_n) {
         return audit_conn_list_filtered(c, NULL, NULL, ret_rules, ret_n);
 }
 
-int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(const struct kernel_rule *k, void *userdata),
+int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_rule *k, void *userdata),
                              void *userdata, struct kernel_rule **ret_rules, size_t *ret_n) {
         struct kernel_rule *rules = NULL;
-        size_t n = 0, allocated = 0;
+        size_t n = 0, allocated = 0, n_seen = 0;
         int seq, r;
 
         if (!c || !ret_rules || !ret_n)
@@ -416,9 +575,17 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(const struct ker
                 r = decode_rule(k->raw, k);
                 if (r < 0)
                         goto fail;
+                k->pos = (unsigned) n_seen++;
+                if (((const struct audit_rule_data *) k->raw)->action == AUDIT_NEVER) {
+                        r = decode_filter(k->raw, k->pos, &k->filter);
+                        if (r < 0)
+                                goto fail;
+                }
                 if (keep && !keep(k, userdata)) {
                         rule_done(&k->rule);
                         free(k->raw);
+                        filter_rule_done(k->filter);
+                        free(k->filter);
                         n--;
                 }
         }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "rule.h"
+#include "shadow.h"
 
 struct audit_state {
         int enabled;           /* 0 off, 1 on, 2 locked */
@@ -27,6 +28,11 @@ struct kernel_rule {
         struct rule rule;      /* when is_watch; keys also filled in for other rules */
         void *raw;             /* the kernel's own copy (struct audit_rule_data), for deletion */
         size_t raw_len;
+        unsigned pos;          /* its place in the listing: the kernel lists each filter list in
+                                * evaluation order, so within a list a lower pos is matched first */
+        struct filter_rule *filter; /* a never rule decoded (list, action, syscalls, fields with
+                                * their operators, keys; pos set, file NULL); NULL for others.
+                                * The keep() callback may take it (set it to NULL). */
 };
 
 void kernel_rules_free(struct kernel_rule *rules, size_t n);
@@ -43,7 +49,7 @@ int audit_conn_status(struct audit_conn *c, struct audit_state *ret);
 int audit_conn_list(struct audit_conn *c, struct kernel_rule **ret_rules, size_t *ret_n);
 /* The same, keeping only the rules keep() accepts (each is decoded, then kept or dropped at
  * once): a host with 10,000 unrelated rules costs no memory for them. keep NULL keeps all. */
-int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(const struct kernel_rule *k, void *userdata),
+int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_rule *k, void *userdata),
                              void *userdata, struct kernel_rule **ret_rules, size_t *ret_n);
 /* Build the rule the way auditctl builds it and add it. -EEXIST when the kernel has it. */
 int audit_conn_add(struct audit_conn *c, const struct rule *r);

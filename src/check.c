@@ -6,12 +6,15 @@
  * and mode, other files' failing lines, the audit status) and reports. */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <json-c/json.h>
 
 #include "check.h"
 #include "config.h"
 #include "list.h"
 #include "plan.h"
+#include "probe.h"
 #include "util.h"
 
 static const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
@@ -30,6 +33,11 @@ struct check {
         size_t n_findings;
         char **stale;
         int problems;
+        struct plan_shadows shadows;
+        unsigned n_shadowing;     /* never rules that silence some or all of ours */
+        bool probed;
+        struct probe probe;
+        FILE *out;                /* the report: standard output, or the --output file's text */
 };
 
 static int add_finding(struct check *c, enum severity sev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -62,6 +70,8 @@ static void check_done(struct check *c) {
                 free(c->findings[i].message);
         free(c->findings);
         strv_free(c->stale);
+        plan_shadows_done(&c->shadows);
+        probe_done(&c->probe);
 }
 
 static bool kernel_read(const struct check *c) {
@@ -203,6 +213,22 @@ static int judge_drift(struct check *c) {
         return 0;
 }
 
+/* Never rules that silence ours: in the kernel now, and in the rules files at boot. */
+static int judge_shadows(struct check *c) {
+        int r = plan_shadows(c->p, &c->shadows);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < c->shadows.n; i++) {
+                const struct plan_shadow *s = &c->shadows.v[i];
+                c->n_shadowing += s->sev > SEV_NONE;
+                r = add_finding(c, s->sev, "%s", s->message);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int judge_audit(struct check *c) {
         const struct audit_state *st = &c->p->kernel.st;
 
@@ -317,8 +343,8 @@ static const char *kernel_column(const struct check *c, const struct verdict *v)
 }
 
 static void report_text(const struct check *c, int status, unsigned n_covered, unsigned total) {
-        summary_line(c, status, n_covered, total, stdout);
-        printf("%-13s %-24s %-44s %-6s %-4s %s\n", "CIS", "COMPONENT", "PATH", "KERNEL", "FILE", "STATUS");
+        summary_line(c, status, n_covered, total, c->out);
+        fprintf(c->out, "%-13s %-24s %-44s %-6s %-4s %s\n", "CIS", "COMPONENT", "PATH", "KERNEL", "FILE", "STATUS");
         for (unsigned comp = 0; comp < _COMP_MAX; comp++)
                 for (size_t i = 0; i < c->v.n; i++) {
                         const struct verdict *v = &c->v.v[i];
@@ -327,15 +353,15 @@ static void report_text(const struct check *c, int status, unsigned n_covered, u
                         if (v->t->comp != comp || (!v->x && c->o->verbosity < 1))
                                 continue;
                         path = comment_safe(v->t->path);
-                        printf("%-13s %-24s %-44s %-6s %-4s %s%s%s\n", cis_column(c, v->t->comp, &ids),
+                        fprintf(c->out, "%-13s %-24s %-44s %-6s %-4s %s%s%s\n", cis_column(c, v->t->comp, &ids),
                                component_info(v->t->comp)->name, path ? path : "?", kernel_column(c, v),
                                !v->x || v->x->live_only ? "-" : v->in_file ? "yes" : "NO",
                                target_status_to_string(v->status), v->message ? ": " : "", strempty(v->message));
                 }
         for (char **s = c->stale; s && *s; s++)
-                printf("stale:   %s\n", *s);
+                fprintf(c->out, "stale:   %s\n", *s);
         for (size_t i = 0; i < c->n_findings; i++)
-                printf("%s: %s\n", c->findings[i].sev == SEV_NONE ? "note" : severity_to_string(c->findings[i].sev),
+                fprintf(c->out, "%s: %s\n", c->findings[i].sev == SEV_NONE ? "note" : severity_to_string(c->findings[i].sev),
                        c->findings[i].message);
         if (c->v.n && c->o->verbosity >= 0)
                 plan_print_problems(stderr, c->p);
@@ -411,6 +437,45 @@ static json_object *fragment_json(const struct check *c) {
         return frag;
 }
 
+static json_object *shadows_json(const struct check *c) {
+        json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < c->shadows.n; i++) {
+                const struct plan_shadow *s = &c->shadows.v[i];
+                json_object *o = json_object_new_object();
+                _cleanup_free_ char *text = NULL;
+
+                if (filter_rule_format(s->s.rule, &text) < 0)
+                        text = NULL;
+                json_object_object_add(o, "rule", jstr(text));
+                json_object_object_add(o, "in_kernel", json_object_new_boolean(s->in_kernel));
+                json_object_object_add(o, "file", jstr(s->s.rule->file));
+                json_object_object_add(o, "line", s->s.rule->file ? json_object_new_int((int) s->s.rule->line) : NULL);
+                json_object_object_add(o, "kind", json_object_new_string(shadow_kind_to_string(s->s.kind)));
+                json_object_object_add(o, "all", json_object_new_boolean(s->s.scope == SHADOW_ALL));
+                json_object_object_add(o, "watches", json_object_new_int((int) s->s.n_targets));
+                json_object_object_add(o, "severity", json_object_new_string(s->sev == SEV_NONE ? "info"
+                                                                               : severity_to_string(s->sev)));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+static json_object *probe_json(const struct check *c) {
+        const struct probe *pr = &c->probe;
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "status", json_object_new_string(probe_status_to_string(pr->status)));
+        json_object_object_add(o, "path", jstr(pr->path));
+        json_object_object_add(o, "action", pr->path ? json_object_new_string(probe_action_to_string(pr->action)) : NULL);
+        json_object_object_add(o, "serial", pr->serial ? json_object_new_int64((int64_t) pr->serial) : NULL);
+        json_object_object_add(o, "latency_seconds", pr->serial ? json_object_new_double(pr->latency) : NULL);
+        json_object_object_add(o, "log_file", jstr(pr->log_file));
+        json_object_object_add(o, "in_log", pr->log == PROBE_LOG_FOUND ? json_object_new_boolean(true)
+                                            : pr->log == PROBE_LOG_NOT_FOUND ? json_object_new_boolean(false) : NULL);
+        return o;
+}
+
 static void report_json(const struct check *c, int status, unsigned n_covered, unsigned total) {
         json_object *root = json_object_new_object(), *targets = json_object_new_array(),
                     *findings = json_object_new_array(), *summary = json_object_new_object(),
@@ -443,6 +508,9 @@ static void report_json(const struct check *c, int status, unsigned n_covered, u
                 json_object_array_add(findings, o);
         }
         json_object_object_add(root, "findings", findings);
+        json_object_object_add(root, "shadowing_rules", shadows_json(c));
+        if (c->probed)
+                json_object_object_add(root, "probe", probe_json(c));
         json_object_object_add(root, "problems", plan_problems_json(c->p));
         json_object_object_add(summary, "targets", json_object_new_int((int) total));
         json_object_object_add(summary, "covered", json_object_new_int((int) n_covered));
@@ -451,13 +519,178 @@ static void report_json(const struct check *c, int status, unsigned n_covered, u
         json_object_object_add(summary, "warning", json_object_new_int((int) warn));
         json_object_object_add(summary, "stale_rules", json_object_new_int((int) strv_length(c->stale)));
         json_object_object_add(root, "summary", summary);
-        printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        fprintf(c->out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(root);
 }
 
-/* Nothing could be judged: one line, or one JSON object, on standard output. */
-static int report_unknown(const struct options *o, const char *what, int err) {
-        if (o->format == FORMAT_JSON) {
+/* ---- --probe ---- */
+
+/* Why an event may not have come: the likely causes, as one clause. */
+static char *probe_causes(const struct check *c) {
+        const struct probe *pr = &c->probe;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        bool any = false;
+
+        if (!f)
+                return NULL;
+        if (c->p->kernel.st.enabled == 0) {
+                fputs("audit is disabled (enabled 0)", f);
+                any = true;
+        }
+        for (size_t i = 0; i < c->shadows.n; i++)
+                if (c->shadows.v[i].in_kernel && c->shadows.v[i].sev > SEV_NONE) {
+                        _cleanup_free_ char *text = NULL;
+                        if (filter_rule_format(c->shadows.v[i].s.rule, &text) >= 0)
+                                fprintf(f, "%snever rule \"%s\" in the kernel", any ? "; " : "", text);
+                        any = true;
+                }
+        if (pr->lost_after > pr->lost_before || (pr->backlog_limit && pr->backlog >= pr->backlog_limit)) {
+                fprintf(f, "%sthe kernel is losing events (lost %u, was %u; backlog %u of %u): backlog full or rate "
+                        "limit", any ? "; " : "", pr->lost_after, pr->lost_before, pr->backlog, pr->backlog_limit);
+                any = true;
+        }
+        if (!any)
+                fputs("no cause seen: the event may have been dropped, or a rule before ours that this check "
+                      "does not model matched it", f);
+        if (fclose(f) != 0)
+                return NULL;
+        return TAKE_PTR(buf);
+}
+
+static int judge_probe_log(struct check *c) {
+        const struct probe *pr = &c->probe;
+
+        switch (pr->log) {
+        case PROBE_LOG_FOUND:
+                return add_finding(c, SEV_NONE, "probe: event %lu is in %s", pr->serial, pr->log_file);
+        case PROBE_LOG_NOT_FOUND:
+                return add_finding(c, SEV_WARNING, "probe: event %lu was not written to %s within a second: is auditd "
+                                   "writing (disk full, suspended, another log file)?", pr->serial, pr->log_file);
+        case PROBE_LOG_UNREADABLE:
+                return add_finding(c, SEV_NONE, "probe: %s could not be read to look for event %lu",
+                                   strempty(pr->log_file), pr->serial);
+        default:
+                return 0;
+        }
+}
+
+static int judge_probe(struct check *c) {
+        const struct probe *pr = &c->probe;
+        double secs = c->o->probe_timeout_ms / 1000.0;
+        int r;
+
+        if (!c->o->probe)
+                return 0;
+        if (!kernel_read(c))
+                return add_finding(c, SEV_NONE, "probe: not run, the kernel's audit rules could not be read");
+        r = plan_probe(c->p, c->o->probe_timeout_ms, &c->probe);
+        if (r < 0)
+                return r;
+        c->probed = true;
+        switch (pr->status) {
+        case PROBE_SEEN:
+                r = add_finding(c, SEV_NONE, "probe: %s (%s) recorded with key \"%s\" in %.3f s (event %lu, comm=\"%s\")",
+                                pr->path, probe_action_to_string(pr->action), c->p->key, pr->latency, pr->serial,
+                                PROBE_COMM);
+                return r < 0 ? r : judge_probe_log(c);
+        case PROBE_OTHER_KEY:
+                return add_finding(c, SEV_WARNING, "probe: %s (%s) was recorded with key \"%s\", not \"%s\": a rule "
+                                   "before ours matched first", pr->path, probe_action_to_string(pr->action),
+                                   strempty(pr->key), c->p->key);
+        case PROBE_MISSED: {
+                _cleanup_free_ char *why = probe_causes(c);
+                if (!why)
+                        return -ENOMEM;
+                return add_finding(c, SEV_CRITICAL, "probe: no event with key \"%s\" within %g s after %s (%s): "
+                                   "likely %s", c->p->key, secs, pr->path, probe_action_to_string(pr->action), why);
+        }
+        case PROBE_NO_TARGET:
+                return add_finding(c, SEV_WARNING, "probe: no loaded rule of ours on an existing file or directory "
+                                   "with the r or a permission: nothing to probe");
+        case PROBE_UNAVAILABLE:
+                return add_finding(c, SEV_WARNING, "probe: cannot read the kernel's audit multicast group (%s): it "
+                                   "needs root (CAP_AUDIT_READ) in the initial namespaces", strerror(-pr->error));
+        default:
+                return add_finding(c, SEV_WARNING, "probe: failed: %s", strerror(-pr->error));
+        }
+}
+
+/* ---- --format prometheus (node_exporter's textfile collector) ---- */
+
+static void metric(FILE *f, const char *name, const char *type, const char *help) {
+        fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static double now_seconds(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (double) ts.tv_sec + (double) (ts.tv_nsec / 1000000) / 1000.0;
+}
+
+static void prometheus_head(FILE *f, int status) {
+        metric(f, "docker_audit_rules_check_status", "gauge",
+               "Result of docker-audit-rules --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
+        fprintf(f, "docker_audit_rules_check_status %d\n", status);
+        metric(f, "docker_audit_rules_last_run_timestamp_seconds", "gauge", "When the check ran, in seconds since the epoch.");
+        fprintf(f, "docker_audit_rules_last_run_timestamp_seconds %.3f\n", now_seconds());
+}
+
+static void report_prometheus(const struct check *c, int status, unsigned n_covered, unsigned total) {
+        const struct kernel_view *k = &c->p->kernel;
+        unsigned by_state[_STATUS_MAX] = {}, crit, warn;
+        FILE *f = c->out;
+
+        count_severities(c, &crit, &warn);
+        for (size_t i = 0; i < c->v.n; i++)
+                if (c->v.v[i].counted)
+                        by_state[c->v.v[i].status]++;
+        prometheus_head(f, status);
+        metric(f, "docker_audit_rules_targets", "gauge", "Docker paths found on this host, by the state of their audit rule.");
+        for (unsigned s = 0; s < _STATUS_MAX; s++)
+                fprintf(f, "docker_audit_rules_targets{state=\"%s\"} %u\n", target_status_to_string(s), by_state[s]);
+        metric(f, "docker_audit_rules_targets_covered", "gauge", "Targets covered now and at boot.");
+        fprintf(f, "docker_audit_rules_targets_covered %u\n", n_covered);
+        metric(f, "docker_audit_rules_targets_judged", "gauge", "Targets judged.");
+        fprintf(f, "docker_audit_rules_targets_judged %u\n", total);
+        metric(f, "docker_audit_rules_instances", "gauge", "Daemon instances discovered, by daemon.");
+        fprintf(f, "docker_audit_rules_instances{daemon=\"dockerd\"} %zu\n", c->p->disc.n_dockerds);
+        fprintf(f, "docker_audit_rules_instances{daemon=\"containerd\"} %zu\n", c->p->disc.n_containerds);
+        metric(f, "docker_audit_rules_findings", "gauge", "Findings of the check, by severity.");
+        fprintf(f, "docker_audit_rules_findings{severity=\"critical\"} %u\n", crit);
+        fprintf(f, "docker_audit_rules_findings{severity=\"warning\"} %u\n", warn);
+        metric(f, "docker_audit_rules_stale_rules", "gauge", "Rules with our key for paths no longer discovered.");
+        fprintf(f, "docker_audit_rules_stale_rules %zu\n", strv_length(c->stale));
+        metric(f, "docker_audit_rules_shadowing_rules", "gauge",
+               "Never rules (kernel or rules files) that silence some or all of our watches.");
+        fprintf(f, "docker_audit_rules_shadowing_rules %u\n", c->n_shadowing);
+        if (kernel_read(c)) {
+                metric(f, "docker_audit_rules_audit_enabled", "gauge", "The kernel's audit enabled flag (0, 1, 2 locked).");
+                fprintf(f, "docker_audit_rules_audit_enabled %d\n", k->st.enabled);
+                metric(f, "docker_audit_rules_auditd_running", "gauge", "1 when auditd is registered with the kernel.");
+                fprintf(f, "docker_audit_rules_auditd_running %d\n", k->st.pid > 0);
+                metric(f, "docker_audit_rules_kernel_lost_events", "gauge", "The kernel's count of lost audit events since boot.");
+                fprintf(f, "docker_audit_rules_kernel_lost_events %u\n", c->probed ? c->probe.lost_after : k->st.lost);
+        }
+        if (c->probed) {
+                bool ok = c->probe.status == PROBE_SEEN;
+                metric(f, "docker_audit_rules_probe_success", "gauge", "1 when --probe saw the event with our key.");
+                fprintf(f, "docker_audit_rules_probe_success %d\n", ok);
+                if (ok) {
+                        metric(f, "docker_audit_rules_probe_latency_seconds", "gauge",
+                               "Seconds from the probe's action to its event on the multicast group.");
+                        fprintf(f, "docker_audit_rules_probe_latency_seconds %.6f\n", c->probe.latency);
+                }
+        }
+}
+
+/* Nothing could be judged: one line, or one JSON object, or the status metric. */
+static int report_unknown(const struct options *o, FILE *out, const char *what, int err) {
+        if (o->format == FORMAT_PROMETHEUS)
+                prometheus_head(out, CHECK_UNKNOWN);
+        else if (o->format == FORMAT_JSON) {
                 json_object *root = json_object_new_object();
                 _cleanup_free_ char *msg = NULL;
 
@@ -468,49 +701,96 @@ static int report_unknown(const struct options *o, const char *what, int err) {
                 json_object_object_add(root, "status", json_object_new_string(status_names[CHECK_UNKNOWN]));
                 json_object_object_add(root, "exit_status", json_object_new_int(CHECK_UNKNOWN));
                 json_object_object_add(root, "error", jstr(msg));
-                printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
                 json_object_put(root);
         } else if (what)
-                printf("DOCKER AUDIT UNKNOWN - %s: %s\n", what, strerror(-err));
+                fprintf(out, "DOCKER AUDIT UNKNOWN - %s: %s\n", what, strerror(-err));
         else
-                printf("DOCKER AUDIT UNKNOWN - %s\n", strerror(-err));
+                fprintf(out, "DOCKER AUDIT UNKNOWN - %s\n", strerror(-err));
         return CHECK_UNKNOWN;
+}
+
+/* The report, to standard output or (--output) atomically to a file, mode 0644 so that a
+ * collector running as another user reads it. A write failure makes the check UNKNOWN. */
+static int emit(const struct options *o, char *text, size_t len, int status) {
+        bool changed;
+        int r;
+
+        if (!o->metrics_output) {
+                fwrite(text, 1, len, stdout);
+                return status;
+        }
+        r = file_write_atomic(o->metrics_output, text, 0644, &changed);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->metrics_output, strerror(-r));
+                return CHECK_UNKNOWN;
+        }
+        return status;
+}
+
+static int judge_all(struct check *c) {
+        int r;
+
+        c->problems = plan_print_problems(NULL, c->p);
+        r = plan_verdicts(c->p, c->o->cis, &c->v);
+        if (r >= 0)
+                r = judge_fragment(c);
+        if (r >= 0)
+                r = judge_boot(c);
+        if (r >= 0)
+                r = judge_drift(c);
+        if (r >= 0)
+                r = judge_shadows(c);
+        if (r >= 0)
+                r = judge_audit(c);
+        if (r >= 0)
+                r = judge_probe(c);
+        return r;
 }
 
 int run_check(const struct options *o) {
         struct plan p = {};
         struct check c = { .o = o, .p = &p };
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
         const char *what = NULL;
         unsigned n_covered = 0, total = 0;
         int r, status;
 
+        c.out = open_memstream(&text, &len);
+        if (!c.out) {
+                fprintf(stderr, "docker-audit-rules: out of memory\n");
+                return CHECK_UNKNOWN;
+        }
         r = plan_build(o, &p, &what);
         if (r < 0)
-                return report_unknown(o, what, r);
-        r = plan_read_disk(&p);
-        plan_read_kernel(&p);
-        c.problems = plan_print_problems(NULL, &p);
-        if (r >= 0)
-                r = plan_verdicts(&p, o->cis, &c.v);
-        if (r >= 0)
-                r = judge_fragment(&c);
-        if (r >= 0)
-                r = judge_boot(&c);
-        if (r >= 0)
-                r = judge_drift(&c);
-        if (r >= 0)
-                r = judge_audit(&c);
-        if (r < 0) {
-                check_done(&c);
-                plan_done(&p);
-                return report_unknown(o, NULL, r);
+                status = report_unknown(o, c.out, what, r);
+        else {
+                /* Our fragment first: its key, when it is another, is the previous key, whose
+                 * rules the kernel listing keeps too. */
+                r = plan_read_disk(&p);
+                plan_read_kernel(&p);
+                if (r >= 0)
+                        r = judge_all(&c);
+                if (r < 0)
+                        status = report_unknown(o, c.out, NULL, r);
+                else {
+                        status = verdict(&c, &n_covered, &total);
+                        if (o->format == FORMAT_JSON)
+                                report_json(&c, status, n_covered, total);
+                        else if (o->format == FORMAT_PROMETHEUS)
+                                report_prometheus(&c, status, n_covered, total);
+                        else
+                                report_text(&c, status, n_covered, total);
+                }
         }
-        status = verdict(&c, &n_covered, &total);
-        if (o->format == FORMAT_JSON)
-                report_json(&c, status, n_covered, total);
-        else
-                report_text(&c, status, n_covered, total);
+        r = fclose(c.out);
+        c.out = NULL;
         check_done(&c);
         plan_done(&p);
-        return status;
+        if (r != 0) {
+                fprintf(stderr, "docker-audit-rules: out of memory\n");
+                return CHECK_UNKNOWN;
+        }
+        return emit(o, text, len, status);
 }

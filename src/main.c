@@ -21,7 +21,7 @@ static void help(FILE *f) {
 "Usage: docker-audit-rules [--no-load | --no-write | --dry-run] [--best-effort] [OPTIONS]\n"
 "       docker-audit-rules --print [OPTIONS]\n"
 "       docker-audit-rules --list-paths [--format text|json] [OPTIONS]\n"
-"       docker-audit-rules --check [--format text|json] [--cis VERSION] [OPTIONS]\n"
+"       docker-audit-rules --check [--probe] [--format text|json|prometheus] [--output FILE] [--cis VERSION] [OPTIONS]\n"
 "       docker-audit-rules --remove [--no-load | --no-write | --dry-run] [OPTIONS]\n"
 "       docker-audit-rules --report [--input FILE] [--since TIME] [--until TIME] [--format text|json] [OPTIONS]\n"
 "\n"
@@ -39,7 +39,8 @@ static void help(FILE *f) {
 "      --config FILE        read the settings from FILE (default: %s)\n"
 "      --root DIR           discover inside DIR instead of / (implies --no-load)\n"
 "      --rules-dir DIR      audit rules directory (default: %s inside the root)\n"
-"      --output FILE        the fragment to write (default: RULES-DIR/%s)\n"
+"      --output FILE        the fragment to write (default: RULES-DIR/%s);\n"
+"                           --check: write the report there atomically instead\n"
 "  -k, --key KEY            audit key of every rule (default: %s)\n"
 "  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
@@ -48,8 +49,10 @@ static void help(FILE *f) {
 "      --no-write           load into the kernel, do not write the fragment\n"
 "  -n, --dry-run            show what would be added, deleted and written\n"
 "      --best-effort        for package hooks: an unusable audit system is a warning\n"
-"      --format FORMAT      text (default) or json\n"
+"      --format FORMAT      text (default), json, or (--check) prometheus\n"
 "      --cis VERSION        --check: judge one benchmark version (1.2.0, 1.6.0, 1.8.0)\n"
+"      --probe              --check: make one harmless watched action and wait for its event\n"
+"      --probe-timeout SECONDS  --check --probe: how long to wait (default: 2)\n"
 "      --input FILE         --report: read FILE (repeatable; - is standard input)\n"
 "      --since TIME         --report: from TIME (now, recent, today, yesterday, this-week,\n"
 "                           week-ago, this-month, this-year, MM/DD/YYYY or YYYY-MM-DD [HH:MM:SS])\n"
@@ -89,6 +92,8 @@ enum {
         ARG_SINCE,
         ARG_UNTIL,
         ARG_CONFIG,
+        ARG_PROBE,
+        ARG_PROBE_TIMEOUT,
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -131,6 +136,8 @@ static const struct option longopts[] = {
         { "since", required_argument, NULL, ARG_SINCE },
         { "until", required_argument, NULL, ARG_UNTIL },
         { "config", required_argument, NULL, ARG_CONFIG },
+        { "probe", no_argument, NULL, ARG_PROBE },
+        { "probe-timeout", required_argument, NULL, ARG_PROBE_TIMEOUT },
         {}
 };
 
@@ -241,9 +248,25 @@ static int parse_option(int c, char *argv[], struct options *o) {
                         o->format = FORMAT_TEXT;
                 else if (streq(optarg, "json"))
                         o->format = FORMAT_JSON;
+                else if (streq(optarg, "prometheus"))
+                        o->format = FORMAT_PROMETHEUS;
                 else
-                        return usage_error("invalid format \"%s\": text or json", optarg);
+                        return usage_error("invalid format \"%s\": text, json or prometheus", optarg);
                 break;
+        case ARG_PROBE:
+                o->probe = true;
+                break;
+        case ARG_PROBE_TIMEOUT: {
+                char *end;
+                double t;
+
+                errno = 0;
+                t = strtod(optarg, &end);
+                if (errno || end == optarg || *end || !(t > 0 && t <= 600))
+                        return usage_error("invalid probe timeout \"%s\": seconds, above 0 and at most 600", optarg);
+                o->probe_timeout_ms = (int) (t * 1000 + 0.5) ?: 1;
+                break;
+        }
         case ARG_CIS: {
                 enum cis_version v;
                 if (cis_version_from_string(optarg, &v) < 0)
@@ -279,6 +302,17 @@ static int check_options(struct options *o) {
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
+        if ((o->probe || o->probe_timeout_ms) && o->mode != MODE_CHECK)
+                return usage_error("--probe and --probe-timeout only apply to --check");
+        if (o->format == FORMAT_PROMETHEUS && o->mode != MODE_CHECK)
+                return usage_error("--format prometheus only applies to --check");
+        if (o->mode == MODE_CHECK && o->output) {
+                /* For --check, --output names the metrics file; the fragment is found as usual. */
+                o->metrics_output = o->output;
+                o->output = NULL;
+        }
+        if (o->probe && !o->probe_timeout_ms)
+                o->probe_timeout_ms = 2000;
         if ((o->inputs || o->since || o->until) && o->mode != MODE_REPORT)
                 return usage_error("--input, --since and --until only apply to --report");
         if (o->root && check_root(o->root) < 0)

@@ -20,6 +20,7 @@ enum mode {
 enum format {
         FORMAT_TEXT,
         FORMAT_JSON,
+        FORMAT_PROMETHEUS,       /* --check only: node_exporter's textfile collector format */
 };
 
 /* Exit statuses of every mode but --check (which uses the monitoring-plugin convention). */
@@ -62,4 +63,7 @@ struct options {
         char **inputs;           /* --report: --input files ("-" standard input); NULL: auditd's logs */
         const char *since;       /* --report: window, as ausearch's -ts/-te take it; NULL: unbounded */
         const char *until;
+        bool probe;              /* --check --probe */
+        int probe_timeout_ms;    /* 0: not given (2000 with --probe) */
+        const char *metrics_output; /* --check --output: the report goes to this file, atomically */
 };

@@ -19,6 +19,7 @@ DEFINE_STRING_TABLE_LOOKUP(kernel_state, enum kernel_state, kernel_state_table, 
 
 void plan_done(struct plan *p) {
         kernel_rules_free(p->kernel.rules, p->kernel.n_rules);
+        filter_rules_free(p->kernel.never, p->kernel.n_never);
         audit_conn_close(p->kernel.conn);
         free(p->disk.text);
         fragment_lines_done(&p->disk.lines);
@@ -222,10 +223,22 @@ void kernel_view_message(const struct kernel_view *k, const char **ret_why, cons
 
 /* Watches on our paths (any key: a rule with another key covers too) and rules carrying our key
  * (for drift); the rest of a large rule set is not kept. */
-static bool keep_relevant(const struct kernel_rule *k, void *userdata) {
+static bool keep_relevant(struct kernel_rule *k, void *userdata) {
         struct plan *p = userdata;
 
         p->kernel.n_total++;
+        if (k->filter && k->filter->action == FILTER_NEVER &&
+            (k->filter->list == FILTER_LIST_TASK || k->filter->list == FILTER_LIST_EXIT)) {
+                struct filter_rule *x = reallocarray(p->kernel.never, p->kernel.n_never + 1, sizeof(*x));
+                if (!x)
+                        p->kernel.error = -ENOMEM; /* the listing fails after it (plan_read_kernel) */
+                else {
+                        p->kernel.never = x;
+                        x[p->kernel.n_never++] = *k->filter;
+                        free(k->filter);
+                        k->filter = NULL;
+                }
+        }
         if (!k->is_watch)
                 return false;
         if (rule_has_key(&k->rule, p->key) || (p->previous_key && rule_has_key(&k->rule, p->previous_key)))
@@ -253,6 +266,8 @@ void plan_read_kernel(struct plan *p) {
                 r = audit_conn_status(k->conn, &k->st);
         if (r >= 0)
                 r = audit_conn_list_filtered(k->conn, keep_relevant, p, &k->rules, &k->n_rules);
+        if (r >= 0 && k->error < 0)
+                r = k->error;
         if (r < 0) {
                 audit_conn_close(k->conn);
                 k->conn = NULL;

@@ -43,6 +43,8 @@ struct kernel_view {
         struct kernel_rule *rules; /* watches on our paths or with our key (keep_relevant) */
         size_t n_rules;
         size_t n_total;           /* every rule the kernel listed */
+        struct filter_rule *never; /* never rules of the task and exit lists, in listing order */
+        size_t n_never;
         struct audit_conn *conn;  /* kept open for apply */
 };
 
@@ -200,6 +202,28 @@ void verdicts_done(struct verdicts *v);
 /* One verdict per target. cis: -1 or the enum cis_version that decides which targets count.
  * Needs plan_read_disk() and (on the live root) plan_read_kernel(). */
 int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret);
+
+/* ---- Never rules that silence ours (verdict.c, judged by shadow.c) ---- */
+
+struct plan_shadow {
+        struct shadow s;          /* s.rule points into the plan (kernel or rules directory) */
+        bool in_kernel;           /* loaded now; else in a rules file (s.rule->file, ->line) */
+        enum severity sev;        /* CRITICAL: everything silenced; WARNING: part; NONE: no effect */
+        char *message;            /* one line: where, the rule, what it does, which of our paths */
+};
+
+struct plan_shadows {
+        struct plan_shadow *v;
+        size_t n;
+};
+
+void plan_shadows_done(struct plan_shadows *s);
+/* The never rules of the running kernel (when read) against the watches loaded there (in the
+ * kernel's order), and those of the rules directory against our fragment (in augenrules'
+ * order). Returns the number found or -ENOMEM. */
+int plan_shadows(const struct plan *p, struct plan_shadows *ret);
+/* Those that matter (severity above NONE), one line each on f prefixed "warning: "; their number. */
+int plan_print_shadows(FILE *f, const struct plan *p);
 
 /* Does kernel rule k give at least what rule want asks for: same path, a recursive watch where a
  * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */

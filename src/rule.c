@@ -880,3 +880,120 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
         }
         return LINE_WATCH;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rules other than watches, in the terms shadow.c judges.                                     */
+
+static const enum filter_list list_to_filter[] = {
+        [LIST_NONE] = FILTER_LIST_OTHER,
+        [LIST_TASK] = FILTER_LIST_TASK,
+        [LIST_EXIT] = FILTER_LIST_EXIT,
+        [LIST_USER] = FILTER_LIST_USER,
+        [LIST_EXCLUDE] = FILTER_LIST_EXCLUDE,
+        [LIST_FS] = FILTER_LIST_FS,
+        [LIST_URING] = FILTER_LIST_URING,
+};
+
+/* -F NAME OP VALUE (the longest operator first, as libaudit splits it). */
+static int filter_field(struct filter_rule *f, const char *arg) {
+        static const char *const ops[] = { "!=", ">=", "<=", "&=", "=", "<", ">", "&" };
+        _cleanup_free_ char *name = NULL;
+        const char *at = NULL, *op = NULL;
+
+        for (size_t j = 0; j < ELEMENTSOF(ops) && !at; j++)
+                if ((at = strstr(arg, ops[j])))
+                        op = ops[j];
+        if (!at || at == arg)
+                return -EINVAL;
+        name = strndup(arg, (size_t) (at - arg));
+        if (!name)
+                return -ENOMEM;
+        if (streq(name, "key"))
+                return strv_extend(&f->keys, at + strlen(op));
+        return filter_rule_add_field(f, name, filter_op_from_string(op), at + strlen(op));
+}
+
+static int filter_syscalls(struct filter_rule *f, const char *arg) {
+        _cleanup_free_ char *copy = strdup(arg);
+        char *save = NULL;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+                if (streq(s, "all")) {
+                        f->all_syscalls = true;
+                        strv_free(f->syscalls);
+                        f->syscalls = NULL;
+                        continue;
+                }
+                if (!f->all_syscalls && strv_extend(&f->syscalls, s) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* One option of a filter rule line; *i is moved past a separate argument. */
+static int filter_option(struct filter_rule *f, char **tok, size_t n_tok, size_t *i, bool *ret_rule) {
+        const char *t = tok[*i], *arg;
+        char c = t[1];
+        int list, action, r;
+
+        if (t[0] != '-' || !c || c == '-' || !strchr("aAdSFkwWpC", c))
+                return 0; /* not an option of a rule: ignored */
+        if (t[2])
+                arg = t + 2;
+        else if (*i + 1 < n_tok)
+                arg = tok[++*i];
+        else
+                return -EINVAL;
+        switch (c) {
+        case 'a':
+        case 'A':
+                r = parse_list_action(arg, &list, &action);
+                if (r < 0)
+                        return r;
+                f->list = list_to_filter[list];
+                f->action = action == ACTION_NEVER ? FILTER_NEVER : FILTER_ALWAYS;
+                f->prepend = c == 'A';
+                *ret_rule = true;
+                return 0;
+        case 'S':
+                return filter_syscalls(f, arg);
+        case 'F':
+                return filter_field(f, arg);
+        case 'k':
+                return strv_extend(&f->keys, arg);
+        case 'C':
+                return filter_rule_add_field(f, "field_compare", FILTER_OP_EQ, arg);
+        default:
+                return -EINVAL; /* -d, -w, -W, -p: not an added filter rule */
+        }
+}
+
+int rule_parse_filter(const char *line, struct filter_rule *ret) {
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char **tok = NULL;
+        struct filter_rule f = {};
+        bool is_rule = false;
+        size_t n_tok;
+        int r;
+
+        if (!line || !ret)
+                return -EINVAL;
+        buf = strdup(line);
+        if (!buf)
+                return -ENOMEM;
+        r = tokenize(buf, &tok, &n_tok);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; r >= 0 && i < n_tok; i++)
+                r = filter_option(&f, tok, n_tok, &i, &is_rule);
+        if (r >= 0 && !is_rule)
+                r = -EINVAL;
+        if (r < 0) {
+                filter_rule_done(&f);
+                return r;
+        }
+        *ret = f;
+        return 0;
+}

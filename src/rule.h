@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shadow.h"
+
 /* A file-watch audit rule, in the terms the kernel uses. Both `-w PATH -p PERMS -k KEY` and
  * `-a always,exit -F path=|dir=PATH -F perm=PERMS [-F exe[!]=EXE] -k KEY` map onto this. */
 
@@ -69,3 +71,10 @@ enum rule_line_type {
  * When the type is LINE_WATCH the rule is stored in *ret (form kept; for FORM_W kind is
  * WATCH_FILE, to be decided against the file system by the caller). */
 int rule_parse_line(const char *line, struct rule *ret, const char **ret_why);
+
+/* A rule line that is not a watch (rule_parse_line() said LINE_OTHER_RULE), in the terms of
+ * shadow.h: list and action of -a or -A (prepend set for -A), -S syscalls ("all" sets
+ * all_syscalls), -F fields with their operators (key= goes to keys), -k keys, -C as a
+ * field_compare field. file, line and pos are left for the caller. -EINVAL when the line adds
+ * no rule; -ENOMEM. */
+int rule_parse_filter(const char *line, struct filter_rule *ret);

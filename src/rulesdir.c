@@ -20,6 +20,7 @@ void rules_dir_done(struct rules_dir *d) {
                 free(d->problems[i].message);
         }
         free(d->problems);
+        filter_rules_free(d->never, d->n_never);
         strv_free(d->files);
         free(d->dir);
         *d = (struct rules_dir) {};
@@ -87,6 +88,7 @@ struct reader {
         const char *keep_key;
         struct rule_hash { uint64_t hash; const char *file; unsigned line; size_t seq; } *hashes;
         size_t n_hashes, allocated;
+        const char *own_name;
         char *last_parent;        /* rules files list many paths in one directory: ask once */
         bool last_parent_ok;
 };
@@ -158,6 +160,35 @@ static int check_watch(struct reader *rd, struct rules_dir *d, const char *file,
         return 0;
 }
 
+/* Keep a never rule of the task or exit list, with where it is and when it loads. */
+static int keep_never(const struct reader *rd, struct rules_dir *d, const char *path, unsigned lineno,
+                      const char *line) {
+        struct filter_rule f = {}, *x;
+        int r;
+
+        r = rule_parse_filter(line, &f);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || f.action != FILTER_NEVER || (f.list != FILTER_LIST_TASK && f.list != FILTER_LIST_EXIT)) {
+                filter_rule_done(&f);
+                return 0;
+        }
+        x = reallocarray(d->never, d->n_never + 1, sizeof(*x));
+        if (x)
+                d->never = x;
+        f.file = strdup(path);
+        if (!f.file || !x) {
+                filter_rule_done(&f);
+                return -ENOMEM;
+        }
+        f.line = lineno;
+        f.pos = f.prepend ? RULES_POS_FIRST
+                : !rd->own_name || strverscmp(path_basename(path), rd->own_name) < 0 ? RULES_POS_BEFORE
+                : RULES_POS_AFTER;
+        d->never[d->n_never++] = f;
+        return 0;
+}
+
 static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char *name, const char *path) {
         _cleanup_fclose_ FILE *f = NULL;
         _cleanup_free_ char *line = NULL;
@@ -211,6 +242,11 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                         l.type = r;
                 if (l.type == LINE_EMPTY && !l.error)
                         continue;
+                if (l.type == LINE_OTHER_RULE) {
+                        r = keep_never(rd, d, path, lineno, line);
+                        if (r < 0)
+                                return r;
+                }
                 if (l.type == LINE_WATCH) {
                         rule_decide_kind(rd->root, &l.rule);
                         r = check_watch(rd, d, path, lineno, &l.rule);
@@ -278,7 +314,7 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
 int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
                             const char *own_name, char * const *keep_paths, const char *keep_key,
                             struct rules_dir *ret) {
-        struct reader rd = { .root = root, .keep_paths = keep_paths, .keep_key = keep_key };
+        struct reader rd = { .root = root, .keep_paths = keep_paths, .keep_key = keep_key, .own_name = own_name };
         struct rules_dir d = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int dfd = -1;

@@ -41,6 +41,18 @@ struct rules_dir {
         size_t n_troubles;
         struct rules_file_problem *problems;
         size_t n_problems;
+        struct filter_rule *never; /* never rules on the task and exit lists, in load order; pos
+                                    * is RULES_POS_FIRST (-A), RULES_POS_BEFORE or RULES_POS_AFTER
+                                    * our fragment (own_name) in augenrules' order */
+        size_t n_never;
+};
+
+/* Evaluation order at boot, for shadow_judge(): our fragment's rules are RULES_POS_OWN. */
+enum {
+        RULES_POS_FIRST = 0,      /* -A: prepended when loaded, so before ours whatever the file */
+        RULES_POS_BEFORE = 1,     /* -a in a file that sorts before ours */
+        RULES_POS_OWN = 2,
+        RULES_POS_AFTER = 3,      /* -a in a file that sorts after ours */
 };
 
 void rules_dir_done(struct rules_dir *d);

@@ -2,6 +2,8 @@
 /* One verdict per target: is its rule in the running kernel, and in a rules file that loads at
  * boot? --check reports these; the severity says how much a gap matters. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 
 #include "list.h"
 #include "plan.h"
@@ -179,4 +181,123 @@ int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret) {
         }
         *ret = vs;
         return 0;
+}
+
+/* ---- Never rules that silence ours ---- */
+
+void plan_shadows_done(struct plan_shadows *s) {
+        for (size_t i = 0; i < s->n; i++)
+                free(s->v[i].message);
+        free(s->v);
+        *s = (struct plan_shadows) {};
+}
+
+static enum severity shadow_severity(const struct shadow *s) {
+        if (s->kind == SHADOW_EXIT_AFTER)
+                return SEV_NONE;
+        return s->scope == SHADOW_ALL ? SEV_CRITICAL : SEV_WARNING;
+}
+
+static int shadow_message(const struct shadow *s, bool in_kernel, char **ret) {
+        _cleanup_free_ char *text = NULL, *where = NULL;
+        const struct filter_rule *r = s->rule;
+
+        if (filter_rule_format(r, &text) < 0)
+                return -ENOMEM;
+        if (in_kernel)
+                where = strdup("in the kernel");
+        else if (asprintf(&where, "%s:%u (%s)", r->file, r->line,
+                          s->kind == SHADOW_TASK ? "loads at boot"
+                          : s->kind == SHADOW_EXIT_AFTER ? "loads at boot after our fragment"
+                          : r->prepend ? "loads at boot, -A puts it before our fragment"
+                                       : "loads at boot before our fragment") < 0)
+                where = NULL;
+        if (!where)
+                return -ENOMEM;
+        if (s->n_targets == 0)
+                return asprintf(ret, "never rule \"%s\" %s: %s", text, where, shadow_effect(s)) < 0 ? -ENOMEM : 0;
+        return asprintf(ret, "never rule \"%s\" %s: %s (%zu of our watches, %s%s)", text, where, shadow_effect(s),
+                        s->n_targets, s->n_targets > 1 ? "e.g. " : "", s->first_path) < 0 ? -ENOMEM : 0;
+}
+
+/* The first loaded watch that covers want, in the kernel's order: its pos, or UINT_MAX. */
+static unsigned covering_pos(const struct plan *p, const struct rule *want) {
+        unsigned pos = UINT_MAX;
+
+        for (size_t j = 0; j < p->kernel.n_rules; j++) {
+                const struct kernel_rule *k = &p->kernel.rules[j];
+                if (k->is_watch && kernel_rule_covers(&k->rule, want) && k->pos < pos)
+                        pos = k->pos;
+        }
+        return pos;
+}
+
+static int judge_shadows(const struct plan *p, const struct filter_rule *rules, size_t n_rules, bool in_kernel,
+                         struct plan_shadows *out) {
+        _cleanup_free_ struct shadow_target *t = calloc(p->rules.n_rules + 1, sizeof(*t));
+        _cleanup_free_ struct shadow *s = NULL;
+        size_t n_t = 0, n_s = 0;
+        int r;
+
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->rules.n_rules; i++) {
+                const struct rendered *x = &p->rules.rules[i];
+                /* Not loaded yet: when it is (install appends), it comes after every rule there. */
+                unsigned pos = in_kernel ? covering_pos(p, &x->rule) : RULES_POS_OWN;
+
+                if (in_kernel ? !rendered_loads(x) : !rendered_writes(x))
+                        continue; /* another file's rule, or not in our fragment */
+                t[n_t++] = (struct shadow_target) { .path = x->rule.path, .recursive = x->rule.kind == WATCH_DIR,
+                                                    .pos = pos };
+        }
+        r = shadow_judge(rules, n_rules, t, n_t, &s, &n_s);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n_s; i++) {
+                struct plan_shadow *v = reallocarray(out->v, out->n + 1, sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                out->v = v;
+                v = &out->v[out->n];
+                *v = (struct plan_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]) };
+                /* first_path points into the plan's rules, which outlive this. */
+                if (shadow_message(&s[i], in_kernel, &v->message) < 0)
+                        return -ENOMEM;
+                out->n++;
+        }
+        return 0;
+}
+
+int plan_shadows(const struct plan *p, struct plan_shadows *ret) {
+        struct plan_shadows out = {};
+        int r = 0;
+
+        if (kernel_read(p))
+                r = judge_shadows(p, p->kernel.never, p->kernel.n_never, true, &out);
+        if (r >= 0)
+                r = judge_shadows(p, p->others.never, p->others.n_never, false, &out);
+        if (r < 0) {
+                plan_shadows_done(&out);
+                return r;
+        }
+        *ret = out;
+        return (int) out.n;
+}
+
+int plan_print_shadows(FILE *f, const struct plan *p) {
+        struct plan_shadows s = {};
+        int r, n = 0;
+
+        r = plan_shadows(p, &s);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < s.n; i++)
+                if (s.v[i].sev > SEV_NONE) {
+                        n++;
+                        if (f)
+                                fprintf(f, "docker-audit-rules: warning: %s\n", s.v[i].message);
+                }
+        plan_shadows_done(&s);
+        return n;
 }

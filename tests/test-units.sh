@@ -2,7 +2,7 @@
 # The systemd units as meson generates them must pass `systemd-analyze verify` without a single
 # message about them: unknown or misspelt keys, bad values and a non-executable ExecStart= are
 # only warnings there, so any output naming our units fails the test.
-#   test-units.sh BINARY SERVICE PATH-UNIT RUNTIME-SERVICE
+#   test-units.sh BINARY SERVICE PATH-UNIT RUNTIME-SERVICE METRICS-SERVICE METRICS-TIMER
 # The generated service's ExecStart= names the installed binary (PREFIX/sbin), which need not exist
 # yet: a copy pointing at the built binary is verified, after checking that the generated one
 # names an absolute .../docker-audit-rules.
@@ -11,6 +11,8 @@ bin=$(realpath "$1")
 service=$2
 pathunit=$3
 runtime=$4
+metrics=$5
+timer=$6
 command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
 
 tmp=$(mktemp -d /tmp/test-units.XXXXXX)
@@ -19,7 +21,7 @@ fail=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
-for f in "$service" "$pathunit" "$runtime"; do
+for f in "$service" "$pathunit" "$runtime" "$metrics" "$timer"; do
         if grep -n '@[A-Z_]*@' "$f"; then bad "$(basename "$f"): unsubstituted @VARIABLE@"; else ok "$(basename "$f"): fully substituted"; fi
 done
 
@@ -34,6 +36,25 @@ sed -E "s|^ExecStart=[^[:space:]]*/docker-audit-rules|ExecStart=$bin|" "$service
 cp "$pathunit" "$tmp/docker-audit-rules.path"
 sed -E "s|^ExecStart=[^[:space:]]*/docker-audit-rules|ExecStart=$bin|" "$runtime" > "$tmp/docker-audit-rules-runtime.service"
 grep -q "^ExecStart=$bin " "$tmp/docker-audit-rules.service" || bad "could not point ExecStart= at $bin"
+sed -E "s|^ExecStart=[^[:space:]]*/docker-audit-rules|ExecStart=$bin|" "$metrics" > "$tmp/docker-audit-rules-metrics.service"
+cp "$timer" "$tmp/docker-audit-rules-metrics.timer"
+
+# The metrics service: --check --probe in the textfile format, into the collector's directory,
+# the only place it may write; the timer starts it every 5 minutes.
+mexec=$(sed -n 's/^ExecStart=//p' "$metrics")
+mdir=$(sed -n 's/^ReadWritePaths=//p' "$metrics")
+if [[ $mexec =~ ^/[^[:space:]]*/docker-audit-rules\ --check\ --probe\ --format\ prometheus\ --output\ (/[^[:space:]]*\.prom)$ ]] &&
+   [ "$(dirname "${BASH_REMATCH[1]}")" = "$mdir" ]; then
+        ok "the metrics service writes --check --probe metrics into its one writable directory ($mdir)"
+else
+        bad "unexpected metrics ExecStart= '$mexec' or ReadWritePaths= '$mdir'"
+fi
+if [ "$(sed -n 's/^OnUnitActiveSec=//p' "$timer")" = 5min ] &&
+   [ "$(sed -n 's/^Unit=//p' "$timer")" = docker-audit-rules-metrics.service ]; then
+        ok "the timer starts the metrics service every 5 minutes"
+else
+        bad "the timer does not start docker-audit-rules-metrics.service every 5 minutes"
+fi
 
 # The path unit must start our service, and nothing else.
 target=$(sed -n 's/^Unit=//p' "$tmp/docker-audit-rules.path")
@@ -92,7 +113,8 @@ fi
 args=(--man=no)
 systemd-analyze verify --help 2>/dev/null | grep -q -- '--generators' && args+=(--generators=no)
 (cd "$tmp" && systemd-analyze verify "${args[@]}" ./docker-audit-rules.service ./docker-audit-rules.path \
-        ./docker-audit-rules-runtime.service) \
+        ./docker-audit-rules-runtime.service ./docker-audit-rules-metrics.service \
+        ./docker-audit-rules-metrics.timer) \
         > "$tmp/verify.out" 2>&1
 rc=$?
 sed 's/^/    /' "$tmp/verify.out"
