@@ -86,6 +86,7 @@ static void units_free(struct unit *u, size_t n) {
 
 void dockerd_instance_done(struct dockerd_instance *i) {
         free(i->name);
+        free(i->state);
         units_free(i->units, i->n_units);
         free(i->openrc_script);
         free(i->openrc_conf);
@@ -111,6 +112,7 @@ void dockerd_instance_done(struct dockerd_instance *i) {
 
 void containerd_instance_done(struct containerd_instance *i) {
         free(i->name);
+        free(i->state);
         units_free(i->units, i->n_units);
         sourced_done(&i->binary);
         running_free(i->running, i->n_running);
@@ -175,4 +177,14 @@ int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *
         *list = a;
         a[(*n)++] = (struct running_daemon) { .pid = pid, .exe = x, .evidence = e };
         return 0;
+}
+
+char *dockerd_instance_key(const struct dockerd_instance *i) {
+        char *k;
+        return asprintf(&k, "dockerd %s", i->name) < 0 ? NULL : k;
+}
+
+char *containerd_instance_key(const struct containerd_instance *i) {
+        char *k;
+        return asprintf(&k, "containerd %s", i->name) < 0 ? NULL : k;
 }

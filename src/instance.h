@@ -48,6 +48,10 @@ int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) __at
 struct dockerd_instance {
         enum instance_source source;
         char *name;                   /* for evidence: "docker.service", "/etc/init.d/docker", ... */
+        bool extra;                   /* an instance of its own (another unit, another OpenRC
+                                       * service, a user's, a process no unit explains): the
+                                       * other sources do not merge into it */
+        char *state;                  /* "enabled", "disabled", "masked", "lingering"...; NULL */
         struct unit *units;           /* its systemd units (service, socket, the snap's service) */
         size_t n_units;
         char *openrc_script;          /* OpenRC: the service script and the file it reads */
@@ -88,6 +92,8 @@ struct dockerd_instance {
 struct containerd_instance {
         enum instance_source source;
         char *name;                   /* "containerd.service", "running containerd (pid 7)", ... */
+        bool extra;                   /* an instance of its own (dockerd_instance.extra) */
+        char *state;
         struct unit *units;
         size_t n_units;
         struct sourced binary;        /* the binary its unit runs, or one found in the usual directories */
@@ -112,3 +118,8 @@ int discovery_add_containerd(struct discovery *d, enum instance_source source, c
                              struct containerd_instance **ret);
 /* Append a running process to an instance's list (copies). 0 or -ENOMEM. */
 int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *exe, const char *evidence);
+
+/* The key that names an instance in targets and listings: "dockerd NAME", "containerd NAME".
+ * NULL on allocation failure. */
+char *dockerd_instance_key(const struct dockerd_instance *i);
+char *containerd_instance_key(const struct containerd_instance *i);

@@ -106,6 +106,8 @@ struct target {
         enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
         char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
+        char *instance;       /* the instance that first named it, "dockerd docker.service"
+                               * (instance_key()); NULL for the host's programs and CIS paths */
 };
 
 struct discovery_options {

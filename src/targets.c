@@ -63,6 +63,8 @@ static int add_unresolvable(struct ctx *c, enum component comp, const char *path
         k = discovery_add_target(c->d, comp, norm, evidence, &t);
         if (k < 0)
                 return k;
+        if (k > 0 && c->instance && !(t->instance = strdup(c->instance)))
+                return -ENOMEM;
         if (k > 0 && set_skip(t, SKIP_UNRESOLVABLE, "cannot resolve: %s", errno_name(err)) < 0)
                 return -ENOMEM;
         if (k > 0)
@@ -142,6 +144,8 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
         if (r < 0)
                 return add_unresolvable(c, comp, path, r, evidence, ret);
         k = discovery_add_target(c->d, comp, res.path, evidence, &t);
+        if (k > 0 && c->instance && !(t->instance = strdup(c->instance)))
+                k = -ENOMEM;
         if (k > 0)
                 k = new_target(c, t, path, &res, flags);
         if (k >= 0) {
@@ -277,6 +281,19 @@ static int add_env_files(struct ctx *c, const struct unit *u) {
 
 /* ---- per instance ---- */
 
+/* The instance the next targets belong to (NULL: the host's). 0 or -ENOMEM. */
+static int for_dockerd(struct ctx *c, const struct dockerd_instance *i) {
+        free(c->instance);
+        c->instance = i ? dockerd_instance_key(i) : NULL;
+        return i && !c->instance ? -ENOMEM : 0;
+}
+
+static int for_containerd(struct ctx *c, const struct containerd_instance *i) {
+        free(c->instance);
+        c->instance = i ? containerd_instance_key(i) : NULL;
+        return i && !c->instance ? -ENOMEM : 0;
+}
+
 static const struct unit *dockerd_unit(const struct dockerd_instance *i, const char *suffix) {
         for (size_t k = 0; k < i->n_units; k++)
                 if (endswith(i->units[k].name, suffix))
@@ -291,6 +308,7 @@ static int targets_running(struct ctx *c) {
 
         for (;;) {
                 const struct running_daemon *next = NULL;
+                size_t owner = 0;
                 bool dockerd = false;
                 int r;
 
@@ -298,15 +316,18 @@ static int targets_running(struct ctx *c) {
                         for (size_t j = 0; j < d->dockerds[k].n_running; j++)
                                 if (d->dockerds[k].running[j].pid > last &&
                                     (!next || d->dockerds[k].running[j].pid < next->pid))
-                                        next = &d->dockerds[k].running[j], dockerd = true;
+                                        next = &d->dockerds[k].running[j], dockerd = true, owner = k;
                 for (size_t k = 0; k < d->n_containerds; k++)
                         for (size_t j = 0; j < d->containerds[k].n_running; j++)
                                 if (d->containerds[k].running[j].pid > last &&
                                     (!next || d->containerds[k].running[j].pid < next->pid))
-                                        next = &d->containerds[k].running[j], dockerd = false;
+                                        next = &d->containerds[k].running[j], dockerd = false, owner = k;
                 if (!next)
                         return 0;
                 last = next->pid;
+                r = dockerd ? for_dockerd(c, &d->dockerds[owner]) : for_containerd(c, &d->containerds[owner]);
+                if (r < 0)
+                        return r;
                 if (next->exe && next->exe[0] == '/' &&
                     (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "%s",
                                   next->evidence)) < 0)
@@ -333,7 +354,9 @@ static int targets_units(struct ctx *c) {
         struct discovery *d = c->d;
         int r;
 
-        for (size_t k = 0; k < d->n_dockerds; k++)
+        for (size_t k = 0; k < d->n_dockerds; k++) {
+                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
                         const struct unit *u = &d->dockerds[k].units[j];
                         r = add_unit_files(c, u, endswith(u->name, ".socket") ? COMP_DOCKER_SOCKET_UNIT
@@ -341,19 +364,28 @@ static int targets_units(struct ctx *c) {
                         if (r < 0)
                                 return r;
                 }
-        for (size_t k = 0; k < d->n_containerds; k++)
+        }
+        for (size_t k = 0; k < d->n_containerds; k++) {
+                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
                         if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE)) < 0)
                                 return r;
+        }
         for (size_t k = 0; k < d->n_dockerds; k++) {
-                const struct unit *u = dockerd_unit(&d->dockerds[k], "docker.service");
-                if (u && (r = add_env_files(c, u)) < 0)
+                const struct unit *u = dockerd_unit(&d->dockerds[k], ".service");
+                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                        return r;
+                if (u && !u->masked && (r = add_env_files(c, u)) < 0)
                         return r;
         }
-        for (size_t k = 0; k < d->n_containerds; k++)
+        for (size_t k = 0; k < d->n_containerds; k++) {
+                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
                         if ((r = add_env_files(c, &d->containerds[k].units[j])) < 0)
                                 return r;
+        }
         return 0;
 }
 
@@ -427,10 +459,14 @@ static int targets_programs(struct ctx *c) {
 
         for (size_t k = 0; k < c->d->n_containerds; k++) {
                 const struct containerd_instance *i = &c->d->containerds[k];
+                if ((r = for_containerd(c, i)) < 0)
+                        return r;
                 if (i->source == SOURCE_SYSTEMD && i->binary.value &&
                     (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
                         return r;
         }
+        if ((r = for_dockerd(c, NULL)) < 0)
+                return r;
         if ((r = add_programs(c, COMP_CONTAINERD, containerd)) < 0 ||
             (r = add_programs(c, COMP_CONTAINERD_SHIM, shim)) < 0 ||
             (r = add_programs(c, COMP_SHIM_RUNC_V1, v1)) < 0 ||
@@ -502,7 +538,7 @@ int targets_from_instances(struct ctx *c) {
         int r = 0;
 
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].openrc_script &&
+                if (d->dockerds[k].openrc_script && (r = for_dockerd(c, &d->dockerds[k])) >= 0 &&
                     (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
                                   "OpenRC service script")) >= 0)
                         r = add_path(c, COMP_OPENRC_CONF, d->dockerds[k].openrc_conf, ADD_WANTED, NULL, "read by %s",
@@ -510,13 +546,15 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                r = targets_dockerd_binary(c, &d->dockerds[k]);
+                if ((r = for_dockerd(c, &d->dockerds[k])) >= 0)
+                        r = targets_dockerd_binary(c, &d->dockerds[k]);
         if (r >= 0)
                 r = targets_units(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++) {
                 struct dockerd_instance *i = &d->dockerds[k];
                 have_docker = have_docker || i->daemon;
-                if (i->daemon)
+                r = for_dockerd(c, i);
+                if (r >= 0 && i->daemon)
                         r = targets_dockerd_files(c, i);
                 if (r >= 0)
                         r = targets_dockerd_more(c, i);
@@ -524,12 +562,14 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0)
                 r = targets_programs(c);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
-                if (d->containerds[k].daemon)
+                if (d->containerds[k].daemon && (r = for_containerd(c, &d->containerds[k])) >= 0)
                         r = targets_containerd(c, &d->containerds[k]);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].daemon)
+                if (d->dockerds[k].daemon && (r = for_dockerd(c, &d->dockerds[k])) >= 0)
                         r = add_path(c, COMP_CONTAINERD_SOCK, d->dockerds[k].containerd.value, ADD_WANTED | ADD_AS_LINK,
                                      NULL, "%s", d->dockerds[k].containerd.evidence);
+        if (r >= 0)
+                r = for_dockerd(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
         return r;
