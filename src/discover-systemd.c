@@ -84,6 +84,24 @@ static int containerd_from_unit(struct ctx *c, struct containerd_instance *i, co
         return 0;
 }
 
+/* Enabled (the service or its socket pulled in at boot), disabled or masked. 0 or -ENOMEM. */
+static int set_state(struct ctx *c, char **state, const struct unit *service, const struct unit *socket) {
+        bool wanted = false, socket_wanted = false;
+        int r;
+
+        if (!service->fragment && !service->masked)
+                return 0;
+        r = unit_wanted(c->root, service->name, &wanted);
+        if (r >= 0 && socket && unit_present(socket))
+                r = unit_wanted(c->root, socket->name, &socket_wanted);
+        if (r < 0)
+                return r;
+        free(*state);
+        *state = strdup(unit_state_name(service->masked ? UNIT_MASKED : wanted || socket_wanted ? UNIT_ENABLED
+                                                                                              : UNIT_DISABLED));
+        return *state ? 0 : -ENOMEM;
+}
+
 static int add_dockerd(struct ctx *c, struct unit *units) {
         struct dockerd_instance *i;
         int r;
@@ -98,6 +116,9 @@ static int add_dockerd(struct ctx *c, struct unit *units) {
         if (r < 0)
                 return r;
         c->docker_service = units[U_DOCKER].fragment != NULL;
+        r = set_state(c, &i->state, &units[U_DOCKER], &units[U_SOCKET]);
+        if (r < 0)
+                return r;
         if (c->docker_service) {
                 i->daemon = true;
                 r = dockerd_from_unit(c, i, &units[U_DOCKER]);
@@ -117,6 +138,8 @@ static int add_containerd(struct ctx *c, struct unit *u) {
         if (!unit_present(u))
                 return 0;
         r = ctx_containerd(c, SOURCE_SYSTEMD, u->name, &i);
+        if (r >= 0)
+                r = set_state(c, &i->state, u, NULL);
         if (r < 0)
                 return r;
         if (u->fragment) {

@@ -148,6 +148,8 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;
@@ -168,6 +170,8 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;

@@ -16,6 +16,7 @@
 #define DEFAULT_DAEMON_JSON "/etc/docker/daemon.json"
 #define DEFAULT_CONTAINERD_CONFIG "/etc/containerd/config.toml"
 #define DEFAULT_CONTAINERD_STATE "/run/containerd"
+#define DEFAULT_CONTAINERD_ROOT "/var/lib/containerd"
 #define DEFAULT_CONTAINERD_SOCK "/run/containerd/containerd.sock"
 #define DEFAULT_DOCKER_SOCK "/var/run/docker.sock"
 #define SNAP_DIR "/snap/docker/current"

@@ -120,6 +120,8 @@ void containerd_instance_done(struct containerd_instance *i) {
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);
+        sourced_free_many(i->runtimes, i->n_runtimes);
+        sourced_done(&i->root_dir);
         *i = (struct containerd_instance) {};
 }
 

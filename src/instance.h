@@ -104,6 +104,9 @@ struct containerd_instance {
         struct containerd_config config;
         struct sourced state_dir;
         struct sourced grpc_address;
+        struct sourced *runtimes;     /* the CRI runtimes' programs (runtimes.c), host paths */
+        size_t n_runtimes;
+        struct sourced root_dir;      /* its root directory (config.toml's root, else the default) */
 };
 
 void dockerd_instance_done(struct dockerd_instance *i);

@@ -6,6 +6,7 @@
 
 #include "discover.h"
 #include "guard.h"
+#include "runtimes.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -424,6 +425,29 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         return add_path(c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
 }
 
+/* A runtime's program: runc and containerd's runc shims are their CIS items. */
+static enum component runtime_component(const char *path) {
+        const char *b = path_basename(path);
+
+        if (streq(b, "runc"))
+                return COMP_RUNC;
+        if (streq(b, "containerd-shim-runc-v2"))
+                return COMP_SHIM_RUNC_V2;
+        if (streq(b, "containerd-shim-runc-v1"))
+                return COMP_SHIM_RUNC_V1;
+        return COMP_RUNTIME;
+}
+
+static int add_runtimes(struct ctx *c, const struct sourced *l, size_t n) {
+        int r;
+
+        for (size_t k = 0; k < n; k++)
+                if ((r = add_path(c, runtime_component(l[k].value), l[k].value, ADD_WANTED, NULL, "%s",
+                                  l[k].evidence)) < 0)
+                        return r;
+        return 0;
+}
+
 /* Sockets, runtimes and TLS files. */
 static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
         const char *tls[] = { i->config.tlscacert, i->config.tlscert, i->config.tlskey };
@@ -434,10 +458,10 @@ static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
                 if ((r = add_path(c, COMP_DOCKER_SOCK, i->sockets[k].value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                                   i->sockets[k].evidence)) < 0)
                         return r;
-        for (size_t k = 0; k < i->n_runtimes; k++)
-                if ((r = add_path(c, COMP_RUNTIME, i->runtimes[k].value, ADD_WANTED, NULL, "%s",
-                                  i->runtimes[k].evidence)) < 0)
-                        return r;
+        if (i->daemon && (r = runtimes_dockerd(c, i)) < 0)
+                return r;
+        if ((r = add_runtimes(c, i->runtimes, i->n_runtimes)) < 0)
+                return r;
         for (size_t k = 0; k < ELEMENTSOF(tls); k++)
                 if (tls[k] && (r = add_path(c, COMP_TLS, tls[k], ADD_WANTED, NULL, "%s in %s", names[k],
                                             i->config_file.value)) < 0)
@@ -455,6 +479,7 @@ static int targets_programs(struct ctx *c) {
         static const char *const runc[] = { "runc", "docker-runc", "docker-runc-current", NULL };
         static const char *const init[] = { "docker-init", "docker-init-current", NULL };
         static const char *const proxy[] = { "docker-proxy", "docker-proxy-current", NULL };
+        static const char *const client[] = { "docker", "docker-current", NULL };
         int r;
 
         for (size_t k = 0; k < c->d->n_containerds; k++) {
@@ -473,15 +498,45 @@ static int targets_programs(struct ctx *c) {
             (r = add_programs(c, COMP_SHIM_RUNC_V2, v2)) < 0 ||
             (r = add_programs(c, COMP_RUNC, runc)) < 0 ||
             (r = add_programs(c, COMP_DOCKER_INIT, init)) < 0 ||
-            (r = add_programs(c, COMP_DOCKER_PROXY, proxy)) < 0)
+            (r = add_programs(c, COMP_DOCKER_PROXY, proxy)) < 0 ||
+            (r = add_programs(c, COMP_DOCKER_CLIENT, client)) < 0)
                 return r;
         return 0;
+}
+
+/* containerd's root: config.toml's root, else the default; its writer for the exe!= filter. */
+static int targets_containerd_root(struct ctx *c, struct containerd_instance *i) {
+        const char *owner = i->n_running && i->running[0].exe ? i->running[0].exe : i->binary.value;
+        struct target *t = NULL;
+        int r;
+
+        if (i->config.root)
+                r = sourced_set(&i->root_dir, i->config.root, "root in %s", strempty(i->config_file.value));
+        else
+                r = sourced_set(&i->root_dir, DEFAULT_CONTAINERD_ROOT, "containerd's default root");
+        if (r >= 0)
+                r = add_path(c, COMP_CONTAINERD_ROOT, i->root_dir.value, ADD_WANTED, &t, "%s", i->root_dir.evidence);
+        if (r < 0 || !t || t->owner || !owner || owner[0] != '/')
+                return r;
+        {
+                struct resolved res = {};
+                if (root_resolve(c->root, owner, false, &res) >= 0 && res.path && !(t->owner = strdup(res.path)))
+                        r = -ENOMEM;
+                resolved_done(&res);
+        }
+        return r;
 }
 
 static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
         int r;
 
         r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
+        if (r >= 0)
+                r = targets_containerd_root(c, i);
+        if (r >= 0)
+                r = runtimes_containerd(c, i);
+        if (r >= 0)
+                r = add_runtimes(c, i->runtimes, i->n_runtimes);
         if (r >= 0)
                 r = add_path(c, COMP_RUN_CONTAINERD, i->state_dir.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                              i->state_dir.evidence);

@@ -757,11 +757,12 @@ static int scan_names(const struct root *root, char * const *dirs, char ***ret_a
                         if (root_list_dir(root, sub, &wants) < 0)
                                 continue;
                         for (char **w = wants; *w && r >= 0; w++) {
-                                if (!endswith(*w, ".service"))
+                                bool service = endswith(*w, ".service");
+                                if (!service && !endswith(*w, ".socket"))
                                         continue;
                                 if (!strv_contains(*ret_enabled, *w))
                                         r = strv_extend(ret_enabled, *w);
-                                if (r >= 0 && !strv_contains(*ret_all, *w))
+                                if (r >= 0 && service && !strv_contains(*ret_all, *w))
                                         r = strv_extend(ret_all, *w);
                         }
                         if (r < 0)
@@ -769,6 +770,18 @@ static int scan_names(const struct root *root, char * const *dirs, char ***ret_a
                 }
         }
         return 0;
+}
+
+int unit_wanted(const struct root *root, const char *name, bool *ret) {
+        _cleanup_strv_free_ char **dirs = NULL, **all = NULL, **enabled = NULL;
+        int r;
+
+        r = unit_search_path(&dirs);
+        if (r >= 0)
+                r = scan_names(root, dirs, &all, &enabled);
+        if (r >= 0)
+                *ret = strv_contains(enabled, name);
+        return r;
 }
 
 /* What the unit runs; a masked one by the unit file below its mask. */
@@ -836,7 +849,7 @@ int unit_scan(const struct root *root, struct unit_scan *ret) {
                 a = &s.items[s.n];
                 *a = (struct unit_scan_item) {
                         .kind = kind,
-                        .state = masked_by ? UNIT_MASKED : strv_contains(enabled, *n) ? UNIT_ENABLED : UNIT_DISABLED,
+                        .state = masked_by ? UNIT_MASKED : UNIT_DISABLED,
                         .masked_by = TAKE_PTR(masked_by),
                         .service = strdup(*n),
                 };
@@ -847,6 +860,8 @@ int unit_scan(const struct root *root, struct unit_scan *ret) {
                         a->socket = NULL;
                         return -ENOMEM;
                 }
+                if (!masked_by && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
+                        a->state = UNIT_ENABLED;
         }
         *ret = s;
         s = (struct unit_scan) {};

@@ -78,7 +78,8 @@ enum unit_runs unit_program_runs(const char *program);
 
 /* Whether systemd starts a unit at boot. */
 enum unit_state {
-        UNIT_ENABLED,         /* a link in some .wants/ or .requires/ directory pulls it in */
+        UNIT_ENABLED,         /* a link in some .wants/ or .requires/ directory pulls it (or its
+                                 * socket) in */
         UNIT_DISABLED,        /* nothing pulls it in: it starts only by hand (systemctl start) */
         UNIT_MASKED,          /* a link to /dev/null: systemd refuses to start it */
         _UNIT_STATE_MAX,
@@ -99,6 +100,10 @@ struct unit_scan {
 };
 
 void unit_scan_done(struct unit_scan *s);
+
+/* Does a link in some .wants/ or .requires/ directory of the search path (below root) pull in
+ * the unit NAME (a service or a socket)? 0 with *ret, or -ENOMEM. */
+int unit_wanted(const struct root *root, const char *name, bool *ret);
 
 /* Every system service along the search path, read below root, whose effective ExecStart= (the
  * first left after resets) runs dockerd or containerd, except docker.service, containerd.service
