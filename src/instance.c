@@ -90,6 +90,7 @@ void dockerd_instance_done(struct dockerd_instance *i) {
         units_free(i->units, i->n_units);
         free(i->openrc_script);
         free(i->openrc_conf);
+        free(i->openrc_conf_base);
         free(i->snap_bin);
         sourced_done(&i->binary);
         dockerd_opts_done(&i->flags);

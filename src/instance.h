@@ -56,6 +56,7 @@ struct dockerd_instance {
         size_t n_units;
         char *openrc_script;          /* OpenRC: the service script and the file it reads */
         char *openrc_conf;
+        char *openrc_conf_base;       /* docker.NAME: /etc/conf.d/docker, read before openrc_conf */
         char *snap_bin;               /* the snap's binary directory (resolved), when a snap is there */
         struct sourced binary;        /* the dockerd binary (host path as named) */
         bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not

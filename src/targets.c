@@ -255,6 +255,17 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
                 if (r < 0)
                         return r;
         }
+        if (u->fragment && strchr(u->name, '@')) {
+                /* A template's drop-ins apply to every instance of it. */
+                const char *at = strchr(u->name, '@'), *dot = strrchr(u->name, '.');
+                _cleanup_free_ char *dir = NULL;
+                if (dot > at && asprintf(&dir, "/etc/systemd/system/%.*s%s.d", (int) (at - u->name + 1), u->name,
+                                         dot) < 0)
+                        return -ENOMEM;
+                if (dir && (r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of the template "
+                                         "of %s", u->name)) < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -587,6 +598,22 @@ static int targets_cis(struct ctx *c, bool have_docker) {
         return 0;
 }
 
+static int targets_openrc_conf(struct ctx *c, const struct dockerd_instance *i) {
+        int r = 0;
+
+        /* docker.NAME is usually a link to docker: the link names the instance, watch it too. */
+        if (i->extra && (r = add_path(c, COMP_OPENRC_INIT, i->openrc_script, ADD_AS_LINK, NULL,
+                                      "OpenRC service script of %s", path_basename(i->openrc_script))) < 0)
+                return r;
+
+        if (i->openrc_conf_base)
+                r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf_base, ADD_WANTED, NULL, "read by %s, before %s",
+                             i->openrc_script, i->openrc_conf);
+        if (r >= 0)
+                r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf, ADD_WANTED, NULL, "read by %s", i->openrc_script);
+        return r;
+}
+
 int targets_from_instances(struct ctx *c) {
         struct discovery *d = c->d;
         bool have_docker = false;
@@ -596,8 +623,7 @@ int targets_from_instances(struct ctx *c) {
                 if (d->dockerds[k].openrc_script && (r = for_dockerd(c, &d->dockerds[k])) >= 0 &&
                     (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
                                   "OpenRC service script")) >= 0)
-                        r = add_path(c, COMP_OPENRC_CONF, d->dockerds[k].openrc_conf, ADD_WANTED, NULL, "read by %s",
-                                     d->dockerds[k].openrc_script);
+                        r = targets_openrc_conf(c, &d->dockerds[k]);
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
