@@ -91,9 +91,9 @@ static int set_state(struct ctx *c, char **state, const struct unit *service, co
 
         if (!service->fragment && !service->masked)
                 return 0;
-        r = unit_wanted(c->root, service->name, &wanted);
+        r = unit_wanted(c->root, NULL, service->name, &wanted);
         if (r >= 0 && socket && unit_present(socket))
-                r = unit_wanted(c->root, socket->name, &socket_wanted);
+                r = unit_wanted(c->root, NULL, socket->name, &socket_wanted);
         if (r < 0)
                 return r;
         free(*state);
@@ -200,7 +200,7 @@ static int discover_extra(struct ctx *c) {
         size_t n = 0;
         int r;
 
-        r = unit_scan(c->root, &scan);
+        r = unit_scan(c->root, NULL, &scan);
         if (r < 0 || scan.n == 0)
                 return r;
         /* Each service and its socket, in that order. */

@@ -248,6 +248,8 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = discover_proc(&c);
         if (r >= 0)
                 r = discover_defaults(&c);
+        if (r >= 0)
+                r = discover_rootless(&c);
         /* Their effective configuration. */
         for (size_t i = 0; r >= 0 && i < d.n_dockerds; i++)
                 r = dockerd_config_resolve(&c, &d.dockerds[i]);

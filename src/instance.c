@@ -13,6 +13,7 @@ static const char *const source_names[_SOURCE_MAX] = {
         [SOURCE_SNAP] = "snap",
         [SOURCE_PROC] = "proc",
         [SOURCE_DEFAULTS] = "defaults",
+        [SOURCE_ROOTLESS] = "rootless",
 };
 
 const char *instance_source_name(enum instance_source s) {
@@ -92,6 +93,10 @@ void dockerd_instance_done(struct dockerd_instance *i) {
         free(i->openrc_conf);
         free(i->openrc_conf_base);
         free(i->snap_bin);
+        free(i->user);
+        free(i->home);
+        free(i->unit_dir);
+        sourced_free_many(i->helpers, i->n_helpers);
         sourced_done(&i->binary);
         dockerd_opts_done(&i->flags);
         free(i->origin);

@@ -20,6 +20,7 @@ enum instance_source {
         SOURCE_SNAP,          /* the docker snap */
         SOURCE_PROC,          /* a running process, read from /proc */
         SOURCE_DEFAULTS,      /* a binary found in the usual directories, run with its defaults */
+        SOURCE_ROOTLESS,      /* a user's rootless dockerd (user unit, or files in the home) */
         _SOURCE_MAX,
 };
 const char *instance_source_name(enum instance_source s);
@@ -58,6 +59,16 @@ struct dockerd_instance {
         char *openrc_conf;
         char *openrc_conf_base;       /* docker.NAME: /etc/conf.d/docker, read before openrc_conf */
         char *snap_bin;               /* the snap's binary directory (resolved), when a snap is there */
+        /* Rootless: the user it runs as. Its defaults are below the home and /run/user/UID. */
+        bool rootless;
+        char *user;
+        char *home;
+        unsigned uid;
+        char *unit_dir;               /* where `systemctl [--user] edit` puts drop-ins; NULL:
+                                       * /etc/systemd/system */
+        struct sourced *helpers;      /* programs that start dockerd (dockerd-rootless.sh,
+                                       * rootlesskit), host paths */
+        size_t n_helpers;
         struct sourced binary;        /* the dockerd binary (host path as named) */
         bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not
                                        * only stray units */

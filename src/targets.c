@@ -226,7 +226,7 @@ static int add_programs(struct ctx *c, enum component comp, const char *const *n
         return 0;
 }
 
-static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp) {
+static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp, const char *edit_dir) {
         int r;
 
         /* Removing the mask starts the unit again: watch the link itself. */
@@ -249,7 +249,7 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
         if (u->fragment) {
                 /* Where `systemctl edit` puts a new drop-in: its creation must be seen. */
                 _cleanup_free_ char *dir = NULL;
-                if (asprintf(&dir, "/etc/systemd/system/%s.d", u->name) < 0)
+                if (asprintf(&dir, "%s/%s.d", edit_dir ? edit_dir : "/etc/systemd/system", u->name) < 0)
                         return -ENOMEM;
                 r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of %s", u->name);
                 if (r < 0)
@@ -259,8 +259,8 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
                 /* A template's drop-ins apply to every instance of it. */
                 const char *at = strchr(u->name, '@'), *dot = strrchr(u->name, '.');
                 _cleanup_free_ char *dir = NULL;
-                if (dot > at && asprintf(&dir, "/etc/systemd/system/%.*s%s.d", (int) (at - u->name + 1), u->name,
-                                         dot) < 0)
+                if (dot > at && asprintf(&dir, "%s/%.*s%s.d", edit_dir ? edit_dir : "/etc/systemd/system",
+                                         (int) (at - u->name + 1), u->name, dot) < 0)
                         return -ENOMEM;
                 if (dir && (r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of the template "
                                          "of %s", u->name)) < 0)
@@ -351,6 +351,10 @@ static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
         struct resolved res = {};
         int r;
 
+        for (size_t k = 0; k < i->n_helpers; k++)
+                if ((r = add_path(c, COMP_DOCKERD, i->helpers[k].value, ADD_WANTED, NULL, "%s",
+                                  i->helpers[k].evidence)) < 0)
+                        return r;
         if (!i->binary.value)
                 return 0;
         r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED, NULL, "%s", strempty(i->binary.evidence));
@@ -372,7 +376,8 @@ static int targets_units(struct ctx *c) {
                 for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
                         const struct unit *u = &d->dockerds[k].units[j];
                         r = add_unit_files(c, u, endswith(u->name, ".socket") ? COMP_DOCKER_SOCKET_UNIT
-                                                                              : COMP_DOCKER_SERVICE);
+                                                                              : COMP_DOCKER_SERVICE,
+                                           d->dockerds[k].unit_dir);
                         if (r < 0)
                                 return r;
                 }
@@ -381,7 +386,7 @@ static int targets_units(struct ctx *c) {
                 if ((r = for_containerd(c, &d->containerds[k])) < 0)
                         return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
-                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE)) < 0)
+                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE, NULL)) < 0)
                                 return r;
         }
         for (size_t k = 0; k < d->n_dockerds; k++) {

@@ -717,7 +717,8 @@ enum unit_runs unit_program_runs(const char *cmdline) {
         if (!cmdline || exec_split(cmdline, NULL, &argv) < 0 || !argv || !argv[0])
                 return UNIT_RUNS_NONE;
         b = path_basename(argv[0]);
-        if (streq(b, "dockerd") || streq(b, "dockerd-current"))
+        if (streq(b, "dockerd") || streq(b, "dockerd-current") || streq(b, "dockerd-rootless.sh") ||
+            streq(b, "rootlesskit"))
                 return UNIT_RUNS_DOCKERD;
         if (streq(b, "containerd") || streq(b, "docker-containerd") || streq(b, "docker-containerd-current"))
                 return UNIT_RUNS_CONTAINERD;
@@ -772,11 +773,12 @@ static int scan_names(const struct root *root, char * const *dirs, char ***ret_a
         return 0;
 }
 
-int unit_wanted(const struct root *root, const char *name, bool *ret) {
-        _cleanup_strv_free_ char **dirs = NULL, **all = NULL, **enabled = NULL;
-        int r;
+int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret) {
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        int r = 0;
 
-        r = unit_search_path(&dirs);
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
         if (r >= 0)
                 r = scan_names(root, dirs, &all, &enabled);
         if (r >= 0)
@@ -814,13 +816,15 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         return 0;
 }
 
-int unit_scan(const struct root *root, struct unit_scan *ret) {
+int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret) {
         static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
-        _cleanup_strv_free_ char **dirs = NULL, **all = NULL, **enabled = NULL;
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
         _cleanup_(unit_scan_done) struct unit_scan s = {};
-        int r;
+        char * const *dirs = user_dirs;
+        int r = 0;
 
-        r = unit_search_path(&dirs);
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
         if (r >= 0)
                 r = scan_names(root, dirs, &all, &enabled);
         if (r < 0)
@@ -833,7 +837,7 @@ int unit_scan(const struct root *root, struct unit_scan *ret) {
                 enum unit_runs kind;
                 bool skip = false;
 
-                for (size_t k = 0; k < ELEMENTSOF(known); k++)
+                for (size_t k = 0; !user_dirs && k < ELEMENTSOF(known); k++)
                         skip = skip || streq(*n, known[k]);
                 if (skip)
                         continue;

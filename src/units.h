@@ -69,7 +69,7 @@ int unit_exec_argv(const struct root *root, const struct unit *u, struct discove
 /* Which daemon a unit's command line runs, by the basename of its program. */
 enum unit_runs {
         UNIT_RUNS_NONE,
-        UNIT_RUNS_DOCKERD,    /* dockerd, dockerd-current */
+        UNIT_RUNS_DOCKERD,    /* dockerd, dockerd-current; rootless: dockerd-rootless.sh, rootlesskit */
         UNIT_RUNS_CONTAINERD, /* containerd, docker-containerd, docker-containerd-current */
         _UNIT_RUNS_MAX,
 };
@@ -101,9 +101,9 @@ struct unit_scan {
 
 void unit_scan_done(struct unit_scan *s);
 
-/* Does a link in some .wants/ or .requires/ directory of the search path (below root) pull in
- * the unit NAME (a service or a socket)? 0 with *ret, or -ENOMEM. */
-int unit_wanted(const struct root *root, const char *name, bool *ret);
+/* Does a link in some .wants/ or .requires/ directory of dirs (a unit search path; NULL: the
+ * system's) below root pull in the unit NAME (a service or a socket)? 0 with *ret, or -ENOMEM. */
+int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret);
 
 /* Every system service along the search path, read below root, whose effective ExecStart= (the
  * first left after resets) runs dockerd or containerd, except docker.service, containerd.service
@@ -111,5 +111,7 @@ int unit_wanted(const struct root *root, const char *name, bool *ret);
  * directory, and the instances of templates that a .wants/ or .requires/ directory names
  * ("docker@a.service", loaded from "docker@.service" with %i = "a"). A masked unit is judged by
  * the unit file the mask hides. Sorted by name. Problems of units that run no daemon are not
- * said; callers load the ones found again with problems. Returns 0 or -ENOMEM. */
-int unit_scan(const struct root *root, struct unit_scan *ret);
+ * said; callers load the ones found again with problems. With user_dirs (a user manager's
+ * search path, most important first) those directories are scanned instead, docker.service
+ * included. Returns 0 or -ENOMEM. */
+int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret);
