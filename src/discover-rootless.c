@@ -140,11 +140,28 @@ static int find_programs(struct ctx *c, const struct user *u, struct dockerd_ins
         return r;
 }
 
+/* A unit in a shared directory (/usr/lib/systemd/user) is every user's: it is this user's daemon
+ * only when enabled for them, or when their home holds a rootless daemon's files. 1, 0, -ENOMEM. */
+static int user_has_unit(struct ctx *c, const struct user *u, char * const *dirs, const struct unit_scan_item *it) {
+        _cleanup_free_ char *own = NULL, *conf = NULL, *data = NULL;
+        bool wanted = false;
+        int r;
+
+        if (!(own = path_join(dirs[0], it->service)) || !(conf = path_join(u->home, ".config/docker")) ||
+            !(data = path_join(u->home, ".local/share/docker")))
+                return -ENOMEM;
+        if (is_regular_exists(c, own, NULL) || root_is_dir(c->root, conf) || root_is_dir(c->root, data))
+                return 1;
+        r = unit_wanted(c->root, dirs, it->service, &wanted);
+        return r < 0 ? r : wanted;
+}
+
 static int one_user(struct ctx *c, const struct user *u) {
         _cleanup_strv_free_ char **dirs = NULL, **names = NULL;
         _cleanup_(unit_scan_done) struct unit_scan scan = {};
         _cleanup_free_ char *conf = NULL, *data = NULL;
         struct dockerd_instance *i;
+        size_t found = 0;
         int r;
 
         r = root_list_dir(c->root, u->home, &names);
@@ -167,6 +184,13 @@ static int one_user(struct ctx *c, const struct user *u) {
 
                 if (scan.items[k].kind != UNIT_RUNS_DOCKERD)
                         continue;
+                r = user_has_unit(c, u, dirs, &scan.items[k]);
+                if (r <= 0) {
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                found++;
                 if (asprintf(&name, "%s of user %s", scan.items[k].service, u->name) < 0)
                         return -ENOMEM;
                 r = new_instance(c, u, name, &i);
@@ -190,7 +214,7 @@ static int one_user(struct ctx *c, const struct user *u) {
                 }
                 unit_done(&unit);
         }
-        if (r < 0 || scan.n > 0)
+        if (r < 0 || found > 0)
                 return r;
         /* No unit: the files a rootless dockerd leaves in the home say one was run by hand. */
         if (!(conf = path_join(u->home, ".config/docker/daemon.json")) || !(data = path_join(u->home, ".local/share/docker")))

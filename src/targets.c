@@ -226,7 +226,10 @@ static int add_programs(struct ctx *c, enum component comp, const char *const *n
         return 0;
 }
 
-static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp, const char *edit_dir) {
+/* A unit's files; edit_dir is where `systemctl edit` puts new drop-ins (NULL: /etc/systemd/system),
+ * note (may be NULL) is added to the unit file's evidence. */
+static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp, const char *edit_dir,
+                          const char *note) {
         int r;
 
         /* Removing the mask starts the unit again: watch the link itself. */
@@ -235,8 +238,9 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
                                 "%s is masked by this link to /dev/null: systemd does not start it", u->name);
 
         if (u->fragment) {
-                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", u->name,
-                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
+                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s%s%s%s", u->name,
+                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "",
+                             note ? " (" : "", strempty(note), note ? ")" : "");
                 if (r < 0)
                         return r;
         }
@@ -371,13 +375,18 @@ static int targets_units(struct ctx *c) {
         int r;
 
         for (size_t k = 0; k < d->n_dockerds; k++) {
+                _cleanup_free_ char *note = NULL;
+                /* A user's unit: whose, and when it starts (lingering: at boot). */
+                if (d->dockerds[k].rootless &&
+                    asprintf(&note, "user %s, %s", d->dockerds[k].user, strempty(d->dockerds[k].state)) < 0)
+                        return -ENOMEM;
                 if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
                         return r;
                 for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
                         const struct unit *u = &d->dockerds[k].units[j];
                         r = add_unit_files(c, u, endswith(u->name, ".socket") ? COMP_DOCKER_SOCKET_UNIT
                                                                               : COMP_DOCKER_SERVICE,
-                                           d->dockerds[k].unit_dir);
+                                           d->dockerds[k].unit_dir, note);
                         if (r < 0)
                                 return r;
                 }
@@ -386,7 +395,7 @@ static int targets_units(struct ctx *c) {
                 if ((r = for_containerd(c, &d->containerds[k])) < 0)
                         return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
-                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE, NULL)) < 0)
+                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE, NULL, NULL)) < 0)
                                 return r;
         }
         for (size_t k = 0; k < d->n_dockerds; k++) {
