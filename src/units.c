@@ -704,6 +704,7 @@ static const char *const unit_state_names[_UNIT_STATE_MAX] = {
         [UNIT_ENABLED] = "enabled",
         [UNIT_DISABLED] = "disabled",
         [UNIT_MASKED] = "masked",
+        [UNIT_TRANSIENT] = "transient",
 };
 
 const char *unit_state_name(enum unit_state s) {
@@ -788,7 +789,7 @@ int unit_wanted(const struct root *root, char * const *dirs, const char *name, b
 
 /* What the unit runs; a masked one by the unit file below its mask. */
 static int scan_one(const struct root *root, char * const *dirs, const char *name, enum unit_runs *ret_kind,
-                    char **ret_masked_by) {
+                    char **ret_masked_by, bool *ret_transient) {
         _cleanup_(unit_done) struct unit u = {};
         size_t n = strv_length(dirs);
         int r;
@@ -799,6 +800,7 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
                 return r;
         if (!u.masked) {
                 *ret_kind = unit_program_runs(u.exec_start ? u.exec_start[0] : NULL);
+                *ret_transient = u.fragment && path_startswith_dir(u.fragment, "/run/systemd/transient");
                 return 0;
         }
         *ret_masked_by = TAKE_PTR(u.masked_by);
@@ -835,13 +837,13 @@ int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan
                 _cleanup_free_ char *masked_by = NULL;
                 struct unit_scan_item *a;
                 enum unit_runs kind;
-                bool skip = false;
+                bool skip = false, transient = false;
 
                 for (size_t k = 0; !user_dirs && k < ELEMENTSOF(known); k++)
                         skip = skip || streq(*n, known[k]);
                 if (skip)
                         continue;
-                r = scan_one(root, dirs, *n, &kind, &masked_by);
+                r = scan_one(root, dirs, *n, &kind, &masked_by, &transient);
                 if (r < 0)
                         return r;
                 if (kind == UNIT_RUNS_NONE)
@@ -853,7 +855,7 @@ int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan
                 a = &s.items[s.n];
                 *a = (struct unit_scan_item) {
                         .kind = kind,
-                        .state = masked_by ? UNIT_MASKED : UNIT_DISABLED,
+                        .state = masked_by ? UNIT_MASKED : transient ? UNIT_TRANSIENT : UNIT_DISABLED,
                         .masked_by = TAKE_PTR(masked_by),
                         .service = strdup(*n),
                 };
@@ -864,7 +866,7 @@ int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan
                         a->socket = NULL;
                         return -ENOMEM;
                 }
-                if (!masked_by && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
+                if (!masked_by && !transient && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
                         a->state = UNIT_ENABLED;
         }
         *ret = s;

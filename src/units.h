@@ -82,6 +82,7 @@ enum unit_state {
                                  * socket) in */
         UNIT_DISABLED,        /* nothing pulls it in: it starts only by hand (systemctl start) */
         UNIT_MASKED,          /* a link to /dev/null: systemd refuses to start it */
+        UNIT_TRANSIENT,       /* made at run time (systemd-run, /run/systemd/transient): gone at reboot */
         _UNIT_STATE_MAX,
 };
 const char *unit_state_name(enum unit_state s);
