@@ -433,6 +433,16 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
                         return -ENOMEM;
                 if (t && i->owner && !t->owner && !(t->owner = strdup(i->owner)))
                         return -ENOMEM;
+                /* Else this instance's own binary writes it (a rootless dockerd in ~/bin). */
+                if (t && !t->owner && i->binary.value) {
+                        struct resolved res = {};
+                        if (root_resolve(c->root, i->binary.value, false, &res) >= 0 && res.state == PATH_EXISTS &&
+                            !(t->owner = strdup(res.path)))
+                                r = -ENOMEM;
+                        resolved_done(&res);
+                        if (r < 0)
+                                return r;
+                }
         }
         /* Started by hand, or not restarted since a drop-in moved it: watch that one too. */
         if (i->running_flags.data_root && i->running_flags.data_root[0] == '/') {
