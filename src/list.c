@@ -113,7 +113,8 @@ static void group_heading(FILE *f, const struct group *g) {
         fprintf(f, "# %s (%s%s%s%s", g->key, g->source, g->state ? ", " : "", strempty(g->state),
                 g->daemon ? "" : ", no daemon: its units only");
         for (size_t k = 0; k < g->n_running; k++)
-                fprintf(f, ", %s", g->running[k].evidence);
+                if (!streq(g->running[k].evidence, g->name)) /* named after it already */
+                        fprintf(f, ", %s", g->running[k].evidence);
         fprintf(f, ")\n");
 }
 
