@@ -117,7 +117,7 @@ static int from_unit(struct ctx *c, const struct user *u, struct dockerd_instanc
         if (streq(path_basename(prog), "dockerd"))
                 r = sourced_set(&i->binary, prog, "ExecStart of %s (%s)", i->name, src);
         else
-                r = sourced_append(&i->helpers, &i->n_helpers, prog, "ExecStart of %s (%s): it starts dockerd",
+                r = sourced_append(&i->launchers, &i->n_launchers, prog, "ExecStart of %s (%s): it starts dockerd",
                                    i->name, src);
         if (r < 0)
                 return r;
@@ -135,7 +135,7 @@ static int find_programs(struct ctx *c, const struct user *u, struct dockerd_ins
         if (!i->binary.value && dockerd && is_regular_exists(c, dockerd, NULL))
                 r = sourced_set(&i->binary, dockerd, "dockerd as %s's PATH finds it (~/bin first)", u->name);
         if (r >= 0 && kit && is_regular_exists(c, kit, NULL))
-                r = sourced_append(&i->helpers, &i->n_helpers, kit, "rootlesskit as %s's PATH finds it (~/bin first): "
+                r = sourced_append(&i->launchers, &i->n_launchers, kit, "rootlesskit as %s's PATH finds it (~/bin first): "
                                    "it starts rootless dockerd", u->name);
         return r;
 }

@@ -96,7 +96,7 @@ void dockerd_instance_done(struct dockerd_instance *i) {
         free(i->user);
         free(i->home);
         free(i->unit_dir);
-        sourced_free_many(i->helpers, i->n_helpers);
+        sourced_free_many(i->launchers, i->n_launchers);
         sourced_done(&i->binary);
         dockerd_opts_done(&i->flags);
         free(i->origin);

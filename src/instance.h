@@ -66,9 +66,9 @@ struct dockerd_instance {
         unsigned uid;
         char *unit_dir;               /* where `systemctl [--user] edit` puts drop-ins; NULL:
                                        * /etc/systemd/system */
-        struct sourced *helpers;      /* programs that start dockerd (dockerd-rootless.sh,
+        struct sourced *launchers;      /* programs that start dockerd (dockerd-rootless.sh,
                                        * rootlesskit), host paths */
-        size_t n_helpers;
+        size_t n_launchers;
         struct sourced binary;        /* the dockerd binary (host path as named) */
         bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not
                                        * only stray units */

@@ -355,9 +355,9 @@ static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
         struct resolved res = {};
         int r;
 
-        for (size_t k = 0; k < i->n_helpers; k++)
-                if ((r = add_path(c, COMP_DOCKERD, i->helpers[k].value, ADD_WANTED, NULL, "%s",
-                                  i->helpers[k].evidence)) < 0)
+        for (size_t k = 0; k < i->n_launchers; k++)
+                if ((r = add_path(c, COMP_DOCKERD, i->launchers[k].value, ADD_WANTED, NULL, "%s",
+                                  i->launchers[k].evidence)) < 0)
                         return r;
         if (!i->binary.value)
                 return 0;
