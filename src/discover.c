@@ -17,6 +17,7 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].evidence);
                 free(d->targets[i].skip);
                 free(d->targets[i].owner);
+                free(d->targets[i].instance);
         }
         free(d->targets);
         for (size_t i = 0; i < d->n_problems; i++) {
@@ -135,8 +136,10 @@ int discovery_add_target(struct discovery *d, enum component comp, const char *p
 }
 
 int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret) {
-        if (c->d->n_dockerds > 0) {
-                struct dockerd_instance *i = &c->d->dockerds[0];
+        for (size_t k = 0; k < c->d->n_dockerds; k++) {
+                struct dockerd_instance *i = &c->d->dockerds[k];
+                if (i->extra)
+                        continue;
                 /* Stray units only so far: the source that finds the daemon names the instance. */
                 if (!i->daemon) {
                         char *n = strdup(name);
@@ -145,6 +148,8 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;
@@ -153,8 +158,10 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
 }
 
 int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret) {
-        if (c->d->n_containerds > 0) {
-                struct containerd_instance *i = &c->d->containerds[0];
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                struct containerd_instance *i = &c->d->containerds[k];
+                if (i->extra)
+                        continue;
                 /* Stray units only so far: the source that finds the daemon names the instance. */
                 if (!i->daemon) {
                         char *n = strdup(name);
@@ -163,6 +170,8 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;
@@ -239,6 +248,8 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = discover_proc(&c);
         if (r >= 0)
                 r = discover_defaults(&c);
+        if (r >= 0)
+                r = discover_rootless(&c);
         /* Their effective configuration. */
         for (size_t i = 0; r >= 0 && i < d.n_dockerds; i++)
                 r = dockerd_config_resolve(&c, &d.dockerds[i]);
@@ -247,6 +258,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         if (r >= 0)
                 r = targets_from_instances(&c);
         strv_free(c.bin_dirs);
+        free(c.instance);
         if (r < 0) {
                 discovery_done(&d);
                 return r;

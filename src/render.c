@@ -34,7 +34,7 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         };
         int k;
 
-        if (t->comp == COMP_DATA_ROOT) {
+        if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT) {
                 switch (o->data_root_mode) {
                 case DATA_ROOT_STATE:
                         /* Recursive, writes and attribute changes, except those dockerd itself makes
@@ -47,7 +47,7 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
                                 if (!r.exe)
                                         return -ENOMEM;
                                 r.exe_negated = true;
-                        } else if (d->dockerd && rule_path_ok(d->dockerd)) {
+                        } else if (t->comp == COMP_DATA_ROOT && d->dockerd && rule_path_ok(d->dockerd)) {
                                 r.exe = strdup(d->dockerd);
                                 if (!r.exe)
                                         return -ENOMEM;
@@ -108,7 +108,7 @@ int render(const struct root *root, const struct discovery *d, const struct rend
 
                 if (t->skip || !t->path)
                         continue;
-                if (t->comp == COMP_DATA_ROOT && o->data_root_mode == DATA_ROOT_OFF)
+                if ((t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT) && o->data_root_mode == DATA_ROOT_OFF)
                         continue;
                 if (t->state != PATH_EXISTS && !t->wanted_missing && !t->cis_literal)
                         continue;

@@ -36,6 +36,8 @@ enum component {
         COMP_OPENRC_INIT,
         COMP_OPENRC_CONF,
         COMP_TLS,
+        COMP_DOCKER_CLIENT,   /* the docker command (older CIS texts audit /usr/bin/docker) */
+        COMP_CONTAINERD_ROOT, /* containerd's root (/var/lib/containerd): watched like the data root */
         _COMP_MAX,
 };
 
@@ -60,7 +62,7 @@ int cis_version_from_string(const char *s, enum cis_version *ret);
 int component_cis_ids(enum component c, char **ret);
 bool component_is_cis(enum component c);
 
-/* How the data root is watched. */
+/* How the data root (and containerd's root, with containerd's binary as the writer) is watched. */
 enum data_root_mode {
         DATA_ROOT_STATE,      /* default: recursive, writes and attribute changes, except dockerd's own */
         DATA_ROOT_CIS,        /* CIS v1.6 text: -F path=ROOT -F perm=war (not recursive) */
@@ -106,6 +108,8 @@ struct target {
         enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
         char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
+        char *instance;       /* the instance that first named it, "dockerd docker.service"
+                               * (instance_key()); NULL for the host's programs and CIS paths */
 };
 
 struct discovery_options {

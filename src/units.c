@@ -697,3 +697,179 @@ int unit_exec_argv(const struct root *root, const struct unit *u, struct discove
         *ret_src = u->exec_start_src[0];
         return 1;
 }
+
+/* ---- every unit that runs a daemon ---- */
+
+static const char *const unit_state_names[_UNIT_STATE_MAX] = {
+        [UNIT_ENABLED] = "enabled",
+        [UNIT_DISABLED] = "disabled",
+        [UNIT_MASKED] = "masked",
+        [UNIT_TRANSIENT] = "transient",
+};
+
+const char *unit_state_name(enum unit_state s) {
+        return (unsigned) s < _UNIT_STATE_MAX ? unit_state_names[s] : NULL;
+}
+
+enum unit_runs unit_program_runs(const char *cmdline) {
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *b;
+
+        if (!cmdline || exec_split(cmdline, NULL, &argv) < 0 || !argv || !argv[0])
+                return UNIT_RUNS_NONE;
+        b = path_basename(argv[0]);
+        if (streq(b, "dockerd") || streq(b, "dockerd-current") || streq(b, "dockerd-rootless.sh") ||
+            streq(b, "rootlesskit"))
+                return UNIT_RUNS_DOCKERD;
+        if (streq(b, "containerd") || streq(b, "docker-containerd") || streq(b, "docker-containerd-current"))
+                return UNIT_RUNS_CONTAINERD;
+        return UNIT_RUNS_NONE;
+}
+
+void unit_scan_done(struct unit_scan *s) {
+        for (size_t k = 0; k < s->n; k++) {
+                free(s->items[k].service);
+                free(s->items[k].socket);
+                free(s->items[k].masked_by);
+        }
+        free(s->items);
+        *s = (struct unit_scan) {};
+}
+
+/* Service names in every directory of the path, and those its .wants/ and .requires/ name. */
+static int scan_names(const struct root *root, char * const *dirs, char ***ret_all, char ***ret_enabled) {
+        for (char * const *dir = dirs; dir && *dir; dir++) {
+                _cleanup_strv_free_ char **names = NULL;
+
+                if (root_list_dir(root, *dir, &names) < 0)
+                        continue;
+                for (char **n = names; *n; n++) {
+                        _cleanup_strv_free_ char **wants = NULL;
+                        _cleanup_free_ char *sub = NULL;
+                        int r = 0;
+
+                        if (endswith(*n, ".service") && !endswith(*n, "@.service") && !strv_contains(*ret_all, *n))
+                                r = strv_extend(ret_all, *n);
+                        if (r < 0)
+                                return r;
+                        if (!endswith(*n, ".wants") && !endswith(*n, ".requires"))
+                                continue;
+                        if (!(sub = path_join(*dir, *n)))
+                                return -ENOMEM;
+                        if (root_list_dir(root, sub, &wants) < 0)
+                                continue;
+                        for (char **w = wants; *w && r >= 0; w++) {
+                                bool service = endswith(*w, ".service");
+                                if (!service && !endswith(*w, ".socket"))
+                                        continue;
+                                if (!strv_contains(*ret_enabled, *w))
+                                        r = strv_extend(ret_enabled, *w);
+                                if (r >= 0 && service && !strv_contains(*ret_all, *w))
+                                        r = strv_extend(ret_all, *w);
+                        }
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret) {
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        int r = 0;
+
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
+        if (r >= 0)
+                r = scan_names(root, dirs, &all, &enabled);
+        if (r >= 0)
+                *ret = strv_contains(enabled, name);
+        return r;
+}
+
+/* What the unit runs; a masked one by the unit file below its mask. */
+static int scan_one(const struct root *root, char * const *dirs, const char *name, enum unit_runs *ret_kind,
+                    char **ret_masked_by, bool *ret_transient) {
+        _cleanup_(unit_done) struct unit u = {};
+        size_t n = strv_length(dirs);
+        int r;
+
+        *ret_kind = UNIT_RUNS_NONE;
+        r = unit_load(root, dirs, name, NULL, &u);
+        if (r < 0)
+                return r;
+        if (!u.masked) {
+                *ret_kind = unit_program_runs(u.exec_start ? u.exec_start[0] : NULL);
+                *ret_transient = u.fragment && path_startswith_dir(u.fragment, "/run/systemd/transient");
+                return 0;
+        }
+        *ret_masked_by = TAKE_PTR(u.masked_by);
+        for (size_t k = 1; k < n; k++) {
+                _cleanup_(unit_done) struct unit v = {};
+
+                r = unit_load(root, dirs + k, name, NULL, &v);
+                if (r < 0)
+                        return r;
+                if (v.masked)
+                        continue;
+                *ret_kind = unit_program_runs(v.exec_start ? v.exec_start[0] : NULL);
+                break;
+        }
+        return 0;
+}
+
+int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret) {
+        static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        _cleanup_(unit_scan_done) struct unit_scan s = {};
+        char * const *dirs = user_dirs;
+        int r = 0;
+
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
+        if (r >= 0)
+                r = scan_names(root, dirs, &all, &enabled);
+        if (r < 0)
+                return r;
+        if (all)
+                qsort(all, strv_length(all), sizeof(char *), cmp_str);
+        for (char **n = all; n && *n; n++) {
+                _cleanup_free_ char *masked_by = NULL;
+                struct unit_scan_item *a;
+                enum unit_runs kind;
+                bool skip = false, transient = false;
+
+                for (size_t k = 0; !user_dirs && k < ELEMENTSOF(known); k++)
+                        skip = skip || streq(*n, known[k]);
+                if (skip)
+                        continue;
+                r = scan_one(root, dirs, *n, &kind, &masked_by, &transient);
+                if (r < 0)
+                        return r;
+                if (kind == UNIT_RUNS_NONE)
+                        continue;
+                a = realloc(s.items, sizeof(*a) * (s.n + 1));
+                if (!a)
+                        return -ENOMEM;
+                s.items = a;
+                a = &s.items[s.n];
+                *a = (struct unit_scan_item) {
+                        .kind = kind,
+                        .state = masked_by ? UNIT_MASKED : transient ? UNIT_TRANSIENT : UNIT_DISABLED,
+                        .masked_by = TAKE_PTR(masked_by),
+                        .service = strdup(*n),
+                };
+                s.n++;
+                if (!a->service)
+                        return -ENOMEM;
+                if (asprintf(&a->socket, "%.*s.socket", (int) (strlen(*n) - strlen(".service")), *n) < 0) {
+                        a->socket = NULL;
+                        return -ENOMEM;
+                }
+                if (!masked_by && !transient && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
+                        a->state = UNIT_ENABLED;
+        }
+        *ret = s;
+        s = (struct unit_scan) {};
+        return 0;
+}
