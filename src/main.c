@@ -44,6 +44,7 @@ static void help(FILE *f) {
 "  -k, --key KEY            audit key of every rule (default: %s)\n"
 "  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
+"      --run-mode MODE      /run/containerd: session (default), cis or recursive\n"
 "      --no-cis-paths       do not add the CIS Benchmark's literal paths\n"
 "      --no-load            write the fragment, do not touch the kernel\n"
 "      --no-write           load into the kernel, do not write the fragment\n"
@@ -78,6 +79,7 @@ enum {
         ARG_RULES_DIR,
         ARG_OUTPUT,
         ARG_DATA_ROOT_MODE,
+        ARG_RUN_MODE,
         ARG_NO_CIS_PATHS,
         ARG_NO_LOAD,
         ARG_NO_WRITE,
@@ -116,6 +118,7 @@ static const struct option longopts[] = {
         { "key", required_argument, NULL, 'k' },
         { "perms", required_argument, NULL, 'p' },
         { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
+        { "run-mode", required_argument, NULL, ARG_RUN_MODE },
         { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
         { "no-load", no_argument, NULL, ARG_NO_LOAD },
         { "no-write", no_argument, NULL, ARG_NO_WRITE },
@@ -205,6 +208,11 @@ static int parse_option(int c, char *argv[], struct options *o) {
                 if (data_root_mode_from_string(optarg, &o->render.data_root_mode) < 0)
                         return usage_error("invalid data root mode \"%s\": state, cis, recursive or off", optarg);
                 o->given.data_root_mode = true;
+                break;
+        case ARG_RUN_MODE:
+                if (run_mode_from_string(optarg, &o->render.run_mode) < 0)
+                        return usage_error("invalid run mode \"%s\": session, cis or recursive", optarg);
+                o->given.run_mode = true;
                 break;
         case ARG_NO_CIS_PATHS:
                 o->discovery.cis_paths = false;
@@ -351,6 +359,8 @@ static int load_settings(struct options *o, struct settings *s) {
                 o->render.perms = s->perms;
         if (!o->given.data_root_mode && s->have_data_root_mode)
                 o->render.data_root_mode = s->data_root_mode;
+        if (!o->given.run_mode && s->have_run_mode)
+                o->render.run_mode = s->run_mode;
         if (!o->given.cis_paths && s->cis_paths >= 0)
                 o->discovery.cis_paths = s->cis_paths;
         o->settings = s;

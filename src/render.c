@@ -5,6 +5,25 @@
 #include "render.h"
 #include "util.h"
 
+static const char *const run_mode_table[_RUN_MODE_MAX] = {
+        [RUN_SESSION] = "session",
+        [RUN_CIS] = "cis",
+        [RUN_RECURSIVE] = "recursive",
+};
+
+const char *run_mode_name(enum run_mode m) {
+        return (unsigned) m < _RUN_MODE_MAX ? run_mode_table[m] : NULL;
+}
+
+int run_mode_from_string(const char *s, enum run_mode *ret) {
+        for (unsigned m = 0; m < _RUN_MODE_MAX; m++)
+                if (streq(s, run_mode_table[m])) {
+                        *ret = m;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
 void ruleset_done(struct ruleset *s) {
         for (size_t i = 0; i < s->n_rules; i++) {
                 rule_done(&s->rules[i].rule);
@@ -34,6 +53,13 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         };
         int k;
 
+        if (t->comp == COMP_RUN_CONTAINERD && o->run_mode != RUN_RECURSIVE) {
+                /* containerd, its shims and runc write below it on every container start: the
+                 * directory itself for every program, not recursive (CIS v1.6's rule). Session
+                 * mode adds the recursive part for login sessions (render_session_rule). */
+                r.form = FORM_A;
+                r.kind = WATCH_FILE;
+        }
         if (t->comp == COMP_DATA_ROOT) {
                 switch (o->data_root_mode) {
                 case DATA_ROOT_STATE:
@@ -82,14 +108,55 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         return 0;
 }
 
+/* Run mode "session": below containerd's run-time directory, what tasks with a login uid change.
+ * Daemons started at boot (containerd, its shims, runc, dockerd) have none (auid 4294967295). A
+ * dir= rule on a missing directory is refused, so the rule is made only for an existing
+ * directory, and is live only when the directory is made at run time (below /run): at boot it
+ * would stop every later rule; the post-start run loads it. Returns 1 when *ret was made. */
+static int render_session_rule(const struct target *t, const struct rendered *first, struct rendered *ret) {
+        struct rendered x = { .target = first->target };
+        int r;
+
+        if (t->comp != COMP_RUN_CONTAINERD || t->state != PATH_EXISTS || !t->is_dir || t->link)
+                return 0;
+        r = rule_copy(&first->rule, &x.rule);
+        if (r < 0)
+                return r;
+        x.rule.kind = WATCH_DIR;
+        x.rule.auid_set = true;
+        x.live_only = first->live_only || path_startswith_dir(t->path, "/run") ||
+                      path_startswith_dir(t->path, "/var/run");
+        *ret = x;
+        return 1;
+}
+
+static int set_provided_by(struct rendered *x, const struct rules_dir *others) {
+        for (size_t j = 0; others && j < others->n_lines; j++) {
+                const struct rules_line *l = &others->lines[j];
+                if (l->type != LINE_WATCH || !rule_equal(&l->rule, &x->rule))
+                        continue;
+                if (asprintf(&x->provided_by, "%s:%u", l->file, l->line) < 0) {
+                        x->provided_by = NULL;
+                        return -ENOMEM;
+                }
+                break;
+        }
+        return 0;
+}
+
 static int cmp_rendered(const void *a, const void *b, void *userdata) {
         const struct discovery *d = userdata;
         const struct rendered *x = a, *y = b;
         const struct target *tx = &d->targets[x->target], *ty = &d->targets[y->target];
+        int c;
 
         if (tx->comp != ty->comp)
                 return tx->comp < ty->comp ? -1 : 1;
-        return strcmp(x->rule.path, y->rule.path);
+        c = strcmp(x->rule.path, y->rule.path);
+        if (c != 0)
+                return c;
+        /* One target's rules: the one written at boot first (list.c and --check show it). */
+        return (int) x->rule.kind - (int) y->rule.kind;
 }
 
 int render(const struct root *root, const struct discovery *d, const struct render_options *o,
@@ -98,7 +165,7 @@ int render(const struct root *root, const struct discovery *d, const struct rend
         int r;
 
         (void) root;
-        s.rules = calloc(d->n_targets + 1, sizeof(struct rendered));
+        s.rules = calloc(2 * d->n_targets + 1, sizeof(struct rendered));
         if (!s.rules)
                 return -ENOMEM;
 
@@ -121,17 +188,17 @@ int render(const struct root *root, const struct discovery *d, const struct rend
                         return r;
                 }
                 s.n_rules++;
-
-                for (size_t j = 0; others && j < others->n_lines; j++) {
-                        const struct rules_line *l = &others->lines[j];
-                        if (l->type != LINE_WATCH || !rule_equal(&l->rule, &x->rule))
-                                continue;
-                        if (asprintf(&x->provided_by, "%s:%u", l->file, l->line) < 0) {
-                                x->provided_by = NULL;
-                                ruleset_done(&s);
-                                return -ENOMEM;
+                r = set_provided_by(x, others);
+                if (r >= 0 && o->run_mode == RUN_SESSION) {
+                        r = render_session_rule(t, x, &s.rules[s.n_rules]);
+                        if (r > 0) {
+                                s.n_rules++;
+                                r = set_provided_by(&s.rules[s.n_rules - 1], others);
                         }
-                        break;
+                }
+                if (r < 0) {
+                        ruleset_done(&s);
+                        return r;
                 }
         }
         qsort_r(s.rules, s.n_rules, sizeof(struct rendered), cmp_rendered, (void *) d);
@@ -152,9 +219,9 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
 
         fprintf(f, "# Audit rules for Docker, generated by docker-audit-rules %s.\n"
                    "# Do not edit: run docker-audit-rules again to regenerate it, see docker-audit-rules(8).\n"
-                   "# Key \"%s\"; data root mode \"%s\". Only lines that load at boot are rules;\n"
-                   "# the others are comments that say why.\n",
-                PACKAGE_VERSION, o->key, data_root_mode_name(o->data_root_mode));
+                   "# Key \"%s\"; data root mode \"%s\"; run mode \"%s\". Only lines that load at\n"
+                   "# boot are rules; the others are comments that say why.\n",
+                PACKAGE_VERSION, o->key, data_root_mode_name(o->data_root_mode), run_mode_name(o->run_mode));
 
         for (size_t i = 0; i < s->n_rules; i++) {
                 const struct rendered *x = &s->rules[i];
@@ -181,9 +248,10 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                         fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"
                                    "#   %s\n", pb ? pb : "?", line);
                 } else if (x->live_only) {
-                        fprintf(f, "#   loaded into the running kernel only: its parent directory is made at run\n"
+                        fprintf(f, "#   loaded into the running kernel only: %s made at run\n"
                                    "#   time, so at boot the rule would fail and stop every later rule\n"
-                                   "#   %s\n", line);
+                                   "#   %s\n", t->volatile_parent ? "its parent directory is" : "the directory is",
+                                line);
                 } else
                         fprintf(f, "%s\n", line);
         }
