@@ -88,7 +88,9 @@ static struct entry *lookup(char type, const char *path, const struct stat *st) 
 static void store(char type, const char *path, const struct stat *st, const char *data, size_t len) {
         struct entry *n, e = { .type = type, .st = *st, .len = len, .used = true };
 
-        if (racy(st))
+        /* Kernel files change their content without a new time stamp: never kept. */
+        if (racy(st) || path_startswith_dir(path, "/proc") || path_startswith_dir(path, "/sys") ||
+            path_startswith_dir(path, "/dev"))
                 return;
         e.path = strdup(path);
         e.data = malloc(len + 1);

@@ -12,7 +12,8 @@
  * names) is taken from the record when, and only when, an lstat of the path now shows the same
  * device, inode, type and mode, size, mtime and ctime (nanoseconds) as when it was read. ctime
  * cannot be set back by a user; entries whose times are too close to the time they were read
- * (within READCACHE_RACY_NS, a file changed twice within one time-stamp tick) are not kept.
+ * (within READCACHE_RACY_NS, a file changed twice within one time-stamp tick) are not kept, nor
+ * anything below /proc, /sys or /dev, whose content changes without new time stamps.
  *
  * The record is one process-wide cache that main() enables for runs on the live root only
  * (root.c consults it when root->live): an image tree given with --root is never cached. It is

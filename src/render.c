@@ -108,6 +108,11 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         return 0;
 }
 
+/* Below /run (a tmpfs): made at run time, missing at boot. */
+static bool made_at_run_time(const struct target *t) {
+        return path_startswith_dir(t->path, "/run") || path_startswith_dir(t->path, "/var/run");
+}
+
 /* Run mode "session": below containerd's run-time directory, what tasks with a login uid change.
  * Daemons started at boot (containerd, its shims, runc, dockerd) have none (auid 4294967295). A
  * dir= rule on a missing directory is refused, so the rule is made only for an existing
@@ -124,8 +129,7 @@ static int render_session_rule(const struct target *t, const struct rendered *fi
                 return r;
         x.rule.kind = WATCH_DIR;
         x.rule.auid_set = true;
-        x.live_only = first->live_only || path_startswith_dir(t->path, "/run") ||
-                      path_startswith_dir(t->path, "/var/run");
+        x.live_only = first->live_only || made_at_run_time(t);
         *ret = x;
         return 1;
 }
@@ -206,6 +210,33 @@ int render(const struct root *root, const struct discovery *d, const struct rend
         return 0;
 }
 
+/* Run mode "session": the recursive login-session rule of a run-time directory, which the
+ * fragment only names (below the boot rule). */
+static bool is_session_rule(const struct target *t, const struct rendered *x) {
+        return t->comp == COMP_RUN_CONTAINERD && x->rule.auid_set && x->live_only;
+}
+
+static int fragment_session_comment(FILE *f, const struct rule *boot_rule) {
+        _cleanup_free_ char *line = NULL;
+        struct rule r = {};
+        int k;
+
+        k = rule_copy(boot_rule, &r);
+        if (k < 0)
+                return k;
+        r.kind = WATCH_DIR;
+        r.auid_set = true;
+        k = rule_format(&r, &line);
+        rule_done(&r);
+        if (k < 0)
+                return k;
+        fprintf(f, "#   below it, what login sessions change, once the directory exists (it is made at\n"
+                   "#   run time; at boot the rule would fail and stop every later rule): loaded into\n"
+                   "#   the running kernel only, by the run after the daemons start\n"
+                   "#   %s\n", line);
+        return 0;
+}
+
 int render_fragment(const struct discovery *d, const struct ruleset *s, const struct render_options *o,
                     char **ret_text) {
         char *buf = NULL;
@@ -228,6 +259,10 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                 const struct target *t = &d->targets[x->target];
                 _cleanup_free_ char *ids = NULL, *line = NULL, *ev = NULL;
 
+                /* Said with the boot rule below, whether the directory exists now or not: the
+                 * fragment must not change when containerd starts or stops. */
+                if (is_session_rule(t, x))
+                        continue;
                 r = component_cis_ids(t->comp, &ids);
                 if (r >= 0)
                         r = rule_format(&x->rule, &line);
@@ -254,6 +289,12 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                                 line);
                 } else
                         fprintf(f, "%s\n", line);
+                if (t->comp == COMP_RUN_CONTAINERD && o->run_mode == RUN_SESSION && x->rule.kind == WATCH_FILE &&
+                    !x->provided_by && made_at_run_time(t)) {
+                        r = fragment_session_comment(f, &x->rule);
+                        if (r < 0)
+                                goto fail;
+                }
         }
         if (fclose(f) != 0) {
                 free(buf);

@@ -677,6 +677,28 @@ static void test_run_modes(void **state _unused_) {
         }
 }
 
+/* The fragment does not change when containerd makes or removes /run/containerd: --check
+ * compares it with what the host needs now. */
+static void test_session_fragment_stable(void **state _unused_) {
+        _cleanup_free_ char *with = NULL, *without = NULL;
+        struct render_options o = opts(DATA_ROOT_STATE);
+
+        for (int exists = 0; exists < 2; exists++) {
+                struct discovery d = {};
+                struct ruleset s = {};
+                size_t i = add(&d, COMP_RUN_CONTAINERD, "/run/containerd", "containerd state",
+                               exists ? PATH_EXISTS : PATH_MISSING, exists);
+
+                d.targets[i].wanted_missing = true;
+                render_all(&d, &o, NULL, &s, exists ? &with : &without);
+                assert_int_equal(s.n_rules, exists ? 2 : 1);
+                ruleset_done(&s);
+                discovery_done(&d);
+        }
+        assert_string_equal(with, without);
+        assert_non_null(strstr(with, "\n#   -a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=unset -k docker\n"));
+}
+
 static void test_invalid_key(void **state _unused_) {
         struct discovery d = {};
         struct ruleset s = {};
@@ -712,6 +734,7 @@ int main(void) {
                 cmocka_unit_test(test_everything_parses),
                 cmocka_unit_test(test_invalid_key),
                 cmocka_unit_test(test_run_modes),
+                cmocka_unit_test(test_session_fragment_stable),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
