@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 
+#include "readcache.h"
 #include "root.h"
 #include "util.h"
 
@@ -133,9 +134,12 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
 
                         if (++links > MAX_LINKS)
                                 return -ELOOP;
-                        k = readlink(real, target, sizeof(target) - 1);
+                        /* On the live root, from the read cache when the link is unchanged:
+                         * readlink of a watched link is an audit event. */
+                        k = root->live ? readcache_readlink(real, &st, target, sizeof(target))
+                                       : readlink(real, target, sizeof(target) - 1);
                         if (k < 0)
-                                return -errno;
+                                return root->live ? (int) k : -errno;
                         target[k] = 0;
                         via_link = true;
                         if (target[0] == '/') {
@@ -214,6 +218,8 @@ int root_read_file(const struct root *root, const char *host_path, char **ret_da
         if (!real)
                 return -ENOMEM;
         /* Resolved already: the last component must not be a symlink any more. */
+        if (root->live)
+                return readcache_read_file(real, ret_data, ret_len);
         return read_file_bounded(AT_FDCWD, real, O_NOFOLLOW, ret_data, ret_len);
 }
 
@@ -241,6 +247,14 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
         resolved_done(&res);
         if (!real)
                 return -ENOMEM;
+        if (root->live) {
+                r = readcache_list_dir(real, &names);
+                if (r < 0)
+                        return r;
+                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+                *ret_names = TAKE_PTR(names);
+                return 0;
+        }
         d = opendir(real);
         if (!d)
                 return -errno;

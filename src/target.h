@@ -73,6 +73,18 @@ enum data_root_mode {
 const char *data_root_mode_name(enum data_root_mode m);
 int data_root_mode_from_string(const char *s, enum data_root_mode *ret);
 
+/* How containerd's run-time (state) directory, /run/containerd, is watched. containerd, its
+ * shims and runc write task bundles, pid files and sockets below it on every container start. */
+enum run_mode {
+        RUN_SESSION,          /* default: the directory itself for every program (path=), and
+                               * recursively for tasks with a login uid (dir= ... auid!=unset) */
+        RUN_CIS,              /* CIS text: -F path=DIR -F perm=war (not recursive) */
+        RUN_RECURSIVE,        /* -w DIR: every change below it, the daemons' own included */
+        _RUN_MODE_MAX,
+};
+const char *run_mode_name(enum run_mode m);
+int run_mode_from_string(const char *s, enum run_mode *ret);
+
 /* Why no rule is rendered for a target. */
 enum skip_reason {
         SKIP_NONE,
