@@ -42,6 +42,7 @@ static void help(FILE *f) {
 "      --rules-dir DIR      audit rules directory (default: %s inside the root)\n"
 "      --output FILE        the fragment to write (default: RULES-DIR/%s);\n"
 "                           --check: write the report there atomically instead\n"
+"      --fragment FILE      our fragment, in every mode (as --output for install)\n"
 "  -k, --key KEY            audit key of every rule (default: %s)\n"
 "  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
@@ -95,6 +96,7 @@ enum {
         ARG_SINCE,
         ARG_UNTIL,
         ARG_CONFIG,
+        ARG_FRAGMENT,
         ARG_PROBE,
         ARG_PROBE_TIMEOUT,
 };
@@ -120,6 +122,7 @@ static const struct option longopts[] = {
         { "root", required_argument, NULL, ARG_ROOT },
         { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
         { "output", required_argument, NULL, ARG_OUTPUT },
+        { "fragment", required_argument, NULL, ARG_FRAGMENT },
         { "key", required_argument, NULL, 'k' },
         { "perms", required_argument, NULL, 'p' },
         { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
@@ -225,6 +228,11 @@ static int parse_option(int c, char *argv[], struct options *o) {
                 o->discovery.cis_paths = false;
                 o->given.cis_paths = true;
                 break;
+        case ARG_FRAGMENT:
+                if (optarg[0] != '/' || endswith(optarg, "/"))
+                        return usage_error("--fragment needs an absolute file path, got \"%s\"", optarg);
+                o->fragment = optarg;
+                break;
         case ARG_CONFIG:
                 if (optarg[0] != '/')
                         return usage_error("--config needs an absolute path, got \"%s\"", optarg);
@@ -315,10 +323,15 @@ static int check_options(struct options *o) {
                 return usage_error("--probe and --probe-timeout only apply to --check");
         if (o->format == FORMAT_PROMETHEUS && o->mode != MODE_CHECK)
                 return usage_error("--format prometheus only applies to --check");
-        if (o->mode == MODE_CHECK && o->output) {
-                /* For --check, --output names the metrics file; the fragment is found as usual. */
+        if (o->mode == MODE_CHECK) {
+                /* --output is the file a mode writes: the report for --check, which finds the
+                 * fragment where --fragment says. */
                 o->metrics_output = o->output;
-                o->output = NULL;
+                o->output = o->fragment;
+        } else if (o->fragment) {
+                if (o->output && !streq(o->output, o->fragment))
+                        return usage_error("--fragment and --output name two different fragments");
+                o->output = o->fragment;
         }
         if (o->probe && !o->probe_timeout_ms)
                 o->probe_timeout_ms = 2000;

@@ -45,7 +45,8 @@ struct options {
         enum mode mode;
         const char *root;
         const char *rules_dir;   /* NULL: RULES_DIR inside root */
-        const char *output;      /* NULL: rules_dir/FRAGMENT_NAME */
+        const char *output;      /* the fragment (NULL: rules_dir/FRAGMENT_NAME); --check: see metrics_output */
+        const char *fragment;    /* --fragment: our fragment, in every mode */
         struct render_options render;
         struct discovery_options discovery;
         enum format format;

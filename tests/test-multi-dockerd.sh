@@ -11,7 +11,7 @@ bin=$(realpath "$1")
 need_kernel_audit
 docker_need
 mkdir -p "$TMP/rules"
-tool() { "$bin" --rules-dir "$TMP/rules" --output "$TMP/rules/50-multi.rules" -k "$KEY" "$@"; }
+tool() { "$bin" --rules-dir "$TMP/rules" --fragment "$TMP/rules/50-multi.rules" -k "$KEY" "$@"; }
 
 # A second dockerd beside the one dockerd_start made, stopped by lib-docker.sh's cleanup.
 dockerd_start_second() {

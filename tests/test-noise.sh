@@ -56,7 +56,7 @@ expect "a busybox image is imported" docker_image
 state=/run/containerd
 auditctl -w "$TMP" -p wa -k "$KEY-m" >/dev/null
 mkdir -p "$TMP/rules"
-run() { "$bin" --key "$KEY" --rules-dir "$TMP/rules" --output "$TMP/rules/50-x.rules" "$@"; }
+run() { "$bin" --key "$KEY" --rules-dir "$TMP/rules" --fragment "$TMP/rules/50-x.rules" "$@"; }
 # A first container start does one-time work (layer mounts, directories): not measured.
 dk run --rm --network none bb:1 /bin/true >/dev/null
 

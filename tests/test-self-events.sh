@@ -57,7 +57,7 @@ expect "the test's own dockerd runs" start_own_dockerd
 touch "$TMP/marker"
 auditctl -w "$TMP/marker" -p wa -k "$KEY-m" >/dev/null
 mkdir -p "$TMP/rules"
-run() { "$bin" --key "$KEY" --rules-dir "$TMP/rules" --output "$TMP/rules/50-x.rules" "$@"; }
+run() { "$bin" --key "$KEY" --rules-dir "$TMP/rules" --fragment "$TMP/rules/50-x.rules" "$@"; }
 expect_status "a first install loads the rules" 0 run -q
 
 # With no record, the tool reads what it reads, and the rules just loaded record it. Files
