@@ -113,8 +113,11 @@ static int glob_walk(struct loader *l, const char *dir, char **comps, size_t i, 
         if (l->n_listed++ >= GLOB_DIRS_MAX)
                 return 0;
         r = root_list_dir(l->root, dir, &names);
-        if (r == -ENOENT || r == -ENOTDIR || r == -EACCES)
-                return 0;       /* Go's Glob ignores what it cannot read */
+        if (r == -ENOENT || r == -ENOTDIR)
+                return 0;       /* Go's Glob ignores what is not there */
+        if (r == -EACCES)       /* containerd (root) lists it; what it would import is unknown here */
+                return problem(l, dir, 0, "cannot list: %s: files an import glob matches there are not read",
+                               errno_name(r));
         if (r < 0)
                 return r;
         if (!strv_contains(l->glob_dirs, dir) && strv_extend(&l->glob_dirs, dir) < 0)

@@ -118,6 +118,11 @@ void containerd_instance_done(struct containerd_instance *i) {
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);
+        sourced_free_many(i->config_imports, i->n_config_imports);
+        sourced_free_many(i->config_dirs, i->n_config_dirs);
+        sourced_done(&i->ttrpc_address);
+        sourced_done(&i->debug_address);
+        sourced_done(&i->plugin_dir);
         *i = (struct containerd_instance) {};
 }
 
