@@ -209,6 +209,11 @@ int root_read_file(const struct root *root, const char *host_path, char **ret_da
                 resolved_done(&res);
                 return -ENOENT;
         }
+        /* A socket, device or FIFO is never opened: opening some devices acts on them. */
+        if (!S_ISREG(res.mode) && !S_ISDIR(res.mode)) {
+                resolved_done(&res);
+                return -EBADFD;
+        }
         real = root_real(root, res.path);
         resolved_done(&res);
         if (!real)

@@ -395,73 +395,140 @@ static int find_fragment(const struct root *root, char * const *dirs, const char
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
+/* A drop-in file name found in one drop-in directory: dirs[order / 2], dnames[order % 2]. */
+struct dropin_entry {
+        char *name;
+        size_t order;
+};
+
+static int cmp_dropin_entry(const void *a, const void *b) {
+        const struct dropin_entry *x = a, *y = b;
+        int c = strcmp(x->name, y->name);
+
+        return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Drop-in file names across every directory, each once, sorted. */
-static int dropin_names(const struct root *root, char * const *dirs, const char *const *dnames, char ***ret) {
-        _cleanup_strv_free_ char **seen = calloc(1, sizeof(char *));
-        int r;
+static void dropin_entries_free(struct dropin_entry *e, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(e[i].name);
+        free(e);
+}
 
-        if (!seen)
-                return -ENOMEM;
-        for (char * const *dir = dirs; dir && *dir; dir++)
-                for (size_t k = 0; dnames[k]; k++) {
+/* Every *.conf in every drop-in directory, sorted by name, then by the directory's precedence:
+ * one sort, so many drop-ins cost n log n. A directory that exists but cannot be listed is a
+ * problem (what it holds changes the unit, and is not known). */
+static int dropin_entries(const struct root *root, char * const *dirs, const char *const *dnames,
+                          struct discovery *problems, struct dropin_entry **ret, size_t *ret_n) {
+        struct dropin_entry *e = NULL;
+        size_t n = 0, cap = 0, d = 0;
+        int r = 0;
+
+        for (char * const *dir = dirs; r >= 0 && dir && *dir; dir++, d++)
+                for (size_t k = 0; r >= 0 && dnames[k]; k++) {
                         _cleanup_free_ char *dd = path_join(*dir, dnames[k]);
                         _cleanup_strv_free_ char **names = NULL;
 
-                        if (!dd)
-                                return -ENOMEM;
-                        if (root_list_dir(root, dd, &names) < 0)
+                        if (!dd) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        r = root_list_dir(root, dd, &names);
+                        if (r == -ENOENT || r == -ENOTDIR) {
+                                r = 0;  /* systemd skips these too */
                                 continue;
-                        for (char **n = names; *n; n++) {
-                                if (!endswith(*n, ".conf") || strv_contains(seen, *n))
+                        }
+                        if (r < 0 && r != -ENOMEM) {
+                                r = add_problem(problems, dd, 0, "cannot list the drop-in directory: %s: "
+                                                "its drop-ins are not read", errno_name(r));
+                                continue;
+                        }
+                        for (char **nm = names; r >= 0 && nm && *nm; nm++) {
+                                if (!endswith(*nm, ".conf"))
                                         continue;
-                                r = strv_extend(&seen, *n);
-                                if (r < 0)
-                                        return r;
+                                if (n == cap) {
+                                        struct dropin_entry *m = reallocarray(e, cap ? cap * 2 : 16, sizeof(*e));
+                                        if (!m) {
+                                                r = -ENOMEM;
+                                                break;
+                                        }
+                                        e = m, cap = cap ? cap * 2 : 16;
+                                }
+                                e[n] = (struct dropin_entry) { .name = TAKE_PTR(*nm), .order = d * 2 + k };
+                                n++;
                         }
                 }
-        qsort(seen, strv_length(seen), sizeof(char *), cmp_str);
-        *ret = TAKE_PTR(seen);
+        if (r < 0) {
+                dropin_entries_free(e, n);
+                return r;
+        }
+        if (n > 0)
+                qsort(e, n, sizeof(*e), cmp_dropin_entry);
+        *ret = e;
+        *ret_n = n;
+        return 0;
+}
+
+/* The first of the entries [i, j) (one name) that is a file or a mask: a mask hides the same name
+ * further down. 1 with *ret_path (NULL for a mask), 0 when none is there any more. */
+static int dropin_pick(const struct root *root, char * const *dirs, const char *const *dnames,
+                       const struct dropin_entry *e, size_t i, size_t j, char **ret_path) {
+        for (; i < j; i++) {
+                _cleanup_free_ char *p = NULL, *found = NULL;
+                int kind;
+
+                if (asprintf(&p, "%s/%s/%s", dirs[e[i].order / 2], dnames[e[i].order % 2], e[i].name) < 0)
+                        return -ENOMEM;
+                kind = classify(root, p, &found);
+                if (kind < 0)
+                        return kind;
+                if (kind == FILE_NONE)
+                        continue;
+                *ret_path = kind == FILE_REGULAR ? TAKE_PTR(found) : NULL;
+                return 1;
+        }
         return 0;
 }
 
 static int find_dropins(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
-                        struct unit *u) {
+                        struct discovery *problems, struct unit *u) {
         _cleanup_free_ char *d1 = NULL, *d2 = NULL;
-        _cleanup_strv_free_ char **names = NULL;
+        struct dropin_entry *e = NULL;
         const char *dnames[3] = {};
+        size_t n = 0, k = 0;
+        char **out;
         int r;
 
         if (asprintf(&d1, "%s.d", name) < 0 || (tmpl && asprintf(&d2, "%s.d", tmpl) < 0))
                 return -ENOMEM;
         /* The instance's own directory before the template's. */
         dnames[0] = d1, dnames[1] = d2;
-        r = dropin_names(root, dirs, dnames, &names);
+        r = dropin_entries(root, dirs, dnames, problems, &e, &n);
         if (r < 0)
                 return r;
-        for (char **n = names; *n; n++) {
-                bool done = false;
-                for (char * const *dir = dirs; dir && *dir && !done; dir++)
-                        for (size_t k = 0; dnames[k] && !done; k++) {
-                                _cleanup_free_ char *p = NULL, *found = NULL;
-                                int kind;
-
-                                if (asprintf(&p, "%s/%s/%s", *dir, dnames[k], *n) < 0)
-                                        return -ENOMEM;
-                                kind = classify(root, p, &found);
-                                if (kind < 0)
-                                        return kind;
-                                if (kind == FILE_NONE)
-                                        continue;
-                                done = true; /* a mask hides the same name further down too */
-                                if (kind == FILE_REGULAR && (r = strv_push(&u->dropins, TAKE_PTR(found))) < 0)
-                                        return r;
-                        }
+        out = calloc(n + 1 + strv_length(u->dropins), sizeof(char *));
+        if (!out) {
+                dropin_entries_free(e, n);
+                return -ENOMEM;
         }
-        return 0;
+        for (char **p = u->dropins; p && *p; p++)
+                out[k++] = *p;
+        for (size_t i = 0, j; r >= 0 && i < n; i = j) {
+                char *found = NULL;
+
+                for (j = i + 1; j < n && streq(e[j].name, e[i].name); j++)
+                        ;
+                r = dropin_pick(root, dirs, dnames, e, i, j, &found);
+                if (r > 0 && found)
+                        out[k++] = found;
+        }
+        dropin_entries_free(e, n);
+        free(u->dropins);
+        u->dropins = out;
+        if (k == 0) {
+                free(out);
+                u->dropins = NULL;
+        }
+        return r < 0 ? r : 0;
 }
 
 int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
@@ -477,7 +544,7 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
         if (r >= 0)
                 r = find_fragment(root, dirs, name, tmpl, &u);
         if (r >= 0 && !u.masked)
-                r = find_dropins(root, dirs, name, tmpl, &u);
+                r = find_dropins(root, dirs, name, tmpl, problems, &u);
         if (r >= 0 && u.fragment)
                 r = unit_apply_file(root, &u, u.fragment, problems);
         for (char **p = u.dropins; r >= 0 && p && *p; p++)

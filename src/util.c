@@ -188,7 +188,7 @@ int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_da
         /* O_NONBLOCK so that opening a FIFO never hangs; the type is checked right after. */
         fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | open_flags);
         if (fd < 0)
-                return -errno;
+                return errno == ENXIO ? -EBADFD : -errno; /* a socket */
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (S_ISDIR(st.st_mode))
