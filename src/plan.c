@@ -103,11 +103,12 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
         {
                 struct resolved res = {};
                 bool inside = !o->rules_dir && !p.root.live && root_resolve(&p.root, RULES_DIR, false, &res) >= 0;
-                _cleanup_strv_free_ char **paths = calloc(1, sizeof(char *));
+                _cleanup_strv_free_ char **paths = calloc(p.disc.n_targets + 1, sizeof(char *));
+                size_t n = 0;
                 r = paths ? 0 : -ENOMEM;
                 for (size_t i = 0; r >= 0 && i < p.disc.n_targets; i++)
-                        if (p.disc.targets[i].path)
-                                r = strv_extend(&paths, p.disc.targets[i].path);
+                        if (p.disc.targets[i].path && !(paths[n++] = strdup(p.disc.targets[i].path)))
+                                r = -ENOMEM;
                 if (r >= 0 && p.rules_dir_error)
                         r = rules_dir_unreadable(p.rules_dir, p.rules_dir_error, &p.others);
                 else if (r >= 0)

@@ -278,7 +278,18 @@ static int apply_entry(struct unit *u, const char *path, const struct unit_entry
         return strv_reset_or_push(&u->listen, v);
 }
 
-static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems) {
+/* Bounds for a hostile tree (systemd has none; real units have a handful of each): the lines kept
+ * in a unit's lists (ExecStart*=, Environment=, EnvironmentFile=, ListenStream=) and its drop-ins.
+ * What is over is said and not read, so a unit costs time linear in its files' size. */
+#define UNIT_LIST_LINES_MAX 4096
+#define UNIT_DROPINS_MAX 1024
+/* The variables Environment= may set, and the EnvironmentFile= files read, per unit: every $VAR
+ * of ExecStart= is looked up in that environment, and every file is read whole. */
+#define UNIT_ENV_VARS_MAX 8192
+#define UNIT_ENV_FILES_MAX 64
+
+static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems,
+                           size_t *budget) {
         _cleanup_free_ char *data = NULL;
         struct unit_file uf = {};
         unsigned line = 0;
@@ -294,8 +305,22 @@ static int unit_apply_file(const struct root *root, struct unit *u, const char *
                 return r;
         }
         r = 0;
-        for (size_t i = 0; i < uf.n_entries && r >= 0; i++)
-                r = apply_entry(u, path, &uf.entries[i], problems);
+        for (size_t i = 0; i < uf.n_entries && r >= 0; i++) {
+                const struct unit_entry *e = &uf.entries[i];
+                bool listed = (streq(e->section, "Service") && (startswith(e->key, "ExecStart") ||
+                               streq(e->key, "Environment") || streq(e->key, "EnvironmentFile"))) ||
+                              (streq(e->section, "Socket") && streq(e->key, "ListenStream"));
+
+                if (listed && *budget == 0) {
+                        r = add_problem(problems, path, e->line, "%s: more than %d ExecStart=, Environment=, "
+                                        "EnvironmentFile= and ListenStream= lines: this one and the rest are not "
+                                        "read", u->name, UNIT_LIST_LINES_MAX);
+                        break;
+                }
+                if (listed)
+                        (*budget)--;
+                r = apply_entry(u, path, e, problems);
+        }
         unit_file_done(&uf);
         return r;
 }
@@ -518,6 +543,12 @@ static int find_dropins(const struct root *root, char * const *dirs, const char 
                 for (j = i + 1; j < n && streq(e[j].name, e[i].name); j++)
                         ;
                 r = dropin_pick(root, dirs, dnames, e, i, j, &found);
+                if (r > 0 && found && k >= UNIT_DROPINS_MAX) {
+                        free(found);
+                        r = add_problem(problems, NULL, 0, "%s: more than %d drop-ins: %s and the ones after it "
+                                        "(in name order) are not read", name, UNIT_DROPINS_MAX, e[i].name);
+                        break;
+                }
                 if (r > 0 && found)
                         out[k++] = found;
         }
@@ -535,6 +566,7 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
               struct unit *ret) {
         _cleanup_(unit_done) struct unit u = {};
         _cleanup_free_ char *tmpl = NULL;
+        size_t budget = UNIT_LIST_LINES_MAX;
         int r;
 
         u.name = strdup(name);
@@ -546,9 +578,9 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
         if (r >= 0 && !u.masked)
                 r = find_dropins(root, dirs, name, tmpl, problems, &u);
         if (r >= 0 && u.fragment)
-                r = unit_apply_file(root, &u, u.fragment, problems);
-        for (char **p = u.dropins; r >= 0 && p && *p; p++)
-                r = unit_apply_file(root, &u, *p, problems);
+                r = unit_apply_file(root, &u, u.fragment, problems, &budget);
+        for (char **p = u.dropins; r >= 0 && p && *p && budget > 0; p++)
+                r = unit_apply_file(root, &u, *p, problems, &budget);
         if (r < 0)
                 return r;
         *ret = u;
@@ -655,26 +687,86 @@ static int split_words(const char *value, char ***ret) {
 }
 
 
-static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
-        int r;
+/* The environment Environment= builds: "KEY=VALUE" strings, indexed by key, so that many
+ * assignments cost linear time. */
+struct env_builder {
+        char **env;
+        size_t n, cap;
+        struct hindex index;
+};
 
-        for (char **a = u->environment; a && *a; a++) {
+static bool env_key_eq(const void *ctx, size_t i, const void *key) {
+        const char *e = ((const struct env_builder *) ctx)->env[i], *k = key;
+        size_t n = strlen(k);
+
+        return strncmp(e, k, n) == 0 && e[n] == '=';
+}
+
+static int env_builder_set(struct env_builder *b, const char *key, const char *value) {
+        unsigned long long h = hash_str(0, key);
+        long i = hindex_find(&b->index, h, env_key_eq, b, key);
+        char *s;
+
+        if (asprintf(&s, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        if (i >= 0) {
+                free(b->env[i]);
+                b->env[i] = s;
+                return 0;
+        }
+        if (b->n + 1 >= b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 16;
+                char **m = reallocarray(b->env, cap, sizeof(char *));
+                if (!m) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                b->env = m, b->cap = cap;
+        }
+        if (hindex_add(&b->index, h, b->n) < 0) {
+                free(s);
+                return -ENOMEM;
+        }
+        b->env[b->n++] = s;
+        b->env[b->n] = NULL;
+        return 0;
+}
+
+static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
+        struct env_builder b = {};
+        int r = 0;
+
+        for (char **a = u->environment; r >= 0 && a && *a; a++) {
                 _cleanup_strv_free_ char **words = NULL;
                 if (split_words(*a, &words) < 0) {
-                        if ((r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name,
-                                             *a)) < 0)
-                                return r;
+                        r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name, *a);
                         continue;
                 }
-                for (char **w = words + 1; *w; w++) {
+                for (char **w = words + 1; r >= 0 && *w; w++) {
                         char *eq = strchr(*w, '=');
                         if (!eq || eq == *w)
                                 continue;
                         *eq = 0;
-                        r = env_set(env, *w, eq + 1);
-                        if (r < 0)
-                                return r;
+                        if (b.n >= UNIT_ENV_VARS_MAX &&
+                            hindex_find(&b.index, hash_str(0, *w), env_key_eq, &b, *w) < 0) {
+                                r = add_problem(problems, u->fragment, 0, "%s: Environment= sets more than %d "
+                                                "variables: %s and the ones after it are not read", u->name,
+                                                UNIT_ENV_VARS_MAX, *w);
+                                hindex_done(&b.index);
+                                goto done;
+                        }
+                        r = env_builder_set(&b, *w, eq + 1);
                 }
+        }
+        hindex_done(&b.index);
+done:
+        if (r < 0) {
+                strv_free(b.env);
+                return r;
+        }
+        if (b.env) {
+                strv_free(*env);
+                *env = b.env;
         }
         return 0;
 }
@@ -692,6 +784,13 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                 return r;
         for (char **f = u->env_files; f && *f; f++) {
                 _cleanup_free_ char *path = NULL, *data = NULL;
+                if (f - u->env_files >= UNIT_ENV_FILES_MAX) {
+                        r = add_problem(problems, u->fragment, 0, "%s: more than %d EnvironmentFile= files: "
+                                        "%s and the ones after it are not read", u->name, UNIT_ENV_FILES_MAX, *f);
+                        if (r < 0)
+                                return r;
+                        break;
+                }
                 _cleanup_strv_free_ char **vars = NULL;
                 struct envfile_warnings w = {};
                 int optional = 0;
