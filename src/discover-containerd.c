@@ -57,10 +57,17 @@ static int add_load_problems(struct ctx *c, const struct containerd_instance *i,
                 const struct config_problem *p = &l->problems.items[k];
                 bool main_file = l->files && l->files[0] && streq(p->file, l->files[0]);
 
-                if (p->line == 0 && startswith(p->message, "cannot read"))
-                        r = discovery_add_problem(c->d, p->file, 0, "%s (%s)", p->message,
-                                                  main_file ? i->config_file.evidence : "imported by containerd's config.toml");
-                else
+                if (p->line == 0 && startswith(p->message, "cannot read: ")) {
+                        /* Which file named it, and what it really is. */
+                        _cleanup_free_ char *to = root_resolves_to(c->root, p->file);
+                        const char *why = main_file ? i->config_file.evidence : "imported by containerd's config.toml";
+
+                        if (to)
+                                r = discovery_add_problem(c->d, p->file, 0, "cannot read: it resolves to %s: %s (%s)", to,
+                                                          p->message + strlen("cannot read: "), why);
+                        else
+                                r = discovery_add_problem(c->d, p->file, 0, "%s (%s)", p->message, why);
+                } else
                         r = discovery_add_problem(c->d, p->file, p->line, "%s", p->message);
         }
         return r;

@@ -222,7 +222,13 @@ int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_da
         if (r == -ENOENT && optional)
                 return 0;
         if (r < 0) {
-                discovery_add_problem(c->d, path, 0, "cannot read: %s", errno_name(r));
+                _cleanup_free_ char *to = r == -ENOMEM ? NULL : root_resolves_to(c->root, path);
+                if (r == -ENOMEM)
+                        return r;
+                if (to)
+                        discovery_add_problem(c->d, path, 0, "cannot read: it resolves to %s: %s", to, errno_name(r));
+                else
+                        discovery_add_problem(c->d, path, 0, "cannot read: %s", errno_name(r));
                 return r;
         }
         return 1;

@@ -197,6 +197,16 @@ bool root_is_dir(const struct root *root, const char *host_path) {
         return is_dir;
 }
 
+char *root_resolves_to(const struct root *root, const char *host_path) {
+        struct resolved res = {};
+        char *p = NULL;
+
+        if (root_resolve(root, host_path, false, &res) >= 0 && !streq(res.path, host_path))
+                p = TAKE_PTR(res.path);
+        resolved_done(&res);
+        return p;
+}
+
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
         struct resolved res = {};
         _cleanup_free_ char *real = NULL;

@@ -804,8 +804,17 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                 r = root_read_file(root, path, &data, &len);
                 if (r == -ENOENT && optional)
                         continue;
-                if (r < 0)
-                        add_problem(problems, path, 0, "cannot read: %s", errno_name(r));
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 && r != -ENOENT) {
+                        _cleanup_free_ char *to = root_resolves_to(root, path);
+                        if (to)
+                                add_problem(problems, path, 0, "cannot read: it resolves to %s: %s (EnvironmentFile= "
+                                            "of %s)", to, errno_name(r), u->name);
+                        else
+                                add_problem(problems, path, 0, "cannot read: %s (EnvironmentFile= of %s)",
+                                            errno_name(r), u->name);
+                }
                 if (r == -ENOENT)
                         add_problem(problems, path, 0, "%s names it in EnvironmentFile= without '-' "
                                     "but it does not exist: the unit will not start", u->name);

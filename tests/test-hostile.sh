@@ -186,6 +186,19 @@ done
 printf 'version = 2\nstate = [\n' > "$h/etc/containerd/conf.d/b.toml"
 case_ "containerd imports: a malformed imported file keeps its file and line" 3 "conf.d/b.toml:2: " --root "$h" --print
 
+# A file that cannot be read is named as configured, with what it resolves to and who named it.
+h=$(host envfile-dev); mkdir -p "$h/dev"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$h/dev/sock"
+ln -s /dev/sock "$h/etc/default-docker"
+printf '[Service]\nEnvironmentFile=/etc/default-docker\nExecStart=/usr/bin/dockerd -H fd://\n' > "$h/lib/systemd/system/docker.service"
+case_ "EnvironmentFile= leading to a socket: configured path, target and unit named" 3 \
+        "/etc/default-docker: cannot read: it resolves to /dev/sock: not a regular file \(EnvironmentFile= of docker.service\)" --root "$h" --print
+h=$(host toml-dev); mkdir -p "$h/dev" "$h/etc/containerd"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$h/dev/sock"
+ln -s /dev/sock "$h/etc/containerd/config.toml"
+case_ "config.toml leading to a socket: configured path, target and who named it" 3 \
+        "/etc/containerd/config.toml: cannot read: it resolves to /dev/sock: not a regular file.*\(containerd's default configuration file\)" --root "$h" --print
+
 # As an unprivileged user: what cannot be read is named, and nothing unresolved is opened.
 asuser=()
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
