@@ -15,11 +15,9 @@ static const char *const containerd_names[] = { "containerd", "docker-containerd
  * version cannot be read without running it, so the configuration's own word is taken: a merged
  * `version = 3` is only accepted by containerd 2.x; anything else is read as containerd 1.x does
  * (Debian 12 and Ubuntu 22.04 ship 1.6, Docker's packages 1.6 and 1.7). */
-static const struct containerd_load_options load_v1 = { .v1_relative_globs = true, .cwd = "/" };
-static const struct containerd_load_options load_v2 = { .v1_relative_globs = false, .cwd = "/" };
-
 struct loaded_config {
         struct containerd_config config;
+        struct containerd_origins origins;  /* the file that set each key */
         char **files;           /* every file read or tried, the main one first */
         char **dirs;            /* every directory an import glob listed */
         struct config_problems problems;
@@ -27,6 +25,7 @@ struct loaded_config {
 
 static void loaded_config_done(struct loaded_config *l) {
         containerd_config_done(&l->config);
+        containerd_origins_done(&l->origins);
         strv_free(l->files);
         strv_free(l->dirs);
         config_problems_done(&l->problems);
@@ -35,13 +34,14 @@ static void loaded_config_done(struct loaded_config *l) {
 
 /* 1 when loaded, 0 when the main file does not exist, -ENOMEM. */
 static int load_config(struct ctx *c, const char *path, struct loaded_config *ret) {
+        struct containerd_load_options o = { .v1_relative_globs = true, .cwd = "/", .origins = &ret->origins };
         int r;
 
-        r = containerd_config_load(c->root, path, &load_v1, &ret->config, &ret->files, &ret->dirs, &ret->problems);
+        r = containerd_config_load(c->root, path, &o, &ret->config, &ret->files, &ret->dirs, &ret->problems);
         if (r >= 0 && ret->config.version == 3) {
                 loaded_config_done(ret);
-                r = containerd_config_load(c->root, path, &load_v2, &ret->config, &ret->files, &ret->dirs,
-                                           &ret->problems);
+                o.v1_relative_globs = false;
+                r = containerd_config_load(c->root, path, &o, &ret->config, &ret->files, &ret->dirs, &ret->problems);
         }
         if (r == -ENOENT || r == -EINVAL)
                 return 0;
@@ -73,8 +73,20 @@ static int add_load_problems(struct ctx *c, const struct containerd_instance *i,
         return r;
 }
 
-/* What the loaded configuration names besides the state directory and the socket. */
+/* Set s to a value the configuration names, with the key and the file that set it: the main
+ * file in the words the fixtures and reports use, an imported file by its path. */
+static int set_configured(struct sourced *s, const char *value, const char *key, const char *origin,
+                          const struct loaded_config *l) {
+        if (!value)
+                return 0;
+        if (!origin || (l->files && l->files[0] && streq(origin, l->files[0])))
+                return sourced_set(s, value, "%s in containerd's config.toml", key);
+        return sourced_set(s, value, "%s in %s (imported by containerd's config.toml)", key, origin);
+}
+
+/* What the loaded configuration names, each with the file that set it. */
 static int take_config(struct containerd_instance *i, struct loaded_config *l) {
+        const struct containerd_origins *o = &l->origins;
         int r = 0;
 
         for (char **f = l->files ? l->files + 1 : NULL; r >= 0 && f && *f; f++)
@@ -84,12 +96,16 @@ static int take_config(struct containerd_instance *i, struct loaded_config *l) {
                 r = sourced_append(&i->config_dirs, &i->n_config_dirs, *d,
                                    "an import glob of containerd's config lists it: a file created there is read "
                                    "at the next start");
-        if (r >= 0 && l->config.ttrpc_address)
-                r = sourced_set(&i->ttrpc_address, l->config.ttrpc_address, "[ttrpc] address in containerd's config");
-        if (r >= 0 && l->config.debug_address)
-                r = sourced_set(&i->debug_address, l->config.debug_address, "[debug] address in containerd's config");
-        if (r >= 0 && l->config.plugin_dir)
-                r = sourced_set(&i->plugin_dir, l->config.plugin_dir, "plugin_dir in containerd's config");
+        if (r >= 0)
+                r = set_configured(&i->state_dir, l->config.state, "state", o->state, l);
+        if (r >= 0)
+                r = set_configured(&i->grpc_address, l->config.grpc_address, "[grpc] address", o->grpc_address, l);
+        if (r >= 0)
+                r = set_configured(&i->ttrpc_address, l->config.ttrpc_address, "[ttrpc] address", o->ttrpc_address, l);
+        if (r >= 0)
+                r = set_configured(&i->debug_address, l->config.debug_address, "[debug] address", o->debug_address, l);
+        if (r >= 0)
+                r = set_configured(&i->plugin_dir, l->config.plugin_dir, "plugin_dir", o->plugin_dir, l);
         if (r >= 0) {
                 containerd_config_done(&i->config);
                 i->config = l->config;
@@ -145,15 +161,12 @@ static int settle(struct ctx *c, struct containerd_instance *i) {
                 r = read_containerd_config(c, i);
         if (r < 0)
                 return r;
-        if (i->config.state)
-                r = sourced_set(&i->state_dir, i->config.state, "state in containerd's config.toml");
-        else
+        /* What the configuration does not name (read_containerd_config() set the rest). */
+        if (!i->state_dir.value)
                 r = sourced_set(&i->state_dir, DEFAULT_CONTAINERD_STATE, "containerd's default state directory");
-        if (r < 0)
-                return r;
-        if (i->config.grpc_address)
-                return sourced_set(&i->grpc_address, i->config.grpc_address, "[grpc] address in containerd's config.toml");
-        return sourced_set(&i->grpc_address, DEFAULT_CONTAINERD_SOCK, "containerd's default socket");
+        if (r >= 0 && !i->grpc_address.value)
+                r = sourced_set(&i->grpc_address, DEFAULT_CONTAINERD_SOCK, "containerd's default socket");
+        return r;
 }
 
 int discover_containerd(struct ctx *c) {
