@@ -128,6 +128,11 @@ void containerd_instance_done(struct containerd_instance *i) {
         sourced_done(&i->grpc_address);
         sourced_free_many(i->runtimes, i->n_runtimes);
         sourced_done(&i->root_dir);
+        sourced_free_many(i->config_imports, i->n_config_imports);
+        sourced_free_many(i->config_dirs, i->n_config_dirs);
+        sourced_done(&i->ttrpc_address);
+        sourced_done(&i->debug_address);
+        sourced_done(&i->plugin_dir);
         *i = (struct containerd_instance) {};
 }
 

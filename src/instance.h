@@ -119,6 +119,16 @@ struct containerd_instance {
         struct sourced *runtimes;     /* the CRI runtimes' programs (runtimes.c), host paths */
         size_t n_runtimes;
         struct sourced root_dir;      /* its root directory (config.toml's root, else the default) */
+        /* More of config.toml (discover-containerd.c): the files it imports (read or tried), the
+         * directories an import glob listed, the ttrpc and debug sockets, plugin_dir; each unset
+         * when the configuration does not name it. */
+        struct sourced *config_imports;
+        size_t n_config_imports;
+        struct sourced *config_dirs;
+        size_t n_config_dirs;
+        struct sourced ttrpc_address;
+        struct sourced debug_address;
+        struct sourced plugin_dir;
 };
 
 void dockerd_instance_done(struct dockerd_instance *i);

@@ -6,6 +6,7 @@
 
 #include "root.h"
 #include "rule.h"
+#include "util.h"
 
 /* The Docker components the tool knows, in output order. */
 enum component {
@@ -155,6 +156,8 @@ struct discovery {
         size_t n_dockerds;
         struct containerd_instance *containerds;
         size_t n_containerds;
+        /* discover.c's lookups: targets by path, problems by (file, line, message). */
+        struct hindex target_index, problem_index;
 };
 
 void discovery_done(struct discovery *d);

@@ -578,6 +578,19 @@ static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
         if (r >= 0)
                 r = add_path(c, COMP_CONTAINERD_SOCK, i->grpc_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                              i->grpc_address.evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_config_imports; k++)
+                r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_imports[k].value, ADD_WANTED, NULL, "%s",
+                             i->config_imports[k].evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_config_dirs; k++)
+                r = add_path(c, COMP_DROPIN, i->config_dirs[k].value, ADD_WANTED, NULL, "%s", i->config_dirs[k].evidence);
+        if (r >= 0 && i->ttrpc_address.value)
+                r = add_path(c, COMP_CONTAINERD_SOCK, i->ttrpc_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->ttrpc_address.evidence);
+        if (r >= 0 && i->debug_address.value)
+                r = add_path(c, COMP_CONTAINERD_SOCK, i->debug_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->debug_address.evidence);
+        if (r >= 0 && i->plugin_dir.value)
+                r = add_path(c, COMP_DROPIN, i->plugin_dir.value, ADD_WANTED, NULL, "%s", i->plugin_dir.evidence);
         return r;
 }
 
