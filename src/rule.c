@@ -510,9 +510,9 @@ static int handle_field(struct parse_state *s, const char *arg, const char **ret
         return 0;
 }
 
-static int handle_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
-        int r;
-
+/* auditctl's control options (status, list, flush, enable, backlog ...): never a watch. 1 when
+ * c is not one of them. */
+static int handle_control_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
         switch (c) {
         case 'h':
                 return fail(ret_why, "-h in a rules file");
@@ -577,6 +577,16 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 return 0;
         }
 
+        default:
+                return 1;
+        }
+}
+
+/* The options that start a rule: -a/-A/-d and -w/-W. 1 when c is not one of them. */
+static int handle_rule_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        int r;
+
+        switch (c) {
         case 'a':
         case 'A':
         case 'd':
@@ -637,6 +647,14 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 s->control = true;
                 return 0;
 
+        default:
+                return 1;
+        }
+}
+
+/* The parts of a rule: -p, -k, -S, -F, -C. 1 when c is not one of them. */
+static int handle_rule_part(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        switch (c) {
         case 'p': {
                 unsigned perms;
 
@@ -677,8 +695,22 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 return 0;
 
         default:
-                return fail(ret_why, "unknown option");
+                return 1;
         }
+}
+
+/* One option of a rules line, as auditctl's option loop takes it. */
+static int handle_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        int r;
+
+        r = handle_control_option(s, c, arg, ret_why);
+        if (r == 1)
+                r = handle_rule_option(s, c, arg, ret_why);
+        if (r == 1)
+                r = handle_rule_part(s, c, arg, ret_why);
+        if (r == 1)
+                return fail(ret_why, "unknown option");
+        return r;
 }
 
 static int handle_long_option(struct parse_state *s, const char *opt, const char **ret_why) {
