@@ -482,7 +482,12 @@ static int dropin_entries(const struct root *root, char * const *dirs, const cha
                                         }
                                         e = m, cap = cap ? cap * 2 : 16;
                                 }
-                                e[n] = (struct dropin_entry) { .name = TAKE_PTR(*nm), .order = d * 2 + k };
+                                /* A copy: taking it would end the list early for strv_free(). */
+                                e[n] = (struct dropin_entry) { .name = strdup(*nm), .order = d * 2 + k };
+                                if (!e[n].name) {
+                                        r = -ENOMEM;
+                                        break;
+                                }
                                 n++;
                         }
                 }
