@@ -149,7 +149,7 @@ static int glob_in_root(struct loader *l, const char *pattern, char ***matches) 
                 return -ENOMEM;
         comps = calloc(1, sizeof(char *));
         if (!comps)
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; dir is freed by its cleanup attribute */
         while (*s) {
                 const char *e;
 

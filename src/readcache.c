@@ -271,9 +271,14 @@ static int serialize(char **ret, size_t *ret_len) {
         k = asprintf(&out, MAGIC " %u %016" PRIx64 " %zu\n", FORMAT_VERSION, fnv1a(body, blen), blen);
         if (k < 0)
                 return -ENOMEM;
-        out = realloc(out, (size_t) k + blen);
-        if (!out)
-                return -ENOMEM;
+        {
+                char *m = realloc(out, (size_t) k + blen);
+                if (!m) {
+                        free(out);
+                        return -ENOMEM;
+                }
+                out = m;
+        }
         memcpy(out + k, body, blen);
         *ret = out;
         *ret_len = (size_t) k + blen;
