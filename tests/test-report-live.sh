@@ -107,6 +107,10 @@ expect "text: the package's writes are flagged [package-manager]" \
         grep -qE " $pkgfile by .*/dpkg .*\[package-manager\]$" "$TMP/report.txt"
 expect "text: the chmod is 'attributes', unflagged" \
         grep -qE " attributes +ok +$TMP/bin/runc by .*chmod 700 $TMP/bin/runc\"$" "$TMP/report.txt"
+expect "text: sed's rename of its temporary file over daemon.json, unflagged" \
+        grep -qE " daemon.json +[0-9./]+ +renamed +ok +$DK_DIR/sed[^ /]+ -> $DK_CONFIG by .*/sed .*$DK_CONFIG\"$" "$TMP/report.txt"
+expect "text: dockerd's writes below the data root are flagged [docker]" \
+        grep -qE " data-root +[0-9./]+ +(written|created) +ok +$DK_DATA/containers/[^ ]+ by .* $(command -v dockerd) .*\[docker\]$" "$TMP/report.txt"
 
 expect "JSON: each event has the right component, action and actor" python3 - "$TMP/report.json" <<EOF
 import json, sys
