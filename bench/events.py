@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Count the audit events in a slice of an auditd log, for bench/run.
 
-    events.py LOG START END KEY [EXE...]
+    events.py LOG START END KEY [--rules FILE] [EXE...]
 
 START and END are byte offsets into LOG (the log's size before and after the measured
 commands). Records are grouped into events by their msg=audit(TIME:SERIAL) stamp. Prints one
@@ -11,6 +11,10 @@ by the exe= of their SYSCALL record), "by_exe" (every event with an exe=, by exe
 "exe" (events whose exe= is one of EXE...), "exe_lines" (log lines naming one of EXE... as
 exe=), "paths" (of the events with KEY: name= of their PATH records, counted), "exe_kinds"
 and "exe_paths" (what the events of EXE... are: first record type and keys; PATH names).
+With --rules FILE (rules as `auditctl -l` lists them), "watched" counts the events that carry
+any key and name a path at or below a path those rules watch: the events our rules would
+have caused whichever rule's key the kernel chose (it reports the first rule that matches, and
+the host may watch the same paths under another key); "watched_by_exe" by program.
 """
 import binascii
 import json
@@ -38,7 +42,19 @@ def value(v):
 
 def main():
     log, start, end, key = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    exes = set(sys.argv[5:])
+    rest = sys.argv[5:]
+    watched = []
+    if rest[:1] == ["--rules"]:
+        for line in open(rest[1]):
+            w = line.split()
+            if len(w) >= 2 and w[0] == "-w":
+                watched.append(w[1].rstrip("/") or "/")
+            for f in w:
+                for pre in ("path=", "dir="):
+                    if f.startswith(pre):
+                        watched.append(f[len(pre):].rstrip("/") or "/")
+        rest = rest[2:]
+    exes = set(rest)
     with open(log, "rb") as f:
         f.seek(start)
         data = f.read(max(0, end - start)).decode("utf-8", "replace")
@@ -66,6 +82,11 @@ def main():
             elif name == "name" and "type=PATH" in line:
                 e["names"].append(v)
     with_key = [e for e in events.values() if key in e["keys"]]
+
+    def under(name):
+        return any(name == w or name.startswith(w + "/") or w == "/" for w in watched)
+
+    on_watched = [e for e in events.values() if e["keys"] and any(under(n) for n in e["names"])]
     print(json.dumps({
         "events": len(events),
         "key": len(with_key),
@@ -74,6 +95,8 @@ def main():
         "exe": sum(1 for e in events.values() if e["exe"] in exes),
         "exe_lines": exe_lines,
         "paths": Counter(n for e in with_key for n in e["names"]),
+        "watched": len(on_watched),
+        "watched_by_exe": Counter(e["exe"] or "?" for e in on_watched),
         # What the exe= events are: their first record's type and their keys; and their paths.
         "exe_kinds": Counter("%s key=%s" % (e["types"][0] if e["types"] else "?", ",".join(sorted(e["keys"])) or "none")
                              for e in events.values() if e["exe"] in exes),

@@ -333,8 +333,10 @@ for name in sorted(os.listdir(DATA)):
     if m:
         NZ.setdefault(m.group(1), {})[m.group(2)] = first_json(read(name))
 if "tool-state" in NZ and NZ["tool-state"].get("run") and noise_runs:
-    k = NZ["tool-state"]["run"]["key"] / noise_runs
-    targets.append(("audit events per docker run, default configuration (our key)", "%.1f" % k, "<= 20", k <= 20))
+    e = NZ["tool-state"]["run"]
+    k = e.get("watched", e["key"]) / noise_runs
+    targets.append(("audit events per docker run, default configuration (on the paths our rules watch, any key)",
+                    "%.1f (%.1f with our key)" % (k, e["key"] / noise_runs), "<= 20", k <= 20))
 
 REP = first_json(read("report.json"))
 if REP:
@@ -656,18 +658,21 @@ if not NZ:
 else:
     w("The same daemons and auditd; each configuration's rules loaded alone (key `%s`), then %d of" % (meta["dkey"], noise_runs))
     w("each operation: `docker run --rm --network none bb:1 /bin/true`, `docker import` of the busybox")
-    w("tree, `docker rm` of a created container. Counted per operation: events with our key, and")
-    w("every event in the window (any key or none: the host's own rules, other processes).")
+    w("tree, `docker rm` of a created container. Counted per operation: events with our key; events on")
+    w("the paths our rules watch with any key (the kernel names the first matching rule's key only,")
+    w("and the host may watch the same paths under its own key: this is the count our rules cause")
+    w("whichever rule the kernel names); and every event in the window (any key or none).")
     w("")
-    w("| configuration | rules | run: our key | import: our key | rm: our key | run: all events | our key's events of a run, by program |")
-    w("|---|---|---|---|---|---|---|")
+    w("| configuration | rules | run: our key | run: on our paths, any key | import: our key / our paths | rm: our key / our paths | run: all events | a run's events on our paths, by program |")
+    w("|---|---|---|---|---|---|---|---|")
     for cfg, ops in NZ.items():
         def per(op, field):
             e = ops.get(op)
             return "%.1f" % (e[field] / noise_runs) if e else "n/a"
-        byexe = ops.get("run", {}).get("key_by_exe", {}) if ops.get("run") else {}
-        w("| %s | %s | %s | %s | %s | %s | %s |" % (cfg, (read("noise-%s.rules" % cfg) or "?").strip(),
-                                                 per("run", "key"), per("import", "key"), per("rm", "key"), per("run", "events"),
+        byexe = ops.get("run", {}).get("watched_by_exe", {}) if ops.get("run") else {}
+        w("| %s | %s | %s | %s | %s / %s | %s / %s | %s | %s |" % (cfg, (read("noise-%s.rules" % cfg) or "?").strip(),
+                                                 per("run", "key"), per("run", "watched"), per("import", "key"), per("import", "watched"),
+                                                 per("rm", "key"), per("rm", "watched"), per("run", "events"),
                                                  ", ".join("%s: %.1f" % (os.path.basename(k), v / noise_runs)
                                                            for k, v in sorted(byexe.items(), key=lambda kv: -kv[1])) or "none"))
 w("")
