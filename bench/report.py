@@ -385,13 +385,14 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   `%(d)s` (`-k`). Nothing else in the kernel is touched; no auditd is started.
 - **Provisioning** (same start for every repetition: no docker rules loaded, no fragment):
   (a) the tool: `docker-audit-rules --rules-dir TMP -k KEY -q --format json` (the JSON summary
-  gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, emulated safely:
-  write the fragment (`docker-audit-rules --print` output) into the rules directory, compile =
-  concatenate the directory's `*.rules` (unrelated rules + fragment) into one file, then delete
-  every rule of the two bench keys with `auditctl -D -k KEY` (the same per-rule kernel deletions
-  the compiled file's leading `-D` makes for these rules; real augenrules would also flush every
-  other rule on the host and read the real `/etc/audit/rules.d`, which a shared machine must not
-  do), then `auditctl -R` the compiled file. Wall time by the script's clock around the one
+  gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, emulated safely
+  (%(rk)s): write the fragment (`docker-audit-rules --print` output) into the rules directory,
+  compile it with a copy of the installed `augenrules` pointed at the temporary rules directory
+  and a temporary `audit.rules` (its own `ls -v`, `awk`, `cmp`, `cp`), and in place of its
+  `auditctl -R` step delete every rule of the two bench keys with `auditctl -D -k KEY` (the same
+  per-rule kernel deletions the compiled file's leading `-D` makes for these rules; real
+  augenrules would also flush every other rule on the host and read the real
+  `/etc/audit/rules.d`, which a shared machine must not do), then `auditctl -R` the compiled file. Wall time by the script's clock around the one
   command; kernel rules removed/re-added: for the tool from its JSON summary, for the recipe the
   count of bench-key rules before (all deleted) and after (all loaded again). Unrelated rules are
   counted with `auditctl -l` before and after each repetition.
@@ -425,7 +426,7 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   file-side checks: the cost that grows with the number of targets. The kernel side of
   `--check` is the section above (24 targets here against N rules).
 - **Peak RSS**: maximum resident set size of one run of each command.""" % {
-    "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
+    "rk": (read("recipe-kind") or "?").strip(), "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
 w("")
 
 w("**augenrules measured: %s.**" % ("the REAL `augenrules --load` (--real-augenrules): every rule of the host"
