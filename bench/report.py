@@ -649,7 +649,17 @@ Ratios are to `none` within the same round (median, min – max over the rounds)
         w("")
         w("Errors: %s." % "; ".join(sorted(set(errs.splitlines()))))
     w("")
-    w("Kernel rules of other keys during these parts: %s." % (read("host-other-rules.txt") or "?").strip())
+    other = [l for l in (read("host-other-rules.lines") or "").splitlines() if l.startswith("-")]
+    keys = {}
+    for l in other:
+        f = l.split()
+        k = f[-1] if len(f) > 1 and f[-2] == "-k" else (f[-1][4:] if f and f[-1].startswith("key=") else "(none)")
+        keys[k] = keys.get(k, 0) + 1
+    w("The host's own rules stay loaded in every configuration, `none` included (a shared machine's")
+    w("rules are never touched): %d rules of other keys (%s). Where they watch the same paths as a" % (
+        len(other), ", ".join("`%s`: %d" % kv for kv in sorted(keys.items())) or "none"))
+    w("configuration (Docker's binaries, `/run/containerd`, `/etc/docker`), `none` already pays for")
+    w("them, and the ratios show what a configuration adds on top.")
 w("")
 
 w("## 8. Noise: audit events per Docker operation")
