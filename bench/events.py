@@ -12,7 +12,7 @@ by the exe= of their SYSCALL record), "by_exe" (every event with an exe=, by exe
 exe=), "paths" (of the events with KEY: name= of their PATH records, counted), "exe_kinds"
 and "exe_paths" (what the events of EXE... are: first record type and keys; PATH names).
 With --rules FILE (rules as `auditctl -l` lists them), "watched" counts the events that carry
-any key and name a path at or below a path those rules watch: the events our rules would
+KEY, or any key and name a path at or below a path those rules watch: the events our rules would
 have caused whichever rule's key the kernel chose (it reports the first rule that matches, and
 the host may watch the same paths under another key); "watched_by_exe" by program.
 """
@@ -86,7 +86,10 @@ def main():
     def under(name):
         return any(name == w or name.startswith(w + "/") or w == "/" for w in watched)
 
-    on_watched = [e for e in events.values() if e["keys"] and any(under(n) for n in e["names"])]
+    # Ours whichever key the kernel named: our key, or any key on a path we watch (a PATH name
+    # may be relative to the process's directory, so our key alone can name more).
+    on_watched = [e for e in events.values()
+                  if key in e["keys"] or (e["keys"] and any(under(n) for n in e["names"]))]
     print(json.dumps({
         "events": len(events),
         "key": len(with_key),
