@@ -358,8 +358,11 @@ w("|---|---|")
 for k, v in (("date", meta["date"]), ("variant", "quick (N in 0, 1,000; 2 repetitions)" if meta["quick"] else "full"),
              ("machine", "%s CPUs (`nproc`), %s" % (meta["nproc"], meta["cpu"])), ("OS", meta["os"]),
              ("kernel (`uname -r`)", meta["kernel"]), ("audit (`auditctl -v`)", meta["audit_version"]),
-             ("audit state found", "enabled %s, auditd pid %s (left as found; the bench starts no auditd)"
-              % (meta["enabled"], meta["auditd_pid"] or "0")),
+             ("audit state found", "enabled %s, auditd pid %s (%s)"
+              % (meta["enabled"], meta["auditd_pid"] or "0",
+                 "the host parts started a private auditd, pid %s, and set the enabled flag back afterwards"
+                 % (read("auditd-pid") or "?").strip() if exists("auditd-pid") else
+                 "left as found; no auditd started: %s" % ((read("auditd-skipped") or "no kernel audit").strip()))),
              ("packages", meta["packages"] or "n/a"), ("tool", "%s (%s)" % (meta["tool_version"], meta["binary"])),
              ("timing", "%s; provisioning by the script's own clock (bash `$EPOCHREALTIME`)" %
               (meta["hyperfine"] or "python timing loop")),
@@ -382,7 +385,8 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   paths, loaded once with `auditctl -R` and grown in place (0, then 1,000, then 10,000), because
   deleting is slow. The same lines are in a `10-unrelated.rules` file in both temporary rules
   directories, as a real host's `rules.d` would hold them. The tool's rules carry the key
-  `%(d)s` (`-k`). Nothing else in the kernel is touched; no auditd is started.
+  `%(d)s` (`-k`). No rule of another key is touched (the host parts, sections 6-8, start their own
+  auditd, containerd and dockerd, and stop them).
 - **Provisioning** (same start for every repetition: no docker rules loaded, no fragment):
   (a) the tool: `docker-audit-rules --rules-dir TMP -k KEY -q --format json` (the JSON summary
   gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, emulated safely
