@@ -79,6 +79,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct containerd_config c = {};
         struct config_problems problems = {};
         char **read = NULL, **dirs = NULL;
+        /* Odd inputs take containerd 1.x's relative globs; where each key came from is kept. */
+        struct containerd_origins origins = {};
+        struct containerd_load_options o = { .v1_relative_globs = size % 2, .origins = &origins };
         int r;
 
         if (!tree)
@@ -91,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 s = sep ? sep + 6 : NULL;
         }
 
-        r = containerd_config_load(&root, files[0], NULL, &c, &read, &dirs, &problems);
+        r = containerd_config_load(&root, files[0], &o, &c, &read, &dirs, &problems);
         assert(r == 0 || r == -ENOENT);
         if (r == 0) {
                 /* Every file once, the main one first, all absolute host paths. */
@@ -105,7 +108,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 assert(c.imports && strv_length(c.imports) == strv_length(read));
                 for (size_t i = 0; i < problems.n; i++)
                         assert(problems.items[i].file && problems.items[i].message);
+                /* A key has an origin exactly when it has a value, and the origin was read. */
+                assert(!c.state == !origins.state && (!origins.state || strv_contains(read, origins.state)));
+                assert(!c.grpc_address == !origins.grpc_address);
+                assert(!c.plugin_dir == !origins.plugin_dir);
         }
+        containerd_origins_done(&origins);
         containerd_config_done(&c);
         strv_free(read);
         strv_free(dirs);

@@ -259,7 +259,7 @@ static int keys_split(const char *s, size_t len, char ***keys) {
 static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
         _cleanup_free_ char *path = NULL, *exe = NULL;
         _cleanup_strv_free_ char **keys = NULL;
-        unsigned n_path = 0, n_perm = 0, n_exe = 0, n_other = 0;
+        unsigned n_path = 0, n_perm = 0, n_exe = 0, n_other = 0, n_auid = 0;
         bool watch_ok, exe_negated = false;
         enum watch_kind kind = WATCH_FILE;
         uint32_t perm = 0;
@@ -314,6 +314,11 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
                         if (strlen(exe) != v)
                                 n_other++;
                         break;
+                case AUDIT_LOGINUID:
+                        /* Only auid!=unset (4294967295), after every other field but the key. */
+                        if (op != AUDIT_NOT_EQUAL || v != 4294967295u || n_auid++ > 0)
+                                n_other++;
+                        break;
                 case AUDIT_FILTERKEY:
                         if (op != AUDIT_EQUAL)
                                 n_other++;
@@ -337,12 +342,13 @@ static int decode_rule(const struct audit_rule_data *d, struct kernel_rule *k) {
 
         k->is_watch = watch_ok;
         if (watch_ok) {
-                k->rule.form = exe ? FORM_A : FORM_W;
+                k->rule.form = exe || n_auid ? FORM_A : FORM_W;
                 k->rule.kind = kind;
                 k->rule.path = TAKE_PTR(path);
                 k->rule.perms = perms_from_kernel(perm);
                 k->rule.exe = TAKE_PTR(exe);
                 k->rule.exe_negated = k->rule.exe && exe_negated;
+                k->rule.auid_set = n_auid > 0;
         }
         k->rule.keys = TAKE_PTR(keys);
         return 0;
@@ -646,6 +652,13 @@ static int build_rule(const struct rule *r, struct audit_rule_data **ret) {
                         audit_rule_free_data(d);
                         return -ENOMEM;
                 }
+                q = audit_rule_fieldpair_data(&d, pair, AUDIT_FILTER_EXIT);
+                if (q < 0)
+                        goto invalid;
+        }
+
+        if (r->auid_set) {
+                char pair[] = "auid!=unset";
                 q = audit_rule_fieldpair_data(&d, pair, AUDIT_FILTER_EXIT);
                 if (q < 0)
                         goto invalid;

@@ -35,6 +35,11 @@ static const struct component_info table[_COMP_MAX] = {
         [COMP_OPENRC_INIT]        = { "openrc-init",        { NULL }, { NULL }, ALL },
         [COMP_OPENRC_CONF]        = { "openrc-conf",        { NULL }, { NULL }, ALL },
         [COMP_TLS]                = { "tls",                { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        /* Every docker command runs the client: recording its executions and reads would be a
+         * line per command. A replaced or modified client is what matters: writes and
+         * attribute changes. */
+        [COMP_DOCKER_CLIENT]      = { "docker",             { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_CONTAINERD_ROOT]    = { "containerd-root",    { NULL }, { NULL }, PERM_READ | PERM_WRITE | PERM_ATTR },
 };
 
 const struct component_info *component_info(enum component c) {
@@ -125,7 +130,8 @@ static const char *const skip_reasons[_SKIP_MAX] = {
 
 bool component_is_dir(enum component c) {
         /* COMP_DROPIN names drop-in files and the drop-in directory alike. */
-        return c == COMP_DATA_ROOT || c == COMP_ETC_DOCKER || c == COMP_RUN_CONTAINERD || c == COMP_DROPIN;
+        return c == COMP_DATA_ROOT || c == COMP_ETC_DOCKER || c == COMP_RUN_CONTAINERD || c == COMP_DROPIN ||
+               c == COMP_CONTAINERD_ROOT;
 }
 
 const char *skip_reason_name(enum skip_reason s) {

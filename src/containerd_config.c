@@ -113,8 +113,11 @@ static int glob_walk(struct loader *l, const char *dir, char **comps, size_t i, 
         if (l->n_listed++ >= GLOB_DIRS_MAX)
                 return 0;
         r = root_list_dir(l->root, dir, &names);
-        if (r == -ENOENT || r == -ENOTDIR || r == -EACCES)
-                return 0;       /* Go's Glob ignores what it cannot read */
+        if (r == -ENOENT || r == -ENOTDIR)
+                return 0;       /* Go's Glob ignores what is not there */
+        if (r == -EACCES)       /* containerd (root) lists it; what it would import is unknown here */
+                return problem(l, dir, 0, "cannot list: %s: files an import glob matches there are not read",
+                               errno_name(r));
         if (r < 0)
                 return r;
         if (!strv_contains(l->glob_dirs, dir) && strv_extend(&l->glob_dirs, dir) < 0)
@@ -146,7 +149,7 @@ static int glob_in_root(struct loader *l, const char *pattern, char ***matches) 
                 return -ENOMEM;
         comps = calloc(1, sizeof(char *));
         if (!comps)
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; dir is freed by its cleanup attribute */
         while (*s) {
                 const char *e;
 
@@ -250,23 +253,48 @@ static int merge_runtime(struct containerd_config *to, const struct containerd_r
         return r;
 }
 
-static int merge_config(struct containerd_config *to, const struct containerd_config *from) {
+void containerd_origins_done(struct containerd_origins *o) {
+        if (!o)
+                return;
+        free(o->root);
+        free(o->state);
+        free(o->grpc_address);
+        free(o->ttrpc_address);
+        free(o->debug_address);
+        free(o->plugin_dir);
+        *o = (struct containerd_origins) {};
+}
+
+/* A string that replaces: its file becomes the key's origin (when origins are kept). */
+static int merge_origin(char **to, const char *from, char **origin, const char *file) {
+        int r = merge_string(to, from);
+
+        if (r < 0 || !origin || !from || !*from)
+                return r;
+        free(*origin);
+        *origin = strdup(file);
+        return *origin ? 0 : -ENOMEM;
+}
+
+static int merge_config(struct loader *l, const char *file, const struct containerd_config *from) {
+        struct containerd_config *to = &l->out;
+        struct containerd_origins *o = l->opts ? l->opts->origins : NULL;
         int r = 0;
 
         if (from->version != 0)
                 to->version = from->version;
         if (r >= 0)
-                r = merge_string(&to->root, from->root);
+                r = merge_origin(&to->root, from->root, o ? &o->root : NULL, file);
         if (r >= 0)
-                r = merge_string(&to->state, from->state);
+                r = merge_origin(&to->state, from->state, o ? &o->state : NULL, file);
         if (r >= 0)
-                r = merge_string(&to->grpc_address, from->grpc_address);
+                r = merge_origin(&to->grpc_address, from->grpc_address, o ? &o->grpc_address : NULL, file);
         if (r >= 0)
-                r = merge_string(&to->ttrpc_address, from->ttrpc_address);
+                r = merge_origin(&to->ttrpc_address, from->ttrpc_address, o ? &o->ttrpc_address : NULL, file);
         if (r >= 0)
-                r = merge_string(&to->debug_address, from->debug_address);
+                r = merge_origin(&to->debug_address, from->debug_address, o ? &o->debug_address : NULL, file);
         if (r >= 0)
-                r = merge_string(&to->plugin_dir, from->plugin_dir);
+                r = merge_origin(&to->plugin_dir, from->plugin_dir, o ? &o->plugin_dir : NULL, file);
         for (size_t i = 0; r >= 0 && i < from->n_runtimes; i++)
                 r = merge_runtime(to, &from->runtimes[i]);
         return r;
@@ -298,7 +326,7 @@ static int load_one(struct loader *l, const char *path, bool main_file) {
                 return problem(l, path, line, "%s: containerd refuses the file and does not start",
                                msg ? msg : "malformed TOML");
 
-        r = merge_config(&l->out, &c);
+        r = merge_config(l, path, &c);
         for (char **i = c.imports; r >= 0 && i && *i; i++)
                 r = resolve_import(l, path, *i);
         containerd_config_done(&c);

@@ -31,7 +31,16 @@ struct containerd_load_options {
          * directory in every version). Off: containerd 2.x. */
         bool v1_relative_globs;
         const char *cwd;        /* containerd's working directory (host path); "/" when NULL */
+        /* When not NULL: filled with the file (host path) whose value won for each key, NULL for
+         * a key no file sets; free with containerd_origins_done(). */
+        struct containerd_origins *origins;
 };
+
+struct containerd_origins {
+        char *root, *state, *grpc_address, *ttrpc_address, *debug_address, *plugin_dir;
+};
+
+void containerd_origins_done(struct containerd_origins *o);
 
 /* Load the main file at host path `path` (absolute) inside root, then its imports, breadth first
  * as containerd does: every entry of `imports` is cleaned, a relative one joined to the importing

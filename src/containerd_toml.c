@@ -887,7 +887,7 @@ static int parse_header(struct parser *ps, char ***table) {
         ps->p += array ? 2 : 1;
         skip_ws(ps);
         if (peek(ps, 0) == ']')
-                return fail(ps, ps->line, "bad table header");
+                return fail(ps, ps->line, "bad table header"); /* cppcheck-suppress memleak ; p: cleanup attribute */
         r = parse_key(ps, &p);
         if (r < 0)
                 return r;

@@ -115,7 +115,7 @@ static int get_strv(struct json_object *top, const char *key, bool allow_single,
         }
 
         /* An empty array is still a list, distinct from no key at all. */
-        l = calloc(1, sizeof(char *));
+        l = calloc(n + 1, sizeof(char *)); /* sized once: a long list costs linear time */
         if (!l)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
@@ -132,9 +132,7 @@ static int get_strv(struct json_object *top, const char *key, bool allow_single,
                         set_error(ret, ret_msg, r, "NUL character in a string");
                         return 0;
                 }
-                r = strv_push(&l, s);
-                if (r < 0)
-                        return r;
+                l[i] = s;
         }
 
         strv_free(*field);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Source: binaries in the usual directories. Sets up where programs are looked for (the
  * daemon's own directory first, then the snap's, then the usual ones) and, when no other source
- * named dockerd's binary, takes the snap's or the first one found there, run with its defaults. */
+ * named dockerd's binary, takes the snap's or the first one found there, run with its defaults
+ * (unless other units run dockerd: then the binary is theirs). */
 #include <errno.h>
 
 #include "discover.h"
@@ -63,16 +64,24 @@ static int add_bin_dir(struct ctx *c, const char *dir) {
         return strv_extend(&c->bin_dirs, dir);
 }
 
+static int add_binary_dir(struct ctx *c, const struct dockerd_instance *i) {
+        _cleanup_free_ char *dir = NULL;
+
+        if (!i || !i->binary.value || i->binary.value[0] != '/')
+                return 0;
+        dir = path_parent(i->binary.value);
+        return dir ? add_bin_dir(c, dir) : -ENOMEM;
+}
+
 static int setup_bin_dirs(struct ctx *c, const struct dockerd_instance *i) {
         int r;
 
-        if (i && i->binary.value && i->binary.value[0] == '/') {
-                _cleanup_free_ char *dir = path_parent(i->binary.value);
-                if (!dir)
-                        return -ENOMEM;
-                if ((r = add_bin_dir(c, dir)) < 0)
+        /* The main daemon's directory first, then the other instances'. */
+        if ((r = add_binary_dir(c, i)) < 0)
+                return r;
+        for (size_t k = 0; k < c->d->n_dockerds; k++)
+                if ((r = add_binary_dir(c, &c->d->dockerds[k])) < 0)
                         return r;
-        }
         if (i && i->snap_bin && (r = add_bin_dir(c, i->snap_bin)) < 0)
                 return r;
         for (size_t k = 0; k < ELEMENTSOF(default_bin_dirs); k++)
@@ -82,10 +91,17 @@ static int setup_bin_dirs(struct ctx *c, const struct dockerd_instance *i) {
 }
 
 int discover_defaults(struct ctx *c) {
-        struct dockerd_instance *i = c->d->n_dockerds ? &c->d->dockerds[0] : NULL;
+        struct dockerd_instance *i = NULL;
         _cleanup_free_ char *found = NULL;
         const char *dir = NULL;
+        bool other_daemon = false;
         int r;
+
+        for (size_t k = 0; k < c->d->n_dockerds; k++) {
+                if (!c->d->dockerds[k].extra && !i)
+                        i = &c->d->dockerds[k];
+                other_daemon = other_daemon || (c->d->dockerds[k].extra && c->d->dockerds[k].daemon);
+        }
 
         r = setup_bin_dirs(c, i);
         if (r < 0)
@@ -97,6 +113,9 @@ int discover_defaults(struct ctx *c) {
                 return sourced_set(&i->binary, p, "snap docker (" SNAP_DIR ")");
         }
         if (i && i->binary.value)
+                return 0;
+        /* Other units run the daemons: a dockerd in the binary directories is theirs. */
+        if (other_daemon && (!i || !i->daemon))
                 return 0;
         found = find_program(c, "dockerd", &dir);
         if (!found)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Source: OpenRC's /etc/init.d/docker, configured by /etc/conf.d/docker (DOCKERD_BINARY,
- * DOCKER_OPTS). Only when no docker.service runs dockerd. */
+ * DOCKER_OPTS), and its other instances: /etc/init.d/docker.NAME (a link to docker, or a script
+ * of its own), each an instance of its own. openrc-run sources /etc/conf.d/docker for every
+ * docker.NAME (the part of the service name before the first dot), then overlays
+ * /etc/conf.d/docker.NAME. Only when no docker.service runs dockerd. */
 #include <errno.h>
 
 #include "discover.h"
@@ -10,56 +13,135 @@
 #define OPENRC_SCRIPT "/etc/init.d/docker"
 #define OPENRC_CONF "/etc/conf.d/docker"
 
-static int read_conf(struct ctx *c, struct dockerd_instance *i) {
+/* Read one conf.d file over vars (NULL-terminated "KEY=VALUE"). 0 or -ENOMEM. */
+static int read_one(struct ctx *c, const char *path, char ***vars) {
         _cleanup_free_ char *data = NULL;
-        _cleanup_strv_free_ char **vars = NULL, **words = NULL;
+        _cleanup_strv_free_ char **mine = NULL;
         unsigned line = 0;
         size_t len = 0;
         int r;
 
-        if (read_host_file(c, OPENRC_CONF, true, &data, &len) <= 0)
+        if (read_host_file(c, path, true, &data, &len) <= 0)
                 return 0;
         /* OpenRC's service script sources it with /bin/sh. */
-        r = envfile_parse_shell(data, len, NULL, &vars, &line);
+        r = envfile_parse_shell(data, len, *vars, &mine, &line);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                discovery_add_problem(c->d, OPENRC_CONF, line, "%s", envfile_error(r));
-        if (env_get(vars, "DOCKERD_BINARY") && !i->binary.value &&
-            (r = sourced_set(&i->binary, env_get(vars, "DOCKERD_BINARY"), "DOCKERD_BINARY in " OPENRC_CONF)) < 0)
+                discovery_add_problem(c->d, path, line, "%s", envfile_error(r));
+        /* The last assignment wins (env_get()): the file's own after what came before. */
+        return mine ? strv_extend_strv(vars, mine) : 0;
+}
+
+static int read_conf(struct ctx *c, struct dockerd_instance *i) {
+        _cleanup_strv_free_ char **vars = NULL, **words = NULL;
+        const char *binary, *opts;
+        int r;
+
+        if (i->openrc_conf_base && (r = read_one(c, i->openrc_conf_base, &vars)) < 0)
                 return r;
-        if (env_get(vars, "DOCKER_OPTS") && split_words(env_get(vars, "DOCKER_OPTS"), &words) >= 0) {
+        if ((r = read_one(c, i->openrc_conf, &vars)) < 0)
+                return r;
+        binary = env_get(vars, "DOCKERD_BINARY");
+        opts = env_get(vars, "DOCKER_OPTS");
+        if (binary && !i->binary.value &&
+            (r = sourced_set(&i->binary, binary, "DOCKERD_BINARY in %s", i->openrc_conf)) < 0)
+                return r;
+        if (opts && split_words(opts, &words) >= 0) {
+                _cleanup_free_ char *what = NULL;
+
+                if (asprintf(&what, "DOCKER_OPTS in %s", i->openrc_conf) < 0)
+                        return -ENOMEM;
                 if (dockerd_args_parse(words, &i->flags) < 0 &&
-                    (r = discovery_add_dockerd_args_problems(c->d, OPENRC_CONF, "DOCKER_OPTS", &i->flags)) < 0)
+                    (r = discovery_add_dockerd_args_problems(c->d, i->openrc_conf, "DOCKER_OPTS", &i->flags)) < 0)
                         return r;
                 free(i->origin);
-                i->origin = strdup("DOCKER_OPTS in " OPENRC_CONF);
-                if (!i->origin)
-                        return -ENOMEM;
+                i->origin = TAKE_PTR(what);
         }
         return 0;
 }
 
+static bool is_script(struct ctx *c, const char *path) {
+        struct resolved res = {};
+        bool found = root_resolve(c->root, path, false, &res) >= 0 && res.state == PATH_EXISTS && !res.is_dir;
+
+        resolved_done(&res);
+        return found;
+}
+
+/* "enabled" when some runlevel (/etc/runlevels/LEVEL/NAME) starts the service, else "disabled". */
+static int set_state(struct ctx *c, struct dockerd_instance *i, const char *script) {
+        _cleanup_strv_free_ char **levels = NULL;
+        bool enabled = false;
+
+        if (root_list_dir(c->root, "/etc/runlevels", &levels) >= 0)
+                for (char **l = levels; *l && !enabled; l++) {
+                        _cleanup_free_ char *p = NULL;
+                        struct resolved res = {};
+                        if (asprintf(&p, "/etc/runlevels/%s/%s", *l, path_basename(script)) < 0)
+                                return -ENOMEM;
+                        enabled = root_resolve(c->root, p, true, &res) >= 0 && res.state == PATH_EXISTS;
+                        resolved_done(&res);
+                }
+        free(i->state);
+        i->state = strdup(enabled ? "enabled" : "disabled");
+        return i->state ? 0 : -ENOMEM;
+}
+
+static int setup(struct ctx *c, struct dockerd_instance *i, const char *script, const char *conf, const char *base) {
+        int r;
+
+        if ((r = set_state(c, i, script)) < 0)
+                return r;
+        i->daemon = true;
+        if (!(i->openrc_script = strdup(script)) || !(i->openrc_conf = strdup(conf)) ||
+            (base && !(i->openrc_conf_base = strdup(base))))
+                return -ENOMEM;
+        r = read_conf(c, i);
+        if (r >= 0 && !i->binary.value)
+                r = sourced_set(&i->binary, "/usr/bin/dockerd", "default of %s", script);
+        return r;
+}
+
+/* /etc/init.d/docker.NAME: each an instance of its own. */
+static int discover_instances(struct ctx *c) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r = 0;
+
+        if (root_list_dir(c->root, "/etc/init.d", &names) < 0)
+                return 0;
+        for (char **n = names; *n && r >= 0; n++) {
+                _cleanup_free_ char *script = NULL, *conf = NULL;
+                struct dockerd_instance *i;
+
+                if (!startswith(*n, "docker.") || !(*n)[strlen("docker.")])
+                        continue;
+                if (asprintf(&script, "/etc/init.d/%s", *n) < 0 || asprintf(&conf, "/etc/conf.d/%s", *n) < 0)
+                        return -ENOMEM;
+                if (!is_script(c, script))
+                        continue;
+                r = discovery_add_dockerd(c->d, SOURCE_OPENRC, script, &i);
+                if (r < 0)
+                        return r;
+                i->extra = true;
+                r = setup(c, i, script, conf, OPENRC_CONF);
+        }
+        return r;
+}
+
 int discover_openrc(struct ctx *c) {
         struct dockerd_instance *i;
-        struct resolved res = {};
-        bool found;
         int r;
 
         if (c->docker_service)
                 return 0;
-        found = root_resolve(c->root, OPENRC_SCRIPT, false, &res) >= 0 && res.state == PATH_EXISTS && !res.is_dir;
-        resolved_done(&res);
-        if (!found)
-                return 0;
-        r = ctx_dockerd(c, SOURCE_OPENRC, OPENRC_SCRIPT, &i);
-        if (r < 0)
-                return r;
-        i->daemon = true;
-        if (!(i->openrc_script = strdup(OPENRC_SCRIPT)) || !(i->openrc_conf = strdup(OPENRC_CONF)))
-                return -ENOMEM;
-        r = read_conf(c, i);
-        if (r >= 0 && !i->binary.value)
-                r = sourced_set(&i->binary, "/usr/bin/dockerd", "default of " OPENRC_SCRIPT);
-        return r;
+        if (is_script(c, OPENRC_SCRIPT)) {
+                r = ctx_dockerd(c, SOURCE_OPENRC, OPENRC_SCRIPT, &i);
+                if (r < 0)
+                        return r;
+                r = setup(c, i, OPENRC_SCRIPT, OPENRC_CONF, NULL);
+                if (r < 0)
+                        return r;
+        }
+        return discover_instances(c);
 }

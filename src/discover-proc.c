@@ -7,11 +7,50 @@
 #include "proc.h"
 #include "util.h"
 
+static bool hosts_meet(char * const *a, char * const *b) {
+        for (char * const *x = a; x && *x; x++)
+                if (strv_contains(b, *x))
+                        return true;
+        return false;
+}
+
+/* The instance a running dockerd belongs to: the one whose own options name the same data root
+ * (both none: the default) or serve a socket it serves; NULL when no instance explains it. */
+static struct dockerd_instance *match_instance(struct ctx *c, const struct dockerd_opts *o) {
+        for (size_t k = 0; k < c->d->n_dockerds; k++) {
+                struct dockerd_instance *i = &c->d->dockerds[k];
+                if (i->daemon && streq_ptr(i->flags.data_root, o->data_root))
+                        return i;
+        }
+        for (size_t k = 0; k < c->d->n_dockerds; k++) {
+                struct dockerd_instance *i = &c->d->dockerds[k];
+                if (i->daemon && hosts_meet(i->flags.hosts, o->hosts))
+                        return i;
+        }
+        return NULL;
+}
+
 static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *ev) {
+        _cleanup_(dockerd_opts_done) struct dockerd_opts o = {};
         struct dockerd_instance *i;
+        bool any_daemon = false;
         int r;
 
-        r = ctx_dockerd(c, SOURCE_PROC, ev, &i);
+        if (dockerd_args_parse(p->argv, &o) < 0 &&
+            (r = discovery_add_dockerd_args_problems(c->d, NULL, ev, &o)) < 0)
+                return r;
+        for (size_t k = 0; k < c->d->n_dockerds; k++)
+                any_daemon = any_daemon || c->d->dockerds[k].daemon;
+        i = match_instance(c, &o);
+        if (!i && any_daemon) {
+                /* A daemon no unit or script explains: an instance of its own. */
+                r = discovery_add_dockerd(c->d, SOURCE_PROC, ev, &i);
+                if (r >= 0)
+                        i->extra = true;
+        } else if (!i)
+                r = ctx_dockerd(c, SOURCE_PROC, ev, &i);
+        else
+                r = 0;
         if (r < 0)
                 return r;
         i->daemon = true;
@@ -20,9 +59,9 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
                 return r;
         if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
                 return r;
-        if (dockerd_args_parse(p->argv, &i->running_flags) < 0 &&
-            (r = discovery_add_dockerd_args_problems(c->d, NULL, ev, &i->running_flags)) < 0)
-                return r;
+        dockerd_opts_done(&i->running_flags);
+        i->running_flags = o;
+        o = (struct dockerd_opts) {};
         free(i->running_origin);
         free(i->running_exe);
         i->running_origin = strdup(ev);

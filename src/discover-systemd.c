@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Source: systemd units. docker.service (with docker.socket and the snap's service) is a dockerd
- * instance, containerd.service a containerd instance; their ExecStart= names binary and options. */
+ * instance, containerd.service a containerd instance; their ExecStart= names binary and options.
+ * Every other system service whose effective ExecStart= runs dockerd or containerd is an
+ * instance of its own (docker-cluster1.service, the enabled instances of docker@.service), with
+ * its NAME.socket. */
 #include <errno.h>
 
 #include "discover.h"
@@ -81,6 +84,24 @@ static int containerd_from_unit(struct ctx *c, struct containerd_instance *i, co
         return 0;
 }
 
+/* Enabled (the service or its socket pulled in at boot), disabled or masked. 0 or -ENOMEM. */
+static int set_state(struct ctx *c, char **state, const struct unit *service, const struct unit *socket) {
+        bool wanted = false, socket_wanted = false;
+        int r;
+
+        if (!service->fragment && !service->masked)
+                return 0;
+        r = unit_wanted(c->root, NULL, service->name, &wanted);
+        if (r >= 0 && socket && unit_present(socket))
+                r = unit_wanted(c->root, NULL, socket->name, &socket_wanted);
+        if (r < 0)
+                return r;
+        free(*state);
+        *state = strdup(unit_state_name(service->masked ? UNIT_MASKED : wanted || socket_wanted ? UNIT_ENABLED
+                                                                                              : UNIT_DISABLED));
+        return *state ? 0 : -ENOMEM;
+}
+
 static int add_dockerd(struct ctx *c, struct unit *units) {
         struct dockerd_instance *i;
         int r;
@@ -95,6 +116,9 @@ static int add_dockerd(struct ctx *c, struct unit *units) {
         if (r < 0)
                 return r;
         c->docker_service = units[U_DOCKER].fragment != NULL;
+        r = set_state(c, &i->state, &units[U_DOCKER], &units[U_SOCKET]);
+        if (r < 0)
+                return r;
         if (c->docker_service) {
                 i->daemon = true;
                 r = dockerd_from_unit(c, i, &units[U_DOCKER]);
@@ -114,6 +138,8 @@ static int add_containerd(struct ctx *c, struct unit *u) {
         if (!unit_present(u))
                 return 0;
         r = ctx_containerd(c, SOURCE_SYSTEMD, u->name, &i);
+        if (r >= 0)
+                r = set_state(c, &i->state, u, NULL);
         if (r < 0)
                 return r;
         if (u->fragment) {
@@ -123,6 +149,87 @@ static int add_containerd(struct ctx *c, struct unit *u) {
                         return r;
         }
         return units_move(&i->units, &i->n_units, u);
+}
+
+static int add_dockerd_extra(struct ctx *c, struct unit *service, struct unit *socket, const char *state) {
+        struct dockerd_instance *i;
+        int r;
+
+        r = discovery_add_dockerd(c->d, SOURCE_SYSTEMD, service->name, &i);
+        if (r < 0)
+                return r;
+        i->extra = true;
+        if (state && !(i->state = strdup(state)))
+                return -ENOMEM;
+        if (service->fragment) {
+                i->daemon = true;
+                r = dockerd_from_unit(c, i, service);
+                if (r < 0)
+                        return r;
+        }
+        r = units_move(&i->units, &i->n_units, service);
+        if (r >= 0 && unit_present(socket))
+                r = units_move(&i->units, &i->n_units, socket);
+        return r;
+}
+
+static int add_containerd_extra(struct ctx *c, struct unit *service, const char *state) {
+        struct containerd_instance *i;
+        int r;
+
+        r = discovery_add_containerd(c->d, SOURCE_SYSTEMD, service->name, &i);
+        if (r < 0)
+                return r;
+        i->extra = true;
+        if (state && !(i->state = strdup(state)))
+                return -ENOMEM;
+        if (service->fragment) {
+                i->daemon = true;
+                r = containerd_from_unit(c, i, service);
+                if (r < 0)
+                        return r;
+        }
+        return units_move(&i->units, &i->n_units, service);
+}
+
+/* The other units that run a daemon (unit_scan()), loaded as systemd has them, each an instance. */
+static int discover_extra(struct ctx *c) {
+        _cleanup_(unit_scan_done) struct unit_scan scan = {};
+        _cleanup_free_ const char **names = NULL;
+        _cleanup_free_ struct unit *units = NULL;
+        size_t n = 0;
+        int r;
+
+        r = unit_scan(c->root, NULL, &scan);
+        if (r < 0 || scan.n == 0)
+                return r;
+        /* Each service and its socket, in that order. */
+        names = calloc(2 * scan.n + 1, sizeof(char *));
+        units = calloc(2 * scan.n + 1, sizeof(struct unit));
+        if (!names || !units)
+                return -ENOMEM;
+        for (size_t k = 0; k < scan.n; k++) {
+                names[n++] = scan.items[k].service;
+                names[n++] = scan.items[k].socket;
+        }
+        r = units_load(c->root, names, c->d, units);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < scan.n && r >= 0; k++) {
+                struct unit *svc = &units[2 * k], *sock = &units[2 * k + 1];
+                const char *state = unit_state_name(scan.items[k].state);
+
+                if (svc->masked && !svc->masked_by && scan.items[k].masked_by &&
+                    !(svc->masked_by = strdup(scan.items[k].masked_by)))
+                        r = -ENOMEM;
+                else if (scan.items[k].kind == UNIT_RUNS_DOCKERD)
+                        r = add_dockerd_extra(c, svc, sock, state);
+                else
+                        r = add_containerd_extra(c, svc, state);
+        }
+        for (size_t k = 0; k < n; k++)
+                unit_done(&units[k]);
+        return r;
 }
 
 int discover_systemd(struct ctx *c) {
@@ -139,5 +246,7 @@ int discover_systemd(struct ctx *c) {
                 r = add_containerd(c, &units[U_CONTAINERD]);
         for (unsigned k = 0; k < _U_MAX; k++)
                 unit_done(&units[k]);
+        if (r >= 0)
+                r = discover_extra(c);
         return r;
 }

@@ -17,6 +17,7 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].evidence);
                 free(d->targets[i].skip);
                 free(d->targets[i].owner);
+                free(d->targets[i].instance);
         }
         free(d->targets);
         for (size_t i = 0; i < d->n_problems; i++) {
@@ -33,37 +34,58 @@ void discovery_done(struct discovery *d) {
         for (size_t i = 0; i < d->n_containerds; i++)
                 containerd_instance_done(&d->containerds[i]);
         free(d->containerds);
+        hindex_done(&d->target_index);
+        hindex_done(&d->problem_index);
         *d = (struct discovery) {};
 }
 
 static int add_problem_va(struct discovery *d, bool warning, const char *file, unsigned line, const char *fmt,
                           va_list ap) __attribute__((format(printf, 5, 0)));
 
+struct problem_key {
+        const char *file;
+        unsigned line;
+        const char *message;
+};
+
+static bool problem_eq(const void *ctx, size_t i, const void *key) {
+        const struct problem *p = &((const struct discovery *) ctx)->problems[i];
+        const struct problem_key *k = key;
+
+        return streq_ptr(p->file, k->file) && p->line == k->line && streq(p->message, k->message);
+}
+
 static int add_problem_va(struct discovery *d, bool warning, const char *file, unsigned line, const char *fmt,
                           va_list ap) {
         struct problem *p;
+        unsigned long long h;
         char *msg;
 
         if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
-        for (size_t i = 0; i < d->n_problems; i++)
-                if (streq_ptr(d->problems[i].file, file) && d->problems[i].line == line &&
-                    streq(d->problems[i].message, msg)) {
-                        free(msg);
-                        return 0; /* said once is enough */
-                }
+        h = hash_bytes(hash_str(hash_str(0, file), msg), &line, sizeof(line));
+        if (hindex_find(&d->problem_index, h, problem_eq, d, &(struct problem_key) { file, line, msg }) >= 0) {
+                free(msg);
+                return 0; /* said once is enough */
+        }
         p = realloc(d->problems, sizeof(*p) * (d->n_problems + 1));
         if (!p) {
                 free(msg);
                 return -ENOMEM;
         }
         d->problems = p;
-        p[d->n_problems++] = (struct problem) {
+        p[d->n_problems] = (struct problem) {
                 .file = file ? strdup(file) : NULL,
                 .line = line,
                 .message = msg,
                 .warning = warning,
         };
+        if ((file && !p[d->n_problems].file) || hindex_add(&d->problem_index, h, d->n_problems) < 0) {
+                free(p[d->n_problems].file);
+                free(msg);
+                return -ENOMEM;
+        }
+        d->n_problems++;
         return 0;
 }
 
@@ -87,11 +109,16 @@ int discovery_add_warning(struct discovery *d, const char *file, unsigned line, 
         return r;
 }
 
+static bool target_eq(const void *ctx, size_t i, const void *key) {
+        const struct target *t = &((const struct discovery *) ctx)->targets[i];
+
+        return t->path && streq(t->path, key);
+}
+
 struct target *discovery_find_target(struct discovery *d, const char *path) {
-        for (size_t i = 0; i < d->n_targets; i++)
-                if (d->targets[i].path && streq(d->targets[i].path, path))
-                        return &d->targets[i];
-        return NULL;
+        long i = hindex_find(&d->target_index, hash_str(0, path), target_eq, d, path);
+
+        return i < 0 ? NULL : &d->targets[i];
 }
 
 int discovery_add_target(struct discovery *d, enum component comp, const char *path,
@@ -122,6 +149,11 @@ int discovery_add_target(struct discovery *d, enum component comp, const char *p
                 return -ENOMEM;
         }
         d->targets = t;
+        if (p && hindex_add(&d->target_index, hash_str(0, p), d->n_targets) < 0) {
+                free(p);
+                free(e);
+                return -ENOMEM;
+        }
         t = &d->targets[d->n_targets++];
         *t = (struct target) {
                 .comp = comp,
@@ -135,8 +167,10 @@ int discovery_add_target(struct discovery *d, enum component comp, const char *p
 }
 
 int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret) {
-        if (c->d->n_dockerds > 0) {
-                struct dockerd_instance *i = &c->d->dockerds[0];
+        for (size_t k = 0; k < c->d->n_dockerds; k++) {
+                struct dockerd_instance *i = &c->d->dockerds[k];
+                if (i->extra)
+                        continue;
                 /* Stray units only so far: the source that finds the daemon names the instance. */
                 if (!i->daemon) {
                         char *n = strdup(name);
@@ -145,6 +179,8 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;
@@ -153,8 +189,10 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
 }
 
 int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret) {
-        if (c->d->n_containerds > 0) {
-                struct containerd_instance *i = &c->d->containerds[0];
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                struct containerd_instance *i = &c->d->containerds[k];
+                if (i->extra)
+                        continue;
                 /* Stray units only so far: the source that finds the daemon names the instance. */
                 if (!i->daemon) {
                         char *n = strdup(name);
@@ -163,6 +201,8 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
                         free(i->name);
                         i->name = n;
                         i->source = source;
+                        free(i->state); /* the stray units' state, not this daemon's */
+                        i->state = NULL;
                 }
                 *ret = i;
                 return 0;
@@ -191,7 +231,13 @@ int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_da
         if (r == -ENOENT && optional)
                 return 0;
         if (r < 0) {
-                discovery_add_problem(c->d, path, 0, "cannot read: %s", errno_name(r));
+                _cleanup_free_ char *to = r == -ENOMEM ? NULL : root_resolves_to(c->root, path);
+                if (r == -ENOMEM)
+                        return r;
+                if (to)
+                        discovery_add_problem(c->d, path, 0, "cannot read: it resolves to %s: %s", to, errno_name(r));
+                else
+                        discovery_add_problem(c->d, path, 0, "cannot read: %s", errno_name(r));
                 return r;
         }
         return 1;
@@ -239,6 +285,8 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = discover_proc(&c);
         if (r >= 0)
                 r = discover_defaults(&c);
+        if (r >= 0)
+                r = discover_rootless(&c);
         /* Their effective configuration. */
         for (size_t i = 0; r >= 0 && i < d.n_dockerds; i++)
                 r = dockerd_config_resolve(&c, &d.dockerds[i]);
@@ -247,6 +295,7 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         if (r >= 0)
                 r = targets_from_instances(&c);
         strv_free(c.bin_dirs);
+        free(c.instance);
         if (r < 0) {
                 discovery_done(&d);
                 return r;

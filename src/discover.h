@@ -16,6 +16,7 @@
 #define DEFAULT_DAEMON_JSON "/etc/docker/daemon.json"
 #define DEFAULT_CONTAINERD_CONFIG "/etc/containerd/config.toml"
 #define DEFAULT_CONTAINERD_STATE "/run/containerd"
+#define DEFAULT_CONTAINERD_ROOT "/var/lib/containerd"
 #define DEFAULT_CONTAINERD_SOCK "/run/containerd/containerd.sock"
 #define DEFAULT_DOCKER_SOCK "/var/run/docker.sock"
 #define SNAP_DIR "/snap/docker/current"
@@ -28,12 +29,15 @@ struct ctx {
         struct discovery *d;
         char **bin_dirs;              /* where programs are looked for, resolved duplicates dropped */
         bool docker_service;          /* docker.service has a unit file: it, not OpenRC, runs dockerd */
+        char *instance;               /* targets.c: the instance whose targets are being made
+                                       * ("dockerd docker.service"), NULL for the host's own */
 };
 
 /* The target of this (normalised) path, NULL when there is none yet. */
 struct target *discovery_find_target(struct discovery *d, const char *path);
 
-/* The dockerd instance the sources enrich (today one per host): the existing one, or a new one
+/* The host's main dockerd instance, the one the sources enrich (docker.service, the snap,
+ * /etc/init.d/docker, the binary's defaults): the existing one that is not `extra`, or a new one
  * of this source and name. 0 or -ENOMEM. */
 int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
 int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
@@ -61,6 +65,7 @@ int discover_snap(struct ctx *c);          /* discover-snap.c: /snap/docker */
 int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/docker, /etc/conf.d/docker */
 int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
 int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
+int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
 
 /* Programs in the binary directories (discover-defaults.c). */
 bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);

@@ -58,6 +58,11 @@ static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
         else if (snap)
                 r = sourced_set(&i->config_file, SNAP_DATA "/config/daemon.json",
                                 "snap docker: its wrapper passes --config-file");
+        else if (i->rootless) {
+                _cleanup_free_ char *p = path_join(i->home, ".config/docker/daemon.json");
+                r = p ? sourced_set(&i->config_file, p, "rootless dockerd's default configuration file (user %s)",
+                                    i->user) : -ENOMEM;
+        }
         else
                 r = sourced_set(&i->config_file, DEFAULT_DAEMON_JSON, "dockerd's default configuration file");
         if (r < 0)
@@ -81,14 +86,22 @@ static int data_root(struct dockerd_instance *i, bool snap) {
                 return sourced_set(&i->data_root, i->config.data_root, "data-root in %s", i->config_file.value);
         if (snap)
                 return sourced_set(&i->data_root, SNAP_DATA_ROOT, "snap docker's data root");
+        if (i->rootless) {
+                _cleanup_free_ char *p = path_join(i->home, ".local/share/docker");
+                return p ? sourced_set(&i->data_root, p, "rootless dockerd's default data root (user %s)", i->user)
+                         : -ENOMEM;
+        }
         return sourced_set(&i->data_root, DEFAULT_DATA_ROOT, "dockerd's default data root");
 }
 
 static int containerd_socket(struct dockerd_instance *i) {
         _cleanup_free_ char *managed = NULL;
 
-        i->exec_root = strdup(i->flags.exec_root ? i->flags.exec_root
-                              : i->config.exec_root ? i->config.exec_root : DEFAULT_EXEC_ROOT);
+        if (i->flags.exec_root || i->config.exec_root || !i->rootless)
+                i->exec_root = strdup(i->flags.exec_root ? i->flags.exec_root
+                                      : i->config.exec_root ? i->config.exec_root : DEFAULT_EXEC_ROOT);
+        else if (asprintf(&i->exec_root, "/run/user/%u/docker", i->uid) < 0)
+                i->exec_root = NULL;
         if (!i->exec_root)
                 return -ENOMEM;
         if (i->flags.containerd)
@@ -139,6 +152,13 @@ static int sockets(struct dockerd_instance *i) {
                     (r = sourced_append(&i->sockets, &i->n_sockets, *l, "ListenStream= of %s (%s)%s", socket->name,
                                         strempty(socket->fragment), fd ? ", passed to dockerd by -H fd://" : "")) < 0)
                         return r;
+        if (!any && i->daemon && i->rootless) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "/run/user/%u/docker.sock", i->uid) < 0)
+                        return -ENOMEM;
+                return sourced_append(&i->sockets, &i->n_sockets, p, "rootless dockerd's default socket "
+                                      "($XDG_RUNTIME_DIR of user %s, made at login)", i->user);
+        }
         if (!any && i->daemon)
                 return sourced_append(&i->sockets, &i->n_sockets, DEFAULT_DOCKER_SOCK, "dockerd's default -H unix://%s",
                                       DEFAULT_DOCKER_SOCK);

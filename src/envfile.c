@@ -736,23 +736,73 @@ static int sd_finish(struct sd_reader *rd) {
 }
 
 /* base with the file's assignments over it. */
-static int sd_merge(char * const *base, char * const *file, char ***ret) {
-        _cleanup_strv_free_ char **m = strv_copy(base);
-        int r;
+/* The merged list, indexed by name: a long base costs linear time, not one scan per name. */
+struct merge {
+        char **env;
+        size_t n, cap;
+        struct hindex index;
+};
 
-        if (!m)
+static size_t name_len(const char *entry) {
+        return strchrnul(entry, '=') - entry;
+}
+
+static bool merge_eq(const void *ctx, size_t i, const void *key) {
+        const char *e = ((const struct merge *) ctx)->env[i], *k = key;
+        size_t n = name_len(k);
+
+        return strncmp(e, k, n) == 0 && e[n] == '=';
+}
+
+/* Set the entry "NAME=VALUE" (copied): replace the first one of its name, else append. */
+static int merge_set(struct merge *m, const char *entry) {
+        unsigned long long h = hash_bytes(0, entry, name_len(entry));
+        long i = hindex_find(&m->index, h, merge_eq, m, entry);
+        char *c = strdup(entry);
+
+        if (!c)
                 return -ENOMEM;
-        for (char * const *i = file; i && *i; i++) {
-                const char *eq = strchr(*i, '=');
-                _cleanup_free_ char *k = strndup(*i, (size_t) (eq - *i));
-
-                if (!k)
-                        return -ENOMEM;
-                r = env_set(&m, k, eq + 1);
-                if (r < 0)
-                        return r;
+        if (i >= 0) {
+                free(m->env[i]);
+                m->env[i] = c;
+                return 0;
         }
-        *ret = TAKE_PTR(m);
+        if (m->n + 1 >= m->cap) {
+                size_t cap = m->cap ? m->cap * 2 : 64;
+                char **a = reallocarray(m->env, cap, sizeof(char *));
+                if (!a) {
+                        free(c);
+                        return -ENOMEM;
+                }
+                m->env = a, m->cap = cap;
+        }
+        if (hindex_add(&m->index, h, m->n) < 0) {
+                free(c);
+                return -ENOMEM;
+        }
+        m->env[m->n++] = c;
+        m->env[m->n] = NULL;
+        return 0;
+}
+
+static int sd_merge(char * const *base, char * const *file, char ***ret) {
+        struct merge m = {};
+        int r = 0;
+
+        m.env = calloc(1, sizeof(char *));
+        if (!m.env)
+                return -ENOMEM;
+        m.cap = 1;
+        for (char * const *i = base; r >= 0 && i && *i; i++)
+                r = merge_set(&m, *i);
+        for (char * const *i = file; r >= 0 && i && *i; i++)
+                r = merge_set(&m, *i);
+        hindex_done(&m.index);
+        if (r < 0) {
+                strv_free(m.env);
+                return r;
+        }
+        *ret = m.env;
         return 0;
 }
 

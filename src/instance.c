@@ -13,6 +13,7 @@ static const char *const source_names[_SOURCE_MAX] = {
         [SOURCE_SNAP] = "snap",
         [SOURCE_PROC] = "proc",
         [SOURCE_DEFAULTS] = "defaults",
+        [SOURCE_ROOTLESS] = "rootless",
 };
 
 const char *instance_source_name(enum instance_source s) {
@@ -86,10 +87,16 @@ static void units_free(struct unit *u, size_t n) {
 
 void dockerd_instance_done(struct dockerd_instance *i) {
         free(i->name);
+        free(i->state);
         units_free(i->units, i->n_units);
         free(i->openrc_script);
         free(i->openrc_conf);
+        free(i->openrc_conf_base);
         free(i->snap_bin);
+        free(i->user);
+        free(i->home);
+        free(i->unit_dir);
+        sourced_free_many(i->launchers, i->n_launchers);
         sourced_done(&i->binary);
         dockerd_opts_done(&i->flags);
         free(i->origin);
@@ -111,6 +118,7 @@ void dockerd_instance_done(struct dockerd_instance *i) {
 
 void containerd_instance_done(struct containerd_instance *i) {
         free(i->name);
+        free(i->state);
         units_free(i->units, i->n_units);
         sourced_done(&i->binary);
         running_free(i->running, i->n_running);
@@ -118,6 +126,13 @@ void containerd_instance_done(struct containerd_instance *i) {
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);
+        sourced_free_many(i->runtimes, i->n_runtimes);
+        sourced_done(&i->root_dir);
+        sourced_free_many(i->config_imports, i->n_config_imports);
+        sourced_free_many(i->config_dirs, i->n_config_dirs);
+        sourced_done(&i->ttrpc_address);
+        sourced_done(&i->debug_address);
+        sourced_done(&i->plugin_dir);
         *i = (struct containerd_instance) {};
 }
 
@@ -175,4 +190,14 @@ int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *
         *list = a;
         a[(*n)++] = (struct running_daemon) { .pid = pid, .exe = x, .evidence = e };
         return 0;
+}
+
+char *dockerd_instance_key(const struct dockerd_instance *i) {
+        char *k;
+        return asprintf(&k, "dockerd %s", i->name) < 0 ? NULL : k;
+}
+
+char *containerd_instance_key(const struct containerd_instance *i) {
+        char *k;
+        return asprintf(&k, "containerd %s", i->name) < 0 ? NULL : k;
 }

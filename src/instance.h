@@ -20,6 +20,7 @@ enum instance_source {
         SOURCE_SNAP,          /* the docker snap */
         SOURCE_PROC,          /* a running process, read from /proc */
         SOURCE_DEFAULTS,      /* a binary found in the usual directories, run with its defaults */
+        SOURCE_ROOTLESS,      /* a user's rootless dockerd (user unit, or files in the home) */
         _SOURCE_MAX,
 };
 const char *instance_source_name(enum instance_source s);
@@ -48,11 +49,26 @@ int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) __at
 struct dockerd_instance {
         enum instance_source source;
         char *name;                   /* for evidence: "docker.service", "/etc/init.d/docker", ... */
+        bool extra;                   /* an instance of its own (another unit, another OpenRC
+                                       * service, a user's, a process no unit explains): the
+                                       * other sources do not merge into it */
+        char *state;                  /* "enabled", "disabled", "masked", "lingering"...; NULL */
         struct unit *units;           /* its systemd units (service, socket, the snap's service) */
         size_t n_units;
         char *openrc_script;          /* OpenRC: the service script and the file it reads */
         char *openrc_conf;
+        char *openrc_conf_base;       /* docker.NAME: /etc/conf.d/docker, read before openrc_conf */
         char *snap_bin;               /* the snap's binary directory (resolved), when a snap is there */
+        /* Rootless: the user it runs as. Its defaults are below the home and /run/user/UID. */
+        bool rootless;
+        char *user;
+        char *home;
+        unsigned uid;
+        char *unit_dir;               /* where `systemctl [--user] edit` puts drop-ins; NULL:
+                                       * /etc/systemd/system */
+        struct sourced *launchers;      /* programs that start dockerd (dockerd-rootless.sh,
+                                       * rootlesskit), host paths */
+        size_t n_launchers;
         struct sourced binary;        /* the dockerd binary (host path as named) */
         bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not
                                        * only stray units */
@@ -88,6 +104,8 @@ struct dockerd_instance {
 struct containerd_instance {
         enum instance_source source;
         char *name;                   /* "containerd.service", "running containerd (pid 7)", ... */
+        bool extra;                   /* an instance of its own (dockerd_instance.extra) */
+        char *state;
         struct unit *units;
         size_t n_units;
         struct sourced binary;        /* the binary its unit runs, or one found in the usual directories */
@@ -98,6 +116,19 @@ struct containerd_instance {
         struct containerd_config config;
         struct sourced state_dir;
         struct sourced grpc_address;
+        struct sourced *runtimes;     /* the CRI runtimes' programs (runtimes.c), host paths */
+        size_t n_runtimes;
+        struct sourced root_dir;      /* its root directory (config.toml's root, else the default) */
+        /* More of config.toml (discover-containerd.c): the files it imports (read or tried), the
+         * directories an import glob listed, the ttrpc and debug sockets, plugin_dir; each unset
+         * when the configuration does not name it. */
+        struct sourced *config_imports;
+        size_t n_config_imports;
+        struct sourced *config_dirs;
+        size_t n_config_dirs;
+        struct sourced ttrpc_address;
+        struct sourced debug_address;
+        struct sourced plugin_dir;
 };
 
 void dockerd_instance_done(struct dockerd_instance *i);
@@ -112,3 +143,8 @@ int discovery_add_containerd(struct discovery *d, enum instance_source source, c
                              struct containerd_instance **ret);
 /* Append a running process to an instance's list (copies). 0 or -ENOMEM. */
 int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *exe, const char *evidence);
+
+/* The key that names an instance in targets and listings: "dockerd NAME", "containerd NAME".
+ * NULL on allocation failure. */
+char *dockerd_instance_key(const struct dockerd_instance *i);
+char *containerd_instance_key(const struct containerd_instance *i);

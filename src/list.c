@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 
+#include "instance.h"
 #include "list.h"
 #include "util.h"
 
@@ -30,7 +31,7 @@ const char *target_disposition(const struct discovery *d, const struct ruleset *
                                 return "held by another rules file";
                         return s->rules[k].live_only ? "live only (parent made at run time)" : "watched";
                 }
-        if (t->comp == COMP_DATA_ROOT)
+        if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT)
                 return "data root watch off";
         return "not watched (missing)";
 }
@@ -43,24 +44,119 @@ static bool component_found(const struct discovery *d, enum component c) {
         return false;
 }
 
+/* One heading of the listing: an instance, or the host's own paths (key NULL). */
+struct group {
+        char *key;            /* instance_key() */
+        const char *kind;     /* "dockerd", "containerd" */
+        const char *name;
+        const char *source;
+        const char *state;    /* "enabled", ...; NULL */
+        bool daemon;
+        const struct running_daemon *running;
+        size_t n_running;
+        const struct sourced *data_root;
+};
+
+static void groups_free(struct group *g, size_t n) {
+        for (size_t k = 0; k < n; k++)
+                free(g[k].key);
+        free(g);
+}
+
+/* The instances, dockerd first, then containerd, then the host's own group. */
+static int groups_make(const struct discovery *d, struct group **ret, size_t *ret_n) {
+        size_t n = d->n_dockerds + d->n_containerds + 1, k = 0;
+        struct group *g = calloc(n, sizeof(*g));
+
+        if (!g)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_dockerds; i++, k++) {
+                const struct dockerd_instance *x = &d->dockerds[i];
+                g[k] = (struct group) { .key = dockerd_instance_key(x), .kind = "dockerd", .name = x->name,
+                                        .source = instance_source_name(x->source), .state = x->state,
+                                        .daemon = x->daemon, .running = x->running, .n_running = x->n_running,
+                                        .data_root = x->data_root.value ? &x->data_root : NULL };
+                if (!g[k].key)
+                        goto fail;
+        }
+        for (size_t i = 0; i < d->n_containerds; i++, k++) {
+                const struct containerd_instance *x = &d->containerds[i];
+                g[k] = (struct group) { .key = containerd_instance_key(x), .kind = "containerd", .name = x->name,
+                                        .source = instance_source_name(x->source), .state = x->state,
+                                        .daemon = x->daemon, .running = x->running, .n_running = x->n_running };
+                if (!g[k].key)
+                        goto fail;
+        }
+        *ret = g;
+        *ret_n = n;
+        return 0;
+fail:
+        groups_free(g, n);
+        return -ENOMEM;
+}
+
+/* Is target t in group g? A target whose instance has no group is the host's. */
+static bool in_group(const struct group *all, size_t n, size_t g, const struct target *t) {
+        if (all[g].key)
+                return streq_ptr(t->instance, all[g].key);
+        for (size_t k = 0; k < n; k++)
+                if (all[k].key && streq_ptr(t->instance, all[k].key))
+                        return false;
+        return true;
+}
+
+static void group_heading(FILE *f, const struct group *g) {
+        if (!g->key) {
+                fprintf(f, "# the host: programs in the binary directories, the CIS Benchmark's paths\n");
+                return;
+        }
+        fprintf(f, "# %s (%s%s%s%s", g->key, g->source, g->state ? ", " : "", strempty(g->state),
+                g->daemon ? "" : ", no daemon: its units only");
+        for (size_t k = 0; k < g->n_running; k++)
+                if (!streq(g->running[k].evidence, g->name)) /* named after it already */
+                        fprintf(f, ", %s", g->running[k].evidence);
+        fprintf(f, ")\n");
+}
+
+static int list_row(FILE *f, const struct plan *p, size_t i) {
+        const struct target *t = &p->disc.targets[i];
+        const struct rendered *x;
+        const char *disp = target_disposition(&p->disc, &p->rules, i, &x);
+        _cleanup_free_ char *ids = NULL, *ev = comment_safe(t->evidence), *path = comment_safe(t->path);
+
+        if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path)
+                return -ENOMEM;
+        fprintf(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
+                path, t->link ? "link" : path_state_name(t->state), disp, ev,
+                t->cis_literal && !t->cis_only ? " (CIS path)" : "",
+                x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
+        return 0;
+}
+
 int list_paths_text(FILE *f, const struct plan *p) {
         const struct discovery *d = &p->disc;
-        const struct ruleset *s = &p->rules;
+        struct group *groups = NULL;
+        size_t n_groups = 0;
+        int r;
 
+        r = groups_make(d, &groups, &n_groups);
+        if (r < 0)
+                return r;
         fprintf(f, "%-24s %-14s %-44s %-9s %s\n", "COMPONENT", "CIS", "PATH", "EXISTS", "STATUS / EVIDENCE");
-        for (size_t i = 0; i < d->n_targets; i++) {
-                const struct target *t = &d->targets[i];
-                const struct rendered *x;
-                const char *disp = target_disposition(d, s, i, &x);
-                _cleanup_free_ char *ids = NULL, *ev = comment_safe(t->evidence), *path = comment_safe(t->path);
-
-                if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path)
-                        return -ENOMEM;
-                fprintf(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
-                        path, t->link ? "link" : path_state_name(t->state), disp, ev,
-                        t->cis_literal && !t->cis_only ? " (CIS path)" : "",
-                        x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
+        for (size_t g = 0; g < n_groups && r >= 0; g++) {
+                bool heading = false;
+                for (size_t i = 0; i < d->n_targets && r >= 0; i++) {
+                        if (!in_group(groups, n_groups, g, &d->targets[i]))
+                                continue;
+                        if (!heading)
+                                group_heading(f, &groups[g]);
+                        heading = true;
+                        r = list_row(f, p, i);
+                }
         }
+        groups_free(groups, n_groups);
+        if (r < 0)
+                return r;
         for (unsigned c = 0; c < _COMP_MAX; c++) {
                 _cleanup_free_ char *ids = NULL;
                 if (!component_is_cis(c) || component_found(d, c))
@@ -99,6 +195,36 @@ struct json_object *cis_ids_json(enum component c) {
         return o;
 }
 
+/* [{"key", "daemon", "name", "source", "state", "has_daemon", "pids", "data_root"}] */
+static json_object *instances_json(const struct discovery *d) {
+        json_object *arr = json_object_new_array();
+        struct group *g = NULL;
+        size_t n = 0;
+
+        if (groups_make(d, &g, &n) < 0)
+                return arr;
+        for (size_t k = 0; k < n; k++) {
+                json_object *o, *pids;
+                if (!g[k].key)
+                        continue;
+                o = json_object_new_object();
+                pids = json_object_new_array();
+                json_object_object_add(o, "key", jstr(g[k].key));
+                json_object_object_add(o, "daemon", jstr(g[k].kind));
+                json_object_object_add(o, "name", jstr(g[k].name));
+                json_object_object_add(o, "source", jstr(g[k].source));
+                json_object_object_add(o, "state", jstr(g[k].state));
+                json_object_object_add(o, "has_daemon", json_object_new_boolean(g[k].daemon));
+                for (size_t j = 0; j < g[k].n_running; j++)
+                        json_object_array_add(pids, json_object_new_int(g[k].running[j].pid));
+                json_object_object_add(o, "pids", pids);
+                json_object_object_add(o, "data_root", jstr(g[k].data_root ? g[k].data_root->value : NULL));
+                json_object_array_add(arr, o);
+        }
+        groups_free(g, n);
+        return arr;
+}
+
 int list_paths_json(FILE *f, const struct plan *p) {
         const struct discovery *d = &p->disc;
         const struct ruleset *s = &p->rules;
@@ -106,7 +232,7 @@ int list_paths_json(FILE *f, const struct plan *p) {
         const char *text;
 
         json_object_object_add(root, "schema", json_object_new_string("docker-audit-rules/list-paths"));
-        json_object_object_add(root, "version", json_object_new_int(1));
+        json_object_object_add(root, "version", json_object_new_int(2));
         for (size_t i = 0; i < d->n_targets; i++) {
                 const struct target *t = &d->targets[i];
                 const struct rendered *x;
@@ -129,8 +255,10 @@ int list_paths_json(FILE *f, const struct plan *p) {
                 json_object_object_add(o, "in_fragment", json_object_new_boolean(x && rendered_writes(x)));
                 json_object_object_add(o, "held_by", jstr(x ? x->provided_by : NULL));
                 json_object_object_add(o, "skip", jstr(t->skip));
+                json_object_object_add(o, "instance", jstr(t->instance));
                 json_object_array_add(arr, o);
         }
+        json_object_object_add(root, "instances", instances_json(d));
         json_object_object_add(root, "targets", arr);
         json_object_object_add(root, "problems", plan_problems_json(p));
         text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "report.h"
 #include "rule.h"
+#include "readcache.h"
 #include "settings.h"
 #include "util.h"
 
@@ -41,9 +42,11 @@ static void help(FILE *f) {
 "      --rules-dir DIR      audit rules directory (default: %s inside the root)\n"
 "      --output FILE        the fragment to write (default: RULES-DIR/%s);\n"
 "                           --check: write the report there atomically instead\n"
+"      --fragment FILE      our fragment, in every mode (as --output for install)\n"
 "  -k, --key KEY            audit key of every rule (default: %s)\n"
 "  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
+"      --run-mode MODE      /run/containerd: session (default), cis or recursive\n"
 "      --no-cis-paths       do not add the CIS Benchmark's literal paths\n"
 "      --no-load            write the fragment, do not touch the kernel\n"
 "      --no-write           load into the kernel, do not write the fragment\n"
@@ -80,6 +83,7 @@ enum {
         ARG_RULES_DIR,
         ARG_OUTPUT,
         ARG_DATA_ROOT_MODE,
+        ARG_RUN_MODE,
         ARG_NO_CIS_PATHS,
         ARG_NO_LOAD,
         ARG_NO_WRITE,
@@ -92,6 +96,7 @@ enum {
         ARG_SINCE,
         ARG_UNTIL,
         ARG_CONFIG,
+        ARG_FRAGMENT,
         ARG_PROBE,
         ARG_PROBE_TIMEOUT,
 };
@@ -117,9 +122,11 @@ static const struct option longopts[] = {
         { "root", required_argument, NULL, ARG_ROOT },
         { "rules-dir", required_argument, NULL, ARG_RULES_DIR },
         { "output", required_argument, NULL, ARG_OUTPUT },
+        { "fragment", required_argument, NULL, ARG_FRAGMENT },
         { "key", required_argument, NULL, 'k' },
         { "perms", required_argument, NULL, 'p' },
         { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
+        { "run-mode", required_argument, NULL, ARG_RUN_MODE },
         { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
         { "no-load", no_argument, NULL, ARG_NO_LOAD },
         { "no-write", no_argument, NULL, ARG_NO_WRITE },
@@ -212,9 +219,19 @@ static int parse_option(int c, char *argv[], struct options *o) {
                         return usage_error("invalid data root mode \"%s\": state, cis, recursive or off", optarg);
                 o->given.data_root_mode = true;
                 break;
+        case ARG_RUN_MODE:
+                if (run_mode_from_string(optarg, &o->render.run_mode) < 0)
+                        return usage_error("invalid run mode \"%s\": session, cis or recursive", optarg);
+                o->given.run_mode = true;
+                break;
         case ARG_NO_CIS_PATHS:
                 o->discovery.cis_paths = false;
                 o->given.cis_paths = true;
+                break;
+        case ARG_FRAGMENT:
+                if (optarg[0] != '/' || endswith(optarg, "/"))
+                        return usage_error("--fragment needs an absolute file path, got \"%s\"", optarg);
+                o->fragment = optarg;
                 break;
         case ARG_CONFIG:
                 if (optarg[0] != '/')
@@ -306,10 +323,15 @@ static int check_options(struct options *o) {
                 return usage_error("--probe and --probe-timeout only apply to --check");
         if (o->format == FORMAT_PROMETHEUS && o->mode != MODE_CHECK)
                 return usage_error("--format prometheus only applies to --check");
-        if (o->mode == MODE_CHECK && o->output) {
-                /* For --check, --output names the metrics file; the fragment is found as usual. */
+        if (o->mode == MODE_CHECK) {
+                /* --output is the file a mode writes: the report for --check, which finds the
+                 * fragment where --fragment says. */
                 o->metrics_output = o->output;
-                o->output = NULL;
+                o->output = o->fragment;
+        } else if (o->fragment) {
+                if (o->output && !streq(o->output, o->fragment))
+                        return usage_error("--fragment and --output name two different fragments");
+                o->output = o->fragment;
         }
         if (o->probe && !o->probe_timeout_ms)
                 o->probe_timeout_ms = 2000;
@@ -384,10 +406,21 @@ static int load_settings(struct options *o, struct settings *s) {
                 o->render.perms = s->perms;
         if (!o->given.data_root_mode && s->have_data_root_mode)
                 o->render.data_root_mode = s->data_root_mode;
+        if (!o->given.run_mode && s->have_run_mode)
+                o->render.run_mode = s->run_mode;
         if (!o->given.cis_paths && s->cis_paths >= 0)
                 o->discovery.cis_paths = s->cis_paths;
         o->settings = s;
         return 0;
+}
+
+/* Is dir (NULL: the default) the live root "/"? */
+static bool root_is_live_dir(const char *dir) {
+        _cleanup_free_ char *n = NULL;
+
+        if (!dir)
+                return true;
+        return dir[0] == '/' && path_normalize(dir, &n) >= 0 && streq(n, "/");
 }
 
 static int run_print(const struct options *o) {
@@ -452,6 +485,12 @@ int main(int argc, char *argv[]) {
                 return o.mode == MODE_CHECK ? CHECK_UNKNOWN : r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
         }
 
+        /* On the live host as root: what was read last time is not read again (readcache.h). */
+        if (geteuid() == 0 && root_is_live_dir(o.root) && readcache_enable(NULL) < 0) {
+                fprintf(stderr, "docker-audit-rules: %s\n", strerror(ENOMEM));
+                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : EXIT_FAIL;
+        }
+
         switch (o.mode) {
         case MODE_PRINT:
                 r = run_print(&o);
@@ -473,6 +512,8 @@ int main(int argc, char *argv[]) {
                 r = EXIT_FAIL;
         }
 
+        /* A cache that cannot be written costs reads next time, nothing else. */
+        (void) readcache_save_and_disable();
         settings_done(&settings);
         strv_free(o.inputs);
         if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -45,7 +45,8 @@ struct options {
         enum mode mode;
         const char *root;
         const char *rules_dir;   /* NULL: RULES_DIR inside root */
-        const char *output;      /* NULL: rules_dir/FRAGMENT_NAME */
+        const char *output;      /* the fragment (NULL: rules_dir/FRAGMENT_NAME); --check: see metrics_output */
+        const char *fragment;    /* --fragment: our fragment, in every mode */
         struct render_options render;
         struct discovery_options discovery;
         enum format format;
@@ -57,7 +58,7 @@ struct options {
         int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
         const char *config;      /* --config: the settings file; NULL: SETTINGS_FILE inside the root */
         struct {                 /* which settings the command line gave (they win over the file) */
-                bool key, perms, data_root_mode, cis_paths;
+                bool key, perms, data_root_mode, run_mode, cis_paths;
         } given;
         const struct settings *settings; /* what the settings files said, for their problems */
         char **inputs;           /* --report: --input files ("-" standard input); NULL: auditd's logs */

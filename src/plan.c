@@ -55,6 +55,11 @@ static int plan_boot(const struct options *o, struct plan *p) {
         return 0;
 }
 
+/* Does this run write the fragment (then the rules directory must be resolved)? */
+static bool plan_writes(const struct options *o) {
+        return (o->mode == MODE_INSTALL || o->mode == MODE_REMOVE) && !o->dry_run;
+}
+
 int plan_build(const struct options *o, struct plan *ret, const char **ret_what) {
         struct plan p = { .key = o->render.key, .rules_dir_given = o->rules_dir || o->output };
         const char *own;
@@ -66,6 +71,12 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 goto fail;
         }
         r = rules_dir_path(&p.root, o->rules_dir, &p.rules_dir);
+        if (r < 0 && r != -ENOMEM && !plan_writes(o)) {
+                /* A problem, not the end: the rest is still produced; nothing there is opened. */
+                p.rules_dir_error = r;
+                p.rules_dir = root_real(&p.root, RULES_DIR);
+                r = p.rules_dir ? 0 : -ENOMEM;
+        }
         if (r < 0) {
                 *ret_what = "the rules directory";
                 goto fail;
@@ -94,14 +105,21 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
         {
                 struct resolved res = {};
                 bool inside = !o->rules_dir && !p.root.live && root_resolve(&p.root, RULES_DIR, false, &res) >= 0;
-                _cleanup_strv_free_ char **paths = calloc(1, sizeof(char *));
+                _cleanup_strv_free_ char **paths = calloc(p.disc.n_targets + 1, sizeof(char *));
+                size_t n = 0;
                 r = paths ? 0 : -ENOMEM;
                 for (size_t i = 0; r >= 0 && i < p.disc.n_targets; i++)
-                        if (p.disc.targets[i].path)
-                                r = strv_extend(&paths, p.disc.targets[i].path);
-                if (r >= 0)
+                        if (p.disc.targets[i].path && !(paths[n++] = strdup(p.disc.targets[i].path)))
+                                r = -ENOMEM;
+                if (r >= 0 && p.rules_dir_error)
+                        r = rules_dir_unreadable(p.rules_dir, p.rules_dir_error, &p.others);
+                else if (r >= 0)
                         r = rules_dir_read_filtered(&p.root, p.rules_dir, inside ? res.path : NULL, own, paths,
                                                     o->render.key, &p.others);
+                /* The host's own directory is not a directory, or a loop: a problem, the rest goes on;
+                 * a --rules-dir the user named must be readable. */
+                if (r < 0 && r != -ENOMEM && !o->rules_dir && !plan_writes(o))
+                        r = rules_dir_unreadable(p.rules_dir, r, &p.others);
                 resolved_done(&res);
         }
         if (r < 0) {
@@ -150,6 +168,11 @@ int plan_read_disk(struct plan *p) {
         struct fragment_disk *d = &p->disk;
         int r;
 
+        if (p->rules_dir_error && !p->rules_dir_given) {
+                d->error = p->rules_dir_error; /* its path is not resolved: not opened */
+                r = 0;
+                goto boot;
+        }
         r = fragment_read(p->fragment_path, &d->text);
         if (r >= 0) {
                 d->exists = true;
@@ -163,6 +186,7 @@ int plan_read_disk(struct plan *p) {
                         return r;
         } else if (r != -ENOENT)
                 d->error = r;
+boot:
         if (p->boot.loader == BOOT_AUDIT_RULES) {
                 _cleanup_free_ char *text = NULL;
                 if (root_read_file(&p->root, "/etc/audit/audit.rules", &text, NULL) >= 0) {

@@ -68,6 +68,8 @@ struct plan {
         struct rules_dir others;
         struct ruleset rules;
         char *rules_dir;          /* real path */
+        int rules_dir_error;      /* -errno: RULES_DIR could not be resolved inside the root; rules_dir
+                                   * is then only its name, never opened (read-only modes go on) */
         char *default_rules_dir;  /* the one augenrules reads at boot (real path) */
         char *fragment_path;      /* real path */
         char *fragment_text;

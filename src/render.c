@@ -5,6 +5,25 @@
 #include "render.h"
 #include "util.h"
 
+static const char *const run_mode_table[_RUN_MODE_MAX] = {
+        [RUN_SESSION] = "session",
+        [RUN_CIS] = "cis",
+        [RUN_RECURSIVE] = "recursive",
+};
+
+const char *run_mode_name(enum run_mode m) {
+        return (unsigned) m < _RUN_MODE_MAX ? run_mode_table[m] : NULL;
+}
+
+int run_mode_from_string(const char *s, enum run_mode *ret) {
+        for (unsigned m = 0; m < _RUN_MODE_MAX; m++)
+                if (streq(s, run_mode_table[m])) {
+                        *ret = m;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
 void ruleset_done(struct ruleset *s) {
         for (size_t i = 0; i < s->n_rules; i++) {
                 rule_done(&s->rules[i].rule);
@@ -34,7 +53,14 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         };
         int k;
 
-        if (t->comp == COMP_DATA_ROOT) {
+        if (t->comp == COMP_RUN_CONTAINERD && o->run_mode != RUN_RECURSIVE) {
+                /* containerd, its shims and runc write below it on every container start: the
+                 * directory itself for every program, not recursive (CIS v1.6's rule). Session
+                 * mode adds the recursive part for login sessions (render_session_rule). */
+                r.form = FORM_A;
+                r.kind = WATCH_FILE;
+        }
+        if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT) {
                 switch (o->data_root_mode) {
                 case DATA_ROOT_STATE:
                         /* Recursive, writes and attribute changes, except those dockerd itself makes
@@ -47,7 +73,7 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
                                 if (!r.exe)
                                         return -ENOMEM;
                                 r.exe_negated = true;
-                        } else if (d->dockerd && rule_path_ok(d->dockerd)) {
+                        } else if (t->comp == COMP_DATA_ROOT && d->dockerd && rule_path_ok(d->dockerd)) {
                                 r.exe = strdup(d->dockerd);
                                 if (!r.exe)
                                         return -ENOMEM;
@@ -82,14 +108,59 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
         return 0;
 }
 
+/* Below /run (a tmpfs): made at run time, missing at boot. */
+static bool made_at_run_time(const struct target *t) {
+        return path_startswith_dir(t->path, "/run") || path_startswith_dir(t->path, "/var/run");
+}
+
+/* Run mode "session": below containerd's run-time directory, what tasks with a login uid change.
+ * Daemons started at boot (containerd, its shims, runc, dockerd) have none (auid 4294967295). A
+ * dir= rule on a missing directory is refused, so the rule is made only for an existing
+ * directory, and is live only when the directory is made at run time (below /run): at boot it
+ * would stop every later rule; the post-start run loads it. Returns 1 when *ret was made. */
+static int render_session_rule(const struct target *t, const struct rendered *first, struct rendered *ret) {
+        struct rendered x = { .target = first->target };
+        int r;
+
+        if (t->comp != COMP_RUN_CONTAINERD || t->state != PATH_EXISTS || !t->is_dir || t->link)
+                return 0;
+        r = rule_copy(&first->rule, &x.rule);
+        if (r < 0)
+                return r;
+        x.rule.kind = WATCH_DIR;
+        x.rule.auid_set = true;
+        x.live_only = first->live_only || made_at_run_time(t);
+        *ret = x;
+        return 1;
+}
+
+static int set_provided_by(struct rendered *x, const struct rules_dir *others) {
+        for (size_t j = 0; others && j < others->n_lines; j++) {
+                const struct rules_line *l = &others->lines[j];
+                if (l->type != LINE_WATCH || !rule_equal(&l->rule, &x->rule))
+                        continue;
+                if (asprintf(&x->provided_by, "%s:%u", l->file, l->line) < 0) {
+                        x->provided_by = NULL;
+                        return -ENOMEM;
+                }
+                break;
+        }
+        return 0;
+}
+
 static int cmp_rendered(const void *a, const void *b, void *userdata) {
         const struct discovery *d = userdata;
         const struct rendered *x = a, *y = b;
         const struct target *tx = &d->targets[x->target], *ty = &d->targets[y->target];
+        int c;
 
         if (tx->comp != ty->comp)
                 return tx->comp < ty->comp ? -1 : 1;
-        return strcmp(x->rule.path, y->rule.path);
+        c = strcmp(x->rule.path, y->rule.path);
+        if (c != 0)
+                return c;
+        /* One target's rules: the one written at boot first (list.c and --check show it). */
+        return (int) x->rule.kind - (int) y->rule.kind;
 }
 
 int render(const struct root *root, const struct discovery *d, const struct render_options *o,
@@ -98,7 +169,7 @@ int render(const struct root *root, const struct discovery *d, const struct rend
         int r;
 
         (void) root;
-        s.rules = calloc(d->n_targets + 1, sizeof(struct rendered));
+        s.rules = calloc(2 * d->n_targets + 1, sizeof(struct rendered));
         if (!s.rules)
                 return -ENOMEM;
 
@@ -108,7 +179,7 @@ int render(const struct root *root, const struct discovery *d, const struct rend
 
                 if (t->skip || !t->path)
                         continue;
-                if (t->comp == COMP_DATA_ROOT && o->data_root_mode == DATA_ROOT_OFF)
+                if ((t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT) && o->data_root_mode == DATA_ROOT_OFF)
                         continue;
                 if (t->state != PATH_EXISTS && !t->wanted_missing && !t->cis_literal)
                         continue;
@@ -121,21 +192,48 @@ int render(const struct root *root, const struct discovery *d, const struct rend
                         return r;
                 }
                 s.n_rules++;
-
-                for (size_t j = 0; others && j < others->n_lines; j++) {
-                        const struct rules_line *l = &others->lines[j];
-                        if (l->type != LINE_WATCH || !rule_equal(&l->rule, &x->rule))
-                                continue;
-                        if (asprintf(&x->provided_by, "%s:%u", l->file, l->line) < 0) {
-                                x->provided_by = NULL;
-                                ruleset_done(&s);
-                                return -ENOMEM;
+                r = set_provided_by(x, others);
+                if (r >= 0 && o->run_mode == RUN_SESSION) {
+                        r = render_session_rule(t, x, &s.rules[s.n_rules]);
+                        if (r > 0) {
+                                s.n_rules++;
+                                r = set_provided_by(&s.rules[s.n_rules - 1], others);
                         }
-                        break;
+                }
+                if (r < 0) {
+                        ruleset_done(&s);
+                        return r;
                 }
         }
         qsort_r(s.rules, s.n_rules, sizeof(struct rendered), cmp_rendered, (void *) d);
         *ret = s;
+        return 0;
+}
+
+/* Run mode "session": the recursive login-session rule of a run-time directory, which the
+ * fragment only names (below the boot rule). */
+static bool is_session_rule(const struct target *t, const struct rendered *x) {
+        return t->comp == COMP_RUN_CONTAINERD && x->rule.auid_set && x->live_only;
+}
+
+static int fragment_session_comment(FILE *f, const struct rule *boot_rule) {
+        _cleanup_free_ char *line = NULL;
+        struct rule r = {};
+        int k;
+
+        k = rule_copy(boot_rule, &r);
+        if (k < 0)
+                return k;
+        r.kind = WATCH_DIR;
+        r.auid_set = true;
+        k = rule_format(&r, &line);
+        rule_done(&r);
+        if (k < 0)
+                return k;
+        fprintf(f, "#   below it, what login sessions change, once the directory exists (it is made at\n"
+                   "#   run time; at boot the rule would fail and stop every later rule): loaded into\n"
+                   "#   the running kernel only, by the run after the daemons start\n"
+                   "#   %s\n", line);
         return 0;
 }
 
@@ -154,16 +252,21 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
          * settings knows this fragment's key from its rules. */
         fprintf(f, "# Audit rules for Docker, generated by docker-audit-rules %s.\n"
                    "# Do not edit: run docker-audit-rules again to regenerate it, see docker-audit-rules(8).\n"
-                   "# Settings: key \"%s\", permissions %s, data root mode \"%s\", CIS paths %s.\n"
-                   "# Only lines that load at boot are rules; the others are comments that say why.\n",
+                   "# Settings: key \"%s\", permissions %s, data root mode \"%s\", run mode \"%s\",\n"
+                   "# CIS paths %s. Only lines that load at boot are rules; the others are comments\n"
+                   "# that say why.\n",
                 PACKAGE_VERSION, o->key, o->perms ? perms_to_string(o->perms, perms) : "default",
-                data_root_mode_name(o->data_root_mode), d->cis_paths ? "yes" : "no");
+                data_root_mode_name(o->data_root_mode), run_mode_name(o->run_mode), d->cis_paths ? "yes" : "no");
 
         for (size_t i = 0; i < s->n_rules; i++) {
                 const struct rendered *x = &s->rules[i];
                 const struct target *t = &d->targets[x->target];
                 _cleanup_free_ char *ids = NULL, *line = NULL, *ev = NULL;
 
+                /* Said with the boot rule below, whether the directory exists now or not: the
+                 * fragment must not change when containerd starts or stops. */
+                if (is_session_rule(t, x))
+                        continue;
                 r = component_cis_ids(t->comp, &ids);
                 if (r >= 0)
                         r = rule_format(&x->rule, &line);
@@ -184,11 +287,18 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                         fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"
                                    "#   %s\n", pb ? pb : "?", line);
                 } else if (x->live_only) {
-                        fprintf(f, "#   loaded into the running kernel only: its parent directory is made at run\n"
+                        fprintf(f, "#   loaded into the running kernel only: %s made at run\n"
                                    "#   time, so at boot the rule would fail and stop every later rule\n"
-                                   "#   %s\n", line);
+                                   "#   %s\n", t->volatile_parent ? "its parent directory is" : "the directory is",
+                                line);
                 } else
                         fprintf(f, "%s\n", line);
+                if (t->comp == COMP_RUN_CONTAINERD && o->run_mode == RUN_SESSION && x->rule.kind == WATCH_FILE &&
+                    !x->provided_by && made_at_run_time(t)) {
+                        r = fragment_session_comment(f, &x->rule);
+                        if (r < 0)
+                                goto fail;
+                }
         }
         if (fclose(f) != 0) {
                 free(buf);

@@ -15,6 +15,7 @@ struct render_options {
         const char *key;                  /* audit key, "docker" by default */
         unsigned perms;                   /* 0: each component's default (CIS: rwxa) */
         enum data_root_mode data_root_mode;
+        enum run_mode run_mode;
 };
 
 struct rendered {
@@ -31,7 +32,8 @@ struct ruleset {
 
 void ruleset_done(struct ruleset *s);
 
-/* Every target that is not skipped becomes one rule. Rules another fragment in others already
+/* Every target that is not skipped becomes one rule, containerd's run-time directory two in run
+ * mode "session" (the second one live only when the directory is made at run time). Rules another fragment in others already
  * holds are kept with provided_by set (neither loaded nor written by us). */
 int render(const struct root *root, const struct discovery *d, const struct render_options *o,
            const struct rules_dir *others, struct ruleset *ret);

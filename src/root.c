@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 
+#include "readcache.h"
 #include "root.h"
 #include "util.h"
 
@@ -133,9 +134,12 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
 
                         if (++links > MAX_LINKS)
                                 return -ELOOP;
-                        k = readlink(real, target, sizeof(target) - 1);
+                        /* On the live root, from the read cache when the link is unchanged:
+                         * readlink of a watched link is an audit event. */
+                        k = root->live ? readcache_readlink(real, &st, target, sizeof(target))
+                                       : readlink(real, target, sizeof(target) - 1);
                         if (k < 0)
-                                return -errno;
+                                return root->live ? (int) k : -errno;
                         target[k] = 0;
                         via_link = true;
                         if (target[0] == '/') {
@@ -197,6 +201,16 @@ bool root_is_dir(const struct root *root, const char *host_path) {
         return is_dir;
 }
 
+char *root_resolves_to(const struct root *root, const char *host_path) {
+        struct resolved res = {};
+        char *p = NULL;
+
+        if (root_resolve(root, host_path, false, &res) >= 0 && !streq(res.path, host_path))
+                p = TAKE_PTR(res.path);
+        resolved_done(&res);
+        return p;
+}
+
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
         struct resolved res = {};
         _cleanup_free_ char *real = NULL;
@@ -209,11 +223,18 @@ int root_read_file(const struct root *root, const char *host_path, char **ret_da
                 resolved_done(&res);
                 return -ENOENT;
         }
+        /* A socket, device or FIFO is never opened: opening some devices acts on them. */
+        if (!S_ISREG(res.mode) && !S_ISDIR(res.mode)) {
+                resolved_done(&res);
+                return -EBADFD;
+        }
         real = root_real(root, res.path);
         resolved_done(&res);
         if (!real)
                 return -ENOMEM;
         /* Resolved already: the last component must not be a symlink any more. */
+        if (root->live)
+                return readcache_read_file(real, ret_data, ret_len);
         return read_file_bounded(AT_FDCWD, real, O_NOFOLLOW, ret_data, ret_len);
 }
 
@@ -225,6 +246,7 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
         struct resolved res = {};
         _cleanup_free_ char *real = NULL;
         _cleanup_strv_free_ char **names = NULL;
+        size_t n = 0, cap = 16;
         DIR *d;
         struct dirent *de;
         int r;
@@ -241,10 +263,18 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
         resolved_done(&res);
         if (!real)
                 return -ENOMEM;
+        if (root->live) {
+                r = readcache_list_dir(real, &names);
+                if (r < 0)
+                        return r;
+                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+                *ret_names = TAKE_PTR(names);
+                return 0;
+        }
         d = opendir(real);
         if (!d)
                 return -errno;
-        names = calloc(1, sizeof(char *));
+        names = calloc(cap, sizeof(char *));
         if (!names) {
                 closedir(d);
                 return -ENOMEM;
@@ -252,17 +282,26 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
         while ((errno = 0, de = readdir(d))) {
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                r = strv_extend(&names, de->d_name);
-                if (r < 0) {
-                        closedir(d);
-                        return r;
+                if (n + 1 == cap) { /* doubled: a large directory costs linear time */
+                        char **m = reallocarray(names, cap * 2, sizeof(char *));
+                        if (!m) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                        names = m, cap *= 2;
                 }
+                names[n] = strdup(de->d_name);
+                if (!names[n]) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                names[++n] = NULL;
         }
         r = errno ? -errno : 0;
         closedir(d);
         if (r < 0)
                 return r;
-        qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        qsort(names, n, sizeof(char *), cmp_str);
         *ret_names = TAKE_PTR(names);
         return 0;
 }

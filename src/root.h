@@ -44,6 +44,10 @@ bool root_is_dir(const struct root *root, const char *host_path);
 /* The real file-system path of a host path: root->dir joined with path. */
 char *root_real(const struct root *root, const char *host_path);
 
+/* What a host path resolves to inside the root when that is another path (for messages that
+ * name both), else NULL (same path, unresolvable, or out of memory). Free it. */
+char *root_resolves_to(const struct root *root, const char *host_path);
+
 /* Read a host file inside the root (resolved, bounded, regular files only). */
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len);
 

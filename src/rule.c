@@ -44,6 +44,7 @@ int rule_copy(const struct rule *src, struct rule *ret) {
                 .perms = src->perms,
                 .exe = TAKE_PTR(exe),
                 .exe_negated = src->exe_negated,
+                .auid_set = src->auid_set,
                 .keys = TAKE_PTR(keys),
         };
         return 0;
@@ -128,6 +129,8 @@ bool rule_equal(const struct rule *a, const struct rule *b) {
                 return false;
         if (a->exe && a->exe_negated != b->exe_negated)
                 return false;
+        if (a->auid_set != b->auid_set)
+                return false;
         return keys_contain_all(a->keys, b->keys) && keys_contain_all(b->keys, a->keys);
 }
 
@@ -175,6 +178,8 @@ static int rule_validate(const struct rule *r) {
                 if (!rule_path_ok(r->exe) || endswith(r->exe, "/"))
                         return -EINVAL;
         }
+        if (r->auid_set && r->form == FORM_W)
+                return -EINVAL;
         for (char **k = r->keys; k && *k; k++, n++) {
                 if (!rule_key_valid(*k))
                         return -EINVAL;
@@ -208,6 +213,8 @@ int rule_format(const struct rule *r, char **ret) {
                         r->kind == WATCH_DIR ? "dir" : "path", r->path, perms);
                 if (r->exe)
                         fprintf(f, " -F exe%s=%s", r->exe_negated ? "!" : "", r->exe);
+                if (r->auid_set)
+                        fprintf(f, " -F auid!=unset");
         }
         for (char **i = r->keys; *i; i++)
                 fprintf(f, " -k %s", *i);
@@ -256,7 +263,7 @@ struct parse_state {
         bool other;             /* a field or option that makes this no plain watch */
 
         unsigned n_fields;      /* fields in the order they enter the kernel rule */
-        unsigned path_pos, perm_pos, exe_pos;   /* 1-based, 0 = none */
+        unsigned path_pos, perm_pos, exe_pos, auid_pos;   /* 1-based, 0 = none */
 
         enum watch_kind kind;
         const char *path;       /* points into a token */
@@ -264,6 +271,7 @@ struct parse_state {
         unsigned perms;
         const char *exe;
         bool exe_negated;
+        bool auid_set;          /* auid!=unset (or its number, 4294967295 or -1) */
         char **keys;
         size_t keys_len;        /* joined length with separators */
 
@@ -487,6 +495,14 @@ static int handle_field(struct parse_state *s, const char *arg, const char **ret
                 return 0;
         }
 
+        /* auditctl takes "unset", -1 and 4294967295 alike for the login uid no task has. */
+        if (streq(name, "auid") && neq && !s->auid_pos &&
+            (streq(value, "unset") || streq(value, "-1") || streq(value, "4294967295"))) {
+                s->auid_set = true;
+                s->auid_pos = ++s->n_fields;
+                return 0;
+        }
+
         if (streq(name, "fstype"))
                 s->fs_added = true;
         s->other = true;
@@ -494,9 +510,9 @@ static int handle_field(struct parse_state *s, const char *arg, const char **ret
         return 0;
 }
 
-static int handle_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
-        int r;
-
+/* auditctl's control options (status, list, flush, enable, backlog ...): never a watch. 1 when
+ * c is not one of them. */
+static int handle_control_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
         switch (c) {
         case 'h':
                 return fail(ret_why, "-h in a rules file");
@@ -561,6 +577,16 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 return 0;
         }
 
+        default:
+                return 1;
+        }
+}
+
+/* The options that start a rule: -a/-A/-d and -w/-W. 1 when c is not one of them. */
+static int handle_rule_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        int r;
+
+        switch (c) {
         case 'a':
         case 'A':
         case 'd':
@@ -621,6 +647,14 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 s->control = true;
                 return 0;
 
+        default:
+                return 1;
+        }
+}
+
+/* The parts of a rule: -p, -k, -S, -F, -C. 1 when c is not one of them. */
+static int handle_rule_part(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        switch (c) {
         case 'p': {
                 unsigned perms;
 
@@ -661,8 +695,22 @@ static int handle_option(struct parse_state *s, char c, const char *arg, const c
                 return 0;
 
         default:
-                return fail(ret_why, "unknown option");
+                return 1;
         }
+}
+
+/* One option of a rules line, as auditctl's option loop takes it. */
+static int handle_option(struct parse_state *s, char c, const char *arg, const char **ret_why) {
+        int r;
+
+        r = handle_control_option(s, c, arg, ret_why);
+        if (r == 1)
+                r = handle_rule_option(s, c, arg, ret_why);
+        if (r == 1)
+                r = handle_rule_part(s, c, arg, ret_why);
+        if (r == 1)
+                return fail(ret_why, "unknown option");
+        return r;
 }
 
 static int handle_long_option(struct parse_state *s, const char *opt, const char **ret_why) {
@@ -856,12 +904,13 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
         /* Is it exactly the kernel rule rule_format() would write for the struct? Fields in the
          * order watch, perm[, exe], the key last; nothing else. */
         if (s.watch) {
-                if (s.other || s.exe)
+                if (s.other || s.exe || s.auid_set)
                         return LINE_OTHER_RULE;
         } else {
                 if (s.list != LIST_EXIT || s.action != ACTION_ALWAYS || s.other)
                         return LINE_OTHER_RULE;
-                if (s.path_pos != 1 || s.perm_pos != 2 || (s.exe && s.exe_pos != 3))
+                if (s.path_pos != 1 || s.perm_pos != 2 || (s.exe && s.exe_pos != 3) ||
+                    (s.auid_set && s.auid_pos != (s.exe ? 4u : 3u)))
                         return LINE_OTHER_RULE;
         }
 
@@ -888,6 +937,7 @@ int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
                         .perms = s.perms,
                         .exe = TAKE_PTR(exe),
                         .exe_negated = s.exe_negated,
+                        .auid_set = s.auid_set,
                         .keys = TAKE_PTR(keys),
                 };
         }

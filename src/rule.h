@@ -7,7 +7,8 @@
 #include "shadow.h"
 
 /* A file-watch audit rule, in the terms the kernel uses. Both `-w PATH -p PERMS -k KEY` and
- * `-a always,exit -F path=|dir=PATH -F perm=PERMS [-F exe[!]=EXE] -k KEY` map onto this. */
+ * `-a always,exit -F path=|dir=PATH -F perm=PERMS [-F exe[!]=EXE] [-F auid!=unset] -k KEY` map
+ * onto this. */
 
 enum {
         PERM_READ = 1 << 0,   /* AUDIT_PERM_READ is 4 in the kernel; mapped in audit.c */
@@ -34,6 +35,8 @@ struct rule {
         unsigned perms;       /* PERM_* bits */
         char *exe;            /* optional -F exe=/exe!= */
         bool exe_negated;
+        bool auid_set;        /* -F auid!=unset: only tasks with a login uid (a login session or
+                               * what it started; not daemons started at boot). After exe. */
         char **keys;          /* every key (the kernel joins several with 0x01) */
 };
 
@@ -45,7 +48,7 @@ int perms_from_string(const char *s, unsigned *ret);
 /* Canonical text in auditctl's order ("rwxa" subset); buf of at least 5 bytes. */
 const char *perms_to_string(unsigned perms, char buf[static 5]);
 
-/* Same kernel rule: kind, path, perms, exe (and its operator) and key set all equal. */
+/* Same kernel rule: kind, path, perms, exe (and its operator), auid filter and key set all equal. */
 bool rule_equal(const struct rule *a, const struct rule *b);
 bool rule_has_key(const struct rule *r, const char *key);
 

@@ -43,15 +43,9 @@ int rules_dir_path(const struct root *root, const char *override, char **ret) {
                 *ret = p;
                 return 0;
         }
+        /* Never fall back to the unresolved path: the kernel would follow an absolute link in it
+         * out of the root. */
         r = root_resolve(root, RULES_DIR, false, &res);
-        if (r == -EACCES) {
-                /* Unprivileged (--check, --print): name it as configured. */
-                p = root_real(root, RULES_DIR);
-                if (!p)
-                        return -ENOMEM;
-                *ret = p;
-                return 0;
-        }
         if (r < 0)
                 return r;
         p = root_real(root, res.path);
@@ -416,6 +410,25 @@ static int find_duplicates(struct reader *rd, struct rules_dir *d) {
         return 0;
 }
 
+int rules_dir_unreadable(const char *dir, int err, struct rules_dir *ret) {
+        _cleanup_free_ char *msg = NULL;
+        struct rules_dir d = {};
+        int r;
+
+        if (asprintf(&msg, "cannot be read: %s: rules other files already hold were not looked for",
+                     errno_name(err)) < 0)
+                return -ENOMEM;
+        d.dir = strdup(dir);
+        d.files = calloc(1, sizeof(char *));
+        r = d.dir && d.files ? add_problem(&d, dir, msg) : -ENOMEM;
+        if (r < 0) {
+                rules_dir_done(&d);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
 int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
                    struct rules_dir *ret) {
         return rules_dir_read_filtered(root, dir_real, display_dir, own_name, NULL, NULL, ret);
@@ -443,19 +456,9 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
                         *ret = d;
                         return 0;
                 }
-                if (r == -EACCES) {
-                        /* Unprivileged --print or --check: say what could not be checked. */
-                        r = add_problem(&d, dir_real, "cannot be read (permission denied): rules other files "
-                                        "already hold were not looked for");
-                        if (r < 0) {
-                                rules_dir_done(&d);
-                                return r;
-                        }
-                        *ret = d;
-                        return 0;
-                }
                 rules_dir_done(&d);
-                return r;
+                /* Unprivileged --print or --check: say what could not be checked. */
+                return r == -EACCES ? rules_dir_unreadable(dir_real, r, ret) : r;
         }
         {
                 struct root real_root = { .dir = (char *) "/", .live = true };
@@ -463,7 +466,8 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
         }
         if (r < 0) {
                 rules_dir_done(&d);
-                return r;
+                /* Unprivileged --print or --check: say what could not be checked. */
+                return r == -EACCES ? rules_dir_unreadable(dir_real, r, ret) : r;
         }
         qsort(names, strv_length(names), sizeof(char *), cmp_version);
         rd.n_keep = keep_paths ? strv_length(keep_paths) : 0;

@@ -60,7 +60,8 @@ void rules_dir_done(struct rules_dir *d);
 /* Read every *.rules file of dir_real except own_name. Paths in watch rules are looked up
  * inside root to decide, like auditctl, whether `-w` makes a directory watch. Files that are
  * not regular files, unreadable or symlinks are recorded as problems and skipped. A missing
- * directory is an empty one. File names are reported below display_dir (the host's view of the
+ * directory is an empty one, one that cannot be read for want of permission an empty one with
+ * a problem; -ENOTDIR, -ELOOP... otherwise. File names are reported below display_dir (the host's view of the
  * directory when it lies inside the root). */
 int rules_dir_read(const struct root *root, const char *dir_real, const char *display_dir, const char *own_name,
                    struct rules_dir *ret);
@@ -72,7 +73,13 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
                             const char *own_name, char * const *keep_paths, const char *keep_key,
                             struct rules_dir *ret);
 
-/* The real path of the rules directory: override when given, else RULES_DIR inside root. */
+/* An empty rules directory with one problem: dir could not be resolved or read (err, -errno).
+ * 0 or -ENOMEM. */
+int rules_dir_unreadable(const char *dir, int err, struct rules_dir *ret);
+
+/* The real path of the rules directory: override when given, else RULES_DIR resolved inside
+ * root (-EACCES, -ELOOP... when it cannot be resolved: the unresolved path is never returned,
+ * an absolute link in it would lead out of the root). */
 int rules_dir_path(const struct root *root, const char *override, char **ret);
 
 /* Decide a parsed -w rule's kind the way auditctl does: a directory that exists (inside root)

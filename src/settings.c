@@ -88,6 +88,13 @@ static int apply_entry(struct settings *s, const char *file, const struct unit_e
                                            "not used", e->value);
                 s->have_data_root_mode = true;
                 s->data_root_mode = m;
+        } else if (streq(e->key, "RunMode")) {
+                enum run_mode m;
+                if (run_mode_from_string(e->value, &m) < 0)
+                        return add_problem(s, file, e->line, "RunMode=%s: session, cis or recursive; not used",
+                                           e->value);
+                s->have_run_mode = true;
+                s->run_mode = m;
         } else if (streq(e->key, "CISPaths")) {
                 int b = parse_boolean(e->value);
                 if (b < 0)

@@ -42,6 +42,8 @@ struct settings {
         unsigned perms;           /* 0: each component's default */
         bool have_data_root_mode;
         enum data_root_mode data_root_mode;
+        bool have_run_mode;
+        enum run_mode run_mode;
         int cis_paths;            /* -1 not set, else 0 or 1 */
         char **files;             /* host paths of the files read, in the order applied */
         struct settings_problem *problems;

@@ -6,6 +6,7 @@
 
 #include "root.h"
 #include "rule.h"
+#include "util.h"
 
 /* The Docker components the tool knows, in output order. */
 enum component {
@@ -36,6 +37,8 @@ enum component {
         COMP_OPENRC_INIT,
         COMP_OPENRC_CONF,
         COMP_TLS,
+        COMP_DOCKER_CLIENT,   /* the docker command (older CIS texts audit /usr/bin/docker) */
+        COMP_CONTAINERD_ROOT, /* containerd's root (/var/lib/containerd): watched like the data root */
         _COMP_MAX,
 };
 
@@ -60,7 +63,7 @@ int cis_version_from_string(const char *s, enum cis_version *ret);
 int component_cis_ids(enum component c, char **ret);
 bool component_is_cis(enum component c);
 
-/* How the data root is watched. */
+/* How the data root (and containerd's root, with containerd's binary as the writer) is watched. */
 enum data_root_mode {
         DATA_ROOT_STATE,      /* default: recursive, writes and attribute changes, except dockerd's own */
         DATA_ROOT_CIS,        /* CIS v1.6 text: -F path=ROOT -F perm=war (not recursive) */
@@ -70,6 +73,18 @@ enum data_root_mode {
 };
 const char *data_root_mode_name(enum data_root_mode m);
 int data_root_mode_from_string(const char *s, enum data_root_mode *ret);
+
+/* How containerd's run-time (state) directory, /run/containerd, is watched. containerd, its
+ * shims and runc write task bundles, pid files and sockets below it on every container start. */
+enum run_mode {
+        RUN_SESSION,          /* default: the directory itself for every program (path=), and
+                               * recursively for tasks with a login uid (dir= ... auid!=unset) */
+        RUN_CIS,              /* CIS text: -F path=DIR -F perm=war (not recursive) */
+        RUN_RECURSIVE,        /* -w DIR: every change below it, the daemons' own included */
+        _RUN_MODE_MAX,
+};
+const char *run_mode_name(enum run_mode m);
+int run_mode_from_string(const char *s, enum run_mode *ret);
 
 /* Why no rule is rendered for a target. */
 enum skip_reason {
@@ -106,6 +121,8 @@ struct target {
         enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
         char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
+        char *instance;       /* the instance that first named it, "dockerd docker.service"
+                               * (instance_key()); NULL for the host's programs and CIS paths */
 };
 
 struct discovery_options {
@@ -139,6 +156,8 @@ struct discovery {
         size_t n_dockerds;
         struct containerd_instance *containerds;
         size_t n_containerds;
+        /* discover.c's lookups: targets by path, problems by (file, line, message). */
+        struct hindex target_index, problem_index;
 };
 
 void discovery_done(struct discovery *d);

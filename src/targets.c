@@ -6,6 +6,7 @@
 
 #include "discover.h"
 #include "guard.h"
+#include "runtimes.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -63,6 +64,8 @@ static int add_unresolvable(struct ctx *c, enum component comp, const char *path
         k = discovery_add_target(c->d, comp, norm, evidence, &t);
         if (k < 0)
                 return k;
+        if (k > 0 && c->instance && !(t->instance = strdup(c->instance)))
+                return -ENOMEM;
         if (k > 0 && set_skip(t, SKIP_UNRESOLVABLE, "cannot resolve: %s", errno_name(err)) < 0)
                 return -ENOMEM;
         if (k > 0)
@@ -142,6 +145,8 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
         if (r < 0)
                 return add_unresolvable(c, comp, path, r, evidence, ret);
         k = discovery_add_target(c->d, comp, res.path, evidence, &t);
+        if (k > 0 && c->instance && !(t->instance = strdup(c->instance)))
+                k = -ENOMEM;
         if (k > 0)
                 k = new_target(c, t, path, &res, flags);
         if (k >= 0) {
@@ -221,7 +226,10 @@ static int add_programs(struct ctx *c, enum component comp, const char *const *n
         return 0;
 }
 
-static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp) {
+/* A unit's files; edit_dir is where `systemctl edit` puts new drop-ins (NULL: /etc/systemd/system),
+ * note (may be NULL) is added to the unit file's evidence. */
+static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp, const char *edit_dir,
+                          const char *note) {
         int r;
 
         /* Removing the mask starts the unit again: watch the link itself. */
@@ -230,8 +238,9 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
                                 "%s is masked by this link to /dev/null: systemd does not start it", u->name);
 
         if (u->fragment) {
-                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s", u->name,
-                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "");
+                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s%s%s%s", u->name,
+                             u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "",
+                             note ? " (" : "", strempty(note), note ? ")" : "");
                 if (r < 0)
                         return r;
         }
@@ -244,10 +253,21 @@ static int add_unit_files(struct ctx *c, const struct unit *u, enum component co
         if (u->fragment) {
                 /* Where `systemctl edit` puts a new drop-in: its creation must be seen. */
                 _cleanup_free_ char *dir = NULL;
-                if (asprintf(&dir, "/etc/systemd/system/%s.d", u->name) < 0)
+                if (asprintf(&dir, "%s/%s.d", edit_dir ? edit_dir : "/etc/systemd/system", u->name) < 0)
                         return -ENOMEM;
                 r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of %s", u->name);
                 if (r < 0)
+                        return r;
+        }
+        if (u->fragment && strchr(u->name, '@')) {
+                /* A template's drop-ins apply to every instance of it. */
+                const char *at = strchr(u->name, '@'), *dot = strrchr(u->name, '.');
+                _cleanup_free_ char *dir = NULL;
+                if (dot > at && asprintf(&dir, "%s/%.*s%s.d", edit_dir ? edit_dir : "/etc/systemd/system",
+                                         (int) (at - u->name + 1), u->name, dot) < 0)
+                        return -ENOMEM;
+                if (dir && (r = add_path(c, COMP_DROPIN, dir, ADD_WANTED, NULL, "drop-in directory of the template "
+                                         "of %s", u->name)) < 0)
                         return r;
         }
         return 0;
@@ -277,6 +297,19 @@ static int add_env_files(struct ctx *c, const struct unit *u) {
 
 /* ---- per instance ---- */
 
+/* The instance the next targets belong to (NULL: the host's). 0 or -ENOMEM. */
+static int for_dockerd(struct ctx *c, const struct dockerd_instance *i) {
+        free(c->instance);
+        c->instance = i ? dockerd_instance_key(i) : NULL;
+        return i && !c->instance ? -ENOMEM : 0;
+}
+
+static int for_containerd(struct ctx *c, const struct containerd_instance *i) {
+        free(c->instance);
+        c->instance = i ? containerd_instance_key(i) : NULL;
+        return i && !c->instance ? -ENOMEM : 0;
+}
+
 static const struct unit *dockerd_unit(const struct dockerd_instance *i, const char *suffix) {
         for (size_t k = 0; k < i->n_units; k++)
                 if (endswith(i->units[k].name, suffix))
@@ -291,6 +324,7 @@ static int targets_running(struct ctx *c) {
 
         for (;;) {
                 const struct running_daemon *next = NULL;
+                size_t owner = 0;
                 bool dockerd = false;
                 int r;
 
@@ -298,15 +332,18 @@ static int targets_running(struct ctx *c) {
                         for (size_t j = 0; j < d->dockerds[k].n_running; j++)
                                 if (d->dockerds[k].running[j].pid > last &&
                                     (!next || d->dockerds[k].running[j].pid < next->pid))
-                                        next = &d->dockerds[k].running[j], dockerd = true;
+                                        next = &d->dockerds[k].running[j], dockerd = true, owner = k;
                 for (size_t k = 0; k < d->n_containerds; k++)
                         for (size_t j = 0; j < d->containerds[k].n_running; j++)
                                 if (d->containerds[k].running[j].pid > last &&
                                     (!next || d->containerds[k].running[j].pid < next->pid))
-                                        next = &d->containerds[k].running[j], dockerd = false;
+                                        next = &d->containerds[k].running[j], dockerd = false, owner = k;
                 if (!next)
                         return 0;
                 last = next->pid;
+                r = dockerd ? for_dockerd(c, &d->dockerds[owner]) : for_containerd(c, &d->containerds[owner]);
+                if (r < 0)
+                        return r;
                 if (next->exe && next->exe[0] == '/' &&
                     (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "%s",
                                   next->evidence)) < 0)
@@ -318,6 +355,10 @@ static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
         struct resolved res = {};
         int r;
 
+        for (size_t k = 0; k < i->n_launchers; k++)
+                if ((r = add_path(c, COMP_DOCKERD, i->launchers[k].value, ADD_WANTED, NULL, "%s",
+                                  i->launchers[k].evidence)) < 0)
+                        return r;
         if (!i->binary.value)
                 return 0;
         r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED, NULL, "%s", strempty(i->binary.evidence));
@@ -333,27 +374,44 @@ static int targets_units(struct ctx *c) {
         struct discovery *d = c->d;
         int r;
 
-        for (size_t k = 0; k < d->n_dockerds; k++)
+        for (size_t k = 0; k < d->n_dockerds; k++) {
+                _cleanup_free_ char *note = NULL;
+                /* A user's unit: whose, and when it starts (lingering: at boot). */
+                if (d->dockerds[k].rootless &&
+                    asprintf(&note, "user %s, %s", d->dockerds[k].user, strempty(d->dockerds[k].state)) < 0)
+                        return -ENOMEM;
+                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
                         const struct unit *u = &d->dockerds[k].units[j];
                         r = add_unit_files(c, u, endswith(u->name, ".socket") ? COMP_DOCKER_SOCKET_UNIT
-                                                                              : COMP_DOCKER_SERVICE);
+                                                                              : COMP_DOCKER_SERVICE,
+                                           d->dockerds[k].unit_dir, note);
                         if (r < 0)
                                 return r;
                 }
-        for (size_t k = 0; k < d->n_containerds; k++)
+        }
+        for (size_t k = 0; k < d->n_containerds; k++) {
+                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
-                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE)) < 0)
+                        if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE, NULL, NULL)) < 0)
                                 return r;
+        }
         for (size_t k = 0; k < d->n_dockerds; k++) {
-                const struct unit *u = dockerd_unit(&d->dockerds[k], "docker.service");
-                if (u && (r = add_env_files(c, u)) < 0)
+                const struct unit *u = dockerd_unit(&d->dockerds[k], ".service");
+                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                        return r;
+                if (u && !u->masked && (r = add_env_files(c, u)) < 0)
                         return r;
         }
-        for (size_t k = 0; k < d->n_containerds; k++)
+        for (size_t k = 0; k < d->n_containerds; k++) {
+                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                        return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
                         if ((r = add_env_files(c, &d->containerds[k].units[j])) < 0)
                                 return r;
+        }
         return 0;
 }
 
@@ -375,6 +433,16 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
                         return -ENOMEM;
                 if (t && i->owner && !t->owner && !(t->owner = strdup(i->owner)))
                         return -ENOMEM;
+                /* Else this instance's own binary writes it (a rootless dockerd in ~/bin). */
+                if (t && !t->owner && i->binary.value) {
+                        struct resolved res = {};
+                        if (root_resolve(c->root, i->binary.value, false, &res) >= 0 && res.state == PATH_EXISTS &&
+                            !(t->owner = strdup(res.path)))
+                                r = -ENOMEM;
+                        resolved_done(&res);
+                        if (r < 0)
+                                return r;
+                }
         }
         /* Started by hand, or not restarted since a drop-in moved it: watch that one too. */
         if (i->running_flags.data_root && i->running_flags.data_root[0] == '/') {
@@ -392,6 +460,29 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         return add_path(c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
 }
 
+/* A runtime's program: runc and containerd's runc shims are their CIS items. */
+static enum component runtime_component(const char *path) {
+        const char *b = path_basename(path);
+
+        if (streq(b, "runc"))
+                return COMP_RUNC;
+        if (streq(b, "containerd-shim-runc-v2"))
+                return COMP_SHIM_RUNC_V2;
+        if (streq(b, "containerd-shim-runc-v1"))
+                return COMP_SHIM_RUNC_V1;
+        return COMP_RUNTIME;
+}
+
+static int add_runtimes(struct ctx *c, const struct sourced *l, size_t n) {
+        int r;
+
+        for (size_t k = 0; k < n; k++)
+                if ((r = add_path(c, runtime_component(l[k].value), l[k].value, ADD_WANTED, NULL, "%s",
+                                  l[k].evidence)) < 0)
+                        return r;
+        return 0;
+}
+
 /* Sockets, runtimes and TLS files. */
 static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
         const char *tls[] = { i->config.tlscacert, i->config.tlscert, i->config.tlskey };
@@ -402,10 +493,10 @@ static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
                 if ((r = add_path(c, COMP_DOCKER_SOCK, i->sockets[k].value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                                   i->sockets[k].evidence)) < 0)
                         return r;
-        for (size_t k = 0; k < i->n_runtimes; k++)
-                if ((r = add_path(c, COMP_RUNTIME, i->runtimes[k].value, ADD_WANTED, NULL, "%s",
-                                  i->runtimes[k].evidence)) < 0)
-                        return r;
+        if (i->daemon && (r = runtimes_dockerd(c, i)) < 0)
+                return r;
+        if ((r = add_runtimes(c, i->runtimes, i->n_runtimes)) < 0)
+                return r;
         for (size_t k = 0; k < ELEMENTSOF(tls); k++)
                 if (tls[k] && (r = add_path(c, COMP_TLS, tls[k], ADD_WANTED, NULL, "%s in %s", names[k],
                                             i->config_file.value)) < 0)
@@ -423,23 +514,52 @@ static int targets_programs(struct ctx *c) {
         static const char *const runc[] = { "runc", "docker-runc", "docker-runc-current", NULL };
         static const char *const init[] = { "docker-init", "docker-init-current", NULL };
         static const char *const proxy[] = { "docker-proxy", "docker-proxy-current", NULL };
+        static const char *const client[] = { "docker", "docker-current", NULL };
         int r;
 
         for (size_t k = 0; k < c->d->n_containerds; k++) {
                 const struct containerd_instance *i = &c->d->containerds[k];
+                if ((r = for_containerd(c, i)) < 0)
+                        return r;
                 if (i->source == SOURCE_SYSTEMD && i->binary.value &&
                     (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
                         return r;
         }
+        if ((r = for_dockerd(c, NULL)) < 0)
+                return r;
         if ((r = add_programs(c, COMP_CONTAINERD, containerd)) < 0 ||
             (r = add_programs(c, COMP_CONTAINERD_SHIM, shim)) < 0 ||
             (r = add_programs(c, COMP_SHIM_RUNC_V1, v1)) < 0 ||
             (r = add_programs(c, COMP_SHIM_RUNC_V2, v2)) < 0 ||
             (r = add_programs(c, COMP_RUNC, runc)) < 0 ||
             (r = add_programs(c, COMP_DOCKER_INIT, init)) < 0 ||
-            (r = add_programs(c, COMP_DOCKER_PROXY, proxy)) < 0)
+            (r = add_programs(c, COMP_DOCKER_PROXY, proxy)) < 0 ||
+            (r = add_programs(c, COMP_DOCKER_CLIENT, client)) < 0)
                 return r;
         return 0;
+}
+
+/* containerd's root: config.toml's root, else the default; its writer for the exe!= filter. */
+static int targets_containerd_root(struct ctx *c, struct containerd_instance *i) {
+        const char *owner = i->n_running && i->running[0].exe ? i->running[0].exe : i->binary.value;
+        struct target *t = NULL;
+        int r;
+
+        if (i->config.root)
+                r = sourced_set(&i->root_dir, i->config.root, "root in %s", strempty(i->config_file.value));
+        else
+                r = sourced_set(&i->root_dir, DEFAULT_CONTAINERD_ROOT, "containerd's default root");
+        if (r >= 0)
+                r = add_path(c, COMP_CONTAINERD_ROOT, i->root_dir.value, ADD_WANTED, &t, "%s", i->root_dir.evidence);
+        if (r < 0 || !t || t->owner || !owner || owner[0] != '/')
+                return r;
+        {
+                struct resolved res = {};
+                if (root_resolve(c->root, owner, false, &res) >= 0 && res.path && !(t->owner = strdup(res.path)))
+                        r = -ENOMEM;
+                resolved_done(&res);
+        }
+        return r;
 }
 
 static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
@@ -447,11 +567,30 @@ static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
 
         r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
         if (r >= 0)
+                r = targets_containerd_root(c, i);
+        if (r >= 0)
+                r = runtimes_containerd(c, i);
+        if (r >= 0)
+                r = add_runtimes(c, i->runtimes, i->n_runtimes);
+        if (r >= 0)
                 r = add_path(c, COMP_RUN_CONTAINERD, i->state_dir.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                              i->state_dir.evidence);
         if (r >= 0)
                 r = add_path(c, COMP_CONTAINERD_SOCK, i->grpc_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
                              i->grpc_address.evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_config_imports; k++)
+                r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_imports[k].value, ADD_WANTED, NULL, "%s",
+                             i->config_imports[k].evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_config_dirs; k++)
+                r = add_path(c, COMP_DROPIN, i->config_dirs[k].value, ADD_WANTED, NULL, "%s", i->config_dirs[k].evidence);
+        if (r >= 0 && i->ttrpc_address.value)
+                r = add_path(c, COMP_CONTAINERD_SOCK, i->ttrpc_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->ttrpc_address.evidence);
+        if (r >= 0 && i->debug_address.value)
+                r = add_path(c, COMP_CONTAINERD_SOCK, i->debug_address.value, ADD_WANTED | ADD_AS_LINK, NULL, "%s",
+                             i->debug_address.evidence);
+        if (r >= 0 && i->plugin_dir.value)
+                r = add_path(c, COMP_DROPIN, i->plugin_dir.value, ADD_WANTED, NULL, "%s", i->plugin_dir.evidence);
         return r;
 }
 
@@ -496,27 +635,44 @@ static int targets_cis(struct ctx *c, bool have_docker) {
         return 0;
 }
 
+static int targets_openrc_conf(struct ctx *c, const struct dockerd_instance *i) {
+        int r = 0;
+
+        /* docker.NAME is usually a link to docker: the link names the instance, watch it too. */
+        if (i->extra && (r = add_path(c, COMP_OPENRC_INIT, i->openrc_script, ADD_AS_LINK, NULL,
+                                      "OpenRC service script of %s", path_basename(i->openrc_script))) < 0)
+                return r;
+
+        if (i->openrc_conf_base)
+                r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf_base, ADD_WANTED, NULL, "read by %s, before %s",
+                             i->openrc_script, i->openrc_conf);
+        if (r >= 0)
+                r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf, ADD_WANTED, NULL, "read by %s", i->openrc_script);
+        return r;
+}
+
 int targets_from_instances(struct ctx *c) {
         struct discovery *d = c->d;
         bool have_docker = false;
         int r = 0;
 
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].openrc_script &&
+                if (d->dockerds[k].openrc_script && (r = for_dockerd(c, &d->dockerds[k])) >= 0 &&
                     (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
                                   "OpenRC service script")) >= 0)
-                        r = add_path(c, COMP_OPENRC_CONF, d->dockerds[k].openrc_conf, ADD_WANTED, NULL, "read by %s",
-                                     d->dockerds[k].openrc_script);
+                        r = targets_openrc_conf(c, &d->dockerds[k]);
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                r = targets_dockerd_binary(c, &d->dockerds[k]);
+                if ((r = for_dockerd(c, &d->dockerds[k])) >= 0)
+                        r = targets_dockerd_binary(c, &d->dockerds[k]);
         if (r >= 0)
                 r = targets_units(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++) {
                 struct dockerd_instance *i = &d->dockerds[k];
                 have_docker = have_docker || i->daemon;
-                if (i->daemon)
+                r = for_dockerd(c, i);
+                if (r >= 0 && i->daemon)
                         r = targets_dockerd_files(c, i);
                 if (r >= 0)
                         r = targets_dockerd_more(c, i);
@@ -524,12 +680,14 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0)
                 r = targets_programs(c);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
-                if (d->containerds[k].daemon)
+                if (d->containerds[k].daemon && (r = for_containerd(c, &d->containerds[k])) >= 0)
                         r = targets_containerd(c, &d->containerds[k]);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].daemon)
+                if (d->dockerds[k].daemon && (r = for_dockerd(c, &d->dockerds[k])) >= 0)
                         r = add_path(c, COMP_CONTAINERD_SOCK, d->dockerds[k].containerd.value, ADD_WANTED | ADD_AS_LINK,
                                      NULL, "%s", d->dockerds[k].containerd.evidence);
+        if (r >= 0)
+                r = for_dockerd(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
         return r;

@@ -278,7 +278,18 @@ static int apply_entry(struct unit *u, const char *path, const struct unit_entry
         return strv_reset_or_push(&u->listen, v);
 }
 
-static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems) {
+/* Bounds for a hostile tree (systemd has none; real units have a handful of each): the lines kept
+ * in a unit's lists (ExecStart*=, Environment=, EnvironmentFile=, ListenStream=) and its drop-ins.
+ * What is over is said and not read, so a unit costs time linear in its files' size. */
+#define UNIT_LIST_LINES_MAX 4096
+#define UNIT_DROPINS_MAX 1024
+/* The variables Environment= may set, and the EnvironmentFile= files read, per unit: every $VAR
+ * of ExecStart= is looked up in that environment, and every file is read whole. */
+#define UNIT_ENV_VARS_MAX 8192
+#define UNIT_ENV_FILES_MAX 64
+
+static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems,
+                           size_t *budget) {
         _cleanup_free_ char *data = NULL;
         struct unit_file uf = {};
         unsigned line = 0;
@@ -294,8 +305,22 @@ static int unit_apply_file(const struct root *root, struct unit *u, const char *
                 return r;
         }
         r = 0;
-        for (size_t i = 0; i < uf.n_entries && r >= 0; i++)
-                r = apply_entry(u, path, &uf.entries[i], problems);
+        for (size_t i = 0; i < uf.n_entries && r >= 0; i++) {
+                const struct unit_entry *e = &uf.entries[i];
+                bool listed = (streq(e->section, "Service") && (startswith(e->key, "ExecStart") ||
+                               streq(e->key, "Environment") || streq(e->key, "EnvironmentFile"))) ||
+                              (streq(e->section, "Socket") && streq(e->key, "ListenStream"));
+
+                if (listed && *budget == 0) {
+                        r = add_problem(problems, path, e->line, "%s: more than %d ExecStart=, Environment=, "
+                                        "EnvironmentFile= and ListenStream= lines: this one and the rest are not "
+                                        "read", u->name, UNIT_LIST_LINES_MAX);
+                        break;
+                }
+                if (listed)
+                        (*budget)--;
+                r = apply_entry(u, path, e, problems);
+        }
         unit_file_done(&uf);
         return r;
 }
@@ -395,79 +420,162 @@ static int find_fragment(const struct root *root, char * const *dirs, const char
         return 0;
 }
 
+/* A drop-in file name found in one drop-in directory: dirs[order / 2], dnames[order % 2]. */
+struct dropin_entry {
+        char *name;
+        size_t order;
+};
+
 static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
 }
 
-/* Drop-in file names across every directory, each once, sorted. */
-static int dropin_names(const struct root *root, char * const *dirs, const char *const *dnames, char ***ret) {
-        _cleanup_strv_free_ char **seen = calloc(1, sizeof(char *));
-        int r;
+static int cmp_dropin_entry(const void *a, const void *b) {
+        const struct dropin_entry *x = a, *y = b;
+        int c = strcmp(x->name, y->name);
 
-        if (!seen)
-                return -ENOMEM;
-        for (char * const *dir = dirs; dir && *dir; dir++)
-                for (size_t k = 0; dnames[k]; k++) {
+        return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static void dropin_entries_free(struct dropin_entry *e, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(e[i].name);
+        free(e);
+}
+
+/* Every *.conf in every drop-in directory, sorted by name, then by the directory's precedence:
+ * one sort, so many drop-ins cost n log n. A directory that exists but cannot be listed is a
+ * problem (what it holds changes the unit, and is not known). */
+static int dropin_entries(const struct root *root, char * const *dirs, const char *const *dnames,
+                          struct discovery *problems, struct dropin_entry **ret, size_t *ret_n) {
+        struct dropin_entry *e = NULL;
+        size_t n = 0, cap = 0, d = 0;
+        int r = 0;
+
+        for (char * const *dir = dirs; r >= 0 && dir && *dir; dir++, d++)
+                for (size_t k = 0; r >= 0 && dnames[k]; k++) {
                         _cleanup_free_ char *dd = path_join(*dir, dnames[k]);
                         _cleanup_strv_free_ char **names = NULL;
 
-                        if (!dd)
-                                return -ENOMEM;
-                        if (root_list_dir(root, dd, &names) < 0)
+                        if (!dd) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        r = root_list_dir(root, dd, &names);
+                        if (r == -ENOENT || r == -ENOTDIR) {
+                                r = 0;  /* systemd skips these too */
                                 continue;
-                        for (char **n = names; *n; n++) {
-                                if (!endswith(*n, ".conf") || strv_contains(seen, *n))
+                        }
+                        if (r < 0 && r != -ENOMEM) {
+                                r = add_problem(problems, dd, 0, "cannot list the drop-in directory: %s: "
+                                                "its drop-ins are not read", errno_name(r));
+                                continue;
+                        }
+                        for (char **nm = names; r >= 0 && nm && *nm; nm++) {
+                                if (!endswith(*nm, ".conf"))
                                         continue;
-                                r = strv_extend(&seen, *n);
-                                if (r < 0)
-                                        return r;
+                                if (n == cap) {
+                                        struct dropin_entry *m = reallocarray(e, cap ? cap * 2 : 16, sizeof(*e));
+                                        if (!m) {
+                                                r = -ENOMEM;
+                                                break;
+                                        }
+                                        e = m, cap = cap ? cap * 2 : 16;
+                                }
+                                /* A copy: taking it would end the list early for strv_free(). */
+                                e[n] = (struct dropin_entry) { .name = strdup(*nm), .order = d * 2 + k };
+                                if (!e[n].name) {
+                                        r = -ENOMEM;
+                                        break;
+                                }
+                                n++;
                         }
                 }
-        qsort(seen, strv_length(seen), sizeof(char *), cmp_str);
-        *ret = TAKE_PTR(seen);
+        if (r < 0) {
+                dropin_entries_free(e, n);
+                return r;
+        }
+        if (n > 0)
+                qsort(e, n, sizeof(*e), cmp_dropin_entry);
+        *ret = e;
+        *ret_n = n;
+        return 0;
+}
+
+/* The first of the entries [i, j) (one name) that is a file or a mask: a mask hides the same name
+ * further down. 1 with *ret_path (NULL for a mask), 0 when none is there any more. */
+static int dropin_pick(const struct root *root, char * const *dirs, const char *const *dnames,
+                       const struct dropin_entry *e, size_t i, size_t j, char **ret_path) {
+        for (; i < j; i++) {
+                _cleanup_free_ char *p = NULL, *found = NULL;
+                int kind;
+
+                if (asprintf(&p, "%s/%s/%s", dirs[e[i].order / 2], dnames[e[i].order % 2], e[i].name) < 0)
+                        return -ENOMEM;
+                kind = classify(root, p, &found);
+                if (kind < 0)
+                        return kind;
+                if (kind == FILE_NONE)
+                        continue;
+                *ret_path = kind == FILE_REGULAR ? TAKE_PTR(found) : NULL;
+                return 1;
+        }
         return 0;
 }
 
 static int find_dropins(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
-                        struct unit *u) {
+                        struct discovery *problems, struct unit *u) {
         _cleanup_free_ char *d1 = NULL, *d2 = NULL;
-        _cleanup_strv_free_ char **names = NULL;
+        struct dropin_entry *e = NULL;
         const char *dnames[3] = {};
+        size_t n = 0, k = 0;
+        char **out;
         int r;
 
         if (asprintf(&d1, "%s.d", name) < 0 || (tmpl && asprintf(&d2, "%s.d", tmpl) < 0))
                 return -ENOMEM;
         /* The instance's own directory before the template's. */
         dnames[0] = d1, dnames[1] = d2;
-        r = dropin_names(root, dirs, dnames, &names);
+        r = dropin_entries(root, dirs, dnames, problems, &e, &n);
         if (r < 0)
                 return r;
-        for (char **n = names; *n; n++) {
-                bool done = false;
-                for (char * const *dir = dirs; dir && *dir && !done; dir++)
-                        for (size_t k = 0; dnames[k] && !done; k++) {
-                                _cleanup_free_ char *p = NULL, *found = NULL;
-                                int kind;
-
-                                if (asprintf(&p, "%s/%s/%s", *dir, dnames[k], *n) < 0)
-                                        return -ENOMEM;
-                                kind = classify(root, p, &found);
-                                if (kind < 0)
-                                        return kind;
-                                if (kind == FILE_NONE)
-                                        continue;
-                                done = true; /* a mask hides the same name further down too */
-                                if (kind == FILE_REGULAR && (r = strv_push(&u->dropins, TAKE_PTR(found))) < 0)
-                                        return r;
-                        }
+        out = calloc(n + 1 + strv_length(u->dropins), sizeof(char *));
+        if (!out) {
+                dropin_entries_free(e, n);
+                return -ENOMEM;
         }
-        return 0;
+        for (char **p = u->dropins; p && *p; p++)
+                out[k++] = *p;
+        for (size_t i = 0, j; r >= 0 && i < n; i = j) {
+                char *found = NULL;
+
+                for (j = i + 1; j < n && streq(e[j].name, e[i].name); j++)
+                        ;
+                r = dropin_pick(root, dirs, dnames, e, i, j, &found);
+                if (r > 0 && found && k >= UNIT_DROPINS_MAX) {
+                        free(found);
+                        r = add_problem(problems, NULL, 0, "%s: more than %d drop-ins: %s and the ones after it "
+                                        "(in name order) are not read", name, UNIT_DROPINS_MAX, e[i].name);
+                        break;
+                }
+                if (r > 0 && found)
+                        out[k++] = found;
+        }
+        dropin_entries_free(e, n);
+        free(u->dropins);
+        u->dropins = out;
+        if (k == 0) {
+                free(out);
+                u->dropins = NULL;
+        }
+        return r < 0 ? r : 0;
 }
 
 int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
               struct unit *ret) {
         _cleanup_(unit_done) struct unit u = {};
         _cleanup_free_ char *tmpl = NULL;
+        size_t budget = UNIT_LIST_LINES_MAX;
         int r;
 
         u.name = strdup(name);
@@ -477,11 +585,11 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
         if (r >= 0)
                 r = find_fragment(root, dirs, name, tmpl, &u);
         if (r >= 0 && !u.masked)
-                r = find_dropins(root, dirs, name, tmpl, &u);
+                r = find_dropins(root, dirs, name, tmpl, problems, &u);
         if (r >= 0 && u.fragment)
-                r = unit_apply_file(root, &u, u.fragment, problems);
-        for (char **p = u.dropins; r >= 0 && p && *p; p++)
-                r = unit_apply_file(root, &u, *p, problems);
+                r = unit_apply_file(root, &u, u.fragment, problems, &budget);
+        for (char **p = u.dropins; r >= 0 && p && *p && budget > 0; p++)
+                r = unit_apply_file(root, &u, *p, problems, &budget);
         if (r < 0)
                 return r;
         *ret = u;
@@ -588,26 +696,86 @@ static int split_words(const char *value, char ***ret) {
 }
 
 
-static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
-        int r;
+/* The environment Environment= builds: "KEY=VALUE" strings, indexed by key, so that many
+ * assignments cost linear time. */
+struct env_builder {
+        char **env;
+        size_t n, cap;
+        struct hindex index;
+};
 
-        for (char **a = u->environment; a && *a; a++) {
+static bool env_key_eq(const void *ctx, size_t i, const void *key) {
+        const char *e = ((const struct env_builder *) ctx)->env[i], *k = key;
+        size_t n = strlen(k);
+
+        return strncmp(e, k, n) == 0 && e[n] == '=';
+}
+
+static int env_builder_set(struct env_builder *b, const char *key, const char *value) {
+        unsigned long long h = hash_str(0, key);
+        long i = hindex_find(&b->index, h, env_key_eq, b, key);
+        char *s;
+
+        if (asprintf(&s, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        if (i >= 0) {
+                free(b->env[i]);
+                b->env[i] = s;
+                return 0;
+        }
+        if (b->n + 1 >= b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 16;
+                char **m = reallocarray(b->env, cap, sizeof(char *));
+                if (!m) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                b->env = m, b->cap = cap;
+        }
+        if (hindex_add(&b->index, h, b->n) < 0) {
+                free(s);
+                return -ENOMEM;
+        }
+        b->env[b->n++] = s;
+        b->env[b->n] = NULL;
+        return 0;
+}
+
+static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
+        struct env_builder b = {};
+        int r = 0;
+
+        for (char **a = u->environment; r >= 0 && a && *a; a++) {
                 _cleanup_strv_free_ char **words = NULL;
                 if (split_words(*a, &words) < 0) {
-                        if ((r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name,
-                                             *a)) < 0)
-                                return r;
+                        r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name, *a);
                         continue;
                 }
-                for (char **w = words + 1; *w; w++) {
+                for (char **w = words + 1; r >= 0 && *w; w++) {
                         char *eq = strchr(*w, '=');
                         if (!eq || eq == *w)
                                 continue;
                         *eq = 0;
-                        r = env_set(env, *w, eq + 1);
-                        if (r < 0)
-                                return r;
+                        if (b.n >= UNIT_ENV_VARS_MAX &&
+                            hindex_find(&b.index, hash_str(0, *w), env_key_eq, &b, *w) < 0) {
+                                r = add_problem(problems, u->fragment, 0, "%s: Environment= sets more than %d "
+                                                "variables: %s and the ones after it are not read", u->name,
+                                                UNIT_ENV_VARS_MAX, *w);
+                                hindex_done(&b.index);
+                                goto done;
+                        }
+                        r = env_builder_set(&b, *w, eq + 1);
                 }
+        }
+        hindex_done(&b.index);
+done:
+        if (r < 0) {
+                strv_free(b.env);
+                return r;
+        }
+        if (b.env) {
+                strv_free(*env);
+                *env = b.env;
         }
         return 0;
 }
@@ -625,6 +793,13 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                 return r;
         for (char **f = u->env_files; f && *f; f++) {
                 _cleanup_free_ char *path = NULL, *data = NULL;
+                if (f - u->env_files >= UNIT_ENV_FILES_MAX) {
+                        r = add_problem(problems, u->fragment, 0, "%s: more than %d EnvironmentFile= files: "
+                                        "%s and the ones after it are not read", u->name, UNIT_ENV_FILES_MAX, *f);
+                        if (r < 0)
+                                return r;
+                        break;
+                }
                 _cleanup_strv_free_ char **vars = NULL;
                 struct envfile_warnings w = {};
                 int optional = 0;
@@ -638,8 +813,17 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                 r = root_read_file(root, path, &data, &len);
                 if (r == -ENOENT && optional)
                         continue;
-                if (r < 0)
-                        add_problem(problems, path, 0, "cannot read: %s", errno_name(r));
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 && r != -ENOENT) {
+                        _cleanup_free_ char *to = root_resolves_to(root, path);
+                        if (to)
+                                add_problem(problems, path, 0, "cannot read: it resolves to %s: %s (EnvironmentFile= "
+                                            "of %s)", to, errno_name(r), u->name);
+                        else
+                                add_problem(problems, path, 0, "cannot read: %s (EnvironmentFile= of %s)",
+                                            errno_name(r), u->name);
+                }
                 if (r == -ENOENT)
                         add_problem(problems, path, 0, "%s names it in EnvironmentFile= without '-' "
                                     "but it does not exist: the unit will not start", u->name);
@@ -696,4 +880,180 @@ int unit_exec_argv(const struct root *root, const struct unit *u, struct discove
         *ret_argv = TAKE_PTR(argv);
         *ret_src = u->exec_start_src[0];
         return 1;
+}
+
+/* ---- every unit that runs a daemon ---- */
+
+static const char *const unit_state_names[_UNIT_STATE_MAX] = {
+        [UNIT_ENABLED] = "enabled",
+        [UNIT_DISABLED] = "disabled",
+        [UNIT_MASKED] = "masked",
+        [UNIT_TRANSIENT] = "transient",
+};
+
+const char *unit_state_name(enum unit_state s) {
+        return (unsigned) s < _UNIT_STATE_MAX ? unit_state_names[s] : NULL;
+}
+
+enum unit_runs unit_program_runs(const char *cmdline) {
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *b;
+
+        if (!cmdline || exec_split(cmdline, NULL, &argv) < 0 || !argv || !argv[0])
+                return UNIT_RUNS_NONE;
+        b = path_basename(argv[0]);
+        if (streq(b, "dockerd") || streq(b, "dockerd-current") || streq(b, "dockerd-rootless.sh") ||
+            streq(b, "rootlesskit"))
+                return UNIT_RUNS_DOCKERD;
+        if (streq(b, "containerd") || streq(b, "docker-containerd") || streq(b, "docker-containerd-current"))
+                return UNIT_RUNS_CONTAINERD;
+        return UNIT_RUNS_NONE;
+}
+
+void unit_scan_done(struct unit_scan *s) {
+        for (size_t k = 0; k < s->n; k++) {
+                free(s->items[k].service);
+                free(s->items[k].socket);
+                free(s->items[k].masked_by);
+        }
+        free(s->items);
+        *s = (struct unit_scan) {};
+}
+
+/* Service names in every directory of the path, and those its .wants/ and .requires/ name. */
+static int scan_names(const struct root *root, char * const *dirs, char ***ret_all, char ***ret_enabled) {
+        for (char * const *dir = dirs; dir && *dir; dir++) {
+                _cleanup_strv_free_ char **names = NULL;
+
+                if (root_list_dir(root, *dir, &names) < 0)
+                        continue;
+                for (char **n = names; *n; n++) {
+                        _cleanup_strv_free_ char **wants = NULL;
+                        _cleanup_free_ char *sub = NULL;
+                        int r = 0;
+
+                        if (endswith(*n, ".service") && !endswith(*n, "@.service") && !strv_contains(*ret_all, *n))
+                                r = strv_extend(ret_all, *n);
+                        if (r < 0)
+                                return r;
+                        if (!endswith(*n, ".wants") && !endswith(*n, ".requires"))
+                                continue;
+                        if (!(sub = path_join(*dir, *n)))
+                                return -ENOMEM;
+                        if (root_list_dir(root, sub, &wants) < 0)
+                                continue;
+                        for (char **w = wants; *w && r >= 0; w++) {
+                                bool service = endswith(*w, ".service");
+                                if (!service && !endswith(*w, ".socket"))
+                                        continue;
+                                if (!strv_contains(*ret_enabled, *w))
+                                        r = strv_extend(ret_enabled, *w);
+                                if (r >= 0 && service && !strv_contains(*ret_all, *w))
+                                        r = strv_extend(ret_all, *w);
+                        }
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret) {
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        int r = 0;
+
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
+        if (r >= 0)
+                r = scan_names(root, dirs, &all, &enabled);
+        if (r >= 0)
+                *ret = strv_contains(enabled, name);
+        return r;
+}
+
+/* What the unit runs; a masked one by the unit file below its mask. */
+static int scan_one(const struct root *root, char * const *dirs, const char *name, enum unit_runs *ret_kind,
+                    char **ret_masked_by, bool *ret_transient) {
+        _cleanup_(unit_done) struct unit u = {};
+        size_t n = strv_length(dirs);
+        int r;
+
+        *ret_kind = UNIT_RUNS_NONE;
+        r = unit_load(root, dirs, name, NULL, &u);
+        if (r < 0)
+                return r;
+        if (!u.masked) {
+                *ret_kind = unit_program_runs(u.exec_start ? u.exec_start[0] : NULL);
+                *ret_transient = u.fragment && path_startswith_dir(u.fragment, "/run/systemd/transient");
+                return 0;
+        }
+        *ret_masked_by = TAKE_PTR(u.masked_by);
+        for (size_t k = 1; k < n; k++) {
+                _cleanup_(unit_done) struct unit v = {};
+
+                r = unit_load(root, dirs + k, name, NULL, &v);
+                if (r < 0)
+                        return r;
+                if (v.masked)
+                        continue;
+                *ret_kind = unit_program_runs(v.exec_start ? v.exec_start[0] : NULL);
+                break;
+        }
+        return 0;
+}
+
+int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret) {
+        static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
+        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        _cleanup_(unit_scan_done) struct unit_scan s = {};
+        char * const *dirs = user_dirs;
+        int r = 0;
+
+        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+                dirs = sys;
+        if (r >= 0)
+                r = scan_names(root, dirs, &all, &enabled);
+        if (r < 0)
+                return r;
+        if (all)
+                qsort(all, strv_length(all), sizeof(char *), cmp_str);
+        for (char **n = all; n && *n; n++) {
+                _cleanup_free_ char *masked_by = NULL;
+                struct unit_scan_item *a;
+                enum unit_runs kind;
+                bool skip = false, transient = false;
+
+                for (size_t k = 0; !user_dirs && k < ELEMENTSOF(known); k++)
+                        skip = skip || streq(*n, known[k]);
+                if (skip)
+                        continue;
+                r = scan_one(root, dirs, *n, &kind, &masked_by, &transient);
+                if (r < 0)
+                        return r;
+                if (kind == UNIT_RUNS_NONE)
+                        continue;
+                a = realloc(s.items, sizeof(*a) * (s.n + 1));
+                if (!a)
+                        return -ENOMEM;
+                s.items = a;
+                a = &s.items[s.n];
+                *a = (struct unit_scan_item) {
+                        .kind = kind,
+                        .state = masked_by ? UNIT_MASKED : transient ? UNIT_TRANSIENT : UNIT_DISABLED,
+                        .masked_by = TAKE_PTR(masked_by),
+                        .service = strdup(*n),
+                };
+                s.n++;
+                if (!a->service)
+                        return -ENOMEM;
+                if (asprintf(&a->socket, "%.*s.socket", (int) (strlen(*n) - strlen(".service")), *n) < 0) {
+                        a->socket = NULL;
+                        return -ENOMEM;
+                }
+                if (!masked_by && !transient && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
+                        a->state = UNIT_ENABLED;
+        }
+        *ret = s;
+        s = (struct unit_scan) {};
+        return 0;
 }

@@ -65,3 +65,54 @@ int units_load(const struct root *root, const char *const *names, struct discove
  * cannot be split (a problem is added). Several ExecStart= lines are a problem too. -ENOMEM. */
 int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,
                    const char **ret_src);
+
+/* Which daemon a unit's command line runs, by the basename of its program. */
+enum unit_runs {
+        UNIT_RUNS_NONE,
+        UNIT_RUNS_DOCKERD,    /* dockerd, dockerd-current; rootless: dockerd-rootless.sh, rootlesskit */
+        UNIT_RUNS_CONTAINERD, /* containerd, docker-containerd, docker-containerd-current */
+        _UNIT_RUNS_MAX,
+};
+/* What the program of a command line ("/usr/bin/dockerd -H ...", as in unit.exec_start) is. */
+enum unit_runs unit_program_runs(const char *program);
+
+/* Whether systemd starts a unit at boot. */
+enum unit_state {
+        UNIT_ENABLED,         /* a link in some .wants/ or .requires/ directory pulls it (or its
+                                 * socket) in */
+        UNIT_DISABLED,        /* nothing pulls it in: it starts only by hand (systemctl start) */
+        UNIT_MASKED,          /* a link to /dev/null: systemd refuses to start it */
+        UNIT_TRANSIENT,       /* made at run time (systemd-run, /run/systemd/transient): gone at reboot */
+        _UNIT_STATE_MAX,
+};
+const char *unit_state_name(enum unit_state s);
+
+struct unit_scan_item {
+        char *service;        /* "docker-cluster1.service", "docker@a.service" */
+        char *socket;         /* its socket unit's name: the same with ".socket" */
+        enum unit_runs kind;
+        enum unit_state state;
+        char *masked_by;      /* the mask link (host path), when masked */
+};
+
+struct unit_scan {
+        struct unit_scan_item *items;
+        size_t n;
+};
+
+void unit_scan_done(struct unit_scan *s);
+
+/* Does a link in some .wants/ or .requires/ directory of dirs (a unit search path; NULL: the
+ * system's) below root pull in the unit NAME (a service or a socket)? 0 with *ret, or -ENOMEM. */
+int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret);
+
+/* Every system service along the search path, read below root, whose effective ExecStart= (the
+ * first left after resets) runs dockerd or containerd, except docker.service, containerd.service
+ * and snap.docker.dockerd.service (which callers load by name): the unit files of each
+ * directory, and the instances of templates that a .wants/ or .requires/ directory names
+ * ("docker@a.service", loaded from "docker@.service" with %i = "a"). A masked unit is judged by
+ * the unit file the mask hides. Sorted by name. Problems of units that run no daemon are not
+ * said; callers load the ones found again with problems. With user_dirs (a user manager's
+ * search path, most important first) those directories are scanned instead, docker.service
+ * included. Returns 0 or -ENOMEM. */
+int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "util.h"
@@ -58,11 +59,26 @@ int strv_extend(char ***l, const char *s) {
 }
 
 int strv_extend_strv(char ***l, char * const *other) {
-        for (char * const *i = other; i && *i; i++) {
-                int r = strv_extend(l, *i);
-                if (r < 0)
-                        return r;
+        size_t n = strv_length(*l), m = strv_length(other);
+        char **a;
+
+        if (m == 0)
+                return 0;
+        /* Grown once: copying a long vector costs linear time. */
+        a = reallocarray(*l, n + m + 1, sizeof(char *));
+        if (!a)
+                return -ENOMEM;
+        *l = a;
+        for (size_t i = 0; i < m; i++) {
+                a[n + i] = strdup(other[i]);
+                if (!a[n + i]) {
+                        for (size_t k = 0; k < i; k++)
+                                free(a[n + k]);
+                        a[n] = NULL;
+                        return -ENOMEM;
+                }
         }
+        a[n + m] = NULL;
         return 0;
 }
 
@@ -188,7 +204,7 @@ int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_da
         /* O_NONBLOCK so that opening a FIFO never hangs; the type is checked right after. */
         fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | open_flags);
         if (fd < 0)
-                return -errno;
+                return errno == ENXIO ? -EBADFD : -errno; /* a socket */
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (S_ISDIR(st.st_mode))
@@ -265,4 +281,84 @@ bool rule_path_ok(const char *path) {
                 if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
                         return false;
         return n < PATH_MAX;
+}
+
+/* ---- hash index ---- */
+
+static unsigned long long hash_seed(void) {
+        static unsigned long long seed;
+        static bool done;
+
+        if (!done) {
+                if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+                        seed = (unsigned long long) getpid() * 0x9e3779b97f4a7c15ULL;
+                seed |= 1;
+                done = true;
+        }
+        return seed;
+}
+
+unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n) {
+        const unsigned char *b = p;
+
+        if (h == 0)
+                h = 0xcbf29ce484222325ULL ^ hash_seed();
+        for (size_t i = 0; i < n; i++) {
+                h ^= b[i];
+                h *= 0x100000001b3ULL;
+        }
+        return h;
+}
+
+/* The final mix spreads FNV's low bits, which the mask keeps. */
+static size_t slot_of(unsigned long long hash, size_t cap) {
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdULL;
+        hash ^= hash >> 33;
+        return (size_t) hash & (cap - 1);
+}
+
+void hindex_done(struct hindex *h) {
+        free(h->slots);
+        *h = (struct hindex) {};
+}
+
+long hindex_find(const struct hindex *h, unsigned long long hash, bool (*eq)(const void *ctx, size_t i, const void *key),
+                 const void *ctx, const void *key) {
+        if (h->cap == 0)
+                return -1;
+        for (size_t s = slot_of(hash, h->cap);; s = (s + 1) & (h->cap - 1)) {
+                const struct hindex_slot *x = &h->slots[s];
+                if (x->pos == 0)
+                        return -1;
+                if (x->hash == hash && eq(ctx, x->pos - 1, key))
+                        return (long) (x->pos - 1);
+        }
+}
+
+static void slot_put(struct hindex_slot *slots, size_t cap, unsigned long long hash, size_t pos) {
+        size_t s = slot_of(hash, cap);
+
+        while (slots[s].pos != 0)
+                s = (s + 1) & (cap - 1);
+        slots[s] = (struct hindex_slot) { .hash = hash, .pos = pos };
+}
+
+int hindex_add(struct hindex *h, unsigned long long hash, size_t i) {
+        if ((h->n + 1) * 2 > h->cap) {  /* at most half full */
+                size_t cap = h->cap ? h->cap * 2 : 64;
+                struct hindex_slot *n = calloc(cap, sizeof(*n));
+
+                if (!n)
+                        return -ENOMEM;
+                for (size_t k = 0; k < h->cap; k++)
+                        if (h->slots[k].pos)
+                                slot_put(n, cap, h->slots[k].hash, h->slots[k].pos);
+                free(h->slots);
+                h->slots = n;
+                h->cap = cap;
+        }
+        slot_put(h->slots, h->cap, hash, i + 1);
+        h->n++;
+        return 0;
 }

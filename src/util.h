@@ -47,6 +47,31 @@ int strv_extend_strv(char ***l, char * const *other);
 bool strv_contains(char * const *l, const char *s);
 char **strv_copy(char * const *l);
 
+/* An index from keys to positions in an array its owner keeps (open addressing, linear probing):
+ * the owner hashes a key with hash_bytes() and compares its own elements, so the index never
+ * copies them. Lookups and additions cost O(1) on average; the hash is seeded per process, so a
+ * hostile input cannot choose colliding keys in advance. */
+struct hindex_slot {
+        unsigned long long hash;
+        size_t pos;             /* array index + 1; 0: empty */
+};
+struct hindex {
+        struct hindex_slot *slots;
+        size_t cap, n;          /* cap a power of two, or 0 */
+};
+void hindex_done(struct hindex *h);
+/* Start a hash (0), or continue one over n more bytes. */
+unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n);
+static inline unsigned long long hash_str(unsigned long long h, const char *s) {
+        return hash_bytes(h, s ? s : "", s ? strlen(s) + 1 : 0);
+}
+/* The array index of the first element added with this hash for which eq(ctx, index, key) holds;
+ * -1 when there is none. */
+long hindex_find(const struct hindex *h, unsigned long long hash, bool (*eq)(const void *ctx, size_t i, const void *key),
+                 const void *ctx, const void *key);
+/* Record that element i has this hash. 0 or -ENOMEM. */
+int hindex_add(struct hindex *h, unsigned long long hash, size_t i);
+
 /* Join two path pieces with exactly one '/' between them. */
 char *path_join(const char *a, const char *b);
 /* A growable, always NUL-terminated string. */

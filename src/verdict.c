@@ -48,6 +48,10 @@ bool kernel_rule_covers(const struct rule *k, const struct rule *want) {
                 if (!want->exe || !streq(k->exe, want->exe) || k->exe_negated != want->exe_negated)
                         return false;
         }
+        /* auid!=unset (run mode "session") covers only a rule as narrow; a rule without it covers
+         * one with it. */
+        if (k->auid_set && !want->auid_set)
+                return false;
         return true;
 }
 
@@ -174,6 +178,18 @@ int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret) {
                         r = v->message ? 0 : -ENOMEM;
                 } else
                         r = judge_one(p, v, component_is_cis(v->t->comp) && exists);
+                /* A target with more than one rule (run mode "session"): the worst of them. */
+                for (size_t k = 0; r >= 0 && v->x && k < p->rules.n_rules; k++) {
+                        struct verdict w = { .t = v->t, .x = &p->rules.rules[k], .counted = v->counted };
+                        if (w.x->target != i || w.x == v->x)
+                                continue;
+                        r = judge_one(p, &w, component_is_cis(v->t->comp) && exists);
+                        if (r >= 0 && (w.sev > v->sev || (w.status != STATUS_OK && v->status == STATUS_OK))) {
+                                free(v->message);
+                                *v = w;
+                        } else
+                                free(w.message);
+                }
                 if (r < 0) {
                         verdicts_done(&vs);
                         return r;

@@ -2,11 +2,11 @@
 # The boot sequence, end to end, for one key of our own: the fragment the tool wrote is loaded
 # the way the boot-time load does it, before containerd exists; then real containerd (on its
 # default paths, since /run/containerd is what boots get wrong) and dockerd start. The kernel then
-# holds a plain, non-recursive watch on /run/containerd and no rule for the socket below it, and
-# --check is CRITICAL. Running exactly what the shipped run-time unit runs fixes it.
-# auditctl -l prints a recursive dir watch and a plain path watch alike (`-w PATH -p PERMS`,
-# audit 3.0.9), so recursion is shown by events: a write two directories below /run/containerd is
-# recorded by a recursive watch only.
+# holds the plain, non-recursive watch on /run/containerd the fragment has (run mode "session"),
+# but not the recursive login-session rule below it, nor a rule for the socket, and --check is
+# CRITICAL. Running exactly what the shipped run-time unit runs fixes it.
+# Recursion is shown by events: a write two directories below /run/containerd from a login
+# session is recorded by the recursive rule only.
 #   test-boot-sequence.sh BINARY RUNTIME-UNIT
 set -u
 bin=$(realpath "$1")
@@ -48,13 +48,13 @@ rules=$TMP/rules
 mkdir -p "$rules"
 frag=$rules/50-docker.rules
 klist() { auditctl -l -k "$KEY" 2>/dev/null; }
-# deep_write N: create /run/containerd/dar-probe-PID/N/f, two levels below, and print which key
+# deep_write N: create /run/containerd/dar-probe-PID/N/f, two levels below, from a login session
+# (run mode "session" records below /run/containerd what tasks with a login uid do), and print which key
 # the event naming it carries: "ours", "other KEY" (a rule of the host matched first: the kernel
 # reports the first matching rule's key, so the check proves nothing), or "none" (within 3 s).
 deep_write() {
         local f=/run/containerd/dar-probe-$$/$1/f i k=
-        mkdir -p "${f%/f}"
-        echo "$1" > "$f"
+        sh -c 'echo 1000 > /proc/self/loginuid && mkdir -p "${1%/f}" && echo "$2" > "$1"' sh "$f" "$1"
         for i in $(seq 30); do
                 k=$(ausearch -if "$TMP/auditd/audit.log" 2>/dev/null | awk -v RS='----' -v s="dar-probe-$$/$1/f" 'index($0, s)' |
                         grep -o ' key="[^"]*"' | sed 's/ key="\(.*\)"/\1/' | sort -u | head -1)
@@ -74,7 +74,8 @@ expect "auditd starts" start_auditd
 
 # Before the reboot: the tool ran, the fragment is written.
 expect_status "the tool writes the fragment and loads the rules" 0 "$bin" --key "$KEY" --rules-dir "$rules" -q
-expect "the fragment has the watch on /run/containerd as a boot rule" grep -qxF -- "-w /run/containerd -p rwa -k $KEY" "$frag"
+expect "the fragment has the watch on /run/containerd as a boot rule" \
+        grep -qxF -- "-a always,exit -F path=/run/containerd -F perm=rwa -k $KEY" "$frag"
 expect "the fragment has no boot rule below /run/containerd" bash -c "! grep -qE '^-[aw].*/run/containerd/' '$frag'"
 cp "$frag" "$TMP/fragment-before"
 
@@ -98,7 +99,7 @@ expect "after boot: a watch on /run/containerd is loaded" grep -qxF -- "-w /run/
 expect "after boot: no rule for the socket" bash -c "! grep -qF -- '/run/containerd/containerd.sock' '$TMP/kernel-boot'"
 expect_status "after boot: --check is CRITICAL" 2 "$bin" --check --key "$KEY" --rules-dir "$rules"
 echo "    --check on /run/containerd: $(target_status /run/containerd)"
-expect "after boot: --check says the watch on /run/containerd is not recursive" \
+expect "after boot: --check says the watch on /run/containerd is not recursive (the login-session rule is missing)" \
         grep -qF "not-recursive" <(target_status /run/containerd)
 got=$(deep_write boot)
 case $got in
@@ -119,6 +120,8 @@ sed 's/^/    /' "$TMP/kernel-after" | grep -F /run/containerd
 expect_status "after the run-time unit: --check is OK" 0 "$bin" --check --key "$KEY" --rules-dir "$rules"
 expect "after the run-time unit: one watch on /run/containerd" \
         test "$(grep -cxF -- "-w /run/containerd -p rwa -k $KEY" "$TMP/kernel-after")" = 1
+expect "after the run-time unit: the recursive login-session rule on /run/containerd" \
+        grep -qE -- "-F dir=/run/containerd -F perm=rwa -F auid!=(-1|unset|4294967295) .*key=$KEY\$" "$TMP/kernel-after"
 expect "after the run-time unit: --check says the watch on /run/containerd is ok" \
         grep -qF "'ok'" <(target_status /run/containerd)
 got=$(deep_write runtime)

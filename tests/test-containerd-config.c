@@ -198,6 +198,23 @@ static void test_imports(void **state _unused_) {
         assert_string_equal(l.c.runtimes[0].binary_name, "/usr/local/bin/runc");
         loaded_done(&l);
 
+        /* The file whose value won, per key: root stays the main file's ("" does not override). */
+        {
+                struct containerd_origins o = {};
+
+                l = load(&t, "/etc/containerd/config.toml", &(struct containerd_load_options) { .origins = &o });
+                assert_int_equal(l.r, 0);
+                assert_string_equal(o.root, "/etc/containerd/config.toml");
+                assert_string_equal(o.state, "/etc/containerd/conf.d/10-state.toml");
+                assert_string_equal(o.grpc_address, "/etc/containerd/grpc.toml");
+                assert_string_equal(o.debug_address, "/etc/containerd/shared.toml");
+                assert_string_equal(o.plugin_dir, "/etc/containerd/rel.d/a.toml");
+                assert_null(o.ttrpc_address);
+                containerd_origins_done(&o);
+                assert_null(o.state);
+                loaded_done(&l);
+        }
+
         /* containerd 1.x globs a relative pattern from its working directory. */
         l = load(&t, "/etc/containerd/config.toml", &(struct containerd_load_options) { .v1_relative_globs = true });
         assert_int_equal(l.r, 0);

@@ -163,5 +163,85 @@ if [ "$(id -u)" = 0 ]; then
         no_rule "daemon.json linked to a device" /dev/null
 fi
 
+# One unreadable input never ends the run: it is named, the status is 3, the rest is produced.
+h=$(host json-socket)
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$h/etc/docker/daemon.json"
+case_ "daemon.json a socket: named, not opened, the rest produced" 3 "daemon.json: cannot read: not a regular file" --root "$h" --print
+h=$(host rulesdir-file); rmdir "$h/etc/audit/rules.d"; : > "$h/etc/audit/rules.d"
+case_ "rules directory a file: a problem, --print goes on" 3 "rules.d: cannot be read: Not a directory" --root "$h" --print
+case_ "rules directory a file: a problem, --list-paths goes on" 3 "rules.d: cannot be read: Not a directory" --root "$h" --list-paths
+h=$(host rulesdir-loop); rmdir "$h/etc/audit/rules.d"; ln -s rules.d "$h/etc/audit/rules.d"
+case_ "rules directory a symlink loop: a problem, --list-paths goes on" 3 "rules.d: cannot be read: too many levels" --root "$h" --list-paths
+
+# containerd's config.toml imports: what an imported file sets is found, the files are watched.
+h=$(host containerd-imports); mkdir -p "$h/etc/containerd/conf.d"
+printf 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n' > "$h/etc/containerd/config.toml"
+printf 'version = 2\nstate = "/run/ctrd"\n[grpc]\n  address = "/run/ctrd/ctrd.sock"\n' > "$h/etc/containerd/conf.d/a.toml"
+mkdir -p "$h/run/ctrd"
+out=$(timeout 10 "$bin" --root "$h" --print 2>&1)
+for want in "-a always,exit -F path=/run/ctrd -F perm=rwa -k docker" "-w /run/ctrd/ctrd.sock -p rwxa -k docker" \
+            "-w /etc/containerd/conf.d/a.toml -p rwxa -k docker" "-w /etc/containerd/conf.d -p rwxa -k docker"; do
+        if grep -qF -- "$want" <<<"$out"; then ok "containerd imports: $want"; else fail "containerd imports: no $want"; echo "$out" | sed 's/^/    /'; fi
+done
+printf 'version = 2\nstate = [\n' > "$h/etc/containerd/conf.d/b.toml"
+case_ "containerd imports: a malformed imported file keeps its file and line" 3 "conf.d/b.toml:2: " --root "$h" --print
+
+# A file that cannot be read is named as configured, with what it resolves to and who named it.
+h=$(host envfile-dev); mkdir -p "$h/dev"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$h/dev/sock"
+ln -s /dev/sock "$h/etc/default-docker"
+printf '[Service]\nEnvironmentFile=/etc/default-docker\nExecStart=/usr/bin/dockerd -H fd://\n' > "$h/lib/systemd/system/docker.service"
+case_ "EnvironmentFile= leading to a socket: configured path, target and unit named" 3 \
+        "/etc/default-docker: cannot read: it resolves to /dev/sock: not a regular file \(EnvironmentFile= of docker.service\)" --root "$h" --print
+h=$(host toml-dev); mkdir -p "$h/dev" "$h/etc/containerd"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$h/dev/sock"
+ln -s /dev/sock "$h/etc/containerd/config.toml"
+case_ "config.toml leading to a socket: configured path, target and who named it" 3 \
+        "/etc/containerd/config.toml: cannot read: it resolves to /dev/sock: not a regular file.*\(containerd's default configuration file\)" --root "$h" --print
+
+# As an unprivileged user: what cannot be read is named, and nothing unresolved is opened.
+asuser=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+        asuser=(setpriv --reuid nobody --regid "$(id -gn nobody)" --clear-groups)
+fi
+if [ ${#asuser[@]} = 0 ]; then
+        echo "skip: unprivileged cases: they need root (to build trees nobody cannot read) and setpriv"
+else
+        chmod 755 "$TMP"
+        case_user() { local bin0=$bin; bin="${asuser[*]} $bin0"; case_ "$@"; bin=$bin0; }
+        # /etc/audit is an absolute link whose target cannot be resolved inside the root (a
+        # component only root can enter); the same absolute path outside the root holds a rule.
+        outside=$TMP/outside; mkdir -p "$outside/audit/rules.d"
+        echo "-w /usr/bin/runc -p rwxa -k docker" > "$outside/audit/rules.d/10-out.rules"
+        chmod -R a+rX "$outside"
+        h=$(host rulesdir-escape); rm -rf "$h/etc/audit"; ln -s "$outside/audit" "$h/etc/audit"
+        mkdir -p "$h$TMP"; chmod 700 "$h$TMP"
+        out=$("${asuser[@]}" "$bin" --root "$h" --print 2>&1); st=$?
+        if [ "$st" = 3 ] && grep -q "cannot be read: Permission denied" <<<"$out" &&
+           grep -qxF -- "-w /usr/bin/runc -p rwxa -k docker" <<<"$out" && ! grep -q "10-out.rules" <<<"$out"; then
+                ok "rules directory unresolvable (EACCES): a problem, nothing outside the root read"
+        else
+                fail "rules directory unresolvable (EACCES): status $st"; echo "$out" | sed 's/^/    /'
+        fi
+        h=$(host dropin-unreadable); d=$h/etc/systemd/system/docker.service.d; mkdir -p "$d"
+        printf '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --data-root /srv/docker\n' > "$d/override.conf"
+        chmod 700 "$d"
+        out=$("${asuser[@]}" "$bin" --root "$h" --print 2>&1); st=$?
+        if [ "$st" = 3 ] && grep -q "docker.service.d: cannot list the drop-in directory: Permission denied" <<<"$out"; then
+                ok "unreadable drop-in directory: named, status 3"
+        else
+                fail "unreadable drop-in directory: status $st"; echo "$out" | sed 's/^/    /'
+        fi
+        h=$(host import-dir-unreadable); mkdir -p "$h/etc/containerd/conf.d"; chmod 700 "$h/etc/containerd/conf.d"
+        printf 'imports = ["/etc/containerd/conf.d/*.toml"]\n' > "$h/etc/containerd/config.toml"
+        out=$("${asuser[@]}" "$bin" --root "$h" --print 2>&1); st=$?
+        if [ "$st" = 3 ] && grep -q "conf.d: cannot list: Permission denied" <<<"$out"; then
+                ok "unreadable import directory: named, status 3"
+        else
+                fail "unreadable import directory: status $st"; echo "$out" | sed 's/^/    /'
+        fi
+        chmod 700 "$TMP"
+fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -220,7 +220,6 @@ static void test_reader_fields(void **state _unused_) {
 
 static int run(const char *input, const char *key, time_t since, time_t until, bool json, char **ret_text,
                struct report_result *ret) {
-        _cleanup_free_ char *dir = NULL;
         struct discovery d = {};
         struct target *t = NULL;
         char *inputs[] = { (char *) input, NULL };

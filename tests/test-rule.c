@@ -439,6 +439,66 @@ static void test_parse_exe(void **state _unused_) {
         assert_invalid("-a always,exit -F path=/x -F perm=wa -F exe>/a -k d", NULL);
 }
 
+/* -F auid!=unset, the login-session filter: its spellings, its place, what it is not. */
+static void test_parse_auid(void **state _unused_) {
+        static const char *const same[] = {
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=unset -k d",
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=4294967295 -k d",
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=-1 -k d",
+        };
+        static const char *const other[] = {
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid=unset -k d",
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=1000 -k d",
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid>=1000 -k d",
+                "-a always,exit -F dir=/run/containerd -F auid!=unset -F perm=rwa -k d",
+                "-a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=unset -F auid!=unset -k d",
+                "-w /run/containerd -p rwa -F auid!=unset -k d",
+        };
+        struct rule a = {}, b = {}, plain = {}, ex = {};
+        _cleanup_free_ char *line = NULL;
+
+        parse_watch(same[0], &a);
+        assert_true(a.auid_set);
+        assert_int_equal(a.kind, WATCH_DIR);
+        assert_int_equal(a.form, FORM_A);
+        for (size_t i = 1; i < ELEMENTSOF(same); i++) {
+                parse_watch(same[i], &b);
+                assert_true(rule_equal(&a, &b));
+                rule_done(&b);
+        }
+        assert_int_equal(rule_format(&a, &line), 0);
+        assert_string_equal(line, same[0]);
+
+        parse_watch("-a always,exit -F dir=/run/containerd -F perm=rwa -k d", &plain);
+        assert_false(plain.auid_set);
+        assert_false(rule_equal(&a, &plain));
+
+        parse_watch("-a always,exit -F dir=/x -F perm=wa -F exe!=/usr/bin/dockerd -F auid!=unset -k d", &ex);
+        assert_true(ex.auid_set);
+        assert_true(ex.exe_negated);
+        free(line);
+        line = NULL;
+        assert_int_equal(rule_format(&ex, &line), 0);
+        assert_string_equal(line, "-a always,exit -F dir=/x -F perm=wa -F exe!=/usr/bin/dockerd -F auid!=unset -k d");
+
+        for (size_t i = 0; i < ELEMENTSOF(other); i++) {
+                struct rule r = {};
+                int t = rule_parse_line(other[i], &r, NULL);
+                if (t != LINE_OTHER_RULE)
+                        fail_msg("'%s': type %d, expected another rule", other[i], t);
+        }
+
+        /* -w cannot carry the filter: refused on output. */
+        a.form = FORM_W;
+        free(line);
+        line = NULL;
+        assert_int_equal(rule_format(&a, &line), -EINVAL);
+
+        rule_done(&a);
+        rule_done(&plain);
+        rule_done(&ex);
+}
+
 static void test_equivalence(void **state _unused_) {
         struct rule a = {}, w = {}, w2 = {}, d = {}, f = {}, A = {};
 
@@ -778,6 +838,7 @@ int main(void) {
                 cmocka_unit_test(test_parse_trailing_slash),
                 cmocka_unit_test(test_parse_a),
                 cmocka_unit_test(test_parse_exe),
+                cmocka_unit_test(test_parse_auid),
                 cmocka_unit_test(test_equivalence),
                 cmocka_unit_test(test_equal_fields),
                 cmocka_unit_test(test_key_order),

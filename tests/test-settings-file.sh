@@ -26,7 +26,7 @@ trap 'cleanup_key2; cleanup' EXIT
 printf '[Rules]\nKey=%s\nDataRootMode=off\nCISPaths=no\n' "$KEY" > "$conf"
 expect_status "first run with the settings file" 0 tool -q
 expect "the fragment's header records the settings" \
-        grep -qx "# Settings: key \"$KEY\", permissions default, data root mode \"off\", CIS paths no." "$frag"
+        grep -qx "# Settings: key \"$KEY\", permissions default, data root mode \"off\", run mode \"session\"," "$frag"
 expect "no data-root rule (DataRootMode=off)" bash -c "! grep -q -- '$OWN/data' '$frag'"
 expect "no rule is there for the CIS text's sake alone (CISPaths=no)" bash -c "! grep -qx \"#   the CIS Benchmark's path\" '$frag'"
 n1=$(lines_of "$KEY" | wc -l)

@@ -87,7 +87,7 @@ static void test_every_key_and_dropins_in_order(void **state _unused_) {
                    "DataRootMode=off\n"
                    "; a comment\n"
                    "CISPaths=no\n");
-        write_host("/etc/docker-audit-rules.conf.d/20-later.conf", "[Rules]\nDataRootMode=cis\n");
+        write_host("/etc/docker-audit-rules.conf.d/20-later.conf", "[Rules]\nDataRootMode=cis\nRunMode=recursive\n");
         write_host("/etc/docker-audit-rules.conf.d/10-earlier.conf", "[Rules]\nDataRootMode=recursive\nKey=mid\n");
         write_host("/etc/docker-audit-rules.conf.d/30-not-conf.txt", "[Rules]\nKey=never\n");
         load(&s, NULL, 0);
@@ -96,6 +96,8 @@ static void test_every_key_and_dropins_in_order(void **state _unused_) {
         assert_int_equal(s.perms, PERM_WRITE | PERM_ATTR);
         assert_true(s.have_data_root_mode);
         assert_int_equal(s.data_root_mode, DATA_ROOT_CIS);
+        assert_true(s.have_run_mode);
+        assert_int_equal(s.run_mode, RUN_RECURSIVE);
         assert_int_equal(s.cis_paths, 0);
         assert_int_equal(s.n_problems, 0);
         assert_int_equal(strv_length(s.files), 3);
@@ -130,6 +132,7 @@ static void test_problems_never_stop_reading(void **state _unused_) {
                    "Key=has space\n"
                    "Permissions=rwz\n"
                    "DataRootMode=everything\n"
+                   "RunMode=quiet\n"
                    "CISPaths=maybe\n"
                    "Colour=blue\n"
                    "[Other]\n"
@@ -138,13 +141,15 @@ static void test_problems_never_stop_reading(void **state _unused_) {
         assert_string_equal(s.key, "good");
         assert_false(s.have_perms);
         assert_false(s.have_data_root_mode);
+        assert_false(s.have_run_mode);
         assert_int_equal(s.cis_paths, -1);
-        assert_int_equal(s.n_problems, 6);
+        assert_int_equal(s.n_problems, 7);
         assert_int_equal(s.problems[0].line, 3);
         assert_non_null(strstr(s.problems[0].message, "Key=has space"));
-        assert_int_equal(s.problems[4].line, 7);
-        assert_non_null(strstr(s.problems[4].message, "unknown key Colour="));
-        assert_non_null(strstr(s.problems[5].message, "unknown section [Other]"));
+        assert_non_null(strstr(s.problems[3].message, "RunMode=quiet"));
+        assert_int_equal(s.problems[5].line, 8);
+        assert_non_null(strstr(s.problems[5].message, "unknown key Colour="));
+        assert_non_null(strstr(s.problems[6].message, "unknown section [Other]"));
         settings_done(&s);
         clean();
 }

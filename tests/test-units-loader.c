@@ -108,6 +108,48 @@ static void test_dropin_order_and_hiding(void **state _unused_) {
         tree_free(&t);
 }
 
+/* What has no natural bound is bounded and said: drop-ins over 1024 are not read (named from the
+ * first one left out), nor list lines over 4096; a drop-in "directory" that is a file is skipped
+ * as systemd skips it. */
+static void test_bounds(void **state _unused_) {
+        struct tree t;
+        struct discovery d = {};
+        struct unit u = {};
+        _cleanup_free_ char *big = NULL;
+        struct strbuf b = {};
+
+        tree_new(&t);
+        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        for (unsigned i = 0; i < 1030; i++) {
+                _cleanup_free_ char *p = NULL;
+                assert_true(asprintf(&p, "/etc/systemd/system/x.service.d/%04u.conf", i) > 0);
+                tree_write(&t, p, "[Service]\nEnvironment=A=1\n");
+        }
+        tree_write(&t, "/usr/lib/systemd/system/x.service.d", "not a directory");
+        assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
+        assert_int_equal(strv_length(u.dropins), 1024);
+        assert_string_equal(u.dropins[1023], "/etc/systemd/system/x.service.d/1023.conf");
+        assert_true(has_problem(&d, "more than 1024 drop-ins: 1024.conf and the ones after it"));
+        assert_int_equal(d.n_problems, 1);
+        unit_done(&u);
+        discovery_done(&d);
+
+        assert_int_equal(strbuf_append(&b, "[Service]\nExecStart=/bin/a\n", 27), 0);
+        for (unsigned i = 0; i < 5000; i++) {
+                char line[64];
+                int n = snprintf(line, sizeof(line), "Environment=V%u=%u\n", i, i);
+                assert_int_equal(strbuf_append(&b, line, (size_t) n), 0);
+        }
+        big = b.s;
+        tree_write(&t, "/etc/systemd/system/y.service", big);
+        assert_int_equal(unit_load(&t.root, dirs, "y.service", &d, &u), 0);
+        assert_int_equal(strv_length(u.environment), 4095); /* ExecStart= took one */
+        assert_true(has_problem(&d, "more than 4096 ExecStart=, Environment=, EnvironmentFile= and ListenStream= lines"));
+        unit_done(&u);
+        discovery_done(&d);
+        tree_free(&t);
+}
+
 static void test_fragment_hiding(void **state _unused_) {
         struct tree t;
         struct unit u = {};
@@ -334,6 +376,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_dropin_order_and_hiding),
                 cmocka_unit_test(test_fragment_hiding),
+                cmocka_unit_test(test_bounds),
                 cmocka_unit_test(test_mask_without_dev_null),
                 cmocka_unit_test(test_masked_dropin),
                 cmocka_unit_test(test_exec_start_reset),

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <cmocka.h>
 
 #include "util.h"
@@ -366,6 +368,19 @@ static void test_read_errors(void **state _unused_) {
                 assert_string_equal(via, "x");
         }
 
+        /* a socket: not ENXIO from open(), a file that is not regular */
+        {
+                _cleanup_free_ char *sock = path_join(d, "sock");
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+                assert_true(fd >= 0 && strlen(sock) < sizeof(sa.sun_path));
+                strcpy(sa.sun_path, sock);
+                assert_int_equal(bind(fd, (struct sockaddr *) &sa, sizeof(sa)), 0);
+                assert_int_equal(read_file_bounded(AT_FDCWD, sock, 0, &data, &len), -EBADFD);
+                close(fd);
+        }
+
         /* missing */
         assert_int_equal(read_file_bounded(AT_FDCWD, missing, 0, &data, &len), -ENOENT);
         assert_string_equal(data, "untouched");
@@ -443,6 +458,76 @@ static void test_rule_path_ok(void **state _unused_) {
         assert_false(rule_path_ok(way_too_long));
 }
 
+struct items {
+        const char **keys;
+};
+
+static bool items_eq(const void *ctx, size_t i, const void *key) {
+        return streq(((const struct items *) ctx)->keys[i], key);
+}
+
+/* Many keys, each found at its own index, absent ones not found, through several growths;
+ * equal hashes with different keys (forced) are told apart by the owner's comparison. */
+static void test_hindex(void **state _unused_) {
+        enum { N = 5000 };
+        struct hindex h = {};
+        struct items it = { .keys = calloc(N, sizeof(char *)) };
+
+        assert_non_null(it.keys);
+        assert_int_equal(hindex_find(&h, hash_str(0, "x"), items_eq, &it, "x"), -1);
+        for (size_t i = 0; i < N; i++) {
+                char *k;
+                assert_true(asprintf(&k, "key-%zu", i) > 0);
+                it.keys[i] = k;
+                assert_int_equal(hindex_add(&h, hash_str(0, k), i), 0);
+        }
+        for (size_t i = 0; i < N; i++)
+                assert_int_equal(hindex_find(&h, hash_str(0, it.keys[i]), items_eq, &it, it.keys[i]), (long) i);
+        assert_int_equal(hindex_find(&h, hash_str(0, "key-5000"), items_eq, &it, "key-5000"), -1);
+        assert_true(h.n == N && h.cap >= 2 * N);
+        /* The same hash for two keys: each still found by its own. */
+        {
+                struct hindex c = {};
+                const char *two[] = { "a", "b" };
+                struct items t = { .keys = two };
+
+                assert_int_equal(hindex_add(&c, 42, 0), 0);
+                assert_int_equal(hindex_add(&c, 42, 1), 0);
+                assert_int_equal(hindex_find(&c, 42, items_eq, &t, "a"), 0);
+                assert_int_equal(hindex_find(&c, 42, items_eq, &t, "b"), 1);
+                assert_int_equal(hindex_find(&c, 42, items_eq, &t, "c"), -1);
+                hindex_done(&c);
+        }
+        /* A hash continues over more bytes: not the hash of the parts alone. */
+        assert_true(hash_str(hash_str(0, "a"), "b") != hash_str(0, "b"));
+        assert_true(hash_str(0, "ab") == hash_str(0, "ab"));
+        for (size_t i = 0; i < N; i++)
+                free((char *) it.keys[i]);
+        free(it.keys);
+        hindex_done(&h);
+        assert_null(h.slots);
+}
+
+/* A long vector copied at once, in order. */
+static void test_strv_copy_long(void **state _unused_) {
+        enum { N = 100000 };
+        char **l = calloc(N + 1, sizeof(char *)), **c;
+
+        assert_non_null(l);
+        for (size_t i = 0; i < N; i++)
+                assert_true(asprintf(&l[i], "%zu", i) > 0);
+        c = strv_copy(l);
+        assert_non_null(c);
+        assert_int_equal(strv_length(c), N);
+        assert_string_equal(c[0], "0");
+        assert_string_equal(c[N - 1], "99999");
+        assert_int_equal(strv_extend_strv(&c, l), 0);
+        assert_int_equal(strv_length(c), 2 * N);
+        assert_string_equal(c[N], "0");
+        strv_free(c);
+        strv_free(l);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_startswith_endswith),
@@ -461,6 +546,8 @@ int main(void) {
                 cmocka_unit_test(test_read_size_cap),
                 cmocka_unit_test(test_errno_name),
                 cmocka_unit_test(test_rule_path_ok),
+                cmocka_unit_test(test_hindex),
+                cmocka_unit_test(test_strv_copy_long),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

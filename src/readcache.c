@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "readcache.h"
+#include "util.h"
+
+#define MAGIC "docker-audit-rules-reads"
+#define FORMAT_VERSION 1
+#define FILE_MAX (64u * 1024 * 1024)
+
+enum entry_type {
+        ENTRY_FILE = 'F',
+        ENTRY_LINK = 'L',
+        ENTRY_DIR = 'D',      /* data: the names, each followed by a NUL */
+};
+
+struct entry {
+        char type;
+        char *path;
+        struct stat st;       /* only dev, ino, mode, size, mtim and ctim are kept */
+        char *data;
+        size_t len;
+        bool used;
+};
+
+static struct {
+        bool enabled;
+        bool dirty;           /* differs from the file: an entry added, or one left unused */
+        char *file;
+        struct entry *entries;
+        size_t n;
+        unsigned hits, misses;
+} cache;
+
+static void entry_done(struct entry *e) {
+        free(e->path);
+        free(e->data);
+}
+
+static uint64_t fnv1a(const char *p, size_t n) {
+        uint64_t h = UINT64_C(14695981039346656037);
+        for (size_t i = 0; i < n; i++) {
+                h ^= (unsigned char) p[i];
+                h *= UINT64_C(1099511628211);
+        }
+        return h;
+}
+
+static bool same_stat(const struct stat *a, const struct stat *b) {
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_mode == b->st_mode &&
+               a->st_size == b->st_size &&
+               a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+               a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static long long ts_ns(const struct timespec *t) {
+        return (long long) t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* Changed so recently that a second change within the same time-stamp tick could go unseen. */
+static bool racy(const struct stat *st) {
+        struct timespec now;
+        long long m = ts_ns(&st->st_mtim), c = ts_ns(&st->st_ctim);
+
+        if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+                return true;
+        return ts_ns(&now) - (m > c ? m : c) < READCACHE_RACY_NS;
+}
+
+static struct entry *lookup(char type, const char *path, const struct stat *st) {
+        for (size_t i = 0; i < cache.n; i++) {
+                struct entry *e = &cache.entries[i];
+                if (e->type == type && streq(e->path, path) && same_stat(&e->st, st)) {
+                        e->used = true;
+                        return e;
+                }
+        }
+        return NULL;
+}
+
+/* Takes nothing: copies path and data. Errors are not the caller's concern (the read worked). */
+static void store(char type, const char *path, const struct stat *st, const char *data, size_t len) {
+        struct entry *n, e = { .type = type, .st = *st, .len = len, .used = true };
+
+        /* Kernel files change their content without a new time stamp: never kept. */
+        if (racy(st) || path_startswith_dir(path, "/proc") || path_startswith_dir(path, "/sys") ||
+            path_startswith_dir(path, "/dev"))
+                return;
+        e.path = strdup(path);
+        e.data = malloc(len + 1);
+        n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
+        if (!e.path || !e.data || !n) {
+                entry_done(&e);
+                if (n)
+                        cache.entries = n;
+                return;
+        }
+        memcpy(e.data, data, len);
+        e.data[len] = 0;
+        cache.entries = n;
+        /* An older entry for the same path is replaced. */
+        for (size_t i = 0; i < cache.n; i++)
+                if (cache.entries[i].type == type && streq(cache.entries[i].path, path)) {
+                        entry_done(&cache.entries[i]);
+                        cache.entries[i] = e;
+                        cache.dirty = true;
+                        return;
+                }
+        cache.entries[cache.n++] = e;
+        cache.dirty = true;
+}
+
+/* One entry at *p (end at end): "T DEV INO MODE SIZE MS.MNS CS.CNS PATHLEN DATALEN\nPATHDATA\n". */
+static int parse_entry(const char **p, const char *end, struct entry *ret) {
+        const char *nl = memchr(*p, '\n', (size_t) (end - *p));
+        char type, line[256];
+        unsigned long long dev, ino, size, plen, dlen;
+        unsigned mode;
+        long long ms, cs;
+        long mns, cns;
+        int consumed = 0;
+
+        if (!nl || (size_t) (nl - *p) >= sizeof(line))
+                return -EBADMSG;
+        memcpy(line, *p, (size_t) (nl - *p));
+        line[nl - *p] = 0;
+        if (sscanf(line, "%c %llu %llu %o %llu %lld.%ld %lld.%ld %llu %llu%n", &type, &dev, &ino, &mode,
+                   &size, &ms, &mns, &cs, &cns, &plen, &dlen, &consumed) != 11 || line[consumed] != 0)
+                return -EBADMSG;
+        if ((type != ENTRY_FILE && type != ENTRY_LINK && type != ENTRY_DIR) || plen == 0 ||
+            plen >= 4096 || dlen > INPUT_MAX || (size_t) (end - nl - 1) < plen + dlen + 1 ||
+            nl[1 + plen + dlen] != '\n' || mns < 0 || mns > 999999999 || cns < 0 || cns > 999999999)
+                return -EBADMSG;
+        *ret = (struct entry) { .type = type, .len = dlen };
+        ret->st.st_dev = (dev_t) dev;
+        ret->st.st_ino = (ino_t) ino;
+        ret->st.st_mode = (mode_t) mode;
+        ret->st.st_size = (off_t) size;
+        ret->st.st_mtim = (struct timespec) { .tv_sec = ms, .tv_nsec = mns };
+        ret->st.st_ctim = (struct timespec) { .tv_sec = cs, .tv_nsec = cns };
+        ret->path = strndup(nl + 1, plen);
+        ret->data = malloc(dlen + 1);
+        if (!ret->path || !ret->data) {
+                entry_done(ret);
+                return -ENOMEM;
+        }
+        if (strlen(ret->path) != plen || ret->path[0] != '/') {
+                entry_done(ret);
+                return -EBADMSG;
+        }
+        memcpy(ret->data, nl + 1 + plen, dlen);
+        ret->data[dlen] = 0;
+        *p = nl + 1 + plen + dlen + 1;
+        return 0;
+}
+
+/* The whole file or nothing: the header names the version, the body's checksum and length. */
+static int parse(const char *buf, size_t len) {
+        const char *nl = memchr(buf, '\n', len), *p, *end = buf + len;
+        unsigned version;
+        unsigned long long sum, blen;
+        int consumed = 0, r;
+        char head[128];
+
+        if (!nl || (size_t) (nl - buf) >= sizeof(head))
+                return -EBADMSG;
+        memcpy(head, buf, (size_t) (nl - buf));
+        head[nl - buf] = 0;
+        if (sscanf(head, MAGIC " %u %llx %llu%n", &version, &sum, &blen, &consumed) != 3 || head[consumed] ||
+            version != FORMAT_VERSION || blen != (unsigned long long) (end - nl - 1) ||
+            fnv1a(nl + 1, (size_t) blen) != sum)
+                return -EBADMSG;
+        for (p = nl + 1; p < end;) {
+                struct entry e, *n;
+                r = parse_entry(&p, end, &e);
+                if (r < 0)
+                        return r;
+                n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
+                if (!n) {
+                        entry_done(&e);
+                        return -ENOMEM;
+                }
+                cache.entries = n;
+                cache.entries[cache.n++] = e;
+        }
+        return 0;
+}
+
+static void drop_entries(void) {
+        for (size_t i = 0; i < cache.n; i++)
+                entry_done(&cache.entries[i]);
+        free(cache.entries);
+        cache.entries = NULL;
+        cache.n = 0;
+}
+
+int readcache_enable(const char *path) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t n = 0;
+
+        free(cache.file);
+        drop_entries();
+        cache = (typeof(cache)) { .file = strdup(path ? path : READCACHE_FILE) };
+        if (!cache.file)
+                return -ENOMEM;
+        cache.enabled = true;
+
+        fd = open(cache.file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return 0;
+        /* Only our own: written by this user (root), readable by nobody else. */
+        if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) || st.st_size > FILE_MAX)
+                return 0;
+        buf = malloc((size_t) st.st_size + 1);
+        if (!buf)
+                return -ENOMEM;
+        while (n < (size_t) st.st_size) {
+                ssize_t k = read(fd, buf + n, (size_t) st.st_size - n);
+                if (k <= 0)
+                        return 0;
+                n += (size_t) k;
+        }
+        if (parse(buf, n) < 0) {
+                drop_entries();
+                cache.dirty = true;
+        }
+        return 0;
+}
+
+bool readcache_enabled(void) {
+        return cache.enabled;
+}
+
+void readcache_stats(unsigned *ret_hits, unsigned *ret_misses) {
+        *ret_hits = cache.hits;
+        *ret_misses = cache.misses;
+}
+
+static int serialize(char **ret, size_t *ret_len) {
+        _cleanup_free_ char *body = NULL;
+        size_t blen = 0;
+        FILE *f = open_memstream(&body, &blen);
+        char *out = NULL;
+        int k;
+
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < cache.n; i++) {
+                const struct entry *e = &cache.entries[i];
+                if (!e->used)
+                        continue;
+                fprintf(f, "%c %llu %llu %o %llu %lld.%09ld %lld.%09ld %zu %zu\n", e->type,
+                        (unsigned long long) e->st.st_dev, (unsigned long long) e->st.st_ino,
+                        (unsigned) e->st.st_mode, (unsigned long long) e->st.st_size,
+                        (long long) e->st.st_mtim.tv_sec, e->st.st_mtim.tv_nsec,
+                        (long long) e->st.st_ctim.tv_sec, e->st.st_ctim.tv_nsec, strlen(e->path), e->len);
+                fwrite(e->path, 1, strlen(e->path), f);
+                fwrite(e->data, 1, e->len, f);
+                fputc('\n', f);
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        k = asprintf(&out, MAGIC " %u %016" PRIx64 " %zu\n", FORMAT_VERSION, fnv1a(body, blen), blen);
+        if (k < 0)
+                return -ENOMEM;
+        {
+                char *m = realloc(out, (size_t) k + blen);
+                if (!m) {
+                        free(out);
+                        return -ENOMEM;
+                }
+                out = m;
+        }
+        memcpy(out + k, body, blen);
+        *ret = out;
+        *ret_len = (size_t) k + blen;
+        return 0;
+}
+
+static int write_atomic(const char *file, const char *data, size_t len) {
+        _cleanup_free_ char *dir = path_parent(file), *tmp = NULL;
+        _cleanup_close_ int fd = -1, dfd = -1;
+        struct stat st;
+        size_t off = 0;
+
+        if (!dir)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dfd < 0)
+                return -errno;
+        if (fstat(dfd, &st) < 0)
+                return -errno;
+        if (st.st_uid != geteuid() || (st.st_mode & 022))
+                return -EPERM;
+        if (asprintf(&tmp, "%s.XXXXXX", file) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        while (off < len) {
+                ssize_t k = write(fd, data + off, len - off);
+                if (k < 0) {
+                        int e = errno;
+                        unlink(tmp);
+                        return -e;
+                }
+                off += (size_t) k;
+        }
+        if (fchmod(fd, 0600) < 0 || fsync(fd) < 0 || rename(tmp, file) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return -e;
+        }
+        (void) fsync(dfd);
+        return 0;
+}
+
+int readcache_save_and_disable(void) {
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+        int r = 0;
+
+        if (!cache.enabled)
+                return 0;
+        for (size_t i = 0; i < cache.n; i++)
+                if (!cache.entries[i].used)
+                        cache.dirty = true;
+        if (cache.dirty) {
+                r = serialize(&data, &len);
+                if (r >= 0)
+                        r = write_atomic(cache.file, data, len);
+                if (r >= 0)
+                        r = 1;
+        }
+        drop_entries();
+        free(cache.file);
+        cache = (typeof(cache)) {};
+        return r;
+}
+
+int readcache_read_file(const char *path, char **ret_data, size_t *ret_len) {
+        struct stat before, after;
+        struct entry *e;
+        char *data;
+        size_t len;
+        int r;
+
+        if (!cache.enabled || fstatat(AT_FDCWD, path, &before, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(before.st_mode))
+                return read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ret_data, ret_len);
+        e = lookup(ENTRY_FILE, path, &before);
+        if (e) {
+                data = malloc(e->len + 1);
+                if (!data)
+                        return -ENOMEM;
+                memcpy(data, e->data, e->len + 1);
+                cache.hits++;
+                *ret_data = data;
+                if (ret_len)
+                        *ret_len = e->len;
+                return 0;
+        }
+        cache.misses++;
+        r = read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, &data, &len);
+        if (r < 0)
+                return r;
+        /* Kept only when nothing changed while it was read. */
+        if (fstatat(AT_FDCWD, path, &after, AT_SYMLINK_NOFOLLOW) >= 0 && same_stat(&before, &after))
+                store(ENTRY_FILE, path, &before, data, len);
+        *ret_data = data;
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int readcache_readlink(const char *path, const struct stat *st, char *buf, size_t size) {
+        struct stat after;
+        struct entry *e;
+        ssize_t k;
+
+        if (size == 0)
+                return -EINVAL;
+        if (cache.enabled && S_ISLNK(st->st_mode) && (e = lookup(ENTRY_LINK, path, st)) && e->len < size) {
+                memcpy(buf, e->data, e->len + 1);
+                cache.hits++;
+                return (int) e->len;
+        }
+        k = readlink(path, buf, size - 1);
+        if (k < 0)
+                return -errno;
+        buf[k] = 0;
+        if (cache.enabled) {
+                cache.misses++;
+                if (S_ISLNK(st->st_mode) && fstatat(AT_FDCWD, path, &after, AT_SYMLINK_NOFOLLOW) >= 0 &&
+                    same_stat(st, &after))
+                        store(ENTRY_LINK, path, st, buf, (size_t) k);
+        }
+        return (int) k;
+}
+
+static int names_from_data(const char *data, size_t len, char ***ret) {
+        _cleanup_strv_free_ char **names = calloc(1, sizeof(char *));
+        int r;
+
+        if (!names)
+                return -ENOMEM;
+        for (size_t i = 0; i < len; i += strlen(data + i) + 1) {
+                r = strv_extend(&names, data + i);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+int readcache_list_dir(const char *path, char ***ret_names) {
+        _cleanup_strv_free_ char **names = NULL;
+        struct strbuf b = {};
+        struct stat before, after;
+        struct entry *e;
+        DIR *d;
+        struct dirent *de;
+        bool have = cache.enabled && fstatat(AT_FDCWD, path, &before, AT_SYMLINK_NOFOLLOW) >= 0 &&
+                    S_ISDIR(before.st_mode);
+        int r;
+
+        if (have && (e = lookup(ENTRY_DIR, path, &before))) {
+                cache.hits++;
+                return names_from_data(e->data, e->len, ret_names);
+        }
+        d = opendir(path);
+        if (!d)
+                return -errno;
+        names = calloc(1, sizeof(char *));
+        if (!names) {
+                closedir(d);
+                return -ENOMEM;
+        }
+        r = 0;
+        while (r >= 0 && (errno = 0, de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                r = strv_extend(&names, de->d_name);
+                if (r >= 0 && have)
+                        r = strbuf_append(&b, de->d_name, strlen(de->d_name) + 1);
+        }
+        if (r >= 0 && errno)
+                r = -errno;
+        closedir(d);
+        if (r >= 0 && have) {
+                cache.misses++;
+                if (fstatat(AT_FDCWD, path, &after, AT_SYMLINK_NOFOLLOW) >= 0 && same_stat(&before, &after))
+                        store(ENTRY_DIR, path, &before, b.s ? b.s : "", b.n);
+        }
+        free(b.s);
+        if (r < 0)
+                return r;
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* A record of what the tool read on the live host, so that a run on a host where nothing changed
+ * reads no watched file again. With `-p r` watches the kernel records every open for reading and
+ * every readlink of a watched path, the tool's own included; stat, lstat and fstatat are not in
+ * the read class and record nothing. So a file's content (or a link's target, or a directory's
+ * names) is taken from the record when, and only when, an lstat of the path now shows the same
+ * device, inode, type and mode, size, mtime and ctime (nanoseconds) as when it was read. ctime
+ * cannot be set back by a user; entries whose times are too close to the time they were read
+ * (within READCACHE_RACY_NS, a file changed twice within one time-stamp tick) are not kept, nor
+ * anything below /proc, /sys or /dev, whose content changes without new time stamps.
+ *
+ * The record is one process-wide cache that main() enables for runs on the live root only
+ * (root.c consults it when root->live): an image tree given with --root is never cached. It is
+ * stored in READCACHE_FILE, root-owned, mode 0600, in a 0700 directory; a file with another owner,
+ * any group or other permission, a bad header, a bad checksum or a bad entry is ignored whole. */
+
+#define READCACHE_FILE "/var/cache/docker-audit-rules/reads"
+#define READCACHE_RACY_NS (2LL * 1000 * 1000 * 1000)
+
+/* Enable the cache and load it from path (NULL: READCACHE_FILE). A missing, untrusted or damaged
+ * file leaves an empty cache and returns 0; -ENOMEM. */
+int readcache_enable(const char *path);
+bool readcache_enabled(void);
+
+/* Write the entries used by this run (others are dropped) back to the file the cache was loaded
+ * from, atomically, when they differ from what was loaded. 0 when nothing needed writing, 1 when
+ * written, -errno (-EACCES when not root). Disables and frees the cache. */
+int readcache_save_and_disable(void);
+
+/* The same as read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ...) (util.h), from the cache when
+ * the file is unchanged. path is a real path. */
+int readcache_read_file(const char *path, char **ret_data, size_t *ret_len);
+
+/* readlink(2) of path, whose lstat the caller has in *st: from the cache when the link is
+ * unchanged. Returns the length written to buf (NUL-terminated), or -errno. */
+int readcache_readlink(const char *path, const struct stat *st, char *buf, size_t size);
+
+/* The names in directory path, unsorted, without "." and "..", as a NULL-terminated strv; from the
+ * cache when the directory (its mtime and ctime change with every entry added, removed or
+ * renamed) is unchanged. -errno as opendir(3). */
+int readcache_list_dir(const char *path, char ***ret_names);
+
+/* Counters of this run, for tests: reads served from the cache and reads made. */
+void readcache_stats(unsigned *ret_hits, unsigned *ret_misses);
