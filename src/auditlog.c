@@ -366,7 +366,9 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
                 const char *name = auparse_get_field_name(au);
                 if (!name)
                         continue;
-                if (streq(name, "name"))
+                /* The kernel writes an unquoted (null) where it has no name (an fd's file):
+                 * not a file called "(null)", which would be quoted or hex-encoded. */
+                if (streq(name, "name") && !streq_ptr(auparse_get_field_str(au), "(null)"))
                         k = dup_interpreted(au, &p.name);
                 else if (streq(name, "nametype"))
                         p.nametype = audit_nametype_from_string(auparse_get_field_str(au));

@@ -39,7 +39,9 @@ const char *audit_nametype_name(enum audit_nametype t);
 enum audit_nametype audit_nametype_from_string(const char *s);
 
 struct audit_path {
-        char *name;                /* as recorded (may be relative to the event's cwd) */
+        char *name;                /* as recorded (may be relative to the event's cwd, or to a
+                                    * directory descriptor of an *at call); PATH records the kernel
+                                    * writes with name=(null) (an fd's file) are left out */
         enum audit_nametype nametype;
         unsigned long inode;       /* 0 when absent */
 };

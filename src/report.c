@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <stdint.h>
 
 #include "report.h"
 #include "root.h"
@@ -236,13 +237,41 @@ static const struct target *match_target(const struct discovery *d, const char *
         return best;
 }
 
-/* The PATH record's name as an absolute, normalised path (relative names join the cwd). */
+/* Does the syscall resolve relative names against a directory descriptor other than the cwd?
+ * The *at calls take one (two for renameat, renameat2 and linkat) among a0..a2; AT_FDCWD is
+ * recorded as ffffff9c or ffffffffffffff9c. The kernel logs such a name as given, and its PARENT
+ * record as the cwd, which it is not: the log does not say which directory it was. */
+static bool relative_to_dirfd(const struct audit_event *e) {
+        static const struct {
+                const char *syscall;
+                unsigned dirfd_args;    /* bit N: aN is a directory descriptor */
+        } calls[] = {
+                { "openat", 1 }, { "openat2", 1 }, { "unlinkat", 1 }, { "mkdirat", 1 }, { "mknodat", 1 },
+                { "fchownat", 1 }, { "fchmodat", 1 }, { "fchmodat2", 1 }, { "utimensat", 1 },
+                { "futimesat", 1 }, { "readlinkat", 1 }, { "newfstatat", 1 }, { "statx", 1 },
+                { "faccessat", 1 }, { "faccessat2", 1 }, { "execveat", 1 }, { "name_to_handle_at", 1 },
+                { "renameat", 5 }, { "renameat2", 5 }, { "linkat", 5 }, { "symlinkat", 2 },
+        };
+
+        for (size_t i = 0; e->syscall && i < ELEMENTSOF(calls); i++) {
+                if (!streq(e->syscall, calls[i].syscall))
+                        continue;
+                for (unsigned a = 0; a < 3; a++)
+                        if ((calls[i].dirfd_args & (1u << a)) && (uint32_t) e->args[a] != (uint32_t) AT_FDCWD)
+                                return true;
+                return false;
+        }
+        return false;
+}
+
+/* The PATH record's name as an absolute, normalised path (relative names join the cwd, unless
+ * they are relative to a directory descriptor: then they are shown as recorded). */
 static char *absolute_name(const struct audit_event *e, const char *name) {
         _cleanup_free_ char *joined = NULL;
         char *norm = NULL;
 
         if (name[0] != '/') {
-                if (!e->cwd || e->cwd[0] != '/')
+                if (!e->cwd || e->cwd[0] != '/' || relative_to_dirfd(e))
                         return strdup(name);
                 joined = path_join(e->cwd, name);
                 if (!joined)
@@ -264,6 +293,44 @@ struct shown_path {
 static void shown_path_done(struct shown_path *s) {
         free(s->path);
         free(s->renamed_to);
+}
+
+/* A rename shows its old name (the first DELETE record) and its new one (the CREATE record),
+ * whichever of them is the discovered path: one that replaces a file (sed -i, an editor's
+ * save) records the replaced file as a second DELETE, with the same name as the CREATE. The
+ * component is the more specific of the two names' (the old name's on a tie). */
+static int pick_rename(const struct report_state *st, const struct audit_event *e, struct shown_path *s) {
+        const char *from = NULL, *to = NULL;
+        const struct target *t;
+        char *a, *b;
+
+        if (!e->syscall || report_classify(e->syscall, NAMETYPE_UNKNOWN, e->args) != ACTION_RENAMED)
+                return 0;
+        for (size_t i = 0; i < e->n_paths; i++) {
+                if (e->paths[i].nametype == NAMETYPE_DELETE && !from)
+                        from = e->paths[i].name;
+                if (e->paths[i].nametype == NAMETYPE_CREATE && !to)
+                        to = e->paths[i].name;
+        }
+        if (!from || !to)
+                return 0;
+        a = absolute_name(e, from);
+        b = absolute_name(e, to);
+        if (!a || !b) {
+                free(a);
+                free(b);
+                return -ENOMEM;
+        }
+        free(s->path);
+        free(s->renamed_to);
+        s->path = a;
+        s->renamed_to = b;
+        s->nametype = NAMETYPE_DELETE;
+        s->target = match_target(st->d, a);
+        t = match_target(st->d, b);
+        if (t && (!s->target || strlen(t->path) > strlen(s->target->path)))
+                s->target = t;
+        return 0;
 }
 
 /* Which PATH record the event is about: the first that names a discovered target (a PARENT
@@ -296,7 +363,7 @@ static int pick_path(const struct report_state *st, const struct audit_event *e,
                         if (!ret->renamed_to)
                                 return -ENOMEM;
                 }
-        return 0;
+        return pick_rename(st, e, ret);
 }
 
 static void format_time(time_t sec, unsigned msec, bool utc, char buf[static 40]) {

@@ -133,4 +133,15 @@ expect "repair run: the check passes" q repair "${CHECK}['rc'] == 0 and ${CHECK}
 expect "repair run: the rule for $victim is back" test -n "$(kernel_lines | grep -F -- "$victim")"
 [ "$failures" = 0 ] || show repair
 
+# 5. The report, fetched as JSON: the rule deleted by hand in 3 is tampering.
+play report --tags report -e docker_audit_rules_report_since=today \
+        -e "{\"docker_audit_rules_report_inputs\": [\"$TMP/auditd/audit.log\"]}" -e docker_audit_rules_report_fail_on=[]
+FETCH="task('Keep the report as JSON objects')"
+expect "report run: the play succeeds" q report "stats['failures'] == 0"
+expect "report run: the report is fetched as JSON objects, schema first" \
+        q report "${FETCH}['ansible_facts']['docker_audit_rules_report'][0]['schema'] == 'docker-audit-rules/report'"
+expect "report run: it holds the deleted rule as tampering and a summary" \
+        q report "any(o.get('type') == 'integrity' for o in ${FETCH}['ansible_facts']['docker_audit_rules_report']) and ${FETCH}['ansible_facts']['docker_audit_rules_report'][-1]['type'] == 'summary'"
+[ "$failures" = 0 ] || show report
+
 finish

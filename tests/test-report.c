@@ -333,6 +333,55 @@ static void test_report_window_and_status(void **state _unused_) {
         report_result_done(&res);
 }
 
+/* Names the kernel records that are not paths as they stand: a rename over an existing file
+ * (sed -i), a name relative to a directory descriptor (its PARENT record is the cwd, which it
+ * is not), an AT_FDCWD-relative name (joined with the cwd), and name=(null) (an fd's file). */
+#define REC(serial, rest) "type=SYSCALL msg=audit(1795995933." #serial ":" #serial "): arch=c000003e " rest \
+        " ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295"
+#define PATHREC(serial, item, name, nt) "type=PATH msg=audit(1795995933." #serial ":" #serial "): item=" #item \
+        " name=" name " inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=" nt "\n"
+#define CWDREC(serial, cwd) "type=CWD msg=audit(1795995933." #serial ":" #serial "): cwd=\"" cwd "\"\n"
+static const char odd_names_log[] =
+        REC(100, "syscall=82 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=5") " comm=\"sed\" exe=\"/usr/bin/sed\" key=\"" KEY "\"\n"
+        CWDREC(100, "/work/build")
+        PATHREC(100, 0, "\"" WATCHED "/\"", "PARENT") PATHREC(100, 1, "\"" WATCHED "/\"", "PARENT")
+        PATHREC(100, 2, "\"" WATCHED "/sedGpefnd\"", "DELETE") PATHREC(100, 3, "\"" WATCHED "/daemon.json\"", "DELETE")
+        PATHREC(100, 4, "\"" WATCHED "/daemon.json\"", "CREATE")
+        REC(200, "syscall=263 success=no exit=-21 a0=16 a1=2 a2=0 a3=0 items=2") " comm=\"dockerd\" exe=\"/usr/sbin/dockerd\" key=\"" KEY "\"\n"
+        CWDREC(200, "/work/build")
+        PATHREC(200, 0, "\"/work/build\"", "PARENT") PATHREC(200, 1, "\"checkpoints\"", "DELETE")
+        REC(300, "syscall=263 success=yes exit=0 a0=ffffff9c a1=2 a2=0 a3=0 items=2") " comm=\"rm\" exe=\"/usr/bin/rm\" key=\"" KEY "\"\n"
+        CWDREC(300, WATCHED)
+        PATHREC(300, 0, "\"" WATCHED "\"", "PARENT") PATHREC(300, 1, "\"rel\"", "DELETE")
+        REC(400, "syscall=91 success=yes exit=0 a0=c a1=1a4 a2=0 a3=2 items=1") " comm=\"dpkg\" exe=\"/usr/bin/dpkg\" key=\"" KEY "\"\n"
+        CWDREC(400, "/work/build")
+        PATHREC(400, 0, "(null)", "NORMAL");
+
+static void test_report_odd_names(void **state _unused_) {
+        _cleanup_free_ char *text = NULL;
+        char path[] = "/tmp/dar-report-names.XXXXXX";
+        struct report_result res;
+        int fd = mkstemp(path);
+        FILE *f;
+
+        assert_true(fd >= 0);
+        f = fdopen(fd, "w");
+        assert_non_null(f);
+        assert_int_equal(fputs(odd_names_log, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        unlink(path);
+        assert_int_equal(res.n_events, 4);
+        report_result_done(&res);
+        if (!strstr(text, " daemon.json          1.1.11/1.2.10 renamed    ok     " WATCHED "/sedGpefnd -> " WATCHED
+                          "/daemon.json by ") ||
+            !strstr(text, " -                    -             deleted    FAILED checkpoints by ") ||
+            !strstr(text, " etc-docker           1.1.6/1.2.5   deleted    ok     " WATCHED "/rel by ") ||
+            !strstr(text, " -                    -             attributes ok     - by ") ||
+            strstr(text, "/work/build/") || strstr(text, "(null)"))
+                fail_msg("odd names:\n%s", text);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_time_keywords),
@@ -345,6 +394,7 @@ int main(void) {
                 cmocka_unit_test(test_report_json),
                 cmocka_unit_test(test_report_damaged),
                 cmocka_unit_test(test_report_window_and_status),
+                cmocka_unit_test(test_report_odd_names),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }
