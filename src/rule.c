@@ -760,9 +760,12 @@ static int handle_long_option(struct parse_state *s, const char *opt, const char
 
 #define SHORT_OPTIONS "hicslDvtC:e:f:r:b:a:A:d:S:F:m:R:w:W:k:p:q:"
 
-static int tokenize(char *buf, char ***ret, size_t *ret_n) {
-        _cleanup_free_ char **tok = NULL;
-        size_t n = 0, allocated = 0;
+/* Split buf in place at white space. The tokens go into the n_small entries of small when they
+ * fit (most lines), else into a heap array stored in *ret_heap as well. */
+static int tokenize(char *buf, char **small, size_t n_small, char ***ret, char ***ret_heap, size_t *ret_n) {
+        _cleanup_free_ char **heap = NULL;
+        char **tok = small;
+        size_t n = 0, allocated = n_small;
         char *p = buf;
 
         for (;;) {
@@ -772,11 +775,13 @@ static int tokenize(char *buf, char ***ret, size_t *ret_n) {
                         break;
                 if (n + 1 >= allocated) {
                         size_t a = allocated ? allocated * 2 : 16;
-                        char **t = realloc(tok, a * sizeof(char *));
+                        char **t = realloc(heap, a * sizeof(char *));
 
                         if (!t)
                                 return -ENOMEM;
-                        tok = t;
+                        if (!heap)
+                                memcpy(t, small, n * sizeof(char *));
+                        tok = heap = t;
                         allocated = a;
                 }
                 tok[n++] = p;
@@ -785,7 +790,8 @@ static int tokenize(char *buf, char ***ret, size_t *ret_n) {
                 if (*p)
                         *p++ = 0;
         }
-        *ret = TAKE_PTR(tok);
+        *ret = tok;
+        *ret_heap = TAKE_PTR(heap);
         *ret_n = n;
         return 0;
 }
@@ -846,20 +852,27 @@ static int parse_tokens(struct parse_state *s, const char **ret_why) {
 }
 
 int rule_parse_line(const char *line, struct rule *ret, const char **ret_why) {
-        _cleanup_free_ char *buf = NULL;
-        _cleanup_free_ char **tok = NULL;
+        _cleanup_free_ char *heap_buf = NULL;
+        _cleanup_free_ char **heap_tok = NULL;
         _cleanup_strv_free_ char **keys = NULL;
+        /* Rules files have thousands of lines: most fit these without an allocation. */
+        char small_buf[512], *small_tok[32], *buf, **tok;
         struct parse_state s = {};
-        size_t n_tok;
+        size_t n_tok, len;
         int r;
 
         if (!line)
                 return fail(ret_why, "no line");
 
-        buf = strdup(line);
-        if (!buf)
-                return -ENOMEM;
-        r = tokenize(buf, &tok, &n_tok);
+        len = strlen(line);
+        if (len < sizeof(small_buf))
+                buf = memcpy(small_buf, line, len + 1);
+        else {
+                buf = heap_buf = strdup(line);
+                if (!buf)
+                        return -ENOMEM;
+        }
+        r = tokenize(buf, small_tok, ELEMENTSOF(small_tok), &tok, &heap_tok, &n_tok);
         if (r < 0)
                 return r;
         if (n_tok == 0 || tok[0][0] == '#')
@@ -1022,7 +1035,8 @@ static int filter_option(struct filter_rule *f, char **tok, size_t n_tok, size_t
 
 int rule_parse_filter(const char *line, struct filter_rule *ret) {
         _cleanup_free_ char *buf = NULL;
-        _cleanup_free_ char **tok = NULL;
+        _cleanup_free_ char **heap_tok = NULL;
+        char *small_tok[32], **tok;
         struct filter_rule f = {};
         bool is_rule = false;
         size_t n_tok;
@@ -1033,7 +1047,7 @@ int rule_parse_filter(const char *line, struct filter_rule *ret) {
         buf = strdup(line);
         if (!buf)
                 return -ENOMEM;
-        r = tokenize(buf, &tok, &n_tok);
+        r = tokenize(buf, small_tok, ELEMENTSOF(small_tok), &tok, &heap_tok, &n_tok);
         if (r < 0)
                 return r;
         for (size_t i = 0; r >= 0 && i < n_tok; i++)

@@ -75,13 +75,34 @@ static int cmp_version(const void *a, const void *b) {
         return strverscmp(*(char * const *) a, *(char * const *) b);
 }
 
+/* Rules seen so far, for "the same rule is loaded earlier": an open-addressing set of the hash
+ * of each rule without its kind (path, perms, exe, keys), with the kinds seen under it. The kind
+ * of a -w rule costs a stat() of its path; for the lines that do not concern us it is decided
+ * only when a second rule with the same hash turns up (the path is then in hand, and the earlier
+ * rules under that hash have the same path, so the same answer). */
+enum {
+        SEEN_FILE = 1 << WATCH_FILE,
+        SEEN_DIR = 1 << WATCH_DIR,
+        SEEN_UNDECIDED = 1 << 2,  /* a -w rule whose kind was not looked up */
+        SEEN_USED = 1 << 3,
+};
+
+/* A rule found loaded earlier: sorted by (hash, seq) at the end. */
+struct duplicate { uint64_t hash; size_t seq; const char *file; unsigned line; };
+
 /* What reading one directory needs beyond the result. */
 struct reader {
         const struct root *root;
         char * const *keep_paths;
+        uint64_t *keep_hashes;    /* path_hash() of each keep_paths entry */
+        size_t n_keep;
         const char *keep_key;
-        struct rule_hash { uint64_t hash; const char *file; unsigned line; size_t seq; } *hashes;
-        size_t n_hashes, allocated;
+        uint64_t *seen;           /* rule_hash_nokind(); slots with SEEN_USED in seen_kinds */
+        uint8_t *seen_kinds;
+        size_t n_seen, seen_cap;  /* cap: a power of two, or 0 */
+        size_t seq;
+        struct duplicate *dups;
+        size_t n_dups;
         const char *own_name;
         char *last_parent;        /* rules files list many paths in one directory: ask once */
         bool last_parent_ok;
@@ -102,6 +123,10 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
         return h;
 }
 
+static uint64_t path_hash(const char *path) {
+        return fnv(0xcbf29ce484222325ULL, path, strlen(path) + 1);
+}
+
 /* A hash of what makes two rules the same kernel rule (rule_equal): keys as a set. */
 static uint64_t rule_hash(const struct rule *r) {
         uint64_t h = 0xcbf29ce484222325ULL, keys = 0;
@@ -116,42 +141,121 @@ static uint64_t rule_hash(const struct rule *r) {
         return fnv(h, &keys, sizeof(keys));
 }
 
-static bool wanted(const struct reader *rd, const struct rule *r) {
+/* The same without the kind, from the path's hash: equal for rules that differ in kind only. */
+static uint64_t rule_hash_nokind(const struct rule *r, uint64_t h_path) {
+        uint64_t h = h_path, keys = 0;
+        unsigned v[2] = { r->perms, r->exe ? 1u + r->exe_negated : 0u };
+
+        h = fnv(h, v, sizeof(v));
+        if (r->exe)
+                h = fnv(h, r->exe, strlen(r->exe) + 1);
+        for (char **k = r->keys; k && *k; k++)
+                keys += fnv(0xcbf29ce484222325ULL, *k, strlen(*k) + 1);
+        return fnv(h, &keys, sizeof(keys));
+}
+
+static bool wanted(const struct reader *rd, const struct rule *r, uint64_t h_path) {
         if (!rd->keep_paths && !rd->keep_key)
                 return true;
         if (rd->keep_key && rule_has_key(r, rd->keep_key))
                 return true;
-        return strv_contains(rd->keep_paths, r->path);
+        /* Compare hashes first: most lines of a large rules directory concern other paths. */
+        for (size_t i = 0; i < rd->n_keep; i++)
+                if (rd->keep_hashes[i] == h_path && streq(rd->keep_paths[i], r->path))
+                        return true;
+        return false;
 }
 
+static int seen_grow(struct reader *rd) {
+        size_t cap = rd->seen_cap ? rd->seen_cap * 2 : 1024;
+        uint64_t *h = calloc(cap, sizeof(*h));
+        uint8_t *k = calloc(cap, sizeof(*k));
+
+        if (!h || !k) {
+                free(h);
+                free(k);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < rd->seen_cap; i++) {
+                size_t j;
+
+                if (!rd->seen_kinds[i])
+                        continue;
+                for (j = rd->seen[i] & (cap - 1); k[j]; j = (j + 1) & (cap - 1))
+                        ;
+                h[j] = rd->seen[i];
+                k[j] = rd->seen_kinds[i];
+        }
+        free(rd->seen);
+        free(rd->seen_kinds);
+        rd->seen = h;
+        rd->seen_kinds = k;
+        rd->seen_cap = cap;
+        return 0;
+}
+
+/* Note a rule read at file:lineno; a rule that was loaded earlier goes to rd->dups. decided:
+ * whether r->kind is known (for a -w rule, looked up against the file system). */
+static int note_rule(struct reader *rd, const char *file, unsigned lineno, struct rule *r, uint64_t h_path,
+                     bool decided) {
+        uint64_t h = rule_hash_nokind(r, h_path);
+        size_t j, seq = rd->seq++;
+        uint8_t *k;
+
+        /* At most three quarters full: 10,000 rules fit 16,384 slots of 9 bytes. */
+        if (4 * (rd->n_seen + 1) > 3 * rd->seen_cap && seen_grow(rd) < 0)
+                return -ENOMEM;
+        for (j = h & (rd->seen_cap - 1); rd->seen_kinds[j] && rd->seen[j] != h; j = (j + 1) & (rd->seen_cap - 1))
+                ;
+        k = &rd->seen_kinds[j];
+        if (!*k) {
+                rd->seen[j] = h;
+                *k = SEEN_USED | (decided ? 1u << r->kind : SEEN_UNDECIDED);
+                rd->n_seen++;
+                return 0;
+        }
+        /* Same hash, so the same path: one lookup decides this rule and the earlier undecided ones. */
+        if (!decided)
+                rule_decide_kind(rd->root, r);
+        if (*k & SEEN_UNDECIDED)
+                *k = (uint8_t) ((*k & ~SEEN_UNDECIDED) |
+                                (r->form == FORM_W ? 1u << r->kind : root_is_dir(rd->root, r->path) ? SEEN_DIR : SEEN_FILE));
+        if (*k & (1u << r->kind)) {
+                struct duplicate *d = reallocarray(rd->dups, rd->n_dups + 1, sizeof(*d));
+
+                if (!d)
+                        return -ENOMEM;
+                rd->dups = d;
+                d[rd->n_dups++] = (struct duplicate) { .hash = rule_hash(r), .seq = seq, .file = file, .line = lineno };
+        }
+        *k |= (uint8_t) (1u << r->kind);
+        return 0;
+}
+
+/* Troubles of a watch line that auditctl would load: 1 when it has none (the kernel would hold
+ * it), 0 when one was recorded, or -ENOMEM. */
 static int check_watch(struct reader *rd, struct rules_dir *d, const char *file, unsigned lineno,
                        const struct rule *r) {
-        _cleanup_free_ char *parent = path_parent(r->path);
+        const char *slash = strrchr(r->path, '/');
+        /* path_parent(), compared in place: most lines repeat the previous line's parent. */
+        size_t n = slash && slash != r->path ? (size_t) (slash - r->path) : 0;
+        bool same = rd->last_parent && (n ? strlen(rd->last_parent) == n && !memcmp(rd->last_parent, r->path, n)
+                                          : streq(rd->last_parent, "/"));
 
-        if (!parent)
-                return -ENOMEM;
-        if (!rd->last_parent || !streq(parent, rd->last_parent)) {
+        if (!same) {
+                char *parent = path_parent(r->path);
+
+                if (!parent)
+                        return -ENOMEM;
                 rd->last_parent_ok = root_is_dir(rd->root, parent);
                 free(rd->last_parent);
-                rd->last_parent = TAKE_PTR(parent);
+                rd->last_parent = parent;
         }
         if (!rd->last_parent_ok)
                 return add_trouble(d, file, lineno, "its parent directory does not exist");
         if (r->form == FORM_A && r->kind == WATCH_DIR && !root_is_dir(rd->root, r->path))
                 return add_trouble(d, file, lineno, "dir= names a directory that does not exist");
-        if (rd->n_hashes == rd->allocated) {
-                size_t m = rd->allocated ? rd->allocated * 2 : 64;
-                struct rule_hash *h = reallocarray(rd->hashes, m, sizeof(*h));
-                if (!h)
-                        return -ENOMEM;
-                rd->hashes = h;
-                rd->allocated = m;
-        }
-        rd->hashes[rd->n_hashes] = (struct rule_hash) {
-                .hash = rule_hash(r), .file = file, .line = lineno, .seq = rd->n_hashes,
-        };
-        rd->n_hashes++;
-        return 0;
+        return 1;
 }
 
 /* Keep a never rule of the task or exit list, with where it is and when it loads. */
@@ -242,9 +346,17 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                                 return r;
                 }
                 if (l.type == LINE_WATCH) {
-                        rule_decide_kind(rd->root, &l.rule);
+                        uint64_t h_path = path_hash(l.rule.path);
+                        bool keep = wanted(rd, &l.rule, h_path);
+
+                        /* The kind of a -w rule is looked up for the rules kept, and for the
+                         * others only when note_rule() needs it. */
+                        if (keep)
+                                rule_decide_kind(rd->root, &l.rule);
                         r = check_watch(rd, d, path, lineno, &l.rule);
-                        if (r < 0 || !wanted(rd, &l.rule)) {
+                        if (r > 0)
+                                r = note_rule(rd, path, lineno, &l.rule, h_path, keep || l.rule.form == FORM_A);
+                        if (r < 0 || !keep) {
                                 rule_done(&l.rule);
                                 if (r < 0)
                                         return r;
@@ -277,26 +389,25 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
         return 0;
 }
 
-static int cmp_hash(const void *a, const void *b) {
-        const struct rule_hash *x = a, *y = b;
+static int cmp_dup(const void *a, const void *b) {
+        const struct duplicate *x = a, *y = b;
         if (x->hash != y->hash)
                 return x->hash < y->hash ? -1 : 1;
         return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The same rule twice in the concatenation: the later one fails with "Rule exists". (Equal
- * 64-bit hashes of the canonical rule stand for equal rules.) */
+ * 64-bit hashes of the canonical rule stand for equal rules.) Reported in the order of the
+ * rule's hash, then of reading. */
 static int find_duplicates(struct reader *rd, struct rules_dir *d) {
-        if (rd->n_hashes < 2)
-                return 0;
-        qsort(rd->hashes, rd->n_hashes, sizeof(*rd->hashes), cmp_hash);
-        for (size_t i = 1; i < rd->n_hashes; i++)
-                if (rd->hashes[i].hash == rd->hashes[i - 1].hash) {
-                        int r = add_trouble(d, rd->hashes[i].file, rd->hashes[i].line,
-                                            "the same rule is loaded earlier (\"Rule exists\")");
-                        if (r < 0)
-                                return r;
-                }
+        if (rd->n_dups > 1)
+                qsort(rd->dups, rd->n_dups, sizeof(*rd->dups), cmp_dup);
+        for (size_t i = 0; i < rd->n_dups; i++) {
+                int r = add_trouble(d, rd->dups[i].file, rd->dups[i].line,
+                                    "the same rule is loaded earlier (\"Rule exists\")");
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -360,6 +471,14 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
                 return r == -EACCES ? rules_dir_unreadable(dir_real, r, ret) : r;
         }
         qsort(names, strv_length(names), sizeof(char *), cmp_version);
+        rd.n_keep = keep_paths ? strv_length(keep_paths) : 0;
+        rd.keep_hashes = calloc(rd.n_keep + 1, sizeof(uint64_t));
+        if (!rd.keep_hashes) {
+                rules_dir_done(&d);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < rd.n_keep; i++)
+                rd.keep_hashes[i] = path_hash(keep_paths[i]);
         for (char **n = names; *n; n++) {
                 _cleanup_free_ char *path = NULL;
 
@@ -376,7 +495,10 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
         }
         if (r >= 0)
                 r = find_duplicates(&rd, &d);
-        free(rd.hashes);
+        free(rd.keep_hashes);
+        free(rd.seen);
+        free(rd.seen_kinds);
+        free(rd.dups);
         free(rd.last_parent);
         if (r < 0) {
                 rules_dir_done(&d);

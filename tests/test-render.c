@@ -725,6 +725,60 @@ static void test_invalid_key(void **state _unused_) {
         discovery_done(&d);
 }
 
+static int cmp_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+        return x < y ? -1 : x > y;
+}
+
+/* Duplicates among lines that concern none of our paths: the kind of a -w rule (a directory
+ * watch or not) is looked up only when a second rule with the same path turns up, and decides
+ * whether the two are the same kernel rule. */
+static void test_duplicates_unkept(void **state _unused_) {
+        char tmp[] = "/tmp/test-render-XXXXXX";
+        struct root root = {};
+        struct rules_dir rd = {};
+        _cleanup_free_ char *dir = NULL, *file = NULL, *rules_real = NULL, *text = NULL;
+        char *keep[] = { (char *) "/usr/bin/dockerd", NULL };
+        unsigned dup_lines[8], n_dup = 0;
+
+        assert_non_null(mkdtemp(tmp));
+        assert_int_equal(root_init(&root, "/"), 0);
+        dir = path_join(tmp, "/d");
+        file = path_join(tmp, "/f");
+        rules_real = path_join(tmp, "/rules.d");
+        assert_int_equal(mkdir(dir, 0755), 0);
+        assert_int_equal(mkdir(rules_real, 0755), 0);
+        write_at(tmp, "/f", "x\n");
+        assert_true(asprintf(&text,
+                                  "-w %1$s -p wa -k other\n"                                /* 1 */
+                                  "-a always,exit -F dir=%1$s -F perm=wa -k other\n"         /* 2: same as 1 */
+                                  "-a always,exit -F path=%1$s -F perm=wa -k other\n"        /* 3: not a dir watch */
+                                  "-a always,exit -F dir=%2$s -F perm=wa -k other\n"         /* 4: missing dir */
+                                  "-a always,exit -F path=%2$s -F perm=wa -k other\n"        /* 5 */
+                                  "-w %2$s -p wa -k other\n"                                /* 6: same as 5 */
+                                  "-w %2$s -p wa -k other\n"                                /* 7: same as 5 */
+                                  "-w %2$s -p r -k other\n",                                /* 8: other perms */
+                                  dir, file) > 0);
+        write_at(rules_real, "10-other.rules", text);
+
+        assert_int_equal(rules_dir_read_filtered(&root, rules_real, NULL, "50-docker.rules", keep, "docker", &rd), 0);
+        assert_int_equal(rd.n_lines, 0); /* nothing kept */
+        for (size_t i = 0; i < rd.n_troubles; i++) {
+                if (strstr(rd.troubles[i].why, "Rule exists"))
+                        dup_lines[n_dup++] = rd.troubles[i].line;
+                else
+                        assert_int_equal(rd.troubles[i].line, 4);
+        }
+        assert_int_equal(n_dup, 3);
+        qsort(dup_lines, n_dup, sizeof(unsigned), cmp_unsigned);
+        assert_int_equal(dup_lines[0], 2);
+        assert_int_equal(dup_lines[1], 6);
+        assert_int_equal(dup_lines[2], 7);
+        rules_dir_done(&rd);
+        root_done(&root);
+        assert_int_equal(nftw(tmp, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_comment_safe),
@@ -742,6 +796,7 @@ int main(void) {
                 cmocka_unit_test(test_hostile_evidence),
                 cmocka_unit_test(test_everything_parses),
                 cmocka_unit_test(test_invalid_key),
+                cmocka_unit_test(test_duplicates_unkept),
                 cmocka_unit_test(test_run_modes),
                 cmocka_unit_test(test_session_fragment_stable),
         };
