@@ -2,6 +2,8 @@
 /* The systemd unit loader: fragment, drop-ins, masks and specifiers, offline or over D-Bus. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <systemd/sd-path.h>
@@ -353,11 +355,24 @@ static bool link_to_dev_null(const struct root *root, const char *path) {
 enum file_kind { FILE_NONE, FILE_REGULAR, FILE_MASK };
 
 /* What a unit file or drop-in path holds: nothing, a file (resolved into *ret_path) or a mask. */
+/* On the live root the kernel's own lookup is the truth: one lstat() says that a candidate (a
+ * unit file, a drop-in directory) is not there at all, where a full resolution takes a stat()
+ * per component. The unit scan looks up hundreds of units in a dozen directories. Inside
+ * another root the host kernel would follow absolute links out of it: there, resolve. */
+static bool live_missing(const struct root *root, const char *path) {
+        struct stat st;
+
+        return root->live && fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+               (errno == ENOENT || errno == ENOTDIR);
+}
+
 static int classify(const struct root *root, const char *path, char **ret_path) {
         struct resolved link = {}, res = {};
         int kind = FILE_NONE;
 
         *ret_path = NULL;
+        if (live_missing(root, path))
+                return FILE_NONE;
         if (root_resolve(root, path, true, &link) < 0)
                 return FILE_NONE;
         if (link.state == PATH_EXISTS && S_ISLNK(link.mode) && link_to_dev_null(root, link.path)) {
@@ -461,7 +476,7 @@ static int dropin_entries(const struct root *root, char * const *dirs, const cha
                                 r = -ENOMEM;
                                 break;
                         }
-                        r = root_list_dir(root, dd, &names);
+                        r = live_missing(root, dd) ? -ENOENT : root_list_dir(root, dd, &names);
                         if (r == -ENOENT || r == -ENOTDIR) {
                                 r = 0;  /* systemd skips these too */
                                 continue;
