@@ -94,34 +94,35 @@ static int64_t now_ms(void) {
 }
 
 /* Read the next message, waiting at most REPLY_TIMEOUT_MS for it. Returns > 0 with *rep filled
- * in, or -errno (-ETIMEDOUT). */
+ * in, or -errno (-ETIMEDOUT). A message already queued is taken without poll(): a rule list
+ * arrives as one message per rule, and one system call per message (as `auditctl -l` makes
+ * two) is half the cost of listing 10,000 rules. */
 static int next_reply(struct audit_conn *c, struct audit_reply *rep) {
-        int64_t deadline = now_ms() + REPLY_TIMEOUT_MS;
+        int64_t deadline = -1;
 
         for (;;) {
                 struct pollfd p = { .fd = c->fd, .events = POLLIN };
-                int64_t left = deadline - now_ms();
+                int64_t left;
                 int r;
 
-                if (left <= 0)
-                        return -ETIMEDOUT;
-                r = poll(&p, 1, (int) left);
-                if (r < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (r == 0)
-                        return -ETIMEDOUT;
-
                 r = audit_get_reply(c->fd, rep, GET_REPLY_NONBLOCKING, 0);
-                if (r == -EAGAIN || r == -EINTR)
-                        continue;
-                if (r < 0)
+                if (r > 0)
                         return r;
                 if (r == 0)
                         return -EBADMSG;
-                return r;
+                if (r != -EAGAIN && r != -EINTR)
+                        return r;
+
+                if (deadline < 0)
+                        deadline = now_ms() + REPLY_TIMEOUT_MS;
+                left = deadline - now_ms();
+                if (left <= 0)
+                        return -ETIMEDOUT;
+                r = poll(&p, 1, (int) left);
+                if (r < 0 && errno != EINTR)
+                        return -errno;
+                if (r == 0)
+                        return -ETIMEDOUT;
         }
 }
 

@@ -156,9 +156,44 @@ static int user_has_unit(struct ctx *c, const struct user *u, char * const *dirs
         return r < 0 ? r : wanted;
 }
 
-static int one_user(struct ctx *c, const struct user *u) {
+/* The scan of the shared user unit directories, made once for all users: a user with neither
+ * ~/.config/systemd/user nor ~/.local/share/systemd/user sees exactly these units, so only users
+ * with one of them are scanned again (the scan loads every user unit along the path). */
+struct shared_scan {
+        bool done;
+        struct unit_scan scan;
+};
+
+static int user_scan(struct ctx *c, char * const *dirs, struct shared_scan *shared,
+                     struct unit_scan *own, const struct unit_scan **ret) {
+        size_t n = strv_length(dirs);
+        int r;
+
+        if (root_is_dir(c->root, dirs[0]) || root_is_dir(c->root, dirs[n - 1])) {
+                r = unit_scan(c->root, dirs, own);
+                *ret = own;
+                return r;
+        }
+        if (!shared->done) {
+                _cleanup_strv_free_ char **common = NULL;
+
+                /* dirs without the first and the last, the two in the home */
+                for (size_t k = 1; k + 1 < n; k++)
+                        if (strv_extend(&common, dirs[k]) < 0)
+                                return -ENOMEM;
+                r = unit_scan(c->root, common, &shared->scan);
+                if (r < 0)
+                        return r;
+                shared->done = true;
+        }
+        *ret = &shared->scan;
+        return 0;
+}
+
+static int one_user(struct ctx *c, const struct user *u, struct shared_scan *shared) {
         _cleanup_strv_free_ char **dirs = NULL, **names = NULL;
-        _cleanup_(unit_scan_done) struct unit_scan scan = {};
+        _cleanup_(unit_scan_done) struct unit_scan own = {};
+        const struct unit_scan *scan = NULL;
         _cleanup_free_ char *conf = NULL, *data = NULL;
         struct dockerd_instance *i;
         size_t found = 0;
@@ -175,30 +210,30 @@ static int one_user(struct ctx *c, const struct user *u) {
                 return r == -ENOMEM ? r : 0;
         r = user_unit_dirs(u->home, &dirs);
         if (r >= 0)
-                r = unit_scan(c->root, dirs, &scan);
+                r = user_scan(c, dirs, shared, &own, &scan);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < scan.n && r >= 0; k++) {
+        for (size_t k = 0; k < scan->n && r >= 0; k++) {
                 _cleanup_free_ char *name = NULL;
                 struct unit unit = {};
 
-                if (scan.items[k].kind != UNIT_RUNS_DOCKERD)
+                if (scan->items[k].kind != UNIT_RUNS_DOCKERD)
                         continue;
-                r = user_has_unit(c, u, dirs, &scan.items[k]);
+                r = user_has_unit(c, u, dirs, &scan->items[k]);
                 if (r <= 0) {
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 found++;
-                if (asprintf(&name, "%s of user %s", scan.items[k].service, u->name) < 0)
+                if (asprintf(&name, "%s of user %s", scan->items[k].service, u->name) < 0)
                         return -ENOMEM;
                 r = new_instance(c, u, name, &i);
                 if (r >= 0 && !(i->unit_dir = path_join(u->home, ".config/systemd/user")))
                         r = -ENOMEM;
                 if (r >= 0)
-                        r = unit_load(c->root, dirs, scan.items[k].service, c->d, &unit);
-                if (r >= 0 && (r = set_state(c, i, dirs, scan.items[k].service)) >= 0 && unit.fragment)
+                        r = unit_load(c->root, dirs, scan->items[k].service, c->d, &unit);
+                if (r >= 0 && (r = set_state(c, i, dirs, scan->items[k].service)) >= 0 && unit.fragment)
                         r = from_unit(c, u, i, &unit);
                 if (r >= 0)
                         r = find_programs(c, u, i);
@@ -259,8 +294,9 @@ static int parse_passwd_line(char *line, struct user *ret) {
 
 int discover_rootless(struct ctx *c) {
         _cleanup_free_ char *data = NULL;
+        struct shared_scan shared = {};
         size_t len = 0;
-        int r;
+        int r = 0;
 
         r = read_host_file(c, "/etc/passwd", true, &data, &len);
         if (r <= 0)
@@ -273,9 +309,10 @@ int discover_rootless(struct ctx *c) {
                         *next++ = '\0';
                 if (parse_passwd_line(line, &u) < 0)
                         continue;
-                r = one_user(c, &u);
+                r = one_user(c, &u, &shared);
                 if (r < 0)
-                        return r;
+                        break;
         }
-        return 0;
+        unit_scan_done(&shared.scan);
+        return r < 0 ? r : 0;
 }
