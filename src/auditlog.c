@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <auparse.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -11,6 +12,65 @@
  * rest of a longer line as a line of its own: such lines are dropped here whole. */
 #define LINE_MAX_BYTES 8970
 #define CHUNK (64 * 1024)
+
+/* libauparse is opened when a log is first read (--report, --probe's look in auditd's log), not
+ * when the program starts: install and --check never read a log, and linking it would cost each
+ * of them the library's pages and relocations. The soname is the one Debian's libauparse0 and
+ * Fedora's audit-libs ship (the major version has been 0 since audit 2.0). */
+#define AUPARSE_SONAME "libauparse.so.0"
+#define AUPARSE_SYMBOLS(X) \
+        X(auparse_destroy) \
+        X(auparse_find_field) \
+        X(auparse_first_field) \
+        X(auparse_first_record) \
+        X(auparse_get_field_name) \
+        X(auparse_get_field_str) \
+        X(auparse_get_milli) \
+        X(auparse_get_serial) \
+        X(auparse_get_time) \
+        X(auparse_get_type) \
+        X(auparse_init) \
+        X(auparse_interpret_field) \
+        X(auparse_next_field) \
+        X(auparse_next_record) \
+        X(auparse_set_escape_mode) \
+        X(ausearch_add_expression) \
+        X(ausearch_add_interpreted_item) \
+        X(ausearch_add_item) \
+        X(ausearch_add_timestamp_item) \
+        X(ausearch_next_event) \
+        X(ausearch_set_stop)
+
+#define DECLARE_SYM(f) static typeof(f) *sym_##f;
+AUPARSE_SYMBOLS(DECLARE_SYM)
+#undef DECLARE_SYM
+
+int auditlog_dlopen(void) {
+        static void *dl;
+        static int error;
+        void *h;
+
+        if (dl)
+                return 0;
+        if (error)
+                return error;
+        h = dlopen(AUPARSE_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+        if (!h) {
+                fprintf(stderr, "docker-audit-rules: cannot open %s (%s): audit logs cannot be read; install "
+                        "libauparse0 (Debian) or audit-libs (Fedora, RHEL)\n", AUPARSE_SONAME, dlerror());
+                return error = -ELIBACC;
+        }
+#define LOAD_SYM(f) \
+        if (!(sym_##f = (typeof(f) *) dlsym(h, #f))) { \
+                fprintf(stderr, "docker-audit-rules: %s has no %s\n", AUPARSE_SONAME, #f); \
+                dlclose(h); \
+                return error = -ELIBBAD; \
+        }
+        AUPARSE_SYMBOLS(LOAD_SYM)
+#undef LOAD_SYM
+        dl = h;
+        return 0;
+}
 
 static const char *const kind_names[_AUDIT_EVENT_KIND_MAX] = {
         [AUDIT_EVENT_SYSCALL] = "syscall",
@@ -175,19 +235,19 @@ static ssize_t filtered_read(void *cookie, char *buf, size_t size) {
 static int add_search(auparse_state_t *au, const struct audit_filter *f) {
         char *error = NULL;
 
-        if (ausearch_add_interpreted_item(au, "key", "=", f->key, AUSEARCH_RULE_CLEAR) < 0 ||
-            ausearch_add_item(au, "audit_enabled", "exists", NULL, AUSEARCH_RULE_OR) < 0)
+        if (sym_ausearch_add_interpreted_item(au, "key", "=", f->key, AUSEARCH_RULE_CLEAR) < 0 ||
+            sym_ausearch_add_item(au, "audit_enabled", "exists", NULL, AUSEARCH_RULE_OR) < 0)
                 return -EINVAL;
-        if (ausearch_add_expression(au, "\\record_type == DAEMON_START || \\record_type == DAEMON_END || "
+        if (sym_ausearch_add_expression(au, "\\record_type == DAEMON_START || \\record_type == DAEMON_END || "
                                     "\\record_type == DAEMON_ABORT", &error, AUSEARCH_RULE_OR) < 0) {
                 free(error);
                 return -EINVAL;
         }
-        if (f->since > 0 && ausearch_add_timestamp_item(au, ">=", f->since, 0, AUSEARCH_RULE_AND) < 0)
+        if (f->since > 0 && sym_ausearch_add_timestamp_item(au, ">=", f->since, 0, AUSEARCH_RULE_AND) < 0)
                 return -EINVAL;
-        if (f->until > 0 && ausearch_add_timestamp_item(au, "<=", f->until, 999, AUSEARCH_RULE_AND) < 0)
+        if (f->until > 0 && sym_ausearch_add_timestamp_item(au, "<=", f->until, 999, AUSEARCH_RULE_AND) < 0)
                 return -EINVAL;
-        if (ausearch_set_stop(au, AUSEARCH_STOP_EVENT) < 0)
+        if (sym_ausearch_set_stop(au, AUSEARCH_STOP_EVENT) < 0)
                 return -EINVAL;
         return 0;
 }
@@ -197,6 +257,9 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
         struct audit_reader *r;
         int k;
 
+        k = auditlog_dlopen();
+        if (k < 0)
+                return k;
         r = calloc(1, sizeof(*r));
         if (!r)
                 return -ENOMEM;
@@ -212,12 +275,12 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
                 audit_reader_free(r);
                 return -ENOMEM;
         }
-        r->au = auparse_init(AUSOURCE_FILE_POINTER, r->filtered);
+        r->au = sym_auparse_init(AUSOURCE_FILE_POINTER, r->filtered);
         if (!r->au) {
                 audit_reader_free(r);
                 return -ENOMEM;
         }
-        auparse_set_escape_mode(r->au, AUPARSE_ESC_RAW);
+        sym_auparse_set_escape_mode(r->au, AUPARSE_ESC_RAW);
         k = add_search(r->au, f);
         if (k < 0) {
                 audit_reader_free(r);
@@ -250,7 +313,7 @@ void audit_reader_free(struct audit_reader *r) {
                 return;
         /* auparse closes the stream it reads (the filtered one) itself. */
         if (r->au)
-                auparse_destroy(r->au);
+                sym_auparse_destroy(r->au);
         else if (r->filtered)
                 fclose(r->filtered);
         if (r->own_in && r->in)
@@ -265,7 +328,7 @@ size_t audit_reader_damaged(const struct audit_reader *r) {
 }
 
 static int dup_interpreted(auparse_state_t *au, char **ret) {
-        const char *v = auparse_interpret_field(au);
+        const char *v = sym_auparse_interpret_field(au);
         char *s;
 
         if (!v)
@@ -279,7 +342,7 @@ static int dup_interpreted(auparse_state_t *au, char **ret) {
 }
 
 static long long raw_number(auparse_state_t *au) {
-        const char *v = auparse_get_field_str(au);
+        const char *v = sym_auparse_get_field_str(au);
         char *end;
         long long n;
 
@@ -302,7 +365,7 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
         if (streq(name, "syscall"))
                 return dup_interpreted(au, &e->syscall);
         if (streq(name, "success")) {
-                const char *v = auparse_get_field_str(au);
+                const char *v = sym_auparse_get_field_str(au);
                 e->success = v && (streq(v, "yes") || streq(v, "1"));
                 return 0;
         }
@@ -311,7 +374,7 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
                 return 0;
         }
         if (name[0] == 'a' && name[1] >= '0' && name[1] <= '3' && name[2] == 0) {
-                e->args[name[1] - '0'] = strtoull(strempty(auparse_get_field_str(au)), NULL, 16);
+                e->args[name[1] - '0'] = strtoull(strempty(sym_auparse_get_field_str(au)), NULL, 16);
                 return 0;
         }
         if (streq(name, "exe"))
@@ -338,7 +401,7 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
                 return dup_interpreted(au, &e->tty);
         if (streq(name, "key")) {
                 /* The SYSCALL record of a rule change says key=(null): the change's key wins. */
-                const char *v = auparse_get_field_str(au);
+                const char *v = sym_auparse_get_field_str(au);
                 if (!v || streq(v, "(null)") || (e->key && !config))
                         return 0;
                 return dup_interpreted(au, &e->key);
@@ -361,22 +424,22 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
         struct audit_path *a;
         int k = 0;
 
-        auparse_first_field(au);
+        sym_auparse_first_field(au);
         do {
-                const char *name = auparse_get_field_name(au);
+                const char *name = sym_auparse_get_field_name(au);
                 if (!name)
                         continue;
                 /* The kernel writes an unquoted (null) where it has no name (an fd's file):
                  * not a file called "(null)", which would be quoted or hex-encoded. */
-                if (streq(name, "name") && !streq_ptr(auparse_get_field_str(au), "(null)"))
+                if (streq(name, "name") && !streq_ptr(sym_auparse_get_field_str(au), "(null)"))
                         k = dup_interpreted(au, &p.name);
                 else if (streq(name, "nametype"))
-                        p.nametype = audit_nametype_from_string(auparse_get_field_str(au));
+                        p.nametype = audit_nametype_from_string(sym_auparse_get_field_str(au));
                 else if (streq(name, "inode"))
-                        p.inode = strtoul(strempty(auparse_get_field_str(au)), NULL, 10);
+                        p.inode = strtoul(strempty(sym_auparse_get_field_str(au)), NULL, 10);
                 if (k < 0)
                         break;
-        } while (auparse_next_field(au) > 0);
+        } while (sym_auparse_next_field(au) > 0);
         if (k < 0 || !p.name) {
                 free(p.name);
                 return k;   /* a PATH record without a name (e.g. anonymous): nothing to show */
@@ -399,7 +462,7 @@ static int take_record(auparse_state_t *au, int type, struct audit_event *e, int
                 return take_path(au, e);
         case AUDIT_PROCTITLE:
         case AUDIT_CWD:
-                if (auparse_find_field(au, type == AUDIT_CWD ? "cwd" : "proctitle"))
+                if (sym_auparse_find_field(au, type == AUDIT_CWD ? "cwd" : "proctitle"))
                         k = dup_interpreted(au, type == AUDIT_CWD ? &e->cwd : &e->cmdline);
                 return k;
         case AUDIT_SYSCALL:
@@ -409,12 +472,12 @@ static int take_record(auparse_state_t *au, int type, struct audit_event *e, int
         case AUDIT_DAEMON_ABORT:
                 if (type != AUDIT_SYSCALL || *kind_type == 0)
                         *kind_type = type;
-                auparse_first_field(au);
+                sym_auparse_first_field(au);
                 do {
-                        const char *name = auparse_get_field_name(au);
+                        const char *name = sym_auparse_get_field_name(au);
                         if (name)
                                 k = take_process_field(au, name, type != AUDIT_SYSCALL, e);
-                } while (k >= 0 && auparse_next_field(au) > 0);
+                } while (k >= 0 && sym_auparse_next_field(au) > 0);
                 return k;
         default:
                 return 0;
@@ -449,7 +512,7 @@ int audit_reader_next(struct audit_reader *r, struct audit_event *ret) {
         int type = 0, k;
 
         /* ausearch_next_event moves to the next matching event itself. */
-        k = ausearch_next_event(r->au);
+        k = sym_ausearch_next_event(r->au);
         if (r->read_error < 0)
                 return r->read_error;
         if (k < 0)
@@ -461,18 +524,18 @@ int audit_reader_next(struct audit_reader *r, struct audit_event *ret) {
                 .success = -1, .uid = AUDIT_ID_UNSET, .auid = AUDIT_ID_UNSET, .euid = AUDIT_ID_UNSET,
                 .ses = AUDIT_ID_UNSET, .enabled = -1, .enabled_old = -1,
         };
-        e.sec = auparse_get_time(r->au);
-        e.msec = auparse_get_milli(r->au);
-        e.serial = auparse_get_serial(r->au);
+        e.sec = sym_auparse_get_time(r->au);
+        e.msec = sym_auparse_get_milli(r->au);
+        e.serial = sym_auparse_get_serial(r->au);
 
-        auparse_first_record(r->au);
+        sym_auparse_first_record(r->au);
         do {
-                k = take_record(r->au, auparse_get_type(r->au), &e, &type);
+                k = take_record(r->au, sym_auparse_get_type(r->au), &e, &type);
                 if (k < 0) {
                         audit_event_done(&e);
                         return k;
                 }
-        } while (auparse_next_record(r->au) > 0);
+        } while (sym_auparse_next_record(r->au) > 0);
         e.kind = classify_event(type, &e);
         *ret = e;
         return 1;

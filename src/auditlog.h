@@ -85,6 +85,10 @@ struct audit_filter {
 
 struct audit_reader;
 
+/* Open libauparse (dlopen) once: 0, or -ELIBACC when it is not installed (-ELIBBAD when a symbol
+ * is missing), said once on stderr. The readers below call it themselves. */
+int auditlog_dlopen(void);
+
 /* Open one input: a file path, or "-" for standard input. -errno when it cannot be opened
  * (the report says which input). Damaged lines are skipped as they stream by and counted. */
 int audit_reader_open(const char *path, const struct audit_filter *f, struct audit_reader **ret);

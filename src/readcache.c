@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +25,8 @@ struct entry {
         char type;
         char *path;
         struct stat st;       /* only dev, ino, mode, size, mtim and ctim are kept */
-        char *data;
+        char *data;           /* NUL-terminated; NULL: len bytes at off in cache.fd */
+        off_t off;
         size_t len;
         bool used;
 };
@@ -33,14 +35,39 @@ static struct {
         bool enabled;
         bool dirty;           /* differs from the file: an entry added, or one left unused */
         char *file;
+        int fd;               /* the file loaded, kept open: entries' data is read from it when
+                               * used, so that the cache costs memory for its index only */
         struct entry *entries;
         size_t n;
         unsigned hits, misses;
-} cache;
+} cache = { .fd = -1 };
 
 static void entry_done(struct entry *e) {
         free(e->path);
         free(e->data);
+}
+
+/* The entry's data, NUL-terminated, in a new buffer; NULL when out of memory or when the file
+ * cannot be read back (the caller then reads the real path). */
+static char *entry_copy(const struct entry *e) {
+        char *d = malloc(e->len + 1);
+        size_t n = 0;
+
+        if (!d)
+                return NULL;
+        if (e->data)
+                memcpy(d, e->data, e->len);
+        else
+                while (n < e->len) {
+                        ssize_t k = pread(cache.fd, d + n, e->len - n, e->off + (off_t) n);
+                        if (k <= 0) {
+                                free(d);
+                                return NULL;
+                        }
+                        n += (size_t) k;
+                }
+        d[e->len] = 0;
+        return d;
 }
 
 static uint64_t fnv1a(const char *p, size_t n) {
@@ -117,7 +144,8 @@ static void store(char type, const char *path, const struct stat *st, const char
 }
 
 /* One entry at *p (end at end): "T DEV INO MODE SIZE MS.MNS CS.CNS PATHLEN DATALEN\nPATHDATA\n". */
-static int parse_entry(const char **p, const char *end, struct entry *ret) {
+/* The entry at *p of the file mapped at base: its data is left in the file. */
+static int parse_entry(const char *base, const char **p, const char *end, struct entry *ret) {
         const char *nl = memchr(*p, '\n', (size_t) (end - *p));
         char type, line[256];
         unsigned long long dev, ino, size, plen, dlen;
@@ -145,17 +173,13 @@ static int parse_entry(const char **p, const char *end, struct entry *ret) {
         ret->st.st_mtim = (struct timespec) { .tv_sec = ms, .tv_nsec = mns };
         ret->st.st_ctim = (struct timespec) { .tv_sec = cs, .tv_nsec = cns };
         ret->path = strndup(nl + 1, plen);
-        ret->data = malloc(dlen + 1);
-        if (!ret->path || !ret->data) {
-                entry_done(ret);
+        if (!ret->path)
                 return -ENOMEM;
-        }
         if (strlen(ret->path) != plen || ret->path[0] != '/') {
                 entry_done(ret);
                 return -EBADMSG;
         }
-        memcpy(ret->data, nl + 1 + plen, dlen);
-        ret->data[dlen] = 0;
+        ret->off = (off_t) (nl + 1 + plen - base);
         *p = nl + 1 + plen + dlen + 1;
         return 0;
 }
@@ -178,7 +202,7 @@ static int parse(const char *buf, size_t len) {
                 return -EBADMSG;
         for (p = nl + 1; p < end;) {
                 struct entry e, *n;
-                r = parse_entry(&p, end, &e);
+                r = parse_entry(buf, &p, end, &e);
                 if (r < 0)
                         return r;
                 n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
@@ -198,41 +222,47 @@ static void drop_entries(void) {
         free(cache.entries);
         cache.entries = NULL;
         cache.n = 0;
+        if (cache.fd >= 0)
+                close(cache.fd);
+        cache.fd = -1;
 }
 
 int readcache_enable(const char *path) {
-        _cleanup_close_ int fd = -1;
-        _cleanup_free_ char *buf = NULL;
         struct stat st;
-        size_t n = 0;
+        void *map;
+        int fd, r;
 
         free(cache.file);
         drop_entries();
-        cache = (typeof(cache)) { .file = strdup(path ? path : READCACHE_FILE) };
+        cache = (typeof(cache)) { .file = strdup(path ? path : READCACHE_FILE), .fd = -1 };
         if (!cache.file)
                 return -ENOMEM;
         cache.enabled = true;
 
         fd = open(cache.file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0 || fstat(fd, &st) < 0)
+        if (fd < 0)
                 return 0;
         /* Only our own: written by this user (root), readable by nobody else. */
-        if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) || st.st_size > FILE_MAX)
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) ||
+            st.st_size == 0 || st.st_size > FILE_MAX) {
+                close(fd);
                 return 0;
-        buf = malloc((size_t) st.st_size + 1);
-        if (!buf)
-                return -ENOMEM;
-        while (n < (size_t) st.st_size) {
-                ssize_t k = read(fd, buf + n, (size_t) st.st_size - n);
-                if (k <= 0)
-                        return 0;
-                n += (size_t) k;
         }
-        if (parse(buf, n) < 0) {
+        /* Mapped only while the index is made: the data stays in the file (replaced by rename,
+         * never written in place, so the open file keeps what was checked). */
+        map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+                close(fd);
+                return 0;
+        }
+        cache.fd = fd;
+        r = parse(map, (size_t) st.st_size);
+        munmap(map, (size_t) st.st_size);
+        if (r < 0) {
                 drop_entries();
                 cache.dirty = true;
         }
-        return 0;
+        return r == -ENOMEM ? r : 0;
 }
 
 bool readcache_enabled(void) {
@@ -262,8 +292,13 @@ static int serialize(char **ret, size_t *ret_len) {
                         (unsigned) e->st.st_mode, (unsigned long long) e->st.st_size,
                         (long long) e->st.st_mtim.tv_sec, e->st.st_mtim.tv_nsec,
                         (long long) e->st.st_ctim.tv_sec, e->st.st_ctim.tv_nsec, strlen(e->path), e->len);
+                _cleanup_free_ char *data = entry_copy(e);
+                if (!data) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
                 fwrite(e->path, 1, strlen(e->path), f);
-                fwrite(e->data, 1, e->len, f);
+                fwrite(data, 1, e->len, f);
                 fputc('\n', f);
         }
         if (fclose(f) != 0)
@@ -344,7 +379,7 @@ int readcache_save_and_disable(void) {
         }
         drop_entries();
         free(cache.file);
-        cache = (typeof(cache)) {};
+        cache = (typeof(cache)) { .fd = -1 };
         return r;
 }
 
@@ -359,11 +394,7 @@ int readcache_read_file(const char *path, char **ret_data, size_t *ret_len) {
             !S_ISREG(before.st_mode))
                 return read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ret_data, ret_len);
         e = lookup(ENTRY_FILE, path, &before);
-        if (e) {
-                data = malloc(e->len + 1);
-                if (!data)
-                        return -ENOMEM;
-                memcpy(data, e->data, e->len + 1);
+        if (e && (data = entry_copy(e))) {
                 cache.hits++;
                 *ret_data = data;
                 if (ret_len)
@@ -391,9 +422,12 @@ int readcache_readlink(const char *path, const struct stat *st, char *buf, size_
         if (size == 0)
                 return -EINVAL;
         if (cache.enabled && S_ISLNK(st->st_mode) && (e = lookup(ENTRY_LINK, path, st)) && e->len < size) {
-                memcpy(buf, e->data, e->len + 1);
-                cache.hits++;
-                return (int) e->len;
+                _cleanup_free_ char *target = entry_copy(e);
+                if (target) {
+                        memcpy(buf, target, e->len + 1);
+                        cache.hits++;
+                        return (int) e->len;
+                }
         }
         k = readlink(path, buf, size - 1);
         if (k < 0)
@@ -435,8 +469,11 @@ int readcache_list_dir(const char *path, char ***ret_names) {
         int r;
 
         if (have && (e = lookup(ENTRY_DIR, path, &before))) {
-                cache.hits++;
-                return names_from_data(e->data, e->len, ret_names);
+                _cleanup_free_ char *data = entry_copy(e);
+                if (data) {
+                        cache.hits++;
+                        return names_from_data(data, e->len, ret_names);
+                }
         }
         d = opendir(path);
         if (!d)

@@ -18,7 +18,9 @@
  * The record is one process-wide cache that main() enables for runs on the live root only
  * (root.c consults it when root->live): an image tree given with --root is never cached. It is
  * stored in READCACHE_FILE, root-owned, mode 0600, in a 0700 directory; a file with another owner,
- * any group or other permission, a bad header, a bad checksum or a bad entry is ignored whole. */
+ * any group or other permission, a bad header, a bad checksum or a bad entry is ignored whole.
+ * Only its index (paths, stats, offsets) is held in memory; an entry's data is read from the file,
+ * kept open, when it is used. */
 
 #define READCACHE_FILE "/var/cache/docker-audit-rules/reads"
 #define READCACHE_RACY_NS (2LL * 1000 * 1000 * 1000)

@@ -79,12 +79,15 @@ static int cmp_version(const void *a, const void *b) {
  * of each rule without its kind (path, perms, exe, keys), with the kinds seen under it. The kind
  * of a -w rule costs a stat() of its path; for the lines that do not concern us it is decided
  * only when a second rule with the same hash turns up (the path is then in hand, and the earlier
- * rules under that hash have the same path, so the same answer). */
+ * rules under that hash have the same path, so the same answer). A slot is one 64-bit word:
+ * the hash in its upper 60 bits, the SEEN_ flags in the lower 4 (0: an empty slot), so that
+ * 10,000 rules fit 16,384 slots of 8 bytes. */
 enum {
         SEEN_FILE = 1 << WATCH_FILE,
         SEEN_DIR = 1 << WATCH_DIR,
         SEEN_UNDECIDED = 1 << 2,  /* a -w rule whose kind was not looked up */
         SEEN_USED = 1 << 3,
+        SEEN_FLAGS = 0xf,
 };
 
 /* A rule found loaded earlier: sorted by (hash, seq) at the end. */
@@ -97,8 +100,7 @@ struct reader {
         uint64_t *keep_hashes;    /* path_hash() of each keep_paths entry */
         size_t n_keep;
         const char *keep_key;
-        uint64_t *seen;           /* rule_hash_nokind(); slots with SEEN_USED in seen_kinds */
-        uint8_t *seen_kinds;
+        uint64_t *seen;           /* rule_hash_nokind() & ~SEEN_FLAGS | flags, 0 for empty */
         size_t n_seen, seen_cap;  /* cap: a power of two, or 0 */
         size_t seq;
         struct duplicate *dups;
@@ -166,31 +168,27 @@ static bool wanted(const struct reader *rd, const struct rule *r, uint64_t h_pat
         return false;
 }
 
+static size_t seen_slot(const struct reader *rd, uint64_t h) {
+        size_t j;
+
+        for (j = (h >> 4) & (rd->seen_cap - 1); rd->seen[j] && (rd->seen[j] & ~(uint64_t) SEEN_FLAGS) != h;
+             j = (j + 1) & (rd->seen_cap - 1))
+                ;
+        return j;
+}
+
 static int seen_grow(struct reader *rd) {
-        size_t cap = rd->seen_cap ? rd->seen_cap * 2 : 1024;
-        uint64_t *h = calloc(cap, sizeof(*h));
-        uint8_t *k = calloc(cap, sizeof(*k));
+        struct reader grown = { .seen_cap = rd->seen_cap ? rd->seen_cap * 2 : 1024 };
 
-        if (!h || !k) {
-                free(h);
-                free(k);
+        grown.seen = calloc(grown.seen_cap, sizeof(*grown.seen));
+        if (!grown.seen)
                 return -ENOMEM;
-        }
-        for (size_t i = 0; i < rd->seen_cap; i++) {
-                size_t j;
-
-                if (!rd->seen_kinds[i])
-                        continue;
-                for (j = rd->seen[i] & (cap - 1); k[j]; j = (j + 1) & (cap - 1))
-                        ;
-                h[j] = rd->seen[i];
-                k[j] = rd->seen_kinds[i];
-        }
+        for (size_t i = 0; i < rd->seen_cap; i++)
+                if (rd->seen[i])
+                        grown.seen[seen_slot(&grown, rd->seen[i] & ~(uint64_t) SEEN_FLAGS)] = rd->seen[i];
         free(rd->seen);
-        free(rd->seen_kinds);
-        rd->seen = h;
-        rd->seen_kinds = k;
-        rd->seen_cap = cap;
+        rd->seen = grown.seen;
+        rd->seen_cap = grown.seen_cap;
         return 0;
 }
 
@@ -198,19 +196,15 @@ static int seen_grow(struct reader *rd) {
  * whether r->kind is known (for a -w rule, looked up against the file system). */
 static int note_rule(struct reader *rd, const char *file, unsigned lineno, struct rule *r, uint64_t h_path,
                      bool decided) {
-        uint64_t h = rule_hash_nokind(r, h_path);
-        size_t j, seq = rd->seq++;
-        uint8_t *k;
+        uint64_t h = rule_hash_nokind(r, h_path) & ~(uint64_t) SEEN_FLAGS, *k;
+        size_t seq = rd->seq++;
 
-        /* At most three quarters full: 10,000 rules fit 16,384 slots of 9 bytes. */
+        /* At most three quarters full. */
         if (4 * (rd->n_seen + 1) > 3 * rd->seen_cap && seen_grow(rd) < 0)
                 return -ENOMEM;
-        for (j = h & (rd->seen_cap - 1); rd->seen_kinds[j] && rd->seen[j] != h; j = (j + 1) & (rd->seen_cap - 1))
-                ;
-        k = &rd->seen_kinds[j];
+        k = &rd->seen[seen_slot(rd, h)];
         if (!*k) {
-                rd->seen[j] = h;
-                *k = SEEN_USED | (decided ? 1u << r->kind : SEEN_UNDECIDED);
+                *k = h | SEEN_USED | (decided ? 1u << r->kind : SEEN_UNDECIDED);
                 rd->n_seen++;
                 return 0;
         }
@@ -218,8 +212,8 @@ static int note_rule(struct reader *rd, const char *file, unsigned lineno, struc
         if (!decided)
                 rule_decide_kind(rd->root, r);
         if (*k & SEEN_UNDECIDED)
-                *k = (uint8_t) ((*k & ~SEEN_UNDECIDED) |
-                                (r->form == FORM_W ? 1u << r->kind : root_is_dir(rd->root, r->path) ? SEEN_DIR : SEEN_FILE));
+                *k = (*k & ~(uint64_t) SEEN_UNDECIDED) |
+                     (r->form == FORM_W ? 1u << r->kind : root_is_dir(rd->root, r->path) ? SEEN_DIR : SEEN_FILE);
         if (*k & (1u << r->kind)) {
                 struct duplicate *d = reallocarray(rd->dups, rd->n_dups + 1, sizeof(*d));
 
@@ -228,7 +222,7 @@ static int note_rule(struct reader *rd, const char *file, unsigned lineno, struc
                 rd->dups = d;
                 d[rd->n_dups++] = (struct duplicate) { .hash = rule_hash(r), .seq = seq, .file = file, .line = lineno };
         }
-        *k |= (uint8_t) (1u << r->kind);
+        *k |= 1u << r->kind;
         return 0;
 }
 
@@ -497,7 +491,6 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
                 r = find_duplicates(&rd, &d);
         free(rd.keep_hashes);
         free(rd.seen);
-        free(rd.seen_kinds);
         free(rd.dups);
         free(rd.last_parent);
         if (r < 0) {
