@@ -30,7 +30,11 @@ static struct dockerd_instance *match_instance(struct ctx *c, const struct docke
         return NULL;
 }
 
-static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *ev) {
+/* name: "running dockerd (pid N)", for the instance and its list of processes; ev: "running
+ * dockerd", the evidence of the values it gives, which the fragment's comments carry: without the
+ * PID, so that a restarted daemon leaves the fragment as it was. */
+static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *name,
+                               const char *ev) {
         _cleanup_(dockerd_opts_done) struct dockerd_opts o = {};
         struct dockerd_instance *i;
         bool any_daemon = false;
@@ -44,17 +48,17 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
         i = match_instance(c, &o);
         if (!i && any_daemon) {
                 /* A daemon no unit or script explains: an instance of its own. */
-                r = discovery_add_dockerd(c->d, SOURCE_PROC, ev, &i);
+                r = discovery_add_dockerd(c->d, SOURCE_PROC, name, &i);
                 if (r >= 0)
                         i->extra = true;
         } else if (!i)
-                r = ctx_dockerd(c, SOURCE_PROC, ev, &i);
+                r = ctx_dockerd(c, SOURCE_PROC, name, &i);
         else
                 r = 0;
         if (r < 0)
                 return r;
         i->daemon = true;
-        r = running_add(&i->running, &i->n_running, p->pid, exe, ev);
+        r = running_add(&i->running, &i->n_running, p->pid, exe, name);
         if (r < 0)
                 return r;
         if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
@@ -71,15 +75,15 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
         return 0;
 }
 
-static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *ev) {
+static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *name) {
         struct containerd_instance *i;
         int r;
 
-        r = ctx_containerd(c, SOURCE_PROC, ev, &i);
+        r = ctx_containerd(c, SOURCE_PROC, name, &i);
         if (r < 0)
                 return r;
         i->daemon = true;
-        return running_add(&i->running, &i->n_running, p->pid, exe, ev);
+        return running_add(&i->running, &i->n_running, p->pid, exe, name);
 }
 
 int discover_proc(struct ctx *c) {
@@ -99,16 +103,17 @@ int discover_proc(struct ctx *c) {
         r = 0;
         for (size_t k = 0; k < n && r >= 0; k++) {
                 const char *exe = procs[k].exe ? procs[k].exe : procs[k].argv[0];
-                _cleanup_free_ char *ev = NULL;
+                _cleanup_free_ char *name = NULL, *ev = NULL;
 
-                if (asprintf(&ev, "running %s (pid %d)", path_basename(exe), (int) procs[k].pid) < 0) {
+                if (asprintf(&name, "running %s (pid %d)", path_basename(exe), (int) procs[k].pid) < 0 ||
+                    asprintf(&ev, "running %s", path_basename(exe)) < 0) {
                         r = -ENOMEM;
                         break;
                 }
                 if (strstr(path_basename(exe), "dockerd"))
-                        r = add_dockerd_process(c, &procs[k], exe, ev);
+                        r = add_dockerd_process(c, &procs[k], exe, name, ev);
                 else
-                        r = add_containerd_process(c, &procs[k], exe, ev);
+                        r = add_containerd_process(c, &procs[k], exe, name);
         }
         proc_daemons_free(procs, n);
         return r;

@@ -344,9 +344,10 @@ static int targets_running(struct ctx *c) {
                 r = dockerd ? for_dockerd(c, &d->dockerds[owner]) : for_containerd(c, &d->containerds[owner]);
                 if (r < 0)
                         return r;
+                /* Not next->evidence: its PID would change the fragment at every restart. */
                 if (next->exe && next->exe[0] == '/' &&
-                    (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "%s",
-                                  next->evidence)) < 0)
+                    (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "running %s",
+                                  path_basename(next->exe))) < 0)
                         return r;
         }
 }

@@ -34,13 +34,13 @@ print("    targets for %s: %s" % (path, [(t["component"], t["evidence"]) for t i
 sys.exit(1)
 EOF
 }
-ev_d="running dockerd (pid $DOCKERD_PID)"
+ev_d="running dockerd"
 expect "the running dockerd's binary, from /proc ($dockerd_exe)" target dockerd "$dockerd_exe" "$ev_d"
 expect "the running containerd's binary, from /proc ($ctrd_exe)" \
-        target containerd "$ctrd_exe" "running containerd (pid $CTRD_PID)"
-expect "the data root given by --data-root, evidence naming the process" target data-root "$DK_DATA" "--data-root ($ev_d)"
-expect "the API socket given by -H unix://, evidence naming the process" target docker.sock "$DK_API" "$ev_d"
-expect "daemon.json given by --config-file, evidence naming the process" target daemon.json "$DK_CONFIG" "--config-file ($ev_d)"
+        target containerd "$ctrd_exe" "running containerd"
+expect "the data root given by --data-root, evidence naming the running dockerd" target data-root "$DK_DATA" "--data-root ($ev_d)"
+expect "the API socket given by -H unix://, evidence naming the running dockerd" target docker.sock "$DK_API" "$ev_d"
+expect "daemon.json given by --config-file, evidence naming the running dockerd" target daemon.json "$DK_CONFIG" "--config-file ($ev_d)"
 
 # The containerd socket the running dockerd talks to (--containerd): a running dockerd that no
 # unit explains is an instance of its own, so its options count even where docker.service passes
