@@ -20,3 +20,25 @@ static inline char *fuzz_copy(const uint8_t *data, size_t size) {
         p[size] = 0;
         return p;
 }
+
+/* text (fuzz_copy()'s, size bytes) split in place at NUL bytes and newlines into a NULL-terminated
+ * argv, argv[0] first; free the array only. */
+static inline char **fuzz_argv(char *text, size_t size) {
+        size_t n = 0, start = 0;
+        char **argv;
+
+        for (size_t i = 0; i <= size; i++)
+                if (i == size || text[i] == 0 || text[i] == '\n')
+                        n++;
+        argv = calloc(n + 1, sizeof(char *));
+        if (!argv)
+                abort();
+        n = 0;
+        for (size_t i = 0; i <= size; i++)
+                if (i == size || text[i] == 0 || text[i] == '\n') {
+                        text[i] = 0;
+                        argv[n++] = text + start;
+                        start = i + 1;
+                }
+        return argv;
+}

@@ -9,23 +9,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *text = fuzz_copy(data, size);
+        char **argv = fuzz_argv(text, size);
         struct dockerd_opts o = {};
-        char **argv = NULL;
-        size_t n = 0, start = 0;
-
-        for (size_t i = 0; i <= size; i++)
-                if (i == size || text[i] == 0 || text[i] == '\n')
-                        n++;
-        argv = calloc(n + 1, sizeof(char *));
-        if (!argv)
-                abort();
-        n = 0;
-        for (size_t i = 0; i <= size; i++)
-                if (i == size || text[i] == 0 || text[i] == '\n') {
-                        text[i] = 0;
-                        argv[n++] = text + start;
-                        start = i + 1;
-                }
 
         (void) dockerd_args_parse(argv, &o);
         for (char **h = o.hosts; h && *h; h++) {

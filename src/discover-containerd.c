@@ -127,6 +127,37 @@ static int read_containerd_config(struct ctx *c, struct containerd_instance *i) 
         return r;
 }
 
+int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
+                         const char *what) {
+        _cleanup_(containerd_opts_done) struct containerd_opts o = {};
+        char **rel[] = { &o.root, &o.state };
+        int r = 0;
+
+        if (containerd_args_parse(argv, &o) < 0)
+                for (char **m = o.problems; r >= 0 && m && *m; m++)
+                        r = discovery_add_problem(c->d, file, 0, "%s: %s", what, *m);
+        /* A relative one is made absolute against containerd's working directory, which is not
+         * known here: said, not guessed. */
+        for (size_t k = 0; r >= 0 && k < ELEMENTSOF(rel); k++)
+                if (*rel[k] && (*rel[k])[0] != '/') {
+                        r = discovery_add_warning(c->d, file, 0, "%s: --%s %s is relative to containerd's working "
+                                                  "directory: not watched", what, k == 0 ? "root" : "state", *rel[k]);
+                        free(*rel[k]);
+                        *rel[k] = NULL;
+                }
+        if (r >= 0 && o.config)
+                r = sourced_set(&i->config_file, o.config, "--config of %s", what);
+        if (r < 0)
+                return r;
+        free(i->flags_origin);
+        if (!(i->flags_origin = strdup(what)))
+                return -ENOMEM;
+        containerd_opts_done(&i->flags);
+        i->flags = o;
+        o = (struct containerd_opts) {};
+        return 0;
+}
+
 /* No unit and no process: a binary in the binary directories is a containerd with defaults. */
 static int find_binary(struct ctx *c) {
         for (size_t k = 0; k < c->d->n_containerds; k++)
@@ -161,8 +192,12 @@ static int settle(struct ctx *c, struct containerd_instance *i) {
                 r = read_containerd_config(c, i);
         if (r < 0)
                 return r;
-        /* What the configuration does not name (read_containerd_config() set the rest). */
-        if (!i->state_dir.value)
+        /* The command line over config.toml (containerd's applyFlags()), then the defaults. */
+        if (i->flags.state)
+                r = sourced_set(&i->state_dir, i->flags.state, "--state of %s", i->flags_origin);
+        if (r >= 0 && i->flags.address)
+                r = sourced_set(&i->grpc_address, i->flags.address, "--address of %s", i->flags_origin);
+        if (r >= 0 && !i->state_dir.value)
                 r = sourced_set(&i->state_dir, DEFAULT_CONTAINERD_STATE, "containerd's default state directory");
         if (r >= 0 && !i->grpc_address.value)
                 r = sourced_set(&i->grpc_address, DEFAULT_CONTAINERD_SOCK, "containerd's default socket");

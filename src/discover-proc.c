@@ -3,6 +3,7 @@
  * (a daemon started by hand or by another init). Read-only; a process gone mid-scan is skipped. */
 #include <errno.h>
 
+#include "containerd_args.h"
 #include "discover.h"
 #include "proc.h"
 #include "util.h"
@@ -75,14 +76,47 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
         return 0;
 }
 
-static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *name) {
+/* The containerd instance a running containerd belongs to: the one whose own command line gives
+ * the same configuration file, address, root and state (all unset: the defaults); NULL when no
+ * instance explains it. */
+static struct containerd_instance *match_containerd(struct ctx *c, const struct containerd_opts *o) {
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                struct containerd_instance *i = &c->d->containerds[k];
+                if (i->daemon && containerd_opts_same(&i->flags, o))
+                        return i;
+        }
+        return NULL;
+}
+
+/* name and ev as for add_dockerd_process(). A containerd that no unit explains, on files of its
+ * own (started by hand, or the one an older dockerd starts itself), is an instance of its own. */
+static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, const char *exe, const char *name,
+                                  const char *ev) {
+        _cleanup_(containerd_opts_done) struct containerd_opts o = {};
         struct containerd_instance *i;
+        bool any_daemon = false;
         int r;
 
-        r = ctx_containerd(c, SOURCE_PROC, name, &i);
+        (void) containerd_args_parse(p->argv, &o);
+        for (size_t k = 0; k < c->d->n_containerds; k++)
+                any_daemon = any_daemon || c->d->containerds[k].daemon;
+        i = match_containerd(c, &o);
+        if (!i && any_daemon) {
+                r = discovery_add_containerd(c->d, SOURCE_PROC, name, &i);
+                if (r >= 0)
+                        i->extra = true;
+        } else if (!i)
+                r = ctx_containerd(c, SOURCE_PROC, name, &i);
+        else
+                r = 0;
         if (r < 0)
                 return r;
+        /* A process of an instance that a unit explains: the unit's command line stands. */
+        if (!i->daemon && (r = containerd_take_args(c, i, p->argv, NULL, ev)) < 0)
+                return r;
         i->daemon = true;
+        if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
+                return r;
         return running_add(&i->running, &i->n_running, p->pid, exe, name);
 }
 
@@ -113,7 +147,7 @@ int discover_proc(struct ctx *c) {
                 if (strstr(path_basename(exe), "dockerd"))
                         r = add_dockerd_process(c, &procs[k], exe, name, ev);
                 else
-                        r = add_containerd_process(c, &procs[k], exe, name);
+                        r = add_containerd_process(c, &procs[k], exe, name, ev);
         }
         proc_daemons_free(procs, n);
         return r;

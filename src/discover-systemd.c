@@ -61,9 +61,10 @@ static int dockerd_from_unit(struct ctx *c, struct dockerd_instance *i, const st
         return 0;
 }
 
-/* containerd.service's ExecStart=: the binary and its --config. */
+/* containerd.service's ExecStart=: the binary and its options (--config, --root, --state, --address). */
 static int containerd_from_unit(struct ctx *c, struct containerd_instance *i, const struct unit *u) {
         _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *what = NULL;
         const char *src = NULL;
         int r;
 
@@ -72,16 +73,9 @@ static int containerd_from_unit(struct ctx *c, struct containerd_instance *i, co
                 return r;
         if (argv[0][0] == '/' && (r = sourced_set(&i->binary, argv[0], "ExecStart of %s (%s)", u->name, src)) < 0)
                 return r;
-        for (char **a = argv + 1; *a; a++) {
-                const char *v = NULL;
-                if ((streq(*a, "--config") || streq(*a, "-c")) && a[1])
-                        v = *++a;
-                else if (startswith(*a, "--config="))
-                        v = *a + strlen("--config=");
-                if (v && (r = sourced_set(&i->config_file, v, "--config of %s (%s)", u->name, src)) < 0)
-                        return r;
-        }
-        return 0;
+        if (asprintf(&what, "ExecStart of %s (%s)", u->name, src) < 0)
+                return -ENOMEM;
+        return containerd_take_args(c, i, argv, src, what);
 }
 
 /* Enabled (the service or its socket pulled in at boot), disabled or masked. 0 or -ENOMEM. */

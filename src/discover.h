@@ -49,6 +49,12 @@ int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
 int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
                                         const struct dockerd_opts *o);
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
+/* containerd's command line (argv, argv[0] the program) for instance i: its --config becomes the
+ * configuration file, --root, --state and --address are kept to override config.toml's (the
+ * instance's flags). what names the command line ("ExecStart of containerd.service (FILE)",
+ * "running containerd"); options containerd refuses are problems of file. 0 or -ENOMEM. */
+int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
+                         const char *what);
 /* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
  * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
  * otherwise; the problem names the configured path, what it resolves to and who named it. */

@@ -123,6 +123,8 @@ void containerd_instance_done(struct containerd_instance *i) {
         sourced_done(&i->binary);
         running_free(i->running, i->n_running);
         sourced_done(&i->config_file);
+        containerd_opts_done(&i->flags);
+        free(i->flags_origin);
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);

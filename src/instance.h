@@ -11,6 +11,7 @@
 
 #include "containerd_toml.h"
 #include "daemon_json.h"
+#include "containerd_args.h"
 #include "dockerd_args.h"
 #include "units.h"
 
@@ -113,6 +114,8 @@ struct containerd_instance {
         struct running_daemon *running;
         size_t n_running;
         struct sourced config_file;   /* config.toml */
+        struct containerd_opts flags; /* its command line's --config, --address, --root, --state */
+        char *flags_origin;           /* what gave them: "ExecStart of containerd.service (FILE)" */
         struct containerd_config config;
         struct sourced state_dir;
         struct sourced grpc_address;

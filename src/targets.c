@@ -546,7 +546,9 @@ static int targets_containerd_root(struct ctx *c, struct containerd_instance *i)
         struct target *t = NULL;
         int r;
 
-        if (i->config.root)
+        if (i->flags.root)
+                r = sourced_set(&i->root_dir, i->flags.root, "--root of %s", i->flags_origin);
+        else if (i->config.root)
                 r = sourced_set(&i->root_dir, i->config.root, "root in %s", strempty(i->config_file.value));
         else
                 r = sourced_set(&i->root_dir, DEFAULT_CONTAINERD_ROOT, "containerd's default root");

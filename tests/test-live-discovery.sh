@@ -38,6 +38,15 @@ ev_d="running dockerd"
 expect "the running dockerd's binary, from /proc ($dockerd_exe)" target dockerd "$dockerd_exe" "$ev_d"
 expect "the running containerd's binary, from /proc ($ctrd_exe)" \
         target containerd "$ctrd_exe" "running containerd"
+# The running containerd's own command line (lib-docker.sh starts it with --config, --root,
+# --state and --address): containerd applies them over config.toml and the defaults.
+expect "the running containerd's --root, over config.toml and the default" \
+        target containerd-root "$DK_DIR/ctrd-root" "--root of running containerd"
+expect "the running containerd's --state" target run-containerd "$DK_DIR/ctrd-state" "--state of running containerd"
+expect "the running containerd's --address" target containerd.sock "$CTRD_SOCK" "--address of running containerd"
+expect "the running containerd's --config" target containerd-config "$DK_DIR/containerd.toml" "--config of running containerd"
+expect "what containerd made there is where it was told: its root and its socket" \
+        test -d "$DK_DIR/ctrd-root" -a -S "$CTRD_SOCK"
 expect "the data root given by --data-root, evidence naming the running dockerd" target data-root "$DK_DATA" "--data-root ($ev_d)"
 expect "the API socket given by -H unix://, evidence naming the running dockerd" target docker.sock "$DK_API" "$ev_d"
 expect "daemon.json given by --config-file, evidence naming the running dockerd" target daemon.json "$DK_CONFIG" "--config-file ($ev_d)"
