@@ -57,18 +57,15 @@ static enum opt_kind lookup(const char *name, size_t len) {
 static int problem(struct containerd_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int problem(struct containerd_opts *o, const char *fmt, ...) {
-        char *msg = NULL;
         va_list ap;
-        int k;
+        int r;
 
         if (strv_length(o->problems) >= PROBLEMS_MAX)
                 return 0;
         va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
+        r = strv_pushv(&o->problems, fmt, ap);
         va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        return strv_push(&o->problems, msg);
+        return r;
 }
 
 /* An empty value unsets: containerd applies a flag only when its value is not empty. */

@@ -101,17 +101,14 @@ static int list_append(struct list *x, const char *value) {
 static int problem(struct dockerd_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int problem(struct dockerd_opts *o, const char *fmt, ...) {
         va_list ap;
-        char *m;
-        int k;
+        int r;
 
         if (strv_length(o->problems) >= PROBLEMS_MAX)
                 return -EINVAL;
         va_start(ap, fmt);
-        k = vasprintf(&m, fmt, ap);
+        r = strv_pushv(&o->problems, fmt, ap);
         va_end(ap);
-        if (k < 0 || strv_push(&o->problems, m) < 0)
-                return -ENOMEM;
-        return -EINVAL;
+        return r < 0 ? r : -EINVAL;
 }
 
 static bool is_go_space(char c) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/random.h>
@@ -52,6 +53,22 @@ int strv_push(char ***l, char *s) {
         m[n + 1] = NULL;
         *l = m;
         return 0;
+}
+
+int strv_pushv(char ***l, const char *fmt, va_list ap) {
+        char *s;
+
+        return strv_push(l, vasprintf(&s, fmt, ap) < 0 ? NULL : s);
+}
+
+int strv_pushf(char ***l, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = strv_pushv(l, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 int strv_extend(char ***l, const char *s) {

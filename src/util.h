@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +43,9 @@ bool endswith(const char *s, const char *suffix);
 size_t strv_length(char * const *l);
 void strv_free(char **l);
 int strv_push(char ***l, char *s);          /* takes s, frees it on failure */
+/* Append a formatted string: 0 or -ENOMEM. */
+int strv_pushf(char ***l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strv_pushv(char ***l, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 int strv_extend(char ***l, const char *s);  /* copies s */
 int strv_extend_strv(char ***l, char * const *other);
 bool strv_contains(char * const *l, const char *s);
