@@ -455,7 +455,11 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
 - **Peak RSS**: maximum resident set size of each command (`/usr/bin/time -f %%M`), the median of
   %(rss_runs)d runs with their min–max: one run's figure moves by about 0.2 MiB with the pages the
   kernel maps around each page fault in the shared libraries. For scale, a program that does
-  nothing, linked with the same libraries, peaks at %(rss_floor)s here.""" % {
+  nothing, linked with the same libraries, peaks at %(rss_floor)s here. %(sd)s""" % {
+    "sd": ("systemd runs here, so the figures include asking it about the units over D-Bus."
+           if meta.get("systemd_running") else
+           "systemd is not running here (no /run/systemd/system): units are read from disk and sd-bus is"
+           " not used; on a host where it runs, the tool also asks it about Docker's units over D-Bus."),
     "rss_runs": meta.get("rss_runs", 1), "rss_floor": "%s (libraries: %s)" % (
         fmt_kib(rss("rss-floor")), " ".join(x[3:] for x in (read("rss-floor-libs") or "").split()) or "?"),
     "rk": (read("recipe-kind") or "?").strip(), "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
