@@ -77,7 +77,7 @@ static void put_file(const char *host_path, const char *data, size_t len) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *text = fuzz_copy(data, size), *s = text;
         struct containerd_config c = {};
-        struct config_problems problems = {};
+        struct problems problems = {};
         char **read = NULL, **dirs = NULL;
         /* Odd inputs take containerd 1.x's relative globs; where each key came from is kept. */
         struct containerd_origins origins = {};
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         containerd_config_done(&c);
         strv_free(read);
         strv_free(dirs);
-        config_problems_done(&problems);
+        problems_done(&problems);
         free(text);
         return 0;
 }

@@ -11,17 +11,6 @@
 #define GLOB_DIRS_MAX 4096
 #define PENDING_MAX 4096
 
-void config_problems_done(struct config_problems *p) {
-        if (!p)
-                return;
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->items[i].file);
-                free(p->items[i].message);
-        }
-        free(p->items);
-        *p = (struct config_problems) {};
-}
-
 struct loader {
         const struct root *root;
         const struct containerd_load_options *opts;
@@ -31,32 +20,19 @@ struct loader {
         char **loaded;          /* host paths loaded (or tried), in order */
         char **glob_dirs;
         size_t n_listed;
-        struct config_problems problems;
+        struct problems problems;
 };
 
 static int problem(struct loader *l, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 static int problem(struct loader *l, const char *file, unsigned line, const char *fmt, ...) {
-        struct config_problem *n;
-        char *m, *f;
         va_list ap;
-        int k;
+        int r;
 
         va_start(ap, fmt);
-        k = vasprintf(&m, fmt, ap);
+        r = problems_addv(&l->problems, file, line, false, fmt, ap);
         va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        f = strdup(file);
-        n = f ? realloc(l->problems.items, (l->problems.n + 1) * sizeof(*n)) : NULL;
-        if (!n) {
-                free(m);
-                free(f);
-                return -ENOMEM;
-        }
-        n[l->problems.n++] = (struct config_problem) { .file = f, .line = line, .message = m };
-        l->problems.items = n;
-        return 0;
+        return r;
 }
 
 /* ---- globbing inside the root, as Go's filepath.Glob ---- */
@@ -338,12 +314,12 @@ static void loader_done(struct loader *l) {
         strv_free(l->pending);
         strv_free(l->loaded);
         strv_free(l->glob_dirs);
-        config_problems_done(&l->problems);
+        problems_done(&l->problems);
 }
 
 int containerd_config_load(const struct root *root, const char *path, const struct containerd_load_options *opts,
                            struct containerd_config *ret, char ***ret_files_read, char ***ret_glob_dirs,
-                           struct config_problems *ret_problems) {
+                           struct problems *ret_problems) {
         struct loader l = { .root = root, .opts = opts };
         _cleanup_free_ char *main_path = NULL;
         int r;
@@ -393,7 +369,7 @@ int containerd_config_load(const struct root *root, const char *path, const stru
                 *ret_glob_dirs = TAKE_PTR(l.glob_dirs);
         if (ret_problems) {
                 *ret_problems = l.problems;
-                l.problems = (struct config_problems) {};
+                l.problems = (struct problems) {};
         }
         loader_done(&l);
         return 0;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include "problems.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -11,19 +13,7 @@
  * way containerd does it (cmd/containerd/server/config/config.go, LoadConfig(),
  * resolveImports(), mergeConfig()). */
 
-/* Something containerd would complain about, or refuse to start over. */
-struct config_problem {
-        char *file;             /* host path */
-        unsigned line;          /* 1-based, 0 for the file as a whole */
-        char *message;
-};
-
-struct config_problems {
-        struct config_problem *items;
-        size_t n;
-};
-
-void config_problems_done(struct config_problems *p);
+/* Problems (problems.h) are what containerd would complain about, or refuse to start over. */
 
 struct containerd_load_options {
         /* containerd 1.x globs a relative pattern holding '*' from its working directory, not
@@ -62,4 +52,4 @@ void containerd_origins_done(struct containerd_origins *o);
  * configuration). */
 int containerd_config_load(const struct root *root, const char *path, const struct containerd_load_options *opts,
                            struct containerd_config *ret, char ***ret_files_read, char ***ret_glob_dirs,
-                           struct config_problems *ret_problems);
+                           struct problems *ret_problems);

@@ -20,7 +20,7 @@ struct loaded_config {
         struct containerd_origins origins;  /* the file that set each key */
         char **files;           /* every file read or tried, the main one first */
         char **dirs;            /* every directory an import glob listed */
-        struct config_problems problems;
+        struct problems problems;
 };
 
 static void loaded_config_done(struct loaded_config *l) {
@@ -28,7 +28,7 @@ static void loaded_config_done(struct loaded_config *l) {
         containerd_origins_done(&l->origins);
         strv_free(l->files);
         strv_free(l->dirs);
-        config_problems_done(&l->problems);
+        problems_done(&l->problems);
         *l = (struct loaded_config) {};
 }
 
@@ -54,7 +54,7 @@ static int add_load_problems(struct ctx *c, const struct containerd_instance *i,
         int r = 0;
 
         for (size_t k = 0; r >= 0 && k < l->problems.n; k++) {
-                const struct config_problem *p = &l->problems.items[k];
+                const struct problem *p = &l->problems.items[k];
                 bool main_file = l->files && l->files[0] && streq(p->file, l->files[0]);
 
                 if (p->line == 0 && startswith(p->message, "cannot read: ")) {

@@ -20,10 +20,8 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].instance);
         }
         free(d->targets);
-        for (size_t i = 0; i < d->n_problems; i++) {
-                free(d->problems[i].file);
-                free(d->problems[i].message);
-        }
+        for (size_t i = 0; i < d->n_problems; i++)
+                problem_done(&d->problems[i]);
         free(d->problems);
         free(d->dockerd);
         free(d->data_root);

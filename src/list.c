@@ -177,8 +177,8 @@ int list_paths_text(FILE *f, const struct plan *p) {
                 else
                         fprintf(f, "%s: %s\n", what, x->message);
         }
-        for (size_t i = 0; i < p->others.n_problems; i++)
-                fprintf(f, "problem: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
+        for (size_t i = 0; i < p->others.problems.n; i++)
+                fprintf(f, "problem: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
         return ferror(f) ? -EIO : 0;
 }
 

@@ -97,9 +97,10 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 goto fail;
         }
         /* The settings files' problems are the run's problems, in every mode. */
-        for (size_t i = 0; r >= 0 && o->settings && i < o->settings->n_problems; i++)
-                r = discovery_add_problem(&p.disc, o->settings->problems[i].file, o->settings->problems[i].line, "%s",
-                                          o->settings->problems[i].message);
+        for (size_t i = 0; r >= 0 && o->settings && i < o->settings->problems.n; i++)
+                r = discovery_add_problem(&p.disc, o->settings->problems.items[i].file,
+                                          o->settings->problems.items[i].line, "%s",
+                                          o->settings->problems.items[i].message);
         if (r < 0)
                 goto fail;
         {
@@ -320,9 +321,9 @@ int plan_print_problems(FILE *f, const struct plan *p) {
                 else
                         fprintf(f, "docker-audit-rules: %s%s\n", w, x->message);
         }
-        for (size_t i = 0; i < p->others.n_problems; i++, n++)
+        for (size_t i = 0; i < p->others.problems.n; i++, n++)
                 if (f)
-                        fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems[i].file, p->others.problems[i].message);
+                        fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
         for (size_t i = 0; i < p->disc.n_targets; i++) {
                 const struct target *t = &p->disc.targets[i];
                 if (t->skip_reason == SKIP_TOO_LONG) {
@@ -350,7 +351,7 @@ json_object *plan_problems_json(const struct plan *p) {
         for (size_t i = 0; i < p->disc.n_problems; i++)
                 json_object_array_add(a, problem_json(p->disc.problems[i].file, p->disc.problems[i].line,
                                                       p->disc.problems[i].message, p->disc.problems[i].warning));
-        for (size_t i = 0; i < p->others.n_problems; i++)
-                json_object_array_add(a, problem_json(p->others.problems[i].file, 0, p->others.problems[i].message, false));
+        for (size_t i = 0; i < p->others.problems.n; i++)
+                json_object_array_add(a, problem_json(p->others.problems.items[i].file, 0, p->others.problems.items[i].message, false));
         return a;
 }

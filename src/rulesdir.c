@@ -15,11 +15,7 @@ void rules_dir_done(struct rules_dir *d) {
         }
         free(d->lines);
         free(d->troubles);
-        for (size_t i = 0; i < d->n_problems; i++) {
-                free(d->problems[i].file);
-                free(d->problems[i].message);
-        }
-        free(d->problems);
+        problems_done(&d->problems);
         filter_rules_free(d->never, d->n_never);
         strv_free(d->files);
         free(d->dir);
@@ -57,18 +53,7 @@ int rules_dir_path(const struct root *root, const char *override, char **ret) {
 }
 
 static int add_problem(struct rules_dir *d, const char *file, const char *msg) {
-        struct rules_file_problem *p = realloc(d->problems, sizeof(*p) * (d->n_problems + 1));
-        if (!p)
-                return -ENOMEM;
-        d->problems = p;
-        p[d->n_problems] = (struct rules_file_problem) { .file = strdup(file), .message = strdup(msg) };
-        if (!p[d->n_problems].file || !p[d->n_problems].message) {
-                free(p[d->n_problems].file);
-                free(p[d->n_problems].message);
-                return -ENOMEM;
-        }
-        d->n_problems++;
-        return 0;
+        return problems_add(&d->problems, file, 0, false, "%s", msg);
 }
 
 static int cmp_version(const void *a, const void *b) {

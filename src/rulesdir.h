@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "root.h"
+#include "problems.h"
 #include "rule.h"
 
 /* The audit rules directory as augenrules sees it: every *.rules file, in natural (version)
@@ -18,11 +19,6 @@ struct rules_line {
         const char *why;
         char *text;               /* for errors and control lines only */
         struct rule rule;         /* when type == LINE_WATCH; kind decided like auditctl */
-};
-
-struct rules_file_problem {
-        char *file;
-        char *message;
 };
 
 /* A line that would fail at boot although auditctl accepts its syntax. */
@@ -39,8 +35,7 @@ struct rules_dir {
         size_t n_lines, allocated;
         struct rules_trouble *troubles;   /* parent missing, or the same rule loaded earlier */
         size_t n_troubles;
-        struct rules_file_problem *problems;
-        size_t n_problems;
+        struct problems problems; /* files skipped or unreadable (line 0) */
         struct filter_rule *never; /* never rules on the task and exit lists, in load order; pos
                                     * is RULES_POS_FIRST (-A), RULES_POS_BEFORE or RULES_POS_AFTER
                                     * our fragment (own_name) in augenrules' order */

@@ -12,11 +12,7 @@
 void settings_done(struct settings *s) {
         free(s->key);
         strv_free(s->files);
-        for (size_t i = 0; i < s->n_problems; i++) {
-                free(s->problems[i].file);
-                free(s->problems[i].message);
-        }
-        free(s->problems);
+        problems_done(&s->problems);
         *s = (struct settings) { .cis_paths = -1 };
 }
 
@@ -24,26 +20,13 @@ static int add_problem(struct settings *s, const char *file, unsigned line, cons
         __attribute__((format(printf, 4, 5)));
 
 static int add_problem(struct settings *s, const char *file, unsigned line, const char *fmt, ...) {
-        struct settings_problem *p;
-        char *msg, *f;
         va_list ap;
-        int k;
+        int r;
 
         va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
+        r = problems_addv(&s->problems, file, line, false, fmt, ap);
         va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        f = strdup(file);
-        p = f ? realloc(s->problems, sizeof(*p) * (s->n_problems + 1)) : NULL;
-        if (!p) {
-                free(f);
-                free(msg);
-                return -ENOMEM;
-        }
-        s->problems = p;
-        p[s->n_problems++] = (struct settings_problem) { .file = f, .line = line, .message = msg };
-        return 0;
+        return r;
 }
 
 /* systemd's parse_boolean() (src/basic/parse-util.c) spellings. */

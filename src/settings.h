@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include "problems.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,12 +32,6 @@
 
 #define SETTINGS_FILE "/etc/docker-audit-rules.conf"
 
-struct settings_problem {
-        char *file;
-        unsigned line;            /* 0: the whole file */
-        char *message;
-};
-
 struct settings {
         char *key;                /* NULL: not set */
         bool have_perms;
@@ -46,8 +42,7 @@ struct settings {
         enum run_mode run_mode;
         int cis_paths;            /* -1 not set, else 0 or 1 */
         char **files;             /* host paths of the files read, in the order applied */
-        struct settings_problem *problems;
-        size_t n_problems;
+        struct problems problems;
 };
 
 void settings_done(struct settings *s);

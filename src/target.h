@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "problems.h"
 #include "root.h"
 #include "rule.h"
 #include "util.h"
@@ -130,14 +131,6 @@ struct discovery_options {
 };
 
 /* Problems met while discovering: malformed files etc. Reported, never fatal. */
-struct problem {
-        char *file;
-        unsigned line;        /* 0: whole file */
-        char *message;
-        bool warning;         /* what the reading program itself skips with a warning (a line
-                               * systemd ignores): shown, but not a problem for the exit status */
-};
-
 struct dockerd_instance;
 struct containerd_instance;
 

@@ -16,7 +16,7 @@
 int main(int argc, char **argv) {
         struct containerd_load_options o = {};
         struct containerd_config c = {};
-        struct config_problems problems = {};
+        struct problems problems = {};
         _cleanup_strv_free_ char **files = NULL;
         struct root root = {};
         int r;
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
                        problems.items[i].message);
         r = problems.n > 0 ? 1 : 0;
         containerd_config_done(&c);
-        config_problems_done(&problems);
+        problems_done(&problems);
         if (fflush(stdout) != 0 || ferror(stdout))
                 return 3;
         return r;

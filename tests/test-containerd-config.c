@@ -96,7 +96,7 @@ static void tree_link(const struct tree *t, const char *host_path, const char *t
 struct loaded {
         struct containerd_config c;
         char **files, **dirs;
-        struct config_problems problems;
+        struct problems problems;
         int r;
 };
 
@@ -104,7 +104,7 @@ static void loaded_done(struct loaded *l) {
         containerd_config_done(&l->c);
         strv_free(l->files);
         strv_free(l->dirs);
-        config_problems_done(&l->problems);
+        problems_done(&l->problems);
 }
 
 static struct loaded load(const struct tree *t, const char *path, const struct containerd_load_options *o) {

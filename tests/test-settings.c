@@ -65,7 +65,7 @@ static void test_missing_default_is_fine(void **state _unused_) {
         assert_false(s.have_perms);
         assert_false(s.have_data_root_mode);
         assert_int_equal(s.cis_paths, -1);
-        assert_int_equal(s.n_problems, 0);
+        assert_int_equal(s.problems.n, 0);
         assert_int_equal(strv_length(s.files), 0);
         settings_done(&s);
 }
@@ -99,7 +99,7 @@ static void test_every_key_and_dropins_in_order(void **state _unused_) {
         assert_true(s.have_run_mode);
         assert_int_equal(s.run_mode, RUN_RECURSIVE);
         assert_int_equal(s.cis_paths, 0);
-        assert_int_equal(s.n_problems, 0);
+        assert_int_equal(s.problems.n, 0);
         assert_int_equal(strv_length(s.files), 3);
         assert_string_equal(s.files[0], "/etc/docker-audit-rules.conf");
         assert_string_equal(s.files[1], "/etc/docker-audit-rules.conf.d/10-earlier.conf");
@@ -143,13 +143,13 @@ static void test_problems_never_stop_reading(void **state _unused_) {
         assert_false(s.have_data_root_mode);
         assert_false(s.have_run_mode);
         assert_int_equal(s.cis_paths, -1);
-        assert_int_equal(s.n_problems, 7);
-        assert_int_equal(s.problems[0].line, 3);
-        assert_non_null(strstr(s.problems[0].message, "Key=has space"));
-        assert_non_null(strstr(s.problems[3].message, "RunMode=quiet"));
-        assert_int_equal(s.problems[5].line, 8);
-        assert_non_null(strstr(s.problems[5].message, "unknown key Colour="));
-        assert_non_null(strstr(s.problems[6].message, "unknown section [Other]"));
+        assert_int_equal(s.problems.n, 7);
+        assert_int_equal(s.problems.items[0].line, 3);
+        assert_non_null(strstr(s.problems.items[0].message, "Key=has space"));
+        assert_non_null(strstr(s.problems.items[3].message, "RunMode=quiet"));
+        assert_int_equal(s.problems.items[5].line, 8);
+        assert_non_null(strstr(s.problems.items[5].message, "unknown key Colour="));
+        assert_non_null(strstr(s.problems.items[6].message, "unknown section [Other]"));
         settings_done(&s);
         clean();
 }
