@@ -191,7 +191,7 @@ static int user_scan(struct ctx *c, char * const *dirs, struct shared_scan *shar
 }
 
 static int one_user(struct ctx *c, const struct user *u, struct shared_scan *shared) {
-        _cleanup_strv_free_ char **dirs = NULL, **names = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
         _cleanup_(unit_scan_done) struct unit_scan own = {};
         const struct unit_scan *scan = NULL;
         _cleanup_free_ char *conf = NULL, *data = NULL;
@@ -199,7 +199,7 @@ static int one_user(struct ctx *c, const struct user *u, struct shared_scan *sha
         size_t found = 0;
         int r;
 
-        r = root_list_dir(c->root, u->home, &names);
+        r = root_dir_readable(c->root, u->home);
         if (r == -EACCES || r == -EPERM) {
                 if (u->uid >= PEOPLE_UID_MIN && u->uid < PEOPLE_UID_MAX)
                         return discovery_add_problem(c->d, u->home, 0, "home of user %s cannot be read (%s): a "

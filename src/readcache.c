@@ -442,23 +442,26 @@ int readcache_readlink(const char *path, const struct stat *st, char *buf, size_
         return (int) k;
 }
 
+/* The names of data (len bytes, each name followed by a NUL) as a strv, in one allocation of the
+ * list: a directory of thousands of names costs linear time. */
 static int names_from_data(const char *data, size_t len, char ***ret) {
-        _cleanup_strv_free_ char **names = calloc(1, sizeof(char *));
-        int r;
+        _cleanup_strv_free_ char **names = NULL;
+        size_t n = 0;
 
+        for (size_t i = 0; i < len; i += strlen(data + i) + 1)
+                n++;
+        names = calloc(n + 1, sizeof(char *));
         if (!names)
                 return -ENOMEM;
-        for (size_t i = 0; i < len; i += strlen(data + i) + 1) {
-                r = strv_extend(&names, data + i);
-                if (r < 0)
-                        return r;
-        }
+        n = 0;
+        for (size_t i = 0; i < len; i += strlen(data + i) + 1)
+                if (!(names[n++] = strdup(data + i)))
+                        return -ENOMEM;
         *ret = TAKE_PTR(names);
         return 0;
 }
 
 int readcache_list_dir(const char *path, char ***ret_names) {
-        _cleanup_strv_free_ char **names = NULL;
         struct strbuf b = {};
         struct stat before, after;
         struct entry *e;
@@ -478,18 +481,11 @@ int readcache_list_dir(const char *path, char ***ret_names) {
         d = opendir(path);
         if (!d)
                 return -errno;
-        names = calloc(1, sizeof(char *));
-        if (!names) {
-                closedir(d);
-                return -ENOMEM;
-        }
         r = 0;
         while (r >= 0 && (errno = 0, de = readdir(d))) {
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                r = strv_extend(&names, de->d_name);
-                if (r >= 0 && have)
-                        r = strbuf_append(&b, de->d_name, strlen(de->d_name) + 1);
+                r = strbuf_append(&b, de->d_name, strlen(de->d_name) + 1);
         }
         if (r >= 0 && errno)
                 r = -errno;
@@ -499,9 +495,8 @@ int readcache_list_dir(const char *path, char ***ret_names) {
                 if (fstatat(AT_FDCWD, path, &after, AT_SYMLINK_NOFOLLOW) >= 0 && same_stat(&before, &after))
                         store(ENTRY_DIR, path, &before, b.s ? b.s : "", b.n);
         }
+        if (r >= 0)
+                r = names_from_data(b.s ? b.s : "", b.n, ret_names);
         free(b.s);
-        if (r < 0)
-                return r;
-        *ret_names = TAKE_PTR(names);
-        return 0;
+        return r;
 }

@@ -242,6 +242,26 @@ static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
 }
 
+int root_dir_readable(const struct root *root, const char *host_dir) {
+        _cleanup_free_ char *real = NULL;
+        struct resolved res = {};
+        int r;
+
+        r = root_resolve(root, host_dir, false, &res);
+        if (r < 0)
+                return r;
+        if (res.state != PATH_EXISTS || !res.is_dir) {
+                r = res.state == PATH_EXISTS ? -ENOTDIR : -ENOENT;
+                resolved_done(&res);
+                return r;
+        }
+        real = root_real(root, res.path);
+        resolved_done(&res);
+        if (!real)
+                return -ENOMEM;
+        return faccessat(AT_FDCWD, real, R_OK | X_OK, AT_EACCESS) < 0 ? -errno : 0;
+}
+
 int root_list_dir(const struct root *root, const char *host_dir, char ***ret_names) {
         struct resolved res = {};
         _cleanup_free_ char *real = NULL;

@@ -51,5 +51,10 @@ char *root_resolves_to(const struct root *root, const char *host_path);
 /* Read a host file inside the root (resolved, bounded, regular files only). */
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len);
 
+/* Whether a host directory inside the root can be listed by this process: 0, -ENOENT, -ENOTDIR,
+ * or access(2)'s -EACCES (also on a network file system that squashes root). It opens nothing,
+ * so it records no audit event where the directory is watched. */
+int root_dir_readable(const struct root *root, const char *host_dir);
+
 /* Names in a host directory inside the root, sorted; -ENOENT if it does not exist. */
 int root_list_dir(const struct root *root, const char *host_dir, char ***ret_names);
