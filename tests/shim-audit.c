@@ -14,6 +14,8 @@
  *                           the process kills itself (SIGKILL) when it is about to rename a
  *                           temporary file (a name starting with '.' and ending in ".tmp")
  *                           into place: the moment a crash would leave a half-done write.
+ *   DAR_SHIM_NO_DLOPEN=TEXT dlopen() of a library whose name contains TEXT fails as for a
+ *                           library that is not installed (dlerror() says so once).
  *
  * DAR_SHIM_FAIL_ADD and DAR_SHIM_FAKE_LOCKED are read by audit_open(), so a test that opens
  * several connections can give each its own faults. Calls from the program's own code reach
@@ -114,6 +116,30 @@ int audit_get_reply(int fd, struct audit_reply *rep, reply_t block, int peek) {
         if (r > 0 && fake_locked && rep->type == AUDIT_GET && rep->status)
                 rep->status->enabled = 2;
         return r;
+}
+
+static const char *dlopen_error;
+
+void *dlopen(const char *file, int mode) {
+        void *(*f)(const char *, int) = (void *(*)(const char *, int)) real("dlopen");
+        const char *no = getenv("DAR_SHIM_NO_DLOPEN");
+
+        if (file && no && *no && strstr(file, no)) {
+                dlopen_error = "cannot open shared object file: No such file or directory (shim-audit)";
+                return NULL;
+        }
+        return f(file, mode);
+}
+
+char *dlerror(void) {
+        char *(*f)(void) = (char *(*)(void)) real("dlerror");
+        const char *e = dlopen_error;
+
+        if (e) {
+                dlopen_error = NULL;
+                return (char *) e;
+        }
+        return f();
 }
 
 static bool is_temporary(const char *path) {

@@ -38,6 +38,21 @@ if [ -n "${SHIM_AUDIT:-}" ] && [ -f "$SHIM_AUDIT" ]; then
         expect "with the shim: killed before the rename (status $(cat "$tmp/shim.status"))" test "$(cat "$tmp/shim.status")" = 137
         expect "with the shim: no fragment, one temporary file" \
                 bash -c "[ ! -e '$tmp/shim/50-docker.rules' ] && ls -A '$tmp/shim' | grep -qxE '\.50-docker\.rules\.[0-9a-f]{16}\.tmp'"
+        # libauparse is opened only to read a log: without it --report says what to install and
+        # exits 3 (no log readable), and the other modes do not notice.
+        log=$(dirname "$root")/../report/audit.log
+        env LD_PRELOAD="$SHIM_AUDIT" DAR_SHIM_NO_DLOPEN=libauparse "$bin" --report --input "$log" -k docker \
+                >"$tmp/nolib.out" 2>"$tmp/nolib.err"
+        st=$?
+        expect "without libauparse: --report exits 3 (status $st)" test "$st" = 3
+        expect "without libauparse: it names the library and the package to install" \
+                grep -qE 'libauparse\.so\.0.*install libauparse0' "$tmp/nolib.err"
+        env "$bin" --report --input "$log" -k docker >/dev/null 2>&1
+        st=$?
+        expect "with libauparse the same report reads the log (status $st)" test "$st" -ne 3
+        run "$tmp/nolib-install" LD_PRELOAD="$SHIM_AUDIT" DAR_SHIM_NO_DLOPEN=libauparse
+        expect "without libauparse: install writes the same fragment" \
+                cmp -s "$tmp/plain/50-docker.rules" "$tmp/nolib-install/50-docker.rules"
         run "$tmp/inert" LD_PRELOAD="$SHIM_AUDIT"
         expect "with the shim and no variable: the same fragment as without it" \
                 cmp -s "$tmp/plain/50-docker.rules" "$tmp/inert/50-docker.rules"
