@@ -139,6 +139,68 @@ static void test_cache(void **state _unused_) {
         }
 }
 
+static int cmp_names(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* The data stays in the record file, read when used: a record cut short after it was loaded
+ * (by hand; the tool only ever replaces it whole) costs a read of the real file, never wrong
+ * data. */
+static void test_record_cut_after_load(void **state _unused_) {
+        _cleanup_free_ char *data = NULL, *again = NULL;
+        unsigned hits, misses;
+
+        /* a record that serves the file */
+        assert_int_equal(readcache_enable(record), 0);
+        assert_int_equal(readcache_read_file(conf, &data, NULL), 0);
+        assert_true(readcache_save_and_disable() >= 0);
+        assert_int_equal(readcache_enable(record), 0);
+        assert_int_equal(readcache_read_file(conf, &again, NULL), 0);
+        readcache_stats(&hits, &misses);
+        assert_int_equal(hits, 1);
+        assert_true(readcache_save_and_disable() >= 0);
+        free(again);
+        again = NULL;
+
+        /* loaded, then cut short under it */
+        assert_int_equal(readcache_enable(record), 0);
+        assert_int_equal(truncate(record, 64), 0);
+        assert_int_equal(readcache_read_file(conf, &again, NULL), 0);
+        assert_string_equal(again, data);
+        readcache_stats(&hits, &misses);
+        assert_int_equal(hits, 0);
+        assert_int_equal(misses, 1);
+        assert_true(readcache_save_and_disable() >= 0);
+}
+
+/* A directory of thousands of names, listed and then served from the record, whole. */
+static void test_big_directory(void **state _unused_) {
+        _cleanup_free_ char *big = path_join(dir, "big");
+        enum { N = 3000 };
+        unsigned hits, misses;
+
+        assert_int_equal(mkdir(big, 0755), 0);
+        for (int i = 0; i < N; i++) {
+                _cleanup_free_ char *f = NULL;
+                assert_true(asprintf(&f, "%s/name-%04d", big, i) > 0);
+                put(f, "");
+        }
+        sleep(3); /* not kept while racy */
+        for (int round = 0; round < 2; round++) {
+                _cleanup_strv_free_ char **names = NULL;
+
+                assert_int_equal(readcache_enable(record), 0);
+                assert_int_equal(readcache_list_dir(big, &names), 0);
+                assert_int_equal(strv_length(names), N);
+                qsort(names, N, sizeof(char *), cmp_names);
+                assert_string_equal(names[0], "name-0000");
+                assert_string_equal(names[N - 1], "name-2999");
+                readcache_stats(&hits, &misses);
+                assert_int_equal(hits, round == 1);
+                assert_true(readcache_save_and_disable() >= 0);
+        }
+}
+
 /* Disabled, it reads as the plain calls do. */
 static void test_disabled(void **state _unused_) {
         _cleanup_free_ char *data = NULL, *none = NULL;
@@ -156,6 +218,8 @@ static void test_disabled(void **state _unused_) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cache),
+                cmocka_unit_test(test_record_cut_after_load),
+                cmocka_unit_test(test_big_directory),
                 cmocka_unit_test(test_disabled),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
