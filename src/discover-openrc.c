@@ -3,7 +3,10 @@
  * DOCKER_OPTS), and its other instances: /etc/init.d/docker.NAME (a link to docker, or a script
  * of its own), each an instance of its own. openrc-run sources /etc/conf.d/docker for every
  * docker.NAME (the part of the service name before the first dot), then overlays
- * /etc/conf.d/docker.NAME. Only when no docker.service runs dockerd. */
+ * /etc/conf.d/docker.NAME. Only when no docker.service runs dockerd. Likewise
+ * /etc/init.d/containerd (Alpine's: command="${containerd_command:-/usr/bin/containerd}",
+ * command_args="${containerd_opts}") with /etc/conf.d/containerd, when no containerd.service
+ * runs containerd. */
 #include <errno.h>
 
 #include "discover.h"
@@ -12,6 +15,8 @@
 
 #define OPENRC_SCRIPT "/etc/init.d/docker"
 #define OPENRC_CONF "/etc/conf.d/docker"
+#define OPENRC_CONTAINERD_SCRIPT "/etc/init.d/containerd"
+#define OPENRC_CONTAINERD_CONF "/etc/conf.d/containerd"
 
 /* Read one conf.d file over vars (NULL-terminated "KEY=VALUE"). 0 or -ENOMEM. */
 static int read_one(struct ctx *c, const char *path, char ***vars) {
@@ -70,7 +75,7 @@ static bool is_script(struct ctx *c, const char *path) {
 }
 
 /* "enabled" when some runlevel (/etc/runlevels/LEVEL/NAME) starts the service, else "disabled". */
-static int set_state(struct ctx *c, struct dockerd_instance *i, const char *script) {
+static int set_state(struct ctx *c, char **state, const char *script) {
         _cleanup_strv_free_ char **levels = NULL;
         bool enabled = false;
 
@@ -83,15 +88,15 @@ static int set_state(struct ctx *c, struct dockerd_instance *i, const char *scri
                         enabled = root_resolve(c->root, p, true, &res) >= 0 && res.state == PATH_EXISTS;
                         resolved_done(&res);
                 }
-        free(i->state);
-        i->state = strdup(enabled ? "enabled" : "disabled");
-        return i->state ? 0 : -ENOMEM;
+        free(*state);
+        *state = strdup(enabled ? "enabled" : "disabled");
+        return *state ? 0 : -ENOMEM;
 }
 
 static int setup(struct ctx *c, struct dockerd_instance *i, const char *script, const char *conf, const char *base) {
         int r;
 
-        if ((r = set_state(c, i, script)) < 0)
+        if ((r = set_state(c, &i->state, script)) < 0)
                 return r;
         i->daemon = true;
         if (!(i->openrc_script = strdup(script)) || !(i->openrc_conf = strdup(conf)) ||
@@ -129,10 +134,50 @@ static int discover_instances(struct ctx *c) {
         return r;
 }
 
+/* /etc/init.d/containerd: the host's containerd, its binary and options from its conf.d file. */
+static int discover_containerd_script(struct ctx *c) {
+        _cleanup_strv_free_ char **vars = NULL, **words = NULL;
+        _cleanup_free_ char *what = NULL;
+        struct containerd_instance *i;
+        const char *binary, *opts;
+        int r;
+
+        if (!is_script(c, OPENRC_CONTAINERD_SCRIPT))
+                return 0;
+        for (size_t k = 0; k < c->d->n_containerds; k++)
+                if (c->d->containerds[k].source == SOURCE_SYSTEMD && c->d->containerds[k].daemon)
+                        return 0;
+        r = ctx_containerd(c, SOURCE_OPENRC, OPENRC_CONTAINERD_SCRIPT, &i);
+        if (r >= 0)
+                r = set_state(c, &i->state, OPENRC_CONTAINERD_SCRIPT);
+        if (r < 0)
+                return r;
+        i->daemon = true;
+        if (!(i->openrc_script = strdup(OPENRC_CONTAINERD_SCRIPT)) || !(i->openrc_conf = strdup(OPENRC_CONTAINERD_CONF)))
+                return -ENOMEM;
+        if ((r = read_one(c, OPENRC_CONTAINERD_CONF, &vars)) < 0)
+                return r;
+        binary = env_get(vars, "containerd_command");
+        if (binary && *binary)
+                r = sourced_set(&i->binary, binary, "containerd_command in %s", OPENRC_CONTAINERD_CONF);
+        else if (!i->binary.value)
+                r = sourced_set(&i->binary, "/usr/bin/containerd", "default of %s", OPENRC_CONTAINERD_SCRIPT);
+        opts = env_get(vars, "containerd_opts");
+        /* split_words() puts a stand-in program first, as argv[0] */
+        if (r < 0 || !opts || split_words(opts, &words) < 0)
+                return r;
+        if (asprintf(&what, "containerd_opts in %s", OPENRC_CONTAINERD_CONF) < 0)
+                return -ENOMEM;
+        return containerd_take_args(c, i, words, OPENRC_CONTAINERD_CONF, what);
+}
+
 int discover_openrc(struct ctx *c) {
         struct dockerd_instance *i;
         int r;
 
+        r = discover_containerd_script(c);
+        if (r < 0)
+                return r;
         if (c->docker_service)
                 return 0;
         if (is_script(c, OPENRC_SCRIPT)) {

@@ -125,6 +125,8 @@ void containerd_instance_done(struct containerd_instance *i) {
         sourced_done(&i->config_file);
         containerd_opts_done(&i->flags);
         free(i->flags_origin);
+        free(i->openrc_script);
+        free(i->openrc_conf);
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);

@@ -116,6 +116,8 @@ struct containerd_instance {
         struct sourced config_file;   /* config.toml */
         struct containerd_opts flags; /* its command line's --config, --address, --root, --state */
         char *flags_origin;           /* what gave them: "ExecStart of containerd.service (FILE)" */
+        char *openrc_script;          /* /etc/init.d/containerd when OpenRC starts it, else NULL */
+        char *openrc_conf;            /* /etc/conf.d/containerd then */
         struct containerd_config config;
         struct sourced state_dir;
         struct sourced grpc_address;

@@ -522,7 +522,7 @@ static int targets_programs(struct ctx *c) {
                 const struct containerd_instance *i = &c->d->containerds[k];
                 if ((r = for_containerd(c, i)) < 0)
                         return r;
-                if (i->source == SOURCE_SYSTEMD && i->binary.value &&
+                if ((i->source == SOURCE_SYSTEMD || i->source == SOURCE_OPENRC) && i->binary.value &&
                     (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
                         return r;
         }
@@ -664,6 +664,16 @@ int targets_from_instances(struct ctx *c) {
                     (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
                                   "OpenRC service script")) >= 0)
                         r = targets_openrc_conf(c, &d->dockerds[k]);
+        for (size_t k = 0; k < d->n_containerds && r >= 0; k++) {
+                const struct containerd_instance *i = &d->containerds[k];
+
+                if (!i->openrc_script || (r = for_containerd(c, i)) < 0)
+                        continue;
+                r = add_path(c, COMP_OPENRC_INIT, i->openrc_script, 0, NULL, "OpenRC service script of containerd");
+                if (r >= 0)
+                        r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf, ADD_WANTED, NULL, "read by %s",
+                                     i->openrc_script);
+        }
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
