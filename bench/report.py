@@ -422,18 +422,11 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   paths, loaded once with `auditctl -R` and grown in place (0, then 1,000, then 10,000), because
   deleting is slow. The same lines are in a `10-unrelated.rules` file in both temporary rules
   directories, as a real host's `rules.d` would hold them. The tool's rules carry the key
-  `%(d)s` (`-k`). No rule of another key is touched (the host parts, sections 6-8, start their own
+  `%(d)s` (`-k`). %(touch)s (the host parts, sections 6-8, start their own
   auditd, containerd and dockerd, and stop them).
 - **Provisioning** (same start for every repetition: no docker rules loaded, no fragment):
   (a) the tool: `docker-audit-rules --rules-dir TMP -k KEY -q --format json` (the JSON summary
-  gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, emulated safely
-  (%(rk)s): write the fragment (`docker-audit-rules --print` output) into the rules directory,
-  compile it with a copy of the installed `augenrules` pointed at the temporary rules directory
-  and a temporary `audit.rules` (its own `ls -v`, `awk`, `cmp`, `cp`), and in place of its
-  `auditctl -R` step delete every rule of the two bench keys with `auditctl -D -k KEY` (the same
-  per-rule kernel deletions the compiled file's leading `-D` makes for these rules; real
-  augenrules would also flush every other rule on the host and read the real
-  `/etc/audit/rules.d`, which a shared machine must not do), then `auditctl -R` the compiled file. Wall time by the script's clock around the one
+  gives `kernel.added`/`kernel.removed`); (b) the `augenrules --load` recipe, %(recipe)s. Wall time by the script's clock around the one
   command; kernel rules removed/re-added: for the tool from its JSON summary, for the recipe the
   count of bench-key rules before (all deleted) and after (all loaded again). Unrelated rules are
   counted with `auditctl -l` before and after each repetition.
@@ -465,7 +458,7 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
   `--check --root DIR` (the fragment written into the tree beforehand). With `--root` the tool
   never reads the kernel, so both figures are discovery, rendering and, for `--check`, the
   file-side checks: the cost that grows with the number of targets. The kernel side of
-  `--check` is the section above (24 targets here against N rules).
+  `--check` is the section above (%(ntargets)s targets here against N rules).
 - **Peak RSS**: maximum resident set size of each command (`/usr/bin/time -f %%M`), the median of
   %(rss_runs)d runs with their min–max: one run's figure moves by about 0.2 MiB with the pages the
   kernel maps around each page fault in the shared libraries. For scale, a program that does
@@ -474,6 +467,24 @@ w("""- **Unrelated rules.** N watch rules (`-w TMP/unrelated/uNNNNN -p wa -k %(u
            if meta.get("systemd_running") else
            "systemd is not running here (no /run/systemd/system): units are read from disk and sd-bus is"
            " not used; on a host where it runs, the tool also asks it about Docker's units over D-Bus."),
+    "touch": ("With `--real-augenrules` every rule of the host is flushed by each repetition of the real"
+              " recipe and added back afterwards; otherwise no rule of another key is touched"
+              if meta.get("real_augenrules") else "No rule of another key is touched"),
+    "recipe": ("the REAL one (`--real-augenrules`): the unrelated rules' file and the fragment are copied"
+               " into /etc/audit/rules.d beside the host's own files, and `augenrules --load` compiles"
+               " /etc/audit/audit.rules and loads it with `auditctl -R`, whose leading `-D` flushes every"
+               " rule of the host; before the first repetition the kernel's rules, the audit status and"
+               " /etc/audit/audit.rules (and .prev) are saved, and they are put back afterwards"
+               if meta.get("real_augenrules") else
+               "emulated safely (%s): write the fragment (`docker-audit-rules --print` output) into the"
+               " rules directory, compile it with a copy of the installed `augenrules` pointed at the"
+               " temporary rules directory and a temporary `audit.rules` (its own `ls -v`, `awk`, `cmp`,"
+               " `cp`), and in place of its `auditctl -R` step delete every rule of the two bench keys with"
+               " `auditctl -D -k KEY` (the same per-rule kernel deletions the compiled file's leading `-D`"
+               " makes for these rules; real augenrules would also flush every other rule on the host and"
+               " read the real `/etc/audit/rules.d`, which a shared machine must not do), then `auditctl -R`"
+               " the compiled file" % (read("recipe-kind") or "?").strip()),
+    "ntargets": "/".join(sorted(set(str(r["check_targets"]) for r in R.values()))) or "?",
     "rss_runs": meta.get("rss_runs", 1), "rss_floor": "%s (libraries: %s)" % (
         fmt_kib(rss("rss-floor")), " ".join(x[3:] for x in (read("rss-floor-libs") or "").split()) or "?"),
     "rk": (read("recipe-kind") or "?").strip(), "u": meta["ukey"], "d": meta["dkey"], "ex": (read("grep-paths-existing.txt") or "?").strip()})
@@ -487,15 +498,21 @@ w("**augenrules measured: %s.**" % ("the REAL `augenrules --load` (--real-augenr
 if nmax is not None and R[nmax]["aug"] and R[nmax]["aug_t"]:
     a = R[nmax]["aug"][0]
     moved = a["removed"] + a["added"]
-    if moved:
+    per_rule = med(R[nmax]["aug_t"]) / moved if moved else None
+    k = R[n1k] if n1k is not None else None
+    k_moved = (k["aug"][0]["removed"] + k["aug"][0]["added"]) if k and k["aug"] else 0
+    if per_rule:
         w("")
-        w("What this kernel charges for a rule: the recipe at N=%d removed %d and added %d rules of the bench's"
-          " keys in %s, about %.3f ms a rule. The recipe's cost grows with N and with that per-rule cost; the"
-          " tool's does not (it adds and deletes only what changed), so the recipe / tool ratio depends on the"
-          " kernel: it reaches 1000x at N=1,000 only where a flush and reload costs about 1000 times a"
-          " run of the tool (%s here)." % (nmax, a["removed"], a["added"], fmt_t(med(R[nmax]["aug_t"])),
-                                            1000 * med(R[nmax]["aug_t"]) / moved,
-                                            fmt_t(med(R[n1k]["tool_t"])) if n1k is not None else "?"))
+        w("Why the recipe / tool ratio depends on the machine: the recipe's time is the kernel's cost for one"
+          " rule times the rules it flushes and loads again (about 2 x N), while the tool's is one process"
+          " start, discovery and only the rules that changed. Here the recipe at N=%d removed %d and added %d"
+          " rules of the bench's keys in %s: %.3f ms a rule." % (nmax, a["removed"], a["added"],
+                                                             fmt_t(med(R[nmax]["aug_t"])), 1000 * per_rule))
+        if k and k_moved and k["tool_t"]:
+            w("At N=%d the recipe changes %d rules and the tool takes %s, so 1000x would need a kernel that"
+              " spends about %.1f ms on each rule change (%.0f times this one's)." % (
+                  n1k, k_moved, fmt_t(med(k["tool_t"])), 1000 * 1000 * med(k["tool_t"]) / k_moved,
+                  med(k["tool_t"]) * 1000 / k_moved / per_rule))
 w("")
 w("## Targets")
 w("")
@@ -741,6 +758,14 @@ Ratios are to `none` within the same round (median, min – max over the rounds)
         len(other), ", ".join("`%s`: %d" % kv for kv in sorted(keys.items())) or "none"))
     w("configuration (Docker's binaries, `/run/containerd`, `/etc/docker`), `none` already pays for")
     w("them, and the ratios show what a configuration adds on top.")
+    if RUN_PAIRS:
+        x = summary([b / a for a, b in RUN_PAIRS if a > 0])
+        w("")
+        w("The `docker run` target is measured apart from the rounds above, which compare medians taken minutes")
+        w("apart: %d pairs of single `docker run --rm --network none bb:1 /bin/true`, one with no rules and one" % len(RUN_PAIRS))
+        w("with the default configuration's (`tool-state`), loaded in turn before each run, the first of each pair")
+        w("alternating. Per-pair ratio: %s; medians %s with no rules and %s with the tool's." % (
+            fmt_r(x), fmt_t(statistics.median(a for a, _ in RUN_PAIRS)), fmt_t(statistics.median(b for _, b in RUN_PAIRS))))
 w("")
 
 w("## 8. Noise: audit events per Docker operation")

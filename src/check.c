@@ -307,9 +307,19 @@ static const char *cis_column(const struct check *c, enum component comp, char *
         return *buf;
 }
 
+/* Paths found that get no rule (a missing parent, a refused path, a data root mode "off"): not
+ * among the targets judged, said beside them so that the counts add up. */
+static unsigned count_not_watched(const struct check *c) {
+        unsigned n = 0;
+
+        for (size_t i = 0; i < c->v.n; i++)
+                n += c->v.v[i].counted && c->v.v[i].status == STATUS_NOT_WATCHED;
+        return n;
+}
+
 static void summary_line(const struct check *c, int status, unsigned n_covered, unsigned total, FILE *f) {
         const struct kernel_view *k = &c->p->kernel;
-        unsigned crit, warn;
+        unsigned crit, warn, nw = count_not_watched(c);
         const char *why;
 
         count_severities(c, &crit, &warn);
@@ -321,6 +331,8 @@ static void summary_line(const struct check *c, int status, unsigned n_covered, 
                         n_covered, total);
         if (c->o->cis >= 0)
                 fprintf(f, " (CIS %s)", cis_version_name(c->o->cis));
+        if (nw > 0)
+                fprintf(f, ", %u more not watched", nw);
         fprintf(f, "; %u critical, %u warning", crit, warn);
         kernel_view_message(k, &why, NULL);
         if (k->state == KERNEL_SKIPPED)
@@ -515,6 +527,7 @@ static void report_json(const struct check *c, int status, unsigned n_covered, u
         json_object_object_add(summary, "targets", json_object_new_int((int) total));
         json_object_object_add(summary, "covered", json_object_new_int((int) n_covered));
         json_object_object_add(summary, "not_covered", json_object_new_int((int) not_covered));
+        json_object_object_add(summary, "not_watched", json_object_new_int((int) count_not_watched(c)));
         json_object_object_add(summary, "critical", json_object_new_int((int) crit));
         json_object_object_add(summary, "warning", json_object_new_int((int) warn));
         json_object_object_add(summary, "stale_rules", json_object_new_int((int) strv_length(c->stale)));
@@ -648,12 +661,14 @@ static void report_prometheus(const struct check *c, int status, unsigned n_cove
                 if (c->v.v[i].counted)
                         by_state[c->v.v[i].status]++;
         prometheus_head(f, status);
-        metric(f, "docker_audit_rules_targets", "gauge", "Docker paths found on this host, by the state of their audit rule.");
+        metric(f, "docker_audit_rules_targets", "gauge",
+               "Docker paths found on this host, by the state of their audit rule (not-watched: no rule, so not judged).");
         for (unsigned s = 0; s < _STATUS_MAX; s++)
                 fprintf(f, "docker_audit_rules_targets{state=\"%s\"} %u\n", target_status_to_string(s), by_state[s]);
         metric(f, "docker_audit_rules_targets_covered", "gauge", "Targets covered now and at boot.");
         fprintf(f, "docker_audit_rules_targets_covered %u\n", n_covered);
-        metric(f, "docker_audit_rules_targets_judged", "gauge", "Targets judged.");
+        metric(f, "docker_audit_rules_targets_judged", "gauge",
+               "Targets judged: the paths found, but for those in state not-watched.");
         fprintf(f, "docker_audit_rules_targets_judged %u\n", total);
         metric(f, "docker_audit_rules_instances", "gauge", "Daemon instances discovered, by daemon.");
         fprintf(f, "docker_audit_rules_instances{daemon=\"dockerd\"} %zu\n", c->p->disc.n_dockerds);

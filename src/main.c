@@ -462,6 +462,16 @@ static int run_list(const struct options *o) {
         return n > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
+/* The exit status of a run that could not start: --check and --report have statuses of their own
+ * in which 1 and 2 are findings a monitor acts on, so there it is their "nothing judged" 3. */
+static int failure_status(const struct options *o, int usual) {
+        if (o->mode == MODE_CHECK)
+                return CHECK_UNKNOWN;
+        if (o->mode == MODE_REPORT)
+                return REPORT_UNREADABLE;
+        return usual;
+}
+
 int main(int argc, char *argv[]) {
         struct options o = {
                 .render = { .key = DEFAULT_KEY, .data_root_mode = DATA_ROOT_STATE },
@@ -474,21 +484,21 @@ int main(int argc, char *argv[]) {
         r = parse_argv(argc, argv, &o);
         if (r < 0) {
                 strv_free(o.inputs);
-                /* A monitor reads 2 as CRITICAL: a usage error of --check is UNKNOWN. */
-                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : EXIT_USAGE;
+                /* A monitor reads 2 as CRITICAL (--check) or as tampering (--report). */
+                return failure_status(&o, EXIT_USAGE);
         }
         if (r == 0)
                 return EXIT_OK;
         r = load_settings(&o, &settings);
         if (r < 0) {
                 strv_free(o.inputs);
-                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+                return failure_status(&o, r == -EINVAL ? EXIT_USAGE : EXIT_FAIL);
         }
 
         /* On the live host as root: what was read last time is not read again (readcache.h). */
         if (geteuid() == 0 && root_is_live_dir(o.root) && readcache_enable(NULL) < 0) {
                 fprintf(stderr, "docker-audit-rules: %s\n", strerror(ENOMEM));
-                return o.mode == MODE_CHECK ? CHECK_UNKNOWN : EXIT_FAIL;
+                return failure_status(&o, EXIT_FAIL);
         }
 
         switch (o.mode) {

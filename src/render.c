@@ -291,8 +291,14 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                                    "#   time, so at boot the rule would fail and stop every later rule\n"
                                    "#   %s\n", t->volatile_parent ? "its parent directory is" : "the directory is",
                                 line);
-                } else
+                } else {
+                        if ((t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT) &&
+                            o->data_root_mode != DATA_ROOT_CIS && x->rule.kind == WATCH_FILE && t->state != PATH_EXISTS)
+                                fprintf(f, "#   missing now, so watched as the path itself: a recursive watch needs the\n"
+                                           "#   directory; the first run after the daemon makes it (the runtime unit's)\n"
+                                           "#   watches it recursively\n");
                         fprintf(f, "%s\n", line);
+                }
                 if (t->comp == COMP_RUN_CONTAINERD && o->run_mode == RUN_SESSION && x->rule.kind == WATCH_FILE &&
                     !x->provided_by && made_at_run_time(t)) {
                         r = fragment_session_comment(f, &x->rule);

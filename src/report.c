@@ -820,12 +820,16 @@ int run_report(const struct options *o) {
         bool have_disc = false;
         int r;
 
-        if ((o->since && report_parse_time(o->since, false, now, &ro.since) < 0) ||
-            (o->until && report_parse_time(o->until, true, now, &ro.until) < 0)) {
-                fprintf(stderr, "docker-audit-rules: invalid time \"%s\": now, recent, today, yesterday, this-week, "
-                        "week-ago, this-month, this-year, or MM/DD/YYYY or YYYY-MM-DD, optionally followed by HH:MM:SS\n",
-                        o->since && report_parse_time(o->since, false, now, &ro.since) < 0 ? o->since : o->until);
-                return EXIT_USAGE;
+        {
+                const char *bad = o->since && report_parse_time(o->since, false, now, &ro.since) < 0 ? o->since :
+                                  o->until && report_parse_time(o->until, true, now, &ro.until) < 0 ? o->until : NULL;
+                /* A usage error: nothing was read, and 2 would read as tampering. */
+                if (bad) {
+                        fprintf(stderr, "docker-audit-rules: invalid time \"%s\": now, recent, today, yesterday, "
+                                "this-week, week-ago, this-month, this-year, or MM/DD/YYYY or YYYY-MM-DD, optionally "
+                                "followed by HH:MM:SS\n", bad);
+                        return REPORT_UNREADABLE;
+                }
         }
         /* Component names come from what is discovered now; without them paths are still shown. */
         r = root_init(&root, o->root ? o->root : "/");

@@ -95,5 +95,6 @@ assert pm and pm[0]['action'] == 'created', pm
 # 6. Nothing readable: 3.
 expect_status "an unreadable input: status 3" 3 "$bin" --report --input "$TMP/no-such.log" --key "$KEY"
 expect "the input is named" grep -q "cannot read $TMP/no-such.log" "$TMP/out"
-expect_status "a bad --since is a usage error" 2 report --since tomorrow
+expect_status "a bad --since is a usage error, 3 (nothing read), not 2 (tampering)" 3 report --since tomorrow
+expect_status "an unknown option of --report: 3 too" 3 "$bin" --report --no-such-option
 finish
