@@ -115,8 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         assert(argv && argv[0] && src);
                 strv_free(argv);
         }
-        for (size_t i = 0; i < d.n_problems; i++)
-                assert(d.problems[i].message);
+        for (size_t i = 0; i < d.problems.n; i++)
+                assert(d.problems.items[i].message);
         unit_done(&u);
         discovery_done(&d);
         free(text);

@@ -141,7 +141,8 @@ int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * co
         for (size_t k = 0; r >= 0 && k < ELEMENTSOF(rel); k++)
                 if (*rel[k] && (*rel[k])[0] != '/') {
                         r = discovery_add_warning(c->d, file, 0, "%s: --%s %s is relative to containerd's working "
-                                                  "directory: not watched", what, k == 0 ? "root" : "state", *rel[k]);
+                                                  "directory, which is not known here: not watched; give "
+                                                  "containerd an absolute path", what, k == 0 ? "root" : "state", *rel[k]);
                         free(*rel[k]);
                         *rel[k] = NULL;
                 }

@@ -20,9 +20,7 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].instance);
         }
         free(d->targets);
-        for (size_t i = 0; i < d->n_problems; i++)
-                problem_done(&d->problems[i]);
-        free(d->problems);
+        problems_done(&d->problems);
         free(d->dockerd);
         free(d->data_root);
         free(d->config_file);
@@ -47,44 +45,33 @@ struct problem_key {
 };
 
 static bool problem_eq(const void *ctx, size_t i, const void *key) {
-        const struct problem *p = &((const struct discovery *) ctx)->problems[i];
+        const struct problem *p = &((const struct discovery *) ctx)->problems.items[i];
         const struct problem_key *k = key;
 
         return streq_ptr(p->file, k->file) && p->line == k->line && streq(p->message, k->message);
 }
 
+/* Appended with problems_addv(), then dropped again when the same file, line and message were
+ * said before: said once is enough. */
 static int add_problem_va(struct discovery *d, bool warning, const char *file, unsigned line, const char *fmt,
                           va_list ap) {
-        struct problem *p;
+        const struct problem *p;
         unsigned long long h;
-        char *msg;
+        int r;
 
-        if (vasprintf(&msg, fmt, ap) < 0)
-                return -ENOMEM;
-        h = hash_bytes(hash_str(hash_str(0, file), msg), &line, sizeof(line));
-        if (hindex_find(&d->problem_index, h, problem_eq, d, &(struct problem_key) { file, line, msg }) >= 0) {
-                free(msg);
-                return 0; /* said once is enough */
-        }
-        p = realloc(d->problems, sizeof(*p) * (d->n_problems + 1));
-        if (!p) {
-                free(msg);
-                return -ENOMEM;
-        }
-        d->problems = p;
-        p[d->n_problems] = (struct problem) {
-                .file = file ? strdup(file) : NULL,
-                .line = line,
-                .message = msg,
-                .warning = warning,
-        };
-        if ((file && !p[d->n_problems].file) || hindex_add(&d->problem_index, h, d->n_problems) < 0) {
-                free(p[d->n_problems].file);
-                free(msg);
-                return -ENOMEM;
-        }
-        d->n_problems++;
-        return 0;
+        r = problems_addv(&d->problems, file, line, warning, fmt, ap);
+        if (r < 0)
+                return r;
+        p = &d->problems.items[d->problems.n - 1];
+        h = hash_bytes(hash_str(hash_str(0, file), p->message), &line, sizeof(line));
+        if (hindex_find(&d->problem_index, h, problem_eq, d, &(struct problem_key) { file, line, p->message }) >= 0)
+                r = 0;
+        else if (hindex_add(&d->problem_index, h, d->problems.n - 1) >= 0)
+                return 0;
+        else
+                r = -ENOMEM;
+        problem_done(&d->problems.items[--d->problems.n]);
+        return r;
 }
 
 int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...) {

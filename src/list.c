@@ -167,8 +167,8 @@ int list_paths_text(FILE *f, const struct plan *p) {
                         "not found on this host");
         }
         /* Problems go with the table, on standard output, marked as such. */
-        for (size_t i = 0; i < d->n_problems; i++) {
-                const struct problem *x = &d->problems[i];
+        for (size_t i = 0; i < d->problems.n; i++) {
+                const struct problem *x = &d->problems.items[i];
                 const char *what = x->warning ? "warning" : "problem";
                 if (x->file && x->line)
                         fprintf(f, "%s: %s:%u: %s\n", what, x->file, x->line, x->message);

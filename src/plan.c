@@ -307,8 +307,8 @@ void plan_read_kernel(struct plan *p) {
 int plan_print_problems(FILE *f, const struct plan *p) {
         int n = 0;
 
-        for (size_t i = 0; i < p->disc.n_problems; i++) {
-                const struct problem *x = &p->disc.problems[i];
+        for (size_t i = 0; i < p->disc.problems.n; i++) {
+                const struct problem *x = &p->disc.problems.items[i];
                 const char *w = x->warning ? "warning: " : "";
                 if (!x->warning)
                         n++;
@@ -348,9 +348,9 @@ static json_object *problem_json(const char *file, unsigned line, const char *me
 json_object *plan_problems_json(const struct plan *p) {
         json_object *a = json_object_new_array();
 
-        for (size_t i = 0; i < p->disc.n_problems; i++)
-                json_object_array_add(a, problem_json(p->disc.problems[i].file, p->disc.problems[i].line,
-                                                      p->disc.problems[i].message, p->disc.problems[i].warning));
+        for (size_t i = 0; i < p->disc.problems.n; i++)
+                json_object_array_add(a, problem_json(p->disc.problems.items[i].file, p->disc.problems.items[i].line,
+                                                      p->disc.problems.items[i].message, p->disc.problems.items[i].warning));
         for (size_t i = 0; i < p->others.problems.n; i++)
                 json_object_array_add(a, problem_json(p->others.problems.items[i].file, 0, p->others.problems.items[i].message, false));
         return a;

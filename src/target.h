@@ -137,8 +137,7 @@ struct containerd_instance;
 struct discovery {
         struct target *targets;
         size_t n_targets;
-        struct problem *problems;
-        size_t n_problems;
+        struct problems problems;
         /* What the daemon's effective configuration names, for rendering and reports. */
         char *dockerd;
         char *data_root;

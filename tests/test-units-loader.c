@@ -71,8 +71,8 @@ static void tree_link(struct tree *t, const char *p, const char *target) {
 }
 
 static bool has_problem(const struct discovery *d, const char *needle) {
-        for (size_t i = 0; i < d->n_problems; i++)
-                if (strstr(d->problems[i].message, needle))
+        for (size_t i = 0; i < d->problems.n; i++)
+                if (strstr(d->problems.items[i].message, needle))
                         return true;
         return false;
 }
@@ -102,7 +102,7 @@ static void test_dropin_order_and_hiding(void **state _unused_) {
         assert_string_equal(u.environment[0], "A=etc");
         assert_string_equal(u.environment[1], "B=usr");
         assert_string_equal(u.environment[2], "C=etc");
-        assert_int_equal(d.n_problems, 0);
+        assert_int_equal(d.problems.n, 0);
         unit_done(&u);
         discovery_done(&d);
         tree_free(&t);
@@ -130,7 +130,7 @@ static void test_bounds(void **state _unused_) {
         assert_int_equal(strv_length(u.dropins), 1024);
         assert_string_equal(u.dropins[1023], "/etc/systemd/system/x.service.d/1023.conf");
         assert_true(has_problem(&d, "more than 1024 drop-ins: 1024.conf and the ones after it"));
-        assert_int_equal(d.n_problems, 1);
+        assert_int_equal(d.problems.n, 1);
         unit_done(&u);
         discovery_done(&d);
 
