@@ -372,8 +372,31 @@ static void test_boot_units(void **state _unused_) {
         tree_free(&t);
 }
 
+/* A problem said twice (same file, line and message) is kept once; the others all are, and a
+ * warning stays a warning. */
+static void test_problems_said_once(void **state) {
+        struct discovery d = {};
+
+        (void) state;
+        for (int k = 0; k < 2; k++) {
+                assert_int_equal(discovery_add_problem(&d, "/etc/a", 3, "bad %s", "thing"), 0);
+                assert_int_equal(discovery_add_problem(&d, "/etc/a", 4, "bad %s", "thing"), 0);
+                assert_int_equal(discovery_add_problem(&d, NULL, 0, "no file"), 0);
+                assert_int_equal(discovery_add_warning(&d, "/etc/b", 1, "skipped"), 0);
+        }
+        assert_int_equal(d.problems.n, 4);
+        assert_string_equal(d.problems.items[0].file, "/etc/a");
+        assert_int_equal(d.problems.items[1].line, 4);
+        assert_string_equal(d.problems.items[1].message, "bad thing");
+        assert_null(d.problems.items[2].file);
+        assert_false(d.problems.items[0].warning);
+        assert_true(d.problems.items[3].warning);
+        discovery_done(&d);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_problems_said_once),
                 cmocka_unit_test(test_dropin_order_and_hiding),
                 cmocka_unit_test(test_fragment_hiding),
                 cmocka_unit_test(test_bounds),
