@@ -49,6 +49,23 @@ char *root_real(const struct root *root, const char *host_path) {
         return path_join(root->dir, host_path);
 }
 
+/* What one component adds to the trust fields of struct resolved. */
+struct owners {
+        uid_t other;
+        bool others, open;
+};
+
+static void note_component(struct owners *o, const struct stat *st) {
+        if (st->st_uid != 0) {
+                if (o->other != 0 && o->other != st->st_uid)
+                        o->others = true;
+                if (o->other == 0)
+                        o->other = st->st_uid;
+        }
+        if (!S_ISLNK(st->st_mode) && ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)))
+                o->open = true;
+}
+
 /* Resolution works on a "todo" string of components still to walk and a "done" prefix that is
  * known to exist as a directory (or, once something is missing, is only completed lexically). */
 int root_resolve(const struct root *root, const char *path, bool nofollow_last, struct resolved *ret) {
@@ -56,6 +73,7 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
         unsigned links = 0;
         bool missing = false, parent_missing = false, via_link = false;
         struct stat st = {};
+        struct owners own = {};
         bool have_st = false;
 
         if (!path || path[0] != '/')
@@ -127,6 +145,7 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
                         continue;
                 }
 
+                note_component(&own, &st);
                 if (S_ISLNK(st.st_mode) && !(last && nofollow_last)) {
                         char target[PATH_MAX];
                         ssize_t k;
@@ -182,6 +201,10 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
                 .is_dir = have_st && !missing && S_ISDIR(st.st_mode),
                 .is_symlink = via_link,
                 .mode = have_st && !missing ? st.st_mode : 0,
+                .uid = have_st && !missing ? st.st_uid : 0,
+                .other_owner = own.other,
+                .other_owners = own.others,
+                .open_dir = own.open,
         };
         return 0;
 }

@@ -20,6 +20,15 @@ struct resolved {
         bool is_dir;          /* when PATH_EXISTS: a directory (after following) */
         bool is_symlink;      /* the path as given was (or went through) a symlink */
         mode_t mode;          /* when PATH_EXISTS */
+        /* Who could have decided where the path leads (the trust rule, trust.h): every directory
+         * walked through, every symlink followed and the object found, inside the root. */
+        uid_t uid;            /* when PATH_EXISTS: the owner of the object found */
+        uid_t other_owner;    /* a uid other than 0 owning a directory walked through or a symlink
+                               * followed, or the object; 0 when all of them are root's */
+        bool other_owners;    /* components of two different uids other than 0 */
+        bool open_dir;        /* a directory walked through (or the object, if a directory) is
+                               * writable by a group other than 0, or by others: anyone could put
+                               * a name there */
 };
 
 void resolved_done(struct resolved *r);

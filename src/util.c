@@ -212,22 +212,59 @@ bool path_startswith_dir(const char *path, const char *dir) {
         return r && (*r == 0 || *r == '/');
 }
 
+int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_st) {
+        _cleanup_close_ int pfd = -1;
+        char fdpath[64];
+        struct stat st, st2;
+        int fd;
+
+        /* The type is known before anything is opened: opening a device acts on it (a watchdog
+         * starts its countdown), opening a FIFO can block. O_PATH opens nothing. */
+        pfd = openat(dirfd, path, O_PATH | O_CLOEXEC | (open_flags & O_NOFOLLOW));
+        if (pfd < 0)
+                return -errno;
+        if (fstat(pfd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (S_ISLNK(st.st_mode))
+                return -ELOOP; /* O_NOFOLLOW: what open(2) says */
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        /* The same inode, opened for reading through the descriptor (proc(5) /proc/self/fd). */
+        (void) snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
+        fd = open(fdpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT) {
+                /* No /proc (a chroot): by name again, the type checked once more below. */
+                fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+                if (fd < 0 && errno == ELOOP && !(open_flags & O_NOFOLLOW))
+                        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        }
+        if (fd < 0)
+                return errno == ENXIO ? -EBADFD : -errno;
+        if (fstat(fd, &st2) < 0) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
+        if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode)) {
+                close(fd);
+                return -EBADFD;
+        }
+        if (ret_st)
+                *ret_st = st2;
+        return fd;
+}
+
 int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t n = 0;
 
-        /* O_NONBLOCK so that opening a FIFO never hangs; the type is checked right after. */
-        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | open_flags);
+        fd = open_regular(dirfd, path, open_flags, &st);
         if (fd < 0)
-                return errno == ENXIO ? -EBADFD : -errno; /* a socket */
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
+                return fd;
         if (st.st_size > INPUT_MAX)
                 return -EFBIG;
 

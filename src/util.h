@@ -97,6 +97,13 @@ bool path_startswith_dir(const char *path, const char *dir);
 /* Read at most INPUT_MAX bytes of a regular file opened relative to dirfd (AT_FDCWD allowed),
  * NUL-terminated. Refuses FIFOs, devices and directories (-EBADFD / -EISDIR) without blocking,
  * and files over the cap (-EFBIG). */
+/* Open a regular file for reading without ever opening anything else: an O_PATH descriptor
+ * first, its type checked with fstat(), then the same inode reopened through /proc/self/fd
+ * (O_RDONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC). open_flags may hold O_NOFOLLOW. Returns the
+ * descriptor (and its stat in *ret_st, may be NULL), -EISDIR, -EBADFD for anything not a
+ * regular file (device, FIFO, socket), or -errno of openat(2). */
+struct stat;
+int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_st);
 int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len);
 
 /* A short, human description of a path's trouble for messages. */
