@@ -24,6 +24,10 @@ bool trust_users(const struct resolved *r, uid_t uid, const char *home) {
                path_startswith_dir(r->path, run);
 }
 
+/* The inode of the initial user namespace's nsfs file, fixed by the kernel since Linux 3.8
+ * (include/linux/proc_ns.h: PROC_USER_INIT_INO); other namespaces get numbers from 0xF0000000. */
+#define USER_NS_INIT_INO 0xEFFFFFFDU
+
 static int same_ns(const char *proc_dir, pid_t pid) {
         _cleanup_free_ char *mine = NULL, *init = NULL;
         struct stat a, b;
@@ -32,8 +36,13 @@ static int same_ns(const char *proc_dir, pid_t pid) {
                 return -ENOMEM;
         if (stat(mine, &a) < 0)
                 return errno == ENOENT && lstat(mine, &a) < 0 && access(init, F_OK) < 0 ? 1 : -errno;
-        if (stat(init, &b) < 0)
+        if (stat(init, &b) < 0) {
+                /* A PID 1 that is not dumpable (a VM's or a sandbox's own init) hides its
+                 * namespaces even from root: the initial namespace's fixed inode tells. */
+                if ((errno == EACCES || errno == EPERM) && streq(proc_dir, "/proc"))
+                        return a.st_ino == USER_NS_INIT_INO;
                 return -errno;
+        }
         return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
