@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -13,7 +14,8 @@
 
 #define MAGIC "docker-audit-rules-reads"
 #define FORMAT_VERSION 1
-#define FILE_MAX (64u * 1024 * 1024)
+/* The largest record the caps allow: every entry's line, path and data. */
+#define FILE_MAX ((size_t) READCACHE_MAX_BYTES + (size_t) READCACHE_MAX_ENTRIES * (PATH_MAX + 128))
 
 enum entry_type {
         ENTRY_FILE = 'F',
@@ -39,6 +41,8 @@ static struct {
                                * used, so that the cache costs memory for its index only */
         struct entry *entries;
         size_t n;
+        size_t bytes;         /* the data of every entry held, loaded and new: at most
+                               * READCACHE_MAX_BYTES */
         unsigned hits, misses;
 } cache = { .fd = -1 };
 
@@ -70,8 +74,9 @@ static char *entry_copy(const struct entry *e) {
         return d;
 }
 
-static uint64_t fnv1a(const char *p, size_t n) {
-        uint64_t h = UINT64_C(14695981039346656037);
+#define FNV1A_INIT UINT64_C(14695981039346656037)
+
+static uint64_t fnv1a(uint64_t h, const char *p, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 h ^= (unsigned char) p[i];
                 h *= UINT64_C(1099511628211);
@@ -111,35 +116,69 @@ static struct entry *lookup(char type, const char *path, const struct stat *st) 
         return NULL;
 }
 
-/* Takes nothing: copies path and data. Errors are not the caller's concern (the read worked). */
-static void store(char type, const char *path, const struct stat *st, const char *data, size_t len) {
-        struct entry *n, e = { .type = type, .st = *st, .len = len, .used = true };
-
-        /* Kernel files change their content without a new time stamp: never kept. */
-        if (racy(st) || path_startswith_dir(path, "/proc") || path_startswith_dir(path, "/sys") ||
+/* Whether an entry of this type, path and mode may be in the record at all. Kernel files change
+ * their content without a new time stamp. A file or directory that others may not read is not
+ * copied to the disk: the record would be one more place where a secret (/etc/shadow, a key)
+ * lies at rest. */
+static bool keepable(char type, const char *path, mode_t mode) {
+        if (path_startswith_dir(path, "/proc") || path_startswith_dir(path, "/sys") ||
             path_startswith_dir(path, "/dev"))
+                return false;
+        switch (type) {
+        case ENTRY_FILE:
+                return S_ISREG(mode) && (mode & S_IROTH);
+        case ENTRY_DIR:
+                return S_ISDIR(mode) && (mode & S_IROTH);
+        case ENTRY_LINK:
+                return S_ISLNK(mode);
+        default:
+                return false;
+        }
+}
+
+static struct entry *find(char type, const char *path) {
+        for (size_t i = 0; i < cache.n; i++)
+                if (cache.entries[i].type == type && streq(cache.entries[i].path, path))
+                        return &cache.entries[i];
+        return NULL;
+}
+
+/* Takes nothing: copies path and data. Errors are not the caller's concern (the read worked):
+ * what is not kept is read again next time. */
+static void store(char type, const char *path, const struct stat *st, const char *data, size_t len) {
+        struct entry e = { .type = type, .st = *st, .len = len, .used = true }, *old;
+        size_t bytes;
+
+        /* Our own user's (root's) only, never one changed too recently to tell a second change. */
+        if (st->st_uid != geteuid() || !keepable(type, path, st->st_mode) || racy(st))
+                return;
+        /* Within the caps, counting what an older entry for the same path gives back. */
+        old = find(type, path);
+        bytes = cache.bytes - (old ? old->len : 0);
+        if (len > READCACHE_MAX_BYTES - bytes || (!old && cache.n >= READCACHE_MAX_ENTRIES))
                 return;
         e.path = strdup(path);
         e.data = malloc(len + 1);
-        n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
-        if (!e.path || !e.data || !n) {
+        if (!e.path || !e.data) {
                 entry_done(&e);
-                if (n)
-                        cache.entries = n;
                 return;
         }
         memcpy(e.data, data, len);
         e.data[len] = 0;
-        cache.entries = n;
-        /* An older entry for the same path is replaced. */
-        for (size_t i = 0; i < cache.n; i++)
-                if (cache.entries[i].type == type && streq(cache.entries[i].path, path)) {
-                        entry_done(&cache.entries[i]);
-                        cache.entries[i] = e;
-                        cache.dirty = true;
+        if (old)
+                /* An older entry for the same path is replaced. */
+                entry_done(old);
+        else {
+                struct entry *n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
+                if (!n) {
+                        entry_done(&e);
                         return;
                 }
-        cache.entries[cache.n++] = e;
+                cache.entries = n;
+                old = &cache.entries[cache.n++];
+        }
+        *old = e;
+        cache.bytes = bytes + len;
         cache.dirty = true;
 }
 
@@ -198,13 +237,25 @@ static int parse(const char *buf, size_t len) {
         head[nl - buf] = 0;
         if (sscanf(head, MAGIC " %u %llx %llu%n", &version, &sum, &blen, &consumed) != 3 || head[consumed] ||
             version != FORMAT_VERSION || blen != (unsigned long long) (end - nl - 1) ||
-            fnv1a(nl + 1, (size_t) blen) != sum)
+            fnv1a(FNV1A_INIT, nl + 1, (size_t) blen) != sum)
                 return -EBADMSG;
         for (p = nl + 1; p < end;) {
                 struct entry e, *n;
                 r = parse_entry(buf, &p, end, &e);
                 if (r < 0)
                         return r;
+                /* Kept by an older version that copied anything: dropped, and the record is
+                 * written again without it. */
+                if (!keepable(e.type, e.path, e.st.st_mode)) {
+                        entry_done(&e);
+                        cache.dirty = true;
+                        continue;
+                }
+                /* Over the caps: not written by this version, not trusted. */
+                if (cache.n >= READCACHE_MAX_ENTRIES || e.len > READCACHE_MAX_BYTES - cache.bytes) {
+                        entry_done(&e);
+                        return -EBADMSG;
+                }
                 n = reallocarray(cache.entries, cache.n + 1, sizeof(struct entry));
                 if (!n) {
                         entry_done(&e);
@@ -212,6 +263,7 @@ static int parse(const char *buf, size_t len) {
                 }
                 cache.entries = n;
                 cache.entries[cache.n++] = e;
+                cache.bytes += e.len;
         }
         return 0;
 }
@@ -222,6 +274,7 @@ static void drop_entries(void) {
         free(cache.entries);
         cache.entries = NULL;
         cache.n = 0;
+        cache.bytes = 0;
         if (cache.fd >= 0)
                 close(cache.fd);
         cache.fd = -1;
@@ -239,15 +292,19 @@ int readcache_enable(const char *path) {
                 return -ENOMEM;
         cache.enabled = true;
 
-        fd = open(cache.file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+        fd = open_regular(AT_FDCWD, cache.file, O_NOFOLLOW, &st);
+        if (fd == -ENOENT)
+                return 0;
+        /* Only our own: written by this user (root), readable by nobody else, within the caps.
+         * Anything else there is replaced when the run saves. */
+        cache.dirty = true;
         if (fd < 0)
                 return 0;
-        /* Only our own: written by this user (root), readable by nobody else. */
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) ||
-            st.st_size == 0 || st.st_size > FILE_MAX) {
+        if (st.st_uid != geteuid() || (st.st_mode & 077) || st.st_size == 0 || (size_t) st.st_size > FILE_MAX) {
                 close(fd);
                 return 0;
         }
+        cache.dirty = false;
         /* Mapped only while the index is made: the data stays in the file (replaced by rename,
          * never written in place, so the open file keeps what was checked). */
         map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -274,57 +331,75 @@ void readcache_stats(unsigned *ret_hits, unsigned *ret_misses) {
         *ret_misses = cache.misses;
 }
 
-static int serialize(char **ret, size_t *ret_len) {
-        _cleanup_free_ char *body = NULL;
-        size_t blen = 0;
-        FILE *f = open_memstream(&body, &blen);
-        char *out = NULL;
-        int k;
+/* The record is written as it is made: the header's checksum and length, fixed in width, are
+ * filled in at the end, so that saving holds no copy of the body in memory. */
+#define HEADER_FMT MAGIC " %u %016" PRIx64 " %020zu\n"
 
-        if (!f)
-                return -ENOMEM;
-        for (size_t i = 0; i < cache.n; i++) {
-                const struct entry *e = &cache.entries[i];
-                if (!e->used)
-                        continue;
-                fprintf(f, "%c %llu %llu %o %llu %lld.%09ld %lld.%09ld %zu %zu\n", e->type,
-                        (unsigned long long) e->st.st_dev, (unsigned long long) e->st.st_ino,
-                        (unsigned) e->st.st_mode, (unsigned long long) e->st.st_size,
-                        (long long) e->st.st_mtim.tv_sec, e->st.st_mtim.tv_nsec,
-                        (long long) e->st.st_ctim.tv_sec, e->st.st_ctim.tv_nsec, strlen(e->path), e->len);
-                _cleanup_free_ char *data = entry_copy(e);
-                if (!data) {
-                        fclose(f);
-                        return -ENOMEM;
-                }
-                fwrite(e->path, 1, strlen(e->path), f);
-                fwrite(data, 1, e->len, f);
-                fputc('\n', f);
-        }
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        k = asprintf(&out, MAGIC " %u %016" PRIx64 " %zu\n", FORMAT_VERSION, fnv1a(body, blen), blen);
-        if (k < 0)
-                return -ENOMEM;
-        {
-                char *m = realloc(out, (size_t) k + blen);
-                if (!m) {
-                        free(out);
-                        return -ENOMEM;
-                }
-                out = m;
-        }
-        memcpy(out + k, body, blen);
-        *ret = out;
-        *ret_len = (size_t) k + blen;
-        return 0;
+struct writer {
+        FILE *f;
+        uint64_t sum;
+        size_t len;
+};
+
+static void put(struct writer *w, const char *p, size_t n) {
+        w->sum = fnv1a(w->sum, p, n);
+        w->len += n;
+        (void) fwrite(p, 1, n, w->f); /* checked once, with ferror(), at the end */
 }
 
-static int write_atomic(const char *file, const char *data, size_t len) {
+static int write_entries(int fd) {
+        struct writer w = { .sum = FNV1A_INIT };
+        char head[128];
+        int k;
+
+        w.f = fdopen(fd, "w");
+        if (!w.f)
+                return -errno;
+        k = snprintf(head, sizeof(head), HEADER_FMT, FORMAT_VERSION, w.sum, w.len);
+        (void) fwrite(head, 1, (size_t) k, w.f);
+        for (size_t i = 0; i < cache.n; i++) {
+                const struct entry *e = &cache.entries[i];
+                _cleanup_free_ char *data = NULL;
+                char line[256];
+                int m;
+
+                if (!e->used)
+                        continue;
+                data = entry_copy(e);
+                if (!data) {
+                        fclose(w.f);
+                        return -ENOMEM;
+                }
+                m = snprintf(line, sizeof(line), "%c %llu %llu %o %llu %lld.%09ld %lld.%09ld %zu %zu\n", e->type,
+                             (unsigned long long) e->st.st_dev, (unsigned long long) e->st.st_ino,
+                             (unsigned) e->st.st_mode, (unsigned long long) e->st.st_size,
+                             (long long) e->st.st_mtim.tv_sec, e->st.st_mtim.tv_nsec,
+                             (long long) e->st.st_ctim.tv_sec, e->st.st_ctim.tv_nsec, strlen(e->path), e->len);
+                put(&w, line, (size_t) m);
+                put(&w, e->path, strlen(e->path));
+                put(&w, data, e->len);
+                put(&w, "\n", 1);
+        }
+        if (fflush(w.f) != 0 || ferror(w.f)) {
+                int e = errno ? errno : EIO;
+                fclose(w.f);
+                return -e;
+        }
+        /* The same width as the placeholder: the body does not move. */
+        if (snprintf(head, sizeof(head), HEADER_FMT, FORMAT_VERSION, w.sum, w.len) != k ||
+            pwrite(fd, head, (size_t) k, 0) != k || fsync(fd) < 0) {
+                int e = errno ? errno : EIO;
+                fclose(w.f);
+                return -e;
+        }
+        return fclose(w.f) == 0 ? 0 : -errno;
+}
+
+static int write_atomic(const char *file) {
         _cleanup_free_ char *dir = path_parent(file), *tmp = NULL;
-        _cleanup_close_ int fd = -1, dfd = -1;
+        _cleanup_close_ int dfd = -1;
         struct stat st;
-        size_t off = 0;
+        int fd, r;
 
         if (!dir)
                 return -ENOMEM;
@@ -342,27 +417,24 @@ static int write_atomic(const char *file, const char *data, size_t len) {
         fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        while (off < len) {
-                ssize_t k = write(fd, data + off, len - off);
-                if (k < 0) {
-                        int e = errno;
-                        unlink(tmp);
-                        return -e;
-                }
-                off += (size_t) k;
-        }
-        if (fchmod(fd, 0600) < 0 || fsync(fd) < 0 || rename(tmp, file) < 0) {
-                int e = errno;
+        if (fchmod(fd, 0600) < 0) {
+                r = -errno;
+                close(fd);
                 unlink(tmp);
-                return -e;
+                return r;
+        }
+        r = write_entries(fd); /* closes fd */
+        if (r >= 0 && rename(tmp, file) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return r;
         }
         (void) fsync(dfd);
         return 0;
 }
 
 int readcache_save_and_disable(void) {
-        _cleanup_free_ char *data = NULL;
-        size_t len = 0;
         int r = 0;
 
         if (!cache.enabled)
@@ -371,9 +443,7 @@ int readcache_save_and_disable(void) {
                 if (!cache.entries[i].used)
                         cache.dirty = true;
         if (cache.dirty) {
-                r = serialize(&data, &len);
-                if (r >= 0)
-                        r = write_atomic(cache.file, data, len);
+                r = write_atomic(cache.file);
                 if (r >= 0)
                         r = 1;
         }

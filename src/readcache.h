@@ -20,10 +20,25 @@
  * stored in READCACHE_FILE, root-owned, mode 0600, in a 0700 directory; a file with another owner,
  * any group or other permission, a bad header, a bad checksum or a bad entry is ignored whole.
  * Only its index (paths, stats, offsets) is held in memory; an entry's data is read from the file,
- * kept open, when it is used. */
+ * kept open, when it is used.
+ *
+ * What it keeps (the trust rule, trust.h): callers pass only paths that are root's, every
+ * component owned by root and writable by no one else (root.c asks trust_roots() of the
+ * resolution, and reads anything else directly, never through the record). The record adds its
+ * own checks: an entry is kept only when the object is owned by the cache's own user (root) and,
+ * for a file or a directory, readable by others: a copy of a file that only root or a group may
+ * read (/etc/shadow, mode 0640) is never put at rest in the record; such a file is read again on
+ * every run. An entry of an older record that fails these checks is dropped when it is loaded.
+ * At most READCACHE_MAX_ENTRIES entries and READCACHE_MAX_BYTES bytes of data are held, loaded
+ * and new together: what would go past them is simply read and not kept, so the record and the
+ * memory it costs (the data of new entries until they are saved, the body while it is written)
+ * stay within a few times READCACHE_MAX_BYTES, whatever the host holds. A record over its caps
+ * is ignored whole. */
 
 #define READCACHE_FILE "/var/cache/docker-audit-rules/reads"
 #define READCACHE_RACY_NS (2LL * 1000 * 1000 * 1000)
+#define READCACHE_MAX_ENTRIES 4096u
+#define READCACHE_MAX_BYTES (8u * 1024 * 1024)
 
 /* Enable the cache and load it from path (NULL: READCACHE_FILE). A missing, untrusted or damaged
  * file leaves an empty cache and returns 0; -ENOMEM. */
@@ -36,7 +51,9 @@ bool readcache_enabled(void);
 int readcache_save_and_disable(void);
 
 /* The same as read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ...) (util.h), from the cache when
- * the file is unchanged. path is a real path. */
+ * the file is unchanged. path is a real path, root's (see above): it is read by name, which is
+ * sound only because no one but root can change where it leads. Never opens anything but a
+ * regular file (open_regular()). */
 int readcache_read_file(const char *path, char **ret_data, size_t *ret_len);
 
 /* readlink(2) of path, whose lstat the caller has in *st: from the cache when the link is
