@@ -6,6 +6,7 @@
 
 #include "readcache.h"
 #include "root.h"
+#include "trust.h"
 #include "util.h"
 
 #define MAX_LINKS 40
@@ -154,11 +155,14 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
                         if (++links > MAX_LINKS)
                                 return -ELOOP;
                         /* On the live root, from the read cache when the link is unchanged:
-                         * readlink of a watched link is an audit event. */
-                        k = root->live ? readcache_readlink(real, &st, target, sizeof(target))
-                                       : readlink(real, target, sizeof(target) - 1);
-                        if (k < 0)
-                                return root->live ? (int) k : -errno;
+                         * readlink of a watched link is an audit event. Only a link that is
+                         * root's, in directories that are root's, is kept there (trust.h). */
+                        if (root->live && own.other == 0 && !own.open) {
+                                k = readcache_readlink(real, &st, target, sizeof(target));
+                                if (k < 0)
+                                        return (int) k;
+                        } else if ((k = readlink(real, target, sizeof(target) - 1)) < 0)
+                                return -errno;
                         target[k] = 0;
                         via_link = true;
                         if (target[0] == '/') {
@@ -234,31 +238,79 @@ char *root_resolves_to(const struct root *root, const char *host_path) {
         return p;
 }
 
+/* An O_PATH descriptor of the directory that holds path (as root_resolve() returns it:
+ * absolute, normalised, no symlink left in it) inside the root, reached one component at a time
+ * with O_NOFOLLOW, as systemd's chase() holds a descriptor per component: a component swapped
+ * for a symlink since the path was resolved fails (-ENOTDIR, -ELOOP) instead of leading
+ * elsewhere. *ret_name points into path, at its last component ("" for "/"). */
+static int open_parent_nofollow(const struct root *root, const char *path, const char **ret_name) {
+        _cleanup_close_ int fd = -1;
+        const char *p = path;
+
+        fd = open(root->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                char comp[NAME_MAX + 1];
+                const char *e, *q;
+                int nfd;
+
+                while (*p == '/')
+                        p++;
+                e = q = strchrnul(p, '/');
+                while (*q == '/')
+                        q++;
+                if (!*q)
+                        break; /* p is the last component */
+                if ((size_t) (e - p) > NAME_MAX)
+                        return -ENAMETOOLONG;
+                memcpy(comp, p, (size_t) (e - p));
+                comp[e - p] = 0;
+                if (streq(comp, ".") || streq(comp, ".."))
+                        return -EINVAL; /* not a resolved path */
+                nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (nfd < 0)
+                        return -errno;
+                close(fd);
+                fd = nfd;
+                p = e;
+        }
+        *ret_name = p;
+        return TAKE_FD(fd);
+}
+
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
         struct resolved res = {};
-        _cleanup_free_ char *real = NULL;
+        _cleanup_close_ int pfd = -1;
+        const char *name;
         int r;
 
         r = root_resolve(root, host_path, false, &res);
         if (r < 0)
                 return r;
-        if (res.state != PATH_EXISTS) {
-                resolved_done(&res);
-                return -ENOENT;
-        }
+        if (res.state != PATH_EXISTS)
+                r = -ENOENT;
         /* A socket, device or FIFO is never opened: opening some devices acts on them. */
-        if (!S_ISREG(res.mode) && !S_ISDIR(res.mode)) {
-                resolved_done(&res);
-                return -EBADFD;
+        else if (!S_ISREG(res.mode))
+                r = S_ISDIR(res.mode) ? -EISDIR : -EBADFD;
+        /* Root's, on the live host: no one else can change where the name leads, so it is read
+         * by name, through the read record (readcache.h). */
+        else if (root->live && trust_roots(&res)) {
+                _cleanup_free_ char *real = root_real(root, res.path);
+                r = real ? readcache_read_file(real, ret_data, ret_len) : -ENOMEM;
+        } else {
+                /* Anything else by descriptor, following no symlink after the resolution, the
+                 * type known before it is opened (open_regular()), never kept in the record. */
+                pfd = open_parent_nofollow(root, res.path, &name);
+                if (pfd < 0)
+                        r = pfd;
+                else if (!*name)
+                        r = -EISDIR;
+                else
+                        r = read_file_bounded(pfd, name, O_NOFOLLOW, ret_data, ret_len);
         }
-        real = root_real(root, res.path);
         resolved_done(&res);
-        if (!real)
-                return -ENOMEM;
-        /* Resolved already: the last component must not be a symlink any more. */
-        if (root->live)
-                return readcache_read_file(real, ret_data, ret_len);
-        return read_file_bounded(AT_FDCWD, real, O_NOFOLLOW, ret_data, ret_len);
+        return r;
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -287,12 +339,13 @@ int root_dir_readable(const struct root *root, const char *host_dir) {
 
 int root_list_dir(const struct root *root, const char *host_dir, char ***ret_names) {
         struct resolved res = {};
-        _cleanup_free_ char *real = NULL;
         _cleanup_strv_free_ char **names = NULL;
+        _cleanup_close_ int pfd = -1;
         size_t n = 0, cap = 16;
+        const char *name;
         DIR *d;
         struct dirent *de;
-        int r;
+        int r, fd;
 
         r = root_resolve(root, host_dir, false, &res);
         if (r < 0)
@@ -302,11 +355,12 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
                 resolved_done(&res);
                 return exists ? -ENOTDIR : -ENOENT;
         }
-        real = root_real(root, res.path);
-        resolved_done(&res);
-        if (!real)
-                return -ENOMEM;
-        if (root->live) {
+        /* Root's, on the live host: by name, through the read record (readcache.h). */
+        if (root->live && trust_roots(&res)) {
+                _cleanup_free_ char *real = root_real(root, res.path);
+                resolved_done(&res);
+                if (!real)
+                        return -ENOMEM;
                 r = readcache_list_dir(real, &names);
                 if (r < 0)
                         return r;
@@ -314,9 +368,22 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
                 *ret_names = TAKE_PTR(names);
                 return 0;
         }
-        d = opendir(real);
-        if (!d)
-                return -errno;
+        /* Anything else by descriptor, following no symlink after the resolution; O_DIRECTORY
+         * opens nothing but a directory. */
+        pfd = open_parent_nofollow(root, res.path, &name);
+        if (pfd < 0)
+                fd = pfd;
+        else if ((fd = openat(pfd, *name ? name : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+                fd = -errno;
+        resolved_done(&res);
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
         names = calloc(cap, sizeof(char *));
         if (!names) {
                 closedir(d);
