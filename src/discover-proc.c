@@ -1,12 +1,108 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Source: the daemons actually running (live host only): their binaries and options count too
- * (a daemon started by hand or by another init). Read-only; a process gone mid-scan is skipped. */
+ * (a daemon started by hand or by another init). Read-only; a process gone mid-scan is skipped.
+ *
+ * Any user can start a process named dockerd with any options. Only root's daemons are used
+ * (trust.h): uid 0 in the initial user namespace, running a binary that is root's. The others
+ * name no path: a user's dockerd would otherwise replace the host's data root and daemon.json
+ * with its own. */
 #include <errno.h>
+#include <sys/stat.h>
 
 #include "containerd_args.h"
 #include "discover.h"
 #include "proc.h"
+#include "trust.h"
 #include "util.h"
+
+#define PROC_DIR "/proc"
+
+/* Why a running daemon is not used. */
+enum proc_distrust {
+        PROC_TRUSTED,
+        PROC_GONE,               /* exited during the scan: skipped quietly */
+        PROC_USER,               /* a uid other than 0 */
+        PROC_CONTAINER_ROOT,     /* uid 0 of another user namespace */
+        PROC_USER_BINARY,        /* root's, running a binary that is not root's */
+        PROC_UNKNOWN_BINARY,     /* root's, its binary unreadable (not run as root) or not absolute */
+        PROC_UNKNOWN,            /* whose it is cannot be told */
+};
+
+/* Is pid in a user namespace other than PID 1's? 1, 0, or -errno (namespaces(7): the same
+ * device and inode, the same namespace). */
+static int other_userns(pid_t pid) {
+        char mine[64];
+        struct stat a, b;
+
+        (void) snprintf(mine, sizeof(mine), PROC_DIR "/%d/ns/user", (int) pid);
+        if (stat(mine, &a) < 0 || stat(PROC_DIR "/1/ns/user", &b) < 0)
+                return -errno;
+        return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* Whether p is root's own daemon (trust_process(), then its binary through trust_roots()); when
+ * it is, *ret_exe is the binary as the kernel names it. p->root was read with the command line,
+ * through one descriptor: a PID reused since then fails one of the two checks. */
+static enum proc_distrust judge(struct ctx *c, const struct proc_daemon *p, const char **ret_exe) {
+        const char *exe = p->exe ? p->exe : p->argv[0];
+        struct resolved res = {};
+        bool ok;
+        int r;
+
+        if (!p->root)
+                return p->uid == PROC_UID_UNKNOWN ? PROC_UNKNOWN : PROC_USER;
+        r = trust_process(PROC_DIR, p->pid);
+        if (r == -ENOENT || r == -ESRCH)
+                return PROC_GONE;
+        if (r < 0)
+                return PROC_UNKNOWN;
+        if (r == 0)
+                return PROC_CONTAINER_ROOT;
+        /* Without the exe link (a run as another user), argv[0]: root chose it too. */
+        if (exe[0] != '/')
+                return PROC_UNKNOWN_BINARY;
+        ok = root_resolve(c->root, exe, false, &res) >= 0 && trust_roots(&res);
+        resolved_done(&res);
+        if (!ok)
+                return PROC_USER_BINARY;
+        *ret_exe = exe;
+        return PROC_TRUSTED;
+}
+
+/* Say that a running daemon is not used, naming its PID and uid, quoting nothing it chose (its
+ * command line, its binary's name). A user's daemon in a user namespace of its own is how
+ * rootlesskit runs rootless Docker, which discover-rootless.c finds from the user's home: said
+ * nothing of. 0 or -ENOMEM. */
+static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char *kind, enum proc_distrust why) {
+        switch (why) {
+        case PROC_TRUSTED:
+        case PROC_GONE:
+                return 0;
+        case PROC_USER:
+                if (other_userns(p->pid) > 0)
+                        return 0;
+                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d) runs as uid %u, not root: its "
+                                             "options and binary are not used", kind, (int) p->pid,
+                                             (unsigned) p->uid);
+        case PROC_CONTAINER_ROOT:
+                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d) is uid 0 of another user "
+                                             "namespace, not the host's root: its options and binary are not "
+                                             "used", kind, (int) p->pid);
+        case PROC_USER_BINARY:
+                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0) runs a binary that is "
+                                             "not root's (another owner, or a directory others can write on "
+                                             "its way): its options and binary are not used", kind,
+                                             (int) p->pid);
+        case PROC_UNKNOWN_BINARY:
+                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0): its binary cannot be "
+                                             "read (run as root to read it): its options and binary are not "
+                                             "used", kind, (int) p->pid);
+        case PROC_UNKNOWN:
+                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d): whose it is cannot be told: "
+                                             "its options and binary are not used", kind, (int) p->pid);
+        }
+        return 0;
+}
 
 static bool hosts_meet(char * const *a, char * const *b) {
         for (char * const *x = a; x && *x; x++)
@@ -120,6 +216,13 @@ static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, co
         return running_add(&i->running, &i->n_running, p->pid, exe, name);
 }
 
+/* "dockerd" or "containerd": which of the names it matched, in words of our own. */
+static const char *kind(const struct proc_daemon *p) {
+        const char *exe = p->exe ? path_basename(p->exe) : "";
+
+        return strstr(exe, "dockerd") || strstr(path_basename(p->argv[0]), "dockerd") ? "dockerd" : "containerd";
+}
+
 int discover_proc(struct ctx *c) {
         static const char *const names[] = { "dockerd", "dockerd-current", "containerd",
                                              "docker-containerd-current", NULL };
@@ -129,16 +232,21 @@ int discover_proc(struct ctx *c) {
 
         if (!c->root->live)
                 return 0;
-        r = proc_scan("/proc", names, &procs, &n);
+        r = proc_scan(PROC_DIR, names, &procs, &n);
         if (r < 0 && r != -ENOENT && r != -EACCES)
-                discovery_add_problem(c->d, "/proc", 0, "cannot list running processes: %s", errno_name(r));
+                discovery_add_problem(c->d, PROC_DIR, 0, "cannot list running processes: %s", errno_name(r));
         if (r < 0)
                 return r == -ENOMEM ? r : 0;
         r = 0;
         for (size_t k = 0; k < n && r >= 0; k++) {
-                const char *exe = procs[k].exe ? procs[k].exe : procs[k].argv[0];
+                const char *exe = NULL;
                 _cleanup_free_ char *name = NULL, *ev = NULL;
+                enum proc_distrust why = judge(c, &procs[k], &exe);
 
+                if (why != PROC_TRUSTED) {
+                        r = say_distrusted(c, &procs[k], kind(&procs[k]), why);
+                        continue;
+                }
                 if (asprintf(&name, "running %s (pid %d)", path_basename(exe), (int) procs[k].pid) < 0 ||
                     asprintf(&ev, "running %s", path_basename(exe)) < 0) {
                         r = -ENOMEM;

@@ -142,6 +142,43 @@ static int read_exe(int pid_fd, char **ret) {
         }
 }
 
+/* The Uid: line of PID/status: *ret_uid the real uid, *ret_root whether all four are 0. A missing
+ * file (a fake tree), anything but a small regular file there, or no well-formed Uid: line gives
+ * PROC_UID_UNKNOWN and false. -errno when it cannot be read (gone: -ESRCH). */
+static int read_uids(int pid_fd, uid_t *ret_uid, bool *ret_root) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        int r;
+
+        r = read_file_bounded(pid_fd, "status", O_NOFOLLOW, &buf, &len);
+        if (r == -ENOENT || r == -EBADFD || r == -EISDIR || r == -EFBIG) {
+                *ret_uid = PROC_UID_UNKNOWN;
+                *ret_root = false;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        for (char *line = buf, *next; line && *line; line = next) {
+                unsigned long u[4];
+                char end;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (!startswith(line, "Uid:"))
+                        continue;
+                if (sscanf(line + 4, "%lu %lu %lu %lu %c", &u[0], &u[1], &u[2], &u[3], &end) != 4 ||
+                    u[0] >= PROC_UID_UNKNOWN)
+                        break;
+                *ret_uid = (uid_t) u[0];
+                *ret_root = !u[0] && !u[1] && !u[2] && !u[3];
+                return 0;
+        }
+        *ret_uid = PROC_UID_UNKNOWN;
+        *ret_root = false;
+        return 0;
+}
+
 static bool name_matches(const char *path, const char *const *names) {
         const char *b;
 
@@ -159,6 +196,8 @@ static int scan_one(int proc_fd, const char *entry, pid_t pid, const char *const
         _cleanup_close_ int pid_fd = -1;
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *exe = NULL;
+        uid_t uid;
+        bool root;
         int r;
 
         /* One fd for the PID directory: if the PID is reused mid-scan, reads fail with ESRCH
@@ -184,8 +223,14 @@ static int scan_one(int proc_fd, const char *entry, pid_t pid, const char *const
         if (!name_matches(exe, names) && !name_matches(argv[0], names))
                 return 0;
 
+        r = read_uids(pid_fd, &uid, &root);
+        if (r < 0)
+                return errno_vanished(-r) || r == -EACCES || r == -EPERM ? 0 : r;
+
         *ret = (struct proc_daemon) {
                 .pid = pid,
+                .uid = uid,
+                .root = root,
                 .exe = TAKE_PTR(exe),
                 .argv = TAKE_PTR(argv),
         };

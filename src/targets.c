@@ -7,6 +7,7 @@
 #include "discover.h"
 #include "guard.h"
 #include "runtimes.h"
+#include "trust.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -365,7 +366,8 @@ static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
         r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED, NULL, "%s", strempty(i->binary.evidence));
         if (r < 0)
                 return r;
-        if (!c->d->dockerd && root_resolve(c->root, i->binary.value, false, &res) >= 0)
+        /* render.c's exe!= exemption of a data root without its own: only a binary of root's. */
+        if (!c->d->dockerd && root_resolve(c->root, i->binary.value, false, &res) >= 0 && trust_roots(&res))
                 c->d->dockerd = TAKE_PTR(res.path);
         resolved_done(&res);
         return 0;
@@ -416,6 +418,29 @@ static int targets_units(struct ctx *c) {
         return 0;
 }
 
+/* Set the exe!= exemption of data root t (a dockerd instance's) to binary, resolved, unless t has
+ * one. A binary anyone else could replace would exempt that user's writes: only a root's binary
+ * (trust_roots()), or for a rootless instance's data root in the user's tree the user's own
+ * binary there (trust_users()). Else nothing (render.c falls back to the host's dockerd, when it
+ * is root's). 0 or -ENOMEM. */
+static int set_exemption(struct ctx *c, const struct dockerd_instance *i, struct target *t, const char *binary) {
+        struct resolved res = {};
+        bool ok;
+        int r = 0;
+
+        if (!t || t->owner || !binary || binary[0] != '/')
+                return 0;
+        if (root_resolve(c->root, binary, false, &res) < 0)
+                return 0;
+        ok = trust_roots(&res) ||
+             (i->rootless && res.state == PATH_EXISTS && i->home && trust_users(&res, i->uid, i->home) &&
+              path_startswith_dir(t->path, i->home));
+        if (ok && !(t->owner = strdup(res.path)))
+                r = -ENOMEM;
+        resolved_done(&res);
+        return r;
+}
+
 static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         struct target *t = NULL;
         int r;
@@ -432,18 +457,9 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
                         return r;
                 if (t && !c->d->data_root && !(c->d->data_root = strdup(t->path)))
                         return -ENOMEM;
-                if (t && i->owner && !t->owner && !(t->owner = strdup(i->owner)))
-                        return -ENOMEM;
-                /* Else this instance's own binary writes it (a rootless dockerd in ~/bin). */
-                if (t && !t->owner && i->binary.value) {
-                        struct resolved res = {};
-                        if (root_resolve(c->root, i->binary.value, false, &res) >= 0 && res.state == PATH_EXISTS &&
-                            !(t->owner = strdup(res.path)))
-                                r = -ENOMEM;
-                        resolved_done(&res);
-                        if (r < 0)
-                                return r;
-                }
+                /* The running daemon's binary, else this instance's own (a rootless dockerd in ~/bin). */
+                if ((r = set_exemption(c, i, t, i->owner)) < 0 || (r = set_exemption(c, i, t, i->binary.value)) < 0)
+                        return r;
         }
         /* Started by hand, or not restarted since a drop-in moved it: watch that one too. */
         if (i->running_flags.data_root && i->running_flags.data_root[0] == '/') {
@@ -451,8 +467,8 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
                              i->running_origin);
                 if (r < 0)
                         return r;
-                if (t && !t->owner && i->running_exe && !(t->owner = strdup(i->running_exe)))
-                        return -ENOMEM;
+                if ((r = set_exemption(c, i, t, i->running_exe)) < 0)
+                        return r;
         }
         if (i->running_flags.config_file && i->running_flags.config_file[0] == '/' &&
             (r = add_path(c, COMP_DAEMON_JSON, i->running_flags.config_file, ADD_WANTED, NULL,
@@ -558,7 +574,8 @@ static int targets_containerd_root(struct ctx *c, struct containerd_instance *i)
                 return r;
         {
                 struct resolved res = {};
-                if (root_resolve(c->root, owner, false, &res) >= 0 && res.path && !(t->owner = strdup(res.path)))
+                /* Only a binary of root's: one a user can replace would exempt the user's writes. */
+                if (root_resolve(c->root, owner, false, &res) >= 0 && trust_roots(&res) && !(t->owner = strdup(res.path)))
                         r = -ENOMEM;
                 resolved_done(&res);
         }
