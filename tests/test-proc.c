@@ -64,6 +64,18 @@ static void make_proc(const char *pid, const char *exe, const char *cmdline, siz
 
 #define MAKE_PROC(pid, exe, s) make_proc(pid, exe, s, sizeof(s) - 1)
 
+/* PID/status with the given text (a Uid: line among others, as proc(5) shows it). */
+static void make_status(const char *pid, const char *text) {
+        _cleanup_free_ char *p = NULL;
+        int fd;
+
+        assert_true(asprintf(&p, "%s/%s/status", tmpdir, pid) >= 0);
+        fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+        close(fd);
+}
+
 static int setup(void **state _unused_) {
         strcpy(tmpdir, "/tmp/dar-proc-XXXXXX");
         return mkdtemp(tmpdir) ? 0 : -1;
@@ -125,6 +137,8 @@ static void test_fake_tree(void **state _unused_) {
         assert_int_equal(n, 6);
 
         assert_int_equal(d[0].pid, 100);
+        assert_int_equal(d[0].uid, PROC_UID_UNKNOWN); /* no PID/status in this tree */
+        assert_false(d[0].root);
         assert_string_equal(d[0].exe, "/usr/bin/dockerd");
         assert_strv(d[0].argv, (const char *[]) { "/usr/bin/dockerd", "--data-root", "/tmp/X", NULL });
 
@@ -160,6 +174,67 @@ static void test_fake_tree(void **state _unused_) {
         assert_int_equal(proc_scan(tmpdir, (const char *const[]) { "nothing", NULL }, &d, &n), 0);
         assert_null(d);
         assert_int_equal(n, 0);
+}
+
+static const struct proc_daemon *find_pid(const struct proc_daemon *d, size_t n, pid_t pid) {
+        for (size_t i = 0; i < n; i++)
+                if (d[i].pid == pid)
+                        return &d[i];
+        fail_msg("pid %d not found", (int) pid);
+        return NULL;
+}
+
+/* The uids come from PID/status: the real uid, and whether all four are 0. */
+static void test_uids(void **state _unused_) {
+        struct proc_daemon *d = NULL;
+        const struct proc_daemon *x;
+        size_t n = 0;
+
+        MAKE_PROC("10", "/usr/bin/dockerd", "dockerd\0");
+        make_status("10", "Name:\tdockerd\nPid:\t10\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+        MAKE_PROC("11", "/home/u/bin/dockerd", "dockerd\0--data-root\0/tmp/evil\0");
+        make_status("11", "Name:\tdockerd\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n");
+        MAKE_PROC("12", "/usr/bin/dockerd", "dockerd\0");               /* setuid root: real uid not 0 */
+        make_status("12", "Uid:\t1000\t0\t0\t0\n");
+        MAKE_PROC("13", "/usr/bin/dockerd", "dockerd\0");               /* dropped its fs uid only */
+        make_status("13", "Uid:\t0\t0\t0\t65534\n");
+        MAKE_PROC("14", "/usr/bin/dockerd", "dockerd\0");               /* no status: a fake tree */
+        MAKE_PROC("15", "/usr/bin/dockerd", "dockerd\0");               /* no Uid: line */
+        make_status("15", "Name:\tdockerd\n");
+        MAKE_PROC("16", "/usr/bin/dockerd", "dockerd\0");               /* a malformed one */
+        make_status("16", "Uid:\t0\t0\n");
+        MAKE_PROC("17", "/usr/bin/dockerd", "dockerd\0");               /* trailing junk */
+        make_status("17", "Uid:\t0\t0\t0\t0\t0\n");
+        MAKE_PROC("18", "/usr/bin/dockerd", "dockerd\0");               /* the top value, not a uid */
+        make_status("18", "Uid:\t4294967295\t0\t0\t0\n");
+        MAKE_PROC("19", "/usr/bin/dockerd", "dockerd\0");               /* a directory, not a file */
+        {
+                _cleanup_free_ char *p = NULL;
+                assert_true(asprintf(&p, "%s/19/status", tmpdir) >= 0);
+                assert_int_equal(mkdir(p, 0755), 0);
+        }
+
+        assert_int_equal(proc_scan(tmpdir, names, &d, &n), 0);
+        assert_int_equal(n, 10);
+        x = find_pid(d, n, 10);
+        assert_int_equal(x->uid, 0);
+        assert_true(x->root);
+        x = find_pid(d, n, 11);
+        assert_int_equal(x->uid, 1000);
+        assert_false(x->root);
+        assert_strv(x->argv, (const char *[]) { "dockerd", "--data-root", "/tmp/evil", NULL });
+        x = find_pid(d, n, 12);
+        assert_int_equal(x->uid, 1000);
+        assert_false(x->root);
+        x = find_pid(d, n, 13);
+        assert_int_equal(x->uid, 0);
+        assert_false(x->root);
+        for (pid_t pid = 14; pid <= 19; pid++) {
+                x = find_pid(d, n, pid);
+                assert_int_equal(x->uid, PROC_UID_UNKNOWN);
+                assert_false(x->root);
+        }
+        proc_daemons_free(d, n);
 }
 
 static void test_missing_dir(void **state _unused_) {
@@ -234,6 +309,9 @@ static void test_real_proc(void **state _unused_) {
                 seen = true;
                 assert_string_equal(d[i].exe, exe);
                 assert_strv(d[i].argv, (const char *[]) { exe, "--", "--data-root", "/tmp/X", NULL });
+                /* Our own child: our uids. */
+                assert_int_equal(d[i].uid, getuid());
+                assert_int_equal(d[i].root, getuid() == 0 && geteuid() == 0);
         }
         proc_daemons_free(d, n);
         assert_true(seen);
@@ -259,6 +337,7 @@ static void test_real_proc(void **state _unused_) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_fake_tree, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_uids, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_missing_dir, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_real_proc, setup, teardown),
         };
