@@ -28,14 +28,14 @@ enum proc_distrust {
         PROC_UNKNOWN,            /* whose it is cannot be told */
 };
 
-/* Is pid in a user namespace other than PID 1's? 1, 0, or -errno (namespaces(7): the same
- * device and inode, the same namespace). */
+/* Is pid in a user namespace other than ours? 1, 0, or -errno (namespaces(7): the same device
+ * and inode, the same namespace). Only what to say depends on it, not whether it is trusted. */
 static int other_userns(pid_t pid) {
-        char mine[64];
+        char theirs[64];
         struct stat a, b;
 
-        (void) snprintf(mine, sizeof(mine), PROC_DIR "/%d/ns/user", (int) pid);
-        if (stat(mine, &a) < 0 || stat(PROC_DIR "/1/ns/user", &b) < 0)
+        (void) snprintf(theirs, sizeof(theirs), PROC_DIR "/%d/ns/user", (int) pid);
+        if (stat(theirs, &a) < 0 || stat(PROC_DIR "/self/ns/user", &b) < 0)
                 return -errno;
         return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
