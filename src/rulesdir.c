@@ -275,14 +275,15 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
         ssize_t n;
         int fd, r;
 
-        /* Read line by line: a rules directory with thousands of lines is never held whole. */
-        fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-        if (fd < 0)
-                return add_problem(d, path, errno == ELOOP ? "is a symbolic link: not read" : strerror(errno));
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                close(fd);
+        /* Read line by line: a rules directory with thousands of lines is never held whole. A
+         * device or FIFO named *.rules is never opened: its type is known first (open_regular()). */
+        fd = open_regular(dfd, name, O_NOFOLLOW, &st);
+        if (fd == -ELOOP)
+                return add_problem(d, path, "is a symbolic link: not read");
+        if (fd == -EBADFD || fd == -EISDIR)
                 return add_problem(d, path, "is not a regular file: not read");
-        }
+        if (fd < 0)
+                return add_problem(d, path, strerror(-fd));
         if (st.st_size > INPUT_MAX) {
                 close(fd);
                 return add_problem(d, path, errno_name(-EFBIG));
