@@ -416,3 +416,136 @@ int hindex_add(struct hindex *h, unsigned long long hash, size_t i) {
         h->n++;
         return 0;
 }
+
+/* The length of the valid UTF-8 sequence at s that is not a C1 control (U+0080..U+009F), 0 when
+ * there is none (RFC 3629, section 4: the well-formed byte sequences). */
+static size_t utf8_printable_len(const unsigned char *s) {
+        size_t n;
+        unsigned cp;
+
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                n = 2, cp = s[0] & 0x1f;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef)
+                n = 3, cp = s[0] & 0x0f;
+        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+                n = 4, cp = s[0] & 0x07;
+        else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)     /* a NUL ends the string here too */
+                        return 0;
+                cp = cp << 6 | (s[i] & 0x3f);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+                return 0;
+        return n;
+}
+
+/* How many bytes at s stay as they are (0: the first is escaped). */
+static size_t plain_len(const unsigned char *s) {
+        if (*s >= 0x20 && *s < 0x7f)
+                return 1;
+        if (*s >= 0x80)
+                return utf8_printable_len(s);
+        return 0;
+}
+
+bool str_needs_escape(const char *s) {
+        for (const unsigned char *p = (const unsigned char *) s; p && *p;) {
+                size_t n = plain_len(p);
+                if (n == 0)
+                        return true;
+                p += n;
+        }
+        return false;
+}
+
+/* s[0, len) escaped, appended to b. */
+static int escape_append(struct strbuf *b, const char *s, size_t len) {
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *p = (const unsigned char *) s, *end = p + len;
+        int r = strbuf_append(b, "", 0);
+
+        while (r >= 0 && p < end) {
+                size_t n = plain_len(p);
+
+                if (n > (size_t) (end - p))
+                        n = 0;
+                if (n > 0) {
+                        r = strbuf_append(b, (const char *) p, n);
+                        p += n;
+                } else {
+                        char x[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 0xf] };
+                        r = strbuf_append(b, x, sizeof(x));
+                        p++;
+                }
+        }
+        return r;
+}
+
+char *str_escape_control(const char *s) {
+        struct strbuf b = {};
+
+        if (escape_append(&b, s, strlen(s)) < 0) {
+                free(b.s);
+                return NULL;
+        }
+        return b.s;
+}
+
+int fputs_escaped(const char *s, FILE *f) {
+        _cleanup_free_ char *e = NULL;
+
+        if (!str_needs_escape(s))
+                return fputs(s, f);
+        e = str_escape_control(s);
+        if (!e) {
+                errno = ENOMEM;
+                return EOF;
+        }
+        return fputs(e, f);
+}
+
+int vfprintf_escaped(FILE *f, const char *fmt, va_list ap) {
+        _cleanup_free_ char *line = NULL;
+        struct strbuf b = {};
+        bool nl;
+        int n, r;
+
+        n = vasprintf(&line, fmt, ap);
+        if (n < 0) {
+                line = NULL;
+                errno = ENOMEM;
+                return -1;
+        }
+        nl = n > 0 && line[n - 1] == '\n';
+        if (nl)
+                line[--n] = 0;
+        if (!str_needs_escape(line)) {
+                if (nl)
+                        line[n++] = '\n';
+                return fputs(line, f) < 0 ? -1 : n;
+        }
+        r = escape_append(&b, line, (size_t) n);
+        if (r >= 0 && nl)
+                r = strbuf_putc(&b, '\n');
+        if (r < 0) {
+                free(b.s);
+                errno = ENOMEM;
+                return -1;
+        }
+        r = fputs(b.s, f) < 0 ? -1 : (int) b.n;
+        free(b.s);
+        return r;
+}
+
+int fprintf_escaped(FILE *f, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vfprintf_escaped(f, fmt, ap);
+        va_end(ap);
+        return r;
+}

@@ -112,3 +112,27 @@ const char *errno_name(int err);
 /* Is this string safe to put on one rules line (no whitespace, no control chars,
  * no quote or comment character, length < PATH_MAX)? */
 bool rule_path_ok(const char *path);
+
+/* Text output and terminals. A string a user could have written (a path, a file's value, a
+ * command line from the audit log) may hold bytes a terminal obeys: ESC sequences that clear the
+ * screen or move the cursor, a carriage return or newline that overwrites or invents a line.
+ * Text output shows such a string escaped: every byte below 0x20 and DEL (0x7f) as \xNN (two
+ * lower-case hex digits), every byte of 0x80 and above that is not part of valid UTF-8 as \xNN,
+ * and the C1 controls U+0080..U+009F (which some terminals obey as their 8-bit forms) as \xNN of
+ * each of their two bytes. Valid UTF-8 otherwise stays as it is, and so does the backslash:
+ * systemd's unit names and paths hold \x2d and the like, which stay readable; so "\x1b" in the
+ * output is either an escaped ESC or those four characters, and the JSON output, where json-c
+ * escapes every control character itself, tells them apart. Source: ECMA-48 (C0 and C1
+ * control sets), RFC 3629 (UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF). */
+
+/* Does s (NULL: no) hold anything str_escape_control() changes? */
+bool str_needs_escape(const char *s);
+/* s escaped as above, newly allocated; NULL on allocation failure. s must not be NULL. */
+char *str_escape_control(const char *s);
+/* fputs() of s escaped: the same result, EOF on error. */
+int fputs_escaped(const char *s, FILE *f);
+/* fprintf() whose whole result is escaped except a final newline: for a line whose format is
+ * plain text and whose arguments may hold anything. Returns the bytes written or -1 (errno set,
+ * ENOMEM when the line cannot be formatted). */
+int fprintf_escaped(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vfprintf_escaped(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

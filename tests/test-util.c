@@ -528,6 +528,88 @@ static void test_strv_copy_long(void **state _unused_) {
         strv_free(l);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Escaping for text output                                                                  */
+
+static void assert_escaped(const char *in, const char *want) {
+        char *e = str_escape_control(in);
+
+        assert_non_null(e);
+        assert_string_equal(e, want);
+        assert_int_equal(str_needs_escape(in), !streq(in, want));
+        free(e);
+}
+
+static void test_escape_control(void **state _unused_) {
+        /* Plain text, backslashes and valid UTF-8 stay. */
+        assert_escaped("", "");
+        assert_escaped("/var/lib/docker", "/var/lib/docker");
+        assert_escaped("docker\\x2dcluster.service", "docker\\x2dcluster.service");
+        assert_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3");
+        /* C0 controls and DEL: ESC [2J clears a screen, CR overwrites a line, LF makes one. */
+        assert_escaped("\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H");
+        assert_escaped("a\nb\rc\td\x7f" "e\x01", "a\\x0ab\\x0dc\\x09d\\x7f" "e\\x01");
+        /* C1 controls, raw (0x9b is CSI in 8-bit terminals) and as UTF-8 (U+009B). */
+        assert_escaped("\x9b" "2J", "\\x9b" "2J");
+        assert_escaped("\xc2\x9b" "2J", "\\xc2\\x9b" "2J");
+        assert_escaped("\xc2\xa0", "\xc2\xa0");   /* U+00A0, the first after C1, stays */
+        /* Invalid UTF-8: a lone continuation, a truncated sequence, an overlong form, a
+         * surrogate, above U+10FFFF, 0xff: each byte escaped. */
+        assert_escaped("\x80", "\\x80");
+        assert_escaped("\xe2\x82", "\\xe2\\x82");
+        assert_escaped("\xe2\x82x", "\\xe2\\x82x");
+        assert_escaped("\xc0\xaf", "\\xc0\\xaf");
+        assert_escaped("\xe0\x80\xaf", "\\xe0\\x80\\xaf");
+        assert_escaped("\xed\xa0\x80", "\\xed\\xa0\\x80");
+        assert_escaped("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+        assert_escaped("\xff", "\\xff");
+        assert_false(str_needs_escape(NULL));
+}
+
+static char *printed(int (*print)(FILE *f, const char *s), const char *s) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        assert_non_null(f);
+        assert_true(print(f, s) >= 0);
+        assert_int_equal(fclose(f), 0);
+        return buf;
+}
+
+static int print_fputs(FILE *f, const char *s) {
+        return fputs_escaped(s, f);
+}
+
+static int print_line(FILE *f, const char *s) {
+        return fprintf_escaped(f, "problem: %s: %d\n", s, 3);
+}
+
+static int print_no_newline(FILE *f, const char *s) {
+        return fprintf_escaped(f, "[%s]", s);
+}
+
+static void test_print_escaped(void **state _unused_) {
+        char *p;
+
+        p = printed(print_fputs, "x\x1b]0;title\x07y");
+        assert_string_equal(p, "x\\x1b]0;title\\x07y");
+        free(p);
+        /* A line: only the final newline stays a newline. */
+        p = printed(print_line, "/etc/docker/daemon.json\nproblem: all is well");
+        assert_string_equal(p, "problem: /etc/docker/daemon.json\\x0aproblem: all is well: 3\n");
+        free(p);
+        p = printed(print_line, "plain");
+        assert_string_equal(p, "problem: plain: 3\n");
+        free(p);
+        p = printed(print_no_newline, "a\n");
+        assert_string_equal(p, "[a\\x0a]");
+        free(p);
+        p = printed(print_no_newline, "");
+        assert_string_equal(p, "[]");
+        free(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_startswith_endswith),
@@ -548,6 +630,8 @@ int main(void) {
                 cmocka_unit_test(test_rule_path_ok),
                 cmocka_unit_test(test_hindex),
                 cmocka_unit_test(test_strv_copy_long),
+                cmocka_unit_test(test_escape_control),
+                cmocka_unit_test(test_print_escaped),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
