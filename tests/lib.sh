@@ -6,7 +6,7 @@ KEY="dartest-$$-$RANDOM"
 TMP=$(mktemp -d /tmp/dar-test.XXXXXX)
 ENABLED_BEFORE=
 AUDITD_PID=
-OWN= OWN_DOCKERD= OWN_PID=
+OWN= OWN_BIN= OWN_DOCKERD= OWN_PID=
 failures=0
 checks=0
 
@@ -48,6 +48,7 @@ cleanup() {
         mountpoint -q "$TMP/ro" 2>/dev/null && umount "$TMP/ro"
         mountpoint -q "$TMP/full" 2>/dev/null && umount "$TMP/full"
         rm -rf "$TMP"
+        [ -n "$OWN_BIN" ] && rm -rf "$OWN_BIN"
         if auditctl -l 2>/dev/null | grep -qF -- "$KEY"; then
                 echo "FAIL: rules with key $KEY are still loaded after cleanup"
                 exit 1
@@ -61,6 +62,9 @@ trap cleanup EXIT
 # rules would get in the way: the kernel reports the key of the first matching rule only, and
 # --check counts a path as covered whatever key covers it, so with a host provisioned with
 # this tool (key docker) the host's usual Docker paths say nothing about the test's rules.
+# Discovery uses only a daemon of root's, running a binary of root's: the binary lives in a
+# directory of root's that no one else can write (OWN_BIN: not below the sticky /tmp, and not
+# below /run, whose rules are live only).
 # Sets OWN (the directory), OWN_DOCKERD, OWN_CONFIG and OWN_SOCKET.
 start_own_dockerd() {
         if [ -z "${FAKE_DAEMON:-}" ] || [ ! -x "$FAKE_DAEMON" ]; then
@@ -68,9 +72,10 @@ start_own_dockerd() {
                 return 1
         fi
         OWN=$TMP/own
-        OWN_DOCKERD=$OWN/dockerd OWN_CONFIG=$OWN/etc/daemon.json OWN_SOCKET=$OWN/docker.sock
+        [ -n "$OWN_BIN" ] || OWN_BIN=$(mktemp -d /var/lib/dar-own.XXXXXX) || return 1
+        OWN_DOCKERD=$OWN_BIN/dockerd OWN_CONFIG=$OWN/etc/daemon.json OWN_SOCKET=$OWN/docker.sock
         mkdir -p "$OWN/data" "$OWN/etc"
-        cp "$FAKE_DAEMON" "$OWN_DOCKERD"
+        cp -f "$FAKE_DAEMON" "$OWN_DOCKERD"
         echo '{}' > "$OWN_CONFIG"
         python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$OWN_SOCKET" || return 1
         "$OWN_DOCKERD" --data-root "$OWN/data" --config-file "$OWN_CONFIG" -H "unix://$OWN_SOCKET" &
