@@ -124,6 +124,20 @@ void audit_event_done(struct audit_event *e) {
         *e = (struct audit_event) {};
 }
 
+/* Records of one event that reach libauparse: it keeps an event's records in a list it walks
+ * for each record added, so an event of n records costs it n^2 steps (200,000 PATH records: minutes).
+ * The kernel writes one PATH record per name a system call looked up: a handful; EXECVE splits
+ * a long argv into several records. The rest of a longer event is dropped before libauparse sees
+ * it, and counted (AUDIT_EVENT_PATHS_MAX, AUDIT_EVENT_OTHERS_MAX). */
+#define EVENT_SLOTS 64         /* events counted at once; auditd writes an event's records together */
+
+struct event_count {
+        unsigned long long id;  /* hash of the node and "SEC.MSEC:SERIAL"; slot unused when last_use is 0 */
+        unsigned long long last_use;
+        size_t paths, others;
+        bool cut;
+};
+
 struct audit_reader {
         FILE *in;             /* the input as given */
         bool own_in;
@@ -137,12 +151,18 @@ struct audit_reader {
         bool discarding;      /* inside an over-long line: drop until its newline */
         char *out;            /* good lines ready for auparse */
         size_t out_len, out_off;
+        struct event_count events[EVENT_SLOTS];
+        unsigned long long tick;
+        size_t last_slot;
+        size_t records_cut, events_cut;
 };
 
 /* Does a line start the way every record auditd writes does:
- * "[node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): "? */
-static bool line_is_record(const char *p, size_t n) {
-        const char *end = p + n, *q;
+ * "[node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): "? With *ret_type (TYPE, its length in
+ * *ret_type_len) and *ret_id_len: the bytes from the line's start to SERIAL's end, which name
+ * the event. */
+static bool line_is_record(const char *p, size_t n, const char **ret_type, size_t *ret_type_len, size_t *ret_id_len) {
+        const char *start = p, *end = p + n, *q;
 
         if (n > 5 && memcmp(p, "node=", 5) == 0) {
                 q = memchr(p, ' ', n);
@@ -155,6 +175,8 @@ static bool line_is_record(const char *p, size_t n) {
         q = memchr(p, ' ', end - p);
         if (!q || q == p + 5)
                 return false;
+        *ret_type = p + 5;
+        *ret_type_len = q - (p + 5);
         p = q + 1;
         if ((size_t) (end - p) < 10 || memcmp(p, "msg=audit(", 10) != 0)
                 return false;
@@ -167,7 +189,57 @@ static bool line_is_record(const char *p, size_t n) {
                         return false;
                 p++;
         }
+        *ret_id_len = p - start;
         return p < end && *p == ':';
+}
+
+/* The count of the event a record belongs to: the last one's, another in the table, or the
+ * slot of the event seen longest ago, started again. */
+static struct event_count *event_count_of(struct audit_reader *r, const char *line, size_t id_len,
+                                          const char *type, size_t type_len) {
+        /* The event's name without the record's type: "node=N " and "msg=audit(...)". */
+        size_t head = type - 5 - line;
+        unsigned long long id = hash_bytes(hash_bytes(0, line, head), type + type_len, line + id_len - (type + type_len));
+        struct event_count *e = &r->events[r->last_slot], *oldest = NULL;
+
+        r->tick++;
+        if (e->last_use && e->id != id) {
+                e = NULL;
+                for (size_t i = 0; i < EVENT_SLOTS; i++) {
+                        struct event_count *x = &r->events[i];
+                        if (x->last_use && x->id == id) {
+                                e = x;
+                                break;
+                        }
+                        if (!oldest || x->last_use < oldest->last_use)
+                                oldest = x;
+                }
+                if (!e) {
+                        e = oldest;
+                        *e = (struct event_count) { .id = id };
+                }
+        } else if (!e->last_use)
+                *e = (struct event_count) { .id = id };
+        e->last_use = r->tick;
+        r->last_slot = e - r->events;
+        return e;
+}
+
+/* Does this record of a good line go to libauparse, or is it one too many for its event? */
+static bool keep_record(struct audit_reader *r, const char *line, size_t id_len, const char *type, size_t type_len) {
+        struct event_count *e = event_count_of(r, line, id_len, type, type_len);
+        bool path = type_len == 4 && memcmp(type, "PATH", 4) == 0;
+        size_t *n = path ? &e->paths : &e->others;
+
+        if (*n < (path ? AUDIT_EVENT_PATHS_MAX : AUDIT_EVENT_OTHERS_MAX)) {
+                (*n)++;
+                return true;
+        }
+        r->records_cut++;
+        if (!e->cut)
+                r->events_cut++;
+        e->cut = true;
+        return false;
 }
 
 /* Move the complete good lines of chunk[0, len) to out; keep a partial last line. */
@@ -189,12 +261,13 @@ static void filter_lines(struct audit_reader *r, size_t len) {
                         }
                         return;
                 }
-                size_t n = nl - p;
+                size_t n = nl - p, type_len = 0, id_len = 0;
+                const char *type = NULL;
                 if (r->discarding)
                         r->discarding = false;
-                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n)))
+                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len)))
                         r->damaged++;
-                else if (n > 0) {
+                else if (n > 0 && keep_record(r, p, id_len, type, type_len)) {
                         memcpy(r->out + r->out_len, p, n + 1);
                         r->out_len += n + 1;
                 }
@@ -325,6 +398,12 @@ void audit_reader_free(struct audit_reader *r) {
 
 size_t audit_reader_damaged(const struct audit_reader *r) {
         return r->damaged;
+}
+
+size_t audit_reader_records_cut(const struct audit_reader *r, size_t *ret_events) {
+        if (ret_events)
+                *ret_events = r->events_cut;
+        return r->records_cut;
 }
 
 static int dup_interpreted(auparse_state_t *au, char **ret) {

@@ -130,6 +130,7 @@ static int parse_clock(const char *s, struct tm *tm) {
 }
 
 static int parse_date(const char *s, struct tm *tm, const char **ret_rest) {
+        struct tm check;
         int y, mo, d, n = 0;
 
         if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10)
@@ -139,6 +140,12 @@ static int parse_date(const char *s, struct tm *tm, const char **ret_rest) {
         else
                 return -EINVAL;
         if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970)
+                return -EINVAL;
+        /* A day the month does not have (02-30, 04-31) is refused, as ausearch refuses it, not
+         * rolled over into the next month by mktime(): the date must come back unchanged. At
+         * noon, which no daylight saving change moves to another day. */
+        check = (struct tm) { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = 12, .tm_isdst = -1 };
+        if (mktime(&check) == (time_t) -1 || check.tm_year != y - 1900 || check.tm_mon != mo - 1 || check.tm_mday != d)
                 return -EINVAL;
         tm->tm_year = y - 1900, tm->tm_mon = mo - 1, tm->tm_mday = d;
         *ret_rest = s + n;
@@ -489,7 +496,8 @@ static int write_integrity(struct report_state *st, const struct audit_event *e,
                 snprintf(what, sizeof(what), "rule-removed key=%s", strempty(e->key));
         else
                 snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
-        if (fprintf(st->integrity, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
+        /* The exe and command line are what a user chose: escaped, as all of the line. */
+        if (fprintf_escaped(st->integrity, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
                     e->exe ? " " : "", strempty(e->exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
                     e->cmdline ? "\"" : "") < 0)
                 return -EIO;
@@ -529,7 +537,8 @@ static int write_event(struct report_state *st, const struct audit_event *e, con
         }
         format_time(e->sec, e->msec, false, t);
         who_text(e, who, sizeof(who));
-        if (fprintf(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+        /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
+        if (fprintf_escaped(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
                     e->success == 0 ? "FAILED" : "ok", p->path ? p->path : "-",
                     action == ACTION_RENAMED && p->renamed_to ? " -> " : "",
@@ -631,6 +640,11 @@ static int read_input(struct report_state *st, const char *path) {
                         break;
         }
         st->res->damaged_lines += audit_reader_damaged(rd);
+        {
+                size_t events = 0;
+                st->res->records_cut += audit_reader_records_cut(rd, &events);
+                st->res->events_cut += events;
+        }
         audit_reader_free(rd);
         if (r < 0)
                 return r;
@@ -647,9 +661,13 @@ static int write_summary(const struct report_state *st, FILE *out) {
 
         if (st->o->json)
                 list = json_object_new_array();
-        else if (fprintf(out, "\nSummary: %zu events, %zu changes, %zu tampering, %zu damaged lines skipped\n"
-                              "%-20s %-13s %6s %7s  %-23s %s\n", res->n_events, res->n_changes,
-                         res->n_tampering, res->damaged_lines, "COMPONENT", "CIS", "EVENTS", "CHANGES",
+        else if (fprintf(out, "\nSummary: %zu events, %zu changes, %zu tampering, %zu damaged lines skipped\n",
+                         res->n_events, res->n_changes, res->n_tampering, res->damaged_lines) < 0 ||
+                 (res->records_cut > 0 &&
+                  fprintf(out, "Records cut: %zu records of %zu events not read (an event's first %d PATH records "
+                               "and first %d others are read)\n", res->records_cut, res->events_cut,
+                          AUDIT_EVENT_PATHS_MAX, AUDIT_EVENT_OTHERS_MAX) < 0) ||
+                 fprintf(out, "%-20s %-13s %6s %7s  %-23s %s\n", "COMPONENT", "CIS", "EVENTS", "CHANGES",
                          "LAST-CHANGE", "LAST-WRITER") < 0)
                 return -EIO;
         for (unsigned c = 0; c <= NO_COMP; c++) {
@@ -671,7 +689,7 @@ static int write_summary(const struct report_state *st, FILE *out) {
                         json_add_str(o, "last_writer_exe", s->last_exe);
                         json_add_str(o, "last_writer_auid", s->last_auid);
                         json_object_array_add(list, o);
-                } else if (fprintf(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
+                } else if (fprintf_escaped(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
                                    cis && *cis ? cis : "-", s->events, s->changes, s->changes ? t : "-",
                                    s->last_exe ? s->last_exe : "-", s->last_exe ? " (auid=" : "",
                                    strempty(s->last_auid), s->last_exe ? ")" : "") < 0)
@@ -684,6 +702,8 @@ static int write_summary(const struct report_state *st, FILE *out) {
                 json_object_object_add(o, "changes", json_object_new_int64((int64_t) res->n_changes));
                 json_object_object_add(o, "tampering", json_object_new_int64((int64_t) res->n_tampering));
                 json_object_object_add(o, "damaged_lines", json_object_new_int64((int64_t) res->damaged_lines));
+                json_object_object_add(o, "records_cut", json_object_new_int64((int64_t) res->records_cut));
+                json_object_object_add(o, "events_cut", json_object_new_int64((int64_t) res->events_cut));
                 json_object_object_add(o, "inputs_read", json_object_new_int64((int64_t) res->n_inputs_read));
                 json_object_object_add(o, "components", list);
                 json_object_object_add(o, "exit_status", json_object_new_int(res->status));
@@ -825,7 +845,7 @@ int run_report(const struct options *o) {
                                   o->until && report_parse_time(o->until, true, now, &ro.until) < 0 ? o->until : NULL;
                 /* A usage error: nothing was read, and 2 would read as tampering. */
                 if (bad) {
-                        fprintf(stderr, "docker-audit-rules: invalid time \"%s\": now, recent, today, yesterday, "
+                        fprintf_escaped(stderr, "docker-audit-rules: invalid time \"%s\": now, recent, today, yesterday, "
                                 "this-week, week-ago, this-month, this-year, or MM/DD/YYYY or YYYY-MM-DD, optionally "
                                 "followed by HH:MM:SS\n", bad);
                         return REPORT_UNREADABLE;
@@ -849,10 +869,13 @@ int run_report(const struct options *o) {
                 return REPORT_UNREADABLE;
         }
         for (size_t i = 0; i < res.n_input_errors; i++)
-                fprintf(stderr, "docker-audit-rules: cannot read %s: %s\n", res.input_errors[i].path,
+                fprintf_escaped(stderr, "docker-audit-rules: cannot read %s: %s\n", res.input_errors[i].path,
                         strerror(-res.input_errors[i].error));
         if (res.damaged_lines > 0 && o->verbosity >= 0)
                 fprintf(stderr, "docker-audit-rules: %zu damaged or truncated log lines skipped\n", res.damaged_lines);
+        if (res.records_cut > 0 && o->verbosity >= 0)
+                fprintf(stderr, "docker-audit-rules: %zu records of %zu events not read: an event's first %d PATH "
+                        "records are read\n", res.records_cut, res.events_cut, AUDIT_EVENT_PATHS_MAX);
         r = (int) res.status;
         report_result_done(&res);
         return r;

@@ -75,6 +75,7 @@ struct report_result {
         enum report_status status;
         size_t n_events, n_tampering, n_changes;
         size_t n_inputs_read, damaged_lines;
+        size_t records_cut, events_cut;  /* records of overlong events not read, of that many events */
         struct report_input_error *input_errors;
         size_t n_input_errors;
 };

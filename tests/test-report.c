@@ -64,12 +64,18 @@ static void test_time_dates(void **state _unused_) {
         assert_time("11/28/2026 10:11", false, utc(2026, 11, 28, 10, 11, 0));
         assert_time("10:11:12", false, utc(2026, 11, 29, 10, 11, 12));
         assert_time("2/3/2026", false, utc(2026, 2, 3, 0, 0, 0));
+        assert_time("2028-02-29", false, utc(2028, 2, 29, 0, 0, 0));     /* a leap year */
+        assert_time("2026-04-30 23:59:59", false, utc(2026, 4, 30, 23, 59, 59));
+        assert_time("12/31/2026", true, utc(2026, 12, 31, 23, 59, 59));
 }
 
 static void test_time_refused(void **state _unused_) {
         static const char *const bad[] = {
                 "", "tomorrow", "Today", "2026-13-01", "2026-11-32", "11/28/26", "2026-11-28 25:00:00",
                 "2026-11-28 10", "2026-11-28x", "10:61", "1795990913", "2026/11/28", "11-28-2026",
+                /* Days the month does not have: refused as ausearch refuses them, not rolled over. */
+                "2026-02-30", "02/30/2026", "2026-04-31", "04/31/2026", "2027-02-29", "2026-02-29 10:00:00",
+                "2026-01-01 24:00:00", "24:00:00",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 time_t t = 42;
@@ -357,6 +363,111 @@ static const char odd_names_log[] =
         CWDREC(400, "/work/build")
         PATHREC(400, 0, "(null)", "NORMAL");
 
+static void write_log(char path[], const char *text) {
+        int fd = mkstemp(path);
+        FILE *f;
+
+        assert_true(fd >= 0);
+        f = fdopen(fd, "w");
+        assert_non_null(f);
+        assert_true(fputs(text, f) >= 0);
+        assert_int_equal(fclose(f), 0);
+}
+
+static char *long_event_log(size_t n_paths) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        assert_non_null(f);
+        fprintf(f, REC(100, "syscall=257 success=yes exit=3 a0=ffffff9c a1=2 a2=241 a3=0 items=5") " comm=\"sh\" "
+                   "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n" CWDREC(100, "/"));
+        for (size_t i = 0; i < n_paths; i++)
+                fprintf(f, "type=PATH msg=audit(1795995933.100:100): item=%zu name=\"" WATCHED "/f%zu\" inode=1 "
+                           "dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", i, i);
+        fprintf(f, "type=PROCTITLE msg=audit(1795995933.100:100): proctitle=7368\n"
+                   "type=EOE msg=audit(1795995933.100:100): \n"
+                   REC(200, "syscall=257 success=yes exit=3 a0=ffffff9c a1=2 a2=0 a3=0 items=1") " comm=\"cat\" "
+                   "exe=\"/usr/bin/cat\" key=\"" KEY "\"\n" CWDREC(200, "/")
+                   PATHREC(200, 0, "\"" WATCHED "/daemon.json\"", "NORMAL"));
+        assert_int_equal(fclose(f), 0);
+        return buf;
+}
+
+/* An event of 10,000 PATH records: the reader hands out its first AUDIT_EVENT_PATHS_MAX, the
+ * records after them (the PROCTITLE) still read, and counts what it left out; the next event is
+ * whole. The report says so in its summary. */
+static void test_reader_long_event(void **state _unused_) {
+        _cleanup_free_ char *log = long_event_log(10000), *text = NULL;
+        char path[] = "/tmp/dar-report-long.XXXXXX";
+        struct audit_filter f = { .key = KEY };
+        struct audit_reader *r = NULL;
+        struct report_result res;
+        struct audit_event e;
+        size_t events = 0;
+
+        write_log(path, log);
+        assert_int_equal(audit_reader_open(path, &f, &r), 0);
+        assert_int_equal(audit_reader_next(r, &e), 1);
+        assert_int_equal(e.serial, 100);
+        assert_int_equal(e.n_paths, AUDIT_EVENT_PATHS_MAX);
+        assert_string_equal(e.paths[AUDIT_EVENT_PATHS_MAX - 1].name, WATCHED "/f63");
+        assert_string_equal(e.cmdline, "sh");
+        audit_event_done(&e);
+        assert_int_equal(audit_reader_next(r, &e), 1);
+        assert_int_equal(e.serial, 200);
+        assert_int_equal(e.n_paths, 1);
+        audit_event_done(&e);
+        assert_int_equal(audit_reader_next(r, &e), 0);
+        assert_int_equal(audit_reader_records_cut(r, &events), 10000 - AUDIT_EVENT_PATHS_MAX);
+        assert_int_equal(events, 1);
+        assert_int_equal(audit_reader_damaged(r), 0);
+        audit_reader_free(r);
+
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        unlink(path);
+        assert_int_equal(res.n_events, 2);
+        assert_int_equal(res.records_cut, 10000 - AUDIT_EVENT_PATHS_MAX);
+        assert_int_equal(res.events_cut, 1);
+        report_result_done(&res);
+        if (!strstr(text, "\nRecords cut: 9936 records of 1 events not read (an event's first 64 PATH records"))
+                fail_msg("no word of the cut:\n%s", text);
+}
+
+/* A log whose exe, path and command line hold ESC [2J, a carriage return, a newline and a C1
+ * CSI (the kernel writes such fields in hex): the text report shows them escaped, the JSON
+ * report exactly (json-c writes \u001b). */
+static const char escapes_log[] =
+        REC(100, "syscall=257 success=yes exit=3 a0=ffffff9c a1=2 a2=241 a3=0 items=1")
+        " comm=\"sh\" exe=2F746D702F1B5B324A0D0A9B78 key=\"" KEY "\"\n"
+        CWDREC(100, "/")
+        "type=PATH msg=audit(1795995933.100:100): item=0 name=" "2F746D702F6461722D7265706F72742D666978747572652F1B5B324A0A"
+        " inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+        "type=PROCTITLE msg=audit(1795995933.100:100): proctitle=73680063601B5D303B7469746C6507\n";
+
+static void test_report_escapes(void **state _unused_) {
+        _cleanup_free_ char *text = NULL, *json = NULL;
+        char path[] = "/tmp/dar-report-escapes.XXXXXX";
+        struct report_result res;
+
+        write_log(path, escapes_log);
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        assert_int_equal(res.n_events, 1);
+        report_result_done(&res);
+        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
+        report_result_done(&res);
+        unlink(path);
+        for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+                if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p >= 0x80)
+                        fail_msg("byte 0x%02x at %zu of the text report:\n%s", *p, (size_t) (p - (const unsigned char *) text), text);
+        if (!strstr(text, WATCHED "/\\x1b[2J\\x0a by ") || !strstr(text, " /tmp/\\x1b[2J\\x0d\\x0a\\x9bx ") ||
+            !strstr(text, "\"sh c`\\x1b]0;title\\x07\""))
+                fail_msg("not escaped as \\xNN:\n%s", text);
+        if (!strstr(json, "\"path\":\"" WATCHED "/\\u001b[2J\\n\"") || !strstr(json, "\"exe\":\"/tmp/\\u001b[2J\\r\\n\x9bx\"") ||
+            !strstr(json, "\"cmdline\":\"sh c`\\u001b]0;title\\u0007\""))
+                fail_msg("JSON not exact:\n%s", json);
+}
+
 static void test_report_odd_names(void **state _unused_) {
         _cleanup_free_ char *text = NULL;
         char path[] = "/tmp/dar-report-names.XXXXXX";
@@ -395,6 +506,8 @@ int main(void) {
                 cmocka_unit_test(test_report_damaged),
                 cmocka_unit_test(test_report_window_and_status),
                 cmocka_unit_test(test_report_odd_names),
+                cmocka_unit_test(test_reader_long_event),
+                cmocka_unit_test(test_report_escapes),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }
