@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,7 +16,12 @@
 #include "auditmc.h"
 #include "probe.h"
 #include "string-table.h"
+#include "trust.h"
 #include "util.h"
+
+/* statfs(2) f_type of FUSE (linux/magic.h FUSE_SUPER_MAGIC): a file system a user's process can
+ * serve, where an open waits on that process. */
+#define PROBE_FUSE_MAGIC 0x65735546
 
 static const char *const probe_status_table[_PROBE_STATUS_MAX] = {
         [PROBE_SEEN] = "seen",
@@ -28,7 +35,7 @@ DEFINE_STRING_TABLE_LOOKUP(probe_status, enum probe_status, probe_status_table, 
 
 static const char *const probe_action_table[_PROBE_ACTION_MAX] = {
         [PROBE_READ] = "open for reading",
-        [PROBE_CHMOD] = "chmod to its own mode",
+        [PROBE_ATTR] = "change no attribute (removexattr)",
 };
 DEFINE_STRING_TABLE_LOOKUP(probe_action, enum probe_action, probe_action_table, _PROBE_ACTION_MAX);
 
@@ -50,46 +57,113 @@ static bool first_on_path(const struct plan *p, const struct kernel_rule *k) {
         return true;
 }
 
-/* The loaded watch of ours to act on: a regular file or directory (never a link or a socket),
- * read-open preferred to chmod, a plain path watch preferred to a tree. */
-static const struct kernel_rule *pick(const struct plan *p, enum probe_action *ret_action) {
+/* The loaded watch of ours to act on, with what it resolves to now (*ret_path, the inode in
+ * *ret_st): a regular file or directory (never a link, socket, FIFO or device) that is root's by
+ * the trust rule (trust.h), so that no user can change what the path leads to between this
+ * choice and the child's action; read-open preferred to the attribute no-op, a plain path watch
+ * preferred to a tree. NULL when none. -ENOMEM is the only error. */
+static int pick(const struct plan *p, const struct kernel_rule **ret_rule, enum probe_action *ret_action,
+                char **ret_path, struct stat *ret_st) {
         const struct kernel_rule *best = NULL;
+        _cleanup_free_ char *best_path = NULL;
+        enum probe_action best_action = PROBE_READ;
+        struct stat best_st = {};
         int best_score = 0;
 
+        *ret_rule = NULL;
+        if (!p->root.live)
+                return 0; /* paths inside another root are not the kernel's */
         for (size_t j = 0; j < p->kernel.n_rules; j++) {
                 const struct kernel_rule *k = &p->kernel.rules[j];
+                _cleanup_(resolved_done) struct resolved res = {};
                 struct stat st;
-                int score;
+                int score, r;
 
                 if (!k->is_watch || !rule_has_key(&k->rule, p->key) || k->rule.exe || !first_on_path(p, k))
-                        continue;
-                if (lstat(k->rule.path, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
                         continue;
                 score = k->rule.perms & PERM_READ ? 4 : k->rule.perms & PERM_ATTR ? 2 : 0;
                 if (score == 0)
                         continue;
+                /* The kernel watches the last component itself, a link included: not followed. */
+                r = root_resolve(&p->root, k->rule.path, true, &res);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 || !trust_roots(&res) || !(S_ISREG(res.mode) || S_ISDIR(res.mode)))
+                        continue;
+                /* The inode the child must find (lstat: no open, so no event of ours here). */
+                if (lstat(res.path, &st) < 0 || (st.st_mode & S_IFMT) != (res.mode & S_IFMT) || st.st_uid != 0)
+                        continue;
                 score += k->rule.kind == WATCH_FILE && S_ISREG(st.st_mode);
                 if (score > best_score) {
+                        free(best_path);
+                        best_path = TAKE_PTR(res.path);
                         best = k;
+                        best_st = st;
                         best_score = score;
-                        *ret_action = score >= 4 ? PROBE_READ : PROBE_CHMOD;
+                        best_action = score >= 4 ? PROBE_READ : PROBE_ATTR;
                 }
         }
-        return best;
+        if (best) {
+                *ret_action = best_action;
+                *ret_path = TAKE_PTR(best_path);
+                *ret_st = best_st;
+        }
+        *ret_rule = best;
+        return 0;
 }
 
-/* The child: named PROBE_COMM, does the one action, exits. Only async-signal-safe calls. */
-static _Noreturn void act(enum probe_action a, const char *path) {
+/* "/proc/self/fd/N" into buf (at least 32 bytes), without stdio: the child calls it. */
+static void fd_path(int fd, char *buf) {
+        static const char prefix[] = "/proc/self/fd/";
+        char digits[12];
+        size_t n = 0, i;
+
+        do {
+                digits[n++] = (char) ('0' + fd % 10);
+                fd /= 10;
+        } while (fd > 0 && n < sizeof(digits));
+        memcpy(buf, prefix, sizeof(prefix) - 1);
+        for (i = 0; i < n; i++)
+                buf[sizeof(prefix) - 1 + i] = digits[n - 1 - i];
+        buf[sizeof(prefix) - 1 + n] = 0;
+}
+
+/* The child: named PROBE_COMM, does the one action on the inode the parent chose, exits. It acts
+ * through a descriptor: the path is opened with O_PATH|O_NOFOLLOW (which opens nothing: no
+ * driver's open, no FIFO wait), and the action goes ahead only when that descriptor is the
+ * parent's inode (device, inode number, type) on a file system no user serves. Then:
+ *  - read: the same inode reopened for reading through /proc/self/fd (proc(5)), a regular file
+ *    or a directory only;
+ *  - attribute: removexattr(2) of a name in a namespace no file system has ("dar-probe."),
+ *    through the same magic link: the kernel resolves the inode, records it (audit's attribute
+ *    class holds removexattr, as chmod and chown) and fails with EOPNOTSUPP, having changed
+ *    nothing. Not fchown(fd, -1, -1): the kernel's chown_common() sets ATTR_KILL_SUID and
+ *    ATTR_KILL_PRIV for every non-directory, and the no-op clears set-user-ID, set-group-ID and
+ *    file capabilities; nor a chmod, which follows a name.
+ * Only async-signal-safe calls. Exit status 0 when it acted, 1 when the inode was not found, 2
+ * when it was another. */
+static _Noreturn void act(enum probe_action a, const char *path, const struct stat *want) {
         struct stat st;
-        int fd;
+        struct statfs sf;
+        char fdpath[32];
+        int fd, rfd;
 
         (void) prctl(PR_SET_NAME, PROBE_COMM, 0, 0, 0);
+        fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                _exit(1);
+        if (fstat(fd, &st) < 0 || st.st_dev != want->st_dev || st.st_ino != want->st_ino ||
+            (st.st_mode & S_IFMT) != (want->st_mode & S_IFMT) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+                _exit(2);
+        if (fstatfs(fd, &sf) < 0 || sf.f_type == PROBE_FUSE_MAGIC)
+                _exit(2);
+        fd_path(fd, fdpath);
         if (a == PROBE_READ) {
-                fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-                if (fd >= 0)
-                        close(fd);
-        } else if (lstat(path, &st) >= 0 && !S_ISLNK(st.st_mode))
-                (void) fchmodat(AT_FDCWD, path, st.st_mode & 07777, 0);
+                rfd = open(fdpath, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+                if (rfd >= 0)
+                        (void) close(rfd);
+        } else
+                (void) removexattr(fdpath, "dar-probe.none");
         _exit(0);
 }
 
@@ -162,7 +236,9 @@ static void log_before(const struct plan *p, struct probe *pr, off_t *ret_size) 
 
 int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret) {
         struct probe pr = { .status = PROBE_ERROR, .log = PROBE_LOG_NOT_LOOKED };
-        const struct kernel_rule *k;
+        const struct kernel_rule *k = NULL;
+        _cleanup_free_ char *act_path = NULL;
+        struct stat act_st = {};
         struct auditmc *mc = NULL;
         struct auditmc_event ev = {};
         struct audit_state st = {};
@@ -174,7 +250,9 @@ int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret) {
         pr.lost_before = pr.lost_after = p->kernel.st.lost;
         pr.backlog = p->kernel.st.backlog;
         pr.backlog_limit = p->kernel.st.backlog_limit;
-        k = pick(p, &pr.action);
+        r = pick(p, &k, &pr.action, &act_path, &act_st);
+        if (r < 0)
+                return r;
         if (!k) {
                 pr.status = PROBE_NO_TARGET;
                 *ret = pr;
@@ -201,10 +279,15 @@ int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret) {
                 return 0;
         }
         if (pid == 0)
-                act(pr.action, pr.path);
+                act(pr.action, act_path, &act_st);
         r = auditmc_wait_syscall(mc, pid, p->key, timeout_ms, &ev);
         pr.latency = now_s() - t0;
-        (void) waitpid(pid, NULL, 0);
+        /* A child still there after the wait is stuck (an open that waits on a file system's
+         * server): it does not hold the check up. */
+        if (waitpid(pid, NULL, WNOHANG) == 0) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+        }
         auditmc_close(mc);
 
         if (p->kernel.conn && audit_conn_status(p->kernel.conn, &st) >= 0) {

@@ -9,7 +9,14 @@
  * kernel's audit multicast group (auditmc.c), a child process named PROBE_COMM does one
  * harmless thing that one of our loaded watches records, and the event with our key is
  * awaited. The child's comm marks the probe's own events: `comm="dar-probe"` in the SYSCALL
- * record (ausearch -c dar-probe), so that reports can leave them out. */
+ * record (ausearch -c dar-probe), so that reports can leave them out.
+ *
+ * The probe runs as root and never acts on a path a user controls: only a watch whose path is
+ * root's by the trust rule (trust_roots(), trust.h: the object, every directory and symlink on
+ * the way owned by root and writable by no one else) and is a regular file or a directory is
+ * chosen, and the child acts on that inode through a descriptor (O_PATH|O_NOFOLLOW, same device,
+ * inode and type, then the descriptor's /proc/self/fd link), never by name: no device or FIFO
+ * is ever opened, no mode or owner is ever changed. */
 
 #define PROBE_COMM "dar-probe"
 
@@ -17,7 +24,8 @@ enum probe_status {
         PROBE_SEEN,               /* an event with our key came */
         PROBE_OTHER_KEY,          /* an event came, with another key (a rule before ours matched) */
         PROBE_MISSED,             /* nothing within the time */
-        PROBE_NO_TARGET,          /* no loaded watch of ours allows a harmless action */
+        PROBE_NO_TARGET,          /* no loaded watch of ours, on a root's regular file or
+                                   * directory, allows a harmless action */
         PROBE_UNAVAILABLE,        /* the multicast group cannot be read (no CAP_AUDIT_READ ...) */
         PROBE_ERROR,
         _PROBE_STATUS_MAX,
@@ -26,8 +34,9 @@ const char *probe_status_to_string(enum probe_status s);
 enum probe_status probe_status_from_string(const char *s);
 
 enum probe_action {
-        PROBE_READ,               /* open the path for reading, then close it: rules with r */
-        PROBE_CHMOD,              /* set its mode to its current mode: rules with a */
+        PROBE_READ,               /* open the inode for reading, then close it: rules with r */
+        PROBE_ATTR,               /* an attribute change that changes nothing (removexattr of a
+                                   * name no file system has): rules with a */
         _PROBE_ACTION_MAX,
 };
 const char *probe_action_to_string(enum probe_action a);
@@ -57,7 +66,8 @@ struct probe {
 
 void probe_done(struct probe *pr);
 
-/* Needs p->kernel read (KERNEL_LOADED or LOCKED) and its connection open. timeout_ms bounds
- * the wait for the event (the log lookup adds at most a second). Returns 0 with *ret filled
- * (the outcome in ret->status), or -ENOMEM. */
+/* Needs p->kernel read (KERNEL_LOADED or LOCKED) and its connection open, on the live root.
+ * timeout_ms bounds the wait for the event (the log lookup adds at most a second); a child still
+ * running then is killed. Returns 0 with *ret filled (the outcome in ret->status; ret->path is
+ * the watch's path as loaded), or -ENOMEM. */
 int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret);
