@@ -7,10 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <cmocka.h>
 
+#include "readcache.h"
 #include "root.h"
+#include "trust.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -676,7 +683,317 @@ static void test_list_dir(void **state _unused_) {
         tree_free(&t);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Opens after the resolution: by descriptor, no symlink followed, never a FIFO or a device    */
+
+/* The race's children and trees, stopped and removed by race_teardown() even when an assertion
+ * fails half-way (a swapper left running would spin forever). */
+static struct {
+        struct tree t;
+        char out[64];
+        pid_t swapper, watch;
+} race;
+
+static pid_t spawn_swapper(const char *a, const char *b) {
+        pid_t pid = fork();
+
+        assert_true(pid >= 0);
+        if (pid == 0)
+                for (;;)
+                        (void) renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+        return pid;
+}
+
+/* A child blocked in open(fifo, O_WRONLY): it exits 0 as soon as anyone opens the FIFO for
+ * reading (fifo(7)); an O_PATH descriptor is no reader. */
+static pid_t spawn_fifo_watch(const char *fifo) {
+        pid_t pid = fork();
+
+        assert_true(pid >= 0);
+        if (pid == 0)
+                _exit(open(fifo, O_WRONLY | O_CLOEXEC) >= 0 ? 0 : 1);
+        return pid;
+}
+
+static void stop(pid_t *pid) {
+        if (*pid > 0) {
+                (void) kill(*pid, SIGKILL);
+                (void) waitpid(*pid, NULL, 0);
+        }
+        *pid = 0;
+}
+
+static long long now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int race_setup(void **state _unused_) {
+        tree_new(&race.t);
+        strcpy(race.out, "/tmp/test-root-out-XXXXXX");
+        assert_non_null(mkdtemp(race.out));
+        return 0;
+}
+
+static int race_teardown(void **state _unused_) {
+        stop(&race.swapper);
+        stop(&race.watch);
+        tree_free(&race.t);
+        assert_int_equal(nftw(race.out, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        return 0;
+}
+
+/* A user-writable component swapped, in a loop, for a symlink to a directory outside the tree
+ * that holds a file of the same name, a FIFO and a name of its own: whatever root_resolve() saw,
+ * root_read_file() and root_list_dir() read what the resolution found or fail; they never read
+ * the file behind the link, never list its directory, never open the FIFO. (On the live root the
+ * link is followed by the resolution itself: there is no race to show.) */
+static void test_swap_race(void **state _unused_) {
+        struct tree *t = &race.t;
+        _cleanup_free_ char *of = path_join(race.out, "f"), *op = path_join(race.out, "p"),
+                            *oo = path_join(race.out, "outside-only"), *a = real(t, "/a"), *swap = real(t, "/a.swap");
+        unsigned ok = 0, failed = 0, rounds = 0;
+        int status;
+
+        {
+                FILE *f = fopen(of, "we");
+                assert_non_null(f);
+                fputs("OUTSIDE\n", f);
+                assert_int_equal(fclose(f), 0);
+        }
+        assert_int_equal(mkfifo(op, 0600), 0);
+        assert_int_equal(mkdir(oo, 0755), 0);
+        tree_file(t, "/a/f", "inside\n");
+        tree_file(t, "/a/p", "inside\n");
+        tree_link(t, "/a.swap", race.out); /* absolute: the kernel follows it out of the tree */
+
+        race.watch = spawn_fifo_watch(op);
+        race.swapper = spawn_swapper(a, swap);
+        for (long long end = now_ms() + 3000; now_ms() < end; rounds++) {
+                static const char *const files[] = { "/a/f", "/a/p" };
+                _cleanup_strv_free_ char **names = NULL;
+
+                for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                        _cleanup_free_ char *data = NULL;
+                        if (root_read_file(&t->root, files[i], &data, NULL) == 0) {
+                                if (!streq(data, "inside\n"))
+                                        fail_msg("%s read through the swapped link: \"%s\"", files[i], data);
+                                ok++;
+                        } else
+                                failed++;
+                }
+                if (root_list_dir(&t->root, "/a", &names) == 0)
+                        for (char **n = names; *n; n++)
+                                if (streq(*n, "outside-only"))
+                                        fail_msg("the directory behind the swapped link was listed");
+        }
+        stop(&race.swapper);
+        /* the FIFO's writer still waits: no one opened it for reading */
+        if (waitpid(race.watch, &status, WNOHANG) != 0) {
+                race.watch = 0;
+                fail_msg("the FIFO behind the swapped link was opened");
+        }
+        print_message("%u rounds: %u reads, %u refused while swapped\n", rounds, ok, failed);
+        /* both sides of the swap were seen */
+        assert_true(ok > 0);
+        assert_true(failed > 0);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The read record on the live root: only what is root's                                    */
+
+#define NOBODY 65534
+#define SPARSE_FILES 1000
+
+static char *live_dir, *live_record;
+
+static void put_file(const char *dir, const char *name, const char *text, mode_t mode, uid_t uid) {
+        _cleanup_free_ char *p = path_join(dir, name);
+        FILE *f = fopen(p, "we");
+
+        assert_non_null(f);
+        assert_true(fputs(text, f) >= 0);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(chmod(p, mode), 0);
+        assert_int_equal(chown(p, uid, uid == 0 ? 0 : uid), 0);
+}
+
+static char *make_dir(const char *dir, const char *name, mode_t mode, uid_t uid, gid_t gid) {
+        char *p = path_join(dir, name);
+
+        assert_non_null(p);
+        assert_int_equal(mkdir(p, 0700), 0);
+        assert_int_equal(chown(p, uid, gid), 0);
+        assert_int_equal(chmod(p, mode), 0);
+        return p;
+}
+
+/* A tree on the live root whose every parent is root's and closed to others (/run, as a rule):
+ * the read record keeps what is root's there, and nothing else. Needs root (chown). */
+static int live_setup(void **state _unused_) {
+        struct root live = {};
+        struct resolved res = {};
+        _cleanup_free_ char *udir = NULL, *odir = NULL, *gdir = NULL, *sparse = NULL, *ulink = NULL, *rlink = NULL;
+        bool trusted;
+
+        if (geteuid() != 0)
+                return 0;
+        live_dir = strdup("/run/test-root-live-XXXXXX");
+        assert_non_null(live_dir);
+        if (!mkdtemp(live_dir)) {
+                free(live_dir);
+                live_dir = NULL;
+                return 0;
+        }
+        assert_int_equal(chmod(live_dir, 0755), 0);
+        assert_int_equal(root_init(&live, "/"), 0);
+        assert_int_equal(root_resolve(&live, live_dir, false, &res), 0);
+        trusted = trust_roots(&res);
+        resolved_done(&res);
+        root_done(&live);
+        if (!trusted) { /* /run is not root's alone here: nothing to show */
+                rmdir(live_dir);
+                free(live_dir);
+                live_dir = NULL;
+                return 0;
+        }
+        live_record = path_join(live_dir, "cache/reads");
+
+        put_file(live_dir, "pub.conf", "MARKER-PUBLIC\n", 0644, 0);
+        put_file(live_dir, "shadow", "root:MARKER-SHADOW:19000::::::\n", 0640, 0);
+        put_file(live_dir, "user.conf", "MARKER-USER-FILE\n", 0644, NOBODY);
+        udir = make_dir(live_dir, "udir", 0755, NOBODY, NOBODY);
+        put_file(udir, "root.conf", "MARKER-USER-DIR\n", 0644, 0);
+        odir = make_dir(live_dir, "odir", 0777, 0, 0);
+        put_file(odir, "root.conf", "MARKER-OPEN-DIR\n", 0644, 0);
+        gdir = make_dir(live_dir, "gdir", 0775, 0, 100);
+        put_file(gdir, "root.conf", "MARKER-GROUP-DIR\n", 0644, 0);
+        rlink = path_join(live_dir, "link");
+        assert_int_equal(symlink("pub.conf", rlink), 0);
+        ulink = path_join(udir, "link");
+        assert_int_equal(symlink("../pub.conf", ulink), 0);
+        assert_int_equal(lchown(ulink, NOBODY, NOBODY), 0);
+        /* a user's 1,000 files of 1 MiB (sparse: made in a moment) */
+        sparse = make_dir(live_dir, "sparse", 0755, NOBODY, NOBODY);
+        for (int i = 0; i < SPARSE_FILES; i++) {
+                _cleanup_free_ char *f = NULL;
+                int fd;
+                assert_true(asprintf(&f, "%s/%04d.json", sparse, i) > 0);
+                fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                assert_true(fd >= 0);
+                assert_int_equal(ftruncate(fd, INPUT_MAX), 0);
+                assert_int_equal(fchown(fd, NOBODY, NOBODY), 0);
+                close(fd);
+        }
+        /* entries changed within READCACHE_RACY_NS of their reading are not kept */
+        sleep(3);
+        return 0;
+}
+
+static int live_teardown(void **state _unused_) {
+        if (live_dir)
+                assert_int_equal(nftw(live_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        free(live_dir);
+        free(live_record);
+        return 0;
+}
+
+static bool live_record_holds(const char *needle) {
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+
+        /* the record may be larger than INPUT_MAX in general; here it holds a few lines */
+        assert_int_equal(read_file_bounded(AT_FDCWD, live_record, O_NOFOLLOW, &data, &len), 0);
+        return memmem(data, len, needle, strlen(needle)) != NULL;
+}
+
+static void test_live_record_roots_only(void **state _unused_) {
+        static const char *const paths[] = {
+                "pub.conf", "link", "shadow", "user.conf", "udir/root.conf", "udir/link", "odir/root.conf",
+                "gdir/root.conf",
+        };
+        struct root live = {};
+
+        if (!live_dir)
+                skip();
+        assert_int_equal(root_init(&live, "/"), 0);
+        for (int round = 0; round < 2; round++) {
+                unsigned hits, misses;
+
+                assert_int_equal(readcache_enable(live_record), 0);
+                for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                        _cleanup_free_ char *p = path_join(live_dir, paths[i]), *data = NULL;
+                        assert_int_equal(root_read_file(&live, p, &data, NULL), 0);
+                        assert_non_null(strstr(data, "MARKER-"));
+                }
+                readcache_stats(&hits, &misses);
+                if (round == 1) {
+                        /* pub.conf, and link with the pub.conf it leads to: from the record; the
+                         * shadow file read again; nothing else even looked up */
+                        assert_int_equal(hits, 3);
+                        assert_int_equal(misses, 1);
+                }
+                assert_true(readcache_save_and_disable() >= 0);
+                assert_true(live_record_holds("MARKER-PUBLIC"));
+                assert_false(live_record_holds("MARKER-SHADOW"));
+                assert_false(live_record_holds("MARKER-USER-FILE"));
+                assert_false(live_record_holds("MARKER-USER-DIR"));
+                assert_false(live_record_holds("MARKER-OPEN-DIR"));
+                assert_false(live_record_holds("MARKER-GROUP-DIR"));
+                assert_false(live_record_holds("udir/link"));
+        }
+        root_done(&live);
+}
+
+static void read_user_sparse(void) {
+        struct root live = {};
+
+        if (root_init(&live, "/") < 0 || readcache_enable(live_record) < 0)
+                _exit(1);
+        for (int i = 0; i < SPARSE_FILES; i++) {
+                _cleanup_free_ char *f = NULL, *data = NULL;
+                size_t len = 0;
+                if (asprintf(&f, "%s/sparse/%04d.json", live_dir, i) < 0 || root_read_file(&live, f, &data, &len) < 0 ||
+                    len != INPUT_MAX)
+                        _exit(2);
+        }
+        if (readcache_save_and_disable() < 0)
+                _exit(3);
+        root_done(&live);
+        _exit(0);
+}
+
+/* A user's 1,000 files of 1 MiB read as root on the live host: nothing of them is kept, and the
+ * run's memory does not grow with them (3.2 GB of root's memory, a 1 GB record, before). */
+static void test_live_record_user_files_bounded(void **state _unused_) {
+        struct rusage ru;
+        struct stat st;
+        int status;
+        pid_t pid;
+
+        if (!live_dir)
+                skip();
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+                read_user_sparse();
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+        assert_int_equal(stat(live_record, &st), 0);
+        print_message("a user's %d files of 1 MiB through root_read_file: peak %ld KiB, record %lld bytes\n",
+                      SPARSE_FILES, ru.ru_maxrss, (long long) st.st_size);
+        assert_true(ru.ru_maxrss < 64 * 1024);
+        assert_true(st.st_size < 64 * 1024);
+}
+
 int main(void) {
+        const struct CMUnitTest live_tests[] = {
+                cmocka_unit_test(test_live_record_roots_only),
+                cmocka_unit_test(test_live_record_user_files_bounded),
+        };
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_init),
                 cmocka_unit_test(test_plain_file),
@@ -691,7 +1008,10 @@ int main(void) {
                 cmocka_unit_test(test_resolve_rejects),
                 cmocka_unit_test(test_read_file),
                 cmocka_unit_test(test_list_dir),
+                cmocka_unit_test_setup_teardown(test_swap_race, race_setup, race_teardown),
         };
+        int r;
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        r = cmocka_run_group_tests(tests, NULL, NULL);
+        return cmocka_run_group_tests(live_tests, live_setup, live_teardown) + r;
 }
