@@ -216,7 +216,7 @@ static void report_actions(const struct options *o, const struct outcome *out, F
                 if (!verb)
                         continue;
                 line = action_line(out, i);
-                fprintf(f, "%s: %s\n", verb, line ? line : "?");
+                fprintf_escaped(f, "%s: %s\n", verb, line ? line : "?");
         }
 }
 
@@ -242,10 +242,10 @@ static void report_text(const struct options *o, const struct plan *p, const str
         for (size_t i = 0; i < out->diff.n; i++)
                 if (out->results[i] == RESULT_FAILED) {
                         _cleanup_free_ char *line = action_line(out, i);
-                        fprintf(f, "docker-audit-rules: the kernel refused: %s\n", line ? line : "?");
+                        fprintf_escaped(f, "docker-audit-rules: the kernel refused: %s\n", line ? line : "?");
                 }
         if (out->kernel_message && o->verbosity >= 0)
-                fprintf(f, "docker-audit-rules: %s%s\n", o->best_effort && (out->status == EXIT_OK) ? "warning: " : "",
+                fprintf_escaped(f, "docker-audit-rules: %s%s\n", o->best_effort && (out->status == EXIT_OK) ? "warning: " : "",
                         out->kernel_message);
         if (out->fragment_error)
                 fprintf(f, "docker-audit-rules: %s: %s: %s%s\n", p->fragment_path, out->fragment_error,

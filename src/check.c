@@ -365,15 +365,15 @@ static void report_text(const struct check *c, int status, unsigned n_covered, u
                         if (v->t->comp != comp || (!v->x && c->o->verbosity < 1))
                                 continue;
                         path = comment_safe(v->t->path);
-                        fprintf(c->out, "%-13s %-24s %-44s %-6s %-4s %s%s%s\n", cis_column(c, v->t->comp, &ids),
+                        fprintf_escaped(c->out, "%-13s %-24s %-44s %-6s %-4s %s%s%s\n", cis_column(c, v->t->comp, &ids),
                                component_info(v->t->comp)->name, path ? path : "?", kernel_column(c, v),
                                !v->x || v->x->live_only ? "-" : v->in_file ? "yes" : "NO",
                                target_status_to_string(v->status), v->message ? ": " : "", strempty(v->message));
                 }
         for (char **s = c->stale; s && *s; s++)
-                fprintf(c->out, "stale:   %s\n", *s);
+                fprintf_escaped(c->out, "stale:   %s\n", *s);
         for (size_t i = 0; i < c->n_findings; i++)
-                fprintf(c->out, "%s: %s\n", c->findings[i].sev == SEV_NONE ? "note" : severity_to_string(c->findings[i].sev),
+                fprintf_escaped(c->out, "%s: %s\n", c->findings[i].sev == SEV_NONE ? "note" : severity_to_string(c->findings[i].sev),
                        c->findings[i].message);
         if (c->v.n && c->o->verbosity >= 0)
                 plan_print_problems(stderr, c->p);

@@ -107,15 +107,15 @@ static bool in_group(const struct group *all, size_t n, size_t g, const struct t
 
 static void group_heading(FILE *f, const struct group *g) {
         if (!g->key) {
-                fprintf(f, "# the host: programs in the binary directories, the CIS Benchmark's paths\n");
+                fprintf_escaped(f, "# the host: programs in the binary directories, the CIS Benchmark's paths\n");
                 return;
         }
-        fprintf(f, "# %s (%s%s%s%s", g->key, g->source, g->state ? ", " : "", strempty(g->state),
+        fprintf_escaped(f, "# %s (%s%s%s%s", g->key, g->source, g->state ? ", " : "", strempty(g->state),
                 g->daemon ? "" : ", no daemon: its units only");
         for (size_t k = 0; k < g->n_running; k++)
                 if (!streq(g->running[k].evidence, g->name)) /* named after it already */
-                        fprintf(f, ", %s", g->running[k].evidence);
-        fprintf(f, ")\n");
+                        fprintf_escaped(f, ", %s", g->running[k].evidence);
+        fprintf_escaped(f, ")\n");
 }
 
 static int list_row(FILE *f, const struct plan *p, size_t i) {
@@ -126,7 +126,7 @@ static int list_row(FILE *f, const struct plan *p, size_t i) {
 
         if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path)
                 return -ENOMEM;
-        fprintf(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
+        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
                 path, t->link ? "link" : path_state_name(t->state), disp, ev,
                 t->cis_literal && !t->cis_only ? " (CIS path)" : "",
                 x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
@@ -142,7 +142,7 @@ int list_paths_text(FILE *f, const struct plan *p) {
         r = groups_make(d, &groups, &n_groups);
         if (r < 0)
                 return r;
-        fprintf(f, "%-24s %-14s %-44s %-9s %s\n", "COMPONENT", "CIS", "PATH", "EXISTS", "STATUS / EVIDENCE");
+        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s\n", "COMPONENT", "CIS", "PATH", "EXISTS", "STATUS / EVIDENCE");
         for (size_t g = 0; g < n_groups && r >= 0; g++) {
                 bool heading = false;
                 for (size_t i = 0; i < d->n_targets && r >= 0; i++) {
@@ -163,7 +163,7 @@ int list_paths_text(FILE *f, const struct plan *p) {
                         continue;
                 if (component_cis_ids(c, &ids) < 0)
                         return -ENOMEM;
-                fprintf(f, "%-24s %-14s %-44s %-9s %s\n", component_info(c)->name, ids, "-", "-",
+                fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s\n", component_info(c)->name, ids, "-", "-",
                         "not found on this host");
         }
         /* Problems go with the table, on standard output, marked as such. */
@@ -171,14 +171,14 @@ int list_paths_text(FILE *f, const struct plan *p) {
                 const struct problem *x = &d->problems.items[i];
                 const char *what = x->warning ? "warning" : "problem";
                 if (x->file && x->line)
-                        fprintf(f, "%s: %s:%u: %s\n", what, x->file, x->line, x->message);
+                        fprintf_escaped(f, "%s: %s:%u: %s\n", what, x->file, x->line, x->message);
                 else if (x->file)
-                        fprintf(f, "%s: %s: %s\n", what, x->file, x->message);
+                        fprintf_escaped(f, "%s: %s: %s\n", what, x->file, x->message);
                 else
-                        fprintf(f, "%s: %s\n", what, x->message);
+                        fprintf_escaped(f, "%s: %s\n", what, x->message);
         }
         for (size_t i = 0; i < p->others.problems.n; i++)
-                fprintf(f, "problem: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
+                fprintf_escaped(f, "problem: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
         return ferror(f) ? -EIO : 0;
 }
 

@@ -103,12 +103,14 @@ enum {
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line, whatever the values it quotes hold: a key or path given with a newline or an escape
+ * sequence is shown escaped (fprintf_escaped()). */
 static int usage_error(const char *fmt, ...) {
         va_list ap;
 
         fprintf(stderr, "docker-audit-rules: ");
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vfprintf_escaped(stderr, fmt, ap);
         va_end(ap);
         fprintf(stderr, "\nTry 'docker-audit-rules --help' for more information.\n");
         return -EINVAL;

@@ -315,20 +315,20 @@ int plan_print_problems(FILE *f, const struct plan *p) {
                 if (!f)
                         continue;
                 if (x->file && x->line)
-                        fprintf(f, "docker-audit-rules: %s%s:%u: %s\n", w, x->file, x->line, x->message);
+                        fprintf_escaped(f, "docker-audit-rules: %s%s:%u: %s\n", w, x->file, x->line, x->message);
                 else if (x->file)
-                        fprintf(f, "docker-audit-rules: %s%s: %s\n", w, x->file, x->message);
+                        fprintf_escaped(f, "docker-audit-rules: %s%s: %s\n", w, x->file, x->message);
                 else
-                        fprintf(f, "docker-audit-rules: %s%s\n", w, x->message);
+                        fprintf_escaped(f, "docker-audit-rules: %s%s\n", w, x->message);
         }
         for (size_t i = 0; i < p->others.problems.n; i++, n++)
                 if (f)
-                        fprintf(f, "docker-audit-rules: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
+                        fprintf_escaped(f, "docker-audit-rules: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
         for (size_t i = 0; i < p->disc.n_targets; i++) {
                 const struct target *t = &p->disc.targets[i];
                 if (t->skip_reason == SKIP_TOO_LONG) {
                         if (f)
-                                fprintf(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
+                                fprintf_escaped(f, "docker-audit-rules: %s: not watched: %s\n", t->path, t->skip);
                         n++;
                 }
         }

@@ -100,7 +100,8 @@ int plan_read_disk(struct plan *p);
  * apply until plan_done(). Only on the live root (--root: KERNEL_SKIPPED). */
 void plan_read_kernel(struct plan *p);
 
-/* Print the discovery problems and rules-directory problems to f, one line each. Returns their
+/* Print the discovery problems and rules-directory problems to f, one line each, escaped
+ * (fprintf_escaped(): a path or value a user wrote cannot move the cursor or invent a line). Returns their
  * number; f NULL only counts them. */
 int plan_print_problems(FILE *f, const struct plan *p);
 
@@ -126,6 +127,7 @@ enum action_reason {
         REASON_HELD_ELSEWHERE,    /* another rules file holds the same rule */
         REASON_NOT_OURS,          /* carries another key too, or not in our fragment */
         REASON_PARENT_AT_RUN_TIME, /* live only: its parent is made at run time */
+        REASON_USER_TREE,         /* live only: a path in a user's tree, checked again at every run */
         REASON_KIND_CHANGED,      /* the same path watched plainly, wanted recursively (or back) */
         REASON_PREVIOUS_KEY,      /* written by this tool under the key it used before */
         _ACTION_REASON_MAX,
