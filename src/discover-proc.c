@@ -90,8 +90,9 @@ static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char
                                              "used", kind, (int) p->pid);
         case PROC_USER_BINARY:
                 return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0) runs a binary that is "
-                                             "not root's (another owner, or a directory others can write on "
-                                             "its way): its options and binary are not used", kind,
+                                             "not root's here (another owner, a directory others can write on "
+                                             "its way, or not on this host): its options and binary are not "
+                                             "used", kind,
                                              (int) p->pid);
         case PROC_UNKNOWN_BINARY:
                 return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0): its binary cannot be "
