@@ -70,9 +70,12 @@ static enum proc_distrust judge(struct ctx *c, const struct proc_daemon *p, cons
 }
 
 /* Say that a running daemon is not used, naming its PID and uid, quoting nothing it chose (its
- * command line, its binary's name). A user's daemon in a user namespace of its own is how
- * rootlesskit runs rootless Docker, which discover-rootless.c finds from the user's home: said
- * nothing of. 0 or -ENOMEM. */
+ * command line, its binary's name). A user's or a container's daemon is not the host's: a
+ * warning, which leaves the exit status alone, so that no user changes what root's runs and
+ * monitors report; a user's daemon in a user namespace of its own is how rootlesskit runs
+ * rootless Docker, which discover-rootless.c finds from the user's home: said nothing of. A
+ * daemon of root's that cannot be used may leave the host's paths unwatched: a problem.
+ * 0 or -ENOMEM. */
 static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char *kind, enum proc_distrust why) {
         switch (why) {
         case PROC_TRUSTED:
@@ -81,11 +84,11 @@ static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char
         case PROC_USER:
                 if (other_userns(p->pid) > 0)
                         return 0;
-                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d) runs as uid %u, not root: its "
+                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d) runs as uid %u, not root: its "
                                              "options and binary are not used", kind, (int) p->pid,
                                              (unsigned) p->uid);
         case PROC_CONTAINER_ROOT:
-                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d) is uid 0 of another user "
+                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d) is uid 0 of another user "
                                              "namespace, not the host's root: its options and binary are not "
                                              "used", kind, (int) p->pid);
         case PROC_USER_BINARY:

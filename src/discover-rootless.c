@@ -142,18 +142,17 @@ static int find_programs(struct ctx *c, const struct user *u, struct dockerd_ins
 
 /* A unit in a shared directory (/usr/lib/systemd/user) is every user's: it is this user's daemon
  * only when enabled for them, or when their home holds a rootless daemon's files. 1, 0, -ENOMEM. */
-static int user_has_unit(struct ctx *c, const struct user *u, char * const *dirs, const struct unit_scan_item *it) {
+static int user_has_unit(struct ctx *c, const struct user *u, char * const *dirs, const struct unit_scan *scan,
+                         const struct unit_scan_item *it) {
         _cleanup_free_ char *own = NULL, *conf = NULL, *data = NULL;
-        bool wanted = false;
-        int r;
 
         if (!(own = path_join(dirs[0], it->service)) || !(conf = path_join(u->home, ".config/docker")) ||
             !(data = path_join(u->home, ".local/share/docker")))
                 return -ENOMEM;
         if (is_regular_exists(c, own, NULL) || root_is_dir(c->root, conf) || root_is_dir(c->root, data))
                 return 1;
-        r = unit_wanted(c->root, dirs, it->service, &wanted);
-        return r < 0 ? r : wanted;
+        /* From the scan: listing the directories again for each unit would cost quadratic time. */
+        return unit_scan_wanted(scan, it->service);
 }
 
 /* The scan of the shared user unit directories, made once for all users: a user with neither
@@ -170,7 +169,7 @@ static int user_scan(struct ctx *c, char * const *dirs, struct shared_scan *shar
         int r;
 
         if (root_is_dir(c->root, dirs[0]) || root_is_dir(c->root, dirs[n - 1])) {
-                r = unit_scan(c->root, dirs, own);
+                r = unit_scan(c->root, dirs, c->d, own);
                 *ret = own;
                 return r;
         }
@@ -181,7 +180,7 @@ static int user_scan(struct ctx *c, char * const *dirs, struct shared_scan *shar
                 for (size_t k = 1; k + 1 < n; k++)
                         if (strv_extend(&common, dirs[k]) < 0)
                                 return -ENOMEM;
-                r = unit_scan(c->root, common, &shared->scan);
+                r = unit_scan(c->root, common, c->d, &shared->scan);
                 if (r < 0)
                         return r;
                 shared->done = true;
@@ -219,7 +218,7 @@ static int one_user(struct ctx *c, const struct user *u, struct shared_scan *sha
 
                 if (scan->items[k].kind != UNIT_RUNS_DOCKERD)
                         continue;
-                r = user_has_unit(c, u, dirs, &scan->items[k]);
+                r = user_has_unit(c, u, dirs, scan, &scan->items[k]);
                 if (r <= 0) {
                         if (r < 0)
                                 return r;

@@ -932,63 +932,166 @@ void unit_scan_done(struct unit_scan *s) {
                 free(s->items[k].masked_by);
         }
         free(s->items);
+        for (size_t k = 0; k < s->n_wanted; k++)
+                free(s->wanted[k]);
+        free(s->wanted);
         *s = (struct unit_scan) {};
 }
 
-/* Service names in every directory of the path, and those its .wants/ and .requires/ name. */
-static int scan_names(const struct root *root, char * const *dirs, char ***ret_all, char ***ret_enabled) {
+/* Names, each once, in the order first added, indexed by a hash: a lookup or an addition costs
+ * O(1) on average, so that a directory of many unit files costs linear time. */
+struct name_set {
+        char **names;           /* NULL-terminated once anything was added */
+        size_t n, cap;
+        struct hindex index;
+};
+
+static void name_set_done(struct name_set *s) {
+        for (size_t i = 0; i < s->n; i++)
+                free(s->names[i]);
+        free(s->names);
+        hindex_done(&s->index);
+        *s = (struct name_set) {};
+}
+
+static bool name_set_eq(const void *ctx, size_t i, const void *key) {
+        const struct name_set *s = ctx;
+
+        return streq(s->names[i], key);
+}
+
+static bool name_set_contains(const struct name_set *s, const char *name) {
+        return hindex_find(&s->index, hash_str(0, name), name_set_eq, s, name) >= 0;
+}
+
+/* 1 added, 0 already there, -ENOMEM. */
+static int name_set_add(struct name_set *s, const char *name) {
+        unsigned long long h = hash_str(0, name);
+
+        if (hindex_find(&s->index, h, name_set_eq, s, name) >= 0)
+                return 0;
+        if (s->n + 1 >= s->cap) {
+                size_t cap = s->cap ? s->cap * 2 : 16;
+                char **m = reallocarray(s->names, cap, sizeof(char *));
+
+                if (!m)
+                        return -ENOMEM;
+                s->names = m, s->cap = cap;
+        }
+        s->names[s->n] = strdup(name);
+        if (!s->names[s->n])
+                return -ENOMEM;
+        if (hindex_add(&s->index, h, s->n) < 0) {
+                free(s->names[s->n]);
+                s->names[s->n] = NULL;
+                return -ENOMEM;
+        }
+        s->names[++s->n] = NULL;
+        return 1;
+}
+
+/* At most this many names are taken from one directory of the search path, its .wants/ and
+ * .requires/ directories included: each service named is loaded, and a user chooses how many
+ * their own unit directories hold. A host's busiest system unit directory holds a few hundred
+ * services. */
+#define UNIT_SCAN_NAMES_MAX 2048
+
+/* Service names in every directory of the path, and those its .wants/ and .requires/ name: each
+ * directory listed once, each name looked up in a hash. UNIT_SCAN_NAMES_MAX bounds what one
+ * directory of the path gives (a problem, when problems is not NULL, says where it stopped). */
+static int scan_names(const struct root *root, char * const *dirs, struct discovery *problems,
+                      struct name_set *all, struct name_set *enabled) {
         for (char * const *dir = dirs; dir && *dir; dir++) {
                 _cleanup_strv_free_ char **names = NULL;
+                size_t taken = 0;
+                int r = 0;
 
                 if (root_list_dir(root, *dir, &names) < 0)
                         continue;
-                for (char **n = names; *n; n++) {
+                for (char **n = names; *n && r >= 0; n++) {
                         _cleanup_strv_free_ char **wants = NULL;
                         _cleanup_free_ char *sub = NULL;
-                        int r = 0;
+                        bool service = endswith(*n, ".service") && !endswith(*n, "@.service");
 
-                        if (endswith(*n, ".service") && !endswith(*n, "@.service") && !strv_contains(*ret_all, *n))
-                                r = strv_extend(ret_all, *n);
-                        if (r < 0)
-                                return r;
-                        if (!endswith(*n, ".wants") && !endswith(*n, ".requires"))
+                        if (!service && !endswith(*n, ".wants") && !endswith(*n, ".requires"))
                                 continue;
+                        if (taken++ >= UNIT_SCAN_NAMES_MAX) {
+                                r = add_problem(problems, *dir, 0, "more than %d unit files and .wants/ "
+                                                "links: %s and the ones after it (in name order) are not "
+                                                "read", UNIT_SCAN_NAMES_MAX, *n);
+                                break;
+                        }
+                        if (service) {
+                                r = name_set_add(all, *n);
+                                continue;
+                        }
                         if (!(sub = path_join(*dir, *n)))
                                 return -ENOMEM;
                         if (root_list_dir(root, sub, &wants) < 0)
                                 continue;
                         for (char **w = wants; *w && r >= 0; w++) {
-                                bool service = endswith(*w, ".service");
+                                service = endswith(*w, ".service");
                                 if (!service && !endswith(*w, ".socket"))
                                         continue;
-                                if (!strv_contains(*ret_enabled, *w))
-                                        r = strv_extend(ret_enabled, *w);
-                                if (r >= 0 && service && !strv_contains(*ret_all, *w))
-                                        r = strv_extend(ret_all, *w);
+                                if (taken++ >= UNIT_SCAN_NAMES_MAX) {
+                                        r = add_problem(problems, sub, 0, "more than %d unit files and "
+                                                        ".wants/ links in %s: %s and the ones after it (in "
+                                                        "name order) are not read", UNIT_SCAN_NAMES_MAX,
+                                                        *dir, *w);
+                                        break;
+                                }
+                                r = name_set_add(enabled, *w);
+                                if (r >= 0 && service)
+                                        r = name_set_add(all, *w);
                         }
-                        if (r < 0)
-                                return r;
+                        if (taken > UNIT_SCAN_NAMES_MAX)
+                                break;
                 }
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
 
 int unit_wanted(const struct root *root, char * const *dirs, const char *name, bool *ret) {
-        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        _cleanup_strv_free_ char **sys = NULL;
+        struct name_set all = {}, enabled = {};
         int r = 0;
 
         if (!dirs && (r = unit_search_path(&sys)) >= 0)
                 dirs = sys;
         if (r >= 0)
-                r = scan_names(root, dirs, &all, &enabled);
+                r = scan_names(root, dirs, NULL, &all, &enabled);
         if (r >= 0)
-                *ret = strv_contains(enabled, name);
+                *ret = name_set_contains(&enabled, name);
+        name_set_done(&all);
+        name_set_done(&enabled);
         return r;
 }
 
-/* What the unit runs; a masked one by the unit file below its mask. */
+/* The unit text one scan reads at most: the unit files a user writes may each be as large as
+ * INPUT_MAX, and as many as UNIT_SCAN_NAMES_MAX hard links to one of them. A host's system units
+ * are a few hundred KiB in all. */
+#define UNIT_SCAN_BYTES_MAX (32u << 20)
+
+/* The size of u's fragment and drop-ins: what loading it read. */
+static size_t unit_bytes(const struct root *root, const struct unit *u) {
+        size_t sum = 0;
+
+        for (size_t k = 0; k == 0 || (u->dropins && u->dropins[k - 1]); k++) {
+                const char *path = k == 0 ? u->fragment : u->dropins[k - 1];
+                _cleanup_free_ char *real = path ? root_real(root, path) : NULL;
+                struct stat st;
+
+                if (real && stat(real, &st) == 0 && S_ISREG(st.st_mode))
+                        sum += (size_t) st.st_size;
+        }
+        return sum;
+}
+
+/* What the unit runs; a masked one by the unit file below its mask. Adds what it read to *read. */
 static int scan_one(const struct root *root, char * const *dirs, const char *name, enum unit_runs *ret_kind,
-                    char **ret_masked_by, bool *ret_transient) {
+                    char **ret_masked_by, bool *ret_transient, size_t *read) {
         _cleanup_(unit_done) struct unit u = {};
         size_t n = strv_length(dirs);
         int r;
@@ -997,6 +1100,7 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         r = unit_load(root, dirs, name, NULL, &u);
         if (r < 0)
                 return r;
+        *read += unit_bytes(root, &u);
         if (!u.masked) {
                 *ret_kind = unit_program_runs(u.exec_start ? u.exec_start[0] : NULL);
                 *ret_transient = u.fragment && path_startswith_dir(u.fragment, "/run/systemd/transient");
@@ -1009,6 +1113,7 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
                 r = unit_load(root, dirs + k, name, NULL, &v);
                 if (r < 0)
                         return r;
+                *read += unit_bytes(root, &v);
                 if (v.masked)
                         continue;
                 *ret_kind = unit_program_runs(v.exec_start ? v.exec_start[0] : NULL);
@@ -1017,58 +1122,81 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         return 0;
 }
 
-int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret) {
+int unit_scan(const struct root *root, char * const *user_dirs, struct discovery *problems, struct unit_scan *ret) {
         static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
-        _cleanup_strv_free_ char **sys = NULL, **all = NULL, **enabled = NULL;
+        _cleanup_strv_free_ char **sys = NULL;
         _cleanup_(unit_scan_done) struct unit_scan s = {};
+        struct name_set all = {}, enabled = {};
         char * const *dirs = user_dirs;
+        size_t cap = 0, read = 0;
         int r = 0;
 
         if (!dirs && (r = unit_search_path(&sys)) >= 0)
                 dirs = sys;
         if (r >= 0)
-                r = scan_names(root, dirs, &all, &enabled);
-        if (r < 0)
-                return r;
-        if (all)
-                qsort(all, strv_length(all), sizeof(char *), cmp_str);
-        for (char **n = all; n && *n; n++) {
+                r = scan_names(root, dirs, problems, &all, &enabled);
+        if (r >= 0 && all.n > 0)
+                qsort(all.names, all.n, sizeof(char *), cmp_str);  /* all's index is not used again */
+        for (size_t i = 0; r >= 0 && i < all.n; i++) {
+                const char *n = all.names[i];
                 _cleanup_free_ char *masked_by = NULL;
                 struct unit_scan_item *a;
                 enum unit_runs kind;
                 bool skip = false, transient = false;
 
                 for (size_t k = 0; !user_dirs && k < ELEMENTSOF(known); k++)
-                        skip = skip || streq(*n, known[k]);
+                        skip = skip || streq(n, known[k]);
                 if (skip)
                         continue;
-                r = scan_one(root, dirs, *n, &kind, &masked_by, &transient);
-                if (r < 0)
-                        return r;
-                if (kind == UNIT_RUNS_NONE)
+                if (read >= UNIT_SCAN_BYTES_MAX) {
+                        r = add_problem(problems, dirs[0], 0, "the unit scan read %u MiB of unit files: %s and the "
+                                        "units after it (in name order) are not read", UNIT_SCAN_BYTES_MAX >> 20, n);
+                        break;
+                }
+                r = scan_one(root, dirs, n, &kind, &masked_by, &transient, &read);
+                if (r < 0 || kind == UNIT_RUNS_NONE)
                         continue;
-                a = realloc(s.items, sizeof(*a) * (s.n + 1));
-                if (!a)
-                        return -ENOMEM;
-                s.items = a;
+                if (s.n == cap) {
+                        a = reallocarray(s.items, cap ? cap * 2 : 8, sizeof(*a));
+                        if (!a) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        s.items = a, cap = cap ? cap * 2 : 8;
+                }
                 a = &s.items[s.n];
                 *a = (struct unit_scan_item) {
                         .kind = kind,
                         .state = masked_by ? UNIT_MASKED : transient ? UNIT_TRANSIENT : UNIT_DISABLED,
                         .masked_by = TAKE_PTR(masked_by),
-                        .service = strdup(*n),
+                        .service = strdup(n),
                 };
                 s.n++;
-                if (!a->service)
-                        return -ENOMEM;
-                if (asprintf(&a->socket, "%.*s.socket", (int) (strlen(*n) - strlen(".service")), *n) < 0) {
+                if (!a->service ||
+                    asprintf(&a->socket, "%.*s.socket", (int) (strlen(n) - strlen(".service")), n) < 0) {
                         a->socket = NULL;
-                        return -ENOMEM;
+                        r = -ENOMEM;
+                        break;
                 }
-                if (!masked_by && !transient && (strv_contains(enabled, *n) || strv_contains(enabled, a->socket)))
+                if (a->state == UNIT_DISABLED &&
+                    (name_set_contains(&enabled, n) || name_set_contains(&enabled, a->socket)))
                         a->state = UNIT_ENABLED;
         }
+        name_set_done(&all);
+        if (r >= 0 && enabled.n > 0) {
+                qsort(enabled.names, enabled.n, sizeof(char *), cmp_str);
+                s.wanted = TAKE_PTR(enabled.names);
+                s.n_wanted = enabled.n;
+                enabled.n = 0;
+        }
+        name_set_done(&enabled);
+        if (r < 0)
+                return r;
         *ret = s;
         s = (struct unit_scan) {};
         return 0;
+}
+
+bool unit_scan_wanted(const struct unit_scan *s, const char *name) {
+        return s->n_wanted > 0 && bsearch(&name, s->wanted, s->n_wanted, sizeof(char *), cmp_str);
 }

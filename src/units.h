@@ -98,6 +98,8 @@ struct unit_scan_item {
 struct unit_scan {
         struct unit_scan_item *items;
         size_t n;
+        char **wanted;        /* every service and socket a .wants/ or .requires/ link pulls in, sorted */
+        size_t n_wanted;
 };
 
 void unit_scan_done(struct unit_scan *s);
@@ -114,5 +116,13 @@ int unit_wanted(const struct root *root, char * const *dirs, const char *name, b
  * the unit file the mask hides. Sorted by name. Problems of units that run no daemon are not
  * said; callers load the ones found again with problems. With user_dirs (a user manager's
  * search path, most important first) those directories are scanned instead, docker.service
- * included. Returns 0 or -ENOMEM. */
-int unit_scan(const struct root *root, char * const *user_dirs, struct unit_scan *ret);
+ * included. Each directory (and .wants/ directory) is listed once and every name looked up in a
+ * hash, so the scan costs time linear in the names found; at most 2048 names (unit files,
+ * .wants/ and .requires/ directories and the links in them) are taken from one directory of the
+ * path, the rest in name order left out with a problem (problems may be NULL), and the scan
+ * stops, with a problem, once it has read 32 MiB of unit files. Returns 0 or -ENOMEM. */
+int unit_scan(const struct root *root, char * const *user_dirs, struct discovery *problems, struct unit_scan *ret);
+
+/* Does a .wants/ or .requires/ link of the scanned directories pull in NAME? The answer
+ * unit_wanted() gives for the same directories, without listing them again: O(log n). */
+bool unit_scan_wanted(const struct unit_scan *s, const char *name);
