@@ -10,11 +10,38 @@
 
 #include "bus.h"
 #include "envfile.h"
+#include "trust.h"
 #include "unitfile.h"
 #include "units.h"
+#include "userread.h"
 #include "util.h"
 
+void unit_user_free(struct unit_user *u) {
+        if (!u)
+                return;
+        free(u->name);
+        free(u->home);
+        free(u->shell);
+        free(u);
+}
+
+struct unit_user *unit_user_copy(const struct unit_user *u) {
+        struct unit_user *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return NULL;
+        c->uid = u->uid;
+        c->gid = u->gid;
+        if (!(c->name = strdup(u->name)) || !(c->home = strdup(u->home)) ||
+            !(c->shell = strdup(strempty(u->shell)))) {
+                unit_user_free(c);
+                return NULL;
+        }
+        return c;
+}
+
 void unit_done(struct unit *u) {
+        unit_user_free(u->user);
         free(u->name);
         free(u->fragment);
         free(u->masked_by);
@@ -71,9 +98,31 @@ static char *name_unescape(const char *s, size_t n, bool path) {
         return r;
 }
 
+/* The value of a specifier that a user manager resolves differently from the system manager
+ * (systemd.unit(5) "Specifiers"): 1 with *ret, 0 when it is the same, -EOPNOTSUPP, -ENOMEM. */
+static int user_specifier_value(char c, const char *name, const struct unit_user *u, char **ret) {
+        int k;
+
+        switch (c) {
+        case 'h': *ret = strdup(u->home); break;
+        case 'u': *ret = strdup(u->name); break;
+        case 's': *ret = strdup(strempty(u->shell)); break;
+        case 'U': k = asprintf(ret, "%u", (unsigned) u->uid); return k < 0 ? -ENOMEM : 1;
+        case 'G': k = asprintf(ret, "%u", (unsigned) u->gid); return k < 0 ? -ENOMEM : 1;
+        case 't': k = asprintf(ret, "/run/user/%u", (unsigned) u->uid); return k < 0 ? -ENOMEM : 1;
+        case 'd': k = asprintf(ret, "/run/user/%u/credentials/%s", (unsigned) u->uid, name); return k < 0 ? -ENOMEM : 1;
+        case 'E': case 'S': *ret = path_join(u->home, ".config"); break;
+        case 'L': *ret = path_join(u->home, ".config/log"); break;
+        case 'C': *ret = path_join(u->home, ".cache"); break;
+        case 'g': return -EOPNOTSUPP;
+        default: return 0;
+        }
+        return *ret ? 1 : -ENOMEM;
+}
+
 /* The value of specifier C for unit NAME: 0 with *ret (allocated), -EBADMSG unknown,
  * -EOPNOTSUPP known but host-dependent. */
-static int specifier_value(char c, const char *name, const char *fragment, char **ret) {
+static int specifier_value(char c, const char *name, const char *fragment, const struct unit_user *user, char **ret) {
         const char *dot = strrchr(name, '.'), *at = strchr(name, '@');
         size_t stem = dot ? (size_t) (dot - name) : strlen(name);
         size_t plen = at && (size_t) (at - name) < stem ? (size_t) (at - name) : stem;
@@ -81,6 +130,11 @@ static int specifier_value(char c, const char *name, const char *fragment, char 
         size_t ilen = inst ? (size_t) (name + stem - inst) : 0;
         const char *v = NULL;
 
+        if (user) {
+                int k = user_specifier_value(c, name, user, ret);
+                if (k != 0)
+                        return k < 0 ? k : 0;
+        }
         switch (c) {
         case 't': v = "/run"; break;
         case 'S': v = "/var/lib"; break;
@@ -152,6 +206,11 @@ static int append_value(struct strbuf *b, const char *v, bool quote) {
 
 int unit_specifiers_expand(const char *name, const char *fragment, const char *value, bool quote,
                            char **ret, char *ret_bad) {
+        return unit_specifiers_expand_user(name, fragment, NULL, value, quote, ret, ret_bad);
+}
+
+int unit_specifiers_expand_user(const char *name, const char *fragment, const struct unit_user *user,
+                                const char *value, bool quote, char **ret, char *ret_bad) {
         struct strbuf b = {};
         int r = strbuf_append(&b, "", 0);
 
@@ -167,7 +226,7 @@ int unit_specifiers_expand(const char *name, const char *fragment, const char *v
                         r = quote ? strbuf_append(&b, "%%", 2) : strbuf_putc(&b, '%');
                         continue;
                 }
-                r = specifier_value(*p, name, fragment, &v);
+                r = specifier_value(*p, name, fragment, user, &v);
                 if (r < 0) {
                         if (ret_bad)
                                 *ret_bad = *p;
@@ -185,10 +244,21 @@ int unit_specifiers_expand(const char *name, const char *fragment, const char *v
 
 /* ---- one file ---- */
 
-static int read_unit_text(const struct root *root, const char *path, struct discovery *problems, char **ret_data,
+/* A file of unit u: a user's unit's with the user's rights, else root's. */
+static int read_unit_file(const struct root *root, const struct unit *u, const char *path, char **ret_data,
                           size_t *ret_len) {
-        int r = root_read_file(root, path, ret_data, ret_len);
-        if (r < 0)
+        if (u->user)
+                return user_read_file(root, u->user->uid, u->user->gid, path, ret_data, ret_len);
+        return root_read_file(root, path, ret_data, ret_len);
+}
+
+static int read_unit_text(const struct root *root, const struct unit *u, const char *path,
+                          struct discovery *problems, char **ret_data, size_t *ret_len) {
+        int r = read_unit_file(root, u, path, ret_data, ret_len);
+        if (r < 0 && u->user)
+                add_problem(problems, path, 0, "cannot be read by user %s (%s): %s is read without it",
+                            u->user->name, errno_name(r), u->name);
+        else if (r < 0)
                 add_problem(problems, path, 0, "cannot read: %s", errno_name(r));
         return r;
 }
@@ -197,7 +267,7 @@ static int read_unit_text(const struct root *root, const char *path, struct disc
 static int entry_value(struct unit *u, const char *path, const struct unit_entry *e, bool quote,
                        struct discovery *problems, char **ret) {
         char bad = 0;
-        int r = unit_specifiers_expand(u->name, u->fragment, e->value, quote, ret, &bad);
+        int r = unit_specifiers_expand_user(u->name, u->fragment, u->user, e->value, quote, ret, &bad);
 
         if (r == -ENOMEM)
                 return r;
@@ -298,7 +368,7 @@ static int unit_apply_file(const struct root *root, struct unit *u, const char *
         size_t len = 0;
         int r;
 
-        if (read_unit_text(root, path, problems, &data, &len) < 0)
+        if (read_unit_text(root, u, path, problems, &data, &len) < 0)
                 return 0;
         r = unit_file_parse(data, len, &uf, &line);
         if (r < 0 && (r = add_problem(problems, path, line, "malformed unit file line: %s",
@@ -352,7 +422,20 @@ static bool link_to_dev_null(const struct root *root, const char *path) {
         return streq(norm, "/dev/null");
 }
 
-enum file_kind { FILE_NONE, FILE_REGULAR, FILE_MASK };
+enum file_kind { FILE_NONE, FILE_REGULAR, FILE_MASK, FILE_REFUSED };
+
+/* A user's unit: a path below their home counts only when its resolution stays in their own tree
+ * (trust_users()); else the user could make root look at (and say whether there is) any file.
+ * Judged by the resolution alone, so the answer is the same whether what it leads to exists. */
+static bool user_refuses(const struct unit_user *user, const char *path, const struct resolved *res) {
+        return user && path_startswith_dir(path, user->home) && !trust_users(res, user->uid, user->home);
+}
+
+static int say_refused(struct discovery *problems, const struct unit_user *user, const char *unit, const char *path) {
+        return add_problem(problems, path, 0, "not user %s's own (it leads out of their home or /run/user/%u, or "
+                           "through another user's files): not read as part of %s", user->name,
+                           (unsigned) user->uid, unit);
+}
 
 /* What a unit file or drop-in path holds: nothing, a file (resolved into *ret_path) or a mask. */
 /* On the live root the kernel's own lookup is the truth: one lstat() says that a candidate (a
@@ -366,7 +449,7 @@ static bool live_missing(const struct root *root, const char *path) {
                (errno == ENOENT || errno == ENOTDIR);
 }
 
-static int classify(const struct root *root, const char *path, char **ret_path) {
+static int classify(const struct root *root, const struct unit_user *user, const char *path, char **ret_path) {
         struct resolved link = {}, res = {};
         int kind = FILE_NONE;
 
@@ -374,7 +457,11 @@ static int classify(const struct root *root, const char *path, char **ret_path) 
         if (live_missing(root, path))
                 return FILE_NONE;
         if (root_resolve(root, path, true, &link) < 0)
-                return FILE_NONE;
+                return user && path_startswith_dir(path, user->home) ? FILE_REFUSED : FILE_NONE;
+        if (user_refuses(user, path, &link)) {
+                resolved_done(&link);
+                return FILE_REFUSED;
+        }
         if (link.state == PATH_EXISTS && S_ISLNK(link.mode) && link_to_dev_null(root, link.path)) {
                 *ret_path = TAKE_PTR(link.path);
                 resolved_done(&link);
@@ -382,8 +469,10 @@ static int classify(const struct root *root, const char *path, char **ret_path) 
         }
         resolved_done(&link);
         if (root_resolve(root, path, false, &res) < 0)
-                return FILE_NONE;
-        if (res.state == PATH_EXISTS && streq(res.path, "/dev/null")) {
+                return user && path_startswith_dir(path, user->home) ? FILE_REFUSED : FILE_NONE;
+        if (user_refuses(user, path, &res))
+                kind = FILE_REFUSED;
+        else if (res.state == PATH_EXISTS && streq(res.path, "/dev/null")) {
                 kind = FILE_MASK;
                 *ret_path = strdup(path);
         } else if (res.state == PATH_EXISTS && !res.is_dir) {
@@ -391,7 +480,7 @@ static int classify(const struct root *root, const char *path, char **ret_path) 
                 *ret_path = TAKE_PTR(res.path);
         }
         resolved_done(&res);
-        if (kind != FILE_NONE && !*ret_path)
+        if (kind != FILE_NONE && kind != FILE_REFUSED && !*ret_path)
                 return -ENOMEM;
         return kind;
 }
@@ -409,7 +498,7 @@ static int template_of(const char *name, char **ret) {
 }
 
 static int find_fragment(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
-                         struct unit *u) {
+                         struct discovery *problems, struct unit *u) {
         const char *names[] = { name, tmpl };
 
         for (size_t k = 0; k < ELEMENTSOF(names) && names[k]; k++)
@@ -419,9 +508,11 @@ static int find_fragment(const struct root *root, char * const *dirs, const char
 
                         if (!p)
                                 return -ENOMEM;
-                        kind = classify(root, p, &found);
+                        kind = classify(root, u->user, p, &found);
                         if (kind < 0)
                                 return kind;
+                        if (kind == FILE_REFUSED)
+                                return say_refused(problems, u->user, name, p);
                         if (kind == FILE_MASK) {
                                 u->masked = true;
                                 u->masked_by = TAKE_PTR(found);
@@ -461,8 +552,9 @@ static void dropin_entries_free(struct dropin_entry *e, size_t n) {
 /* Every *.conf in every drop-in directory, sorted by name, then by the directory's precedence:
  * one sort, so many drop-ins cost n log n. A directory that exists but cannot be listed is a
  * problem (what it holds changes the unit, and is not known). */
-static int dropin_entries(const struct root *root, char * const *dirs, const char *const *dnames,
-                          struct discovery *problems, struct dropin_entry **ret, size_t *ret_n) {
+static int dropin_entries(const struct root *root, const struct unit *u, char * const *dirs,
+                          const char *const *dnames, struct discovery *problems, struct dropin_entry **ret,
+                          size_t *ret_n) {
         struct dropin_entry *e = NULL;
         size_t n = 0, cap = 0, d = 0;
         int r = 0;
@@ -475,6 +567,16 @@ static int dropin_entries(const struct root *root, char * const *dirs, const cha
                         if (!dd) {
                                 r = -ENOMEM;
                                 break;
+                        }
+                        if (u->user && path_startswith_dir(dd, u->user->home) && !live_missing(root, dd)) {
+                                struct resolved res = {};
+                                bool refused = root_resolve(root, dd, false, &res) < 0 ||
+                                               user_refuses(u->user, dd, &res);
+                                resolved_done(&res);
+                                if (refused) {
+                                        r = say_refused(problems, u->user, u->name, dd);
+                                        continue;
+                                }
                         }
                         r = live_missing(root, dd) ? -ENOENT : root_list_dir(root, dd, &names);
                         if (r == -ENOENT || r == -ENOTDIR) {
@@ -519,19 +621,26 @@ static int dropin_entries(const struct root *root, char * const *dirs, const cha
 
 /* The first of the entries [i, j) (one name) that is a file or a mask: a mask hides the same name
  * further down. 1 with *ret_path (NULL for a mask), 0 when none is there any more. */
-static int dropin_pick(const struct root *root, char * const *dirs, const char *const *dnames,
-                       const struct dropin_entry *e, size_t i, size_t j, char **ret_path) {
+static int dropin_pick(const struct root *root, const struct unit *u, char * const *dirs, const char *const *dnames,
+                       const struct dropin_entry *e, size_t i, size_t j, struct discovery *problems,
+                       char **ret_path) {
         for (; i < j; i++) {
                 _cleanup_free_ char *p = NULL, *found = NULL;
                 int kind;
 
                 if (asprintf(&p, "%s/%s/%s", dirs[e[i].order / 2], dnames[e[i].order % 2], e[i].name) < 0)
                         return -ENOMEM;
-                kind = classify(root, p, &found);
+                kind = classify(root, u->user, p, &found);
                 if (kind < 0)
                         return kind;
                 if (kind == FILE_NONE)
                         continue;
+                if (kind == FILE_REFUSED) {
+                        /* What systemd would apply here is not known: nothing further down is. */
+                        *ret_path = NULL;
+                        kind = say_refused(problems, u->user, u->name, p);
+                        return kind < 0 ? kind : 1;
+                }
                 *ret_path = kind == FILE_REGULAR ? TAKE_PTR(found) : NULL;
                 return 1;
         }
@@ -551,7 +660,7 @@ static int find_dropins(const struct root *root, char * const *dirs, const char 
                 return -ENOMEM;
         /* The instance's own directory before the template's. */
         dnames[0] = d1, dnames[1] = d2;
-        r = dropin_entries(root, dirs, dnames, problems, &e, &n);
+        r = dropin_entries(root, u, dirs, dnames, problems, &e, &n);
         if (r < 0)
                 return r;
         out = calloc(n + 1 + strv_length(u->dropins), sizeof(char *));
@@ -566,7 +675,7 @@ static int find_dropins(const struct root *root, char * const *dirs, const char 
 
                 for (j = i + 1; j < n && streq(e[j].name, e[i].name); j++)
                         ;
-                r = dropin_pick(root, dirs, dnames, e, i, j, &found);
+                r = dropin_pick(root, u, dirs, dnames, e, i, j, problems, &found);
                 if (r > 0 && found && k >= UNIT_DROPINS_MAX) {
                         free(found);
                         r = add_problem(problems, NULL, 0, "%s: more than %d drop-ins: %s and the ones after it "
@@ -588,6 +697,11 @@ static int find_dropins(const struct root *root, char * const *dirs, const char 
 
 int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
               struct unit *ret) {
+        return unit_load_user(root, dirs, name, NULL, problems, ret);
+}
+
+int unit_load_user(const struct root *root, char * const *dirs, const char *name, const struct unit_user *user,
+                   struct discovery *problems, struct unit *ret) {
         _cleanup_(unit_done) struct unit u = {};
         _cleanup_free_ char *tmpl = NULL;
         size_t budget = UNIT_LIST_LINES_MAX;
@@ -596,9 +710,11 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
         u.name = strdup(name);
         if (!u.name)
                 return -ENOMEM;
+        if (user && !(u.user = unit_user_copy(user)))
+                return -ENOMEM;
         r = template_of(name, &tmpl);
         if (r >= 0)
-                r = find_fragment(root, dirs, name, tmpl, &u);
+                r = find_fragment(root, dirs, name, tmpl, problems, &u);
         if (r >= 0 && !u.masked)
                 r = find_dropins(root, dirs, name, tmpl, problems, &u);
         if (r >= 0 && u.fragment)
@@ -795,6 +911,25 @@ done:
         return 0;
 }
 
+/* A user's unit: an EnvironmentFile= is read only below their home, and only when its resolution
+ * stays in their own tree; what it says becomes $VARs of the command line, which become paths
+ * and messages. 1 read it, 0 not (a problem naming the unit and the path), -ENOMEM. */
+static int user_env_file_ok(const struct root *root, const struct unit *u, const char *path,
+                            struct discovery *problems) {
+        struct resolved res = {};
+        bool ok;
+        int r;
+
+        ok = path_startswith_dir(path, u->user->home) && root_resolve(root, path, false, &res) >= 0 &&
+             trust_users(&res, u->user->uid, u->user->home);
+        resolved_done(&res);
+        if (ok)
+                return 1;
+        r = add_problem(problems, path, 0, "EnvironmentFile= of %s (user %s) is outside their home, or leads out of "
+                        "it: not read", u->name, u->user->name);
+        return r < 0 ? r : 0;
+}
+
 /* Environment for a unit's ExecStart: Environment= first, then EnvironmentFile= files. */
 static int unit_environment(const struct root *root, const struct unit *u, struct discovery *problems,
                             char ***ret_env) {
@@ -825,12 +960,23 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                                     u->name, *f);
                         continue;
                 }
-                r = root_read_file(root, path, &data, &len);
+                if (u->user) {
+                        r = user_env_file_ok(root, u, path, problems);
+                        if (r <= 0) {
+                                if (r < 0)
+                                        return r;
+                                continue;
+                        }
+                }
+                r = read_unit_file(root, u, path, &data, &len);
                 if (r == -ENOENT && optional)
                         continue;
                 if (r == -ENOMEM)
                         return r;
-                if (r < 0 && r != -ENOENT) {
+                if (r < 0 && r != -ENOENT && u->user)
+                        add_problem(problems, path, 0, "cannot be read by user %s (%s): EnvironmentFile= of %s is "
+                                    "read without it", u->user->name, errno_name(r), u->name);
+                else if (r < 0 && r != -ENOENT) {
                         _cleanup_free_ char *to = root_resolves_to(root, path);
                         if (to)
                                 add_problem(problems, path, 0, "cannot read: it resolves to %s: %s (EnvironmentFile= "

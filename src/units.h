@@ -6,12 +6,26 @@
  * discovery (docker.service, containerd.service, ...) and by boot.c (auditd's units). */
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "root.h"
 #include "target.h"
 
+/* The user whose manager loads a user unit (rootless Docker): specifiers take the user's values,
+ * every file of the unit is read with the user's rights (userread.h), a file in the home counts
+ * only when its resolution stays in the user's tree (trust_users()), and EnvironmentFile= is read
+ * only below the home. */
+struct unit_user {
+        char *name;
+        uid_t uid;
+        gid_t gid;
+        char *home;
+        char *shell;
+};
+
 struct unit {
         char *name;           /* "docker.service" */
+        struct unit_user *user; /* a user manager's unit (its own copy), NULL for the system's */
         char *fragment;       /* resolved host path of the unit file, NULL when none */
         bool masked;          /* the unit file is a link to /dev/null (or systemd says "masked") */
         char *masked_by;      /* the host path of that link, NULL when not masked or told over D-Bus */
@@ -41,6 +55,14 @@ int unit_search_path(char ***ret);
  * %v, %a, ...); *ret_bad is then set to the specifier's letter (ret_bad may be NULL). */
 int unit_specifiers_expand(const char *name, const char *fragment, const char *value, bool quote,
                            char **ret, char *ret_bad);
+/* The same for a unit of user's manager (user NULL: the system manager's, as above): %h the home,
+ * %u %U %G %s the user's name, uid, gid and shell, %t /run/user/UID, %E %S ~/.config, %L
+ * ~/.config/log, %C ~/.cache, %d /run/user/UID/credentials/NAME (systemd.unit(5) "Specifiers",
+ * for user managers, as systemd 252 resolves them: $XDG_CONFIG_HOME, $XDG_CACHE_HOME and
+ * $XDG_RUNTIME_DIR at their defaults); %g (a group name, from a group database not read here)
+ * is -EOPNOTSUPP. */
+int unit_specifiers_expand_user(const char *name, const char *fragment, const struct unit_user *user,
+                                const char *value, bool quote, char **ret, char *ret_bad);
 
 /* Load NAME from the tree below root, looking in dirs (a unit search path) in order: the first
  * directory with NAME (or, for "a@b.service", the template "a@.service") gives the fragment;
@@ -53,6 +75,16 @@ int unit_specifiers_expand(const char *name, const char *fragment, const char *v
  * unit is not found (fragment NULL). Returns 0 or -ENOMEM. */
 int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
               struct unit *ret);
+/* The same for the manager of user (NULL: unit_load()). A candidate unit file, drop-in directory
+ * or drop-in below the user's home that does not resolve within the user's own tree (their home
+ * or /run/user/UID, every component theirs or root's: trust_users()) is not read: a problem names
+ * it (as found, whatever it leads to, whether that exists or not) and the unit has no fragment,
+ * or goes without that drop-in. Every file is read with the user's rights (user_read_file()). */
+int unit_load_user(const struct root *root, char * const *dirs, const char *name, const struct unit_user *user,
+                   struct discovery *problems, struct unit *ret);
+void unit_user_free(struct unit_user *u);
+/* A copy of u: NULL on allocation failure. */
+struct unit_user *unit_user_copy(const struct unit_user *u);
 
 /* Load every unit of names (NULL-terminated) into ret[] (as many entries): offline, then, on the
  * live root when systemd answers over D-Bus, as systemd has them (a unit systemd does not know
@@ -60,7 +92,8 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
 int units_load(const struct root *root, const char *const *names, struct discovery *problems, struct unit *ret);
 
 /* The unit's command line (its first ExecStart=) with its environment (Environment=, then
- * EnvironmentFile= files read below root) expanded: 1 with *ret_argv (program path, then the
+ * EnvironmentFile= files read below root; for a user's unit only files below their home, read
+ * with their rights, so that no $VAR carries what they could not read) expanded: 1 with *ret_argv (program path, then the
  * arguments) and *ret_src (the file it came from, owned by u), 0 when the unit has none or it
  * cannot be split (a problem is added). Several ExecStart= lines are a problem too. -ENOMEM. */
 int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,

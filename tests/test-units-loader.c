@@ -77,6 +77,13 @@ static bool has_problem(const struct discovery *d, const char *needle) {
         return false;
 }
 
+static bool has_problem_in(const struct discovery *d, const char *file, const char *needle) {
+        for (size_t i = 0; i < d->problems.n; i++)
+                if (streq_ptr(d->problems.items[i].file, file) && strstr(d->problems.items[i].message, needle))
+                        return true;
+        return false;
+}
+
 static void test_dropin_order_and_hiding(void **state _unused_) {
         struct tree t;
         struct discovery d = {};
@@ -323,6 +330,78 @@ static void test_specifiers_in_unit(void **state _unused_) {
         tree_free(&t);
 }
 
+/* A user manager's specifiers (systemd.unit(5), for user managers, as systemd 252 has them). */
+static void test_user_specifiers(void **state _unused_) {
+        struct unit_user u = { .name = (char *) "alice", .uid = 1000, .gid = 1001, .home = (char *) "/home/alice",
+                               .shell = (char *) "/bin/zsh" };
+        _cleanup_free_ char *got = NULL;
+        char bad = 0, *out = (char *) "untouched";
+
+        assert_int_equal(unit_specifiers_expand_user("docker.service", NULL, &u, "%t %S %C %L %E %T %V %h %u %U %G %s %d",
+                                                     false, &got, NULL), 0);
+        assert_string_equal(got, "/run/user/1000 /home/alice/.config /home/alice/.cache /home/alice/.config/log "
+                                 "/home/alice/.config /tmp /var/tmp /home/alice alice 1000 1001 /bin/zsh "
+                                 "/run/user/1000/credentials/docker.service");
+        /* The unit's own specifiers are the same as the system manager's. */
+        free(got);
+        assert_int_equal(unit_specifiers_expand_user("d@x.service", NULL, &u, "%n %i", false, &got, NULL), 0);
+        assert_string_equal(got, "d@x.service x");
+        /* The group's name would need the group database. */
+        assert_int_equal(unit_specifiers_expand_user("x.service", NULL, &u, "%g", false, &out, &bad), -EOPNOTSUPP);
+        assert_int_equal(bad, 'g');
+        assert_string_equal(out, "untouched");
+}
+
+/* A user's unit: %h is their home; what leads out of their home is not read, and no $VAR of its
+ * command line comes from such a file. */
+static void test_user_unit(void **state _unused_) {
+        static char *const udirs[] = { (char *) "/home/alice/.config/systemd/user", (char *) "/usr/lib/systemd/user", NULL };
+        /* Created by this process: as root, root's files in the home (the user's own tree allows
+         * them) read as uid 1000; else this user's own. */
+        struct unit_user user = { .name = (char *) "alice", .uid = geteuid() ? geteuid() : 1000,
+                                  .gid = getegid() ? getegid() : 1000, .home = (char *) "/home/alice",
+                                  .shell = (char *) "/bin/sh" };
+        _cleanup_strv_free_ char **argv = NULL;
+        struct discovery d = {};
+        struct unit u = {};
+        const char *src = NULL;
+        struct tree t;
+
+        tree_new(&t);
+        assert_int_equal(chmod(t.dir, 0755), 0);
+        tree_write(&t, "/home/alice/.config/systemd/user/docker.service",
+                   "[Service]\n"
+                   "EnvironmentFile=/etc/secret.env\n"
+                   "EnvironmentFile=%h/linked.env\n"
+                   "EnvironmentFile=%h/own.env\n"
+                   "ExecStart=%h/bin/dockerd --data-root=%h/${A}${B}${S} -H unix://%t/docker.sock\n");
+        tree_write(&t, "/etc/secret.env", "S=secret\n");
+        tree_write(&t, "/etc/secret.conf", "[Service]\nEnvironment=B=secret\n");
+        tree_link(&t, "/home/alice/linked.env", "/etc/secret.env");
+        tree_link(&t, "/home/alice/.config/systemd/user/docker.service.d/x.conf", "/etc/secret.conf");
+        tree_write(&t, "/home/alice/own.env", "A=data\n");
+        assert_int_equal(unit_load_user(&t.root, udirs, "docker.service", &user, &d, &u), 0);
+        assert_string_equal(u.fragment, "/home/alice/.config/systemd/user/docker.service");
+        assert_null(u.dropins);
+        assert_true(has_problem(&d, "not user alice's own"));
+        assert_int_equal(unit_exec_argv(&t.root, &u, &d, &argv, &src), 1);
+        assert_string_equal(argv[0], "/home/alice/bin/dockerd");
+        assert_string_equal(argv[1], "--data-root=/home/alice/data");
+        {
+                _cleanup_free_ char *sock = NULL;
+                assert_true(asprintf(&sock, "unix:///run/user/%u/docker.sock", (unsigned) user.uid) > 0);
+                assert_string_equal(argv[3], sock);
+        }
+        assert_true(has_problem_in(&d, "/etc/secret.env", "EnvironmentFile= of docker.service (user alice) is outside "
+                                   "their home"));
+        assert_true(has_problem_in(&d, "/home/alice/linked.env", "is outside their home, or leads out of it"));
+        for (size_t i = 0; i < d.problems.n; i++)
+                assert_null(strstr(d.problems.items[i].message, "secret"));
+        unit_done(&u);
+        discovery_done(&d);
+        tree_free(&t);
+}
+
 static void test_template(void **state _unused_) {
         _cleanup_strv_free_ char **argv = NULL;
         struct tree t;
@@ -406,6 +485,8 @@ int main(void) {
                 cmocka_unit_test(test_specifiers),
                 cmocka_unit_test(test_specifiers_in_unit),
                 cmocka_unit_test(test_template),
+                cmocka_unit_test(test_user_specifiers),
+                cmocka_unit_test(test_user_unit),
                 cmocka_unit_test(test_boot_units),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
