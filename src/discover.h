@@ -31,6 +31,17 @@ struct ctx {
         bool docker_service;          /* docker.service has a unit file: it, not OpenRC, runs dockerd */
         char *instance;               /* targets.c: the instance whose targets are being made
                                        * ("dockerd docker.service"), NULL for the host's own */
+        const struct dockerd_instance *user; /* targets.c: that instance when it is a user's
+                                       * (rootless): its paths must lie in the user's tree */
+        struct user_rules *user_rules; /* targets.c: the rules each user's configuration named */
+        size_t n_user_rules;
+};
+
+/* How many paths one user's rootless configuration made rules of (targets.c). */
+struct user_rules {
+        unsigned uid;
+        size_t n;
+        bool said;                    /* the cap was said */
 };
 
 /* The target of this (normalised) path, NULL when there is none yet. */
@@ -72,6 +83,9 @@ int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/doc
 int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
 int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
 int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
+/* Is this host path in one of the user manager's shared unit directories (/etc/systemd/user,
+ * /usr/lib/systemd/user, ...), which are root's? (discover-rootless.c) */
+bool rootless_shared_unit_path(const char *path);
 
 /* Programs in the binary directories (discover-defaults.c). */
 bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);

@@ -7,18 +7,39 @@
 
 #include "discover.h"
 #include "dockerd_args.h"
+#include "userread.h"
 #include "util.h"
 
+/* A rootless dockerd's daemon.json, read with its user's rights (userread.h): a link to a file
+ * the user cannot read is refused by name, and nothing of it is quoted. 1 read, 0 missing or
+ * refused (a problem), -ENOMEM. */
+static int read_user_config(struct ctx *c, const struct dockerd_instance *i, const char *path, char **ret_data,
+                            size_t *ret_len) {
+        int r = user_read_file(c->root, i->uid, i->gid, path, ret_data, ret_len);
+
+        if (r >= 0)
+                return 1;
+        if (r == -ENOMEM)
+                return r;
+        if (r == -ENOENT)
+                return 0;
+        return discovery_add_problem(c->d, path, 0, "cannot be read by user %s (%s): their rootless dockerd's "
+                                     "configuration is not read", i->user, errno_name(r)) < 0 ? -ENOMEM : 0;
+}
+
 /* Read daemon.json (path resolved). 0, or -ENOMEM; other trouble is a problem. */
-static int read_daemon_json(struct ctx *c, const struct sourced *configured, const char *path,
-                            struct daemon_config *ret) {
+static int read_daemon_json(struct ctx *c, const struct dockerd_instance *i, const struct sourced *configured,
+                            const char *path, struct daemon_config *ret) {
         _cleanup_free_ char *data = NULL;
         const char *msg = NULL;
         unsigned line = 0;
         size_t len = 0;
         int r;
 
-        r = read_configured_file(c, configured->value, path, configured->evidence, &data, &len);
+        if (i->rootless)
+                r = read_user_config(c, i, configured->value, &data, &len);
+        else
+                r = read_configured_file(c, configured->value, path, configured->evidence, &data, &len);
         if (r <= 0)
                 return r == -ENOMEM ? r : 0;
         r = daemon_json_parse(data, len, ret, &line, &msg);
@@ -70,10 +91,11 @@ static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
         r = path_usable(c, i->config_file.value, &resolved);
         if (r <= 0)
                 return r;
-        r = read_daemon_json(c, &i->config_file, resolved, &i->config);
+        r = read_daemon_json(c, i, &i->config_file, resolved, &i->config);
         if (r < 0)
                 return r;
-        if (!c->d->config_file && !(c->d->config_file = strdup(resolved)))
+        /* The host's daemon.json, for reports: never a user's. */
+        if (!i->rootless && !c->d->config_file && !(c->d->config_file = strdup(resolved)))
                 return -ENOMEM;
         i->config_file_read = TAKE_PTR(resolved);
         return 0;

@@ -65,6 +65,7 @@ struct dockerd_instance {
         char *user;
         char *home;
         unsigned uid;
+        unsigned gid;                 /* its primary group (/etc/passwd), for reads with its rights */
         char *unit_dir;               /* where `systemctl [--user] edit` puts drop-ins; NULL:
                                        * /etc/systemd/system */
         struct sourced *launchers;      /* programs that start dockerd (dockerd-rootless.sh,

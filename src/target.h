@@ -119,6 +119,11 @@ struct target {
         bool wanted_missing;  /* read by the active configuration: watch even while missing */
         bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it
                                * would fail at boot, so it is loaded live only */
+        bool user_tree;       /* named by a user's (rootless) configuration and in that user's
+                               * tree: loaded live only, after its path is checked again (the user
+                               * could swap a component for a link before a boot-time load, and
+                               * the kernel would follow it), and never with the read class */
+        unsigned user_uid;    /* that user, when user_tree */
         enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
         char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */

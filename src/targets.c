@@ -52,7 +52,64 @@ static bool parent_is_volatile(struct ctx *c, const char *parent) {
 enum {
         ADD_WANTED = 1 << 0,  /* watch even while missing */
         ADD_AS_LINK = 1 << 1, /* watch the path itself, not what it points to */
+        ADD_SYSTEM_OK = 1 << 2, /* a user's instance: a path of root's (trust_roots()) is the
+                               * system's and watched as usual (the program a user unit runs,
+                               * a unit file in a shared user unit directory) */
 };
+
+/* The rules one user's configuration (rootless Docker) may add; the paths after are said and
+ * not watched. A rootless dockerd names about a dozen. */
+#define ROOTLESS_RULES_MAX 64
+
+static struct user_rules *user_rules_of(struct ctx *c, unsigned uid) {
+        struct user_rules *m;
+
+        for (size_t k = 0; k < c->n_user_rules; k++)
+                if (c->user_rules[k].uid == uid)
+                        return &c->user_rules[k];
+        m = reallocarray(c->user_rules, c->n_user_rules + 1, sizeof(*m));
+        if (!m)
+                return NULL;
+        c->user_rules = m;
+        m[c->n_user_rules] = (struct user_rules) { .uid = uid };
+        return &m[c->n_user_rules++];
+}
+
+/* A path a user's instance names (c->user): 1 when it may be watched (*ret_user_tree when it is
+ * in the user's own tree), 0 when refused (a problem names it as configured: never what it
+ * resolves to, and the same words whether it exists or not, so that the output tells no one
+ * about other users' files), -ENOMEM. Source: the trust rule, trust.h. */
+static int user_confine(struct ctx *c, enum component comp, const char *path, const struct resolved *res, int resolve_r,
+                        unsigned flags, const char *evidence, bool *ret_user_tree) {
+        const struct dockerd_instance *i = c->user;
+        struct user_rules *n;
+
+        *ret_user_tree = false;
+        /* The system's: root's all the way, judged by what exists of it (a program a shared user
+         * unit names may be missing, as trust_users() judges a missing path). */
+        if (resolve_r >= 0 && (flags & ADD_SYSTEM_OK) && !trust_users(res, i->uid, i->home) &&
+            (trust_roots(res) || (res->state != PATH_EXISTS && res->other_owner == 0 && !res->other_owners &&
+                                  !res->open_dir)))
+                return 1;
+        if (resolve_r < 0 || !trust_users(res, i->uid, i->home))
+                return discovery_add_problem(c->d, NULL, 0, "user %s's configuration names %s %s (%s), outside their "
+                                             "home (or through another user's files): not watched", i->user,
+                                             component_info(comp)->name, path, evidence) < 0 ? -ENOMEM : 0;
+        n = user_rules_of(c, i->uid);
+        if (!n)
+                return -ENOMEM;
+        if (n->n >= ROOTLESS_RULES_MAX) {
+                if (!n->said && discovery_add_problem(c->d, NULL, 0, "user %s's configuration names more than %d "
+                                                      "paths: %s and the ones after it are not watched", i->user,
+                                                      ROOTLESS_RULES_MAX, path) < 0)
+                        return -ENOMEM;
+                n->said = true;
+                return 0;
+        }
+        n->n++;
+        *ret_user_tree = true;
+        return 1;
+}
 
 static int add_unresolvable(struct ctx *c, enum component comp, const char *path, int err, const char *evidence,
                             struct target **ret) {
@@ -128,6 +185,7 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
                     struct target **ret, const char *fmt, ...) {
         _cleanup_free_ char *evidence = NULL;
         struct resolved res = {};
+        bool user_tree = false;
         struct target *t;
         va_list ap;
         int r, k;
@@ -143,9 +201,20 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
                 return discovery_add_problem(c->d, NULL, 0, "%s: path \"%s\" is not absolute (%s)",
                                              component_info(comp)->name, strempty(path), evidence);
         r = root_resolve(c->root, path, flags & ADD_AS_LINK, &res);
+        if (c->user) {
+                k = user_confine(c, comp, path, &res, r, flags, evidence, &user_tree);
+                if (k <= 0) {
+                        resolved_done(&res);
+                        return k;
+                }
+        }
         if (r < 0)
                 return add_unresolvable(c, comp, path, r, evidence, ret);
         k = discovery_add_target(c->d, comp, res.path, evidence, &t);
+        if (k > 0 && user_tree) {
+                t->user_tree = true;
+                t->user_uid = c->user->uid;
+        }
         if (k > 0 && c->instance && !(t->instance = strdup(c->instance)))
                 k = -ENOMEM;
         if (k > 0)
@@ -229,24 +298,29 @@ static int add_programs(struct ctx *c, enum component comp, const char *const *n
 
 /* A unit's files; edit_dir is where `systemctl edit` puts new drop-ins (NULL: /etc/systemd/system),
  * note (may be NULL) is added to the unit file's evidence. */
+/* A user's unit file or drop-in in a shared user unit directory is root's file. */
+static unsigned shared(const struct ctx *c, const char *path) {
+        return c->user && rootless_shared_unit_path(path) ? ADD_SYSTEM_OK : 0;
+}
+
 static int add_unit_files(struct ctx *c, const struct unit *u, enum component comp, const char *edit_dir,
                           const char *note) {
         int r;
 
         /* Removing the mask starts the unit again: watch the link itself. */
         if (u->masked && u->masked_by)
-                return add_path(c, comp, u->masked_by, ADD_AS_LINK, NULL,
+                return add_path(c, comp, u->masked_by, ADD_AS_LINK | shared(c, u->masked_by), NULL,
                                 "%s is masked by this link to /dev/null: systemd does not start it", u->name);
 
         if (u->fragment) {
-                r = add_path(c, comp, u->fragment, 0, NULL, "unit file of %s%s%s%s%s", u->name,
+                r = add_path(c, comp, u->fragment, shared(c, u->fragment), NULL, "unit file of %s%s%s%s%s", u->name,
                              u->via_bus ? " (FragmentPath from systemd over D-Bus)" : "",
                              note ? " (" : "", strempty(note), note ? ")" : "");
                 if (r < 0)
                         return r;
         }
         for (char **p = u->dropins; p && *p; p++) {
-                r = add_path(c, COMP_DROPIN, *p, 0, NULL, "drop-in of %s%s", u->name,
+                r = add_path(c, COMP_DROPIN, *p, shared(c, *p), NULL, "drop-in of %s%s", u->name,
                              u->via_bus ? " (DropInPaths from systemd over D-Bus)" : "");
                 if (r < 0)
                         return r;
@@ -301,12 +375,14 @@ static int add_env_files(struct ctx *c, const struct unit *u) {
 /* The instance the next targets belong to (NULL: the host's). 0 or -ENOMEM. */
 static int for_dockerd(struct ctx *c, const struct dockerd_instance *i) {
         free(c->instance);
+        c->user = i && i->rootless ? i : NULL;
         c->instance = i ? dockerd_instance_key(i) : NULL;
         return i && !c->instance ? -ENOMEM : 0;
 }
 
 static int for_containerd(struct ctx *c, const struct containerd_instance *i) {
         free(c->instance);
+        c->user = NULL;
         c->instance = i ? containerd_instance_key(i) : NULL;
         return i && !c->instance ? -ENOMEM : 0;
 }
@@ -357,13 +433,15 @@ static int targets_dockerd_binary(struct ctx *c, struct dockerd_instance *i) {
         struct resolved res = {};
         int r;
 
+        /* A user unit's program outside the home (/usr/bin/dockerd-rootless.sh) is the system's. */
         for (size_t k = 0; k < i->n_launchers; k++)
-                if ((r = add_path(c, COMP_DOCKERD, i->launchers[k].value, ADD_WANTED, NULL, "%s",
+                if ((r = add_path(c, COMP_DOCKERD, i->launchers[k].value, ADD_WANTED | ADD_SYSTEM_OK, NULL, "%s",
                                   i->launchers[k].evidence)) < 0)
                         return r;
         if (!i->binary.value)
                 return 0;
-        r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED, NULL, "%s", strempty(i->binary.evidence));
+        r = add_path(c, COMP_DOCKERD, i->binary.value, ADD_WANTED | ADD_SYSTEM_OK, NULL, "%s",
+                     strempty(i->binary.evidence));
         if (r < 0)
                 return r;
         /* render.c's exe!= exemption of a data root without its own: only a binary of root's. */
@@ -474,6 +552,9 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
             (r = add_path(c, COMP_DAEMON_JSON, i->running_flags.config_file, ADD_WANTED, NULL,
                           "--config-file of the %s", i->running_origin)) < 0)
                 return r;
+        /* The host's, not a rootless dockerd's (it reads ~/.config/docker). */
+        if (i->rootless)
+                return 0;
         return add_path(c, COMP_ETC_DOCKER, "/etc/docker", ADD_WANTED, NULL, "dockerd's configuration directory");
 }
 
@@ -720,5 +801,8 @@ int targets_from_instances(struct ctx *c) {
                 r = for_dockerd(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
+        free(c->user_rules);
+        c->user_rules = NULL;
+        c->n_user_rules = 0;
         return r;
 }
