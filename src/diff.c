@@ -3,8 +3,10 @@
  * actions. Install executes them, --dry-run prints them, --check reads its drift from them. */
 #include <errno.h>
 
+#include "instance.h"
 #include "plan.h"
 #include "string-table.h"
+#include "trust.h"
 #include "util.h"
 
 static const char *const action_kind_table[_ACTION_KIND_MAX] = {
@@ -21,6 +23,7 @@ static const char *const action_reason_table[_ACTION_REASON_MAX] = {
         [REASON_HELD_ELSEWHERE] = "held by another rules file",
         [REASON_NOT_OURS] = "not written by this tool",
         [REASON_PARENT_AT_RUN_TIME] = "its parent is made at run time, no boot-time rule possible",
+        [REASON_USER_TREE] = "a path in a user's tree: loaded after it is checked again, never at boot",
         [REASON_KIND_CHANGED] = "the same path is watched with the other kind",
         [REASON_PREVIOUS_KEY] = "written by this tool with the key it used before",
 };
@@ -93,10 +96,29 @@ static bool wanted_loaded(const struct plan *p, const struct rule *k, bool live_
         return false;
 }
 
+/* A path in a user's tree, checked again right before it is added: the user may have turned one
+ * of its directories into a link since discovery (the kernel follows links when it adds a
+ * watch). It must still resolve to itself, through nothing but root's and the user's, within
+ * their tree (trust_users()). */
+static bool user_path_still_theirs(const struct plan *p, const struct target *t) {
+        const char *home = NULL;
+        struct resolved res = {};
+        bool ok;
+
+        for (size_t k = 0; k < p->disc.n_dockerds && !home; k++)
+                if (p->disc.dockerds[k].rootless && p->disc.dockerds[k].uid == t->user_uid)
+                        home = p->disc.dockerds[k].home;
+        ok = root_resolve(&p->root, t->path, true, &res) >= 0 && streq(res.path, t->path) && !res.is_symlink &&
+             trust_users(&res, t->user_uid, home);
+        resolved_done(&res);
+        return ok;
+}
+
 /* Install: every wanted rule the kernel lacks is added, the ones it has are kept. */
 static int diff_wanted(const struct plan *p, struct diff *d) {
         for (size_t i = 0; i < p->rules.n_rules; i++) {
                 const struct rendered *x = &p->rules.rules[i];
+                const struct target *t = &p->disc.targets[x->target];
                 const struct kernel_rule *have;
                 enum action_reason why = REASON_NONE;
                 int r;
@@ -104,6 +126,8 @@ static int diff_wanted(const struct plan *p, struct diff *d) {
                 if (!rendered_loads(x))
                         continue;
                 have = find_kernel(p, &x->rule);
+                if (!have && t->user_tree && !user_path_still_theirs(p, t))
+                        continue;
                 if (!have)
                         for (size_t j = 0; j < p->kernel.n_rules && !why; j++)
                                 if (p->kernel.rules[j].is_watch && only_our_key(&p->kernel.rules[j].rule, p->key) &&
@@ -112,7 +136,8 @@ static int diff_wanted(const struct plan *p, struct diff *d) {
                 r = push(d, (struct action) { .kind = have ? ACTION_KEEP : ACTION_ADD, .reason = why,
                                               .rule = &x->rule, .want = x, .have = have });
                 if (r >= 0 && x->live_only)
-                        r = push(d, (struct action) { .kind = ACTION_LIVE_ONLY, .reason = REASON_PARENT_AT_RUN_TIME,
+                        r = push(d, (struct action) { .kind = ACTION_LIVE_ONLY,
+                                                      .reason = t->user_tree ? REASON_USER_TREE : REASON_PARENT_AT_RUN_TIME,
                                                       .rule = &x->rule, .want = x, .have = have });
                 if (r < 0)
                         return r;

@@ -29,6 +29,8 @@ const char *target_disposition(const struct discovery *d, const struct ruleset *
                         *ret_rule = &s->rules[k];
                         if (s->rules[k].provided_by)
                                 return "held by another rules file";
+                        if (s->rules[k].live_only && t->user_tree)
+                                return "live only (a user's path, checked at every run, never loaded at boot)";
                         return s->rules[k].live_only ? "live only (parent made at run time)" : "watched";
                 }
         if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT)

@@ -94,6 +94,10 @@ static int build_rule(const struct discovery *d, const struct target *t, const s
                         return -EINVAL;
                 }
         }
+        /* A user's path: what they write and change is audited, not what anyone reads there (a
+         * read class would turn every look at their files into records, on their command). */
+        if (t->user_tree)
+                r.perms &= ~(unsigned) PERM_READ;
         r.path = strdup(t->path);
         if (!r.path) {
                 rule_done(&r);
@@ -185,11 +189,16 @@ int render(const struct root *root, const struct discovery *d, const struct rend
                         continue;
 
                 x = &s.rules[s.n_rules];
-                *x = (struct rendered) { .target = i, .live_only = t->volatile_parent };
+                *x = (struct rendered) { .target = i, .live_only = t->volatile_parent || t->user_tree };
                 r = build_rule(d, t, o, &x->rule);
                 if (r < 0) {
                         ruleset_done(&s);
                         return r;
+                }
+                if (!x->rule.perms) {
+                        /* Only the read class was asked for, and a user's path has none. */
+                        rule_done(&x->rule);
+                        continue;
                 }
                 s.n_rules++;
                 r = set_provided_by(x, others);
@@ -286,6 +295,11 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                         _cleanup_free_ char *pb = comment_safe(x->provided_by);
                         fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"
                                    "#   %s\n", pb ? pb : "?", line);
+                } else if (x->live_only && t->user_tree) {
+                        fprintf(f, "#   loaded into the running kernel only, after its path is checked again:\n"
+                                   "#   it lies in user %u's tree, and they could turn a directory of it into a\n"
+                                   "#   link before a boot-time load, which would follow it anywhere\n"
+                                   "#   %s\n", t->user_uid, line);
                 } else if (x->live_only) {
                         fprintf(f, "#   loaded into the running kernel only: %s made at run\n"
                                    "#   time, so at boot the rule would fail and stop every later rule\n"

@@ -144,6 +144,8 @@ static int judge_one(const struct plan *p, struct verdict *v, bool cis_exists) {
             asprintf(&v->message, "not in %s: it will not be loaded after a reboot",
                      v->file ? v->file : "any rules file") < 0)
                 return -ENOMEM;
+        if (!v->message && x->live_only && p->disc.targets[x->target].user_tree)
+                v->message = strdup("live only: a path in a user's tree, checked at every run, never loaded at boot");
         if (!v->message && x->live_only)
                 v->message = strdup("live only: its parent is made at run time, no boot-time rule possible");
         if (!v->message && !v->in_kernel && kernel_read(p))

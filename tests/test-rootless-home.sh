@@ -1,6 +1,7 @@
 #!/bin/bash
 # Rootless Docker when a home cannot be read (an unprivileged run): the home is named in a
-# problem, the exit status says so, and the readable homes are still searched.
+# problem, the exit status says so, and the readable homes are still searched; what they name is
+# loaded live only, never as a line that loads at boot.
 #   test-rootless-home.sh BINARY FIXTURES-DIR
 set -u
 bin=$(realpath "$1")
@@ -27,11 +28,13 @@ check "an unreadable home is a problem naming it and the user" \
         "grep -qE '^problem: /home/bob: home of user bob cannot be read' <<<\"\$out\""
 check "a problem makes the exit status 3" "[ $status = 3 ]"
 check "the readable home is still searched (alice's data root)" \
-        "grep -qE '^data-root +[^ ]+ +/home/alice/docker-data +yes +watched' <<<\"\$out\""
+        "grep -qE '^data-root +[^ ]+ +/home/alice/docker-data +yes +live only \(a user.s path' <<<\"\$out\""
 check "alice's lingering is said in her unit file's evidence" \
-        "grep -qE '/home/alice/.config/systemd/user/docker.service +yes +watched: unit file of docker.service \(user alice, enabled, lingering' <<<\"\$out\""
+        "grep -qE '/home/alice/.config/systemd/user/docker.service +yes +live only \(a user.s path, checked at every run, never loaded at boot\): unit file of docker.service \(user alice, enabled, lingering' <<<\"\$out\""
 check "the socket below /run/user is loaded live only" \
         "grep -qE '^docker.sock +[^ ]+ +/run/user/1000/docker.sock +no +live only' <<<\"\$out\""
+check "a user's paths are never rules that load at boot" \
+        "! \"\${run[@]}\" \"\$bin\" --root \"\$tmp/root\" --print 2>/dev/null | grep -qE '^-[wa].*/home/alice/'"
 chmod 755 "$tmp/root/home/bob"
 out=$("${run[@]}" "$bin" --root "$tmp/root" --list-paths 2>&1)
 check "a readable home without Docker is no problem" "! grep -q '^problem:' <<<\"\$out\""
