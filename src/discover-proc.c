@@ -70,12 +70,11 @@ static enum proc_distrust judge(struct ctx *c, const struct proc_daemon *p, cons
 }
 
 /* Say that a running daemon is not used, naming its PID and uid, quoting nothing it chose (its
- * command line, its binary's name). A user's or a container's daemon is not the host's: a
- * warning, which leaves the exit status alone, so that no user changes what root's runs and
- * monitors report; a user's daemon in a user namespace of its own is how rootlesskit runs
- * rootless Docker, which discover-rootless.c finds from the user's home: said nothing of. A
- * daemon of root's that cannot be used may leave the host's paths unwatched: a problem.
- * 0 or -ENOMEM. */
+ * command line, its binary's name). A warning, which leaves the exit status alone: no user
+ * changes what root's runs and monitors report by starting a process, and a container's daemon
+ * (a privileged one runs as root, its binary in the container's file system) is not the host's.
+ * A user's daemon in a user namespace of its own is how rootlesskit runs rootless Docker, which
+ * discover-rootless.c finds from the user's home: said nothing of. 0 or -ENOMEM. */
 static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char *kind, enum proc_distrust why) {
         switch (why) {
         case PROC_TRUSTED:
@@ -92,17 +91,17 @@ static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char
                                              "namespace, not the host's root: its options and binary are not "
                                              "used", kind, (int) p->pid);
         case PROC_USER_BINARY:
-                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0) runs a binary that is "
+                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d, uid 0) runs a binary that is "
                                              "not root's here (another owner, a directory others can write on "
                                              "its way, or not on this host): its options and binary are not "
                                              "used", kind,
                                              (int) p->pid);
         case PROC_UNKNOWN_BINARY:
-                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d, uid 0): its binary cannot be "
+                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d, uid 0): its binary cannot be "
                                              "read (run as root to read it): its options and binary are not "
                                              "used", kind, (int) p->pid);
         case PROC_UNKNOWN:
-                return discovery_add_problem(c->d, NULL, 0, "running %s (pid %d): whose it is cannot be told: "
+                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d): whose it is cannot be told: "
                                              "its options and binary are not used", kind, (int) p->pid);
         }
         return 0;
