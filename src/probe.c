@@ -136,10 +136,11 @@ static void fd_path(int fd, char *buf) {
  *    or a directory only;
  *  - attribute: removexattr(2) of a name in a namespace no file system has ("dar-probe."),
  *    through the same magic link: the kernel resolves the inode, records it (audit's attribute
- *    class holds removexattr, as chmod and chown) and fails with EOPNOTSUPP, having changed
- *    nothing. Not fchown(fd, -1, -1): the kernel's chown_common() sets ATTR_KILL_SUID and
- *    ATTR_KILL_PRIV for every non-directory, and the no-op clears set-user-ID, set-group-ID and
- *    file capabilities; nor a chmod, which follows a name.
+ *    class, the kernel's include/asm-generic/audit_change_attr.h, holds removexattr with chmod
+ *    and chown) and fails with EOPNOTSUPP (xattr(7): no handler for the namespace), having
+ *    changed nothing. Not fchown(fd, -1, -1): the kernel's chown_common() (fs/open.c) asks to
+ *    kill set-user-ID and privileges on every non-directory, and on 6.18 that "no-op" cleared
+ *    set-user-ID, set-group-ID and file capabilities; nor a chmod, which follows a name.
  * Only async-signal-safe calls. Exit status 0 when it acted, 1 when the inode was not found, 2
  * when it was another. */
 static _Noreturn void act(enum probe_action a, const char *path, const struct stat *want) {
