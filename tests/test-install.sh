@@ -124,16 +124,17 @@ expect "locked: the fragment is written" cmp -s "$frag" "$TMP/print"
 expect "locked: nothing was loaded" test "$(kernel_lines | wc -l)" = 0
 expect_status "locked with --best-effort: status 0" 0 with_shim DAR_SHIM_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --best-effort
 with_shim DAR_SHIM_FAKE_LOCKED=1 "$bin" --rules-dir "$rules" -k "$KEY" --check --format json > "$TMP/locked-check.json" 2>/dev/null
-# Judged on the test's own paths (lib.sh), which no rule of the host covers: the host's own rules
-# (key docker, from a provisioning run) cover its usual Docker paths, and where they hold a plain
-# watch of a directory wanted recursive (/etc/docker loaded before Docker was installed and made
-# it) --check rightly says not-recursive, locked or not. So the own targets must all be pending
-# reboot, and any other target in the file but not in the kernel either pending reboot or that.
+# Judged on the test's own paths (lib.sh: its dockerd's binary, data root, configuration and
+# socket), which no rule of the host covers: the host's own rules (key docker, from a provisioning
+# run) cover its usual Docker paths, and where they hold a plain watch of a directory wanted
+# recursive (/etc/docker loaded before Docker was installed and made it) --check rightly says
+# not-recursive, locked or not. So the own targets must all be pending reboot, and any other
+# target in the file but not in the kernel either pending reboot or that.
 locked_verdicts() { # own|others
-        python3 - "$TMP/locked-check.json" "$OWN/" "$1" <<'EOF'
+        python3 - "$TMP/locked-check.json" "$1" "$OWN/" "${OWN_BIN:+$OWN_BIN/}" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-own, which = sys.argv[2], sys.argv[3]
+which, own = sys.argv[2], tuple(p for p in sys.argv[3:] if p)
 for t in d["targets"]:
     if t["in_kernel"] is False and t["in_file"] and t["path"].startswith(own) == (which == "own"):
         print(t["status"], t["path"])
