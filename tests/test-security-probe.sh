@@ -91,6 +91,7 @@ probes "$TMP/probes-a" "$PROBES"
 race_stop
 expect "the user's racing loop ran (~/bin/dockerd swapped with a link to a root's file)" \
         grep -q '^[0-9]* exchanges$' "$R/race.out"
+expect "each of the $PROBES probes ran and said what it did" test "$(grep -c 'probe: ' "$TMP/probes-a")" -ge "$PROBES"
 expect "$PROBES probes under the race never act on ~/bin/dockerd" \
         sh -c "! grep -F 'probe: $H/bin/dockerd' '$TMP/probes-a'"
 expect "after $PROBES probes the root's file behind the link keeps its mode (644)" \
@@ -119,6 +120,7 @@ probes "$TMP/probes-b" "$PROBES"
 race_stop
 expect "the user's racing loop ran (~/conf swapped with a link to a directory of devices)" \
         grep -q '^[0-9]* exchanges$' "$R/race.out"
+expect "each of the $PROBES probes ran and said what it did" test "$(grep -c 'probe: ' "$TMP/probes-b")" -ge "$PROBES"
 expect "$PROBES probes under the race never open the device (no event with key $KEY-dev)" \
         sh -c "! grep -F '$KEY-dev' '$TMP/probes-b'"
 expect "$PROBES probes under the race never act on the user's path" \
