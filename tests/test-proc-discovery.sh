@@ -12,6 +12,15 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; [ -n "$BIN" ] && rm -rf "$BIN"' EXIT
 failures=0 checks=0
 check() { checks=$((checks + 1)); if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi; }
+# Until /proc shows $pid running the binary $1 (not the shell that forks it).
+running() {
+        for _ in $(seq 100); do
+                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$1" ] && return 0
+                sleep 0.05
+        done
+        echo "FAIL: $1 did not start"
+        exit 1
+}
 
 mkdir -p "$TMP/data" "$TMP/etc"
 if [ "$(id -u)" != 0 ]; then
@@ -19,7 +28,7 @@ if [ "$(id -u)" != 0 ]; then
         cp "$2" "$TMP/dockerd"
         "$TMP/dockerd" --data-root "$TMP/data" --config-file "$TMP/etc/daemon.json" &
         pid=$!
-        sleep 0.3
+        running "$TMP/dockerd"
         out=$("$bin" --list-paths --rules-dir "$TMP/rules" 2>&1)
         check "a daemon that is not root's names no path" "! grep -qF '$TMP' <<<\"\$out\""
         check "it is said, by pid and uid" "grep -qF 'running dockerd (pid $pid) runs as uid $(id -u), not root' <<<\"\$out\""
@@ -33,7 +42,7 @@ BIN=$(mktemp -d /run/dar-proc-bin.XXXXXX) || exit 1
 cp "$2" "$BIN/dockerd"
 "$BIN/dockerd" --data-root "$TMP/data" --config-file "$TMP/etc/daemon.json" -H "unix://$TMP/d.sock" &
 pid=$!
-sleep 0.3
+running "$BIN/dockerd"
 out=$("$bin" --list-paths --rules-dir "$TMP/rules" 2>&1)
 check "the running daemon's binary is found" "grep -qE '^dockerd +[^ ]+ +$BIN/dockerd +yes .*running dockerd' <<<\"\$out\""
 check "its --data-root is watched" "grep -qE '^data-root +[^ ]+ +$TMP/data +yes .*running dockerd' <<<\"\$out\""
@@ -49,7 +58,7 @@ kill "$pid"; wait "$pid" 2>/dev/null; pid=
 # The same daemon started again has another pid: the fragment is the same.
 "$BIN/dockerd" --data-root "$TMP/data" --config-file "$TMP/etc/daemon.json" -H "unix://$TMP/d.sock" &
 pid=$!
-sleep 0.3
+running "$BIN/dockerd"
 check "a restarted daemon (another pid) leaves the fragment as it was" \
         "[ \"\$(\"\$bin\" --print --rules-dir \"\$TMP/rules\" 2>/dev/null)\" = \"\$print\" ]"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
