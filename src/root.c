@@ -63,7 +63,10 @@ static void note_component(struct owners *o, const struct stat *st) {
                 if (o->other == 0)
                         o->other = st->st_uid;
         }
-        if (!S_ISLNK(st->st_mode) && ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)))
+        /* Group write counts whatever the group: with a POSIX ACL the group bits are the ACL's
+         * mask (acl(5)), so a named user's write entry shows there, and reading the ACL itself
+         * (getxattr) would be an audit event on a watched path. */
+        if (!S_ISLNK(st->st_mode) && (st->st_mode & (S_IWOTH | S_IWGRP)))
                 o->open = true;
 }
 

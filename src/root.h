@@ -26,9 +26,8 @@ struct resolved {
         uid_t other_owner;    /* a uid other than 0 owning a directory walked through or a symlink
                                * followed, or the object; 0 when all of them are root's */
         bool other_owners;    /* components of two different uids other than 0 */
-        bool open_dir;        /* a directory walked through (or the object, if a directory) is
-                               * writable by a group other than 0, or by others: anyone could put
-                               * a name there */
+        bool open_dir;        /* a component (the object included) is writable by its group or by
+                               * others: anyone else could change it or put a name there */
 };
 
 void resolved_done(struct resolved *r);

@@ -6,7 +6,7 @@
  * everything that decided it is root's:
  *
  *  - a file: owned by root, every directory walked through to it and every symlink followed
- *    owned by root, none of them writable by a group other than root's or by others (systemd's
+ *    owned by root, none of them writable by its group (a POSIX ACL shows there) or by others (systemd's
  *    chase() with CHASE_SAFE refuses the same transitions); with that, no user can change what
  *    the path leads to between the check and the use, so a check by name is sound;
  *  - a process: uid 0 (real, effective, saved and file system uid) in the initial user
