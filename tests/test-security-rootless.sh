@@ -53,6 +53,8 @@ run_all() { # root
         "$bin" --root "$1" --list-paths --format json 2>&1
         "$bin" --root "$1" --print 2>&1
         "$bin" --root "$1" -v --dry-run 2>&1
+        "$bin" --root "$1" --check 2>&1
+        "$bin" --root "$1" --check --format json 2>&1
 }
 
 # Lines of the fragment that load at boot (not comments) naming a path below mallory's home.
