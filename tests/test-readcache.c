@@ -20,6 +20,14 @@
 
 #define _unused_ __attribute__((unused))
 
+/* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
+ * memory then says nothing of what the code keeps. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_MEASURED 0
+#else
+#define RSS_MEASURED 1
+#endif
+
 static char dir[] = "/tmp/dar-readcache.XXXXXX";
 static char *record, *conf, *link_path, *sub, *secret600, *secret640, *public644, *sparse, *many;
 
@@ -389,14 +397,14 @@ static void test_bytes_capped(void **state _unused_) {
         kib = child_max_rss_kib(read_sparse);
         print_message("peak memory reading %d files of 1 MiB through the record: %ld KiB (a child that reads "
                       "nothing: %ld KiB)\n", SPARSE_FILES, kib, base);
-        assert_true(kib - base < 64 * 1024);
+        assert_true(!RSS_MEASURED || kib - base < 64 * 1024);
         assert_int_equal(stat(record, &st), 0);
         print_message("record: %lld bytes\n", (long long) st.st_size);
         assert_true((size_t) st.st_size <= READCACHE_MAX_BYTES + 64 * 1024);
 
         /* a second run is served what was kept, and reads the rest */
         kib = child_max_rss_kib(read_sparse);
-        assert_true(kib - base < 64 * 1024);
+        assert_true(!RSS_MEASURED || kib - base < 64 * 1024);
         assert_int_equal(readcache_enable(record), 0);
         for (int i = 0; i < SPARSE_FILES; i++) {
                 _cleanup_free_ char *f = NULL, *data = NULL;

@@ -22,6 +22,14 @@
 
 #define _unused_ __attribute__((unused))
 
+/* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
+ * memory then says nothing of what the code keeps. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_MEASURED 0
+#else
+#define RSS_MEASURED 1
+#endif
+
 /* ---------------------------------------------------------------------------------------- */
 /* A temporary host tree                                                                     */
 
@@ -996,7 +1004,7 @@ static void test_live_record_user_files_bounded(void **state _unused_) {
         print_message("a user's %d files of 1 MiB through root_read_file: peak %ld KiB (a child that reads "
                       "nothing: %ld KiB), record %lld bytes\n", SPARSE_FILES, ru.ru_maxrss, base,
                       (long long) st.st_size);
-        assert_true(ru.ru_maxrss - base < 64 * 1024);
+        assert_true(!RSS_MEASURED || ru.ru_maxrss - base < 64 * 1024);
         assert_true(st.st_size < 64 * 1024);
 }
 
