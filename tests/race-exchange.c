@@ -5,7 +5,9 @@
  *   race-exchange A B SECONDS
  * Stops after SECONDS or on SIGTERM, then prints how many exchanges it made and exits 0; exits 1
  * when an exchange fails. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
