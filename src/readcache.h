@@ -30,10 +30,12 @@
  * read (/etc/shadow, mode 0640) is never put at rest in the record; such a file is read again on
  * every run. An entry of an older record that fails these checks is dropped when it is loaded.
  * At most READCACHE_MAX_ENTRIES entries and READCACHE_MAX_BYTES bytes of data are held, loaded
- * and new together: what would go past them is simply read and not kept, so the record and the
- * memory it costs (the data of new entries until they are saved, the body while it is written)
- * stay within a few times READCACHE_MAX_BYTES, whatever the host holds. A record over its caps
- * is ignored whole. */
+ * and new together: what would go past them is simply read and not kept. So the record stays
+ * under READCACHE_MAX_BYTES of data plus one line and one path per entry, and the memory it
+ * costs under READCACHE_MAX_BYTES (the data of new entries until they are saved; the record is
+ * written as it is made) plus the index, whatever the host holds. A record over its caps is
+ * ignored whole. A file with mode 0600 or 0640, or one in a directory a user owns, costs one
+ * read (and, where it is watched with `-p r`, its audit events) on every run. */
 
 #define READCACHE_FILE "/var/cache/docker-audit-rules/reads"
 #define READCACHE_RACY_NS (2LL * 1000 * 1000 * 1000)
