@@ -462,7 +462,7 @@ int readcache_read_file(const char *path, char **ret_data, size_t *ret_len) {
 
         if (!cache.enabled || fstatat(AT_FDCWD, path, &before, AT_SYMLINK_NOFOLLOW) < 0 ||
             !S_ISREG(before.st_mode))
-                return read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ret_data, ret_len);
+                return read_trusted_file_bounded(path, ret_data, ret_len);
         e = lookup(ENTRY_FILE, path, &before);
         if (e && (data = entry_copy(e))) {
                 cache.hits++;
@@ -472,7 +472,7 @@ int readcache_read_file(const char *path, char **ret_data, size_t *ret_len) {
                 return 0;
         }
         cache.misses++;
-        r = read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, &data, &len);
+        r = read_trusted_file_bounded(path, &data, &len);
         if (r < 0)
                 return r;
         /* Kept only when nothing changed while it was read. */

@@ -52,10 +52,10 @@ bool readcache_enabled(void);
  * written, -errno (-EACCES when not root). Disables and frees the cache. */
 int readcache_save_and_disable(void);
 
-/* The same as read_file_bounded(AT_FDCWD, path, O_NOFOLLOW, ...) (util.h), from the cache when
- * the file is unchanged. path is a real path, root's (see above): it is read by name, which is
- * sound only because no one but root can change where it leads. Never opens anything but a
- * regular file (open_regular()). */
+/* read_trusted_file_bounded() (util.h), from the cache when the file is unchanged. path is a
+ * real path, root's (see above): it is read by name, which is sound only because no one but root
+ * can change where it leads. Never opens anything but a regular file, and opens it once (one
+ * audit event where it is watched for reads). */
 int readcache_read_file(const char *path, char **ret_data, size_t *ret_len);
 
 /* readlink(2) of path, whose lstat the caller has in *st: from the cache when the link is

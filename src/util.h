@@ -104,6 +104,15 @@ bool path_startswith_dir(const char *path, const char *dir);
  * regular file (device, FIFO, socket), or -errno of openat(2). */
 struct stat;
 int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_st);
+/* The same for a path that only root can change (trust_roots() in trust.h holds for it): its type
+ * is taken with fstatat(AT_SYMLINK_NOFOLLOW), then it is opened by name with O_NOFOLLOW and must
+ * be the same inode. One open, so one audit event where the path is watched for reads, where
+ * open_regular() makes two (its O_PATH open counts as a read: kernel/auditsc.c audit_match_perm()
+ * takes the access mode of the open flags). Never for a path a user could swap: between the
+ * fstatat and the open, a user could put a device there. The last component is never followed. */
+int open_regular_trusted(int dirfd, const char *path, struct stat *ret_st);
+/* read_file_bounded() through open_regular_trusted(), for such paths only. */
+int read_trusted_file_bounded(const char *path, char **ret_data, size_t *ret_len);
 int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len);
 
 /* A short, human description of a path's trouble for messages. */

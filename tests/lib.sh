@@ -71,8 +71,9 @@ start_own_dockerd() {
                 echo "FAIL: FAKE_DAEMON does not name tests/fake-daemon (run through meson test)"
                 return 1
         fi
-        OWN=$TMP/own
         [ -n "$OWN_BIN" ] || OWN_BIN=$(mktemp -d /var/lib/dar-own.XXXXXX) || return 1
+        # Its files too: root's, so that the read record keeps them as it keeps the host's.
+        OWN=$OWN_BIN/own
         OWN_DOCKERD=$OWN_BIN/dockerd OWN_CONFIG=$OWN/etc/daemon.json OWN_SOCKET=$OWN/docker.sock
         mkdir -p "$OWN/data" "$OWN/etc"
         cp -f "$FAKE_DAEMON" "$OWN_DOCKERD"
