@@ -152,7 +152,9 @@ static int judge_boot(struct check *c) {
                 if (add_finding(c, SEV_WARNING, "%s: rules.d is not compiled at boot; /etc/audit/audit.rules is "
                                 "loaded instead, and is checked for the rules", p->boot.evidence) < 0)
                         return -ENOMEM;
-        } else if (add_finding(c, SEV_WARNING, "%s: no rules are loaded at boot on this host", p->boot.evidence) < 0)
+        } else if (add_finding(c, SEV_CRITICAL, "%s: no rules are loaded at boot %s%s: install auditd there, or the "
+                               "rules are gone after a reboot", p->boot.evidence,
+                               p->root.live ? "on this host" : "in ", p->root.live ? "" : p->root.dir) < 0)
                 return -ENOMEM;
 
         for (size_t i = 0; i < o->n_lines + o->n_troubles; i++) {

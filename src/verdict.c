@@ -88,7 +88,11 @@ static void judge_file(const struct plan *p, struct verdict *v) {
                 v->in_file = fragment_lines_hold(&p->disk.boot_lines, &x->rule, false);
                 v->file = "/etc/audit/audit.rules";
         } else if (!x->live_only) {
-                v->in_file = p->boot_reads_fragment && fragment_lines_hold(&p->disk.lines, &x->rule, false);
+                /* Where nothing loads rules at boot (no auditd), the fragment is still the file:
+                 * that it is not loaded is said once for the host (check.c judge_boot()), not as a
+                 * false "not in the file" for each target it holds. */
+                v->in_file = (p->boot_reads_fragment || p->boot.loader == BOOT_NONE) &&
+                             fragment_lines_hold(&p->disk.lines, &x->rule, false);
                 v->file = p->fragment_path;
         }
 }
