@@ -194,9 +194,15 @@ int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
                         if (wanted_loaded(p, &k->rule, false, &changed))
                                 continue;
                         ours = only_our_key(&k->rule, p->key);
-                } else
+                } else {
+                        /* A -w line loads as a tree or as a plain watch, as the path was when it
+                         * loaded (auditctl's stat()): either is the line's rule. */
+                        struct rule other = k->rule;
+                        other.kind = k->rule.kind == WATCH_DIR ? WATCH_FILE : WATCH_DIR;
                         ours = fragment_lines_hold(&p->disk.lines, &k->rule, true) ||
-                               wanted_loaded(p, &k->rule, true, NULL);
+                               fragment_lines_hold(&p->disk.lines, &other, true) ||
+                               wanted_loaded(p, &k->rule, true, NULL) || wanted_loaded(p, &other, true, NULL);
+                }
                 if (held_elsewhere(p, &k->rule))
                         why = REASON_HELD_ELSEWHERE;
                 else if (!ours)

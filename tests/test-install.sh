@@ -171,6 +171,12 @@ if [ -d /etc/docker ] && tool --print 2>/dev/null | grep -qx -- "-w /etc/docker 
                 test "$(auditctl -l | grep -cE -- "(-w /etc/docker |dir=/etc/docker ).*$KEY")/$(auditctl -l | grep -c -- "path=/etc/docker .*$KEY")" = 1/0
         tool --check > "$TMP/kind.out" 2>&1
         expect "changed kind: --check no longer reports it" bash -c "! grep -q '/etc/docker is watched as a plain path' '$TMP/kind.out'"
+        # --remove takes back the plain watch its own -w line loaded, as it takes the tree.
+        auditctl -W /etc/docker -p rwxa -k "$KEY"
+        auditctl -a always,exit -F path=/etc/docker -F perm=rwxa -k "$KEY"
+        expect_status "changed kind: --remove" 0 tool --remove
+        expect "changed kind: --remove took the plain watch of its own line out of the kernel" \
+                test "$(kernel_lines | grep -c /etc/docker)" = 0
         rm -f "$frag"
         remove_test_rules
 fi
