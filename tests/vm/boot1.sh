@@ -36,7 +36,7 @@ end
 
 begin data-root
 t=$(mono_usec)
-run edit env SYSTEMD_EDITOR=/share/tests/edit-data-root DATA_ROOT=/srv/docker systemctl edit docker.service
+run edit script -qec "SYSTEMD_EDITOR=/share/tests/edit-data-root DATA_ROOT=/srv/docker systemctl edit docker.service" /dev/null
 # The path unit sees the drop-in directory change and starts docker-audit-rules.service.
 wait_for 60 ran_since docker-audit-rules.service "$t"
 put path-ran $?
