@@ -124,18 +124,39 @@ void audit_event_done(struct audit_event *e) {
         *e = (struct audit_event) {};
 }
 
-/* Records of one event that reach libauparse: it keeps an event's records in a list it walks
- * for each record added, so an event of n records costs it n^2 steps (200,000 PATH records: minutes).
- * The kernel writes one PATH record per name a system call looked up: a handful; EXECVE splits
- * a long argv into several records. The rest of a longer event is dropped before libauparse sees
- * it, and counted (AUDIT_EVENT_PATHS_MAX, AUDIT_EVENT_OTHERS_MAX). */
-#define EVENT_SLOTS 64         /* events counted at once; auditd writes an event's records together */
+/* Records of one event that reach libauparse: it keeps the records of the events still open in
+ * lists it walks for each record added, so n records of open events cost it n^2 steps (one
+ * event of 200,000 PATH records: minutes). The kernel writes one PATH record per name a system
+ * call looked up, a handful, and auditd writes an event's records together, at most a few events
+ * interleaved. So, before libauparse sees them:
+ *  - records of types the reader never reads (EXECVE, AVC, ...) are dropped;
+ *  - of one event, records beyond the first AUDIT_EVENT_PATHS_MAX PATH records and the first
+ *    AUDIT_EVENT_OTHERS_MAX of the other types are dropped and counted;
+ *  - the events counted at once are the EVENT_SLOTS seen last; the one seen longest ago makes room
+ *    for a new one and is then closed: a record of it that comes after is dropped and counted too.
+ *    Closed events are remembered in two generations of CLOSED_SLOTS / 2 each (a 64-bit hash of
+ *    the event's name), so that coming back costs at least that many other events first. */
+#define EVENT_SLOTS 16
+#define CLOSED_SLOTS 32768u
+
+/* The longest event name ("node=NAME " and "msg=audit(SEC.MSEC:SERIAL)") the reader follows:
+ * a host name is at most 255 bytes. Records of events with longer names are left out, counted. */
+#define EVENT_NAME_MAX 320
 
 struct event_count {
         unsigned long long id;  /* hash of the node and "SEC.MSEC:SERIAL"; slot unused when last_use is 0 */
         unsigned long long last_use;
         size_t paths, others;
         bool cut;
+        bool ended;             /* its PROCTITLE (a system call's last record) or EOE was seen */
+        char eoe[EVENT_NAME_MAX + 16];  /* its EOE record line, newline included */
+        size_t eoe_len;
+};
+
+/* A set of closed events' hashes, open addressing; bit 0 of an entry: its cut was counted. */
+struct closed_set {
+        unsigned long long *slots;  /* CLOSED_SLOTS, 0 empty */
+        size_t n;
 };
 
 struct audit_reader {
@@ -150,10 +171,11 @@ struct audit_reader {
         size_t carry;         /* bytes of a partial line at the start of chunk */
         bool discarding;      /* inside an over-long line: drop until its newline */
         char *out;            /* good lines ready for auparse */
-        size_t out_len, out_off;
+        size_t out_len, out_off, out_cap;
         struct event_count events[EVENT_SLOTS];
         unsigned long long tick;
         size_t last_slot;
+        struct closed_set closed[2];  /* [0] the current generation, [1] the one before */
         size_t records_cut, events_cut;
 };
 
@@ -193,17 +215,63 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
         return p < end && *p == ':';
 }
 
-/* The count of the event a record belongs to: the last one's, another in the table, or the
- * slot of the event seen longest ago, started again. */
-static struct event_count *event_count_of(struct audit_reader *r, const char *line, size_t id_len,
-                                          const char *type, size_t type_len) {
-        /* The event's name without the record's type: "node=N " and "msg=audit(...)". */
-        size_t head = type - 5 - line;
-        unsigned long long id = hash_bytes(hash_bytes(0, line, head), type + type_len, line + id_len - (type + type_len));
+static unsigned long long closed_key(unsigned long long id) {
+        return (id & ~1ULL) ? (id & ~1ULL) : 2;
+}
+
+/* The entry of id in set c, or NULL. */
+static unsigned long long *closed_find(const struct closed_set *c, unsigned long long id) {
+        unsigned long long k = closed_key(id);
+
+        for (size_t i = k % CLOSED_SLOTS; c->slots && c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
+                if ((c->slots[i] & ~1ULL) == k)
+                        return &c->slots[i];
+        return NULL;
+}
+
+/* Remember id as closed; a full generation becomes the previous one. 0 or -ENOMEM. */
+static int closed_add(struct audit_reader *r, unsigned long long id, bool cut) {
+        struct closed_set *c = &r->closed[0];
+        size_t i;
+
+        if (c->n >= CLOSED_SLOTS / 2) {
+                free(r->closed[1].slots);
+                r->closed[1] = *c;
+                *c = (struct closed_set) {};
+        }
+        if (!c->slots && !(c->slots = calloc(CLOSED_SLOTS, sizeof(*c->slots))))
+                return -ENOMEM;
+        for (i = closed_key(id) % CLOSED_SLOTS; c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
+                if ((c->slots[i] & ~1ULL) == closed_key(id))
+                        return 0;
+        c->slots[i] = closed_key(id) | cut;
+        c->n++;
+        return 0;
+}
+
+static int out_put(struct audit_reader *r, const char *p, size_t n) {
+        if (r->out_len + n > r->out_cap) {
+                size_t cap = r->out_cap * 2 >= r->out_len + n ? r->out_cap * 2 : r->out_len + n;
+                char *m = realloc(r->out, cap);
+                if (!m)
+                        return -ENOMEM;
+                r->out = m, r->out_cap = cap;
+        }
+        memcpy(r->out + r->out_len, p, n);
+        r->out_len += n;
+        return 0;
+}
+
+/* The count of the event a record belongs to: the last one's, another in the table, or a new
+ * one in the slot of the event seen longest ago, which is closed: libauparse keeps an event open
+ * until its last record (auditd does not write EOE records), so an EOE record is handed to it for
+ * a closed event that had not ended. NULL for a closed event (or when memory runs out: the
+ * record is dropped, and counted, too). */
+static struct event_count *event_count_of(struct audit_reader *r, unsigned long long id) {
         struct event_count *e = &r->events[r->last_slot], *oldest = NULL;
 
         r->tick++;
-        if (e->last_use && e->id != id) {
+        if (!e->last_use || e->id != id) {
                 e = NULL;
                 for (size_t i = 0; i < EVENT_SLOTS; i++) {
                         struct event_count *x = &r->events[i];
@@ -215,23 +283,79 @@ static struct event_count *event_count_of(struct audit_reader *r, const char *li
                                 oldest = x;
                 }
                 if (!e) {
+                        if (closed_find(&r->closed[0], id) || closed_find(&r->closed[1], id))
+                                return NULL;
+                        if (oldest->last_use && (closed_add(r, oldest->id, oldest->cut) < 0 ||
+                                                 (!oldest->ended && out_put(r, oldest->eoe, oldest->eoe_len) < 0)))
+                                return NULL;
                         e = oldest;
                         *e = (struct event_count) { .id = id };
                 }
-        } else if (!e->last_use)
-                *e = (struct event_count) { .id = id };
+        }
         e->last_use = r->tick;
         r->last_slot = e - r->events;
         return e;
 }
 
-/* Does this record of a good line go to libauparse, or is it one too many for its event? */
-static bool keep_record(struct audit_reader *r, const char *line, size_t id_len, const char *type, size_t type_len) {
-        struct event_count *e = event_count_of(r, line, id_len, type, type_len);
-        bool path = type_len == 4 && memcmp(type, "PATH", 4) == 0;
-        size_t *n = path ? &e->paths : &e->others;
+enum record_use { RECORD_UNUSED, RECORD_PATH, RECORD_OTHER };
 
-        if (*n < (path ? AUDIT_EVENT_PATHS_MAX : AUDIT_EVENT_OTHERS_MAX)) {
+/* What the reader does with a record of this type (take_record(), the search in add_search(),
+ * EOE which ends an event). auditd names a type it does not know UNKNOWN[N]: kept. */
+static enum record_use record_use(const char *type, size_t len) {
+        static const char *const used[] = { "SYSCALL", "CWD", "PROCTITLE", "CONFIG_CHANGE", "DAEMON_START",
+                                            "DAEMON_END", "DAEMON_ABORT", "EOE" };
+
+        if (len == 4 && memcmp(type, "PATH", 4) == 0)
+                return RECORD_PATH;
+        for (size_t i = 0; i < ELEMENTSOF(used); i++)
+                if (strlen(used[i]) == len && memcmp(type, used[i], len) == 0)
+                        return RECORD_OTHER;
+        if (len > 8 && memcmp(type, "UNKNOWN[", 8) == 0)
+                return RECORD_OTHER;
+        return RECORD_UNUSED;
+}
+
+/* Does this record of a good line go to libauparse? line[0, id_len) names its event (the record's
+ * type, type_len bytes at type, left out). */
+static bool keep_record(struct audit_reader *r, const char *line, size_t id_len, const char *type, size_t type_len) {
+        enum record_use use = record_use(type, type_len);
+        size_t head = type - 5 - line;   /* "node=N " before "type=" */
+        unsigned long long id;
+        struct event_count *e;
+        size_t *n;
+
+        if (use == RECORD_UNUSED)
+                return false;
+        if (id_len - type_len > EVENT_NAME_MAX) {
+                r->records_cut++;
+                return false;
+        }
+        id = hash_bytes(hash_bytes(0, line, head), type + type_len, line + id_len - (type + type_len));
+        e = event_count_of(r, id);
+        if (e && e->eoe_len == 0) {
+                /* "[node=NAME ]type=EOE msg=audit(SEC.MSEC:SERIAL): " */
+                memcpy(e->eoe, line, head);
+                memcpy(e->eoe + head, "type=EOE", 8);
+                memcpy(e->eoe + head + 8, type + type_len, line + id_len - (type + type_len));
+                e->eoe_len = head + 8 + (size_t) (line + id_len - (type + type_len));
+                memcpy(e->eoe + e->eoe_len, ": \n", 3);
+                e->eoe_len += 3;
+        }
+        if (e && use == RECORD_OTHER && ((type_len == 9 && memcmp(type, "PROCTITLE", 9) == 0) ||
+                                         (type_len == 3 && memcmp(type, "EOE", 3) == 0)))
+                e->ended = true;
+        if (!e) {
+                /* A record of a closed event: counted once per event. */
+                unsigned long long *c = closed_find(&r->closed[0], id) ?: closed_find(&r->closed[1], id);
+                r->records_cut++;
+                if (c && !(*c & 1)) {
+                        *c |= 1;
+                        r->events_cut++;
+                }
+                return false;
+        }
+        n = use == RECORD_PATH ? &e->paths : &e->others;
+        if (*n < (use == RECORD_PATH ? AUDIT_EVENT_PATHS_MAX : AUDIT_EVENT_OTHERS_MAX)) {
                 (*n)++;
                 return true;
         }
@@ -242,8 +366,8 @@ static bool keep_record(struct audit_reader *r, const char *line, size_t id_len,
         return false;
 }
 
-/* Move the complete good lines of chunk[0, len) to out; keep a partial last line. */
-static void filter_lines(struct audit_reader *r, size_t len) {
+/* Move the complete good lines of chunk[0, len) to out; keep a partial last line. 0 or -ENOMEM. */
+static int filter_lines(struct audit_reader *r, size_t len) {
         char *p = r->chunk, *end = r->chunk + len;
 
         while (p < end) {
@@ -259,7 +383,7 @@ static void filter_lines(struct audit_reader *r, size_t len) {
                                 memmove(r->chunk, p, rest);
                                 r->carry = rest;
                         }
-                        return;
+                        return 0;
                 }
                 size_t n = nl - p, type_len = 0, id_len = 0;
                 const char *type = NULL;
@@ -267,13 +391,12 @@ static void filter_lines(struct audit_reader *r, size_t len) {
                         r->discarding = false;
                 else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len)))
                         r->damaged++;
-                else if (n > 0 && keep_record(r, p, id_len, type, type_len)) {
-                        memcpy(r->out + r->out_len, p, n + 1);
-                        r->out_len += n + 1;
-                }
+                else if (n > 0 && keep_record(r, p, id_len, type, type_len) && out_put(r, p, n + 1) < 0)
+                        return -ENOMEM;
                 p = nl + 1;
         }
         r->carry = 0;
+        return 0;
 }
 
 static ssize_t filtered_read(void *cookie, char *buf, size_t size) {
@@ -295,7 +418,10 @@ static ssize_t filtered_read(void *cookie, char *buf, size_t size) {
                         r->discarding = false;
                         return 0;
                 }
-                filter_lines(r, r->carry + n);
+                if (filter_lines(r, r->carry + n) < 0) {
+                        r->read_error = -ENOMEM;
+                        return -1;
+                }
         }
         size_t n = r->out_len - r->out_off;
         if (n > size)
@@ -338,7 +464,8 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
                 return -ENOMEM;
         r->in = in;
         r->chunk = malloc(CHUNK + LINE_MAX_BYTES + 1);
-        r->out = malloc(CHUNK + LINE_MAX_BYTES + 1);
+        r->out_cap = CHUNK + LINE_MAX_BYTES + 1;
+        r->out = malloc(r->out_cap);
         if (!r->chunk || !r->out) {
                 audit_reader_free(r);
                 return -ENOMEM;
@@ -393,6 +520,8 @@ void audit_reader_free(struct audit_reader *r) {
                 fclose(r->in);
         free(r->chunk);
         free(r->out);
+        free(r->closed[0].slots);
+        free(r->closed[1].slots);
         free(r);
 }
 

@@ -98,13 +98,16 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
 int audit_reader_next(struct audit_reader *r, struct audit_event *ret);
 /* Lines skipped so far: without an audit record header, or truncated, or over 8 KiB. */
 size_t audit_reader_damaged(const struct audit_reader *r);
-/* Records of an event beyond the first AUDIT_EVENT_PATHS_MAX PATH records and the first
- * AUDIT_EVENT_OTHERS_MAX records of other types are not read (a longer event costs libauparse quadratic time; the
- * kernel writes a PATH record per name a system call looked up, a handful): how many were left
- * out so far, and of how many events (*ret_events, may be NULL). An event is known by its node
- * and "SEC.MSEC:SERIAL", counted among the last 64 events seen. */
+/* Records the reader leaves out (libauparse spends quadratic time on the records of the events
+ * still open; the kernel writes a PATH record per name a system call looked up, a handful):
+ * of one event, those beyond its first AUDIT_EVENT_PATHS_MAX PATH records and its first
+ * AUDIT_EVENT_OTHERS_MAX records of other types, and those of an event that come after 16 other
+ * events began (auditd writes an event's records together). How many were left out so far, and
+ * of how many events (*ret_events, may be NULL). An event is known by its node and
+ * "SEC.MSEC:SERIAL". Records of types the report never reads (EXECVE, AVC, ...) are not read
+ * either, and not counted. */
 #define AUDIT_EVENT_PATHS_MAX 64
-#define AUDIT_EVENT_OTHERS_MAX 512
+#define AUDIT_EVENT_OTHERS_MAX 16
 size_t audit_reader_records_cut(const struct audit_reader *r, size_t *ret_events);
 void audit_reader_free(struct audit_reader *r);
 

@@ -434,6 +434,48 @@ static void test_reader_long_event(void **state _unused_) {
                 fail_msg("no word of the cut:\n%s", text);
 }
 
+/* Events written in turn: a record of an event that comes after 16 other events began is left
+ * out and counted; the events themselves are all handed out, none twice, none invented. */
+static void test_reader_interleaved(void **state _unused_) {
+        char path[] = "/tmp/dar-report-turns.XXXXXX";
+        struct audit_filter f = { .key = KEY };
+        struct audit_reader *r = NULL;
+        struct audit_event e;
+        char *log = NULL;
+        size_t len = 0, n = 0, events = 0;
+        FILE *m = open_memstream(&log, &len);
+
+        assert_non_null(m);
+        for (int k = 0; k < 18; k++)
+                fprintf(m, "type=SYSCALL msg=audit(1795995933.100:%d): arch=c000003e syscall=257 success=yes exit=3 "
+                           "a0=ffffff9c a1=2 a2=241 a3=0 items=1 ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 "
+                           "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"sh\" "
+                           "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n"
+                           "type=PATH msg=audit(1795995933.100:%d): item=0 name=\"" WATCHED "/f%d\" inode=1 dev=fe:00 "
+                           "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", 100 + k, 100 + k, k);
+        /* Event 100 again, after 17 others: left out. Event 117 again: still counted, kept. */
+        fprintf(m, "type=PATH msg=audit(1795995933.100:100): item=1 name=\"" WATCHED "/late\" inode=1 dev=fe:00 "
+                   "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+                   "type=PATH msg=audit(1795995933.100:117): item=1 name=\"" WATCHED "/kept\" inode=1 dev=fe:00 "
+                   "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n");
+        assert_int_equal(fclose(m), 0);
+        write_log(path, log);
+        free(log);
+        assert_int_equal(audit_reader_open(path, &f, &r), 0);
+        while (audit_reader_next(r, &e) > 0) {
+                assert_int_equal(e.kind, AUDIT_EVENT_SYSCALL);
+                assert_int_equal(e.serial, 100 + n);
+                assert_int_equal(e.n_paths, e.serial == 117 ? 2 : 1);
+                audit_event_done(&e);
+                n++;
+        }
+        assert_int_equal(n, 18);
+        assert_int_equal(audit_reader_records_cut(r, &events), 1);
+        assert_int_equal(events, 1);
+        audit_reader_free(r);
+        unlink(path);
+}
+
 /* A log whose exe, path and command line hold ESC [2J, a carriage return, a newline and a C1
  * CSI (the kernel writes such fields in hex): the text report shows them escaped, the JSON
  * report exactly (json-c writes \u001b). */
@@ -507,6 +549,7 @@ int main(void) {
                 cmocka_unit_test(test_report_window_and_status),
                 cmocka_unit_test(test_report_odd_names),
                 cmocka_unit_test(test_reader_long_event),
+                cmocka_unit_test(test_reader_interleaved),
                 cmocka_unit_test(test_report_escapes),
         };
         return cmocka_run_group_tests(tests, setup, NULL);

@@ -94,6 +94,27 @@ if run "--report --format json, the same log" 30 "$bin" --report --input "$log" 
                 "grep -v '^docker-audit-rules:' '$tmp/out' | tail -1 | jq -e '.records_cut == 199936 and .events_cut == 1' >/dev/null"
 fi
 
+# The same records spread over 100 events written in turn, and 60,000 events that never end (no
+# PROCTITLE) at one time stamp: libauparse keeps such events open, and spent minutes on either.
+awk 'BEGIN {
+        for (k = 0; k < 100; k++)
+                printf "type=SYSCALL msg=audit(1795990913.860:%d): arch=c000003e syscall=257 success=yes exit=4 a0=ffffff9c a1=1 a2=241 a3=1b6 items=1 ppid=1 pid=2 auid=4242 uid=4242 gid=4242 euid=4242 suid=4242 fsuid=4242 egid=4242 sgid=4242 fsgid=4242 tty=(none) ses=4 comm=\"sh\" exe=\"/usr/bin/dash\" key=\"dar-bounds\"\n", 1000 + k
+        for (i = 0; i < 2000; i++)
+                for (k = 0; k < 100; k++)
+                        printf "type=PATH msg=audit(1795990913.860:%d): item=%d name=\"/etc/docker/f%d\" inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", 1000 + k, i, i
+}' > "$log"
+if run "--report, 200,000 PATH records of 100 events written in turn" 30 "$bin" --report --input "$log" --key dar-bounds; then
+        check "  the 100 events are reported, and the cut said" \
+                "grep -q '^Summary: 100 events' '$tmp/out' && grep -q '^Records cut: 198976 records of 100 events' '$tmp/out'"
+fi
+awk 'BEGIN {
+        for (i = 0; i < 60000; i++)
+                printf "type=SYSCALL msg=audit(1795990913.860:%d): arch=c000003e syscall=257 success=yes exit=4 a0=ffffff9c a1=1 a2=241 a3=1b6 items=1 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4 comm=\"sh\" exe=\"/usr/bin/dash\" key=\"dar-bounds\"\n", i
+}' > "$log"
+if run "--report, 60,000 events that never end" 30 "$bin" --report --input "$log" --key dar-bounds; then
+        check "  all 60,000 are reported" "grep -q '^Summary: 60000 events' '$tmp/out'"
+fi
+
 # 3. A log whose exe, path and command line hold ESC [2J, ESC ]0; (a window title), CR, LF, BEL,
 # DEL and the C1 CSI (the kernel writes such fields in hex): the text report shows them as \xNN,
 # the JSON report exactly.
