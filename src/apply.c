@@ -264,6 +264,7 @@ static void report_text(const struct options *o, const struct plan *p, const str
                 fprintf(f, "fragment not written (--no-write)");
         else if (o->mode == MODE_REMOVE)
                 fprintf(f, "fragment %s %s", p->fragment_path,
+                        out->fragment_error ? "NOT removed" :
                         out->fragment_removed ? (o->dry_run ? "would be removed" : "removed") : "absent");
         else if (out->fragment_error)
                 fprintf(f, "fragment %s NOT written", p->fragment_path);
@@ -421,13 +422,24 @@ int run_apply(const struct options *opts) {
                              "written and loads at the next boot of the host", off_limits) < 0)
                         out.kernel_message = NULL;
         }
-        if (!o->no_load && kr >= 0)
+        /* Install writes the fragment before it touches the kernel, and --remove empties the
+         * kernel before it deletes the fragment: at every moment (a full disk, a read-only rules
+         * directory, a run killed at any point) every rule of ours in the kernel is on a line of
+         * the fragment, so a later run or --remove knows it for ours. A fragment that cannot be
+         * written leaves the kernel as it was. */
+        if (o->mode == MODE_INSTALL && !o->no_write && kr >= 0)
+                fragment_part(o, &p, &out);
+        if (out.fragment_error && !o->no_load) {
+                if (asprintf(&out.kernel_message, "the kernel's rules were not changed: the fragment is written "
+                             "first, so that every rule loaded is one a later run can find") < 0)
+                        out.kernel_message = NULL;
+        } else if (!o->no_load && kr >= 0)
                 kr = kernel_part(o, &p, &out);
         if (!out.results) {
                 out.results = calloc(1, sizeof(*out.results));
                 out.errors = calloc(1, sizeof(*out.errors));
         }
-        if (!o->no_write && kr >= 0)
+        if (o->mode == MODE_REMOVE && !o->no_write && kr >= 0)
                 fragment_part(o, &p, &out);
 
         /* Never rules that silence ours: said, not counted in the exit status. */
@@ -441,7 +453,11 @@ int run_apply(const struct options *opts) {
                 if (asprintf(&out.kernel_message, "%s%s%s", why, todo ? ": " : "", strempty(todo)) < 0)
                         out.kernel_message = NULL;
         }
-        if (kr < 0 && !out.kernel_message)
+        if (kr < 0 && !out.kernel_message && p.disk.error && kr == p.disk.error) {
+                if (asprintf(&out.kernel_message, "%s: cannot read the fragment (%s): nothing was changed; it must be "
+                             "a regular file of root's", p.fragment_path, strerror(-kr)) < 0)
+                        out.kernel_message = NULL;
+        } else if (kr < 0 && !out.kernel_message)
                 out.kernel_message = strdup(strerror(-kr));
 
         if (o->format == FORMAT_JSON)

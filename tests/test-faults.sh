@@ -75,4 +75,48 @@ tool --dry-run --format json > "$TMP/dry.json" 2>/dev/null
 want=$(python3 -c 'import json, sys; k = json.load(open(sys.argv[1]))["kernel"]; print(k["unchanged"] if not k["added"] and not k["removed"] else -1)' "$TMP/dry.json")
 have=$(auditctl -l | grep -cF -- "$KEY")
 expect "ten concurrent runs: exactly the wanted rules are loaded ($have of $want)" test "$have" = "$want"
+# The fragment cannot be written (a full file system, a read-only one, an immutable fragment, a
+# directory in its place): the kernel is left as it was, and the run says so. Then --remove takes
+# back everything a run loaded, and says truthfully what it could not do to the fragment.
+fault_case() { # name, setup command: a fresh rules directory $fdir is made before it
+        local name=$1 setup=$2
+        remove_test_rules
+        fdir=$TMP/fault-$name
+        rm -rf "$fdir"; mkdir -p "$fdir"
+        eval "$setup"
+        "$bin" --rules-dir "$fdir" -k "$KEY" > "$TMP/fault.out" 2>&1
+        local st=$?
+        expect "$name: install fails (status $st)" test "$st" = 1
+        expect "$name: no rule of the run is in the kernel ($(kernel_lines | wc -l))" test "$(kernel_lines | wc -l)" = 0
+        expect "$name: it says the kernel was not changed" grep -q "the kernel's rules were not changed" "$TMP/fault.out"
+        [ "$failures" = 0 ] || sed 's/^/    /' "$TMP/fault.out"
+}
+if mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null || { mkdir -p "$TMP/full" && mount -t tmpfs -o size=64k tmpfs "$TMP/full"; }; then
+        dd if=/dev/zero of="$TMP/full/fill" bs=4k count=100 2>/dev/null
+        fault_case "full file system" 'fdir=$TMP/full'
+        umount "$TMP/full"
+fi
+fault_case "a directory in the fragment's place" 'mkdir "$fdir/50-docker.rules"'
+if command -v chattr >/dev/null && touch "$TMP/immutable-probe" && chattr +i "$TMP/immutable-probe" 2>/dev/null; then
+        chattr -i "$TMP/immutable-probe"
+        fault_case "an immutable fragment" '"$bin" --rules-dir "$fdir" -k "$KEY" --no-load -q --perms wa; chattr +i "$fdir/50-docker.rules"'
+        # --remove: the rules go, the fragment cannot; the summary says it was NOT removed.
+        "$bin" --rules-dir "$fdir" -k "$KEY" --no-write --perms wa -q
+        expect "immutable: rules loaded for --remove ($(kernel_lines | wc -l))" test "$(kernel_lines | wc -l)" -gt 0
+        "$bin" --rules-dir "$fdir" -k "$KEY" --remove > "$TMP/fault.out" 2>&1
+        st=$?
+        expect "immutable: --remove fails (status $st)" test "$st" = 1
+        expect "immutable: --remove took every rule out of the kernel" test "$(kernel_lines | wc -l)" = 0
+        expect "immutable: --remove says the fragment was NOT removed" grep -q "NOT removed" "$TMP/fault.out"
+        expect "immutable: --remove does not call the fragment absent" bash -c "! grep -q 'absent' '$TMP/fault.out'"
+        chattr -i "$fdir/50-docker.rules"
+fi
+remove_test_rules
+fdir=$TMP/fault-fifo; rm -rf "$fdir"; mkdir -p "$fdir"; mkfifo "$fdir/50-docker.rules"
+timeout 10 "$bin" --rules-dir "$fdir" -k "$KEY" --remove > "$TMP/fault.out" 2>&1
+st=$?
+expect "a FIFO as the fragment: --remove fails without hanging (status $st)" test "$st" = 1
+expect "a FIFO as the fragment: the message names the fragment" grep -qF "$fdir/50-docker.rules" "$TMP/fault.out"
+[ "$failures" = 0 ] || sed 's/^/    /' "$TMP/fault.out"
+remove_test_rules
 finish
