@@ -395,6 +395,34 @@ static int write_entries(int fd) {
         return fclose(w.f) == 0 ? 0 : -errno;
 }
 
+/* Temporary files (NAME.XXXXXX) that a run killed while saving left in the record's directory:
+ * regular files of ours, not changed for a minute (a run saving now has just made its own). */
+#define LEFTOVER_AGE_S 60
+static void remove_leftovers(int dfd, const char *name) {
+        size_t n = strlen(name);
+        struct dirent *de;
+        int fd = dup(dfd);
+        DIR *d;
+
+        if (fd < 0)
+                return;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                struct stat st;
+                if (strncmp(de->d_name, name, n) != 0 || de->d_name[n] != '.' || strlen(de->d_name + n + 1) != 6)
+                        continue;
+                if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+                    st.st_uid != geteuid() || time(NULL) - st.st_mtime < LEFTOVER_AGE_S)
+                        continue;
+                (void) unlinkat(dfd, de->d_name, 0);
+        }
+        closedir(d);
+}
+
 static int write_atomic(const char *file) {
         _cleanup_free_ char *dir = path_parent(file), *tmp = NULL;
         _cleanup_close_ int dfd = -1;
@@ -412,6 +440,7 @@ static int write_atomic(const char *file) {
                 return -errno;
         if (st.st_uid != geteuid() || (st.st_mode & 022))
                 return -EPERM;
+        remove_leftovers(dfd, path_basename(file));
         if (asprintf(&tmp, "%s.XXXXXX", file) < 0)
                 return -ENOMEM;
         fd = mkostemp(tmp, O_CLOEXEC);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -453,9 +454,33 @@ static void test_disabled(void **state _unused_) {
         assert_int_equal(readcache_save_and_disable(), 0);
 }
 
+/* A run killed while saving leaves its temporary record; the next save removes it once it is a
+ * minute old, and leaves a fresh one (a run saving now) alone. */
+static void test_leftovers_removed(void **state _unused_) {
+        _cleanup_free_ char *old = NULL, *fresh = NULL, *data = NULL;
+        struct timespec ts[2] = { { .tv_sec = time(NULL) - 3600 }, { .tv_sec = time(NULL) - 3600 } };
+        int fd;
+
+        assert_true(asprintf(&old, "%s.Ab12Cd", record) > 0);
+        assert_true(asprintf(&fresh, "%s.Ef34Gh", record) > 0);
+        (void) unlink(record);
+        assert_true((fd = open(old, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0);
+        close(fd);
+        assert_int_equal(utimensat(AT_FDCWD, old, ts, 0), 0);
+        assert_true((fd = open(fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0);
+        close(fd);
+        assert_int_equal(readcache_enable(record), 0);
+        assert_int_equal(readcache_read_file(conf, &data, NULL), 0);
+        assert_int_equal(readcache_save_and_disable(), 1);
+        assert_int_equal(access(old, F_OK), -1);
+        assert_int_equal(access(fresh, F_OK), 0);
+        assert_int_equal(unlink(fresh), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cache),
+                cmocka_unit_test(test_leftovers_removed),
                 cmocka_unit_test(test_record_cut_after_load),
                 cmocka_unit_test(test_big_directory),
                 cmocka_unit_test(test_disabled),
