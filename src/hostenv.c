@@ -17,6 +17,35 @@ static bool dpkg_root_elsewhere(void) {
         return *e != 0;
 }
 
+/* 1 when proc_dir/self/mountinfo lists no mount whose mount point is "/", 0 when one is listed
+ * or the table cannot be read. */
+static int root_is_no_mount_point(const char *proc_dir) {
+        _cleanup_free_ char *p = path_join(proc_dir, "self/mountinfo"), *data = NULL;
+        size_t len = 0;
+        int r;
+
+        if (!p)
+                return -ENOMEM;
+        r = read_file_bounded(AT_FDCWD, p, 0, &data, &len);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        for (char *line = data, *next; line && line < data + len; line = next) {
+                const char *f = line;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+                for (int k = 0; k < 4 && f; k++) {
+                        f = strchr(f, ' ');
+                        if (f)
+                                f++;
+                }
+                if (f && f[0] == '/' && (f[1] == ' ' || f[1] == '\0'))
+                        return 0;
+        }
+        return len > 0;
+}
+
 /* 1: ROOT_DIR is not PID 1's root directory; 0: it is, or we cannot tell. */
 static int chrooted(const char *proc_dir, const char *root_dir) {
         _cleanup_free_ char *p = path_join(proc_dir, "1/root");
@@ -27,9 +56,12 @@ static int chrooted(const char *proc_dir, const char *root_dir) {
         if (stat(root_dir, &a) < 0)
                 return -errno;
         /* EACCES/EPERM: PID 1 is out of our reach (no CAP_SYS_PTRACE, a protected PID 1); ENOENT:
-         * it went away. Neither tells us anything. */
+         * it went away. Then our own mount table tells: the kernel lists only the mounts below a
+         * process's root, their mount points relative to it (proc(5) /proc/PID/mountinfo, field
+         * 5), so in a chroot into a directory that is not itself a mount point no mount is at "/".
+         * The sandbox of a systemd service (its own mount namespace) keeps a mount at "/". */
         if (stat(p, &b) < 0)
-                return 0;
+                return root_is_no_mount_point(proc_dir);
         return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 

@@ -187,6 +187,26 @@ static void test_chroot(void **state) {
         expect_off_limits(t, "running in a chroot: / is not the root directory of PID 1");
 }
 
+/* PID 1's root cannot be looked at (a protected PID 1): our own mount table tells. A chroot into
+ * a plain directory has no mount at "/"; a host, or a service's sandbox, has one. */
+static void test_chroot_pid1_hidden(void **state) {
+        struct tree *t = *state;
+        _cleanup_free_ char *p = xasprintf("%s/proc/1/root", t->top);
+        static const char host[] = "22 1 253:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+                                   "23 22 0:21 / /proc rw shared:12 - proc proc rw\n";
+        static const char chroot_[] = "23 22 0:21 / /proc rw shared:12 - proc proc rw\n"
+                                      "30 22 0:30 / /run rw shared:5 - tmpfs tmpfs rw\n";
+
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(symlink("/nonexistent/pid1-root", p), 0);
+        /* No mount table either: nothing tells, the host is assumed. */
+        expect_host(t);
+        write_at(t, "proc/self/mountinfo", host, sizeof(host) - 1);
+        expect_host(t);
+        write_at(t, "proc/self/mountinfo", chroot_, sizeof(chroot_) - 1);
+        expect_off_limits(t, "running in a chroot: / is not the root directory of PID 1");
+}
+
 /* Run the check on the tree in a child process as nobody; returns its exit status: 0 when it
  * said "host", 1 "off limits", 2 anything else. */
 static int check_as_nobody(const struct tree *t) {
@@ -439,6 +459,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_dpkg_root_empty_or_slash, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_no_proc, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_chroot, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_chroot_pid1_hidden, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pid1_unreadable, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_dockerenv, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_containerenv, setup, teardown),
