@@ -15,7 +15,7 @@ section() { # title, file, kind of lines (case_|expect|expect_status)
         echo
         echo "| case | test |"
         echo "|---|---|"
-        grep -oE '^\s*(case_|expect|expect_status) "[^"]+"' "$dir/$file" | sed -E 's/^\s*[a-z_]+ "//; s/"$//' |
+        grep -oE '^\s*(case_|expect|expect_status|check) "[^"]+"' "$dir/$file" | sed -E 's/^\s*[a-z_]+ "//; s/"$//' |
                 sed -E 's/\$[A-Za-z_]+|\$\([^)]*\)|\$\{[^}]*\}/…/g; s/\|/\\|/g' | while IFS= read -r name; do
                         echo "| $name | \`$file\` |"
                 done
@@ -34,6 +34,10 @@ section "Hostile input (through the program)" test-hostile.sh
 section "Faults and concurrency (real kernel)" test-faults.sh
 section "Install faults (real kernel)" test-install.sh
 cmocka "Path resolution inside the root" test-root.c
+for f in test-security-probe.sh test-security-proc.sh test-security-rootless.sh test-security-bounds.sh; do
+        [ -f "$dir/$f" ] && section "A hostile local user: ${f#test-security-}" "$f"
+done
+cmocka "A hostile local user: the read record" test-readcache.c
 for f in test-unitfile.c test-envfile.c test-daemon-json.c test-containerd-toml.c test-rule.c test-dockerd-args.c; do
         [ -f "$dir/$f" ] && cmocka "Parser: ${f#test-}" "$f"
 done
