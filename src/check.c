@@ -623,7 +623,8 @@ static int judge_probe(struct check *c) {
         }
         case PROBE_NO_TARGET:
                 return add_finding(c, SEV_WARNING, "probe: no loaded rule of ours on an existing file or directory "
-                                   "with the r or a permission: nothing to probe");
+                                   "of root's with the r or a permission: nothing to probe (a path a user "
+                                   "owns or can change is never probed)");
         case PROBE_UNAVAILABLE:
                 return add_finding(c, SEV_WARNING, "probe: cannot read the kernel's audit multicast group (%s): it "
                                    "needs root (CAP_AUDIT_READ) in the initial namespaces", strerror(-pr->error));
