@@ -39,9 +39,8 @@ int audit_conn_open(struct audit_conn **ret) {
         struct audit_conn *c;
         int fd;
 
-        /* libaudit reports its own errors on stderr or syslog unless told not to. */
-        set_aumessage_mode(MSG_QUIET, DBG_NO);
-
+        /* libaudit's message mode is quiet unless a program asks otherwise (lib/message.c), and
+         * set_aumessage_mode() is deprecated in audit 4: nothing to set. */
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;

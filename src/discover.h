@@ -1,104 +1,169 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* Inside discovery: the context its sources share. discover() runs the sources (discover-*.c),
- * settles each instance's effective configuration (dockerd-config.c, discover-containerd.c),
- * then turns the instances into targets (targets.c). */
-
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "instance.h"
+#include "problems.h"
 #include "root.h"
-#include "target.h"
+#include "rule.h"
+#include "util.h"
 
-#define DEFAULT_DATA_ROOT "/var/lib/docker"
-#define DEFAULT_EXEC_ROOT "/var/run/docker"
-#define DEFAULT_DAEMON_JSON "/etc/docker/daemon.json"
-#define DEFAULT_CONTAINERD_CONFIG "/etc/containerd/config.toml"
-#define DEFAULT_CONTAINERD_STATE "/run/containerd"
-#define DEFAULT_CONTAINERD_ROOT "/var/lib/containerd"
-#define DEFAULT_CONTAINERD_SOCK "/run/containerd/containerd.sock"
-#define DEFAULT_DOCKER_SOCK "/var/run/docker.sock"
-#define SNAP_DIR "/snap/docker/current"
-#define SNAP_DATA "/var/snap/docker/current"
-#define SNAP_DATA_ROOT "/var/snap/docker/common/var-lib-docker"
-
-struct ctx {
-        const struct root *root;
-        const struct discovery_options *opts;
-        struct discovery *d;
-        char **bin_dirs;              /* where programs are looked for, resolved duplicates dropped */
-        bool docker_service;          /* docker.service has a unit file: it, not OpenRC, runs dockerd */
-        char *instance;               /* targets.c: the instance whose targets are being made
-                                       * ("dockerd docker.service"), NULL for the host's own */
-        const struct dockerd_instance *user; /* targets.c: that instance when it is a user's
-                                       * (rootless): its paths must lie in the user's tree */
-        struct user_rules *user_rules; /* targets.c: the rules each user's configuration named */
-        size_t n_user_rules;
+/* The Docker components the tool knows, in output order. */
+enum component {
+        COMP_DOCKERD,
+        COMP_RUN_CONTAINERD,
+        COMP_DATA_ROOT,
+        COMP_ETC_DOCKER,
+        COMP_DOCKER_SERVICE,
+        COMP_CONTAINERD_SOCK,
+        COMP_DOCKER_SOCKET_UNIT,
+        COMP_DOCKER_SOCK,
+        COMP_DEFAULT_DOCKER,
+        COMP_DAEMON_JSON,
+        COMP_CONTAINERD_CONFIG,
+        COMP_SYSCONFIG_DOCKER,
+        COMP_CONTAINERD,
+        COMP_CONTAINERD_SHIM,
+        COMP_SHIM_RUNC_V1,
+        COMP_SHIM_RUNC_V2,
+        COMP_RUNC,
+        /* Not in any CIS version: */
+        COMP_RUNTIME,
+        COMP_DOCKER_INIT,
+        COMP_DOCKER_PROXY,
+        COMP_CONTAINERD_SERVICE,
+        COMP_DROPIN,
+        COMP_ENV_FILE,
+        COMP_OPENRC_INIT,
+        COMP_OPENRC_CONF,
+        COMP_TLS,
+        COMP_DOCKER_CLIENT,   /* the docker command (older CIS texts audit /usr/bin/docker) */
+        COMP_CONTAINERD_ROOT, /* containerd's root (/var/lib/containerd): watched like the data root */
+        _COMP_MAX,
 };
 
-/* How many paths one user's rootless configuration made rules of (targets.c). */
-struct user_rules {
-        unsigned uid;
-        size_t n;
-        bool said;                    /* the cap was said */
+enum cis_version {
+        CIS_120,
+        CIS_160,
+        CIS_180,
+        _CIS_MAX,
 };
 
-/* The target of this (normalised) path, NULL when there is none yet. */
-struct target *discovery_find_target(struct discovery *d, const char *path);
+struct component_info {
+        const char *name;              /* short machine name, e.g. "dockerd" */
+        const char *cis[_CIS_MAX];     /* item id per version, NULL when the version has none */
+        const char *cis_paths[3];      /* literal CIS paths for this component, NULL-terminated */
+        unsigned perms;                /* default permissions (PERM_*) */
+};
 
-/* The host's main dockerd instance, the one the sources enrich (docker.service, the snap,
- * /etc/init.d/docker, the binary's defaults): the existing one that is not `extra`, or a new one
- * of this source and name. 0 or -ENOMEM. */
-int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
-int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
+const struct component_info *component_info(enum component c);
+const char *cis_version_name(enum cis_version v);
+int cis_version_from_string(const char *s, enum cis_version *ret);
+/* "1.1.3/1.2.3" style: every distinct id this component has, newest numbering first. */
+int component_cis_ids(enum component c, char **ret);
+bool component_is_cis(enum component c);
 
-/* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
- * problem added. */
-/* Say each value dockerd_args_parse() refused (o->problems), prefixed with what gave the
- * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */
-int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
-                                        const struct dockerd_opts *o);
-int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
-/* containerd's command line (argv, argv[0] the program) for instance i: its --config becomes the
- * configuration file, --root, --state and --address are kept to override config.toml's (the
- * instance's flags). what names the command line ("ExecStart of containerd.service (FILE)",
- * "running containerd"); options containerd refuses are problems of file. 0 or -ENOMEM. */
-int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
-                         const char *what);
-/* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
- * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
- * otherwise; the problem names the configured path, what it resolves to and who named it. */
-int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
-                         char **ret_data, size_t *ret_len);
-/* Split a list of words with systemd's quoting rules: a placeholder argv[0] ("-"), then the words. */
-int split_words(const char *value, char ***ret);
-const char *envfile_error(int r);
+/* How the data root (and containerd's root, with containerd's binary as the writer) is watched. */
+enum data_root_mode {
+        DATA_ROOT_STATE,      /* default: recursive, writes and attribute changes, except dockerd's own */
+        DATA_ROOT_CIS,        /* CIS v1.6 text: -F path=ROOT -F perm=war (not recursive) */
+        DATA_ROOT_RECURSIVE,  /* every write below the data root */
+        DATA_ROOT_OFF,
+        _DATA_ROOT_MODE_MAX,
+};
+const char *data_root_mode_name(enum data_root_mode m);
+int data_root_mode_from_string(const char *s, enum data_root_mode *ret);
 
-/* The sources, each adding to or creating instances in c->d. 0 or -ENOMEM. */
-int discover_systemd(struct ctx *c);       /* discover-systemd.c: docker.service, docker.socket,
-                                            * containerd.service, the snap's unit */
-int discover_snap(struct ctx *c);          /* discover-snap.c: /snap/docker */
-int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/docker, /etc/conf.d/docker */
-int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
-int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
-int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
-/* Is this host path in one of the user manager's shared unit directories (/etc/systemd/user,
- * /usr/lib/systemd/user, ...), which are root's? (discover-rootless.c) */
-bool rootless_shared_unit_path(const char *path);
+/* How containerd's run-time (state) directory, /run/containerd, is watched. containerd, its
+ * shims and runc write task bundles, pid files and sockets below it on every container start. */
+enum run_mode {
+        RUN_SESSION,          /* default: the directory itself for every program (path=), and
+                               * recursively for tasks with a login uid (dir= ... auid!=unset) */
+        RUN_CIS,              /* CIS text: -F path=DIR -F perm=war (not recursive) */
+        RUN_RECURSIVE,        /* -w DIR: every change below it, the daemons' own included */
+        _RUN_MODE_MAX,
+};
+const char *run_mode_name(enum run_mode m);
+int run_mode_from_string(const char *s, enum run_mode *ret);
 
-/* Programs in the binary directories (discover-defaults.c). */
-bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);
-char *find_program(struct ctx *c, const char *name, const char **ret_dir);
+/* Why no rule is rendered for a target. */
+enum skip_reason {
+        SKIP_NONE,
+        SKIP_UNRESOLVABLE,    /* the path cannot be resolved inside the root (loop, too long) */
+        SKIP_TOO_LONG,        /* the path cannot be written on one rules line (whitespace, control
+                               * or quote characters, or longer than PATH_MAX) */
+        SKIP_NO_PARENT,       /* its parent directory does not exist: the kernel refuses the watch */
+        SKIP_DANGEROUS,       /* "/", a device, a file named as a file that is a directory, or a system
+                               * directory: see guard.h */
+        _SKIP_MAX,
+};
+const char *skip_reason_name(enum skip_reason s);
 
-/* Would a file at this host path be watched (absolute, resolvable, writable on a rules line,
- * parent present)? Then 1 with its resolved path, else 0. -ENOMEM. (targets.c) */
-int path_usable(struct ctx *c, const char *path, char **ret_resolved);
+/* Is a component's path a file (or socket) or a directory by what names it? For the guard. */
+bool component_is_dir(enum component c);
 
-/* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
-int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
-/* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */
-int discover_containerd(struct ctx *c);
+/* The evidence of a target that only the CIS Benchmark's text names. */
+#define CIS_EVIDENCE "the CIS Benchmark's path"
 
-/* targets.c: the watch targets of every instance, then the CIS Benchmark's literal paths. */
-int targets_from_instances(struct ctx *c);
+/* One path the host really uses (or that the CIS text names), with why we think so. */
+struct target {
+        enum component comp;
+        char *path;           /* normalised host path, as it will be written in the rule */
+        char *evidence;       /* what named it: "docker.service ExecStart (/lib/...)", ... */
+        enum path_state state;
+        bool is_dir;
+        bool cis_literal;     /* the literal CIS path (emitted for scanners) */
+        bool cis_only;        /* named only because the CIS text names it (evidence says so) */
+        bool link;            /* the path itself is a symlink (watched as the link) */
+        bool wanted_missing;  /* read by the active configuration: watch even while missing */
+        bool volatile_parent; /* parent lives below /run and is made at run time: a rule for it
+                               * would fail at boot, so it is loaded live only */
+        bool user_tree;       /* named by a user's (rootless) configuration and in that user's
+                               * tree: loaded live only, after its path is checked again (the user
+                               * could swap a component for a link before a boot-time load, and
+                               * the kernel would follow it), and never with the read class */
+        unsigned user_uid;    /* that user, when user_tree */
+        enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
+        char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
+        char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
+        char *instance;       /* the instance that first named it, "dockerd docker.service"
+                               * (instance_key()); NULL for the host's programs and CIS paths */
+};
+
+struct discovery_options {
+        bool cis_paths;       /* also emit the literal CIS paths (default true) */
+};
+
+/* Problems met while discovering: malformed files etc. Reported, never fatal. */
+struct dockerd_instance;
+struct containerd_instance;
+
+struct discovery {
+        struct target *targets;
+        size_t n_targets;
+        struct problems problems;
+        /* What the daemon's effective configuration names, for rendering and reports. */
+        char *dockerd;
+        char *data_root;
+        char *config_file;
+        bool cis_paths;       /* the literal CIS paths were asked for (discovery_options) */
+        /* The daemons found (instance.h): what the targets were made from. */
+        struct dockerd_instance *dockerds;
+        size_t n_dockerds;
+        struct containerd_instance *containerds;
+        size_t n_containerds;
+        /* discover.c's lookups: targets by path, problems by (file, line, message). */
+        struct hindex target_index, problem_index;
+};
+
+void discovery_done(struct discovery *d);
+int discovery_add_target(struct discovery *d, enum component comp, const char *path,
+                         const char *evidence, struct target **ret);
+int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+/* The same, as a warning (struct problem.warning). */
+int discovery_add_warning(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+int discover(const struct root *root, const struct discovery_options *opts, struct discovery *ret);

@@ -127,7 +127,7 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 *ret_what = "the rules directory";
                 goto fail;
         }
-        r = render(&p.root, &p.disc, &o->render, &p.others, &p.rules);
+        r = render(&p.disc, &o->render, &p.others, &p.rules);
         if (r < 0) {
                 *ret_what = "rendering";
                 goto fail;

@@ -167,12 +167,11 @@ static int cmp_rendered(const void *a, const void *b, void *userdata) {
         return (int) x->rule.kind - (int) y->rule.kind;
 }
 
-int render(const struct root *root, const struct discovery *d, const struct render_options *o,
-           const struct rules_dir *others, struct ruleset *ret) {
+int render(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
+           struct ruleset *ret) {
         struct ruleset s = {};
         int r;
 
-        (void) root;
         s.rules = calloc(2 * d->n_targets + 1, sizeof(struct rendered));
         if (!s.rules)
                 return -ENOMEM;

@@ -7,7 +7,7 @@
 #include "root.h"
 #include "rule.h"
 #include "rulesdir.h"
-#include "target.h"
+#include "discover.h"
 
 /* Render: from discovered targets to audit rules. No side effects. */
 
@@ -34,9 +34,10 @@ void ruleset_done(struct ruleset *s);
 
 /* Every target that is not skipped becomes one rule, containerd's run-time directory two in run
  * mode "session" (the second one live only when the directory is made at run time). Rules another fragment in others already
- * holds are kept with provided_by set (neither loaded nor written by us). */
-int render(const struct root *root, const struct discovery *d, const struct render_options *o,
-           const struct rules_dir *others, struct ruleset *ret);
+ * holds are kept with provided_by set (neither loaded nor written by us). Reads nothing: whether a
+ * path exists was settled by discovery (target.state), so no root is needed. Returns 0 or -ENOMEM. */
+int render(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
+           struct ruleset *ret);
 
 /* The rules to have in the kernel: not provided by another fragment. */
 static inline bool rendered_loads(const struct rendered *r) { return !r->provided_by; }

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "render.h"
 #include "rulesdir.h"
-#include "target.h"
+#include "discover.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -96,11 +96,7 @@ static bool has_line(char **lines, const char *line) {
 /* render + render_fragment, both must succeed. */
 static void render_all(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
                        struct ruleset *s, char **text) {
-        struct root root = {};
-
-        assert_int_equal(root_init(&root, "/nonexistent-root"), 0);
-        assert_int_equal(render(&root, d, o, others, s), 0);
-        root_done(&root);
+        assert_int_equal(render(d, o, others, s), 0);
         assert_int_equal(render_fragment(d, s, o, text), 0);
         assert_non_null(*text);
 }
@@ -712,15 +708,12 @@ static void test_invalid_key(void **state _unused_) {
         struct discovery d = {};
         struct ruleset s = {};
         struct render_options o = { .key = "bad key", .data_root_mode = DATA_ROOT_STATE };
-        struct root root = {};
         char *text = (char *) "untouched";
 
         add(&d, COMP_DOCKERD, "/usr/bin/dockerd", EV_DOCKERD, PATH_EXISTS, false);
-        assert_int_equal(root_init(&root, "/"), 0);
-        assert_int_equal(render(&root, &d, &o, NULL, &s), 0);
+        assert_int_equal(render(&d, &o, NULL, &s), 0);
         assert_int_equal(render_fragment(&d, &s, &o, &text), -EINVAL);
         assert_string_equal(text, "untouched");
-        root_done(&root);
         ruleset_done(&s);
         discovery_done(&d);
 }

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Inside discovery: the context its sources share. discover() runs the sources (discover-*.c),
+ * settles each instance's effective configuration (dockerd-config.c, discover-containerd.c),
+ * then turns the instances into targets (targets.c). */
+
+#include <stdbool.h>
+
+#include "instance.h"
+#include "root.h"
+#include "target.h"
+
+#define DEFAULT_DATA_ROOT "/var/lib/docker"
+#define DEFAULT_EXEC_ROOT "/var/run/docker"
+#define DEFAULT_DAEMON_JSON "/etc/docker/daemon.json"
+#define DEFAULT_CONTAINERD_CONFIG "/etc/containerd/config.toml"
+#define DEFAULT_CONTAINERD_STATE "/run/containerd"
+#define DEFAULT_CONTAINERD_ROOT "/var/lib/containerd"
+#define DEFAULT_CONTAINERD_SOCK "/run/containerd/containerd.sock"
+#define DEFAULT_DOCKER_SOCK "/var/run/docker.sock"
+#define SNAP_DIR "/snap/docker/current"
+#define SNAP_DATA "/var/snap/docker/current"
+#define SNAP_DATA_ROOT "/var/snap/docker/common/var-lib-docker"
+
+struct ctx {
+        const struct root *root;
+        const struct discovery_options *opts;
+        struct discovery *d;
+        char **bin_dirs;              /* where programs are looked for, resolved duplicates dropped */
+        bool docker_service;          /* docker.service has a unit file: it, not OpenRC, runs dockerd */
+        char *instance;               /* targets.c: the instance whose targets are being made
+                                       * ("dockerd docker.service"), NULL for the host's own */
+        const struct dockerd_instance *user; /* targets.c: that instance when it is a user's
+                                       * (rootless): its paths must lie in the user's tree */
+        struct user_rules *user_rules; /* targets.c: the rules each user's configuration named */
+        size_t n_user_rules;
+};
+
+/* How many paths one user's rootless configuration made rules of (targets.c). */
+struct user_rules {
+        unsigned uid;
+        size_t n;
+        bool said;                    /* the cap was said */
+};
+
+/* The target of this (normalised) path, NULL when there is none yet. */
+struct target *discovery_find_target(struct discovery *d, const char *path);
+
+/* The host's main dockerd instance, the one the sources enrich (docker.service, the snap,
+ * /etc/init.d/docker, the binary's defaults): the existing one that is not `extra`, or a new one
+ * of this source and name. 0 or -ENOMEM. */
+int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
+int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
+
+/* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
+ * problem added. */
+/* Say each value dockerd_args_parse() refused (o->problems), prefixed with what gave the
+ * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */
+int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
+                                        const struct dockerd_opts *o);
+int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
+/* containerd's command line (argv, argv[0] the program) for instance i: its --config becomes the
+ * configuration file, --root, --state and --address are kept to override config.toml's (the
+ * instance's flags). what names the command line ("ExecStart of containerd.service (FILE)",
+ * "running containerd"); options containerd refuses are problems of file. 0 or -ENOMEM. */
+int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
+                         const char *what);
+/* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
+ * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
+ * otherwise; the problem names the configured path, what it resolves to and who named it. */
+int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
+                         char **ret_data, size_t *ret_len);
+/* Split a list of words with systemd's quoting rules: a placeholder argv[0] ("-"), then the words. */
+int split_words(const char *value, char ***ret);
+const char *envfile_error(int r);
+
+/* The sources, each adding to or creating instances in c->d. 0 or -ENOMEM. */
+int discover_systemd(struct ctx *c);       /* discover-systemd.c: docker.service, docker.socket,
+                                            * containerd.service, the snap's unit */
+int discover_snap(struct ctx *c);          /* discover-snap.c: /snap/docker */
+int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/docker, /etc/conf.d/docker */
+int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
+int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
+int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
+/* Is this host path in one of the user manager's shared unit directories (/etc/systemd/user,
+ * /usr/lib/systemd/user, ...), which are root's? (discover-rootless.c) */
+bool rootless_shared_unit_path(const char *path);
+
+/* Programs in the binary directories (discover-defaults.c). */
+bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);
+char *find_program(struct ctx *c, const char *name, const char **ret_dir);
+
+/* Would a file at this host path be watched (absolute, resolvable, writable on a rules line,
+ * parent present)? Then 1 with its resolved path, else 0. -ENOMEM. (targets.c) */
+int path_usable(struct ctx *c, const char *path, char **ret_resolved);
+
+/* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
+int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
+/* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */
+int discover_containerd(struct ctx *c);
+
+/* targets.c: the watch targets of every instance, then the CIS Benchmark's literal paths. */
+int targets_from_instances(struct ctx *c);
