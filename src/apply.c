@@ -94,7 +94,7 @@ static int kernel_part(const struct options *o, struct plan *p, struct outcome *
         out->kernel = p->kernel.state;
         if (p->kernel.state != KERNEL_LOADED)
                 return 0;
-        r = plan_diff(p, o->mode == MODE_REMOVE ? DIFF_REMOVE : DIFF_INSTALL, &out->diff);
+        r = diff_build(p, o->mode == MODE_REMOVE ? DIFF_REMOVE : DIFF_INSTALL, &out->diff);
         if (r < 0)
                 return r;
         out->results = calloc(out->diff.n + 1, sizeof(*out->results));
@@ -112,7 +112,7 @@ static char *action_line(const struct outcome *out, size_t i) {
         const char *why = NULL;
         char *s;
 
-        if (plan_rule_line(a->rule, &rule) < 0)
+        if (diff_rule_line(a->rule, &rule) < 0)
                 return NULL;
         if (out->results && out->results[i] == RESULT_FAILED)
                 why = strerror(-out->errors[i]);
@@ -444,7 +444,7 @@ int run_apply(const struct options *opts) {
 
         /* Never rules that silence ours: said, not counted in the exit status. */
         if (o->mode == MODE_INSTALL && o->verbosity >= 0 && kr >= 0)
-                (void) plan_print_shadows(stderr, &p);
+                (void) verdict_print_shadows(stderr, &p);
         out.status = exit_status(o, &out, kr, problems);
         if (!out.kernel_message && (out.kernel == KERNEL_LOCKED || out.kernel == KERNEL_UNAVAILABLE ||
                                     out.kernel == KERNEL_ERROR)) {

@@ -33,7 +33,7 @@ struct check {
         size_t n_findings;
         char **stale;
         int problems;
-        struct plan_shadows shadows;
+        struct verdict_shadows shadows;
         unsigned n_shadowing;     /* never rules that silence some or all of ours */
         bool probed;
         struct probe probe;
@@ -70,7 +70,7 @@ static void check_done(struct check *c) {
                 free(c->findings[i].message);
         free(c->findings);
         strv_free(c->stale);
-        plan_shadows_done(&c->shadows);
+        verdict_shadows_done(&c->shadows);
         probe_done(&c->probe);
 }
 
@@ -184,7 +184,7 @@ static int judge_boot(struct check *c) {
 static int judge_drift(struct check *c) {
         if (!kernel_read(c))
                 return 0;
-        if (plan_diff(c->p, DIFF_INSTALL, &c->diff) < 0)
+        if (diff_build(c->p, DIFF_INSTALL, &c->diff) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < c->diff.n; i++) {
                 const struct action *a = &c->diff.actions[i];
@@ -193,7 +193,7 @@ static int judge_drift(struct check *c) {
 
                 if (a->kind != ACTION_DELETE)
                         continue;
-                if (plan_rule_line(a->rule, &line) < 0 || strv_push(&c->stale, line) < 0)
+                if (diff_rule_line(a->rule, &line) < 0 || strv_push(&c->stale, line) < 0)
                         return -ENOMEM;
                 if (a->reason == REASON_PREVIOUS_KEY)
                         r = add_finding(c, SEV_WARNING, "rule with the previous key \"%s\" for %s is still loaded: "
@@ -217,12 +217,12 @@ static int judge_drift(struct check *c) {
 
 /* Never rules that silence ours: in the kernel now, and in the rules files at boot. */
 static int judge_shadows(struct check *c) {
-        int r = plan_shadows(c->p, &c->shadows);
+        int r = verdict_shadows_build(c->p, &c->shadows);
 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < c->shadows.n; i++) {
-                const struct plan_shadow *s = &c->shadows.v[i];
+                const struct verdict_shadow *s = &c->shadows.v[i];
                 c->n_shadowing += s->sev > SEV_NONE;
                 r = add_finding(c, s->sev, "%s", s->message);
                 if (r < 0)
@@ -455,7 +455,7 @@ static json_object *shadows_json(const struct check *c) {
         json_object *a = json_object_new_array();
 
         for (size_t i = 0; i < c->shadows.n; i++) {
-                const struct plan_shadow *s = &c->shadows.v[i];
+                const struct verdict_shadow *s = &c->shadows.v[i];
                 json_object *o = json_object_new_object();
                 _cleanup_free_ char *text = NULL;
 
@@ -600,7 +600,7 @@ static int judge_probe(struct check *c) {
                 return 0;
         if (!kernel_read(c))
                 return add_finding(c, SEV_NONE, "probe: not run, the kernel's audit rules could not be read");
-        r = plan_probe(c->p, c->o->probe_timeout_ms, &c->probe);
+        r = probe_run(c->p, c->o->probe_timeout_ms, &c->probe);
         if (r < 0)
                 return r;
         c->probed = true;
@@ -734,13 +734,13 @@ static int emit(const struct options *o, char *text, size_t len, int status) {
         bool changed;
         int r;
 
-        if (!o->metrics_output) {
+        if (!o->check_output) {
                 fwrite(text, 1, len, stdout);
                 return status;
         }
-        r = file_write_atomic(o->metrics_output, text, 0644, &changed);
+        r = file_write_atomic(o->check_output, text, 0644, &changed);
         if (r < 0) {
-                fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->metrics_output, strerror(-r));
+                fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->check_output, strerror(-r));
                 return CHECK_UNKNOWN;
         }
         return status;
@@ -750,7 +750,7 @@ static int judge_all(struct check *c) {
         int r;
 
         c->problems = plan_print_problems(NULL, c->p);
-        r = plan_verdicts(c->p, c->o->cis, &c->v);
+        r = verdicts_build(c->p, c->o->cis, &c->v);
         if (r >= 0)
                 r = judge_fragment(c);
         if (r >= 0)

@@ -173,7 +173,7 @@ static int diff_previous_key(const struct plan *p, struct diff *d) {
         return 0;
 }
 
-int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
+int diff_build(const struct plan *p, enum diff_mode mode, struct diff *ret) {
         struct diff d = {};
         int r = 0;
 
@@ -223,7 +223,7 @@ int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret) {
         return 0;
 }
 
-int plan_rule_line(const struct rule *r, char **ret) {
+int diff_rule_line(const struct rule *r, char **ret) {
         _cleanup_free_ char *line = NULL;
         const char *kind = r->kind == WATCH_DIR ? "dir=" : "path=";
 

@@ -328,7 +328,7 @@ static int check_options(struct options *o) {
         if (o->mode == MODE_CHECK) {
                 /* --output is the file a mode writes: the report for --check, which finds the
                  * fragment where --fragment says. */
-                o->metrics_output = o->output;
+                o->check_output = o->output;
                 o->output = o->fragment;
         } else if (o->fragment) {
                 if (o->output && !streq(o->output, o->fragment))

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "render.h"
-#include "target.h"
+#include "discover.h"
 
 struct settings;
 
@@ -45,7 +45,7 @@ struct options {
         enum mode mode;
         const char *root;
         const char *rules_dir;   /* NULL: RULES_DIR inside root */
-        const char *output;      /* the fragment (NULL: rules_dir/FRAGMENT_NAME); --check: see metrics_output */
+        const char *output;      /* the fragment (NULL: rules_dir/FRAGMENT_NAME); --check: see check_output */
         const char *fragment;    /* --fragment: our fragment, in every mode */
         struct render_options render;
         struct discovery_options discovery;
@@ -66,5 +66,5 @@ struct options {
         const char *until;
         bool probe;              /* --check --probe */
         int probe_timeout_ms;    /* 0: not given (2000 with --probe) */
-        const char *metrics_output; /* --check --output: the report goes to this file, atomically */
+        const char *check_output; /* --check --output: the report goes to this file, atomically */
 };

@@ -11,7 +11,7 @@
 #include "render.h"
 #include "root.h"
 #include "rulesdir.h"
-#include "target.h"
+#include "discover.h"
 
 /* The plan: what every mode starts from, and the one diff that install executes, --dry-run
  * prints and --check judges.
@@ -20,8 +20,8 @@
  *                       fragment text, the boot loader and the rules directory it reads.
  *   plan_read_disk()    our fragment as it is on disk (and audit.rules when that is what boots).
  *   plan_read_kernel()  the kernel's status and the rules that concern us, once.
- *   plan_diff()         wanted x kernel x other files -> actions (diff.c).
- *   plan_verdicts()     wanted x kernel x disk -> one verdict per target (verdict.c). */
+ *   diff_build()         wanted x kernel x other files -> actions (diff.c).
+ *   verdicts_build()     wanted x kernel x disk -> one verdict per target (verdict.c). */
 
 /* What became of reading the kernel. */
 enum kernel_state {
@@ -156,7 +156,7 @@ struct diff {
 void diff_done(struct diff *d);
 /* The actions, adds first, then deletes and the rest. Needs p->kernel read (KERNEL_LOADED or
  * KERNEL_LOCKED) and, for DIFF_REMOVE, p->disk read. Returns 0 or -ENOMEM. */
-int plan_diff(const struct plan *p, enum diff_mode mode, struct diff *ret);
+int diff_build(const struct plan *p, enum diff_mode mode, struct diff *ret);
 size_t diff_count(const struct diff *d, enum action_kind k);
 
 /* ---- Verdicts per target (verdict.c) ---- */
@@ -205,29 +205,29 @@ struct verdicts {
 void verdicts_done(struct verdicts *v);
 /* One verdict per target. cis: -1 or the enum cis_version that decides which targets count.
  * Needs plan_read_disk() and (on the live root) plan_read_kernel(). */
-int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret);
+int verdicts_build(const struct plan *p, int cis, struct verdicts *ret);
 
 /* ---- Never rules that silence ours (verdict.c, judged by shadow.c) ---- */
 
-struct plan_shadow {
+struct verdict_shadow {
         struct shadow s;          /* s.rule points into the plan (kernel or rules directory) */
         bool in_kernel;           /* loaded now; else in a rules file (s.rule->file, ->line) */
         enum severity sev;        /* CRITICAL: everything silenced; WARNING: part; NONE: no effect */
         char *message;            /* one line: where, the rule, what it does, which of our paths */
 };
 
-struct plan_shadows {
-        struct plan_shadow *v;
+struct verdict_shadows {
+        struct verdict_shadow *v;
         size_t n;
 };
 
-void plan_shadows_done(struct plan_shadows *s);
+void verdict_shadows_done(struct verdict_shadows *s);
 /* The never rules of the running kernel (when read) against the watches loaded there (in the
  * kernel's order), and those of the rules directory against our fragment (in augenrules'
  * order). Returns the number found or -ENOMEM. */
-int plan_shadows(const struct plan *p, struct plan_shadows *ret);
+int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret);
 /* Those that matter (severity above NONE), one line each on f prefixed "warning: "; their number. */
-int plan_print_shadows(FILE *f, const struct plan *p);
+int verdict_print_shadows(FILE *f, const struct plan *p);
 
 /* Does kernel rule k give at least what rule want asks for: same path, a recursive watch where a
  * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */
@@ -235,4 +235,4 @@ bool kernel_rule_covers(const struct rule *k, const struct rule *want);
 
 /* Formats a rule for a report line: the rule, with its kind spelled out (" (dir=)" or
  * " (path=)") when written as -w, where the kind does not show. */
-int plan_rule_line(const struct rule *r, char **ret);
+int diff_rule_line(const struct rule *r, char **ret);

@@ -235,7 +235,7 @@ static void log_before(const struct plan *p, struct probe *pr, off_t *ret_size) 
                 *ret_size = st.st_size;
 }
 
-int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret) {
+int probe_run(const struct plan *p, int timeout_ms, struct probe *ret) {
         struct probe pr = { .status = PROBE_ERROR, .log = PROBE_LOG_NOT_LOOKED };
         const struct kernel_rule *k = NULL;
         _cleanup_free_ char *act_path = NULL;

@@ -70,4 +70,4 @@ void probe_done(struct probe *pr);
  * timeout_ms bounds the wait for the event (the log lookup adds at most a second); a child still
  * running then is killed. Returns 0 with *ret filled (the outcome in ret->status; ret->path is
  * the watch's path as loaded), or -ENOMEM. */
-int plan_probe(const struct plan *p, int timeout_ms, struct probe *ret);
+int probe_run(const struct plan *p, int timeout_ms, struct probe *ret);

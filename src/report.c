@@ -8,23 +8,23 @@
 #include "root.h"
 #include "util.h"
 
-static const char *const action_names[_ACTION_MAX] = {
-        [ACTION_READ] = "read",
-        [ACTION_WRITTEN] = "written",
-        [ACTION_ATTR] = "attributes",
-        [ACTION_EXECUTED] = "executed",
-        [ACTION_CREATED] = "created",
-        [ACTION_DELETED] = "deleted",
-        [ACTION_RENAMED] = "renamed",
-        [ACTION_OTHER] = "other",
+static const char *const action_names[_REPORT_ACTION_MAX] = {
+        [REPORT_ACTION_READ] = "read",
+        [REPORT_ACTION_WRITTEN] = "written",
+        [REPORT_ACTION_ATTR] = "attributes",
+        [REPORT_ACTION_EXECUTED] = "executed",
+        [REPORT_ACTION_CREATED] = "created",
+        [REPORT_ACTION_DELETED] = "deleted",
+        [REPORT_ACTION_RENAMED] = "renamed",
+        [REPORT_ACTION_OTHER] = "other",
 };
 
 const char *report_action_name(enum report_action a) {
-        return a < _ACTION_MAX ? action_names[a] : NULL;
+        return a < _REPORT_ACTION_MAX ? action_names[a] : NULL;
 }
 
 bool report_action_is_change(enum report_action a) {
-        return a != ACTION_READ && a != ACTION_EXECUTED;
+        return a != REPORT_ACTION_READ && a != REPORT_ACTION_EXECUTED;
 }
 
 static bool name_in(const char *s, const char *const *list) {
@@ -53,32 +53,32 @@ enum report_action report_classify(const char *syscall, enum audit_nametype name
         unsigned long long flags;
 
         if (!syscall)
-                return ACTION_OTHER;
+                return REPORT_ACTION_OTHER;
         if (name_in(syscall, renames))
-                return ACTION_RENAMED;
+                return REPORT_ACTION_RENAMED;
         if (name_in(syscall, execs) && nametype == NAMETYPE_NORMAL)
-                return ACTION_EXECUTED;
+                return REPORT_ACTION_EXECUTED;
         if (name_in(syscall, attrs))
-                return ACTION_ATTR;
+                return REPORT_ACTION_ATTR;
         if (nametype == NAMETYPE_CREATE)
-                return ACTION_CREATED;
+                return REPORT_ACTION_CREATED;
         if (nametype == NAMETYPE_DELETE)
-                return ACTION_DELETED;
+                return REPORT_ACTION_DELETED;
         if (name_in(syscall, creates))
-                return ACTION_CREATED;
+                return REPORT_ACTION_CREATED;
         if (name_in(syscall, deletes))
-                return ACTION_DELETED;
+                return REPORT_ACTION_DELETED;
         if (name_in(syscall, writes))
-                return ACTION_WRITTEN;
+                return REPORT_ACTION_WRITTEN;
         if (name_in(syscall, reads))
-                return ACTION_READ;
+                return REPORT_ACTION_READ;
         if (streq(syscall, "open"))
                 flags = args[1];
         else if (streq(syscall, "openat") || streq(syscall, "open_by_handle_at"))
                 flags = args[2];
         else
-                return ACTION_OTHER;
-        return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? ACTION_WRITTEN : ACTION_READ;
+                return REPORT_ACTION_OTHER;
+        return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? REPORT_ACTION_WRITTEN : REPORT_ACTION_READ;
 }
 
 static const char *const actor_names[_ACTOR_MAX] = {
@@ -292,7 +292,7 @@ static char *absolute_name(const struct audit_event *e, const char *name) {
 
 struct shown_path {
         char *path;                 /* the path shown (absolute when it could be made so) */
-        char *renamed_to;           /* ACTION_RENAMED: the new name */
+        char *renamed_to;           /* REPORT_ACTION_RENAMED: the new name */
         const struct target *target;
         enum audit_nametype nametype;
 };
@@ -311,7 +311,7 @@ static int pick_rename(const struct report_state *st, const struct audit_event *
         const struct target *t;
         char *a, *b;
 
-        if (!e->syscall || report_classify(e->syscall, NAMETYPE_UNKNOWN, e->args) != ACTION_RENAMED)
+        if (!e->syscall || report_classify(e->syscall, NAMETYPE_UNKNOWN, e->args) != REPORT_ACTION_RENAMED)
                 return 0;
         for (size_t i = 0; i < e->n_paths; i++) {
                 if (e->paths[i].nametype == NAMETYPE_DELETE && !from)
@@ -518,7 +518,7 @@ static int write_event(struct report_state *st, const struct audit_event *e, con
                 json_add_str(o, "component", comp);
                 json_add_str(o, "cis", cis && *cis ? cis : NULL);
                 json_add_str(o, "path", p->path);
-                json_add_str(o, "renamed_to", action == ACTION_RENAMED ? p->renamed_to : NULL);
+                json_add_str(o, "renamed_to", action == REPORT_ACTION_RENAMED ? p->renamed_to : NULL);
                 json_add_str(o, "action", report_action_name(action));
                 json_object_object_add(o, "change", json_object_new_boolean(report_action_is_change(action)));
                 json_add_str(o, "syscall", e->syscall);
@@ -539,10 +539,10 @@ static int write_event(struct report_state *st, const struct audit_event *e, con
         who_text(e, who, sizeof(who));
         /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
         if (fprintf_escaped(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
-                    cis && *cis ? cis : "-", action == ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
+                    cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
                     e->success == 0 ? "FAILED" : "ok", p->path ? p->path : "-",
-                    action == ACTION_RENAMED && p->renamed_to ? " -> " : "",
-                    action == ACTION_RENAMED && p->renamed_to ? p->renamed_to : "", who, strempty(e->exe),
+                    action == REPORT_ACTION_RENAMED && p->renamed_to ? " -> " : "",
+                    action == REPORT_ACTION_RENAMED && p->renamed_to ? p->renamed_to : "", who, strempty(e->exe),
                     e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
                     actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
                     actor == ACTOR_OTHER ? "" : "]") < 0)

@@ -7,22 +7,22 @@
 
 #include "auditlog.h"
 #include "options.h"
-#include "target.h"
+#include "discover.h"
 
 /* --report: what the audit trail recorded about Docker's files, named by component and CIS
  * item, with who did it, and whether someone tampered with the audit system meanwhile. */
 
 /* What an event did to its path, from the syscall and the PATH record's nametype. */
 enum report_action {
-        ACTION_READ,
-        ACTION_WRITTEN,
-        ACTION_ATTR,        /* attributes changed: mode, owner, times, extended attributes */
-        ACTION_EXECUTED,
-        ACTION_CREATED,
-        ACTION_DELETED,
-        ACTION_RENAMED,
-        ACTION_OTHER,       /* a syscall this table does not know: shown by its name */
-        _ACTION_MAX,
+        REPORT_ACTION_READ,
+        REPORT_ACTION_WRITTEN,
+        REPORT_ACTION_ATTR,        /* attributes changed: mode, owner, times, extended attributes */
+        REPORT_ACTION_EXECUTED,
+        REPORT_ACTION_CREATED,
+        REPORT_ACTION_DELETED,
+        REPORT_ACTION_RENAMED,
+        REPORT_ACTION_OTHER,       /* a syscall this table does not know: shown by its name */
+        _REPORT_ACTION_MAX,
 };
 const char *report_action_name(enum report_action a);
 /* Everything but a read or an execution changes the file (or may have). */

@@ -159,7 +159,7 @@ static int judge_one(const struct plan *p, struct verdict *v, bool cis_exists) {
         return 0;
 }
 
-int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret) {
+int verdicts_build(const struct plan *p, int cis, struct verdicts *ret) {
         const struct discovery *d = &p->disc;
         struct verdicts vs = {};
         int r;
@@ -207,11 +207,11 @@ int plan_verdicts(const struct plan *p, int cis, struct verdicts *ret) {
 
 /* ---- Never rules that silence ours ---- */
 
-void plan_shadows_done(struct plan_shadows *s) {
+void verdict_shadows_done(struct verdict_shadows *s) {
         for (size_t i = 0; i < s->n; i++)
                 free(s->v[i].message);
         free(s->v);
-        *s = (struct plan_shadows) {};
+        *s = (struct verdict_shadows) {};
 }
 
 static enum severity shadow_severity(const struct shadow *s) {
@@ -255,7 +255,7 @@ static unsigned covering_pos(const struct plan *p, const struct rule *want) {
 }
 
 static int judge_shadows(const struct plan *p, const struct filter_rule *rules, size_t n_rules, bool in_kernel,
-                         struct plan_shadows *out) {
+                         struct verdict_shadows *out) {
         _cleanup_free_ struct shadow_target *t = calloc(p->rules.n_rules + 1, sizeof(*t));
         _cleanup_free_ struct shadow *s = NULL;
         size_t n_t = 0, n_s = 0;
@@ -277,12 +277,12 @@ static int judge_shadows(const struct plan *p, const struct filter_rule *rules, 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n_s; i++) {
-                struct plan_shadow *v = reallocarray(out->v, out->n + 1, sizeof(*v));
+                struct verdict_shadow *v = reallocarray(out->v, out->n + 1, sizeof(*v));
                 if (!v)
                         return -ENOMEM;
                 out->v = v;
                 v = &out->v[out->n];
-                *v = (struct plan_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]) };
+                *v = (struct verdict_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]) };
                 /* first_path points into the plan's rules, which outlive this. */
                 if (shadow_message(&s[i], in_kernel, &v->message) < 0)
                         return -ENOMEM;
@@ -291,8 +291,8 @@ static int judge_shadows(const struct plan *p, const struct filter_rule *rules, 
         return 0;
 }
 
-int plan_shadows(const struct plan *p, struct plan_shadows *ret) {
-        struct plan_shadows out = {};
+int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret) {
+        struct verdict_shadows out = {};
         int r = 0;
 
         if (kernel_read(p))
@@ -300,18 +300,18 @@ int plan_shadows(const struct plan *p, struct plan_shadows *ret) {
         if (r >= 0)
                 r = judge_shadows(p, p->others.never, p->others.n_never, false, &out);
         if (r < 0) {
-                plan_shadows_done(&out);
+                verdict_shadows_done(&out);
                 return r;
         }
         *ret = out;
         return (int) out.n;
 }
 
-int plan_print_shadows(FILE *f, const struct plan *p) {
-        struct plan_shadows s = {};
+int verdict_print_shadows(FILE *f, const struct plan *p) {
+        struct verdict_shadows s = {};
         int r, n = 0;
 
-        r = plan_shadows(p, &s);
+        r = verdict_shadows_build(p, &s);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s.n; i++)
@@ -320,6 +320,6 @@ int plan_print_shadows(FILE *f, const struct plan *p) {
                         if (f)
                                 fprintf(f, "docker-audit-rules: warning: %s\n", s.v[i].message);
                 }
-        plan_shadows_done(&s);
+        verdict_shadows_done(&s);
         return n;
 }

@@ -295,19 +295,19 @@ static void test_diff_install(void **state _unused_) {
         struct diff d = {};
         char *line = NULL;
 
-        assert_int_equal(plan_diff(&p, DIFF_INSTALL, &d), 0);
+        assert_int_equal(diff_build(&p, DIFF_INSTALL, &d), 0);
         /* The plain watch is replaced by the recursive one, and both say why. */
         a = find_action(&d, ACTION_ADD, "/run/containerd");
         assert_non_null(a);
         assert_int_equal(a->reason, REASON_KIND_CHANGED);
         assert_int_equal(a->rule->kind, WATCH_DIR);
-        assert_int_equal(plan_rule_line(a->rule, &line), 0);
+        assert_int_equal(diff_rule_line(a->rule, &line), 0);
         assert_string_equal(line, "-w /run/containerd -p wa -k docker (dir=)");
         free(line);
         a = find_action(&d, ACTION_DELETE, "/run/containerd");
         assert_non_null(a);
         assert_int_equal(a->reason, REASON_KIND_CHANGED);
-        assert_int_equal(plan_rule_line(a->rule, &line), 0);
+        assert_int_equal(diff_rule_line(a->rule, &line), 0);
         assert_string_equal(line, "-w /run/containerd -p wa -k docker (path=)");
         free(line);
         /* Kept, stale, and not ours. */
@@ -330,7 +330,7 @@ static void test_diff_remove(void **state _unused_) {
         struct diff d = {};
 
         p.disk.lines = (struct fragment_lines) { .lines = &l, .n = 1 };
-        assert_int_equal(plan_diff(&p, DIFF_REMOVE, &d), 0);
+        assert_int_equal(diff_build(&p, DIFF_REMOVE, &d), 0);
         assert_non_null(find_action(&d, ACTION_DELETE, "/usr/bin/dockerd"));
         assert_non_null(find_action(&d, ACTION_LEAVE_ALONE, "/old/dockerd"));
         assert_int_equal(diff_count(&d, ACTION_DELETE), 1);
@@ -345,7 +345,7 @@ static void test_verdict_not_recursive(void **state _unused_) {
         struct verdicts v = {};
 
         p.disk.lines = (struct fragment_lines) { .lines = l, .n = 2 };
-        assert_int_equal(plan_verdicts(&p, -1, &v), 0);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
         assert_int_equal(v.n, 2);
         assert_int_equal(v.v[0].status, STATUS_NOT_RECURSIVE);
         assert_string_equal(target_status_to_string(v.v[0].status), "not-recursive");
@@ -363,7 +363,7 @@ static void test_verdict_root(void **state _unused_) {
         struct verdicts v = {};
 
         p.disk.lines = (struct fragment_lines) { .lines = &l, .n = 1 };
-        assert_int_equal(plan_verdicts(&p, -1, &v), 0);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
         assert_int_equal(v.v[0].status, STATUS_NOT_IN_FILE);
         assert_false(v.v[0].in_kernel);
         assert_int_equal(v.v[1].status, STATUS_AT_BOOT);
@@ -371,7 +371,7 @@ static void test_verdict_root(void **state _unused_) {
         verdicts_done(&v);
         /* Not read by augenrules at boot: not in a file that counts. */
         p.boot_reads_fragment = false;
-        assert_int_equal(plan_verdicts(&p, -1, &v), 0);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
         assert_int_equal(v.v[1].status, STATUS_NOT_IN_FILE);
         verdicts_done(&v);
 }

@@ -92,31 +92,31 @@ static void test_classify(void **state _unused_) {
                 unsigned long long a1, a2;
                 enum report_action want;
         } cases[] = {
-                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY, ACTION_READ },
-                { "openat", NAMETYPE_NORMAL, 0, O_WRONLY | O_CREAT | O_TRUNC, ACTION_WRITTEN },
-                { "openat", NAMETYPE_NORMAL, 0, O_RDWR, ACTION_WRITTEN },
-                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY | O_TRUNC, ACTION_WRITTEN },
-                { "openat", NAMETYPE_CREATE, 0, O_WRONLY | O_CREAT | O_EXCL, ACTION_CREATED },
-                { "open", NAMETYPE_NORMAL, O_WRONLY, 0, ACTION_WRITTEN },
-                { "open", NAMETYPE_NORMAL, O_RDONLY, O_WRONLY, ACTION_READ },
-                { "openat2", NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
-                { "creat", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
-                { "mkdir", NAMETYPE_PARENT, 0, 0, ACTION_CREATED },
-                { "symlinkat", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
-                { "unlinkat", NAMETYPE_DELETE, 0, 0, ACTION_DELETED },
-                { "rmdir", NAMETYPE_PARENT, 0, 0, ACTION_DELETED },
-                { "renameat2", NAMETYPE_DELETE, 0, 0, ACTION_RENAMED },
-                { "rename", NAMETYPE_CREATE, 0, 0, ACTION_RENAMED },
-                { "fchmodat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
-                { "fchownat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
-                { "setxattr", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
-                { "utimensat", NAMETYPE_NORMAL, 0, 0, ACTION_ATTR },
-                { "execve", NAMETYPE_NORMAL, 0, 0, ACTION_EXECUTED },
-                { "truncate", NAMETYPE_NORMAL, 0, 0, ACTION_WRITTEN },
-                { "readlinkat", NAMETYPE_NORMAL, 0, 0, ACTION_READ },
-                { "ioctl", NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
-                { "ioctl", NAMETYPE_CREATE, 0, 0, ACTION_CREATED },
-                { NULL, NAMETYPE_NORMAL, 0, 0, ACTION_OTHER },
+                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY, REPORT_ACTION_READ },
+                { "openat", NAMETYPE_NORMAL, 0, O_WRONLY | O_CREAT | O_TRUNC, REPORT_ACTION_WRITTEN },
+                { "openat", NAMETYPE_NORMAL, 0, O_RDWR, REPORT_ACTION_WRITTEN },
+                { "openat", NAMETYPE_NORMAL, 0, O_RDONLY | O_TRUNC, REPORT_ACTION_WRITTEN },
+                { "openat", NAMETYPE_CREATE, 0, O_WRONLY | O_CREAT | O_EXCL, REPORT_ACTION_CREATED },
+                { "open", NAMETYPE_NORMAL, O_WRONLY, 0, REPORT_ACTION_WRITTEN },
+                { "open", NAMETYPE_NORMAL, O_RDONLY, O_WRONLY, REPORT_ACTION_READ },
+                { "openat2", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_OTHER },
+                { "creat", NAMETYPE_CREATE, 0, 0, REPORT_ACTION_CREATED },
+                { "mkdir", NAMETYPE_PARENT, 0, 0, REPORT_ACTION_CREATED },
+                { "symlinkat", NAMETYPE_CREATE, 0, 0, REPORT_ACTION_CREATED },
+                { "unlinkat", NAMETYPE_DELETE, 0, 0, REPORT_ACTION_DELETED },
+                { "rmdir", NAMETYPE_PARENT, 0, 0, REPORT_ACTION_DELETED },
+                { "renameat2", NAMETYPE_DELETE, 0, 0, REPORT_ACTION_RENAMED },
+                { "rename", NAMETYPE_CREATE, 0, 0, REPORT_ACTION_RENAMED },
+                { "fchmodat", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_ATTR },
+                { "fchownat", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_ATTR },
+                { "setxattr", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_ATTR },
+                { "utimensat", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_ATTR },
+                { "execve", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_EXECUTED },
+                { "truncate", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_WRITTEN },
+                { "readlinkat", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_READ },
+                { "ioctl", NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_OTHER },
+                { "ioctl", NAMETYPE_CREATE, 0, 0, REPORT_ACTION_CREATED },
+                { NULL, NAMETYPE_NORMAL, 0, 0, REPORT_ACTION_OTHER },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 unsigned long long args[4] = { 0, cases[i].a1, cases[i].a2, 0 };
@@ -125,10 +125,10 @@ static void test_classify(void **state _unused_) {
                         fail_msg("%s %s: %s, want %s", strempty(cases[i].syscall), audit_nametype_name(cases[i].nt),
                                  report_action_name(got), report_action_name(cases[i].want));
         }
-        assert_false(report_action_is_change(ACTION_READ));
-        assert_false(report_action_is_change(ACTION_EXECUTED));
-        assert_true(report_action_is_change(ACTION_ATTR));
-        assert_true(report_action_is_change(ACTION_OTHER));
+        assert_false(report_action_is_change(REPORT_ACTION_READ));
+        assert_false(report_action_is_change(REPORT_ACTION_EXECUTED));
+        assert_true(report_action_is_change(REPORT_ACTION_ATTR));
+        assert_true(report_action_is_change(REPORT_ACTION_OTHER));
 }
 
 static void test_actor(void **state _unused_) {
