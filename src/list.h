@@ -5,7 +5,7 @@
 
 #include "plan.h"
 #include "render.h"
-#include "target.h"
+#include "discover.h"
 
 /* --list-paths: the discovery table, as text or JSON. */
 int list_paths_text(FILE *f, const struct plan *p);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "root.h"
-#include "target.h"
+#include "discover.h"
 
 /* The administrator's choices, kept in a configuration file that every mode, the units, the
  * package hooks and the Ansible role read, so that a later run with no options keeps them.

@@ -19,7 +19,7 @@ if [ "$MODE" = deb ]; then
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
 else
-        skip "needs the package's dpkg file triggers: no .deb (debian/ not in the source tree, DAR_VM_DEB not set); Docker installed anyway for the next scenarios"
+        skip "needs the package's dpkg file triggers: the code under test is a meson install tree, not a .deb; Docker installed anyway for the next scenarios"
 fi
 run apt apt-get install -y --no-download --no-install-recommends docker.io
 snap after-apt

@@ -8,7 +8,7 @@ wait_for 120 systemctl is-active docker.service containerd.service auditd.servic
 wait_for 120 ran_since docker-audit-rules-runtime.service 0
 snap booted
 if [ "$MODE" != deb ]; then
-        skip "needs the package (apt-get remove, purge): no .deb (debian/ not in the source tree, DAR_VM_DEB not set)"
+        skip "needs the package (apt-get remove, purge): the code under test is a meson install tree, not a .deb"
 else
         run remove apt-get remove -y docker-audit-rules
         auditctl -l >"$OUT/$cur/removed.rules" 2>&1

@@ -115,6 +115,13 @@ class Scenario:
                         "%s: /run/containerd is watched in the kernel" % label)
         self.kernel_has(label, r"/run/containerd/containerd\.sock",
                         "%s: containerd.sock is watched in the kernel" % label)
+        # auditctl -l spells a recursive directory watch and a plain one the same way: --check's
+        # verdict tells them apart (not-recursive).
+        st = {t.get("path"): t.get("status") for t in self.targets(label)}
+        self.expect(st.get("/run/containerd") == "ok" and st.get("/run/containerd/containerd.sock") == "ok",
+                    "%s: --check: /run/containerd and containerd.sock ok" % label,
+                    "/run/containerd %s, containerd.sock %s" % (st.get("/run/containerd"),
+                                                               st.get("/run/containerd/containerd.sock")))
 
 
 scenarios = []
