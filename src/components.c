@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 
-#include "target.h"
+#include "discover.h"
 #include "util.h"
 
 #define ALL PERM_ALL

@@ -5,7 +5,7 @@
 #include <errno.h>
 
 #include "containerd_config.h"
-#include "discover.h"
+#include "discovery-base.h"
 #include "util.h"
 
 static const char *const containerd_names[] = { "containerd", "docker-containerd", "docker-containerd-current", NULL };
@@ -125,38 +125,6 @@ static int read_containerd_config(struct ctx *c, struct containerd_instance *i) 
         if (r >= 0)
                 r = take_config(i, &l);
         return r;
-}
-
-int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
-                         const char *what) {
-        _cleanup_(containerd_opts_done) struct containerd_opts o = {};
-        char **rel[] = { &o.root, &o.state };
-        int r = 0;
-
-        if (containerd_args_parse(argv, &o) < 0)
-                for (char **m = o.problems; r >= 0 && m && *m; m++)
-                        r = discovery_add_problem(c->d, file, 0, "%s: %s", what, *m);
-        /* A relative one is made absolute against containerd's working directory, which is not
-         * known here: said, not guessed. */
-        for (size_t k = 0; r >= 0 && k < ELEMENTSOF(rel); k++)
-                if (*rel[k] && (*rel[k])[0] != '/') {
-                        r = discovery_add_warning(c->d, file, 0, "%s: --%s %s is relative to containerd's working "
-                                                  "directory, which is not known here: not watched; give "
-                                                  "containerd an absolute path", what, k == 0 ? "root" : "state", *rel[k]);
-                        free(*rel[k]);
-                        *rel[k] = NULL;
-                }
-        if (r >= 0 && o.config)
-                r = sourced_set(&i->config_file, o.config, "--config of %s", what);
-        if (r < 0)
-                return r;
-        free(i->flags_origin);
-        if (!(i->flags_origin = strdup(what)))
-                return -ENOMEM;
-        containerd_opts_done(&i->flags);
-        i->flags = o;
-        o = (struct containerd_opts) {};
-        return 0;
 }
 
 /* No unit and no process: a binary in the binary directories is a containerd with defaults. */

@@ -5,41 +5,13 @@
  * (unless other units run dockerd: then the binary is theirs). */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "util.h"
 
 static const char *const default_bin_dirs[] = {
         "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/libexec/docker",
         "/bin", "/sbin",
 };
-
-bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved) {
-        struct resolved res = {};
-        bool found;
-
-        int r = root_resolve(c->root, path, false, &res);
-        if (r == -ELOOP || r == -ENAMETOOLONG)
-                discovery_add_problem(c->d, path, 0, "%s: not watched", errno_name(r));
-        if (r < 0)
-                return false;
-        found = res.state == PATH_EXISTS && !res.is_dir;
-        if (found && ret_resolved)
-                *ret_resolved = TAKE_PTR(res.path);
-        resolved_done(&res);
-        return found;
-}
-
-char *find_program(struct ctx *c, const char *name, const char **ret_dir) {
-        for (char **dir = c->bin_dirs; dir && *dir; dir++) {
-                _cleanup_free_ char *p = path_join(*dir, name);
-                if (p && is_regular_exists(c, p, NULL)) {
-                        if (ret_dir)
-                                *ret_dir = *dir;
-                        return TAKE_PTR(p);
-                }
-        }
-        return NULL;
-}
 
 /* Skip directories that resolve to one already listed (merged /usr). */
 static int add_bin_dir(struct ctx *c, const char *dir) {

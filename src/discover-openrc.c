@@ -9,7 +9,7 @@
  * runs containerd. */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "envfile.h"
 #include "util.h"
 
@@ -26,14 +26,15 @@ static int read_one(struct ctx *c, const char *path, char ***vars) {
         size_t len = 0;
         int r;
 
-        if (read_host_file(c, path, true, &data, &len) <= 0)
-                return 0;
+        r = read_host_file(c, path, true, &data, &len);
+        if (r <= 0)
+                return r == -ENOMEM ? r : 0;
         /* OpenRC's service script sources it with /bin/sh. */
         r = envfile_parse_shell(data, len, *vars, &mine, &line);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0)
-                discovery_add_problem(c->d, path, line, "%s", envfile_error(r));
+        if (r < 0 && discovery_add_problem(c->d, path, line, "%s", envfile_error(r)) < 0)
+                return -ENOMEM;
         /* The last assignment wins (env_get()): the file's own after what came before. */
         return mine ? strv_extend_strv(vars, mine) : 0;
 }
@@ -52,7 +53,7 @@ static int read_conf(struct ctx *c, struct dockerd_instance *i) {
         if (binary && !i->binary.value &&
             (r = sourced_set(&i->binary, binary, "DOCKERD_BINARY in %s", i->openrc_conf)) < 0)
                 return r;
-        if (opts && split_words(opts, &words) >= 0) {
+        if (opts && unit_split_words(opts, &words) >= 0) {
                 _cleanup_free_ char *what = NULL;
 
                 if (asprintf(&what, "DOCKER_OPTS in %s", i->openrc_conf) < 0)
@@ -163,8 +164,8 @@ static int discover_containerd_script(struct ctx *c) {
         else if (!i->binary.value)
                 r = sourced_set(&i->binary, "/usr/bin/containerd", "default of %s", OPENRC_CONTAINERD_SCRIPT);
         opts = env_get(vars, "containerd_opts");
-        /* split_words() puts a stand-in program first, as argv[0] */
-        if (r < 0 || !opts || split_words(opts, &words) < 0)
+        /* unit_split_words() puts a stand-in program first, as argv[0] */
+        if (r < 0 || !opts || unit_split_words(opts, &words) < 0)
                 return r;
         if (asprintf(&what, "containerd_opts in %s", OPENRC_CONTAINERD_CONF) < 0)
                 return -ENOMEM;

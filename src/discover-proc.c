@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "containerd_args.h"
-#include "discover.h"
+#include "discovery-base.h"
 #include "proc.h"
 #include "trust.h"
 #include "util.h"

@@ -11,7 +11,7 @@
  * within their own tree (trust_users()), and a user has at most ROOTLESS_INSTANCES_MAX instances. */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "trust.h"
 #include "util.h"
 
@@ -31,18 +31,6 @@ struct user {
         char *home;
         char *shell;
 };
-
-/* The user manager's shared unit directories (root's), NULL-terminated. */
-static char *shared_unit_dirs[] = { "/etc/systemd/user", "/run/systemd/user", "/usr/local/share/systemd/user",
-                                    "/usr/share/systemd/user", "/usr/local/lib/systemd/user", "/usr/lib/systemd/user",
-                                    NULL };
-
-bool rootless_shared_unit_path(const char *path) {
-        for (char **d = shared_unit_dirs; *d; d++)
-                if (path_startswith_dir(path, *d))
-                        return true;
-        return false;
-}
 
 /* Is this path of the user's home there, and theirs: its resolution stays within their own tree
  * (trust_users())? A directory when dir, else a file. Answered from the resolution alone: the
@@ -88,7 +76,7 @@ static int user_unit_dirs(struct ctx *c, const struct user *u, char ***ret, bool
                 own = true;
                 r = strv_push(&dirs, TAKE_PTR(first));
         }
-        for (char **d = shared_unit_dirs; *d && r >= 0; d++)
+        for (char *const *d = user_unit_dirs_shared; *d && r >= 0; d++)
                 r = strv_extend(&dirs, *d);
         if (r >= 0 && root_is_dir(c->root, last) && (r = user_dir_usable(c, u, last)) > 0) {
                 own = true;
@@ -166,7 +154,7 @@ static int from_unit(struct ctx *c, const struct user *u, struct dockerd_instanc
         const char *src = NULL;
         int r;
 
-        r = unit_exec_argv(c->root, unit, c->d, &argv, &src);
+        r = unit_exec_argv(c->root, unit, &c->d->problems, &argv, &src);
         if (r <= 0)
                 return r;
         if (asprintf(&i->origin, "%s ExecStart", i->name) < 0) {
@@ -232,12 +220,12 @@ static int user_scan(struct ctx *c, char * const *dirs, bool own_dirs, struct sh
         int r;
 
         if (own_dirs) {
-                r = unit_scan(c->root, dirs, c->d, own);
+                r = unit_scan(c->root, dirs, &c->d->problems, own);
                 *ret = own;
                 return r;
         }
         if (!shared->done) {
-                r = unit_scan(c->root, shared_unit_dirs, c->d, &shared->scan);
+                r = unit_scan(c->root, user_unit_dirs_shared, &c->d->problems, &shared->scan);
                 if (r < 0)
                         return r;
                 shared->done = true;
@@ -295,7 +283,7 @@ static int one_user(struct ctx *c, const struct user *u, struct shared_scan *sha
                 if (r >= 0 && !(i->unit_dir = path_join(u->home, ".config/systemd/user")))
                         r = -ENOMEM;
                 if (r >= 0)
-                        r = unit_load_user(c->root, dirs, scan->items[k].service, &uu, c->d, &unit);
+                        r = unit_load_user(c->root, dirs, scan->items[k].service, &uu, &c->d->problems, &unit);
                 if (r >= 0 && (r = set_state(c, i, dirs, scan->items[k].service)) >= 0 && unit.fragment)
                         r = from_unit(c, u, i, &unit);
                 if (r >= 0)

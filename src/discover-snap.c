@@ -3,7 +3,7 @@
  * /var/snap/docker (dockerd-config.c knows its daemon.json and data root). */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "util.h"
 
 int discover_snap(struct ctx *c) {

@@ -6,7 +6,7 @@
  * its NAME.socket. */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -34,7 +34,7 @@ static int dockerd_from_unit(struct ctx *c, struct dockerd_instance *i, const st
         const char *src = NULL, *prog;
         int r;
 
-        r = unit_exec_argv(c->root, u, c->d, &argv, &src);
+        r = unit_exec_argv(c->root, u, &c->d->problems, &argv, &src);
         if (r <= 0)
                 return r;
         prog = argv[0];
@@ -68,7 +68,7 @@ static int containerd_from_unit(struct ctx *c, struct containerd_instance *i, co
         const char *src = NULL;
         int r;
 
-        r = unit_exec_argv(c->root, u, c->d, &argv, &src);
+        r = unit_exec_argv(c->root, u, &c->d->problems, &argv, &src);
         if (r <= 0)
                 return r;
         if (argv[0][0] == '/' && (r = sourced_set(&i->binary, argv[0], "ExecStart of %s (%s)", u->name, src)) < 0)
@@ -194,7 +194,7 @@ static int discover_extra(struct ctx *c) {
         size_t n = 0;
         int r;
 
-        r = unit_scan(c->root, NULL, c->d, &scan);
+        r = unit_scan(c->root, NULL, &c->d->problems, &scan);
         if (r < 0 || scan.n == 0)
                 return r;
         /* Each service and its socket, in that order. */
@@ -206,7 +206,7 @@ static int discover_extra(struct ctx *c) {
                 names[n++] = scan.items[k].service;
                 names[n++] = scan.items[k].socket;
         }
-        r = units_load(c->root, names, c->d, units);
+        r = units_load(c->root, names, &c->d->problems, units);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < scan.n && r >= 0; k++) {
@@ -232,7 +232,7 @@ int discover_systemd(struct ctx *c) {
         struct unit units[_U_MAX];
         int r;
 
-        r = units_load(c->root, names, c->d, units);
+        r = units_load(c->root, names, &c->d->problems, units);
         if (r < 0)
                 return r;
         r = add_dockerd(c, units);

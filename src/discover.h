@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+/* Discovery, the public side: from a host tree (struct root) to the paths Docker really uses
+ * there (struct target), with the daemon instances they were made from (instance.h) and the
+ * problems met on the way. discover() is the one entry point; what its floors share is
+ * discovery-base.h (internal). */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -135,35 +140,39 @@ struct discovery_options {
         bool cis_paths;       /* also emit the literal CIS paths (default true) */
 };
 
-/* Problems met while discovering: malformed files etc. Reported, never fatal. */
 struct dockerd_instance;
 struct containerd_instance;
 
 struct discovery {
         struct target *targets;
         size_t n_targets;
-        struct problems problems;
-        /* What the daemon's effective configuration names, for rendering and reports. */
-        char *dockerd;
-        char *data_root;
-        char *config_file;
+        struct problems problems;     /* met while discovering (malformed files etc.), each said
+                                       * once: reported, never fatal */
+        char *dockerd;        /* the host's dockerd binary (resolved, root's): the data root's
+                               * exe!= exemption when its instance names none */
         bool cis_paths;       /* the literal CIS paths were asked for (discovery_options) */
         /* The daemons found (instance.h): what the targets were made from. */
         struct dockerd_instance *dockerds;
         size_t n_dockerds;
         struct containerd_instance *containerds;
         size_t n_containerds;
-        /* discover.c's lookups: targets by path, problems by (file, line, message). */
-        struct hindex target_index, problem_index;
+        struct hindex target_index; /* the targets by path */
 };
 
 void discovery_done(struct discovery *d);
+/* The target of path (normalised, NULL for a target with no path) with this evidence: 1 and *ret
+ * the new one, 0 and *ret the existing one of that path, -ENOMEM. */
 int discovery_add_target(struct discovery *d, enum component comp, const char *path,
                          const char *evidence, struct target **ret);
+/* A problem of file (NULL: of the host) at line (0: the whole file), said once (problems.h).
+ * 0 or -ENOMEM. */
 int discovery_add_problem(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 /* The same, as a warning (struct problem.warning). */
 int discovery_add_warning(struct discovery *d, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
+/* Discover what Docker uses in root (opts may be NULL: the defaults). 0 with *ret filled (free it
+ * with discovery_done()), or -ENOMEM; what a file does wrong is a problem in ret->problems,
+ * never a failure. (discover.c) */
 int discover(const struct root *root, const struct discovery_options *opts, struct discovery *ret);

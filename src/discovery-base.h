@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* Inside discovery: the context its sources share. discover() runs the sources (discover-*.c),
- * settles each instance's effective configuration (dockerd-config.c, discover-containerd.c),
- * then turns the instances into targets (targets.c). */
+/* Inside discovery (internal; the public header is discover.h). Its floors, lowest first:
+ *   - discovery-base.c: the context the sources share, reads under the root, problems, where
+ *     programs are looked for, whether a path can be watched, containerd's own options;
+ *   - the sources (discover-systemd.c, -openrc.c, -snap.c, -proc.c, -rootless.c, -defaults.c),
+ *     each one kind of origin, building instances (instance.h);
+ *   - the effective configuration (dockerd-config.c, discover-containerd.c, runtimes.c) and the
+ *     targets (targets.c);
+ *   - discover() (discover.c), which runs them all.
+ * A file calls only files on a lower floor (tests/layers-floors.txt). */
 
 #include <stdbool.h>
 
+#include "discover.h"
 #include "instance.h"
 #include "root.h"
-#include "target.h"
 
 #define DEFAULT_DATA_ROOT "/var/lib/docker"
 #define DEFAULT_EXEC_ROOT "/var/run/docker"
@@ -44,38 +50,60 @@ struct user_rules {
         bool said;                    /* the cap was said */
 };
 
+/* ---- discovery-base.c ---- */
+
 /* The target of this (normalised) path, NULL when there is none yet. */
 struct target *discovery_find_target(struct discovery *d, const char *path);
 
-/* The host's main dockerd instance, the one the sources enrich (docker.service, the snap,
+/* The host's main instance of a daemon, the one the sources enrich (docker.service, the snap,
  * /etc/init.d/docker, the binary's defaults): the existing one that is not `extra`, or a new one
- * of this source and name. 0 or -ENOMEM. */
+ * of this source and name. *ret points into c->d's array (valid until the next addition).
+ * 0 or -ENOMEM. */
 int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
 int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
 
-/* A host file for a source: 1 with its data, 0 when optional and missing, else -errno with a
- * problem added. */
 /* Say each value dockerd_args_parse() refused (o->problems), prefixed with what gave the
  * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */
 int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
                                         const struct dockerd_opts *o);
+/* A host file for a source: 1 with its data (*ret_data, *ret_len), 0 when optional and missing,
+ * else -errno with a problem added (-ENOMEM when even that failed). */
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
+/* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
+ * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
+ * otherwise; the problem names the configured path, what it resolves to and who named it
+ * (-ENOMEM when it could not be added). */
+int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
+                         char **ret_data, size_t *ret_len);
+/* What envfile_load()'s error r means, for a problem. */
+const char *envfile_error(int r);
 /* containerd's command line (argv, argv[0] the program) for instance i: its --config becomes the
  * configuration file, --root, --state and --address are kept to override config.toml's (the
  * instance's flags). what names the command line ("ExecStart of containerd.service (FILE)",
  * "running containerd"); options containerd refuses are problems of file. 0 or -ENOMEM. */
 int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * const *argv, const char *file,
                          const char *what);
-/* Read a configuration file that `why` named as `configured` and that resolves to `resolved`
- * inside the root. 1 when read, 0 when missing (a file a daemon reads only if present), -errno
- * otherwise; the problem names the configured path, what it resolves to and who named it. */
-int read_configured_file(struct ctx *c, const char *configured, const char *resolved, const char *why,
-                         char **ret_data, size_t *ret_len);
-/* Split a list of words with systemd's quoting rules: a placeholder argv[0] ("-"), then the words. */
-int split_words(const char *value, char ***ret);
-const char *envfile_error(int r);
 
-/* The sources, each adding to or creating instances in c->d. 0 or -ENOMEM. */
+/* Is path a regular file inside the root (its resolution in *ret_resolved when asked)? A path
+ * that cannot be resolved (loop, too long) is a problem. */
+bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);
+/* The first program called name in the binary directories (c->bin_dirs), as a host path, with
+ * the directory in *ret_dir; NULL when none (or out of memory). */
+char *find_program(struct ctx *c, const char *name, const char **ret_dir);
+
+/* Would a file at this host path be watched (absolute, resolvable, writable on a rules line,
+ * parent present)? Then 1 with its resolved path, else 0. -ENOMEM. */
+int path_usable(struct ctx *c, const char *path, char **ret_resolved);
+
+/* The user manager's shared unit directories (/etc/systemd/user, /usr/lib/systemd/user, ...),
+ * which are root's; NULL-terminated. */
+extern char *const user_unit_dirs_shared[];
+/* Is this host path in one of them? */
+bool rootless_shared_unit_path(const char *path);
+
+/* ---- the floors above, for discover.c ---- */
+
+/* The sources, each one kind of origin, adding to or creating instances in c->d. 0 or -ENOMEM. */
 int discover_systemd(struct ctx *c);       /* discover-systemd.c: docker.service, docker.socket,
                                             * containerd.service, the snap's unit */
 int discover_snap(struct ctx *c);          /* discover-snap.c: /snap/docker */
@@ -83,18 +111,6 @@ int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/doc
 int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
 int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
 int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
-/* Is this host path in one of the user manager's shared unit directories (/etc/systemd/user,
- * /usr/lib/systemd/user, ...), which are root's? (discover-rootless.c) */
-bool rootless_shared_unit_path(const char *path);
-
-/* Programs in the binary directories (discover-defaults.c). */
-bool is_regular_exists(struct ctx *c, const char *path, char **ret_resolved);
-char *find_program(struct ctx *c, const char *name, const char **ret_dir);
-
-/* Would a file at this host path be watched (absolute, resolvable, writable on a rules line,
- * parent present)? Then 1 with its resolved path, else 0. -ENOMEM. (targets.c) */
-int path_usable(struct ctx *c, const char *path, char **ret_resolved);
-
 /* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
 int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
 /* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */

@@ -5,7 +5,7 @@
  * started with fills what the configuration leaves open. */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "dockerd_args.h"
 #include "userread.h"
 #include "util.h"
@@ -46,7 +46,7 @@ static int read_daemon_json(struct ctx *c, const struct dockerd_instance *i, con
         if (r == -ENOMEM)
                 return r;
         if (r < 0 && r != -ENODATA) /* dockerd accepts an empty file */
-                discovery_add_problem(c->d, path, line, "%s", msg ? msg : "malformed JSON");
+                return discovery_add_problem(c->d, path, line, "%s", msg ? msg : "malformed JSON");
         return 0;
 }
 
@@ -94,9 +94,6 @@ static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
         r = read_daemon_json(c, i, &i->config_file, resolved, &i->config);
         if (r < 0)
                 return r;
-        /* The host's daemon.json, for reports: never a user's. */
-        if (!i->rootless && !c->d->config_file && !(c->d->config_file = strdup(resolved)))
-                return -ENOMEM;
         i->config_file_read = TAKE_PTR(resolved);
         return 0;
 }

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "instance.h"
-#include "target.h"
+#include "discover.h"
 #include "util.h"
 
 static const char *const source_names[_SOURCE_MAX] = {

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 /* What a reader found wrong in a file: at a line, or in the file as a whole. The one shape for
  * discovery, the settings files, containerd's configuration and the rules directory. */
 struct problem {
@@ -18,12 +20,16 @@ struct problem {
 struct problems {
         struct problem *items;
         size_t n;
+        bool once;            /* said once is enough: an addition with the file, line and message
+                               * of one already listed is dropped (discovery's list) */
+        struct hindex index;  /* with once: the items by (file, line, message) */
 };
 
 void problem_done(struct problem *p);
 void problems_done(struct problems *l);
 
-/* Append one (file copied, message formatted). 0 or -ENOMEM. */
+/* Append one (file copied, message formatted); with l->once, one already listed is not added
+ * again. 0 or -ENOMEM (then nothing is added). */
 int problems_add(struct problems *l, const char *file, unsigned line, bool warning, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 int problems_addv(struct problems *l, const char *file, unsigned line, bool warning, const char *fmt, va_list ap)

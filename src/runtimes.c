@@ -4,7 +4,7 @@
  * daemon.json's "runtimes" and from containerd's CRI runtimes in config.toml. */
 #include <errno.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "runtimes.h"
 #include "util.h"
 

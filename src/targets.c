@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
-#include "discover.h"
+#include "discovery-base.h"
 #include "guard.h"
 #include "runtimes.h"
 #include "trust.h"
@@ -229,21 +229,6 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
         }
         resolved_done(&res);
         return k < 0 ? k : 0;
-}
-
-int path_usable(struct ctx *c, const char *path, char **ret_resolved) {
-        struct resolved res = {};
-        int r = 0;
-
-        *ret_resolved = NULL;
-        if (!path || path[0] != '/' || root_resolve(c->root, path, false, &res) < 0)
-                return 0;
-        if (rule_path_ok(res.path) && res.state != PATH_PARENT_MISSING) {
-                *ret_resolved = TAKE_PTR(res.path);
-                r = 1;
-        }
-        resolved_done(&res);
-        return r;
 }
 
 /* A literal CIS path, written as the benchmark writes it (the kernel stores a watch's path as
@@ -526,15 +511,15 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         r = add_path(c, COMP_DAEMON_JSON, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
         if (r < 0)
                 return r;
-        if (i->data_root.value[0] != '/')
-                discovery_add_problem(c->d, NULL, 0, "data root \"%s\" (%s) is not an absolute path: dockerd "
-                                      "refuses it; not watched", i->data_root.value, i->data_root.evidence);
-        else {
+        if (i->data_root.value[0] != '/') {
+                r = discovery_add_problem(c->d, NULL, 0, "data root \"%s\" (%s) is not an absolute path: dockerd "
+                                          "refuses it; not watched", i->data_root.value, i->data_root.evidence);
+                if (r < 0)
+                        return r;
+        } else {
                 r = add_path(c, COMP_DATA_ROOT, i->data_root.value, ADD_WANTED, &t, "%s", i->data_root.evidence);
                 if (r < 0)
                         return r;
-                if (t && !c->d->data_root && !(c->d->data_root = strdup(t->path)))
-                        return -ENOMEM;
                 /* The running daemon's binary, else this instance's own (a rootless dockerd in ~/bin). */
                 if ((r = set_exemption(c, i, t, i->owner)) < 0 || (r = set_exemption(c, i, t, i->binary.value)) < 0)
                         return r;

@@ -59,10 +59,10 @@ int unit_search_path(char ***ret) {
         return sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, ret);
 }
 
-static int add_problem(struct discovery *problems, const char *file, unsigned line, const char *fmt, ...)
+static int add_problem(struct problems *problems, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
-static int add_problem(struct discovery *problems, const char *file, unsigned line, const char *fmt, ...) {
+static int add_problem(struct problems *problems, const char *file, unsigned line, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
         va_list ap;
         int k;
@@ -74,7 +74,7 @@ static int add_problem(struct discovery *problems, const char *file, unsigned li
         va_end(ap);
         if (k < 0)
                 return -ENOMEM;
-        return discovery_add_problem(problems, file, line, "%s", msg);
+        return problems_add(problems, file, line, false, "%s", msg);
 }
 
 /* ---- specifiers ---- */
@@ -253,7 +253,7 @@ static int read_unit_file(const struct root *root, const struct unit *u, const c
 }
 
 static int read_unit_text(const struct root *root, const struct unit *u, const char *path,
-                          struct discovery *problems, char **ret_data, size_t *ret_len) {
+                          struct problems *problems, char **ret_data, size_t *ret_len) {
         int r = read_unit_file(root, u, path, ret_data, ret_len);
         if (r < 0 && u->user)
                 add_problem(problems, path, 0, "cannot be read by user %s (%s): %s is read without it",
@@ -265,7 +265,7 @@ static int read_unit_text(const struct root *root, const struct unit *u, const c
 
 /* One entry's value after specifiers; 0 with NULL *ret when the line is to be skipped. */
 static int entry_value(struct unit *u, const char *path, const struct unit_entry *e, bool quote,
-                       struct discovery *problems, char **ret) {
+                       struct problems *problems, char **ret) {
         char bad = 0;
         int r = unit_specifiers_expand_user(u->name, u->fragment, u->user, e->value, quote, ret, &bad);
 
@@ -309,7 +309,7 @@ static int exec_all_add(struct unit *u, const char *key, bool reset, char *kv) {
         return strv_push(&u->exec_start_all, kv);
 }
 
-static int apply_entry(struct unit *u, const char *path, const struct unit_entry *e, struct discovery *problems) {
+static int apply_entry(struct unit *u, const char *path, const struct unit_entry *e, struct problems *problems) {
         bool service = streq(e->section, "Service"), sock = streq(e->section, "Socket");
         bool exec = service && streq(e->key, "ExecStart"), quote = exec || (service && streq(e->key, "Environment"));
         char *v = NULL;
@@ -360,7 +360,7 @@ static int apply_entry(struct unit *u, const char *path, const struct unit_entry
 #define UNIT_ENV_VARS_MAX 8192
 #define UNIT_ENV_FILES_MAX 64
 
-static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct discovery *problems,
+static int unit_apply_file(const struct root *root, struct unit *u, const char *path, struct problems *problems,
                            size_t *budget) {
         _cleanup_free_ char *data = NULL;
         struct unit_file uf = {};
@@ -431,7 +431,7 @@ static bool user_refuses(const struct unit_user *user, const char *path, const s
         return user && path_startswith_dir(path, user->home) && !trust_users(res, user->uid, user->home);
 }
 
-static int say_refused(struct discovery *problems, const struct unit_user *user, const char *unit, const char *path) {
+static int say_refused(struct problems *problems, const struct unit_user *user, const char *unit, const char *path) {
         return add_problem(problems, path, 0, "not user %s's own (it leads out of their home or /run/user/%u, or "
                            "through another user's files): not read as part of %s", user->name,
                            (unsigned) user->uid, unit);
@@ -498,7 +498,7 @@ static int template_of(const char *name, char **ret) {
 }
 
 static int find_fragment(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
-                         struct discovery *problems, struct unit *u) {
+                         struct problems *problems, struct unit *u) {
         const char *names[] = { name, tmpl };
 
         for (size_t k = 0; k < ELEMENTSOF(names) && names[k]; k++)
@@ -553,7 +553,7 @@ static void dropin_entries_free(struct dropin_entry *e, size_t n) {
  * one sort, so many drop-ins cost n log n. A directory that exists but cannot be listed is a
  * problem (what it holds changes the unit, and is not known). */
 static int dropin_entries(const struct root *root, const struct unit *u, char * const *dirs,
-                          const char *const *dnames, struct discovery *problems, struct dropin_entry **ret,
+                          const char *const *dnames, struct problems *problems, struct dropin_entry **ret,
                           size_t *ret_n) {
         struct dropin_entry *e = NULL;
         size_t n = 0, cap = 0, d = 0;
@@ -622,7 +622,7 @@ static int dropin_entries(const struct root *root, const struct unit *u, char * 
 /* The first of the entries [i, j) (one name) that is a file or a mask: a mask hides the same name
  * further down. 1 with *ret_path (NULL for a mask), 0 when none is there any more. */
 static int dropin_pick(const struct root *root, const struct unit *u, char * const *dirs, const char *const *dnames,
-                       const struct dropin_entry *e, size_t i, size_t j, struct discovery *problems,
+                       const struct dropin_entry *e, size_t i, size_t j, struct problems *problems,
                        char **ret_path) {
         for (; i < j; i++) {
                 _cleanup_free_ char *p = NULL, *found = NULL;
@@ -648,7 +648,7 @@ static int dropin_pick(const struct root *root, const struct unit *u, char * con
 }
 
 static int find_dropins(const struct root *root, char * const *dirs, const char *name, const char *tmpl,
-                        struct discovery *problems, struct unit *u) {
+                        struct problems *problems, struct unit *u) {
         _cleanup_free_ char *d1 = NULL, *d2 = NULL;
         struct dropin_entry *e = NULL;
         const char *dnames[3] = {};
@@ -695,13 +695,13 @@ static int find_dropins(const struct root *root, char * const *dirs, const char 
         return r < 0 ? r : 0;
 }
 
-int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
+int unit_load(const struct root *root, char * const *dirs, const char *name, struct problems *problems,
               struct unit *ret) {
         return unit_load_user(root, dirs, name, NULL, problems, ret);
 }
 
 int unit_load_user(const struct root *root, char * const *dirs, const char *name, const struct unit_user *user,
-                   struct discovery *problems, struct unit *ret) {
+                   struct problems *problems, struct unit *ret) {
         _cleanup_(unit_done) struct unit u = {};
         _cleanup_free_ char *tmpl = NULL;
         size_t budget = UNIT_LIST_LINES_MAX;
@@ -771,7 +771,7 @@ static int unit_from_bus(const char *name, struct bus_unit *b, struct unit *ret)
         return 0;
 }
 
-int units_load(const struct root *root, const char *const *names, struct discovery *problems, struct unit *ret) {
+int units_load(const struct root *root, const char *const *names, struct problems *problems, struct unit *ret) {
         _cleanup_strv_free_ char **dirs = NULL;
         size_t n = 0;
         int r;
@@ -816,9 +816,7 @@ int units_load(const struct root *root, const char *const *names, struct discove
 
 /* ---- the command line ---- */
 
-/* Split a list of words with systemd's quoting rules, without the command-line prefixes of the
- * first word: the returned vector starts with a placeholder argv[0] ("-"), then the words. */
-static int split_words(const char *value, char ***ret) {
+int unit_split_words(const char *value, char ***ret) {
         _cleanup_free_ char *cmd = NULL;
 
         if (asprintf(&cmd, "/- %s", value) < 0)
@@ -872,13 +870,13 @@ static int env_builder_set(struct env_builder *b, const char *key, const char *v
         return 0;
 }
 
-static int env_from_assignments(const struct unit *u, struct discovery *problems, char ***env) {
+static int env_from_assignments(const struct unit *u, struct problems *problems, char ***env) {
         struct env_builder b = {};
         int r = 0;
 
         for (char **a = u->environment; r >= 0 && a && *a; a++) {
                 _cleanup_strv_free_ char **words = NULL;
-                if (split_words(*a, &words) < 0) {
+                if (unit_split_words(*a, &words) < 0) {
                         r = add_problem(problems, u->fragment, 0, "%s: cannot parse Environment=%s", u->name, *a);
                         continue;
                 }
@@ -915,7 +913,7 @@ done:
  * stays in their own tree; what it says becomes $VARs of the command line, which become paths
  * and messages. 1 read it, 0 not (a problem naming the unit and the path), -ENOMEM. */
 static int user_env_file_ok(const struct root *root, const struct unit *u, const char *path,
-                            struct discovery *problems) {
+                            struct problems *problems) {
         struct resolved res = {};
         bool ok;
         int r;
@@ -931,7 +929,7 @@ static int user_env_file_ok(const struct root *root, const struct unit *u, const
 }
 
 /* Environment for a unit's ExecStart: Environment= first, then EnvironmentFile= files. */
-static int unit_environment(const struct root *root, const struct unit *u, struct discovery *problems,
+static int unit_environment(const struct root *root, const struct unit *u, struct problems *problems,
                             char ***ret_env) {
         _cleanup_strv_free_ char **env = calloc(1, sizeof(char *));
         int r;
@@ -995,8 +993,8 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                         return r;
                 /* Lines systemd skips with a warning: said, not a problem. */
                 for (size_t k = 0; problems && k < w.n; k++)
-                        if (discovery_add_warning(problems, path, w.items[k].line, "%s",
-                                                  w.items[k].message) < 0) {
+                        if (problems_add(problems, path, w.items[k].line, true, "%s",
+                                         w.items[k].message) < 0) {
                                 envfile_warnings_done(&w);
                                 return -ENOMEM;
                         }
@@ -1016,7 +1014,7 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
         return 0;
 }
 
-int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,
+int unit_exec_argv(const struct root *root, const struct unit *u, struct problems *problems, char ***ret_argv,
                    const char **ret_src) {
         _cleanup_strv_free_ char **env = NULL, **argv = NULL;
         int r;
@@ -1145,7 +1143,7 @@ static int name_set_add(struct name_set *s, const char *name) {
 /* Service names in every directory of the path, and those its .wants/ and .requires/ name: each
  * directory listed once, each name looked up in a hash. UNIT_SCAN_NAMES_MAX bounds what one
  * directory of the path gives (a problem, when problems is not NULL, says where it stopped). */
-static int scan_names(const struct root *root, char * const *dirs, struct discovery *problems,
+static int scan_names(const struct root *root, char * const *dirs, struct problems *problems,
                       struct name_set *all, struct name_set *enabled) {
         for (char * const *dir = dirs; dir && *dir; dir++) {
                 _cleanup_strv_free_ char **names = NULL;
@@ -1268,7 +1266,7 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         return 0;
 }
 
-int unit_scan(const struct root *root, char * const *user_dirs, struct discovery *problems, struct unit_scan *ret) {
+int unit_scan(const struct root *root, char * const *user_dirs, struct problems *problems, struct unit_scan *ret) {
         static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
         _cleanup_strv_free_ char **sys = NULL;
         _cleanup_(unit_scan_done) struct unit_scan s = {};

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "root.h"
-#include "target.h"
+#include "problems.h"
 
 /* The user whose manager loads a user unit (rootless Docker): specifiers take the user's values,
  * every file of the unit is read with the user's rights (userread.h), a file in the home counts
@@ -73,7 +73,7 @@ int unit_specifiers_expand_user(const char *name, const char *fragment, const st
  * the list settings are reset by an empty value. Malformed lines, unreadable files and bad
  * specifiers are added to problems (may be NULL) and skipped. *ret is filled even when the
  * unit is not found (fragment NULL). Returns 0 or -ENOMEM. */
-int unit_load(const struct root *root, char * const *dirs, const char *name, struct discovery *problems,
+int unit_load(const struct root *root, char * const *dirs, const char *name, struct problems *problems,
               struct unit *ret);
 /* The same for the manager of user (NULL: unit_load()). A candidate unit file, drop-in directory
  * or drop-in below the user's home that does not resolve within the user's own tree (their home
@@ -81,7 +81,7 @@ int unit_load(const struct root *root, char * const *dirs, const char *name, str
  * it (as found, whatever it leads to, whether that exists or not) and the unit has no fragment,
  * or goes without that drop-in. Every file is read with the user's rights (user_read_file()). */
 int unit_load_user(const struct root *root, char * const *dirs, const char *name, const struct unit_user *user,
-                   struct discovery *problems, struct unit *ret);
+                   struct problems *problems, struct unit *ret);
 void unit_user_free(struct unit_user *u);
 /* A copy of u: NULL on allocation failure. */
 struct unit_user *unit_user_copy(const struct unit_user *u);
@@ -89,14 +89,20 @@ struct unit_user *unit_user_copy(const struct unit_user *u);
 /* Load every unit of names (NULL-terminated) into ret[] (as many entries): offline, then, on the
  * live root when systemd answers over D-Bus, as systemd has them (a unit systemd does not know
  * is then empty; one it fails to tell about keeps the offline reading). Returns 0 or -ENOMEM. */
-int units_load(const struct root *root, const char *const *names, struct discovery *problems, struct unit *ret);
+int units_load(const struct root *root, const char *const *names, struct problems *problems, struct unit *ret);
+
+/* Split a list of words with systemd's quoting rules (Environment=, DOCKER_OPTS), without the
+ * command-line prefixes of the first word: *ret starts with a placeholder argv[0] ("-"), then the
+ * words. 0, -EINVAL (unbalanced quotes) or -ENOMEM. Source: systemd's extract_first_word() with
+ * EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE, as exec_split() (unitfile.h) implements it. */
+int unit_split_words(const char *value, char ***ret);
 
 /* The unit's command line (its first ExecStart=) with its environment (Environment=, then
  * EnvironmentFile= files read below root; for a user's unit only files below their home, read
  * with their rights, so that no $VAR carries what they could not read) expanded: 1 with *ret_argv (program path, then the
  * arguments) and *ret_src (the file it came from, owned by u), 0 when the unit has none or it
  * cannot be split (a problem is added). Several ExecStart= lines are a problem too. -ENOMEM. */
-int unit_exec_argv(const struct root *root, const struct unit *u, struct discovery *problems, char ***ret_argv,
+int unit_exec_argv(const struct root *root, const struct unit *u, struct problems *problems, char ***ret_argv,
                    const char **ret_src);
 
 /* Which daemon a unit's command line runs, by the basename of its program. */
@@ -154,7 +160,7 @@ int unit_wanted(const struct root *root, char * const *dirs, const char *name, b
  * .wants/ and .requires/ directories and the links in them) are taken from one directory of the
  * path, the rest in name order left out with a problem (problems may be NULL), and the scan
  * stops, with a problem, once it has read 32 MiB of unit files. Returns 0 or -ENOMEM. */
-int unit_scan(const struct root *root, char * const *user_dirs, struct discovery *problems, struct unit_scan *ret);
+int unit_scan(const struct root *root, char * const *user_dirs, struct problems *problems, struct unit_scan *ret);
 
 /* Does a .wants/ or .requires/ link of the scanned directories pull in NAME? The answer
  * unit_wanted() gives for the same directories, without listing them again: O(log n). */

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "boot.h"
-#include "target.h"
+#include "discover.h"
 #include "unitfile.h"
 #include "units.h"
 #include "util.h"
@@ -70,23 +70,23 @@ static void tree_link(struct tree *t, const char *p, const char *target) {
         assert_int_equal(symlink(target, real), 0);
 }
 
-static bool has_problem(const struct discovery *d, const char *needle) {
-        for (size_t i = 0; i < d->problems.n; i++)
-                if (strstr(d->problems.items[i].message, needle))
+static bool has_problem(const struct problems *d, const char *needle) {
+        for (size_t i = 0; i < d->n; i++)
+                if (strstr(d->items[i].message, needle))
                         return true;
         return false;
 }
 
-static bool has_problem_in(const struct discovery *d, const char *file, const char *needle) {
-        for (size_t i = 0; i < d->problems.n; i++)
-                if (streq_ptr(d->problems.items[i].file, file) && strstr(d->problems.items[i].message, needle))
+static bool has_problem_in(const struct problems *d, const char *file, const char *needle) {
+        for (size_t i = 0; i < d->n; i++)
+                if (streq_ptr(d->items[i].file, file) && strstr(d->items[i].message, needle))
                         return true;
         return false;
 }
 
 static void test_dropin_order_and_hiding(void **state _unused_) {
         struct tree t;
-        struct discovery d = {};
+        struct problems d = { .once = true };
         struct unit u = {};
 
         tree_new(&t);
@@ -109,9 +109,9 @@ static void test_dropin_order_and_hiding(void **state _unused_) {
         assert_string_equal(u.environment[0], "A=etc");
         assert_string_equal(u.environment[1], "B=usr");
         assert_string_equal(u.environment[2], "C=etc");
-        assert_int_equal(d.problems.n, 0);
+        assert_int_equal(d.n, 0);
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
         tree_free(&t);
 }
 
@@ -120,7 +120,7 @@ static void test_dropin_order_and_hiding(void **state _unused_) {
  * as systemd skips it. */
 static void test_bounds(void **state _unused_) {
         struct tree t;
-        struct discovery d = {};
+        struct problems d = { .once = true };
         struct unit u = {};
         _cleanup_free_ char *big = NULL;
         struct strbuf b = {};
@@ -137,9 +137,9 @@ static void test_bounds(void **state _unused_) {
         assert_int_equal(strv_length(u.dropins), 1024);
         assert_string_equal(u.dropins[1023], "/etc/systemd/system/x.service.d/1023.conf");
         assert_true(has_problem(&d, "more than 1024 drop-ins: 1024.conf and the ones after it"));
-        assert_int_equal(d.problems.n, 1);
+        assert_int_equal(d.n, 1);
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
 
         assert_int_equal(strbuf_append(&b, "[Service]\nExecStart=/bin/a\n", 27), 0);
         for (unsigned i = 0; i < 5000; i++) {
@@ -153,7 +153,7 @@ static void test_bounds(void **state _unused_) {
         assert_int_equal(strv_length(u.environment), 4095); /* ExecStart= took one */
         assert_true(has_problem(&d, "more than 4096 ExecStart=, Environment=, EnvironmentFile= and ListenStream= lines"));
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
         tree_free(&t);
 }
 
@@ -231,7 +231,7 @@ static void test_masked_dropin(void **state _unused_) {
 static void test_exec_start_reset(void **state _unused_) {
         struct tree t;
         struct unit u = {};
-        struct discovery d = {};
+        struct problems d = { .once = true };
 
         tree_new(&t);
         tree_write(&t, "/usr/lib/systemd/system/x.service",
@@ -259,7 +259,7 @@ static void test_exec_start_reset(void **state _unused_) {
         }
         assert_true(has_problem(&d, "several ExecStart= lines without a reset"));
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
         tree_free(&t);
 }
 
@@ -300,7 +300,7 @@ static void test_specifiers_in_unit(void **state _unused_) {
         _cleanup_strv_free_ char **argv = NULL;
         struct tree t;
         struct unit u = {};
-        struct discovery d = {};
+        struct problems d = { .once = true };
         const char *src = NULL;
 
         tree_new(&t);
@@ -326,7 +326,7 @@ static void test_specifiers_in_unit(void **state _unused_) {
         assert_int_equal(unit_load(&t.root, dirs, "docker.socket", &d, &u), 0);
         assert_string_equal(u.listen[0], "/run/docker.sock");
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
         tree_free(&t);
 }
 
@@ -362,7 +362,7 @@ static void test_user_unit(void **state _unused_) {
                                   .gid = getegid() ? getegid() : 1000, .home = (char *) "/home/alice",
                                   .shell = (char *) "/bin/sh" };
         _cleanup_strv_free_ char **argv = NULL;
-        struct discovery d = {};
+        struct problems d = { .once = true };
         struct unit u = {};
         const char *src = NULL;
         struct tree t;
@@ -395,10 +395,10 @@ static void test_user_unit(void **state _unused_) {
         assert_true(has_problem_in(&d, "/etc/secret.env", "EnvironmentFile= of docker.service (user alice) is outside "
                                    "their home"));
         assert_true(has_problem_in(&d, "/home/alice/linked.env", "is outside their home, or leads out of it"));
-        for (size_t i = 0; i < d.problems.n; i++)
-                assert_null(strstr(d.problems.items[i].message, "secret"));
+        for (size_t i = 0; i < d.n; i++)
+                assert_null(strstr(d.items[i].message, "secret"));
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&d);
         tree_free(&t);
 }
 
@@ -454,23 +454,23 @@ static void test_boot_units(void **state _unused_) {
 /* A problem said twice (same file, line and message) is kept once; the others all are, and a
  * warning stays a warning. */
 static void test_problems_said_once(void **state) {
-        struct discovery d = {};
+        struct problems d = { .once = true };
 
         (void) state;
         for (int k = 0; k < 2; k++) {
-                assert_int_equal(discovery_add_problem(&d, "/etc/a", 3, "bad %s", "thing"), 0);
-                assert_int_equal(discovery_add_problem(&d, "/etc/a", 4, "bad %s", "thing"), 0);
-                assert_int_equal(discovery_add_problem(&d, NULL, 0, "no file"), 0);
-                assert_int_equal(discovery_add_warning(&d, "/etc/b", 1, "skipped"), 0);
+                assert_int_equal(problems_add(&d, "/etc/a", 3, false, "bad %s", "thing"), 0);
+                assert_int_equal(problems_add(&d, "/etc/a", 4, false, "bad %s", "thing"), 0);
+                assert_int_equal(problems_add(&d, NULL, 0, false, "no file"), 0);
+                assert_int_equal(problems_add(&d, "/etc/b", 1, true, "skipped"), 0);
         }
-        assert_int_equal(d.problems.n, 4);
-        assert_string_equal(d.problems.items[0].file, "/etc/a");
-        assert_int_equal(d.problems.items[1].line, 4);
-        assert_string_equal(d.problems.items[1].message, "bad thing");
-        assert_null(d.problems.items[2].file);
-        assert_false(d.problems.items[0].warning);
-        assert_true(d.problems.items[3].warning);
-        discovery_done(&d);
+        assert_int_equal(d.n, 4);
+        assert_string_equal(d.items[0].file, "/etc/a");
+        assert_int_equal(d.items[1].line, 4);
+        assert_string_equal(d.items[1].message, "bad thing");
+        assert_null(d.items[2].file);
+        assert_false(d.items[0].warning);
+        assert_true(d.items[3].warning);
+        problems_done(&d);
 }
 
 int main(void) {
