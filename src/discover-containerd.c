@@ -163,9 +163,9 @@ static int settle(struct ctx *c, struct containerd_instance *i) {
                 return r;
         /* The command line over config.toml (containerd's applyFlags()), then the defaults. */
         if (i->flags.state)
-                r = sourced_set(&i->state_dir, i->flags.state, "--state of %s", i->flags_origin);
+                r = sourced_set(&i->state_dir, i->flags.state, "--state of %s", i->origin);
         if (r >= 0 && i->flags.address)
-                r = sourced_set(&i->grpc_address, i->flags.address, "--address of %s", i->flags_origin);
+                r = sourced_set(&i->grpc_address, i->flags.address, "--address of %s", i->origin);
         if (r >= 0 && !i->state_dir.value)
                 r = sourced_set(&i->state_dir, DEFAULT_CONTAINERD_STATE, "containerd's default state directory");
         if (r >= 0 && !i->grpc_address.value)

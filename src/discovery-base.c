@@ -114,9 +114,10 @@ int discovery_add_target(struct discovery *d, enum component comp, const char *p
         return 1;
 }
 
-int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret) {
-        for (size_t k = 0; k < c->d->n_dockerds; k++) {
-                struct dockerd_instance *i = &c->d->dockerds[k];
+int ctx_instance(struct ctx *c, enum daemon_kind kind, enum instance_source source, const char *name,
+                 struct instance **ret) {
+        for (size_t k = 0; k < discovery_n_instances(c->d, kind); k++) {
+                struct instance *i = discovery_instance(c->d, kind, k);
                 if (i->extra)
                         continue;
                 /* Stray units only so far: the source that finds the daemon names the instance. */
@@ -133,29 +134,7 @@ int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, st
                 *ret = i;
                 return 0;
         }
-        return discovery_add_dockerd(c->d, source, name, ret);
-}
-
-int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret) {
-        for (size_t k = 0; k < c->d->n_containerds; k++) {
-                struct containerd_instance *i = &c->d->containerds[k];
-                if (i->extra)
-                        continue;
-                /* Stray units only so far: the source that finds the daemon names the instance. */
-                if (!i->daemon) {
-                        char *n = strdup(name);
-                        if (!n)
-                                return -ENOMEM;
-                        free(i->name);
-                        i->name = n;
-                        i->source = source;
-                        free(i->state); /* the stray units' state, not this daemon's */
-                        i->state = NULL;
-                }
-                *ret = i;
-                return 0;
-        }
-        return discovery_add_containerd(c->d, source, name, ret);
+        return discovery_add_instance(c->d, kind, source, name, ret);
 }
 
 const char *envfile_error(int r) {
@@ -273,8 +252,8 @@ int containerd_take_args(struct ctx *c, struct containerd_instance *i, char * co
                 r = sourced_set(&i->config_file, o.config, "--config of %s", what);
         if (r < 0)
                 return r;
-        free(i->flags_origin);
-        if (!(i->flags_origin = strdup(what)))
+        free(i->origin);
+        if (!(i->origin = strdup(what)))
                 return -ENOMEM;
         containerd_opts_done(&i->flags);
         i->flags = o;

@@ -59,8 +59,24 @@ struct target *discovery_find_target(struct discovery *d, const char *path);
  * /etc/init.d/docker, the binary's defaults): the existing one that is not `extra`, or a new one
  * of this source and name. *ret points into c->d's array (valid until the next addition).
  * 0 or -ENOMEM. */
-int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name, struct dockerd_instance **ret);
-int ctx_containerd(struct ctx *c, enum instance_source source, const char *name, struct containerd_instance **ret);
+int ctx_instance(struct ctx *c, enum daemon_kind kind, enum instance_source source, const char *name,
+                 struct instance **ret);
+static inline int ctx_dockerd(struct ctx *c, enum instance_source source, const char *name,
+                              struct dockerd_instance **ret) {
+        struct instance *h;
+        int r = ctx_instance(c, DAEMON_DOCKERD, source, name, &h);
+        if (r >= 0)
+                *ret = (struct dockerd_instance *) h; /* the head is its first member */
+        return r;
+}
+static inline int ctx_containerd(struct ctx *c, enum instance_source source, const char *name,
+                                 struct containerd_instance **ret) {
+        struct instance *h;
+        int r = ctx_instance(c, DAEMON_CONTAINERD, source, name, &h);
+        if (r >= 0)
+                *ret = (struct containerd_instance *) h;
+        return r;
+}
 
 /* Say each value dockerd_args_parse() refused (o->problems), prefixed with what gave the
  * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */

@@ -100,17 +100,17 @@ static int config_file(struct ctx *c, struct dockerd_instance *i, bool snap) {
 
 static int data_root(struct dockerd_instance *i, bool snap) {
         if (i->flags.data_root)
-                return sourced_set(&i->data_root, i->flags.data_root, "--data-root (%s)", i->origin);
+                return sourced_set(&i->root, i->flags.data_root, "--data-root (%s)", i->origin);
         if (i->config.data_root)
-                return sourced_set(&i->data_root, i->config.data_root, "data-root in %s", i->config_file.value);
+                return sourced_set(&i->root, i->config.data_root, "data-root in %s", i->config_file.value);
         if (snap)
-                return sourced_set(&i->data_root, SNAP_DATA_ROOT, "snap docker's data root");
+                return sourced_set(&i->root, SNAP_DATA_ROOT, "snap docker's data root");
         if (i->rootless) {
                 _cleanup_free_ char *p = path_join(i->home, ".local/share/docker");
-                return p ? sourced_set(&i->data_root, p, "rootless dockerd's default data root (user %s)", i->user)
+                return p ? sourced_set(&i->root, p, "rootless dockerd's default data root (user %s)", i->user)
                          : -ENOMEM;
         }
-        return sourced_set(&i->data_root, DEFAULT_DATA_ROOT, "dockerd's default data root");
+        return sourced_set(&i->root, DEFAULT_DATA_ROOT, "dockerd's default data root");
 }
 
 static int containerd_socket(struct dockerd_instance *i) {

@@ -85,53 +85,57 @@ static void units_free(struct unit *u, size_t n) {
         free(u);
 }
 
+static const char *const daemon_kind_names[_DAEMON_MAX] = {
+        [DAEMON_DOCKERD] = "dockerd",
+        [DAEMON_CONTAINERD] = "containerd",
+};
+
+const char *daemon_kind_name(enum daemon_kind k) {
+        return (unsigned) k < _DAEMON_MAX ? daemon_kind_names[k] : NULL;
+}
+
+void instance_done(struct instance *h) {
+        free(h->name);
+        free(h->state);
+        units_free(h->units, h->n_units);
+        free(h->openrc_script);
+        free(h->openrc_conf);
+        sourced_done(&h->binary);
+        free(h->origin);
+        running_free(h->running, h->n_running);
+        sourced_done(&h->config_file);
+        sourced_done(&h->root);
+        sourced_free_many(h->runtimes, h->n_runtimes);
+        *h = (struct instance) {};
+}
+
 void dockerd_instance_done(struct dockerd_instance *i) {
-        free(i->name);
-        free(i->state);
-        units_free(i->units, i->n_units);
-        free(i->openrc_script);
-        free(i->openrc_conf);
+        instance_done(&i->head);
         free(i->openrc_conf_base);
         free(i->snap_bin);
         free(i->user);
         free(i->home);
         free(i->unit_dir);
         sourced_free_many(i->launchers, i->n_launchers);
-        sourced_done(&i->binary);
         dockerd_opts_done(&i->flags);
-        free(i->origin);
-        running_free(i->running, i->n_running);
         dockerd_opts_done(&i->running_flags);
         free(i->running_origin);
         free(i->running_exe);
-        sourced_done(&i->config_file);
         free(i->config_file_read);
         daemon_config_done(&i->config);
-        sourced_done(&i->data_root);
         free(i->exec_root);
         sourced_done(&i->containerd);
         sourced_free_many(i->sockets, i->n_sockets);
-        sourced_free_many(i->runtimes, i->n_runtimes);
         free(i->owner);
         *i = (struct dockerd_instance) {};
 }
 
 void containerd_instance_done(struct containerd_instance *i) {
-        free(i->name);
-        free(i->state);
-        units_free(i->units, i->n_units);
-        sourced_done(&i->binary);
-        running_free(i->running, i->n_running);
-        sourced_done(&i->config_file);
+        instance_done(&i->head);
         containerd_opts_done(&i->flags);
-        free(i->flags_origin);
-        free(i->openrc_script);
-        free(i->openrc_conf);
         containerd_config_done(&i->config);
         sourced_done(&i->state_dir);
         sourced_done(&i->grpc_address);
-        sourced_free_many(i->runtimes, i->n_runtimes);
-        sourced_done(&i->root_dir);
         sourced_free_many(i->config_imports, i->n_config_imports);
         sourced_free_many(i->config_dirs, i->n_config_dirs);
         sourced_done(&i->ttrpc_address);
@@ -140,42 +144,38 @@ void containerd_instance_done(struct containerd_instance *i) {
         *i = (struct containerd_instance) {};
 }
 
-int discovery_add_dockerd(struct discovery *d, enum instance_source source, const char *name,
-                          struct dockerd_instance **ret) {
-        struct dockerd_instance *a;
-        char *n = strdup(name);
-
-        if (!n)
-                return -ENOMEM;
-        a = realloc(d->dockerds, sizeof(*a) * (d->n_dockerds + 1));
-        if (!a) {
-                free(n);
-                return -ENOMEM;
-        }
-        d->dockerds = a;
-        a[d->n_dockerds] = (struct dockerd_instance) { .source = source, .name = n };
-        *ret = &a[d->n_dockerds++];
-        return 0;
+size_t discovery_n_instances(const struct discovery *d, enum daemon_kind kind) {
+        return kind == DAEMON_DOCKERD ? d->n_dockerds : d->n_containerds;
 }
 
-int discovery_add_containerd(struct discovery *d, enum instance_source source, const char *name,
-                             struct containerd_instance **ret) {
-        struct containerd_instance *a;
-        char *n = strdup(name);
-
-        if (!n)
-                return -ENOMEM;
-        a = realloc(d->containerds, sizeof(*a) * (d->n_containerds + 1));
-        if (!a) {
-                free(n);
-                return -ENOMEM;
-        }
-        d->containerds = a;
-        a[d->n_containerds] = (struct containerd_instance) { .source = source, .name = n };
-        *ret = &a[d->n_containerds++];
-        return 0;
+struct instance *discovery_instance(const struct discovery *d, enum daemon_kind kind, size_t k) {
+        return kind == DAEMON_DOCKERD ? &d->dockerds[k].head : &d->containerds[k].head;
 }
 
+int discovery_add_instance(struct discovery *d, enum daemon_kind kind, enum instance_source source,
+                           const char *name, struct instance **ret) {
+        /* Each daemon's array, with the size of its elements. */
+        void **array = kind == DAEMON_DOCKERD ? (void **) &d->dockerds : (void **) &d->containerds;
+        size_t *n = kind == DAEMON_DOCKERD ? &d->n_dockerds : &d->n_containerds;
+        size_t size = kind == DAEMON_DOCKERD ? sizeof(struct dockerd_instance) : sizeof(struct containerd_instance);
+        struct instance *h;
+        char *a, *name_copy = strdup(name);
+
+        if (!name_copy)
+                return -ENOMEM;
+        a = reallocarray(*array, *n + 1, size);
+        if (!a) {
+                free(name_copy);
+                return -ENOMEM;
+        }
+        *array = a;
+        memset(a + *n * size, 0, size);
+        h = (struct instance *) (a + *n * size);
+        *h = (struct instance) { .kind = kind, .source = source, .name = name_copy };
+        (*n)++;
+        *ret = h;
+        return 0;
+}
 int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *exe, const char *evidence) {
         struct running_daemon *a;
         char *x = exe ? strdup(exe) : NULL, *e = strdup(evidence);
@@ -196,12 +196,7 @@ int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *
         return 0;
 }
 
-char *dockerd_instance_key(const struct dockerd_instance *i) {
+char *instance_key(const struct instance *h) {
         char *k;
-        return asprintf(&k, "dockerd %s", i->name) < 0 ? NULL : k;
-}
-
-char *containerd_instance_key(const struct containerd_instance *i) {
-        char *k;
-        return asprintf(&k, "containerd %s", i->name) < 0 ? NULL : k;
+        return asprintf(&k, "%s %s", daemon_kind_name(h->kind), h->name) < 0 ? NULL : k;
 }

@@ -47,17 +47,59 @@ int sourced_append(struct sourced **l, size_t *n, const char *value, const char 
 /* Replace s with (value, evidence printf). 0 or -ENOMEM. */
 int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Which daemon an instance is. */
+enum daemon_kind {
+        DAEMON_DOCKERD,
+        DAEMON_CONTAINERD,
+        _DAEMON_MAX,
+};
+/* "dockerd", "containerd"; NULL when out of range. */
+const char *daemon_kind_name(enum daemon_kind k);
+
+/* What every daemon instance has, whatever the daemon: which one it is, where it comes from, what
+ * it runs and reads. The head of struct dockerd_instance and struct containerd_instance, reachable
+ * there both by its own name (i->name) and as a whole (&i->head), so that one helper serves every
+ * daemon. A new kind of origin (a supervisor, another init system) is a new instance_source and a
+ * source file (discover-NAME.c) that fills these, not a new type. */
+#define INSTANCE_HEAD_MEMBERS                                                                           \
+        enum daemon_kind kind;                                                                          \
+        enum instance_source source;                                                                    \
+        char *name;                   /* for evidence: "docker.service", "/etc/init.d/docker", ... */   \
+        bool extra;                   /* an instance of its own (another unit, another OpenRC        */ \
+                                      /* service, a user's, a process no unit explains): the         */ \
+                                      /* other sources do not merge into it                          */ \
+        char *state;                  /* "enabled", "disabled", "masked", "lingering"...; NULL       */ \
+        struct unit *units;           /* its systemd units (service, socket, the snap's service)     */ \
+        size_t n_units;                                                                                 \
+        char *openrc_script;          /* OpenRC: the service script and the file it reads            */ \
+        char *openrc_conf;                                                                              \
+        struct sourced binary;        /* the daemon's binary (host path as named)                    */ \
+        bool daemon;                  /* a daemon is here (binary, unit, script, snap or process),   */ \
+                                      /* not only stray units                                        */ \
+        char *origin;                 /* what gave its command line's options: "docker.service      */ \
+                                      /* ExecStart", "ExecStart of containerd.service (FILE)"        */ \
+        struct running_daemon *running; /* its running processes (/proc)                            */ \
+        size_t n_running;                                                                               \
+        struct sourced config_file;   /* daemon.json, config.toml                                    */ \
+        struct sourced root;          /* its root: dockerd's data root, containerd's root            */ \
+        struct sourced *runtimes;     /* runtime programs (runtimes.c), host paths                   */ \
+        size_t n_runtimes;
+
+struct instance {
+        INSTANCE_HEAD_MEMBERS
+};
+
+/* The head, named and unnamed at once (the kernel's struct_group()). */
+#define INSTANCE_HEAD                           \
+        union {                                 \
+                struct instance head;           \
+                struct {                        \
+                        INSTANCE_HEAD_MEMBERS   \
+                };                              \
+        }
+
 struct dockerd_instance {
-        enum instance_source source;
-        char *name;                   /* for evidence: "docker.service", "/etc/init.d/docker", ... */
-        bool extra;                   /* an instance of its own (another unit, another OpenRC
-                                       * service, a user's, a process no unit explains): the
-                                       * other sources do not merge into it */
-        char *state;                  /* "enabled", "disabled", "masked", "lingering"...; NULL */
-        struct unit *units;           /* its systemd units (service, socket, the snap's service) */
-        size_t n_units;
-        char *openrc_script;          /* OpenRC: the service script and the file it reads */
-        char *openrc_conf;
+        INSTANCE_HEAD;
         char *openrc_conf_base;       /* docker.NAME: /etc/conf.d/docker, read before openrc_conf */
         char *snap_bin;               /* the snap's binary directory (resolved), when a snap is there */
         /* Rootless: the user it runs as. Its defaults are below the home and /run/user/UID. */
@@ -68,63 +110,37 @@ struct dockerd_instance {
         unsigned gid;                 /* its primary group (/etc/passwd), for reads with its rights */
         char *unit_dir;               /* where `systemctl [--user] edit` puts drop-ins; NULL:
                                        * /etc/systemd/system */
-        struct sourced *launchers;      /* programs that start dockerd (dockerd-rootless.sh,
+        struct sourced *launchers;    /* programs that start dockerd (dockerd-rootless.sh,
                                        * rootlesskit), host paths */
         size_t n_launchers;
-        struct sourced binary;        /* the dockerd binary (host path as named) */
-        bool daemon;                  /* a daemon is here (binary, unit, script, snap or process), not
-                                       * only stray units */
 
-        /* Its own command line (unit ExecStart=, DOCKER_OPTS) and where it was read. */
+        /* Its own command line (unit ExecStart=, DOCKER_OPTS), read in head.origin. */
         struct dockerd_opts flags;
-        char *origin;                 /* "docker.service ExecStart", "dockerd defaults", ... */
 
-        /* The running processes of this daemon: their options fill what the configuration leaves
-         * open (a daemon started by hand, or not restarted since its configuration changed). */
-        struct running_daemon *running;
-        size_t n_running;
+        /* The running processes' options fill what the configuration leaves open (a daemon
+         * started by hand, or not restarted since its configuration changed). */
         struct dockerd_opts running_flags;
         char *running_origin;         /* evidence of the last one, NULL when none runs */
         char *running_exe;            /* its binary, for the data root's exe!= filter */
 
         /* Effective configuration (dockerd-config.c): flag, then daemon.json, then the snap's,
-         * then dockerd's default. */
-        struct sourced config_file;   /* daemon.json */
+         * then dockerd's default; the data root is head.root. */
         char *config_file_read;       /* the resolved daemon.json that was read, NULL when none */
         struct daemon_config config;  /* what daemon.json says */
-        struct sourced data_root;
         char *exec_root;
         struct sourced containerd;    /* the containerd socket it talks to */
         struct sourced *sockets;      /* the unix sockets it serves (-H, hosts, docker.socket's
                                        * ListenStream=, else the default), host paths */
         size_t n_sockets;
-        struct sourced *runtimes;     /* runtime binaries (--add-runtime, runtimes), host paths */
-        size_t n_runtimes;
         char *owner;                  /* the binary that writes the data root (exe!= filter), or NULL */
 };
 
 struct containerd_instance {
-        enum instance_source source;
-        char *name;                   /* "containerd.service", "running containerd (pid 7)", ... */
-        bool extra;                   /* an instance of its own (dockerd_instance.extra) */
-        char *state;
-        struct unit *units;
-        size_t n_units;
-        struct sourced binary;        /* the binary its unit runs, or one found in the usual directories */
-        bool daemon;                  /* a daemon is here (unit file, process, binary), not only stray units */
-        struct running_daemon *running;
-        size_t n_running;
-        struct sourced config_file;   /* config.toml */
+        INSTANCE_HEAD;
         struct containerd_opts flags; /* its command line's --config, --address, --root, --state */
-        char *flags_origin;           /* what gave them: "ExecStart of containerd.service (FILE)" */
-        char *openrc_script;          /* /etc/init.d/containerd when OpenRC starts it, else NULL */
-        char *openrc_conf;            /* /etc/conf.d/containerd then */
         struct containerd_config config;
         struct sourced state_dir;
         struct sourced grpc_address;
-        struct sourced *runtimes;     /* the CRI runtimes' programs (runtimes.c), host paths */
-        size_t n_runtimes;
-        struct sourced root_dir;      /* its root directory (config.toml's root, else the default) */
         /* More of config.toml (discover-containerd.c): the files it imports (read or tried), the
          * directories an import glob listed, the ttrpc and debug sockets, plugin_dir; each unset
          * when the configuration does not name it. */
@@ -137,20 +153,45 @@ struct containerd_instance {
         struct sourced plugin_dir;
 };
 
+/* Free what the head holds (not h itself). */
+void instance_done(struct instance *h);
+
 void dockerd_instance_done(struct dockerd_instance *i);
 void containerd_instance_done(struct containerd_instance *i);
 
 struct discovery;
-/* Append a zeroed instance of the given source and name to d; *ret points into d's array (valid
- * until the next append). 0 or -ENOMEM. */
-int discovery_add_dockerd(struct discovery *d, enum instance_source source, const char *name,
-                          struct dockerd_instance **ret);
-int discovery_add_containerd(struct discovery *d, enum instance_source source, const char *name,
-                             struct containerd_instance **ret);
+/* How many instances of this daemon d has, and the k-th one's head (k < that count). */
+size_t discovery_n_instances(const struct discovery *d, enum daemon_kind kind);
+struct instance *discovery_instance(const struct discovery *d, enum daemon_kind kind, size_t k);
+/* Append a zeroed instance of this daemon, source and name to d; *ret is its head, pointing into
+ * d's array (valid until the next append). 0 or -ENOMEM. */
+int discovery_add_instance(struct discovery *d, enum daemon_kind kind, enum instance_source source,
+                           const char *name, struct instance **ret);
+static inline int discovery_add_dockerd(struct discovery *d, enum instance_source source, const char *name,
+                                        struct dockerd_instance **ret) {
+        struct instance *h;
+        int r = discovery_add_instance(d, DAEMON_DOCKERD, source, name, &h);
+        if (r >= 0)
+                *ret = (struct dockerd_instance *) h; /* the head is its first member */
+        return r;
+}
+static inline int discovery_add_containerd(struct discovery *d, enum instance_source source, const char *name,
+                                           struct containerd_instance **ret) {
+        struct instance *h;
+        int r = discovery_add_instance(d, DAEMON_CONTAINERD, source, name, &h);
+        if (r >= 0)
+                *ret = (struct containerd_instance *) h;
+        return r;
+}
 /* Append a running process to an instance's list (copies). 0 or -ENOMEM. */
 int running_add(struct running_daemon **list, size_t *n, pid_t pid, const char *exe, const char *evidence);
 
 /* The key that names an instance in targets and listings: "dockerd NAME", "containerd NAME".
  * NULL on allocation failure. */
-char *dockerd_instance_key(const struct dockerd_instance *i);
-char *containerd_instance_key(const struct containerd_instance *i);
+char *instance_key(const struct instance *h);
+static inline char *dockerd_instance_key(const struct dockerd_instance *i) {
+        return instance_key(&i->head);
+}
+static inline char *containerd_instance_key(const struct containerd_instance *i) {
+        return instance_key(&i->head);
+}

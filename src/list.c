@@ -77,7 +77,7 @@ static int groups_make(const struct discovery *d, struct group **ret, size_t *re
                 g[k] = (struct group) { .key = dockerd_instance_key(x), .kind = "dockerd", .name = x->name,
                                         .source = instance_source_name(x->source), .state = x->state,
                                         .daemon = x->daemon, .running = x->running, .n_running = x->n_running,
-                                        .data_root = x->data_root.value ? &x->data_root : NULL };
+                                        .data_root = x->root.value ? &x->root : NULL };
                 if (!g[k].key)
                         goto fail;
         }

@@ -357,19 +357,15 @@ static int add_env_files(struct ctx *c, const struct unit *u) {
 
 /* ---- per instance ---- */
 
-/* The instance the next targets belong to (NULL: the host's). 0 or -ENOMEM. */
-static int for_dockerd(struct ctx *c, const struct dockerd_instance *i) {
-        free(c->instance);
-        c->user = i && i->rootless ? i : NULL;
-        c->instance = i ? dockerd_instance_key(i) : NULL;
-        return i && !c->instance ? -ENOMEM : 0;
-}
+/* The instance the next targets belong to (NULL: the host's); a user's (rootless) dockerd confines
+ * them to the user's tree. 0 or -ENOMEM. */
+static int for_instance(struct ctx *c, const struct instance *h) {
+        const struct dockerd_instance *dockerd = h && h->kind == DAEMON_DOCKERD ? (const void *) h : NULL;
 
-static int for_containerd(struct ctx *c, const struct containerd_instance *i) {
         free(c->instance);
-        c->user = NULL;
-        c->instance = i ? containerd_instance_key(i) : NULL;
-        return i && !c->instance ? -ENOMEM : 0;
+        c->user = dockerd && dockerd->rootless ? dockerd : NULL;
+        c->instance = h ? instance_key(h) : NULL;
+        return h && !c->instance ? -ENOMEM : 0;
 }
 
 static const struct unit *dockerd_unit(const struct dockerd_instance *i, const char *suffix) {
@@ -379,37 +375,34 @@ static const struct unit *dockerd_unit(const struct dockerd_instance *i, const c
         return NULL;
 }
 
-/* The running daemons' binaries, in pid order across dockerd and containerd. */
+/* The running daemons' binaries, in pid order across every daemon. */
 static int targets_running(struct ctx *c) {
-        struct discovery *d = c->d;
+        static const enum component comp[_DAEMON_MAX] = {
+                [DAEMON_DOCKERD] = COMP_DOCKERD,
+                [DAEMON_CONTAINERD] = COMP_CONTAINERD,
+        };
         pid_t last = 0;
 
         for (;;) {
                 const struct running_daemon *next = NULL;
-                size_t owner = 0;
-                bool dockerd = false;
+                const struct instance *owner = NULL;
                 int r;
 
-                for (size_t k = 0; k < d->n_dockerds; k++)
-                        for (size_t j = 0; j < d->dockerds[k].n_running; j++)
-                                if (d->dockerds[k].running[j].pid > last &&
-                                    (!next || d->dockerds[k].running[j].pid < next->pid))
-                                        next = &d->dockerds[k].running[j], dockerd = true, owner = k;
-                for (size_t k = 0; k < d->n_containerds; k++)
-                        for (size_t j = 0; j < d->containerds[k].n_running; j++)
-                                if (d->containerds[k].running[j].pid > last &&
-                                    (!next || d->containerds[k].running[j].pid < next->pid))
-                                        next = &d->containerds[k].running[j], dockerd = false, owner = k;
+                for (enum daemon_kind kind = 0; kind < _DAEMON_MAX; kind++)
+                        for (size_t k = 0; k < discovery_n_instances(c->d, kind); k++) {
+                                const struct instance *h = discovery_instance(c->d, kind, k);
+                                for (size_t j = 0; j < h->n_running; j++)
+                                        if (h->running[j].pid > last && (!next || h->running[j].pid < next->pid))
+                                                next = &h->running[j], owner = h;
+                        }
                 if (!next)
                         return 0;
                 last = next->pid;
-                r = dockerd ? for_dockerd(c, &d->dockerds[owner]) : for_containerd(c, &d->containerds[owner]);
-                if (r < 0)
+                if ((r = for_instance(c, owner)) < 0)
                         return r;
                 /* Not next->evidence: its PID would change the fragment at every restart. */
                 if (next->exe && next->exe[0] == '/' &&
-                    (r = add_path(c, dockerd ? COMP_DOCKERD : COMP_CONTAINERD, next->exe, 0, NULL, "running %s",
-                                  path_basename(next->exe))) < 0)
+                    (r = add_path(c, comp[owner->kind], next->exe, 0, NULL, "running %s", path_basename(next->exe))) < 0)
                         return r;
         }
 }
@@ -446,7 +439,7 @@ static int targets_units(struct ctx *c) {
                 if (d->dockerds[k].rootless &&
                     asprintf(&note, "user %s, %s", d->dockerds[k].user, strempty(d->dockerds[k].state)) < 0)
                         return -ENOMEM;
-                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                if ((r = for_instance(c, &d->dockerds[k].head)) < 0)
                         return r;
                 for (size_t j = 0; j < d->dockerds[k].n_units; j++) {
                         const struct unit *u = &d->dockerds[k].units[j];
@@ -458,7 +451,7 @@ static int targets_units(struct ctx *c) {
                 }
         }
         for (size_t k = 0; k < d->n_containerds; k++) {
-                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                if ((r = for_instance(c, &d->containerds[k].head)) < 0)
                         return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
                         if ((r = add_unit_files(c, &d->containerds[k].units[j], COMP_CONTAINERD_SERVICE, NULL, NULL)) < 0)
@@ -466,13 +459,13 @@ static int targets_units(struct ctx *c) {
         }
         for (size_t k = 0; k < d->n_dockerds; k++) {
                 const struct unit *u = dockerd_unit(&d->dockerds[k], ".service");
-                if ((r = for_dockerd(c, &d->dockerds[k])) < 0)
+                if ((r = for_instance(c, &d->dockerds[k].head)) < 0)
                         return r;
                 if (u && !u->masked && (r = add_env_files(c, u)) < 0)
                         return r;
         }
         for (size_t k = 0; k < d->n_containerds; k++) {
-                if ((r = for_containerd(c, &d->containerds[k])) < 0)
+                if ((r = for_instance(c, &d->containerds[k].head)) < 0)
                         return r;
                 for (size_t j = 0; j < d->containerds[k].n_units; j++)
                         if ((r = add_env_files(c, &d->containerds[k].units[j])) < 0)
@@ -511,13 +504,13 @@ static int targets_dockerd_files(struct ctx *c, struct dockerd_instance *i) {
         r = add_path(c, COMP_DAEMON_JSON, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
         if (r < 0)
                 return r;
-        if (i->data_root.value[0] != '/') {
+        if (i->root.value[0] != '/') {
                 r = discovery_add_problem(c->d, NULL, 0, "data root \"%s\" (%s) is not an absolute path: dockerd "
-                                          "refuses it; not watched", i->data_root.value, i->data_root.evidence);
+                                          "refuses it; not watched", i->root.value, i->root.evidence);
                 if (r < 0)
                         return r;
         } else {
-                r = add_path(c, COMP_DATA_ROOT, i->data_root.value, ADD_WANTED, &t, "%s", i->data_root.evidence);
+                r = add_path(c, COMP_DATA_ROOT, i->root.value, ADD_WANTED, &t, "%s", i->root.evidence);
                 if (r < 0)
                         return r;
                 /* The running daemon's binary, else this instance's own (a rootless dockerd in ~/bin). */
@@ -602,13 +595,13 @@ static int targets_programs(struct ctx *c) {
 
         for (size_t k = 0; k < c->d->n_containerds; k++) {
                 const struct containerd_instance *i = &c->d->containerds[k];
-                if ((r = for_containerd(c, i)) < 0)
+                if ((r = for_instance(c, &i->head)) < 0)
                         return r;
                 if ((i->source == SOURCE_SYSTEMD || i->source == SOURCE_OPENRC) && i->binary.value &&
                     (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
                         return r;
         }
-        if ((r = for_dockerd(c, NULL)) < 0)
+        if ((r = for_instance(c, NULL)) < 0)
                 return r;
         if ((r = add_programs(c, COMP_CONTAINERD, containerd)) < 0 ||
             (r = add_programs(c, COMP_CONTAINERD_SHIM, shim)) < 0 ||
@@ -629,13 +622,13 @@ static int targets_containerd_root(struct ctx *c, struct containerd_instance *i)
         int r;
 
         if (i->flags.root)
-                r = sourced_set(&i->root_dir, i->flags.root, "--root of %s", i->flags_origin);
+                r = sourced_set(&i->root, i->flags.root, "--root of %s", i->origin);
         else if (i->config.root)
-                r = sourced_set(&i->root_dir, i->config.root, "root in %s", strempty(i->config_file.value));
+                r = sourced_set(&i->root, i->config.root, "root in %s", strempty(i->config_file.value));
         else
-                r = sourced_set(&i->root_dir, DEFAULT_CONTAINERD_ROOT, "containerd's default root");
+                r = sourced_set(&i->root, DEFAULT_CONTAINERD_ROOT, "containerd's default root");
         if (r >= 0)
-                r = add_path(c, COMP_CONTAINERD_ROOT, i->root_dir.value, ADD_WANTED, &t, "%s", i->root_dir.evidence);
+                r = add_path(c, COMP_CONTAINERD_ROOT, i->root.value, ADD_WANTED, &t, "%s", i->root.evidence);
         if (r < 0 || !t || t->owner || !owner || owner[0] != '/')
                 return r;
         {
@@ -743,14 +736,14 @@ int targets_from_instances(struct ctx *c) {
         int r = 0;
 
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].openrc_script && (r = for_dockerd(c, &d->dockerds[k])) >= 0 &&
+                if (d->dockerds[k].openrc_script && (r = for_instance(c, &d->dockerds[k].head)) >= 0 &&
                     (r = add_path(c, COMP_OPENRC_INIT, d->dockerds[k].openrc_script, 0, NULL,
                                   "OpenRC service script")) >= 0)
                         r = targets_openrc_conf(c, &d->dockerds[k]);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++) {
                 const struct containerd_instance *i = &d->containerds[k];
 
-                if (!i->openrc_script || (r = for_containerd(c, i)) < 0)
+                if (!i->openrc_script || (r = for_instance(c, &i->head)) < 0)
                         continue;
                 r = add_path(c, COMP_OPENRC_INIT, i->openrc_script, 0, NULL, "OpenRC service script of containerd");
                 if (r >= 0)
@@ -760,14 +753,14 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if ((r = for_dockerd(c, &d->dockerds[k])) >= 0)
+                if ((r = for_instance(c, &d->dockerds[k].head)) >= 0)
                         r = targets_dockerd_binary(c, &d->dockerds[k]);
         if (r >= 0)
                 r = targets_units(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++) {
                 struct dockerd_instance *i = &d->dockerds[k];
                 have_docker = have_docker || i->daemon;
-                r = for_dockerd(c, i);
+                r = for_instance(c, &i->head);
                 if (r >= 0 && i->daemon)
                         r = targets_dockerd_files(c, i);
                 if (r >= 0)
@@ -776,14 +769,14 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0)
                 r = targets_programs(c);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
-                if (d->containerds[k].daemon && (r = for_containerd(c, &d->containerds[k])) >= 0)
+                if (d->containerds[k].daemon && (r = for_instance(c, &d->containerds[k].head)) >= 0)
                         r = targets_containerd(c, &d->containerds[k]);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
-                if (d->dockerds[k].daemon && (r = for_dockerd(c, &d->dockerds[k])) >= 0)
+                if (d->dockerds[k].daemon && (r = for_instance(c, &d->dockerds[k].head)) >= 0)
                         r = add_path(c, COMP_CONTAINERD_SOCK, d->dockerds[k].containerd.value, ADD_WANTED | ADD_AS_LINK,
                                      NULL, "%s", d->dockerds[k].containerd.evidence);
         if (r >= 0)
-                r = for_dockerd(c, NULL);
+                r = for_instance(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
         free(c->user_rules);
