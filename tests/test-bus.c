@@ -16,6 +16,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "bus.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -427,17 +428,6 @@ static void start_fake_systemd(void) {
         close(pfd[1]);
         assert_int_equal(read_with_timeout(pfd[0], &c, 1, 10000), 1);
         close(pfd[0]);
-}
-
-static void assert_strv(char **l, const char * const *expected) {
-        size_t n = 0;
-
-        assert_non_null(l);
-        for (; expected[n]; n++) {
-                assert_non_null(l[n]);
-                assert_string_equal(l[n], expected[n]);
-        }
-        assert_null(l[n]);
 }
 
 static const struct bus_unit sentinel = {

@@ -11,87 +11,8 @@
 #include <cmocka.h>
 
 #include "containerd_config.h"
+#include "testlib.h"
 #include "util.h"
-
-#define _unused_ __attribute__((unused))
-
-/* ---------------------------------------------------------------------------------------- */
-/* A temporary host tree                                                                     */
-
-struct tree {
-        char *dir;
-        struct root root;
-};
-
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
-
-static void tree_new(struct tree *t) {
-        t->dir = strdup("/tmp/test-containerd-config-XXXXXX");
-        assert_non_null(t->dir);
-        assert_non_null(mkdtemp(t->dir));
-        assert_int_equal(root_init(&t->root, t->dir), 0);
-        assert_string_equal(t->root.dir, t->dir);
-        assert_false(t->root.live);
-}
-
-static void tree_free(struct tree *t) {
-        assert_int_equal(nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(t->dir);
-        root_done(&t->root);
-}
-
-static char *real(const struct tree *t, const char *host_path) {
-        char *p = path_join(t->dir, host_path);
-        assert_non_null(p);
-        return p;
-}
-
-/* mkdir -p of a host directory inside the tree */
-static void tree_mkdir(const struct tree *t, const char *host_dir) {
-        _cleanup_free_ char *p = real(t, host_dir);
-
-        for (char *s = p + strlen(t->dir) + 1; ; s++) {
-                if (*s == '/' || *s == 0) {
-                        char c = *s;
-                        *s = 0;
-                        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                                fail_msg("mkdir %s: %m", p);
-                        *s = c;
-                        if (!c)
-                                break;
-                }
-        }
-}
-
-static void tree_parent(const struct tree *t, const char *host_path) {
-        _cleanup_free_ char *parent = path_parent(host_path);
-        assert_non_null(parent);
-        if (!streq(parent, "/"))
-                tree_mkdir(t, parent);
-}
-
-static void tree_file(const struct tree *t, const char *host_path, const char *data) {
-        _cleanup_free_ char *p = real(t, host_path);
-        FILE *f;
-
-        tree_parent(t, host_path);
-        f = fopen(p, "we");
-        assert_non_null(f);
-        assert_true(fputs(data, f) >= 0);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void tree_link(const struct tree *t, const char *host_path, const char *target) {
-        _cleanup_free_ char *p = real(t, host_path);
-
-        tree_parent(t, host_path);
-        if (symlink(target, p) < 0)
-                fail_msg("symlink %s -> %s: %m", p, target);
-}
-
-/* ---------------------------------------------------------------------------------------- */
 
 struct loaded {
         struct containerd_config c;
@@ -114,19 +35,6 @@ static struct loaded load(const struct tree *t, const char *path, const struct c
         return l;
 }
 
-static void assert_strv(char **l, const char * const *expected) {
-        size_t n = 0;
-
-        assert_non_null(l);
-        for (; expected[n]; n++) {
-                if (!l[n])
-                        fail_msg("missing entry %zu, \"%s\"", n, expected[n]);
-                assert_string_equal(l[n], expected[n]);
-        }
-        if (l[n])
-                fail_msg("extra entry \"%s\"", l[n]);
-}
-
 static void assert_problem(const struct loaded *l, size_t i, const char *file, unsigned line, const char *text) {
         assert_true(i < l->problems.n);
         assert_string_equal(l->problems.items[i].file, file);
@@ -142,7 +50,7 @@ static void test_imports(void **state _unused_) {
         struct tree t;
         struct loaded l;
 
-        tree_new(&t);
+        tree_new(&t, "test-containerd-config");
         tree_file(&t, "/etc/containerd/config.toml",
                   "version = 2\n"
                   "root = \"/var/lib/main\"\n"
@@ -229,7 +137,7 @@ static void test_problems(void **state _unused_) {
         struct tree t;
         struct loaded l;
 
-        tree_new(&t);
+        tree_new(&t, "test-containerd-config");
         tree_file(&t, "/etc/containerd/config.toml",
                   "version = 9\n"
                   "imports = [\"missing.toml\", \"bad.toml\", \"/x/[.toml*\", \"/x/[]*\", \"/dir\", \"ok.toml\"]\n");
@@ -265,7 +173,7 @@ static void test_inside_root(void **state _unused_) {
         struct tree t;
         struct loaded l;
 
-        tree_new(&t);
+        tree_new(&t, "test-containerd-config");
         tree_file(&t, "/etc/containerd/config.toml", "imports = [\"../../../../x.toml\", \"/etc/containerd/link.toml\"]\n");
         tree_file(&t, "/x.toml", "state = \"/run/x\"\n");
         tree_file(&t, "/target.toml", "root = \"/via-link\"\n");
@@ -289,7 +197,7 @@ static void test_glob(void **state _unused_) {
         struct tree t;
         struct loaded l;
 
-        tree_new(&t);
+        tree_new(&t, "test-containerd-config");
         tree_file(&t, "/etc/containerd/config.toml", "imports = [\"/c/*/x?.toml\", \"/c/b/[a-y]*.toml\"]\n");
         tree_file(&t, "/c/b/x1.toml", "");
         tree_file(&t, "/c/a/x2.toml", "");

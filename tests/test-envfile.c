@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "envfile.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -15,17 +16,6 @@
 
 static int parse(const char *s, char * const *base, char ***env, unsigned *line) {
         return envfile_parse_shell(s, strlen(s), base, env, line);
-}
-
-static void assert_strv(char **l, const char * const *expected) {
-        size_t n = 0;
-
-        assert_non_null(l);
-        for (; expected[n]; n++) {
-                assert_non_null(l[n]);
-                assert_string_equal(l[n], expected[n]);
-        }
-        assert_null(l[n]);
 }
 
 static void test_env_get_set(void **state _unused_) {

@@ -14,39 +14,27 @@
 #include <cmocka.h>
 
 #include "hostenv.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
 
 /* A temporary directory holding a fake root "root/" and a fake proc "proc/" with proc/1/root
  * pointing at the fake root, i.e. a plain host. Each test bends one thing. */
-struct tree {
+struct host_tree {
         char *top;
         char *root;
         char *proc;
 };
 
-__attribute__((format(printf, 1, 2)))
-static char *xasprintf(const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        assert_true(k >= 0);
-        return s;
-}
-
-static void mkdir_at(const struct tree *t, const char *rel) {
+static void mkdir_at(const struct host_tree *t, const char *rel) {
         _cleanup_free_ char *p = path_join(t->top, rel);
 
         assert_non_null(p);
         assert_int_equal(mkdir(p, 0755), 0);
 }
 
-static void write_at(const struct tree *t, const char *rel, const char *data, size_t len) {
+static void write_at(const struct host_tree *t, const char *rel, const char *data, size_t len) {
         _cleanup_free_ char *p = path_join(t->top, rel);
         _cleanup_close_ int fd = -1;
 
@@ -56,7 +44,7 @@ static void write_at(const struct tree *t, const char *rel, const char *data, si
         assert_int_equal(write(fd, data, len), (ssize_t) len);
 }
 
-static void symlink_at(const struct tree *t, const char *target, const char *rel) {
+static void symlink_at(const struct host_tree *t, const char *target, const char *rel) {
         _cleanup_free_ char *p = path_join(t->top, rel);
 
         assert_non_null(p);
@@ -64,7 +52,7 @@ static void symlink_at(const struct tree *t, const char *target, const char *rel
 }
 
 static int setup(void **state) {
-        struct tree *t = calloc(1, sizeof(*t));
+        struct host_tree *t = calloc(1, sizeof(*t));
 
         assert_non_null(t);
         t->top = strdup("/tmp/test-hostenv-XXXXXX");
@@ -88,15 +76,11 @@ static int setup(void **state) {
         return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
-
 static int teardown(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         (void) unsetenv("DPKG_ROOT");
-        assert_int_equal(nftw(t->top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        assert_int_equal(rm_rf(t->top), 0);
         free(t->top);
         free(t->root);
         free(t->proc);
@@ -104,19 +88,19 @@ static int teardown(void **state) {
         return 0;
 }
 
-static int check(const struct tree *t, const char **ret_reason) {
+static int check(const struct host_tree *t, const char **ret_reason) {
         *ret_reason = "unset";
         return hostenv_kernel_off_limits(t->proc, t->root, ret_reason);
 }
 
-static void expect_host(const struct tree *t) {
+static void expect_host(const struct host_tree *t) {
         const char *reason;
 
         assert_int_equal(check(t, &reason), 0);
         assert_null(reason);
 }
 
-static void expect_off_limits(const struct tree *t, const char *want) {
+static void expect_off_limits(const struct host_tree *t, const char *want) {
         const char *reason;
 
         assert_int_equal(check(t, &reason), 1);
@@ -125,7 +109,7 @@ static void expect_off_limits(const struct tree *t, const char *want) {
 }
 
 /* Pretend to run in a PID namespace of our own, as in a container; NULL: no link at all. */
-static void set_pid_ns(const struct tree *t, const char *link) {
+static void set_pid_ns(const struct host_tree *t, const char *link) {
         _cleanup_free_ char *p = xasprintf("%s/proc/self/ns/pid", t->top);
 
         assert_int_equal(unlink(p), 0);
@@ -139,7 +123,7 @@ static void test_plain_host(void **state) {
 }
 
 static void test_dpkg_root(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         assert_int_equal(setenv("DPKG_ROOT", "/srv/chroot/bookworm", 1), 0);
         expect_off_limits(t, "DPKG_ROOT is set: installing into another root");
@@ -150,7 +134,7 @@ static void test_dpkg_root(void **state) {
 
 /* dpkg exports DPKG_ROOT empty for an ordinary run; "/" is the same root. */
 static void test_dpkg_root_empty_or_slash(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         assert_int_equal(setenv("DPKG_ROOT", "", 1), 0);
         expect_host(t);
@@ -161,7 +145,7 @@ static void test_dpkg_root_empty_or_slash(void **state) {
 }
 
 static void test_no_proc(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *missing = xasprintf("%s/not-mounted", t->top);
         const char *reason;
 
@@ -177,7 +161,7 @@ static void test_no_proc(void **state) {
 
 /* PID 1's root is another directory than ours: a chroot. */
 static void test_chroot(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *p = xasprintf("%s/proc/1/root", t->top);
         _cleanup_free_ char *host = xasprintf("%s/host", t->top);
 
@@ -190,7 +174,7 @@ static void test_chroot(void **state) {
 /* PID 1's root cannot be looked at (a protected PID 1): our own mount table tells. A chroot into
  * a plain directory has no mount at "/"; a host, or a service's sandbox, has one. */
 static void test_chroot_pid1_hidden(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *p = xasprintf("%s/proc/1/root", t->top);
         static const char host[] = "22 1 253:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
                                    "23 22 0:21 / /proc rw shared:12 - proc proc rw\n";
@@ -209,7 +193,7 @@ static void test_chroot_pid1_hidden(void **state) {
 
 /* Run the check on the tree in a child process as nobody; returns its exit status: 0 when it
  * said "host", 1 "off limits", 2 anything else. */
-static int check_as_nobody(const struct tree *t) {
+static int check_as_nobody(const struct host_tree *t) {
         pid_t pid;
         int s;
 
@@ -234,7 +218,7 @@ static int check_as_nobody(const struct tree *t) {
  * protected PID 1 as on some VMs) tells nothing: the other checks decide. Likewise an
  * unreadable environ. */
 static void test_pid1_unreadable(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *p = xasprintf("%s/proc/1/root", t->top);
         _cleanup_free_ char *dir = xasprintf("%s/proc/1", t->top);
 
@@ -264,7 +248,7 @@ static void test_pid1_unreadable(void **state) {
 }
 
 static void test_dockerenv(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         write_at(t, "root/.dockerenv", "", 0);
         set_pid_ns(t, "pid:[4026532512]");
@@ -275,7 +259,7 @@ static void test_dockerenv(void **state) {
 }
 
 static void test_containerenv(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         write_at(t, "root/run/.containerenv", "engine=\"podman-4.3.1\"\n", 22);
         set_pid_ns(t, "pid:[4026532513]");
@@ -286,7 +270,7 @@ static void test_containerenv(void **state) {
  * (and possibly /run/.containerenv), but runs in the initial PID namespace with its own init as
  * PID 1: that is a host. */
 static void test_image_markers_on_host(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         write_at(t, "root/.dockerenv", "", 0);
         write_at(t, "root/run/.containerenv", "", 0);
@@ -297,7 +281,7 @@ static void test_image_markers_on_host(void **state) {
 }
 
 static void test_run_systemd_container(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         mkdir_at(t, "root/run/systemd");
         write_at(t, "root/run/systemd/container", "systemd-nspawn\n", 15);
@@ -305,7 +289,7 @@ static void test_run_systemd_container(void **state) {
 }
 
 static void test_run_host_container_manager(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
 
         mkdir_at(t, "root/run/host");
         write_at(t, "root/run/host/container-manager", "docker\n", 7);
@@ -313,7 +297,7 @@ static void test_run_host_container_manager(void **state) {
 }
 
 static void test_environ_container(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         static const char env[] = "HOME=/\0container=lxc\0TERM=linux\0";
 
         write_at(t, "proc/1/environ", env, sizeof(env) - 1);
@@ -323,7 +307,7 @@ static void test_environ_container(void **state) {
 /* Only a whole "container=VALUE" entry counts: not an empty value, not a longer name, not a
  * value of another variable. */
 static void test_environ_near_misses(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         static const char env[] = "container=\0XYZcontainer=lxc\0container_uuid=1234\0FOO=container=lxc\0";
 
         write_at(t, "proc/1/environ", env, sizeof(env) - 1);
@@ -335,7 +319,7 @@ static void test_environ_near_misses(void **state) {
 
 /* An unreadable environ (EACCES for a caller that is not root) is not conclusive. */
 static void test_environ_missing(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *p = xasprintf("%s/proc/1/environ", t->top);
 
         assert_int_equal(unlink(p), 0);
@@ -344,7 +328,7 @@ static void test_environ_missing(void **state) {
 
 /* The order of the findings: the chroot is named before the container markers. */
 static void test_order(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *p = xasprintf("%s/proc/1/root", t->top);
 
         write_at(t, "root/.dockerenv", "", 0);
@@ -355,7 +339,7 @@ static void test_order(void **state) {
 }
 
 static void test_root_dir_missing(void **state) {
-        struct tree *t = *state;
+        struct host_tree *t = *state;
         _cleanup_free_ char *missing = xasprintf("%s/no-such-root", t->top);
         const char *reason = "unset";
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "proc.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -20,27 +21,6 @@ static const char *const names[] = { "dockerd", "containerd", NULL };
 
 static char tmpdir[PATH_MAX];
 static pid_t child = -1;
-
-static void assert_strv(char **l, const char * const *expected) {
-        size_t n = 0;
-
-        assert_non_null(l);
-        for (; expected[n]; n++) {
-                assert_non_null(l[n]);
-                assert_string_equal(l[n], expected[n]);
-        }
-        assert_null(l[n]);
-}
-
-static void rm_rf(const char *path) {
-        _cleanup_free_ char *cmd = NULL;
-
-        /* Only ever our own mkdtemp() directory. */
-        if (!startswith(path, "/tmp/dar-proc-"))
-                return;
-        if (asprintf(&cmd, "rm -rf -- '%s'", path) >= 0)
-                (void) !system(cmd);
-}
 
 /* PID directory with an optional exe symlink and an optional cmdline of len bytes. */
 static void make_proc(const char *pid, const char *exe, const char *cmdline, size_t len) {
@@ -87,7 +67,8 @@ static int teardown(void **state _unused_) {
                 (void) waitpid(child, NULL, 0);
                 child = -1;
         }
-        rm_rf(tmpdir);
+        if (tmpdir[0])
+                (void) rm_rf(tmpdir);
         return 0;
 }
 

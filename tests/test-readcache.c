@@ -17,17 +17,10 @@
 #include <cmocka.h>
 
 #include "readcache.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
-
-/* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
- * memory then says nothing of what the code keeps. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_MEASURED 0
-#else
-#define RSS_MEASURED 1
-#endif
 
 static char dir[] = "/tmp/dar-readcache.XXXXXX";
 static char *record, *conf, *link_path, *sub, *secret600, *secret640, *public644, *sparse, *many;

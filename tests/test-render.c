@@ -12,6 +12,7 @@
 #include "render.h"
 #include "rulesdir.h"
 #include "discover.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -378,10 +379,6 @@ static void test_skipped_and_missing(void **state _unused_) {
         discovery_done(&d);
 }
 
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
-
 static void write_at(const char *dir, const char *rel, const char *data) {
         _cleanup_free_ char *p = path_join(dir, rel);
         FILE *f;
@@ -456,7 +453,7 @@ static void test_provided_by(void **state _unused_) {
         discovery_done(&d);
         rules_dir_done(&rd);
         root_done(&root);
-        assert_int_equal(nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        assert_int_equal(rm_rf(tmp), 0);
 }
 
 static void test_provided_by_hand_hostile_name(void **state _unused_) {
@@ -769,7 +766,7 @@ static void test_duplicates_unkept(void **state _unused_) {
         assert_int_equal(dup_lines[2], 7);
         rules_dir_done(&rd);
         root_done(&root);
-        assert_int_equal(nftw(tmp, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
+        assert_int_equal(rm_rf(tmp), 0);
 }
 
 int main(void) {

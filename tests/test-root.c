@@ -17,10 +17,10 @@
 
 #include "readcache.h"
 #include "root.h"
+#include "testlib.h"
 #include "trust.h"
 #include "util.h"
 
-#define _unused_ __attribute__((unused))
 
 /* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
  * memory then says nothing of what the code keeps. */
@@ -29,89 +29,6 @@
 #else
 #define RSS_MEASURED 1
 #endif
-
-/* ---------------------------------------------------------------------------------------- */
-/* A temporary host tree                                                                     */
-
-struct tree {
-        char *dir;
-        struct root root;
-};
-
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
-
-static void tree_new(struct tree *t) {
-        t->dir = strdup("/tmp/test-root-XXXXXX");
-        assert_non_null(t->dir);
-        assert_non_null(mkdtemp(t->dir));
-        assert_int_equal(root_init(&t->root, t->dir), 0);
-        assert_string_equal(t->root.dir, t->dir);
-        assert_false(t->root.live);
-}
-
-static void tree_free(struct tree *t) {
-        assert_int_equal(nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(t->dir);
-        root_done(&t->root);
-}
-
-static char *real(const struct tree *t, const char *host_path) {
-        char *p = path_join(t->dir, host_path);
-        assert_non_null(p);
-        return p;
-}
-
-/* mkdir -p of a host directory inside the tree */
-static void tree_mkdir(const struct tree *t, const char *host_dir) {
-        _cleanup_free_ char *p = real(t, host_dir);
-
-        for (char *s = p + strlen(t->dir) + 1; ; s++) {
-                if (*s == '/' || *s == 0) {
-                        char c = *s;
-                        *s = 0;
-                        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                                fail_msg("mkdir %s: %m", p);
-                        *s = c;
-                        if (!c)
-                                break;
-                }
-        }
-}
-
-static void tree_parent(const struct tree *t, const char *host_path) {
-        _cleanup_free_ char *parent = path_parent(host_path);
-        assert_non_null(parent);
-        if (!streq(parent, "/"))
-                tree_mkdir(t, parent);
-}
-
-static void tree_file(const struct tree *t, const char *host_path, const char *data) {
-        _cleanup_free_ char *p = real(t, host_path);
-        FILE *f;
-
-        tree_parent(t, host_path);
-        f = fopen(p, "we");
-        assert_non_null(f);
-        assert_true(fputs(data, f) >= 0);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void tree_link(const struct tree *t, const char *host_path, const char *target) {
-        _cleanup_free_ char *p = real(t, host_path);
-
-        tree_parent(t, host_path);
-        if (symlink(target, p) < 0)
-                fail_msg("symlink %s -> %s: %m", p, target);
-}
-
-static void tree_fifo(const struct tree *t, const char *host_path) {
-        _cleanup_free_ char *p = real(t, host_path);
-
-        tree_parent(t, host_path);
-        assert_int_equal(mkfifo(p, 0600), 0);
-}
 
 /* Resolve and expect success; the caller frees r. */
 static void resolve(const struct tree *t, const char *path, bool nofollow, struct resolved *r) {
@@ -194,7 +111,7 @@ static void test_plain_file(void **state _unused_) {
         struct tree t;
         struct resolved r;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/usr/bin/dockerd", "ELF");
 
         resolve(&t, "/usr/bin/dockerd", false, &r);
@@ -233,7 +150,7 @@ static void test_relative_symlink(void **state _unused_) {
         struct tree t;
         struct resolved r;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/usr/sbin/runc", "ELF");
         tree_link(&t, "/usr/bin/runc", "../sbin/runc");
         tree_link(&t, "/usr/bin/here", "./runc");
@@ -258,7 +175,7 @@ static void test_absolute_symlink_rerooted(void **state _unused_) {
         struct tree t;
         struct resolved r;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_mkdir(&t, "/run");
         tree_file(&t, "/run/docker.sock", "");
         tree_link(&t, "/var/run", "/run");
@@ -308,7 +225,7 @@ static void test_dotdot_escape(void **state _unused_) {
         struct resolved r;
         _cleanup_free_ char *data = NULL;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/etc/shadow", "inside\n");
         tree_link(&t, "/usr/bin/runc", "../../../../../../etc/shadow");
         tree_link(&t, "/usr/bin/abs", "/../../../etc/shadow");
@@ -346,7 +263,7 @@ static int tree_setup(void **state) {
         struct tree *t = calloc(1, sizeof(*t));
 
         assert_non_null(t);
-        tree_new(t);
+        tree_new(t, "test-root");
         *state = t;
         return 0;
 }
@@ -403,7 +320,7 @@ static void test_loops(void **state _unused_) {
         struct tree t;
         struct resolved r = { .path = (char *) "untouched" };
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_link(&t, "/a", "/b");
         tree_link(&t, "/b", "a");
         tree_link(&t, "/self", "self");
@@ -451,7 +368,7 @@ static void test_link_chain_limit(void **state _unused_) {
         struct tree t;
         struct resolved r = {};
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         make_chain(&t, "c40", 40);
         make_chain(&t, "c41", 41);
 
@@ -474,7 +391,7 @@ static void test_missing(void **state _unused_) {
         struct tree t;
         struct resolved r;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_mkdir(&t, "/etc");
         tree_file(&t, "/file", "x");
         tree_link(&t, "/usr/bin/dangling", "nowhere");
@@ -527,7 +444,7 @@ static void test_nofollow_last(void **state _unused_) {
         struct tree t;
         struct resolved r;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/usr/sbin/runc", "ELF");
         tree_link(&t, "/usr/bin/runc", "../sbin/runc");
         tree_mkdir(&t, "/run");
@@ -582,7 +499,7 @@ static void test_resolve_rejects(void **state _unused_) {
         memset(lng + 1, 'a', PATH_MAX - 1);
         lng[PATH_MAX] = 0;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         assert_int_equal(root_resolve(&t.root, "relative/x", false, &r), -EINVAL);
         assert_int_equal(root_resolve(&t.root, "", false, &r), -EINVAL);
         assert_int_equal(root_resolve(&t.root, NULL, false, &r), -EINVAL);
@@ -602,7 +519,7 @@ static void test_read_file(void **state _unused_) {
         size_t len = 0;
         int fd;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/srv/daemon.json", "{\"data-root\": \"/x\"}\n");
         tree_link(&t, "/etc/docker/daemon.json", "/srv/daemon.json");
         tree_link(&t, "/etc/docker/rel.json", "../../srv/daemon.json");
@@ -629,7 +546,7 @@ static void test_read_file(void **state _unused_) {
 
         /* bounded */
         {
-                _cleanup_free_ char *p = real(&t, "/big");
+                _cleanup_free_ char *p = tree_real(&t, "/big");
                 fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
                 assert_true(fd >= 0);
                 assert_int_equal(ftruncate(fd, INPUT_MAX + 1), 0);
@@ -651,7 +568,7 @@ static void test_list_dir(void **state _unused_) {
         _cleanup_strv_free_ char **l = NULL, **via = NULL, **empty = NULL;
         char **none = (char **) 0x1;
 
-        tree_new(&t);
+        tree_new(&t, "test-root");
         tree_file(&t, "/etc/systemd/system/b.service", "");
         tree_file(&t, "/etc/systemd/system/a.service", "");
         tree_file(&t, "/etc/systemd/system/A.service", "");
@@ -738,7 +655,7 @@ static long long now_ms(void) {
 }
 
 static int race_setup(void **state _unused_) {
-        tree_new(&race.t);
+        tree_new(&race.t, "test-root");
         strcpy(race.out, "/tmp/test-root-out-XXXXXX");
         assert_non_null(mkdtemp(race.out));
         return 0;
@@ -748,7 +665,7 @@ static int race_teardown(void **state _unused_) {
         stop(&race.swapper);
         stop(&race.watch);
         tree_free(&race.t);
-        assert_int_equal(nftw(race.out, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        assert_int_equal(rm_rf(race.out), 0);
         return 0;
 }
 
@@ -760,7 +677,7 @@ static int race_teardown(void **state _unused_) {
 static void test_swap_race(void **state _unused_) {
         struct tree *t = &race.t;
         _cleanup_free_ char *of = path_join(race.out, "f"), *op = path_join(race.out, "p"),
-                            *oo = path_join(race.out, "outside-only"), *a = real(t, "/a"), *swap = real(t, "/a.swap");
+                            *oo = path_join(race.out, "outside-only"), *a = tree_real(t, "/a"), *swap = tree_real(t, "/a.swap");
         unsigned ok = 0, failed = 0, rounds = 0;
         int status;
 
@@ -901,7 +818,7 @@ static int live_setup(void **state _unused_) {
 
 static int live_teardown(void **state _unused_) {
         if (live_dir)
-                assert_int_equal(nftw(live_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+                assert_int_equal(rm_rf(live_dir), 0);
         free(live_dir);
         free(live_record);
         return 0;

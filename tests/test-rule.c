@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "rule.h"
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -40,28 +41,6 @@ static void assert_invalid(const char *line, const char *why_expected) {
         if (why_expected && !streq(why, why_expected))
                 fail_msg("'%s': expected why '%s', got '%s'", line, why_expected, why);
         assert_string_equal(r.path, "sentinel");
-}
-
-__attribute__((format(printf, 1, 2)))
-static char *xasprintf(const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        assert_true(k >= 0);
-        return s;
-}
-
-static char *repeat(char c, size_t n) {
-        char *s = malloc(n + 1);
-
-        assert_non_null(s);
-        memset(s, c, n);
-        s[n] = 0;
-        return s;
 }
 
 static void test_perms_from_string(void **state _unused_) {

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testlib.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -22,17 +23,6 @@ static void assert_entry(const struct unit_file *u, size_t i, const char *sectio
         assert_string_equal(u->entries[i].key, key);
         assert_string_equal(u->entries[i].value, value);
         assert_int_equal(u->entries[i].line, line);
-}
-
-static void assert_strv(char **l, const char * const *expected) {
-        size_t n = 0;
-
-        assert_non_null(l);
-        for (; expected[n]; n++) {
-                assert_non_null(l[n]);
-                assert_string_equal(l[n], expected[n]);
-        }
-        assert_null(l[n]);
 }
 
 static void test_sections_and_comments(void **state _unused_) {

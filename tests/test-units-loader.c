@@ -13,62 +13,12 @@
 
 #include "boot.h"
 #include "discover.h"
+#include "testlib.h"
 #include "unitfile.h"
 #include "units.h"
 #include "util.h"
 
-#define _unused_ __attribute__((unused))
-
-struct tree {
-        char *dir;
-        struct root root;
-};
-
 static char *const dirs[] = { (char *) "/etc/systemd/system", (char *) "/usr/lib/systemd/system", NULL };
-
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
-
-static void tree_new(struct tree *t) {
-        t->dir = strdup("/tmp/test-units-loader-XXXXXX");
-        assert_non_null(t->dir);
-        assert_non_null(mkdtemp(t->dir));
-        assert_int_equal(root_init(&t->root, t->dir), 0);
-}
-
-static void tree_free(struct tree *t) {
-        assert_int_equal(nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        root_done(&t->root);
-        free(t->dir);
-}
-
-/* mkdir -p of the parent of host path p inside the tree; returns the real path of p. */
-static char *tree_path(struct tree *t, const char *p) {
-        char *real = NULL;
-
-        assert_true(asprintf(&real, "%s%s", t->dir, p) > 0);
-        for (char *s = real + strlen(t->dir) + 1; (s = strchr(s, '/')); s++) {
-                *s = 0;
-                assert_true(mkdir(real, 0755) == 0 || errno == EEXIST);
-                *s = '/';
-        }
-        return real;
-}
-
-static void tree_write(struct tree *t, const char *p, const char *text) {
-        _cleanup_free_ char *real = tree_path(t, p);
-        FILE *f = fopen(real, "we");
-
-        assert_non_null(f);
-        assert_int_equal(fputs(text, f) >= 0, 1);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void tree_link(struct tree *t, const char *p, const char *target) {
-        _cleanup_free_ char *real = tree_path(t, p);
-        assert_int_equal(symlink(target, real), 0);
-}
 
 static bool has_problem(const struct problems *d, const char *needle) {
         for (size_t i = 0; i < d->n; i++)
@@ -89,13 +39,13 @@ static void test_dropin_order_and_hiding(void **state _unused_) {
         struct problems d = { .once = true };
         struct unit u = {};
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d/20-b.conf", "[Service]\nEnvironment=B=usr\n");
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=usr\n");
-        tree_write(&t, "/etc/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=etc\n");
-        tree_write(&t, "/etc/systemd/system/x.service.d/10-a.conf", "[Service]\nEnvironment=A=etc\n");
-        tree_write(&t, "/etc/systemd/system/x.service.d/not-a-dropin", "[Service]\nEnvironment=X=1\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d/20-b.conf", "[Service]\nEnvironment=B=usr\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=usr\n");
+        tree_file(&t, "/etc/systemd/system/x.service.d/30-c.conf", "[Service]\nEnvironment=C=etc\n");
+        tree_file(&t, "/etc/systemd/system/x.service.d/10-a.conf", "[Service]\nEnvironment=A=etc\n");
+        tree_file(&t, "/etc/systemd/system/x.service.d/not-a-dropin", "[Service]\nEnvironment=X=1\n");
 
         assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
         assert_string_equal(u.fragment, "/usr/lib/systemd/system/x.service");
@@ -125,14 +75,14 @@ static void test_bounds(void **state _unused_) {
         _cleanup_free_ char *big = NULL;
         struct strbuf b = {};
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
         for (unsigned i = 0; i < 1030; i++) {
                 _cleanup_free_ char *p = NULL;
                 assert_true(asprintf(&p, "/etc/systemd/system/x.service.d/%04u.conf", i) > 0);
-                tree_write(&t, p, "[Service]\nEnvironment=A=1\n");
+                tree_file(&t, p, "[Service]\nEnvironment=A=1\n");
         }
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d", "not a directory");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d", "not a directory");
         assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
         assert_int_equal(strv_length(u.dropins), 1024);
         assert_string_equal(u.dropins[1023], "/etc/systemd/system/x.service.d/1023.conf");
@@ -148,7 +98,7 @@ static void test_bounds(void **state _unused_) {
                 assert_int_equal(strbuf_append(&b, line, (size_t) n), 0);
         }
         big = b.s;
-        tree_write(&t, "/etc/systemd/system/y.service", big);
+        tree_file(&t, "/etc/systemd/system/y.service", big);
         assert_int_equal(unit_load(&t.root, dirs, "y.service", &d, &u), 0);
         assert_int_equal(strv_length(u.environment), 4095); /* ExecStart= took one */
         assert_true(has_problem(&d, "more than 4096 ExecStart=, Environment=, EnvironmentFile= and ListenStream= lines"));
@@ -161,9 +111,9 @@ static void test_fragment_hiding(void **state _unused_) {
         struct tree t;
         struct unit u = {};
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/usr\n");
-        tree_write(&t, "/etc/systemd/system/x.service", "[Service]\nExecStart=/bin/etc\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/usr\n");
+        tree_file(&t, "/etc/systemd/system/x.service", "[Service]\nExecStart=/bin/etc\n");
         assert_int_equal(unit_load(&t.root, dirs, "x.service", NULL, &u), 0);
         assert_string_equal(u.fragment, "/etc/systemd/system/x.service");
         assert_int_equal(strv_length(u.exec_start), 1);
@@ -178,10 +128,10 @@ static void test_mask_without_dev_null(void **state _unused_) {
         struct stat st;
         _cleanup_free_ char *devnull = NULL;
 
-        tree_new(&t);
+        tree_new(&t, "test-units-loader");
         assert_true(asprintf(&devnull, "%s/dev/null", t.dir) > 0);
-        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d/a.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d/a.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
         tree_link(&t, "/etc/systemd/system/x.service", "/dev/null");
         assert_int_equal(lstat(devnull, &st), -1); /* the tree has no /dev/null */
 
@@ -212,10 +162,10 @@ static void test_masked_dropin(void **state _unused_) {
         struct tree t;
         struct unit u = {};
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d/50-move.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
-        tree_write(&t, "/usr/lib/systemd/system/x.service.d/60-keep.conf", "[Service]\nEnvironment=K=1\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/x.service", "[Service]\nExecStart=/bin/a\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d/50-move.conf", "[Service]\nExecStart=\nExecStart=/bin/b\n");
+        tree_file(&t, "/usr/lib/systemd/system/x.service.d/60-keep.conf", "[Service]\nEnvironment=K=1\n");
         tree_link(&t, "/etc/systemd/system/x.service.d/50-move.conf", "/dev/null");
 
         assert_int_equal(unit_load(&t.root, dirs, "x.service", NULL, &u), 0);
@@ -233,10 +183,10 @@ static void test_exec_start_reset(void **state _unused_) {
         struct unit u = {};
         struct problems d = { .once = true };
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/x.service",
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/x.service",
                    "[Service]\nExecStartPre=/bin/pre\nExecStart=/bin/a\nExecStartPost=/bin/post\n");
-        tree_write(&t, "/etc/systemd/system/x.service.d/a.conf",
+        tree_file(&t, "/etc/systemd/system/x.service.d/a.conf",
                    "[Service]\nExecStart=\nExecStart=/bin/b --flag\nExecStartPost=\n");
         assert_int_equal(unit_load(&t.root, dirs, "x.service", &d, &u), 0);
         assert_int_equal(strv_length(u.exec_start), 1);
@@ -249,7 +199,7 @@ static void test_exec_start_reset(void **state _unused_) {
         unit_done(&u);
 
         /* Without a reset, a second ExecStart= is a problem (systemd refuses the unit). */
-        tree_write(&t, "/etc/systemd/system/y.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n");
+        tree_file(&t, "/etc/systemd/system/y.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n");
         assert_int_equal(unit_load(&t.root, dirs, "y.service", &d, &u), 0);
         {
                 _cleanup_strv_free_ char **argv = NULL;
@@ -303,13 +253,13 @@ static void test_specifiers_in_unit(void **state _unused_) {
         struct problems d = { .once = true };
         const char *src = NULL;
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/docker.service",
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/docker.service",
                    "[Service]\n"
                    "EnvironmentFile=-%E/default/docker\n"
                    "ExecStart=/usr/bin/dockerd --data-root=%S/docker-alt -H unix://%t/alt.sock\n"
                    "ExecStart=/usr/bin/dockerd --bad=%Z\n");
-        tree_write(&t, "/usr/lib/systemd/system/docker.socket", "[Socket]\nListenStream=%t/docker.sock\n");
+        tree_file(&t, "/usr/lib/systemd/system/docker.socket", "[Socket]\nListenStream=%t/docker.sock\n");
         assert_int_equal(unit_load(&t.root, dirs, "docker.service", &d, &u), 0);
         /* The line with the unknown specifier is skipped, as systemd skips it. */
         assert_int_equal(strv_length(u.exec_start), 1);
@@ -367,19 +317,19 @@ static void test_user_unit(void **state _unused_) {
         const char *src = NULL;
         struct tree t;
 
-        tree_new(&t);
+        tree_new(&t, "test-units-loader");
         assert_int_equal(chmod(t.dir, 0755), 0);
-        tree_write(&t, "/home/alice/.config/systemd/user/docker.service",
+        tree_file(&t, "/home/alice/.config/systemd/user/docker.service",
                    "[Service]\n"
                    "EnvironmentFile=/etc/secret.env\n"
                    "EnvironmentFile=%h/linked.env\n"
                    "EnvironmentFile=%h/own.env\n"
                    "ExecStart=%h/bin/dockerd --data-root=%h/${A}${B}${S} -H unix://%t/docker.sock\n");
-        tree_write(&t, "/etc/secret.env", "S=secret\n");
-        tree_write(&t, "/etc/secret.conf", "[Service]\nEnvironment=B=secret\n");
+        tree_file(&t, "/etc/secret.env", "S=secret\n");
+        tree_file(&t, "/etc/secret.conf", "[Service]\nEnvironment=B=secret\n");
         tree_link(&t, "/home/alice/linked.env", "/etc/secret.env");
         tree_link(&t, "/home/alice/.config/systemd/user/docker.service.d/x.conf", "/etc/secret.conf");
-        tree_write(&t, "/home/alice/own.env", "A=data\n");
+        tree_file(&t, "/home/alice/own.env", "A=data\n");
         assert_int_equal(unit_load_user(&t.root, udirs, "docker.service", &user, &d, &u), 0);
         assert_string_equal(u.fragment, "/home/alice/.config/systemd/user/docker.service");
         assert_null(u.dropins);
@@ -408,10 +358,10 @@ static void test_template(void **state _unused_) {
         struct unit u = {};
         const char *src = NULL;
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/dockerd@.service", "[Service]\nExecStart=/usr/bin/dockerd --data-root %S/%I\n");
-        tree_write(&t, "/etc/systemd/system/dockerd@.service.d/a.conf", "[Service]\nEnvironment=T=1\n");
-        tree_write(&t, "/etc/systemd/system/dockerd@my\\x20box.service.d/b.conf", "[Service]\nEnvironment=I=1\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/dockerd@.service", "[Service]\nExecStart=/usr/bin/dockerd --data-root %S/%I\n");
+        tree_file(&t, "/etc/systemd/system/dockerd@.service.d/a.conf", "[Service]\nEnvironment=T=1\n");
+        tree_file(&t, "/etc/systemd/system/dockerd@my\\x20box.service.d/b.conf", "[Service]\nEnvironment=I=1\n");
         assert_int_equal(unit_load(&t.root, dirs, "dockerd@my\\x20box.service", NULL, &u), 0);
         assert_string_equal(u.fragment, "/usr/lib/systemd/system/dockerd@.service");
         assert_int_equal(strv_length(u.dropins), 2);
@@ -426,14 +376,14 @@ static void test_boot_units(void **state _unused_) {
         struct tree t;
         struct boot_info b = {};
 
-        tree_new(&t);
-        tree_write(&t, "/usr/lib/systemd/system/auditd.service", "[Service]\nExecStart=/sbin/auditd\n");
+        tree_new(&t, "test-units-loader");
+        tree_file(&t, "/usr/lib/systemd/system/auditd.service", "[Service]\nExecStart=/sbin/auditd\n");
         assert_int_equal(boot_detect(&t.root, &b), 0);
         assert_int_equal(b.loader, BOOT_AUDIT_RULES);
         boot_info_done(&b);
 
         /* A drop-in adds augenrules. */
-        tree_write(&t, "/etc/systemd/system/auditd.service.d/rules.conf",
+        tree_file(&t, "/etc/systemd/system/auditd.service.d/rules.conf",
                    "[Service]\nExecStartPost=-/sbin/augenrules --load\n");
         assert_int_equal(boot_detect(&t.root, &b), 0);
         assert_int_equal(b.loader, BOOT_AUGENRULES);
@@ -441,7 +391,7 @@ static void test_boot_units(void **state _unused_) {
         boot_info_done(&b);
 
         /* audit-rules.service comes first; masked (no /dev/null in the tree), nothing loads rules. */
-        tree_write(&t, "/usr/lib/systemd/system/audit-rules.service", "[Service]\nExecStart=/sbin/augenrules --load\n");
+        tree_file(&t, "/usr/lib/systemd/system/audit-rules.service", "[Service]\nExecStart=/sbin/augenrules --load\n");
         tree_link(&t, "/etc/systemd/system/audit-rules.service", "/dev/null");
         assert_int_equal(boot_detect(&t.root, &b), 0);
         assert_int_equal(b.loader, BOOT_NONE);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "root.h"
+#include "testlib.h"
 #include "userread.h"
 #include "util.h"
 
@@ -22,10 +23,6 @@ static char dir[] = "/tmp/test-userread-XXXXXX";
 static struct root root;
 static uid_t uid;
 static gid_t gid;
-
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
-}
 
 static void put(const char *rel, const char *text, mode_t mode) {
         _cleanup_free_ char *p = NULL;
@@ -68,7 +65,7 @@ static int setup(void **state _unused_) {
 }
 
 static int teardown(void **state _unused_) {
-        assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        assert_int_equal(rm_rf(dir), 0);
         root_done(&root);
         return 0;
 }

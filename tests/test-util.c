@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <cmocka.h>
 
+#include "testlib.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -19,38 +20,12 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Helpers                                                                                   */
 
-__attribute__((format(printf, 1, 2)))
-static char *xasprintf(const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        assert_true(k >= 0);
-        return s;
-}
-
-static char *repeat(char c, size_t n) {
-        char *s = malloc(n + 1);
-
-        assert_non_null(s);
-        memset(s, c, n);
-        s[n] = 0;
-        return s;
-}
-
 /* An absolute path of n bytes: "/" followed by n - 1 'a's. */
 static char *long_path(size_t n) {
         char *s = repeat('a', n);
 
         s[0] = '/';
         return s;
-}
-
-static int rm_one(const char *p, const struct stat *st _unused_, int type _unused_, struct FTW *f _unused_) {
-        return remove(p);
 }
 
 static char *make_tmpdir(void) {
@@ -61,8 +36,8 @@ static char *make_tmpdir(void) {
         return d;
 }
 
-static void rm_rf(char *d) {
-        assert_int_equal(nftw(d, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+static void tmpdir_free(char *d) {
+        assert_int_equal(rm_rf(d), 0);
         free(d);
 }
 
@@ -319,7 +294,7 @@ static void test_read_regular(void **state _unused_) {
         assert_string_equal(empty, "");
         assert_int_equal(len, 0);
 
-        rm_rf(d);
+        tmpdir_free(d);
 }
 
 static void test_read_embedded_nul(void **state _unused_) {
@@ -334,7 +309,7 @@ static void test_read_embedded_nul(void **state _unused_) {
         assert_int_equal(read_file_bounded(AT_FDCWD, p, 0, &data, &len), 0);
         assert_int_equal(len, 3);
         assert_memory_equal(data, "a\0b", 4); /* NUL-terminated after the data */
-        rm_rf(d);
+        tmpdir_free(d);
 }
 
 static void test_read_errors(void **state _unused_) {
@@ -386,7 +361,7 @@ static void test_read_errors(void **state _unused_) {
         assert_string_equal(data, "untouched");
         assert_int_equal(len, 777);
 
-        rm_rf(d);
+        tmpdir_free(d);
 }
 
 static void test_read_size_cap(void **state _unused_) {
@@ -412,7 +387,7 @@ static void test_read_size_cap(void **state _unused_) {
         assert_int_equal(data[0], 0);
         assert_int_equal(data[INPUT_MAX], 0);
 
-        rm_rf(d);
+        tmpdir_free(d);
 }
 
 static void test_errno_name(void **state _unused_) {
