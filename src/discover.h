@@ -111,6 +111,12 @@ bool component_is_dir(enum component c);
 /* The evidence of a target that only the CIS Benchmark's text names. */
 #define CIS_EVIDENCE "the CIS Benchmark's path"
 
+/* What one instance said of a target. */
+struct target_evidence {
+        char *instance;       /* instance_key(): "dockerd docker.service" */
+        char *evidence;       /* what in it named the path */
+};
+
 /* One path the host really uses (or that the CIS text names), with why we think so. */
 struct target {
         enum component comp;
@@ -134,6 +140,10 @@ struct target {
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
         char *instance;       /* the instance that first named it, "dockerd docker.service"
                                * (instance_key()); NULL for the host's programs and CIS paths */
+        struct target_evidence *by_instance; /* every instance that named it, each with its own
+                               * evidence, sorted by instance key then evidence: the same
+                               * whatever order the instances were walked in */
+        size_t n_by_instance;
 };
 
 struct discovery_options {

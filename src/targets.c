@@ -178,6 +178,63 @@ static int new_target(struct ctx *c, struct target *t, const char *configured, c
         return 0;
 }
 
+/* Record that instance named t with this evidence, once. 0 or -ENOMEM. */
+static int add_by_instance(struct target *t, const char *instance, const char *evidence) {
+        struct target_evidence *a;
+        char *i, *e;
+
+        for (size_t k = 0; k < t->n_by_instance; k++)
+                if (streq(t->by_instance[k].instance, instance) && streq(t->by_instance[k].evidence, evidence))
+                        return 0;
+        a = reallocarray(t->by_instance, t->n_by_instance + 1, sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        t->by_instance = a;
+        i = strdup(instance);
+        e = strdup(evidence);
+        if (!i || !e) {
+                free(i);
+                free(e);
+                return -ENOMEM;
+        }
+        a[t->n_by_instance++] = (struct target_evidence) { .instance = i, .evidence = e };
+        return 0;
+}
+
+static int by_instance_cmp(const void *a, const void *b) {
+        const struct target_evidence *x = a, *y = b;
+        int r = strcmp(x->instance, y->instance);
+
+        return r ? r : strcmp(x->evidence, y->evidence);
+}
+
+/* A target several instances named: their evidence in an order of its own (by instance key),
+ * not the order the instances were walked in, and the instance it is listed under the first of
+ * them, unless the host's own programs named it first (then it stays the host's). 0 or -ENOMEM. */
+static int settle_by_instance(struct target *t) {
+        const struct target_evidence *first;
+        char *i, *e;
+
+        if (t->n_by_instance < 2)
+                return 0;
+        qsort(t->by_instance, t->n_by_instance, sizeof(*t->by_instance), by_instance_cmp);
+        first = &t->by_instance[0];
+        if (!t->instance || streq(t->instance, first->instance))
+                return 0;
+        i = strdup(first->instance);
+        e = strdup(first->evidence);
+        if (!i || !e) {
+                free(i);
+                free(e);
+                return -ENOMEM;
+        }
+        free(t->instance);
+        free(t->evidence);
+        t->instance = i;
+        t->evidence = e;
+        return 0;
+}
+
 static int add_path(struct ctx *c, enum component comp, const char *path, unsigned flags,
                     struct target **ret, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -211,6 +268,8 @@ static int add_path(struct ctx *c, enum component comp, const char *path, unsign
         if (r < 0)
                 return add_unresolvable(c, comp, path, r, evidence, ret);
         k = discovery_add_target(c->d, comp, res.path, evidence, &t);
+        if (k >= 0 && c->instance)
+                k = add_by_instance(t, c->instance, evidence) < 0 ? -ENOMEM : k;
         if (k > 0 && user_tree) {
                 t->user_tree = true;
                 t->user_uid = c->user->uid;
@@ -779,6 +838,8 @@ int targets_from_instances(struct ctx *c) {
                 r = for_instance(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
+        for (size_t k = 0; r >= 0 && k < d->n_targets; k++)
+                r = settle_by_instance(&d->targets[k]);
         free(c->user_rules);
         c->user_rules = NULL;
         c->n_user_rules = 0;
