@@ -11,9 +11,8 @@
 #include "fragment.h"
 #include "root.h"
 #include "rule.h"
+#include "testlib.h"
 #include "util.h"
-
-#define _unused_ __attribute__((unused))
 
 static char *k_docker[] = { (char *) "docker", NULL };
 static char *k_other[] = { (char *) "other", NULL };
@@ -446,6 +445,302 @@ static void test_fragment_parse(void **state _unused_) {
         root_done(&root);
 }
 
+/* ---- The check's judgements (check_judge()) ---- */
+
+/* The same host, judged: a real root (a temporary tree with the parents of our paths), the
+ * fragment on disk as this host needs it, root's and mode 0600, augenrules at boot, audit
+ * enabled and auditd running. The kernel is the caller's. */
+static struct tree check_tree;
+
+static int check_setup(void **state _unused_) {
+        tree_new(&check_tree, "test-check");
+        tree_mkdir(&check_tree, "/run");
+        tree_mkdir(&check_tree, "/usr/bin");
+        return 0;
+}
+
+static int check_teardown(void **state _unused_) {
+        tree_free(&check_tree);
+        return 0;
+}
+
+/* Our fragment holds both wanted rules. */
+static struct fragment_line fragment_both[] = {
+        { .line = 1, .type = LINE_WATCH, .rule = { .form = FORM_W, .kind = WATCH_DIR, .path = (char *) "/run/containerd",
+                                                   .perms = PERM_WRITE | PERM_ATTR, .keys = k_docker } },
+        { .line = 2, .type = LINE_WATCH, .rule = { .form = FORM_W, .kind = WATCH_FILE, .path = (char *) "/usr/bin/dockerd",
+                                                   .perms = PERM_WRITE | PERM_ATTR, .keys = k_docker } },
+};
+
+/* A kernel that has exactly what is wanted. */
+static struct kernel_rule kernel_wanted[] = {
+        { .is_watch = true, .pos = 0, .rule = { .form = FORM_W, .kind = WATCH_DIR, .path = (char *) "/run/containerd",
+                                                .perms = PERM_WRITE | PERM_ATTR, .keys = k_docker } },
+        { .is_watch = true, .pos = 1, .rule = { .form = FORM_W, .kind = WATCH_FILE, .path = (char *) "/usr/bin/dockerd",
+                                                .perms = PERM_WRITE | PERM_ATTR, .keys = k_docker } },
+};
+
+static struct plan judged_plan(enum kernel_state state, struct kernel_rule *kernel, size_t n_kernel) {
+        struct plan p = host_plan(state);
+
+        p.root = check_tree.root;
+        p.kernel.rules = kernel;
+        p.kernel.n_rules = n_kernel;
+        p.kernel.n_total = n_kernel;
+        p.kernel.st = (struct audit_state) { .enabled = state == KERNEL_LOCKED ? 2 : 1, .pid = 4242 };
+        p.fragment_text = (char *) "the fragment\n";
+        p.disk = (struct fragment_disk) { .exists = true, .text = (char *) "the fragment\n",
+                                          .st = { .st_mode = S_IFREG | 0600, .st_uid = 0 },
+                                          .lines = { .lines = fragment_both, .n = ELEMENTSOF(fragment_both) } };
+        return p;
+}
+
+static struct check_result judge(const struct plan *p) {
+        const struct check_request q = { .cis = -1 };
+        struct check_result c = {};
+
+        assert_int_equal(check_judge(p, &q, &c), 0);
+        assert_ptr_equal(c.p, p);
+        return c;
+}
+
+/* The finding whose message holds needle, or NULL. */
+static const struct check_finding *finding(const struct check_result *c, const char *needle) {
+        for (size_t i = 0; i < c->n_findings; i++)
+                if (strstr(c->findings[i].message, needle))
+                        return &c->findings[i];
+        return NULL;
+}
+
+static size_t findings_above(const struct check_result *c, enum severity sev) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < c->n_findings; i++)
+                n += c->findings[i].sev > sev;
+        return n;
+}
+
+/* Everything in the kernel and in the file that boots: OK, and every count says so. */
+static void test_check_ok(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        struct check_result c = judge(&p);
+
+        assert_int_equal(c.verdicts.n, 2);
+        for (size_t i = 0; i < c.verdicts.n; i++) {
+                assert_int_equal(c.verdicts.v[i].status, STATUS_OK);
+                assert_int_equal(c.verdicts.v[i].sev, SEV_NONE);
+                assert_true(check_covered(&c, &c.verdicts.v[i]));
+        }
+        assert_int_equal(c.n_judged, 2);
+        assert_int_equal(c.n_covered, 2);
+        assert_int_equal(c.n_critical, 0);
+        assert_int_equal(c.n_warning, 0);
+        assert_int_equal(findings_above(&c, SEV_NONE), 0);
+        assert_null(c.stale);
+        assert_int_equal(c.n_shadowing, 0);
+        assert_int_equal(c.status, CHECK_OK);
+        assert_string_equal(check_status_to_string(c.status), "OK");
+        check_result_done(&c);
+}
+
+/* A plain watch where a recursive one is wanted: the target is not-recursive (critical), the
+ * drift names the plain watch and the stale rule, and the check is CRITICAL. */
+static void test_check_not_recursive(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, host_kernel, ELEMENTSOF(host_kernel));
+        struct check_result c = judge(&p);
+        const struct check_finding *f;
+
+        assert_int_equal(c.verdicts.v[0].status, STATUS_NOT_RECURSIVE);
+        assert_int_equal(c.verdicts.v[0].sev, SEV_CRITICAL);
+        assert_false(check_covered(&c, &c.verdicts.v[0]));
+        assert_int_equal(c.verdicts.v[1].status, STATUS_OK);
+        assert_int_equal(c.n_judged, 2);
+        assert_int_equal(c.n_covered, 1);
+        assert_true(strv_contains(c.stale, "-w /run/containerd -p wa -k docker (path=)"));
+        assert_int_equal(strv_length(c.stale), 2);
+        f = finding(&c, "/run/containerd is watched as a plain path, wanted recursive");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_WARNING);
+        f = finding(&c, "stale rule with key \"docker\" for /old/dockerd");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_WARNING);
+        /* The rule with another key too is not ours: no finding. */
+        assert_null(finding(&c, "/etc/default/docker"));
+        assert_int_equal(c.n_critical, 1);
+        assert_int_equal(c.n_warning, 2);
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        check_result_done(&c);
+}
+
+/* A locked kernel without one of our rules, which is in the file: pending reboot, a warning
+ * (not critical), and a note that the configuration is locked. */
+static void test_check_pending_reboot(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOCKED, &kernel_wanted[1], 1);
+        struct check_result c = judge(&p);
+        const struct check_finding *f;
+
+        assert_int_equal(c.verdicts.v[0].status, STATUS_PENDING_REBOOT);
+        assert_string_equal(target_status_to_string(c.verdicts.v[0].status), "pending-reboot");
+        assert_int_equal(c.verdicts.v[0].sev, SEV_WARNING);
+        assert_int_equal(c.verdicts.v[1].status, STATUS_OK);
+        f = finding(&c, "locked (enabled 2) until reboot");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_NONE);
+        assert_int_equal(c.n_covered, 1);
+        assert_int_equal(c.n_critical, 0);
+        assert_int_equal(c.status, CHECK_WARNING);
+        check_result_done(&c);
+}
+
+/* --root: the kernel is not judged; what is in the file counts, what is not is critical. */
+static void test_check_root(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_SKIPPED, NULL, 0);
+        struct check_result c;
+
+        p.disk.lines.n = 1;     /* only /run/containerd is in the file */
+        c = judge(&p);
+        assert_int_equal(c.verdicts.v[0].status, STATUS_AT_BOOT);
+        assert_true(check_covered(&c, &c.verdicts.v[0]));
+        assert_int_equal(c.verdicts.v[1].status, STATUS_NOT_IN_FILE);
+        assert_false(check_covered(&c, &c.verdicts.v[1]));
+        assert_int_equal(c.verdicts.v[1].sev, SEV_CRITICAL);
+        assert_int_equal(c.n_judged, 2);
+        assert_int_equal(c.n_covered, 1);
+        assert_null(c.stale);           /* no drift without a kernel */
+        assert_null(finding(&c, "auditd"));
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        check_result_done(&c);
+}
+
+/* A kernel that cannot be read: UNKNOWN, whatever the rest says. */
+static void test_check_unknown(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_UNAVAILABLE, NULL, 0);
+        struct check_result c;
+
+        p.kernel.error = -EPERM;
+        c = judge(&p);
+        assert_false(check_kernel_read(&p));
+        assert_int_equal(c.verdicts.v[0].status, STATUS_UNKNOWN);
+        assert_int_equal(c.status, CHECK_UNKNOWN);
+        assert_string_equal(check_status_to_string(c.status), "UNKNOWN");
+        check_result_done(&c);
+}
+
+/* Audit disabled and no auditd: each a warning, and the check says WARNING. */
+static void test_check_audit_state(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        struct check_result c;
+
+        p.kernel.st.enabled = 0;
+        p.kernel.st.pid = 0;
+        p.kernel.st.lost = 7;
+        c = judge(&p);
+        assert_int_equal(finding(&c, "audit is disabled")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "auditd is not running")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "lost 7 audit events")->sev, SEV_NONE);
+        assert_int_equal(c.n_warning, 2);
+        assert_int_equal(c.status, CHECK_WARNING);
+        check_result_done(&c);
+}
+
+/* The fragment's file: another owner, a wide mode and an outdated text are warnings; a control
+ * line and a line whose parent is missing stop the boot-time load, critical. */
+static void test_check_fragment_file(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        struct fragment_line lines[] = {
+                fragment_both[0], fragment_both[1],
+                { .line = 3, .type = LINE_CONTROL, .text = (char *) "-e 2" },
+                { .line = 4, .type = LINE_WATCH, .rule = { .form = FORM_W, .kind = WATCH_FILE,
+                                                           .path = (char *) "/nonexistent/x", .perms = PERM_WRITE,
+                                                           .keys = k_docker } },
+        };
+        struct check_result c;
+
+        p.disk.st.st_uid = 1000;
+        p.disk.st.st_mode = S_IFREG | 0644;
+        p.disk.text = (char *) "an older fragment\n";
+        p.disk.lines = (struct fragment_lines) { .lines = lines, .n = ELEMENTSOF(lines) };
+        c = judge(&p);
+        assert_int_equal(finding(&c, "is owned by uid 1000, not root")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "has mode 0644")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "differs from what this host needs now")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, ":3: \"-e 2\" does not belong in a fragment")->sev, SEV_CRITICAL);
+        assert_int_equal(finding(&c, ":4: the parent directory of /nonexistent/x does not exist")->sev, SEV_CRITICAL);
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        check_result_done(&c);
+}
+
+/* How the host boots: augenrules that does not read our directory, or nothing at all, is
+ * critical; audit.rules loaded instead of rules.d is a warning. */
+static void test_check_boot(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        struct check_result c;
+
+        p.boot_reads_fragment = false;
+        c = judge(&p);
+        assert_int_equal(finding(&c, "augenrules does not read it at boot")->sev, SEV_CRITICAL);
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        check_result_done(&c);
+
+        p.boot.loader = BOOT_NONE;
+        p.boot.evidence = (char *) "no auditd";
+        c = judge(&p);
+        assert_int_equal(finding(&c, "no auditd: no rules are loaded at boot")->sev, SEV_CRITICAL);
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        check_result_done(&c);
+
+        p.boot.loader = BOOT_AUDIT_RULES;
+        p.boot.evidence = (char *) "auditd.service";
+        p.boot_reads_fragment = true;
+        c = judge(&p);
+        assert_int_equal(finding(&c, "rules.d is not compiled at boot")->sev, SEV_WARNING);
+        check_result_done(&c);
+}
+
+/* A never rule before our watch, in the kernel or in a rules file that augenrules reads before
+ * our fragment, silences it: a finding with the rule's severity, counted as shadowing. */
+static void test_check_shadowed(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        struct filter_rule never = {};
+        struct check_result c;
+
+        assert_int_equal(rule_parse_filter("-A never,exit -F arch=b64 -S all -F path=/usr/bin/dockerd", &never), 0);
+        never.pos = 0;
+        kernel_wanted[1].pos = 5;
+        p.kernel.never = &never;
+        p.kernel.n_never = 1;
+        c = judge(&p);
+        assert_int_equal(c.shadows.n, 1);
+        assert_true(c.shadows.v[0].in_kernel);
+        assert_int_equal(c.n_shadowing, 1);
+        assert_true(c.shadows.v[0].sev > SEV_NONE);
+        assert_non_null(finding(&c, "/usr/bin/dockerd"));
+        assert_true(c.status == CHECK_WARNING || c.status == CHECK_CRITICAL);
+        assert_int_equal(c.status, c.shadows.v[0].sev == SEV_CRITICAL ? CHECK_CRITICAL : CHECK_WARNING);
+        check_result_done(&c);
+
+        /* After our watch in the kernel's order it silences nothing. */
+        never.pos = 9;
+        c = judge(&p);
+        assert_int_equal(c.n_shadowing, 0);
+        assert_int_equal(c.status, CHECK_OK);
+        check_result_done(&c);
+        kernel_wanted[1].pos = 1;
+        filter_rule_done(&never);
+}
+
+/* The probe is not run when the kernel's rules could not be read, and says so as a note. */
+static void test_check_probe_needs_kernel(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_SKIPPED, NULL, 0);
+        const struct check_request q = { .cis = -1, .probe = true, .probe_timeout_ms = 10 };
+        struct check_result c = {};
+
+        assert_int_equal(check_judge(&p, &q, &c), 0);
+        assert_false(c.probed);
+        assert_int_equal(finding(&c, "probe: not run")->sev, SEV_NONE);
+        check_result_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_equal_rules_cover),
@@ -465,7 +760,17 @@ int main(void) {
                 cmocka_unit_test(test_name_tables),
                 cmocka_unit_test(test_kernel_messages),
                 cmocka_unit_test(test_fragment_parse),
+                cmocka_unit_test(test_check_ok),
+                cmocka_unit_test(test_check_not_recursive),
+                cmocka_unit_test(test_check_pending_reboot),
+                cmocka_unit_test(test_check_root),
+                cmocka_unit_test(test_check_unknown),
+                cmocka_unit_test(test_check_audit_state),
+                cmocka_unit_test(test_check_fragment_file),
+                cmocka_unit_test(test_check_boot),
+                cmocka_unit_test(test_check_shadowed),
+                cmocka_unit_test(test_check_probe_needs_kernel),
         };
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return cmocka_run_group_tests(tests, check_setup, check_teardown);
 }
