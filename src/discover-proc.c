@@ -130,6 +130,39 @@ static struct dockerd_instance *match_instance(struct ctx *c, const struct docke
         return NULL;
 }
 
+/* The instance a running daemon of this kind belongs to: matched, the one whose options explain
+ * it; else, when a unit or script already runs such a daemon, an instance of its own (a daemon no
+ * unit or script explains); else the host's main instance. 0 or -ENOMEM. */
+static int process_instance(struct ctx *c, enum daemon_kind kind, struct instance *matched, const char *name,
+                            struct instance **ret) {
+        bool any_daemon = false;
+        int r;
+
+        if (matched) {
+                *ret = matched;
+                return 0;
+        }
+        for (size_t k = 0; k < discovery_n_instances(c->d, kind); k++)
+                any_daemon = any_daemon || discovery_instance(c->d, kind, k)->daemon;
+        if (!any_daemon)
+                return ctx_instance(c, kind, SOURCE_PROC, name, ret);
+        r = discovery_add_instance(c->d, kind, SOURCE_PROC, name, ret);
+        if (r >= 0)
+                (*ret)->extra = true;
+        return r;
+}
+
+/* Process p (its binary exe, named name, evidence ev) runs instance h. 0 or -ENOMEM. */
+static int take_process(struct instance *h, const struct proc_daemon *p, const char *exe, const char *name,
+                        const char *ev) {
+        int r;
+
+        h->daemon = true;
+        if (!h->binary.value && exe[0] == '/' && (r = sourced_set(&h->binary, exe, "%s", ev)) < 0)
+                return r;
+        return running_add(&h->running, &h->n_running, p->pid, exe, name);
+}
+
 /* name: "running dockerd (pid N)", for the instance and its list of processes; ev: "running
  * dockerd", the evidence of the values it gives, which the fragment's comments carry: without the
  * PID, so that a restarted daemon leaves the fragment as it was. */
@@ -137,31 +170,19 @@ static int add_dockerd_process(struct ctx *c, const struct proc_daemon *p, const
                                const char *ev) {
         _cleanup_(dockerd_opts_done) struct dockerd_opts o = {};
         struct dockerd_instance *i;
-        bool any_daemon = false;
+        struct instance *h;
         int r;
 
         if (dockerd_args_parse(p->argv, &o) < 0 &&
             (r = discovery_add_dockerd_args_problems(c->d, NULL, ev, &o)) < 0)
                 return r;
-        for (size_t k = 0; k < c->d->n_dockerds; k++)
-                any_daemon = any_daemon || c->d->dockerds[k].daemon;
         i = match_instance(c, &o);
-        if (!i && any_daemon) {
-                /* A daemon no unit or script explains: an instance of its own. */
-                r = discovery_add_dockerd(c->d, SOURCE_PROC, name, &i);
-                if (r >= 0)
-                        i->extra = true;
-        } else if (!i)
-                r = ctx_dockerd(c, SOURCE_PROC, name, &i);
-        else
-                r = 0;
+        r = process_instance(c, DAEMON_DOCKERD, i ? &i->head : NULL, name, &h);
         if (r < 0)
                 return r;
-        i->daemon = true;
-        r = running_add(&i->running, &i->n_running, p->pid, exe, name);
+        i = (struct dockerd_instance *) h;
+        r = take_process(h, p, exe, name, ev);
         if (r < 0)
-                return r;
-        if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
                 return r;
         dockerd_opts_done(&i->running_flags);
         i->running_flags = o;
@@ -193,30 +214,19 @@ static int add_containerd_process(struct ctx *c, const struct proc_daemon *p, co
                                   const char *ev) {
         _cleanup_(containerd_opts_done) struct containerd_opts o = {};
         struct containerd_instance *i;
-        bool any_daemon = false;
+        struct instance *h;
         int r;
 
         (void) containerd_args_parse(p->argv, &o);
-        for (size_t k = 0; k < c->d->n_containerds; k++)
-                any_daemon = any_daemon || c->d->containerds[k].daemon;
         i = match_containerd(c, &o);
-        if (!i && any_daemon) {
-                r = discovery_add_containerd(c->d, SOURCE_PROC, name, &i);
-                if (r >= 0)
-                        i->extra = true;
-        } else if (!i)
-                r = ctx_containerd(c, SOURCE_PROC, name, &i);
-        else
-                r = 0;
+        r = process_instance(c, DAEMON_CONTAINERD, i ? &i->head : NULL, name, &h);
         if (r < 0)
                 return r;
+        i = (struct containerd_instance *) h;
         /* A process of an instance that a unit explains: the unit's command line stands. */
         if (!i->daemon && (r = containerd_take_args(c, i, p->argv, NULL, ev)) < 0)
                 return r;
-        i->daemon = true;
-        if (!i->binary.value && exe[0] == '/' && (r = sourced_set(&i->binary, exe, "%s", ev)) < 0)
-                return r;
-        return running_add(&i->running, &i->n_running, p->pid, exe, name);
+        return take_process(h, p, exe, name, ev);
 }
 
 /* "dockerd" or "containerd": which of the names it matched, in words of our own. */

@@ -145,45 +145,30 @@ static int add_containerd(struct ctx *c, struct unit *u) {
         return units_move(&i->units, &i->n_units, u);
 }
 
-static int add_dockerd_extra(struct ctx *c, struct unit *service, struct unit *socket, const char *state) {
-        struct dockerd_instance *i;
+/* A unit of its own that runs a daemon of this kind (its socket with it, for dockerd), as an
+ * instance of its own. 0 or -ENOMEM. */
+static int add_extra(struct ctx *c, enum daemon_kind kind, struct unit *service, struct unit *socket,
+                     const char *state) {
+        struct instance *h;
         int r;
 
-        r = discovery_add_dockerd(c->d, SOURCE_SYSTEMD, service->name, &i);
+        r = discovery_add_instance(c->d, kind, SOURCE_SYSTEMD, service->name, &h);
         if (r < 0)
                 return r;
-        i->extra = true;
-        if (state && !(i->state = strdup(state)))
+        h->extra = true;
+        if (state && !(h->state = strdup(state)))
                 return -ENOMEM;
         if (service->fragment) {
-                i->daemon = true;
-                r = dockerd_from_unit(c, i, service);
+                h->daemon = true;
+                r = kind == DAEMON_DOCKERD ? dockerd_from_unit(c, (struct dockerd_instance *) h, service)
+                                           : containerd_from_unit(c, (struct containerd_instance *) h, service);
                 if (r < 0)
                         return r;
         }
-        r = units_move(&i->units, &i->n_units, service);
-        if (r >= 0 && unit_present(socket))
-                r = units_move(&i->units, &i->n_units, socket);
+        r = units_move(&h->units, &h->n_units, service);
+        if (r >= 0 && socket && unit_present(socket))
+                r = units_move(&h->units, &h->n_units, socket);
         return r;
-}
-
-static int add_containerd_extra(struct ctx *c, struct unit *service, const char *state) {
-        struct containerd_instance *i;
-        int r;
-
-        r = discovery_add_containerd(c->d, SOURCE_SYSTEMD, service->name, &i);
-        if (r < 0)
-                return r;
-        i->extra = true;
-        if (state && !(i->state = strdup(state)))
-                return -ENOMEM;
-        if (service->fragment) {
-                i->daemon = true;
-                r = containerd_from_unit(c, i, service);
-                if (r < 0)
-                        return r;
-        }
-        return units_move(&i->units, &i->n_units, service);
 }
 
 /* The other units that run a daemon (unit_scan()), loaded as systemd has them, each an instance. */
@@ -217,9 +202,9 @@ static int discover_extra(struct ctx *c) {
                     !(svc->masked_by = strdup(scan.items[k].masked_by)))
                         r = -ENOMEM;
                 else if (scan.items[k].kind == UNIT_RUNS_DOCKERD)
-                        r = add_dockerd_extra(c, svc, sock, state);
+                        r = add_extra(c, DAEMON_DOCKERD, svc, sock, state);
                 else
-                        r = add_containerd_extra(c, svc, state);
+                        r = add_extra(c, DAEMON_CONTAINERD, svc, NULL, state);
         }
         for (size_t k = 0; k < n; k++)
                 unit_done(&units[k]);
