@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --check, the printers: a struct check_result (check.c) as text, JSON or Prometheus metrics.
- * They judge nothing: every count and the status come from the result. run_check(), the mode
- * itself, is at the end: plan, judge, print, write. */
+ * They judge nothing and call nothing of check.c: every count and the status come from the
+ * result. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
 
 #include "check.h"
-#include "fragment.h"
 #include "list.h"
 #include "plan.h"
 #include "probe.h"
 #include "util.h"
+
+static const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+const char *check_status_to_string(int status) {
+        return status >= CHECK_OK && status <= CHECK_UNKNOWN ? status_names[status] : NULL;
+}
 
 static const char *cis_column(const struct check_result *c, enum component comp, char **buf) {
         if (c->cis >= 0)
@@ -40,7 +45,7 @@ static void summary_line(FILE *f, const struct check_result *c) {
         kernel_view_message(k, &why, NULL);
         if (k->state == KERNEL_SKIPPED)
                 fprintf(f, "; the running kernel is not judged under --root");
-        else if (!check_kernel_read(c->p))
+        else if (!c->kernel_read)
                 fprintf(f, "; kernel rules unknown: %s", why);
         else
                 fprintf(f, "; audit %s, auditd %s",
@@ -52,7 +57,7 @@ static void summary_line(FILE *f, const struct check_result *c) {
 static const char *kernel_column(const struct check_result *c, const struct verdict *v) {
         if (!v->x || c->p->kernel.state == KERNEL_SKIPPED)
                 return "-";
-        if (!check_kernel_read(c->p))
+        if (!c->kernel_read)
                 return "?";
         return v->in_kernel ? "yes" : "NO";
 }
@@ -100,7 +105,7 @@ static json_object *verdict_json(const struct check_result *c, const struct verd
         json_object_object_add(o, "exists", json_object_new_boolean(v->t->state == PATH_EXISTS));
         json_object_object_add(o, "watched", json_object_new_boolean(v->x != NULL));
         json_object_object_add(o, "live_only", json_object_new_boolean(v->x && v->x->live_only));
-        json_object_object_add(o, "in_kernel", !v->x || !check_kernel_read(c->p) ? NULL : json_object_new_boolean(v->in_kernel));
+        json_object_object_add(o, "in_kernel", !v->x || !c->kernel_read ? NULL : json_object_new_boolean(v->in_kernel));
         json_object_object_add(o, "kernel_key", jstr(v->kernel_key));
         json_object_object_add(o, "in_file", !v->x || v->x->live_only ? NULL : json_object_new_boolean(v->in_file));
         json_object_object_add(o, "file", jstr(v->file));
@@ -117,9 +122,9 @@ static json_object *audit_json(const struct check_result *c) {
         const char *why;
 
         kernel_view_message(k, &why, NULL);
-        json_object_object_add(audit, "reachable", json_object_new_boolean(check_kernel_read(c->p)));
+        json_object_object_add(audit, "reachable", json_object_new_boolean(c->kernel_read));
         json_object_object_add(audit, "error", jstr(k->state == KERNEL_SKIPPED ? "the running kernel is not judged under --root" : why));
-        if (check_kernel_read(c->p)) {
+        if (c->kernel_read) {
                 json_object_object_add(audit, "enabled", json_object_new_int(k->st.enabled));
                 json_object_object_add(audit, "locked", json_object_new_boolean(k->st.enabled == 2));
                 json_object_object_add(audit, "auditd_pid", json_object_new_int(k->st.pid));
@@ -195,8 +200,6 @@ void check_print_json(FILE *f, const struct check_result *c) {
         json_object *root = json_object_new_object(), *targets = json_object_new_array(),
                     *findings = json_object_new_array(), *summary = json_object_new_object(),
                     *drift = json_object_new_array();
-        unsigned not_covered = 0;
-
         json_object_object_add(root, "schema", json_object_new_string("docker-audit-rules/check"));
         json_object_object_add(root, "version", json_object_new_int(1));
         json_object_object_add(root, "status", json_object_new_string(check_status_to_string(c->status)));
@@ -204,8 +207,7 @@ void check_print_json(FILE *f, const struct check_result *c) {
         json_object_object_add(root, "cis_version", c->cis >= 0 ? json_object_new_string(cis_version_name(c->cis)) : NULL);
         json_object_object_add(root, "key", json_object_new_string(c->p->key));
         for (size_t i = 0; i < c->verdicts.n; i++) {
-                not_covered += check_judged(c, &c->verdicts.v[i]) && !check_covered(c, &c->verdicts.v[i]);
-                json_object_array_add(targets, verdict_json(c, &c->verdicts.v[i]));
+                                json_object_array_add(targets, verdict_json(c, &c->verdicts.v[i]));
         }
         json_object_object_add(root, "targets", targets);
         json_object_object_add(root, "audit", audit_json(c));
@@ -228,7 +230,7 @@ void check_print_json(FILE *f, const struct check_result *c) {
         json_object_object_add(root, "problems", plan_problems_json(c->p));
         json_object_object_add(summary, "targets", json_object_new_int((int) c->n_judged));
         json_object_object_add(summary, "covered", json_object_new_int((int) c->n_covered));
-        json_object_object_add(summary, "not_covered", json_object_new_int((int) not_covered));
+        json_object_object_add(summary, "not_covered", json_object_new_int((int) (c->n_judged - c->n_covered)));
         json_object_object_add(summary, "not_watched", json_object_new_int((int) c->n_not_watched));
         json_object_object_add(summary, "critical", json_object_new_int((int) c->n_critical));
         json_object_object_add(summary, "warning", json_object_new_int((int) c->n_warning));
@@ -287,7 +289,7 @@ void check_print_prometheus(FILE *f, const struct check_result *c) {
         metric(f, "docker_audit_rules_shadowing_rules", "gauge",
                "Never rules (kernel or rules files) that silence some or all of our watches.");
         fprintf(f, "docker_audit_rules_shadowing_rules %u\n", c->n_shadowing);
-        if (check_kernel_read(c->p)) {
+        if (c->kernel_read) {
                 metric(f, "docker_audit_rules_audit_enabled", "gauge", "The kernel's audit enabled flag (0, 1, 2 locked).");
                 fprintf(f, "docker_audit_rules_audit_enabled %d\n", k->st.enabled);
                 metric(f, "docker_audit_rules_auditd_running", "gauge", "1 when auditd is registered with the kernel.");
@@ -329,69 +331,4 @@ int check_print_unknown(FILE *out, enum format fmt, const char *what, int err) {
         else
                 fprintf(out, "DOCKER AUDIT UNKNOWN - %s\n", strerror(-err));
         return CHECK_UNKNOWN;
-}
-
-/* The report, to standard output or (--output) atomically to a file, mode 0644 so that a
- * collector running as another user reads it. A write failure makes the check UNKNOWN. */
-static int emit(const struct options *o, char *text, size_t len, int status) {
-        bool changed;
-        int r;
-
-        if (!o->check_output) {
-                fwrite(text, 1, len, stdout);
-                return status;
-        }
-        r = file_write_atomic(o->check_output, text, 0644, &changed);
-        if (r < 0) {
-                fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->check_output, strerror(-r));
-                return CHECK_UNKNOWN;
-        }
-        return status;
-}
-
-int run_check(const struct options *o) {
-        const struct check_request q = { .cis = o->cis, .probe = o->probe, .probe_timeout_ms = o->probe_timeout_ms };
-        struct plan p = {};
-        struct check_result c = {};
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        const char *what = NULL;
-        FILE *out;
-        int r, status;
-
-        out = open_memstream(&text, &len);
-        if (!out) {
-                fprintf(stderr, "docker-audit-rules: out of memory\n");
-                return CHECK_UNKNOWN;
-        }
-        r = plan_build(o, &p, &what);
-        if (r < 0)
-                status = check_print_unknown(out, o->format, what, r);
-        else {
-                /* Our fragment first: its key, when it is another, is the previous key, whose
-                 * rules the kernel listing keeps too. */
-                r = plan_read_disk(&p);
-                plan_read_kernel(&p);
-                if (r >= 0)
-                        r = check_judge(&p, &q, &c);
-                if (r < 0)
-                        status = check_print_unknown(out, o->format, NULL, r);
-                else {
-                        status = c.status;
-                        if (o->format == FORMAT_JSON)
-                                check_print_json(out, &c);
-                        else if (o->format == FORMAT_PROMETHEUS)
-                                check_print_prometheus(out, &c);
-                        else
-                                check_print_text(out, &c, o->verbosity);
-                }
-        }
-        r = fclose(out);
-        check_result_done(&c);
-        plan_done(&p);
-        if (r != 0) {
-                fprintf(stderr, "docker-audit-rules: out of memory\n");
-                return CHECK_UNKNOWN;
-        }
-        return emit(o, text, len, status);
 }

@@ -4,7 +4,8 @@
  * nothing, prints nothing. The verdicts per target and the drift come from the plan
  * (verdict.c, diff.c), the same diff that install executes; this file adds what only a check
  * looks at (the fragment's lines, its owner and mode, other files' failing lines, the audit
- * status, the probe) and the one exit status. The printers are in check-print.c. */
+ * status, the probe) and the one exit status. The printers are in check-print.c; run_check(),
+ * the mode, plans, judges, has the result printed and writes it. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,15 +14,10 @@
 
 #include "check.h"
 #include "config.h"
+#include "fragment.h"
 #include "plan.h"
 #include "probe.h"
 #include "util.h"
-
-static const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
-
-const char *check_status_to_string(int status) {
-        return status >= CHECK_OK && status <= CHECK_UNKNOWN ? status_names[status] : NULL;
-}
 
 bool check_kernel_read(const struct plan *p) {
         return p->kernel.state == KERNEL_LOADED || p->kernel.state == KERNEL_LOCKED;
@@ -374,7 +370,7 @@ static void judge_status(struct check_result *c) {
 }
 
 int check_judge(const struct plan *p, const struct check_request *q, struct check_result *ret) {
-        struct check_result c = { .p = p, .cis = q->cis };
+        struct check_result c = { .p = p, .cis = q->cis, .kernel_read = check_kernel_read(p) };
         int r;
 
         c.n_problems = plan_print_problems(NULL, p);
@@ -398,4 +394,69 @@ int check_judge(const struct plan *p, const struct check_request *q, struct chec
         judge_status(&c);
         *ret = c;
         return 0;
+}
+
+/* The report, to standard output or (--output) atomically to a file, mode 0644 so that a
+ * collector running as another user reads it. A write failure makes the check UNKNOWN. */
+static int emit(const struct options *o, char *text, size_t len, int status) {
+        bool changed;
+        int r;
+
+        if (!o->check_output) {
+                fwrite(text, 1, len, stdout);
+                return status;
+        }
+        r = file_write_atomic(o->check_output, text, 0644, &changed);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->check_output, strerror(-r));
+                return CHECK_UNKNOWN;
+        }
+        return status;
+}
+
+int run_check(const struct options *o) {
+        const struct check_request q = { .cis = o->cis, .probe = o->probe, .probe_timeout_ms = o->probe_timeout_ms };
+        struct plan p = {};
+        struct check_result c = {};
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        const char *what = NULL;
+        FILE *out;
+        int r, status;
+
+        out = open_memstream(&text, &len);
+        if (!out) {
+                fprintf(stderr, "docker-audit-rules: out of memory\n");
+                return CHECK_UNKNOWN;
+        }
+        r = plan_build(o, &p, &what);
+        if (r < 0)
+                status = check_print_unknown(out, o->format, what, r);
+        else {
+                /* Our fragment first: its key, when it is another, is the previous key, whose
+                 * rules the kernel listing keeps too. */
+                r = plan_read_disk(&p);
+                plan_read_kernel(&p);
+                if (r >= 0)
+                        r = check_judge(&p, &q, &c);
+                if (r < 0)
+                        status = check_print_unknown(out, o->format, NULL, r);
+                else {
+                        status = c.status;
+                        if (o->format == FORMAT_JSON)
+                                check_print_json(out, &c);
+                        else if (o->format == FORMAT_PROMETHEUS)
+                                check_print_prometheus(out, &c);
+                        else
+                                check_print_text(out, &c, o->verbosity);
+                }
+        }
+        r = fclose(out);
+        check_result_done(&c);
+        plan_done(&p);
+        if (r != 0) {
+                fprintf(stderr, "docker-audit-rules: out of memory\n");
+                return CHECK_UNKNOWN;
+        }
+        return emit(o, text, len, status);
 }

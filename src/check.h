@@ -34,6 +34,7 @@ struct check_request {
 struct check_result {
         const struct plan *p;     /* the plan judged; not owned, must outlive the result */
         int cis;                  /* as requested */
+        bool kernel_read;         /* the kernel's rules were read: the verdicts speak of it */
         struct verdicts verdicts; /* one per target */
         struct diff diff;         /* the install diff (kernel read only) */
         char **stale;             /* its DELETE actions, each as diff_rule_line() formats it */
@@ -49,7 +50,8 @@ struct check_result {
         int status;               /* CHECK_OK, CHECK_WARNING, CHECK_CRITICAL or CHECK_UNKNOWN */
         unsigned n_judged;        /* targets that count: watched, counted (--cis), and judged
                                    * at all (a live-only rule is not, under --root) */
-        unsigned n_covered;       /* of those, covered now and at boot (--root: at boot) */
+        unsigned n_covered;       /* of those, covered now and at boot (--root: at boot); never
+                                   * more than n_judged */
         unsigned n_not_watched;   /* counted targets that get no rule */
         unsigned n_critical;      /* verdicts and findings of severity critical */
         unsigned n_warning;       /* ... and warning */
@@ -69,10 +71,11 @@ bool check_kernel_read(const struct plan *p);
 bool check_covered(const struct check_result *c, const struct verdict *v);
 /* Counts among the targets judged. */
 bool check_judged(const struct check_result *c, const struct verdict *v);
-/* "OK", "WARNING", "CRITICAL", "UNKNOWN": the monitoring-plugin words. */
-const char *check_status_to_string(int status);
 
-/* ---- Printers (check-print.c): they only format. ---- */
+/* ---- Printers (check-print.c): they only format, and call nothing of check.c. ---- */
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN": the monitoring-plugin words; NULL out of range. */
+const char *check_status_to_string(int status);
 
 /* The summary line, then one line per target (those with no rule only with verbosity >= 1), stale
  * rules and findings; with verbosity >= 0 the plan's problems go to standard error. */
@@ -85,7 +88,7 @@ void check_print_prometheus(FILE *f, const struct check_result *c);
  * names the step that failed (may be NULL), err is -errno. Returns CHECK_UNKNOWN. */
 int check_print_unknown(FILE *f, enum format fmt, const char *what, int err);
 
-/* --check (check-print.c). Returns a monitoring-plugin exit status (CHECK_*), the same whatever the output
+/* --check. Returns a monitoring-plugin exit status (CHECK_*), the same whatever the output
  * format or verbosity: builds the plan, judges it, prints the result to standard output or
  * (--output) atomically to a file. */
 int run_check(const struct options *o);
