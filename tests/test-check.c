@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "apply.h"
 #include "check.h"
 #include "plan.h"
 #include "fragment.h"
@@ -741,6 +742,34 @@ static void test_check_probe_needs_kernel(void **state _unused_) {
         check_result_done(&c);
 }
 
+/* --dry-run: the install diff's actions counted, none executed (no kernel connection), each
+ * add and delete as it would be done, and the report line of each says why. */
+static void test_apply_dry_run(void **state _unused_) {
+        struct plan p = host_plan(KERNEL_LOADED);
+        struct apply_result out = {};
+        _cleanup_free_ char *line = NULL;
+
+        assert_int_equal(diff_build(&p, DIFF_INSTALL, &out.diff), 0);
+        out.results = calloc(out.diff.n + 1, sizeof(*out.results));
+        out.errors = calloc(out.diff.n + 1, sizeof(*out.errors));
+        assert_non_null(out.results);
+        assert_non_null(out.errors);
+        apply_execute(&p, true, &out);
+        assert_int_equal(out.added, 1);
+        assert_int_equal(out.removed, 2);
+        assert_int_equal(out.unchanged, 1);
+        assert_int_equal(out.left_alone, 1);
+        assert_int_equal(out.failed, 0);
+        for (size_t i = 0; i < out.diff.n; i++)
+                if (out.diff.actions[i].kind == ACTION_ADD) {
+                        assert_int_equal(out.results[i], APPLY_DONE);
+                        line = apply_action_line(&out, i);
+                }
+        assert_string_equal(line, "-w /run/containerd -p wa -k docker (dir=): replaces the plain watch loaded "
+                                  "before the directory existed");
+        apply_result_done(&out);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_equal_rules_cover),
@@ -770,6 +799,7 @@ int main(void) {
                 cmocka_unit_test(test_check_boot),
                 cmocka_unit_test(test_check_shadowed),
                 cmocka_unit_test(test_check_probe_needs_kernel),
+                cmocka_unit_test(test_apply_dry_run),
         };
 
         return cmocka_run_group_tests(tests, check_setup, check_teardown);
