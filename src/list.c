@@ -1,80 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --list-paths, the judge: which instance named each target, and what became of it in the
+ * rendered set. Prints nothing; list-print.c formats the result, run_list() runs the mode. */
 #include <errno.h>
-#include <json-c/json.h>
 
 #include "instance.h"
 #include "list.h"
 #include "util.h"
 
-const char *path_state_name(enum path_state s) {
-        switch (s) {
-        case PATH_EXISTS:
-                return "yes";
-        case PATH_MISSING:
-                return "no";
-        default:
-                return "no-parent";
-        }
-}
-
-const char *target_disposition(const struct discovery *d, const struct ruleset *s, size_t i,
-                               const struct rendered **ret_rule) {
-        const struct target *t = &d->targets[i];
-
-        *ret_rule = NULL;
-        if (t->skip)
-                return t->skip;
-        for (size_t k = 0; k < s->n_rules; k++)
-                if (s->rules[k].target == i) {
-                        *ret_rule = &s->rules[k];
-                        if (s->rules[k].provided_by)
-                                return "held by another rules file";
-                        if (s->rules[k].live_only && t->user_tree)
-                                return "live only (a user's path, checked at every run, never loaded at boot)";
-                        return s->rules[k].live_only ? "live only (parent made at run time)" : "watched";
-                }
-        if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT)
-                return "data root watch off";
-        return "not watched (missing)";
-}
-
-/* Components that have no target at all: say so, so that a reader sees what was looked for. */
-static bool component_found(const struct discovery *d, enum component c) {
-        for (size_t i = 0; i < d->n_targets; i++)
-                if (d->targets[i].comp == c)
-                        return true;
-        return false;
-}
-
-/* One heading of the listing: an instance, or the host's own paths (key NULL). */
-struct group {
-        char *key;            /* instance_key() */
-        const char *kind;     /* "dockerd", "containerd" */
-        const char *name;
-        const char *source;
-        const char *state;    /* "enabled", ...; NULL */
-        bool daemon;
-        const struct running_daemon *running;
-        size_t n_running;
-        const struct sourced *data_root;
-};
-
-static void groups_free(struct group *g, size_t n) {
+static void groups_free(struct list_group *g, size_t n) {
         for (size_t k = 0; k < n; k++)
                 free(g[k].key);
         free(g);
 }
 
 /* The instances, dockerd first, then containerd, then the host's own group. */
-static int groups_make(const struct discovery *d, struct group **ret, size_t *ret_n) {
+static int groups_make(const struct discovery *d, struct list_group **ret, size_t *ret_n) {
         size_t n = d->n_dockerds + d->n_containerds + 1, k = 0;
-        struct group *g = calloc(n, sizeof(*g));
+        struct list_group *g = calloc(n, sizeof(*g));
 
         if (!g)
                 return -ENOMEM;
         for (size_t i = 0; i < d->n_dockerds; i++, k++) {
                 const struct dockerd_instance *x = &d->dockerds[i];
-                g[k] = (struct group) { .key = dockerd_instance_key(x), .kind = "dockerd", .name = x->name,
+                g[k] = (struct list_group) { .key = dockerd_instance_key(x), .kind = "dockerd", .name = x->name,
                                         .source = instance_source_name(x->source), .state = x->state,
                                         .daemon = x->daemon, .running = x->running, .n_running = x->n_running,
                                         .data_root = x->root.value ? &x->root : NULL };
@@ -83,7 +31,7 @@ static int groups_make(const struct discovery *d, struct group **ret, size_t *re
         }
         for (size_t i = 0; i < d->n_containerds; i++, k++) {
                 const struct containerd_instance *x = &d->containerds[i];
-                g[k] = (struct group) { .key = containerd_instance_key(x), .kind = "containerd", .name = x->name,
+                g[k] = (struct list_group) { .key = containerd_instance_key(x), .kind = "containerd", .name = x->name,
                                         .source = instance_source_name(x->source), .state = x->state,
                                         .daemon = x->daemon, .running = x->running, .n_running = x->n_running };
                 if (!g[k].key)
@@ -98,7 +46,7 @@ fail:
 }
 
 /* Is target t in group g? A target whose instance has no group is the host's. */
-static bool in_group(const struct group *all, size_t n, size_t g, const struct target *t) {
+static bool in_group(const struct list_group *all, size_t n, size_t g, const struct target *t) {
         if (all[g].key)
                 return streq_ptr(t->instance, all[g].key);
         for (size_t k = 0; k < n; k++)
@@ -107,164 +55,67 @@ static bool in_group(const struct group *all, size_t n, size_t g, const struct t
         return true;
 }
 
-static void group_heading(FILE *f, const struct group *g) {
-        if (!g->key) {
-                fprintf_escaped(f, "# the host: programs in the binary directories, the CIS Benchmark's paths\n");
-                return;
-        }
-        fprintf_escaped(f, "# %s (%s%s%s%s", g->key, g->source, g->state ? ", " : "", strempty(g->state),
-                g->daemon ? "" : ", no daemon: its units only");
-        for (size_t k = 0; k < g->n_running; k++)
-                if (!streq(g->running[k].evidence, g->name)) /* named after it already */
-                        fprintf_escaped(f, ", %s", g->running[k].evidence);
-        fprintf_escaped(f, ")\n");
-}
+int list_build(const struct plan *p, struct list_result *ret) {
+        const struct discovery *d = &p->disc;
+        struct list_result r = { .p = p };
+        int k;
 
-static int list_row(FILE *f, const struct plan *p, size_t i) {
-        const struct target *t = &p->disc.targets[i];
-        const struct rendered *x;
-        const char *disp = target_disposition(&p->disc, &p->rules, i, &x);
-        _cleanup_free_ char *ids = NULL, *ev = comment_safe(t->evidence), *path = comment_safe(t->path);
-
-        if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path)
+        k = groups_make(d, &r.groups, &r.n_groups);
+        if (k < 0)
+                return k;
+        r.group = calloc(d->n_targets + 1, sizeof(*r.group));
+        r.disposition = calloc(d->n_targets + 1, sizeof(*r.disposition));
+        r.rule = calloc(d->n_targets + 1, sizeof(*r.rule));
+        if (!r.group || !r.disposition || !r.rule) {
+                list_result_done(&r);
                 return -ENOMEM;
-        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
-                path, t->link ? "link" : path_state_name(t->state), disp, ev,
-                t->cis_literal && !t->cis_only ? " (CIS path)" : "",
-                x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
+        }
+        for (size_t i = 0; i < d->n_targets; i++) {
+                const struct target *t = &d->targets[i];
+
+                r.found[t->comp] = true;
+                r.disposition[i] = render_target_disposition(d, &p->rules, i, &r.rule[i]);
+                for (size_t g = 0; g < r.n_groups; g++)
+                        if (in_group(r.groups, r.n_groups, g, t)) {
+                                r.group[i] = g;
+                                break;
+                        }
+        }
+        *ret = r;
         return 0;
 }
 
-int list_paths_text(FILE *f, const struct plan *p) {
-        const struct discovery *d = &p->disc;
-        struct group *groups = NULL;
-        size_t n_groups = 0;
-        int r;
+void list_result_done(struct list_result *r) {
+        if (r->groups)
+                groups_free(r->groups, r->n_groups);
+        free(r->group);
+        free(r->disposition);
+        free(r->rule);
+        *r = (struct list_result) {};
+}
 
-        r = groups_make(d, &groups, &n_groups);
+int run_list(const struct options *o) {
+        struct plan p = {};
+        struct list_result l = {};
+        const char *what = "";
+        int r, n;
+
+        r = plan_build(o, &p, &what);
+        if (r < 0) {
+                fprintf(stderr, "docker-audit-rules: %s: %s\n", what, strerror(-r));
+                return EXIT_FAIL;
+        }
+        r = list_build(&p, &l);
+        if (r >= 0 && o->format == FORMAT_JSON)
+                r = list_print_json(stdout, &l);
+        else if (r >= 0)
+                r = list_print_text(stdout, &l);
+        /* Text: the problems are in the table on standard output; JSON: in the document, and
+         * said on standard error too. */
+        n = plan_print_problems(o->format == FORMAT_JSON ? stderr : NULL, &p);
+        list_result_done(&l);
+        plan_done(&p);
         if (r < 0)
-                return r;
-        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s\n", "COMPONENT", "CIS", "PATH", "EXISTS", "STATUS / EVIDENCE");
-        for (size_t g = 0; g < n_groups && r >= 0; g++) {
-                bool heading = false;
-                for (size_t i = 0; i < d->n_targets && r >= 0; i++) {
-                        if (!in_group(groups, n_groups, g, &d->targets[i]))
-                                continue;
-                        if (!heading)
-                                group_heading(f, &groups[g]);
-                        heading = true;
-                        r = list_row(f, p, i);
-                }
-        }
-        groups_free(groups, n_groups);
-        if (r < 0)
-                return r;
-        for (unsigned c = 0; c < _COMP_MAX; c++) {
-                _cleanup_free_ char *ids = NULL;
-                if (!component_is_cis(c) || component_found(d, c))
-                        continue;
-                if (component_cis_ids(c, &ids) < 0)
-                        return -ENOMEM;
-                fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s\n", component_info(c)->name, ids, "-", "-",
-                        "not found on this host");
-        }
-        /* Problems go with the table, on standard output, marked as such. */
-        for (size_t i = 0; i < d->problems.n; i++) {
-                const struct problem *x = &d->problems.items[i];
-                const char *what = x->warning ? "warning" : "problem";
-                if (x->file && x->line)
-                        fprintf_escaped(f, "%s: %s:%u: %s\n", what, x->file, x->line, x->message);
-                else if (x->file)
-                        fprintf_escaped(f, "%s: %s: %s\n", what, x->file, x->message);
-                else
-                        fprintf_escaped(f, "%s: %s\n", what, x->message);
-        }
-        for (size_t i = 0; i < p->others.problems.n; i++)
-                fprintf_escaped(f, "problem: %s: %s\n", p->others.problems.items[i].file, p->others.problems.items[i].message);
-        return ferror(f) ? -EIO : 0;
-}
-
-static json_object *jstr(const char *s) {
-        return s ? json_object_new_string(s) : NULL;
-}
-
-struct json_object *cis_ids_json(enum component c) {
-        const struct component_info *info = component_info(c);
-        json_object *o = json_object_new_object();
-        for (unsigned v = 0; v < _CIS_MAX; v++)
-                if (info->cis[v])
-                        json_object_object_add(o, cis_version_name(v), json_object_new_string(info->cis[v]));
-        return o;
-}
-
-/* [{"key", "daemon", "name", "source", "state", "has_daemon", "pids", "data_root"}] */
-static json_object *instances_json(const struct discovery *d) {
-        json_object *arr = json_object_new_array();
-        struct group *g = NULL;
-        size_t n = 0;
-
-        if (groups_make(d, &g, &n) < 0)
-                return arr;
-        for (size_t k = 0; k < n; k++) {
-                json_object *o, *pids;
-                if (!g[k].key)
-                        continue;
-                o = json_object_new_object();
-                pids = json_object_new_array();
-                json_object_object_add(o, "key", jstr(g[k].key));
-                json_object_object_add(o, "daemon", jstr(g[k].kind));
-                json_object_object_add(o, "name", jstr(g[k].name));
-                json_object_object_add(o, "source", jstr(g[k].source));
-                json_object_object_add(o, "state", jstr(g[k].state));
-                json_object_object_add(o, "has_daemon", json_object_new_boolean(g[k].daemon));
-                for (size_t j = 0; j < g[k].n_running; j++)
-                        json_object_array_add(pids, json_object_new_int(g[k].running[j].pid));
-                json_object_object_add(o, "pids", pids);
-                json_object_object_add(o, "data_root", jstr(g[k].data_root ? g[k].data_root->value : NULL));
-                json_object_array_add(arr, o);
-        }
-        groups_free(g, n);
-        return arr;
-}
-
-int list_paths_json(FILE *f, const struct plan *p) {
-        const struct discovery *d = &p->disc;
-        const struct ruleset *s = &p->rules;
-        json_object *root = json_object_new_object(), *arr = json_object_new_array();
-        const char *text;
-
-        json_object_object_add(root, "schema", json_object_new_string("docker-audit-rules/list-paths"));
-        json_object_object_add(root, "version", json_object_new_int(2));
-        for (size_t i = 0; i < d->n_targets; i++) {
-                const struct target *t = &d->targets[i];
-                const struct rendered *x;
-                const char *disp = target_disposition(d, s, i, &x);
-                json_object *o = json_object_new_object();
-                _cleanup_free_ char *line = NULL;
-
-                json_object_object_add(o, "component", json_object_new_string(component_info(t->comp)->name));
-                json_object_object_add(o, "cis", cis_ids_json(t->comp));
-                json_object_object_add(o, "path", jstr(t->path));
-                json_object_object_add(o, "exists", json_object_new_boolean(t->state == PATH_EXISTS));
-                json_object_object_add(o, "parent_exists", json_object_new_boolean(t->state != PATH_PARENT_MISSING));
-                json_object_object_add(o, "directory", json_object_new_boolean(t->is_dir));
-                json_object_object_add(o, "symlink", json_object_new_boolean(t->link));
-                json_object_object_add(o, "cis_path", json_object_new_boolean(t->cis_literal));
-                json_object_object_add(o, "evidence", jstr(t->evidence));
-                json_object_object_add(o, "status", jstr(disp));
-                if (x && rule_format(&x->rule, &line) >= 0)
-                        json_object_object_add(o, "rule", jstr(line));
-                json_object_object_add(o, "in_fragment", json_object_new_boolean(x && rendered_writes(x)));
-                json_object_object_add(o, "held_by", jstr(x ? x->provided_by : NULL));
-                json_object_object_add(o, "skip", jstr(t->skip));
-                json_object_object_add(o, "instance", jstr(t->instance));
-                json_object_array_add(arr, o);
-        }
-        json_object_object_add(root, "instances", instances_json(d));
-        json_object_object_add(root, "targets", arr);
-        json_object_object_add(root, "problems", plan_problems_json(p));
-        text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        fprintf(f, "%s\n", text);
-        json_object_put(root);
-        return ferror(f) ? -EIO : 0;
+                return EXIT_FAIL;
+        return n > 0 ? EXIT_INPUT : EXIT_OK;
 }

@@ -441,29 +441,6 @@ static int run_print(const struct options *o) {
         return r > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
-static int run_list(const struct options *o) {
-        struct plan p = {};
-        const char *what = "";
-        int r, n;
-
-        r = plan_build(o, &p, &what);
-        if (r < 0) {
-                fprintf(stderr, "docker-audit-rules: %s: %s\n", what, strerror(-r));
-                return EXIT_FAIL;
-        }
-        if (o->format == FORMAT_JSON)
-                r = list_paths_json(stdout, &p);
-        else
-                r = list_paths_text(stdout, &p);
-        /* Text: the problems are in the table on standard output; JSON: in the document, and
-         * said on standard error too. */
-        n = plan_print_problems(o->format == FORMAT_JSON ? stderr : NULL, &p);
-        plan_done(&p);
-        if (r < 0)
-                return EXIT_FAIL;
-        return n > 0 ? EXIT_INPUT : EXIT_OK;
-}
-
 /* The exit status of a run that could not start: --check and --report have statuses of their own
  * in which 1 and 2 are findings a monitor acts on, so there it is their "nothing judged" 3. */
 static int failure_status(const struct options *o, int usual) {

@@ -331,3 +331,24 @@ fail:
         free(buf);
         return r;
 }
+
+const char *render_target_disposition(const struct discovery *d, const struct ruleset *s, size_t i,
+                                      const struct rendered **ret_rule) {
+        const struct target *t = &d->targets[i];
+
+        *ret_rule = NULL;
+        if (t->skip)
+                return t->skip;
+        for (size_t k = 0; k < s->n_rules; k++)
+                if (s->rules[k].target == i) {
+                        *ret_rule = &s->rules[k];
+                        if (s->rules[k].provided_by)
+                                return "held by another rules file";
+                        if (s->rules[k].live_only && t->user_tree)
+                                return "live only (a user's path, checked at every run, never loaded at boot)";
+                        return s->rules[k].live_only ? "live only (parent made at run time)" : "watched";
+                }
+        if (t->comp == COMP_DATA_ROOT || t->comp == COMP_CONTAINERD_ROOT)
+                return "data root watch off";
+        return "not watched (missing)";
+}

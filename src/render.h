@@ -50,3 +50,8 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
 
 /* A comment-safe copy of a string (control characters become '?'). */
 char *comment_safe(const char *s);
+
+/* What happened to target i of d in the rendered set s: "watched", "live only (...)", "held by
+ * another rules file", or its skip reason; static text. *ret_rule: its first rule, or NULL. */
+const char *render_target_disposition(const struct discovery *d, const struct ruleset *s, size_t i,
+                                      const struct rendered **ret_rule);

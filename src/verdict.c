@@ -169,7 +169,7 @@ int verdicts_build(const struct plan *p, int cis, struct verdicts *ret) {
                 return -ENOMEM;
         for (size_t i = 0; i < d->n_targets; i++) {
                 struct verdict *v = &vs.v[vs.n++];
-                const char *disp = target_disposition(d, &p->rules, i, &v->x);
+                const char *disp = render_target_disposition(d, &p->rules, i, &v->x);
                 bool exists = d->targets[i].state == PATH_EXISTS;
 
                 /* A literal CIS path of a component this host has is what scanners judge it by. */

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "plan.h"
 #include "fragment.h"
+#include "list.h"
 #include "root.h"
 #include "rule.h"
 #include "testlib.h"
@@ -770,6 +771,25 @@ static void test_apply_dry_run(void **state _unused_) {
         apply_result_done(&out);
 }
 
+/* --list-paths: every target in the host's group (no instance named it), each with what became
+ * of it and its rule. */
+static void test_list_build(void **state _unused_) {
+        struct plan p = host_plan(KERNEL_SKIPPED);
+        struct list_result l = {};
+
+        assert_int_equal(list_build(&p, &l), 0);
+        assert_int_equal(l.n_groups, 1);
+        assert_null(l.groups[0].key);
+        for (size_t i = 0; i < p.disc.n_targets; i++) {
+                assert_int_equal(l.group[i], 0);
+                assert_string_equal(l.disposition[i], "watched");
+                assert_ptr_equal(l.rule[i], &host_rules[i]);
+        }
+        assert_true(l.found[COMP_DOCKERD]);
+        assert_false(l.found[COMP_DATA_ROOT]);
+        list_result_done(&l);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_equal_rules_cover),
@@ -800,6 +820,7 @@ int main(void) {
                 cmocka_unit_test(test_check_shadowed),
                 cmocka_unit_test(test_check_probe_needs_kernel),
                 cmocka_unit_test(test_apply_dry_run),
+                cmocka_unit_test(test_list_build),
         };
 
         return cmocka_run_group_tests(tests, check_setup, check_teardown);
