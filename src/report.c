@@ -1,27 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --report, the judge: which events concern our key, what each did (report_classify()), who
+ * did it (report_actor_of()), which are tampering, the counts per component and the exit status.
+ * Events are judged one at a time and handed to the printers (report-print.c) as they come, so
+ * that memory stays bounded: their lines wait in temporary files, not in memory. */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdint.h>
 
 #include "report.h"
 #include "root.h"
 #include "util.h"
-
-static const char *const action_names[_REPORT_ACTION_MAX] = {
-        [REPORT_ACTION_READ] = "read",
-        [REPORT_ACTION_WRITTEN] = "written",
-        [REPORT_ACTION_ATTR] = "attributes",
-        [REPORT_ACTION_EXECUTED] = "executed",
-        [REPORT_ACTION_CREATED] = "created",
-        [REPORT_ACTION_DELETED] = "deleted",
-        [REPORT_ACTION_RENAMED] = "renamed",
-        [REPORT_ACTION_OTHER] = "other",
-};
-
-const char *report_action_name(enum report_action a) {
-        return a < _REPORT_ACTION_MAX ? action_names[a] : NULL;
-}
 
 bool report_action_is_change(enum report_action a) {
         return a != REPORT_ACTION_READ && a != REPORT_ACTION_EXECUTED;
@@ -81,18 +69,7 @@ enum report_action report_classify(const char *syscall, enum audit_nametype name
         return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? REPORT_ACTION_WRITTEN : REPORT_ACTION_READ;
 }
 
-static const char *const actor_names[_ACTOR_MAX] = {
-        [ACTOR_OTHER] = "",
-        [ACTOR_PACKAGE_MANAGER] = "package-manager",
-        [ACTOR_DOCKER] = "docker",
-        [ACTOR_SELF] = "self",
-};
-
-const char *report_actor_name(enum report_actor a) {
-        return a < _ACTOR_MAX ? actor_names[a] : NULL;
-}
-
-enum report_actor report_actor(const char *exe) {
+enum report_actor report_actor_of(const char *exe) {
         static const char *const pms[] = { "dpkg", "rpm", "apt", "apt-get", "dnf", "yum", "unattended-upgrade",
                                            "unattended-upgrades", "snapd", "apk", "zypper", NULL };
         static const char *const docker[] = { "dockerd", "containerd", "runc", "docker-proxy", "docker-init", NULL };
@@ -201,20 +178,13 @@ int report_parse_time(const char *s, bool end, time_t now, time_t *ret) {
 }
 
 void report_result_done(struct report_result *r) {
+        for (unsigned c = 0; c <= REPORT_NO_COMPONENT; c++)
+                free(r->components[c].last_exe), free(r->components[c].last_auid);
         for (size_t i = 0; i < r->n_input_errors; i++)
                 free(r->input_errors[i].path);
         free(r->input_errors);
         *r = (struct report_result) {};
 }
-
-/* Per component (and one slot for paths no longer discovered): for the summary. */
-struct comp_summary {
-        size_t events, changes;
-        time_t last_sec;
-        unsigned last_msec;
-        char *last_exe;
-        char *last_auid;
-};
 
 struct report_state {
         const struct report_options *o;
@@ -222,12 +192,11 @@ struct report_state {
         FILE *integrity;       /* tampering and auditd starts, rendered, in log order */
         FILE *events;          /* event lines, rendered, in log order */
         char *cis[_COMP_MAX];
-        struct comp_summary sum[_COMP_MAX + 1];
         struct report_result *res;
         bool changed_by_other;
 };
 
-#define NO_COMP _COMP_MAX
+#define NO_COMP REPORT_NO_COMPONENT
 
 static const struct target *match_target(const struct discovery *d, const char *path) {
         const struct target *best = NULL;
@@ -373,72 +342,6 @@ static int pick_path(const struct report_state *st, const struct audit_event *e,
         return pick_rename(st, e, ret);
 }
 
-static void format_time(time_t sec, unsigned msec, bool utc, char buf[static 40]) {
-        struct tm tm;
-        size_t n;
-
-        if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm))) {
-                snprintf(buf, 40, "%lld.%03u", (long long) sec, msec);
-                return;
-        }
-        n = strftime(buf, 40, utc ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm);
-        snprintf(buf + n, 40 - n, utc ? ".%03uZ" : ".%03u", msec);
-}
-
-static const char *id_text(const char *name, long long id, char buf[static 24]) {
-        if (id == AUDIT_ID_UNSET)
-                return "unset";
-        if (name && *name && !streq(name, "?"))
-                return name;
-        snprintf(buf, 24, "%lld", id);
-        return buf;
-}
-
-static void json_add_str(json_object *o, const char *k, const char *v) {
-        json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
-}
-
-static void json_add_id(json_object *o, const char *k, const char *kname, long long id, const char *name) {
-        json_object_object_add(o, k, id == AUDIT_ID_UNSET ? NULL : json_object_new_int64(id));
-        json_add_str(o, kname, id == AUDIT_ID_UNSET ? NULL : name);
-}
-
-/* Time, serial and who: the fields every JSON object of an event has. */
-static json_object *json_event_base(const char *type, const struct audit_event *e) {
-        json_object *o = json_object_new_object();
-        char t[40];
-
-        if (!o)
-                return NULL;
-        format_time(e->sec, e->msec, true, t);
-        json_add_str(o, "type", type);
-        json_add_str(o, "time", t);
-        json_object_object_add(o, "serial", json_object_new_int64((int64_t) e->serial));
-        json_add_str(o, "key", e->key);
-        json_add_id(o, "auid", "auid_name", e->auid, e->auid_name);
-        json_add_id(o, "uid", "uid_name", e->uid, e->uid_name);
-        json_add_id(o, "euid", "euid_name", e->euid, e->euid_name);
-        json_object_object_add(o, "ses", e->ses == AUDIT_ID_UNSET ? NULL : json_object_new_int64(e->ses));
-        json_add_str(o, "tty", e->tty);
-        json_add_str(o, "exe", e->exe);
-        json_add_str(o, "comm", e->comm);
-        json_add_str(o, "cmdline", e->cmdline);
-        return o;
-}
-
-static int json_put(FILE *f, json_object *o) {
-        const char *s;
-        int r = 0;
-
-        if (!o)
-                return -ENOMEM;
-        s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!s || fprintf(f, "%s\n", s) < 0)
-                r = s ? -EIO : -ENOMEM;
-        json_object_put(o);
-        return r;
-}
-
 /* Is this event about the audit system itself, and is it tampering? */
 static bool is_integrity(const struct audit_event *e, const char *key, bool *ret_tampering) {
         switch (e->kind) {
@@ -461,97 +364,8 @@ static bool is_integrity(const struct audit_event *e, const char *key, bool *ret
         }
 }
 
-static void who_text(const struct audit_event *e, char *buf, size_t n) {
-        char a[24], u[24], s[24];
-
-        if (e->ses == AUDIT_ID_UNSET)
-                strcpy(s, "unset");
-        else
-                snprintf(s, sizeof(s), "%lld", e->ses);
-        snprintf(buf, n, "auid=%s uid=%s ses=%s tty=%s", id_text(e->auid_name, e->auid, a),
-                 id_text(e->uid_name, e->uid, u), s, e->tty ? e->tty : "-");
-}
-
-static int write_integrity(struct report_state *st, const struct audit_event *e, bool tampering) {
-        char t[40], who[160], what[64];
-
-        if (st->o->json) {
-                json_object *o = json_event_base("integrity", e);
-                if (!o)
-                        return -ENOMEM;
-                json_add_str(o, "what", audit_event_kind_name(e->kind));
-                json_object_object_add(o, "tampering", json_object_new_boolean(tampering));
-                json_add_str(o, "op", e->op);
-                if (e->kind == AUDIT_EVENT_ENABLED) {
-                        json_object_object_add(o, "enabled", json_object_new_int(e->enabled));
-                        json_object_object_add(o, "enabled_old", json_object_new_int(e->enabled_old));
-                }
-                return json_put(st->integrity, o);
-        }
-        format_time(e->sec, e->msec, false, t);
-        who_text(e, who, sizeof(who));
-        if (e->kind == AUDIT_EVENT_ENABLED)
-                snprintf(what, sizeof(what), "audit-enabled %d->%d", e->enabled_old, e->enabled);
-        else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
-                snprintf(what, sizeof(what), "rule-removed key=%s", strempty(e->key));
-        else
-                snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
-        /* The exe and command line are what a user chose: escaped, as all of the line. */
-        if (fprintf_escaped(st->integrity, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
-                    e->exe ? " " : "", strempty(e->exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
-                    e->cmdline ? "\"" : "") < 0)
-                return -EIO;
-        return 0;
-}
-
-static int write_event(struct report_state *st, const struct audit_event *e, const struct shown_path *p,
-                       enum report_action action, enum report_actor actor) {
-        enum component c = p->target ? p->target->comp : NO_COMP;
-        const char *comp = c == NO_COMP ? NULL : component_info(c)->name;
-        const char *cis = c == NO_COMP ? NULL : st->cis[c];
-        char t[40], who[160];
-
-        if (st->o->json) {
-                json_object *o = json_event_base("event", e), *paths;
-                if (!o)
-                        return -ENOMEM;
-                json_add_str(o, "component", comp);
-                json_add_str(o, "cis", cis && *cis ? cis : NULL);
-                json_add_str(o, "path", p->path);
-                json_add_str(o, "renamed_to", action == REPORT_ACTION_RENAMED ? p->renamed_to : NULL);
-                json_add_str(o, "action", report_action_name(action));
-                json_object_object_add(o, "change", json_object_new_boolean(report_action_is_change(action)));
-                json_add_str(o, "syscall", e->syscall);
-                json_object_object_add(o, "success", e->success < 0 ? NULL : json_object_new_boolean(e->success));
-                json_object_object_add(o, "exit", json_object_new_int64(e->exit));
-                json_add_str(o, "actor", actor == ACTOR_OTHER ? NULL : report_actor_name(actor));
-                paths = json_object_new_array();
-                for (size_t i = 0; paths && i < e->n_paths; i++) {
-                        json_object *x = json_object_new_object();
-                        json_add_str(x, "name", e->paths[i].name);
-                        json_add_str(x, "nametype", audit_nametype_name(e->paths[i].nametype));
-                        json_object_array_add(paths, x);
-                }
-                json_object_object_add(o, "paths", paths);
-                return json_put(st->events, o);
-        }
-        format_time(e->sec, e->msec, false, t);
-        who_text(e, who, sizeof(who));
-        /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
-        if (fprintf_escaped(st->events, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
-                    cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
-                    e->success == 0 ? "FAILED" : "ok", p->path ? p->path : "-",
-                    action == REPORT_ACTION_RENAMED && p->renamed_to ? " -> " : "",
-                    action == REPORT_ACTION_RENAMED && p->renamed_to ? p->renamed_to : "", who, strempty(e->exe),
-                    e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
-                    actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
-                    actor == ACTOR_OTHER ? "" : "]") < 0)
-                return -EIO;
-        return 0;
-}
-
 static int account(struct report_state *st, const struct audit_event *e, enum component c, bool change) {
-        struct comp_summary *s = &st->sum[c];
+        struct report_component *s = &st->res->components[c];
         char a[24], *x, *u;
 
         s->events++;
@@ -561,7 +375,7 @@ static int account(struct report_state *st, const struct audit_event *e, enum co
         s->last_sec = e->sec;
         s->last_msec = e->msec;
         x = strdup(e->exe ? e->exe : "?");
-        u = strdup(id_text(e->auid_name, e->auid, a));
+        u = strdup(report_id_text(e->auid_name, e->auid, a));
         if (!x || !u) {
                 free(x);
                 free(u);
@@ -584,7 +398,7 @@ static int handle_event(struct report_state *st, const struct audit_event *e) {
         if (is_integrity(e, st->o->key, &tampering)) {
                 if (tampering)
                         st->res->n_tampering++;
-                return write_integrity(st, e, tampering);
+                return report_print_integrity(st->integrity, st->o->json, e, tampering);
         }
         if (e->kind != AUDIT_EVENT_SYSCALL || !streq_ptr(e->key, st->o->key))
                 return 0;
@@ -592,14 +406,20 @@ static int handle_event(struct report_state *st, const struct audit_event *e) {
         if (r < 0)
                 return r;
         action = report_classify(e->syscall, p.nametype, e->args);
-        actor = report_actor(e->exe);
+        actor = report_actor_of(e->exe);
         st->res->n_events++;
         if (report_action_is_change(action) && e->success != 0) {
                 st->res->n_changes++;
                 if (actor == ACTOR_OTHER)
                         st->changed_by_other = true;
         }
-        r = write_event(st, e, &p, action, actor);
+        {
+                enum component c = p.target ? p.target->comp : NO_COMP;
+                const struct report_event x = { .e = e, .comp = c, .cis = c == NO_COMP ? NULL : st->cis[c],
+                                                .path = p.path, .renamed_to = p.renamed_to, .action = action,
+                                                .change = report_action_is_change(action), .actor = actor };
+                r = report_print_event(st->events, st->o->json, &x);
+        }
         if (r >= 0)
                 r = account(st, e, p.target ? p.target->comp : NO_COMP,
                             report_action_is_change(action) && e->success != 0);
@@ -654,64 +474,6 @@ static int read_input(struct report_state *st, const char *path) {
         return 0;
 }
 
-static int write_summary(const struct report_state *st, FILE *out) {
-        const struct report_result *res = st->res;
-        json_object *list = NULL;
-        char t[40];
-
-        if (st->o->json)
-                list = json_object_new_array();
-        else if (fprintf(out, "\nSummary: %zu events, %zu changes, %zu tampering, %zu damaged lines skipped\n",
-                         res->n_events, res->n_changes, res->n_tampering, res->damaged_lines) < 0 ||
-                 (res->records_cut > 0 &&
-                  fprintf(out, "Records cut: %zu records of %zu events not read (an event's first %d PATH records "
-                               "and first %d others are read)\n", res->records_cut, res->events_cut,
-                          AUDIT_EVENT_PATHS_MAX, AUDIT_EVENT_OTHERS_MAX) < 0) ||
-                 fprintf(out, "%-20s %-13s %6s %7s  %-23s %s\n", "COMPONENT", "CIS", "EVENTS", "CHANGES",
-                         "LAST-CHANGE", "LAST-WRITER") < 0)
-                return -EIO;
-        for (unsigned c = 0; c <= NO_COMP; c++) {
-                const struct comp_summary *s = &st->sum[c];
-                const char *name = c == NO_COMP ? NULL : component_info(c)->name;
-                const char *cis = c == NO_COMP ? NULL : st->cis[c];
-
-                if (s->events == 0)
-                        continue;
-                if (s->changes > 0)
-                        format_time(s->last_sec, s->last_msec, !!list, t);
-                if (list) {
-                        json_object *o = json_object_new_object();
-                        json_add_str(o, "component", name);
-                        json_add_str(o, "cis", cis && *cis ? cis : NULL);
-                        json_object_object_add(o, "events", json_object_new_int64((int64_t) s->events));
-                        json_object_object_add(o, "changes", json_object_new_int64((int64_t) s->changes));
-                        json_add_str(o, "last_change", s->changes ? t : NULL);
-                        json_add_str(o, "last_writer_exe", s->last_exe);
-                        json_add_str(o, "last_writer_auid", s->last_auid);
-                        json_object_array_add(list, o);
-                } else if (fprintf_escaped(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
-                                   cis && *cis ? cis : "-", s->events, s->changes, s->changes ? t : "-",
-                                   s->last_exe ? s->last_exe : "-", s->last_exe ? " (auid=" : "",
-                                   strempty(s->last_auid), s->last_exe ? ")" : "") < 0)
-                        return -EIO;
-        }
-        if (list) {
-                json_object *o = json_object_new_object();
-                json_add_str(o, "type", "summary");
-                json_object_object_add(o, "events", json_object_new_int64((int64_t) res->n_events));
-                json_object_object_add(o, "changes", json_object_new_int64((int64_t) res->n_changes));
-                json_object_object_add(o, "tampering", json_object_new_int64((int64_t) res->n_tampering));
-                json_object_object_add(o, "damaged_lines", json_object_new_int64((int64_t) res->damaged_lines));
-                json_object_object_add(o, "records_cut", json_object_new_int64((int64_t) res->records_cut));
-                json_object_object_add(o, "events_cut", json_object_new_int64((int64_t) res->events_cut));
-                json_object_object_add(o, "inputs_read", json_object_new_int64((int64_t) res->n_inputs_read));
-                json_object_object_add(o, "components", list);
-                json_object_object_add(o, "exit_status", json_object_new_int(res->status));
-                return json_put(out, o);
-        }
-        return 0;
-}
-
 static int copy_out(FILE *from, FILE *out) {
         char buf[16384];
         size_t n;
@@ -724,32 +486,6 @@ static int copy_out(FILE *from, FILE *out) {
         return ferror(from) ? -EIO : 0;
 }
 
-static int write_header(const struct report_state *st, FILE *out, bool events_section) {
-        char a[40], b[40];
-
-        if (st->o->json) {
-                json_object *o;
-                if (events_section)
-                        return 0;
-                o = json_object_new_object();
-                json_add_str(o, "schema", "docker-audit-rules/report");
-                json_object_object_add(o, "version", json_object_new_int(1));
-                json_add_str(o, "key", st->o->key);
-                if (st->o->since)
-                        format_time(st->o->since, 0, true, a);
-                if (st->o->until)
-                        format_time(st->o->until, 999, true, b);
-                json_add_str(o, "since", st->o->since ? a : NULL);
-                json_add_str(o, "until", st->o->until ? b : NULL);
-                return json_put(out, o);
-        }
-        if (events_section)
-                return fprintf(out, "\nEvents with key %s:\n%-23s %-20s %-13s %-10s %-6s %s\n", st->o->key, "TIME",
-                               "COMPONENT", "CIS", "ACTION", "RESULT", "PATH by WHO EXE \"COMMAND\" [FLAG]") < 0 ? -EIO : 0;
-        return fprintf(out, "The audit system itself (rules with key %s, audit enabled, auditd):\n", st->o->key) < 0
-                       ? -EIO : 0;
-}
-
 static void state_done(struct report_state *st) {
         if (st->integrity)
                 fclose(st->integrity);
@@ -757,8 +493,6 @@ static void state_done(struct report_state *st) {
                 fclose(st->events);
         for (unsigned c = 0; c < _COMP_MAX; c++)
                 free(st->cis[c]);
-        for (unsigned c = 0; c <= NO_COMP; c++)
-                free(st->sum[c].last_exe), free(st->sum[c].last_auid);
 }
 
 static int read_inputs(struct report_state *st) {
@@ -809,17 +543,17 @@ int report_run(const struct report_options *o, const struct discovery *d, FILE *
         else
                 res.status = REPORT_CLEAN;
 
-        r = write_header(&st, out, false);
+        r = report_print_header(out, o, false);
         if (r >= 0 && !o->json && ftell(st.integrity) == 0 && fputs("  nothing recorded\n", out) < 0)
                 r = -EIO;
         if (r >= 0)
                 r = copy_out(st.integrity, out);
         if (r >= 0)
-                r = write_header(&st, out, true);
+                r = report_print_header(out, o, true);
         if (r >= 0)
                 r = copy_out(st.events, out);
         if (r >= 0)
-                r = write_summary(&st, out);
+                r = report_print_summary(out, o, &res, st.cis);
 finish:
         state_done(&st);
         if (r < 0) {

@@ -41,7 +41,7 @@ enum report_actor {
         _ACTOR_MAX,
 };
 const char *report_actor_name(enum report_actor a);   /* "" for ACTOR_OTHER */
-enum report_actor report_actor(const char *exe);
+enum report_actor report_actor_of(const char *exe);
 
 /* --since and --until, in the forms ausearch(8) knows: now, recent (10 minutes ago), today,
  * yesterday, this-week (Sunday), week-ago, this-month, this-year (all at local midnight), or a
@@ -71,8 +71,19 @@ struct report_input_error {
         int error;              /* -errno */
 };
 
+/* Per component, and one slot (REPORT_NO_COMPONENT) for paths no longer discovered. */
+#define REPORT_NO_COMPONENT _COMP_MAX
+struct report_component {
+        size_t events, changes;
+        time_t last_sec;          /* the last change (successful) */
+        unsigned last_msec;
+        char *last_exe;           /* who made it: the executable, the auid as text */
+        char *last_auid;
+};
+
 struct report_result {
         enum report_status status;
+        struct report_component components[_COMP_MAX + 1];
         size_t n_events, n_tampering, n_changes;
         size_t n_inputs_read, damaged_lines;
         size_t records_cut, events_cut;  /* records of overlong events not read, of that many events */
@@ -93,3 +104,32 @@ int report_run(const struct report_options *o, const struct discovery *d, FILE *
  * output, errors on standard error. Returns the exit status (enum report_status, or
  * EXIT_USAGE for a --since/--until the parser refuses). */
 int run_report(const struct options *o);
+
+/* ---- Printers (report-print.c): they only format, and call nothing of report.c. ---- */
+
+/* One event of ours, judged. */
+struct report_event {
+        const struct audit_event *e;
+        enum component comp;      /* REPORT_NO_COMPONENT: a path no longer discovered */
+        const char *cis;          /* the component's CIS ids (component_cis_ids()); NULL or "": none */
+        const char *path;         /* the path shown; NULL: none */
+        const char *renamed_to;   /* REPORT_ACTION_RENAMED: the new name */
+        enum report_action action;
+        bool change;              /* report_action_is_change(action) */
+        enum report_actor actor;
+};
+
+/* One line of text, or one JSON object on a line; 0, -EIO or -ENOMEM. */
+int report_print_event(FILE *f, bool json, const struct report_event *x);
+/* A change of the audit system itself (tampering true: a rule of ours removed, the enabled flag
+ * changed, auditd stopped); the same shapes. */
+int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool tampering);
+/* Text: the heading of the audit system's section, or (events_section) of the events'; JSON: the
+ * document's first object (schema "docker-audit-rules/report", version 1), nothing for the
+ * events section. */
+int report_print_header(FILE *f, const struct report_options *ro, bool events_section);
+/* The summary per component (cis_ids: per component, as component_cis_ids() gives them). */
+int report_print_summary(FILE *f, const struct report_options *o, const struct report_result *res,
+                         char *const cis_ids[]);
+/* An auid or uid as shown: its name, else the number, "unset" for (unsigned) -1. buf holds 24. */
+const char *report_id_text(const char *name, long long id, char buf[static 24]);

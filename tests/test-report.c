@@ -158,7 +158,7 @@ static void test_actor(void **state _unused_) {
                 { NULL, ACTOR_OTHER },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                enum report_actor got = report_actor(cases[i].exe);
+                enum report_actor got = report_actor_of(cases[i].exe);
                 if (got != cases[i].want)
                         fail_msg("%s: \"%s\", want \"%s\"", strempty(cases[i].exe), report_actor_name(got),
                                  report_actor_name(cases[i].want));
