@@ -21,6 +21,23 @@ void apply_result_done(struct apply_result *o) {
         free(o->kernel_message);
 }
 
+/* A rule on a path of a user's tree is added where the kernel's lookup of its path cannot
+ * leave that tree (audit_conn_add_confined()): the user may swap a directory of theirs for a
+ * link at any moment, and the kernel follows links when it adds a rule. */
+static int add_rule(struct plan *p, const struct action *a) {
+        const struct target *t = a->want ? &p->disc.targets[a->want->target] : NULL;
+        _cleanup_free_ char *run = NULL;
+        const char *home;
+
+        if (!t || !t->user_tree)
+                return audit_conn_add(p->kernel.conn, a->rule);
+        home = diff_user_home(p, t->user_uid);
+        if (asprintf(&run, "/run/user/%u", (unsigned) t->user_uid) < 0)
+                return -ENOMEM;
+        char *trees[] = { run, (char *) home, NULL };
+        return audit_conn_add_confined(p->kernel.conn, a->rule, trees);
+}
+
 /* Run the actions against the kernel (with --dry-run, only count them). When an add fails every
  * rule we had is kept: no delete follows. */
 void apply_execute(struct plan *p, bool dry_run, struct apply_result *out) {
@@ -33,7 +50,7 @@ void apply_execute(struct plan *p, bool dry_run, struct apply_result *out) {
                 switch (a->kind) {
                 case ACTION_ADD:
                         if (!dry_run)
-                                r = audit_conn_add(p->kernel.conn, a->rule);
+                                r = add_rule(p, a);
                         out->results[i] = r == -EEXIST ? APPLY_ALREADY : r < 0 ? APPLY_FAILED : APPLY_DONE;
                         add_failed = add_failed || out->results[i] == APPLY_FAILED;
                         break;

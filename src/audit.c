@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <limits.h>
 #include <stdio.h>
 #include <poll.h>
@@ -737,6 +742,97 @@ int audit_conn_add(struct audit_conn *c, const struct rule *r) {
         if (q < 0)
                 return q;
         return 0;
+}
+
+/* mkdir -p of path below top (an empty tmpfs of our own). 0 or -errno. */
+static int mkdir_below(const char *top, const char *path) {
+        char buf[PATH_MAX];
+        size_t n;
+
+        if (snprintf(buf, sizeof(buf), "%s%s", top, path) >= (int) sizeof(buf))
+                return -ENAMETOOLONG;
+        n = strlen(top);
+        for (char *p = buf + n + 1; ; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char c = *p;
+                *p = '\0';
+                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = c;
+                if (!c)
+                        return 0;
+        }
+}
+
+/* The child of audit_conn_add_confined(): in a mount namespace of its own, the trees are pinned
+ * (O_PATH: the bind below needs a mount of this namespace), an empty tmpfs covers /tmp, each tree
+ * is bound at its own path below it, and it becomes the root; then the rule is sent on the
+ * inherited socket. Exits with 0 or the errno. A tree that does not exist is not bound (a rule
+ * below it then fails with ENOENT, as it would outside). */
+static _Noreturn void confined_child(int fd, struct audit_rule_data *d, char * const *trees) {
+        static const char top[] = "/tmp";
+        int fds[8];
+        size_t n = 0;
+        int q;
+
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                _exit(errno ? errno : EPERM);
+        for (; trees[n]; n++) {
+                fds[n] = open(trees[n], O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fds[n] < 0 && errno != ENOENT && errno != ENOTDIR)
+                        _exit(errno);
+        }
+        if (mount("dar-confined", top, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=1m") < 0)
+                _exit(errno);
+        for (size_t i = 0; i < n; i++) {
+                char src[64], dst[PATH_MAX];
+                if (fds[i] < 0)
+                        continue;
+                q = mkdir_below(top, trees[i]);
+                if (q < 0)
+                        _exit(-q);
+                (void) snprintf(src, sizeof(src), "/proc/self/fd/%d", fds[i]);
+                (void) snprintf(dst, sizeof(dst), "%s%s", top, trees[i]);
+                if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+                        _exit(errno);
+        }
+        if (chroot(top) < 0 || chdir("/") < 0)
+                _exit(errno);
+        q = audit_add_rule_data(fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+        _exit(q < 0 ? -q : 0);
+}
+
+int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * const *trees) {
+        struct audit_rule_data *d = NULL;
+        int status, q;
+        size_t n = 0;
+        pid_t pid;
+
+        if (!c || !r || !trees || !trees[0])
+                return -EINVAL;
+        for (; trees[n]; n++)
+                if (n >= 8 || trees[n][0] != '/' || streq(trees[n], "/") ||
+                    strlen(trees[n]) + sizeof("/tmp") >= PATH_MAX)
+                        return -EINVAL;
+        q = build_rule(r, &d);
+        if (q < 0)
+                return q;
+        drain(c);
+        c->requests++;
+        pid = fork();
+        if (pid < 0) {
+                q = -errno;
+                audit_rule_free_data(d);
+                return q;
+        }
+        if (pid == 0)
+                confined_child(c->fd, d, trees);
+        audit_rule_free_data(d);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
 }
 
 int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k) {

@@ -53,6 +53,16 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                              void *userdata, struct kernel_rule **ret_rules, size_t *ret_n);
 /* Build the rule the way auditctl builds it and add it. -EEXIST when the kernel has it. */
 int audit_conn_add(struct audit_conn *c, const struct rule *r);
+/* The same for a rule whose path lies in trees a user controls (a home, /run/user/UID): the
+ * kernel resolves a rule's path by name when it is added (kern_path(), following symlinks in
+ * every component but the last), and the user could swap a directory of theirs for a link to
+ * "/" in between any check and the add. So the rule is sent from a child process in a mount
+ * namespace of its own whose root is an empty tmpfs holding only the trees (NULL-terminated,
+ * absolute, at most 8), each bound (not recursively) at its own path: every lookup the kernel
+ * makes for the rule stays inside them, and a link out leads nowhere (-ENOENT). The watch is on
+ * the same inodes as outside (a bind mount shares them), and the path string is the one given.
+ * Returns as audit_conn_add(), -EINVAL for bad trees, or the errno of unshare(2)/mount(2). */
+int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * const *trees);
 /* Delete by sending back the kernel's own copy. */
 int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k);
 /* Set the enabled flag (0 or 1 only; 2 is refused with -EINVAL, the tool never locks). */

@@ -96,18 +96,22 @@ static bool wanted_loaded(const struct plan *p, const struct rule *k, bool live_
         return false;
 }
 
+const char *diff_user_home(const struct plan *p, uid_t uid) {
+        for (size_t k = 0; k < p->disc.n_dockerds; k++)
+                if (p->disc.dockerds[k].rootless && p->disc.dockerds[k].uid == uid)
+                        return p->disc.dockerds[k].home;
+        return NULL;
+}
+
 /* A path in a user's tree, checked again right before it is added: the user may have turned one
  * of its directories into a link since discovery (the kernel follows links when it adds a
  * watch). It must still resolve to itself, through nothing but root's and the user's, within
  * their tree (trust_users()). */
 static bool user_path_still_theirs(const struct plan *p, const struct target *t) {
-        const char *home = NULL;
+        const char *home = diff_user_home(p, t->user_uid);
         struct resolved res = {};
         bool ok;
 
-        for (size_t k = 0; k < p->disc.n_dockerds && !home; k++)
-                if (p->disc.dockerds[k].rootless && p->disc.dockerds[k].uid == t->user_uid)
-                        home = p->disc.dockerds[k].home;
         ok = root_resolve(&p->root, t->path, true, &res) >= 0 && streq(res.path, t->path) && !res.is_symlink &&
              trust_users(&res, t->user_uid, home);
         resolved_done(&res);

@@ -148,6 +148,9 @@ enum diff_mode {
         DIFF_REMOVE,              /* take out every rule our fragment (or live-only set) put in */
 };
 
+/* The home of the rootless instance of this uid, NULL when there is none (diff.c). */
+const char *diff_user_home(const struct plan *p, uid_t uid);
+
 struct diff {
         struct action *actions;
         size_t n;

@@ -14,6 +14,7 @@
 #include <linux/audit.h>
 
 #include "audit.h"
+#include "auditmc.h"
 #include "rule.h"
 #include "util.h"
 
@@ -141,6 +142,83 @@ static unsigned count_test_rules(void) {
                 k += has_test_key(&rules[i]);
         kernel_rules_free(rules, n);
         return k;
+}
+
+/* An event with the test key from a child that writes path (0 when one came within 2 s). */
+static int event_for_write(const char *path) {
+        struct auditmc *mc = NULL;
+        struct auditmc_event ev = {};
+        pid_t pid;
+        int r;
+
+        if (auditmc_open(&mc) < 0)
+                return -EOPNOTSUPP;
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+                _exit(fd < 0);
+        }
+        r = auditmc_wait_syscall(mc, pid, t.key, 2000, &ev);
+        (void) waitpid(pid, NULL, 0);
+        auditmc_close(mc);
+        return r < 0 ? r : ev.key_matched ? 0 : -ENOKEY;
+}
+
+/* A rule of a user's tree: the kernel's lookup of its path never leaves the trees. Here "home" is
+ * the tree and home/out a link to "/": added plainly, home/out/etc/X would watch the host's /etc;
+ * confined, it leads to an empty root and fails. Inside the tree, files and trees are watched on
+ * the real inodes, under the path given, after the confining child has gone. */
+static void test_add_confined(void **state _unused_) {
+        _cleanup_free_ char *home = path_join(t.base, "home"), *out = NULL, *escape = NULL, *in = NULL,
+                            *sub = NULL, *deep = NULL, *file = NULL;
+        char *trees[] = { home, NULL };
+        struct kernel_rule *rules = NULL;
+        struct rule r1, r2, r3;
+        size_t n = 0;
+        int k;
+
+        assert_non_null(home);
+        assert_int_equal(mkdir(home, 0755), 0);
+        out = path_join(home, "out");
+        escape = path_join(home, "out/etc/dar-confined-test");
+        in = path_join(home, "in");
+        sub = path_join(home, "in/sub");
+        deep = path_join(home, "in/sub/f");
+        file = path_join(home, "file");
+        assert_int_equal(symlink("/", out), 0);
+        assert_int_equal(mkdir(in, 0755), 0);
+        assert_int_equal(mkdir(sub, 0755), 0);
+
+        make_rule(&r1, FORM_W, WATCH_FILE, escape, PERM_WRITE | PERM_ATTR, NULL, false, t.key, NULL);
+        assert_int_equal(audit_conn_add_confined(t.c, &r1, trees), -ENOENT);
+        make_rule(&r2, FORM_W, WATCH_FILE, file, PERM_WRITE | PERM_ATTR, NULL, false, t.key, NULL);
+        assert_int_equal(audit_conn_add_confined(t.c, &r2, trees), 0);
+        make_rule(&r3, FORM_W, WATCH_DIR, in, PERM_WRITE | PERM_ATTR, NULL, false, t.key, NULL);
+        assert_int_equal(audit_conn_add_confined(t.c, &r3, trees), 0);
+        assert_int_equal(audit_conn_add_confined(t.c, &r2, trees), -EEXIST);
+        assert_int_equal(audit_conn_add_confined(t.c, &r2, (char *[]) { (char *) "relative", NULL }), -EINVAL);
+
+        list(&rules, &n);
+        assert_null(find(rules, n, escape));
+        assert_non_null(find(rules, n, file));
+        assert_non_null(find(rules, n, in));
+        assert_int_equal(find(rules, n, in)->rule.kind, WATCH_DIR);
+        kernel_rules_free(rules, n);
+
+        k = event_for_write(file);
+        if (k == -EOPNOTSUPP) {
+                skip();
+                return;
+        }
+        assert_int_equal(k, 0);
+        assert_int_equal(event_for_write(deep), 0);
+        (void) unlink(deep);
+        (void) unlink(file);
+        (void) rmdir(sub);
+        (void) rmdir(in);
+        (void) unlink(out);
+        (void) rmdir(home);
 }
 
 static void test_status(void **state _unused_) {
@@ -683,6 +761,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_status),
                 cmocka_unit_test_teardown(test_add_list_delete, teardown_rules),
+                cmocka_unit_test_teardown(test_add_confined, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_file, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_dir, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_missing, teardown_rules),
