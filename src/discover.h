@@ -142,7 +142,8 @@ struct target {
                                * (instance_key()); NULL for the host's programs and CIS paths */
         struct target_evidence *by_instance; /* every instance that named it, each with its own
                                * evidence, sorted by instance key then evidence: the same
-                               * whatever order the instances were walked in */
+                               * whatever order the instances were walked in (evidence and
+                               * instance above are the first one's) */
         size_t n_by_instance;
 };
 

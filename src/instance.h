@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* The domain discovery models: the dockerd and containerd instances of a host, each with where
- * it came from and what its effective configuration names. Discovery's sources (discover-*.c)
- * build them; dockerd-config.c and discover-containerd.c settle their effective configuration;
- * targets.c turns them into watch targets. */
+/* The domain discovery models: the daemon instances of a host (dockerd, containerd), each a
+ * shared head (struct instance: which daemon, where it came from, what it runs and reads) with
+ * the daemon's own parts beside it. Discovery's sources (discover-*.c) build them;
+ * dockerd-config.c and discover-containerd.c settle their effective configuration; targets.c
+ * turns them into watch targets. */
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -15,6 +16,9 @@
 #include "dockerd_args.h"
 #include "units.h"
 
+/* Where an instance comes from: one value per kind of origin, each found by one source file
+ * (discover-NAME.c). A supervisor that runs the daemons itself (k3s, RKE2, MicroK8s) or another
+ * init system (runit, SysV scripts) is one more value here and one more source file. */
 enum instance_source {
         SOURCE_SYSTEMD,       /* a systemd unit (docker.service, containerd.service) */
         SOURCE_OPENRC,        /* an OpenRC service script (/etc/init.d/docker) */

@@ -208,31 +208,13 @@ static int by_instance_cmp(const void *a, const void *b) {
         return r ? r : strcmp(x->evidence, y->evidence);
 }
 
-/* A target several instances named: their evidence in an order of its own (by instance key),
- * not the order the instances were walked in, and the instance it is listed under the first of
- * them, unless the host's own programs named it first (then it stays the host's). 0 or -ENOMEM. */
-static int settle_by_instance(struct target *t) {
-        const struct target_evidence *first;
-        char *i, *e;
-
-        if (t->n_by_instance < 2)
-                return 0;
-        qsort(t->by_instance, t->n_by_instance, sizeof(*t->by_instance), by_instance_cmp);
-        first = &t->by_instance[0];
-        if (!t->instance || streq(t->instance, first->instance))
-                return 0;
-        i = strdup(first->instance);
-        e = strdup(first->evidence);
-        if (!i || !e) {
-                free(i);
-                free(e);
-                return -ENOMEM;
-        }
-        free(t->instance);
-        free(t->evidence);
-        t->instance = i;
-        t->evidence = e;
-        return 0;
+/* A target several instances named: their evidence in an order of its own (by instance key, then
+ * evidence), not the order the instances were walked in. The target's own evidence and instance
+ * stay those of the first that named it: the walk puts the strongest first (a running process's
+ * binary before the units that name it). */
+static void sort_by_instance(struct target *t) {
+        if (t->n_by_instance > 1)
+                qsort(t->by_instance, t->n_by_instance, sizeof(*t->by_instance), by_instance_cmp);
 }
 
 static int add_path(struct ctx *c, enum component comp, const char *path, unsigned flags,
@@ -839,7 +821,7 @@ int targets_from_instances(struct ctx *c) {
         if (r >= 0 && (!c->opts || c->opts->cis_paths))
                 r = targets_cis(c, have_docker);
         for (size_t k = 0; r >= 0 && k < d->n_targets; k++)
-                r = settle_by_instance(&d->targets[k]);
+                sort_by_instance(&d->targets[k]);
         free(c->user_rules);
         c->user_rules = NULL;
         c->n_user_rules = 0;
