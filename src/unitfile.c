@@ -481,6 +481,13 @@ static const char *env_lookup(char * const *env, const char *name, size_t n) {
 }
 
 /* "${VAR}" replaced as is inside the word, "$$" is '$', anything else stays. */
+/* A command line that expands past what execve(2) takes is one systemd cannot run either: the
+ * kernel's ARG_MAX bound (2 MiB for arguments at the default 8 MiB stack, execve(2) "Limits on
+ * size of arguments and environment"). Also what keeps "${A}" repeated thousands of times over a
+ * long A from costing gigabytes. */
+#define EXEC_ARGS_MAX (2u * 1024 * 1024)
+
+/* NULL with errno E2BIG when the word would grow past EXEC_ARGS_MAX, ENOMEM. */
 static char *replace_env(const char *w, char * const *env) {
         struct strbuf b = {};
 
@@ -495,6 +502,11 @@ static char *replace_env(const char *w, char * const *env) {
                         w += 2;
                 } else if (w[0] == '$' && w[1] == '{' && (end = strchr(w + 2, '}'))) {
                         const char *v = env_lookup(env, w + 2, (size_t) (end - w - 2));
+                        if (b.n + strlen(strempty(v)) > EXEC_ARGS_MAX) {
+                                free(b.s);
+                                errno = E2BIG;
+                                return NULL;
+                        }
                         r = strbuf_append(&b, strempty(v), strlen(strempty(v)));
                         w = end + 1;
                 } else {
@@ -515,7 +527,7 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
         bool ignore = false, separate_argv0 = false, no_env = false, privileged = false,
                 no_setuid = false, ambient = false;
         const char *p = cmdline, *path;
-        size_t n, i;
+        size_t n, i, total = 0, counted = 0;
         int r;
 
         if (!cmdline)
@@ -587,13 +599,16 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
                                 if (r < 0)
                                         return r;
                         }
+                        for (; counted < av.n; counted++)
+                                if ((total += strlen(av.l[counted]) + 1) > EXEC_ARGS_MAX)
+                                        return -E2BIG;
                         continue;
                 }
 
                 if (!no_env) {
                         char *x = replace_env(w, env);
                         if (!x)
-                                return -ENOMEM;
+                                return errno == E2BIG ? -E2BIG : -ENOMEM;
                         free(w);
                         w = x;
                 }
@@ -601,6 +616,9 @@ int exec_split(const char *cmdline, char * const *env, char ***ret_argv) {
                 argv = av.l;
                 if (r < 0)
                         return r;
+                for (; counted < av.n; counted++)
+                        if ((total += strlen(av.l[counted]) + 1) > EXEC_ARGS_MAX)
+                                return -E2BIG;
         }
 
         *ret_argv = TAKE_PTR(argv);

@@ -41,7 +41,8 @@ int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigne
  * a word splits the value at whitespace into words (an unset or empty one gives no word),
  * "${VAR}" is replaced inside the word as is; "$$" is a literal '$'. Specifiers ('%' followed
  * by a letter) are left as they are, except "%%" which becomes '%'.
- * -EINVAL on an unterminated quote or a bad escape. Only the first command is returned when
+ * -EINVAL on an unterminated quote or a bad escape; -E2BIG when the expanded words would pass
+ * 2 MiB, more than execve(2) takes. Only the first command is returned when
  * several are joined with " ; ".
  * Details, following systemd: an empty command line gives an empty vector; an empty path
  * (e.g. "-" alone) or '@' without an argv[0] word is -EINVAL. Escapes are resolved inside

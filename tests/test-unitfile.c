@@ -396,6 +396,38 @@ static void test_environment_file_split(void **state _unused_) {
         assert_int_equal(optional, 5);
 }
 
+/* "${A}" repeated over a long A: refused once the words pass what execve(2) takes, without
+ * building gigabytes first. A word split from "$A" counts the same way. */
+static void test_exec_split_bounded(void **state _unused_) {
+        _cleanup_free_ char *val = malloc(65000 + 3), *cmd = NULL, *split = NULL;
+        char **argv = NULL;
+        char *env[2] = {};
+        struct strbuf b = {};
+
+        assert_non_null(val);
+        memcpy(val, "A=", 2);
+        memset(val + 2, 'x', 65000);
+        val[65002] = 0;
+        env[0] = val;
+        assert_int_equal(strbuf_append(&b, "/bin/x", 6), 0);
+        for (int i = 0; i < 16000; i++)
+                assert_int_equal(strbuf_append(&b, " ${A}${A}", 9), 0);
+        cmd = b.s;
+        assert_int_equal(exec_split(cmd, env, &argv), -E2BIG);
+        assert_null(argv);
+        b = (struct strbuf) {};
+        assert_int_equal(strbuf_append(&b, "/bin/x", 6), 0);
+        for (int i = 0; i < 16000; i++)
+                assert_int_equal(strbuf_append(&b, " $A", 3), 0);
+        split = b.s;
+        assert_int_equal(exec_split(split, env, &argv), -E2BIG);
+        /* Under the bound, the same expansion is done. */
+        assert_int_equal(exec_split("/bin/x ${A}${A} $A", env, &argv), 0);
+        assert_int_equal(strv_length(argv), 3);
+        assert_int_equal(strlen(argv[1]), 130000);
+        strv_free(argv);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sections_and_comments),
@@ -409,6 +441,7 @@ int main(void) {
                 cmocka_unit_test(test_exec_split_basic),
                 cmocka_unit_test(test_exec_split_prefixes),
                 cmocka_unit_test(test_exec_split_variables),
+                cmocka_unit_test(test_exec_split_bounded),
                 cmocka_unit_test(test_exec_split_commands),
                 cmocka_unit_test(test_exec_split_errors),
                 cmocka_unit_test(test_exec_split_many_words),
