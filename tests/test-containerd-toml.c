@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "containerd_toml.h"
+#include "testlib.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -388,18 +389,9 @@ static void check_ok(const char *s, const char *root, const char *state, const c
         assert_int_equal(parse(s, &c, &line, &msg), 0);
         assert_int_equal(line, 0);
         assert_null(msg);
-        if (root)
-                assert_string_equal(c.root, root);
-        else
-                assert_null(c.root);
-        if (state)
-                assert_string_equal(c.state, state);
-        else
-                assert_null(c.state);
-        if (address)
-                assert_string_equal(c.grpc_address, address);
-        else
-                assert_null(c.grpc_address);
+        assert_string_or_null(c.root, root);
+        assert_string_or_null(c.state, state);
+        assert_string_or_null(c.grpc_address, address);
         containerd_config_done(&c);
         assert_null(c.root);
 }
@@ -664,14 +656,8 @@ static void assert_runtime(const struct containerd_runtime *rt, enum containerd_
                            const char *type, const char *binary) {
         assert_int_equal(rt->plugin, cri);
         assert_string_equal(rt->name, name);
-        if (type)
-                assert_string_equal(rt->runtime_type, type);
-        else
-                assert_null(rt->runtime_type);
-        if (binary)
-                assert_string_equal(rt->binary_name, binary);
-        else
-                assert_null(rt->binary_name);
+        assert_string_or_null(rt->runtime_type, type);
+        assert_string_or_null(rt->binary_name, binary);
 }
 
 /* Runtimes in the three CRI sections, as tables, dotted keys and inline tables. */

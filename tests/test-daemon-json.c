@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "daemon_json.h"
+#include "testlib.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -248,18 +249,9 @@ static void test_wrong_types(void **state UNUSED) {
 static void assert_runtime(const struct daemon_runtime *rt, const char *name, const char *path, const char *type,
                            const char *binary) {
         assert_string_equal(rt->name, name);
-        if (path)
-                assert_string_equal(rt->path, path);
-        else
-                assert_null(rt->path);
-        if (type)
-                assert_string_equal(rt->runtime_type, type);
-        else
-                assert_null(rt->runtime_type);
-        if (binary)
-                assert_string_equal(rt->binary_name, binary);
-        else
-                assert_null(rt->binary_name);
+        assert_string_or_null(rt->path, path);
+        assert_string_or_null(rt->runtime_type, type);
+        assert_string_or_null(rt->binary_name, binary);
 }
 
 /* Every runtime is kept with its path, runtimeType and options.BinaryName. */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "dockerd_args.h"
+#include "testlib.h"
 #include "util.h"
 
 #define ARGV(...) ((char *[]) { "dockerd", __VA_ARGS__, NULL })
@@ -257,10 +258,7 @@ static void test_many_hosts(void **state __attribute__((unused))) {
 static void check_host(const char *host, const char *expected) {
         _cleanup_free_ char *p = host_to_socket_path(host);
 
-        if (expected)
-                assert_string_equal(p, expected);
-        else
-                assert_null(p);
+        assert_string_or_null(p, expected);
 }
 
 static void test_host_to_socket_path(void **state __attribute__((unused))) {

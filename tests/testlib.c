@@ -40,6 +40,13 @@ char *repeat(char c, size_t n) {
         return s;
 }
 
+void assert_string_or_null(const char *actual, const char *expected) {
+        if (expected)
+                assert_string_equal(actual, expected);
+        else
+                assert_null(actual);
+}
+
 void assert_strv(char **l, const char *const *expected) {
         size_t n = 0;
 

@@ -25,6 +25,8 @@
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* n copies of c, NUL-terminated (malloc'd). */
 char *repeat(char c, size_t n);
+/* actual equals expected, or both are NULL. */
+void assert_string_or_null(const char *actual, const char *expected);
 /* l holds exactly the strings of the NULL-terminated expected, in order. */
 void assert_strv(char **l, const char *const *expected);
 
