@@ -75,6 +75,22 @@ static struct user_rules *user_rules_of(struct ctx *c, unsigned uid) {
         return &m[c->n_user_rules++];
 }
 
+/* Is this resolved path in a directory every user can list and that holds the system's
+ * programs or shared user units: one of the binary directories, or a shared user unit
+ * directory? */
+static bool system_place(const struct ctx *c, const char *path) {
+        _cleanup_free_ char *parent = path_parent(path);
+
+        if (!parent)
+                return false;
+        if (rootless_shared_unit_path(path))
+                return true;
+        for (char **dir = c->bin_dirs; dir && *dir; dir++)
+                if (streq(*dir, parent))
+                        return true;
+        return false;
+}
+
 /* A path a user's instance names (c->user): 1 when it may be watched (*ret_user_tree when it is
  * in the user's own tree), 0 when refused (a problem names it as configured: never what it
  * resolves to, and the same words whether it exists or not, so that the output tells no one
@@ -85,10 +101,13 @@ static int user_confine(struct ctx *c, enum component comp, const char *path, co
         struct user_rules *n;
 
         *ret_user_tree = false;
-        /* The system's: root's all the way, judged by what exists of it (a program a shared user
-         * unit names may be missing, as trust_users() judges a missing path). */
-        if (resolve_r >= 0 && (flags & ADD_SYSTEM_OK) && !trust_users(res, i->uid, i->home) &&
-            (trust_roots(res) || (res->state != PATH_EXISTS && res->other_owner == 0 && !res->other_owners &&
+        /* The system's: root's all the way (judged by what exists of it: a program a shared user
+         * unit names may be missing), in a place every user can look into (a binary directory,
+         * a shared user unit directory). Nowhere else: a watch there would load at boot on a
+         * user's word, and whether it is watched would tell the user what exists in directories
+         * they cannot read (/root). */
+        if (resolve_r >= 0 && (flags & ADD_SYSTEM_OK) && system_place(c, res->path) &&
+            (trust_roots(res) || (res->state == PATH_MISSING && res->other_owner == 0 && !res->other_owners &&
                                   !res->open_dir)))
                 return 1;
         if (resolve_r < 0 || !trust_users(res, i->uid, i->home))

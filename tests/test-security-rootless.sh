@@ -211,4 +211,21 @@ check "~/x swapped for a link to /var/log: ~/x/journal refused by name" \
 check "~/x swapped for a link to /var/log: no rule on /var/log/journal from mallory" \
         "! \"\$bin\" --root \"$r\" --print 2>/dev/null | grep -qE 'dir=/var/log/journal '"
 
+# A user unit's program outside every system place (/root, where users cannot look): never a
+# rule, and the same words whether it exists there or not.
+for have in yes no; do
+        r=$tmp/prog-$have; mkroot "$r"
+        mkdir -p "$r/root/.ssh" "$r/home/mallory/.config/systemd/user"
+        chmod 700 "$r/root" "$r/root/.ssh"
+        [ "$have" = yes ] && printf '#!/bin/sh\n' > "$r/root/.ssh/rootlesskit"
+        printf '[Service]\nExecStart=/root/.ssh/rootlesskit /usr/bin/dockerd\n[Install]\nWantedBy=default.target\n' \
+                > "$r/home/mallory/.config/systemd/user/docker.service"
+        chown -R 1001:1001 "$r/home/mallory"
+        "$bin" --root "$r" --print > "$tmp/prog-$have.print" 2>&1
+        "$bin" --root "$r" --list-paths 2>&1 | sed "s|$r||g" > "$tmp/prog-$have.list"
+        check "a user unit's program in /root ($have there): no rule names it" "! grep -E '^#? *-(w|a) ' '$tmp/prog-$have.print' | grep -q '/root/.ssh'"
+done
+check "a user unit's program in /root: the listing is the same whether it exists or not" \
+        "cmp -s '$tmp/prog-yes.list' '$tmp/prog-no.list'"
+
 [ "$fail" = 0 ]
