@@ -406,7 +406,7 @@ static int emit(const struct options *o, char *text, size_t len, int status) {
                 fwrite(text, 1, len, stdout);
                 return status;
         }
-        r = file_write_atomic(o->check_output, text, 0644, &changed);
+        r = fragment_write_mode(o->check_output, text, 0644, &changed);
         if (r < 0) {
                 fprintf(stderr, "docker-audit-rules: %s: cannot write: %s\n", o->check_output, strerror(-r));
                 return CHECK_UNKNOWN;

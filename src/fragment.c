@@ -46,10 +46,10 @@ static int write_all(int fd, const char *buf, size_t len) {
 }
 
 int fragment_write(const char *path, const char *text, bool *ret_changed) {
-        return file_write_atomic(path, text, 0600, ret_changed);
+        return fragment_write_mode(path, text, 0600, ret_changed);
 }
 
-int file_write_atomic(const char *path, const char *text, mode_t mode, bool *ret_changed) {
+int fragment_write_mode(const char *path, const char *text, mode_t mode, bool *ret_changed) {
         _cleanup_free_ char *old = NULL, *name = NULL, *tmp = NULL;
         _cleanup_close_ int dfd = -1, fd = -1;
         size_t len = strlen(text);

@@ -18,8 +18,9 @@ int fragment_read(const char *path, char **ret_text);
  * fsynced. On any failure the old fragment is left as it was and no temporary file remains.
  * *ret_changed says whether anything was written. */
 int fragment_write(const char *path, const char *text, bool *ret_changed);
-/* The same for any file, given its final mode (the metrics file of --check --output). */
-int file_write_atomic(const char *path, const char *text, mode_t mode, bool *ret_changed);
+/* The same with another final mode, for any file written the way the fragment is (the report of
+ * --check --output, mode 0644). */
+int fragment_write_mode(const char *path, const char *text, mode_t mode, bool *ret_changed);
 
 /* Remove temporary files a killed run left beside it (".NAME.*.tmp"). Call with the lock held.
  * Returns the number removed. */
