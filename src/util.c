@@ -382,7 +382,9 @@ bool rule_path_ok(const char *path) {
         for (const unsigned char *p = (const unsigned char *) path; *p; p++, n++)
                 if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#' || *p == '\\')
                         return false;
-        return n < PATH_MAX;
+        /* Nothing that a terminal or a reader would show otherwise than it is: C1 controls,
+         * invalid UTF-8, bidirectional controls (str_needs_escape()). */
+        return n < PATH_MAX && !str_needs_escape(path);
 }
 
 /* ---- hash index ---- */
@@ -487,7 +489,56 @@ static size_t utf8_printable_len(const unsigned char *s) {
         if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
             (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
                 return 0;
+        /* Characters that change how a line shows without being seen: bidirectional controls
+         * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, Unicode UAX #9) and the line and
+         * paragraph separators (U+2028, U+2029). */
+        if (cp == 0x61c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+                return 0;
         return n;
+}
+
+/* The length of the valid UTF-8 sequence at s, 0 when it is not one (any code point). */
+static size_t utf8_valid_len(const unsigned char *s) {
+        size_t n;
+        unsigned cp;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                n = 2, cp = s[0] & 0x1f;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef)
+                n = 3, cp = s[0] & 0x0f;
+        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+                n = 4, cp = s[0] & 0x07;
+        else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (s[i] & 0x3f);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        return n;
+}
+
+int fputs_json(const char *json, FILE *f) {
+        const unsigned char *p = (const unsigned char *) json;
+
+        while (*p) {
+                size_t n = utf8_valid_len(p);
+                if (n == 0) {
+                        if (fputs("\\ufffd", f) == EOF)
+                                return EOF;
+                        p++;
+                        continue;
+                }
+                if (fwrite(p, 1, n, f) != n)
+                        return EOF;
+                p += n;
+        }
+        return 0;
 }
 
 /* How many bytes at s stay as they are (0: the first is escaped). */

@@ -118,9 +118,16 @@ int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_da
 /* A short, human description of a path's trouble for messages. */
 const char *errno_name(int err);
 
-/* Is this string safe to put on one rules line (no whitespace, no control chars,
- * no quote or comment character, length < PATH_MAX)? */
+/* Is this string safe to put on one rules line (no whitespace, no control chars, no quote or
+ * comment character, length < PATH_MAX), and to show (valid UTF-8 without C1 or bidirectional
+ * controls: str_needs_escape())? */
 bool rule_path_ok(const char *path);
+/* Write JSON text (json-c's output) with every byte that is not part of valid UTF-8 replaced by
+ * the escape \ufffd: json-c copies a string's bytes as they are, and a file path or an audit
+ * field need not be UTF-8, which would make the whole document unreadable to strict parsers
+ * (RFC 8259 section 8.1). Such bytes occur only inside strings, where the escape is valid.
+ * Returns 0, or EOF on a write error. */
+int fputs_json(const char *json, FILE *f);
 
 /* Text output and terminals. A string a user could have written (a path, a file's value, a
  * command line from the audit log) may hold bytes a terminal obeys: ESC sequences that clear the

@@ -412,6 +412,11 @@ static void test_rule_path_ok(void **state _unused_) {
         assert_true(rule_path_ok("/usr/bin/containerd-shim-runc-v2"));
         assert_true(rule_path_ok("/a.b_c-d+e:f@g,h=i~j"));
         assert_true(rule_path_ok(high));        /* UTF-8 is fine */
+        /* but not what shows otherwise than it is: a raw CSI byte, U+009B, U+202E, bad UTF-8 */
+        assert_false(rule_path_ok("/a\x9b" "2Jb"));
+        assert_false(rule_path_ok("/a\xc2\x9b" "2Jb"));
+        assert_false(rule_path_ok("/a\xe2\x80\xae" "cod.exe"));
+        assert_false(rule_path_ok("/a\xff"));
         assert_true(rule_path_ok(max_ok));
 
         assert_false(rule_path_ok(NULL));
@@ -585,6 +590,22 @@ static void test_print_escaped(void **state _unused_) {
         free(p);
 }
 
+/* JSON text keeps valid UTF-8 and escapes every other byte as U+FFFD. */
+static void test_fputs_json(void **state _unused_) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        /* text output escapes a bidirectional override */
+        assert_true(str_needs_escape("/a\xe2\x80\xae" "b"));
+        assert_false(str_needs_escape("/caf\xc3\xa9"));
+        assert_non_null(f);
+        assert_int_equal(fputs_json("{\"p\": \"/caf\xc3\xa9/\x9b/\xe2\x80\xae/\xff\"}", f), 0);
+        assert_int_equal(fclose(f), 0);
+        assert_string_equal(buf, "{\"p\": \"/caf\xc3\xa9/\\ufffd/\xe2\x80\xae/\\ufffd\"}");
+        free(buf);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_startswith_endswith),
@@ -603,6 +624,7 @@ int main(void) {
                 cmocka_unit_test(test_read_size_cap),
                 cmocka_unit_test(test_errno_name),
                 cmocka_unit_test(test_rule_path_ok),
+                cmocka_unit_test(test_fputs_json),
                 cmocka_unit_test(test_hindex),
                 cmocka_unit_test(test_strv_copy_long),
                 cmocka_unit_test(test_escape_control),
