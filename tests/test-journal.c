@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <syslog.h>
 #include <cmocka.h>
 
@@ -38,8 +41,19 @@ static void test_interactive(void **state _unused_) {
 
 /* A service's stdout/stderr connected to the journal: systemd sets JOURNAL_STREAM=DEV:INODE. */
 static void test_journal_stream(void **state _unused_) {
-        assert_int_equal(setenv("JOURNAL_STREAM", "8:12345", 1), 0);
+        struct stat st;
+        char v[64];
+
+        assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+        (void) snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
+        assert_int_equal(setenv("JOURNAL_STREAM", v, 1), 0);
         assert_int_equal(journal_wanted(), 1);
+        /* Inherited by a program whose standard error is something else: not the journal's. */
+        (void) snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino + 1);
+        assert_int_equal(setenv("JOURNAL_STREAM", v, 1), 0);
+        assert_int_equal(journal_wanted(), 0);
+        assert_int_equal(setenv("JOURNAL_STREAM", "8:12345x", 1), 0);
+        assert_int_equal(journal_wanted(), 0);
         assert_int_equal(unsetenv("JOURNAL_STREAM"), 0);
         assert_int_equal(journal_wanted(), 0);
         /* Set but empty is not set. */
