@@ -48,6 +48,7 @@ struct user_rules {
         unsigned uid;
         size_t n;
         bool said;                    /* the cap was said */
+        size_t refused;               /* paths refused, each said up to ROOTLESS_REFUSALS_SAID */
 };
 
 /* ---- discovery-base.c ---- */

@@ -60,6 +60,8 @@ enum {
 /* The rules one user's configuration (rootless Docker) may add; the paths after are said and
  * not watched. A rootless dockerd names about a dozen. */
 #define ROOTLESS_RULES_MAX 64
+/* The paths outside their tree said one by one for one user; the others in one line. */
+#define ROOTLESS_REFUSALS_SAID 16
 
 static struct user_rules *user_rules_of(struct ctx *c, unsigned uid) {
         struct user_rules *m;
@@ -110,13 +112,23 @@ static int user_confine(struct ctx *c, enum component comp, const char *path, co
             (trust_roots(res) || (res->state == PATH_MISSING && res->other_owner == 0 && !res->other_owners &&
                                   !res->open_dir)))
                 return 1;
-        if (resolve_r < 0 || !trust_users(res, i->uid, i->home))
-                return discovery_add_problem(c->d, NULL, 0, "user %s's configuration names %s %s (%s), outside their "
-                                             "home (or through another user's files): not watched", i->user,
-                                             component_info(comp)->name, path, evidence) < 0 ? -ENOMEM : 0;
         n = user_rules_of(c, i->uid);
         if (!n)
                 return -ENOMEM;
+        if (resolve_r < 0 || !trust_users(res, i->uid, i->home)) {
+                /* Said one by one up to a bound, then once: a user's file of 50,000 names must not
+                 * make root print megabytes at every run. */
+                if (++n->refused > ROOTLESS_REFUSALS_SAID) {
+                        if (n->refused == ROOTLESS_REFUSALS_SAID + 1 &&
+                            discovery_add_problem(c->d, NULL, 0, "user %s's configuration names more paths outside "
+                                                  "their home: not watched, and not said one by one", i->user) < 0)
+                                return -ENOMEM;
+                        return 0;
+                }
+                return discovery_add_problem(c->d, NULL, 0, "user %s's configuration names %s %s (%s), outside their "
+                                             "home (or through another user's files): not watched", i->user,
+                                             component_info(comp)->name, path, evidence) < 0 ? -ENOMEM : 0;
+        }
         if (n->n >= ROOTLESS_RULES_MAX) {
                 if (!n->said && discovery_add_problem(c->d, NULL, 0, "user %s's configuration names more than %d "
                                                       "paths: %s and the ones after it are not watched", i->user,

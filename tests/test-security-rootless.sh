@@ -228,4 +228,14 @@ done
 check "a user unit's program in /root: the listing is the same whether it exists or not" \
         "cmp -s '$tmp/prog-yes.list' '$tmp/prog-no.list'"
 
+# 30,000 names outside the home in one daemon.json: refused, and said in a bounded output.
+r=$tmp/many; mkroot "$r"
+python3 -c 'import json,sys; json.dump({"hosts": ["unix:///srv/x%d.sock" % i for i in range(30000)]}, open(sys.argv[1], "w"))' \
+        "$r/home/mallory/.config/docker/daemon.json"
+as_mallory "$r/home/mallory/.config/docker/daemon.json"
+size=$("$bin" --root "$r" --list-paths 2>&1 | wc -c)
+check "30,000 hosts outside the home: the listing stays small ($size bytes)" "[ $size -lt 65536 ]"
+cnt=$("$bin" --root "$r" --list-paths 2>&1 | grep -c 'names more paths outside their home')
+check "30,000 hosts outside the home: the rest is said once ($cnt)" "[ $cnt = 1 ]"
+
 [ "$fail" = 0 ]
