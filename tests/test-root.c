@@ -22,13 +22,6 @@
 #include "util.h"
 
 
-/* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
- * memory then says nothing of what the code keeps. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_MEASURED 0
-#else
-#define RSS_MEASURED 1
-#endif
 
 /* Resolve and expect success; the caller frees r. */
 static void resolve(const struct tree *t, const char *path, bool nofollow, struct resolved *r) {

@@ -15,7 +15,13 @@
 
 /* AddressSanitizer holds freed memory in quarantine (256 MiB by default): the peak resident
  * memory then says nothing of what the code keeps. */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TESTLIB_ASAN 1
+#endif
+#endif
+/* gcc defines __SANITIZE_ADDRESS__, clang only answers __has_feature(). */
+#if defined(__SANITIZE_ADDRESS__) || defined(TESTLIB_ASAN)
 #define RSS_MEASURED 0
 #else
 #define RSS_MEASURED 1
