@@ -85,15 +85,6 @@ static void units_free(struct unit *u, size_t n) {
         free(u);
 }
 
-static const char *const daemon_kind_names[_DAEMON_MAX] = {
-        [DAEMON_DOCKERD] = "dockerd",
-        [DAEMON_CONTAINERD] = "containerd",
-};
-
-const char *daemon_kind_name(enum daemon_kind k) {
-        return (unsigned) k < _DAEMON_MAX ? daemon_kind_names[k] : NULL;
-}
-
 void instance_done(struct instance *h) {
         free(h->name);
         free(h->state);

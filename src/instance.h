@@ -57,8 +57,11 @@ enum daemon_kind {
         DAEMON_CONTAINERD,
         _DAEMON_MAX,
 };
-/* "dockerd", "containerd"; NULL when out of range. */
-const char *daemon_kind_name(enum daemon_kind k);
+/* "dockerd", "containerd" (the daemon's program, and the first word of instance_key()); NULL when
+ * out of range. */
+static inline const char *daemon_kind_name(enum daemon_kind k) {
+        return k == DAEMON_DOCKERD ? "dockerd" : k == DAEMON_CONTAINERD ? "containerd" : NULL;
+}
 
 /* What every daemon instance has, whatever the daemon: which one it is, where it comes from, what
  * it runs and reads. The head of struct dockerd_instance and struct containerd_instance, reachable
