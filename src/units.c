@@ -711,7 +711,7 @@ int unit_load_user(const struct root *root, char * const *dirs, const char *name
         if (!u.name)
                 return -ENOMEM;
         if (user && !(u.user = unit_user_copy(user)))
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; u is freed by its cleanup */
         r = template_of(name, &tmpl);
         if (r >= 0)
                 r = find_fragment(root, dirs, name, tmpl, problems, &u);
