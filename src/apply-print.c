@@ -100,7 +100,8 @@ void apply_print_json(FILE *f, const struct options *o, const struct plan *p, co
         json_object_object_add(root, "boot", boot);
         json_object_object_add(root, "problems", plan_problems_json(p));
         json_object_object_add(root, "exit_status", json_object_new_int(out->status));
-        fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        fputs_json(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), f);
+        fputc('\n', f);
         json_object_put(root);
 }
 

@@ -236,7 +236,8 @@ void check_print_json(FILE *f, const struct check_result *c) {
         json_object_object_add(summary, "warning", json_object_new_int((int) c->n_warning));
         json_object_object_add(summary, "stale_rules", json_object_new_int((int) strv_length(c->stale)));
         json_object_object_add(root, "summary", summary);
-        fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        fputs_json(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), f);
+        fputc('\n', f);
         json_object_put(root);
 }
 
@@ -324,7 +325,8 @@ int check_print_unknown(FILE *out, enum format fmt, const char *what, int err) {
                 json_object_object_add(root, "status", json_object_new_string(check_status_to_string(CHECK_UNKNOWN)));
                 json_object_object_add(root, "exit_status", json_object_new_int(CHECK_UNKNOWN));
                 json_object_object_add(root, "error", jstr(msg));
-                fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                fputs_json(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+                fputc('\n', out);
                 json_object_put(root);
         } else if (what)
                 fprintf(out, "DOCKER AUDIT UNKNOWN - %s: %s\n", what, strerror(-err));

@@ -169,7 +169,8 @@ int list_print_json(FILE *f, const struct list_result *l) {
         json_object_object_add(root, "targets", arr);
         json_object_object_add(root, "problems", plan_problems_json(p));
         text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        fprintf(f, "%s\n", text);
+        fputs_json(text, f);
+        fputc('\n', f);
         json_object_put(root);
         return ferror(f) ? -EIO : 0;
 }

@@ -95,7 +95,7 @@ static int json_put(FILE *f, json_object *o) {
         if (!o)
                 return -ENOMEM;
         s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!s || fprintf(f, "%s\n", s) < 0)
+        if (!s || fputs_json(s, f) == EOF || fputc('\n', f) == EOF)
                 r = s ? -EIO : -ENOMEM;
         json_object_put(o);
         return r;

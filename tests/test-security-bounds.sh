@@ -136,15 +136,17 @@ fi
 if run "--report --format json on the same log" 30 "$bin" --report --input "$tmp/esc.log" --key dar-bounds --format json; then
         cat > "$tmp/exact.py" <<'PY'
 import json, sys
-text = open(sys.argv[1], "rb").read().decode("utf-8", "surrogateescape")
+# Strict: the document is UTF-8 (RFC 8259); a recorded byte that is not UTF-8 is U+FFFD there,
+# everything else (control characters included) exactly what was recorded.
+text = open(sys.argv[1], "rb").read().decode("utf-8")
 objs = [json.loads(l) for l in text.splitlines() if not l.startswith("docker-audit-rules:")]
 e = [o for o in objs if o.get("type") == "event"][0]
-raw = lambda s: s.encode("utf-8", "surrogateescape")
-assert raw(e["path"]) == raw(sys.argv[2]), e["path"]
-assert raw(e["exe"]) == raw(sys.argv[3]), e["exe"]
+as_recorded = lambda s: s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+assert e["path"] == as_recorded(sys.argv[2]), e["path"]
+assert e["exe"] == as_recorded(sys.argv[3]), e["exe"]
 assert e["cmdline"] == "sh -c \x1b[2Jecho", e["cmdline"]
 PY
-        check "  every line is JSON, and path, exe and cmdline are exactly the recorded bytes" \
+        check "  every line is valid UTF-8 JSON, and path, exe and cmdline are the recorded bytes (U+FFFD for a non-UTF-8 byte)" \
                 'python3 "$tmp/exact.py" "$tmp/out" "$path" "$exe"'
 fi
 
@@ -158,6 +160,25 @@ for args in "--list-paths" "--print" "--check" "--dry-run"; do
         check "  $args: the output holds no control byte but newlines" "! has_controls '$tmp/out'"
         check "  $args: the problem quotes the value escaped, on one line" \
                 "grep -qF 'data root \"x\\x1b[2J\\x1b[Hy\\x0aproblem: all is well\"' '$tmp/out'"
+done
+
+# 4b. Paths with a raw CSI byte (0x9b), U+009B, U+202E or bytes that are not UTF-8: never raw on a
+# rules line or in a comment, text output escapes them, and JSON stays valid UTF-8 for strict
+# parsers (the bytes become U+FFFD there).
+h=$tmp/raw-bytes
+mkhost "$h"
+mkdir -p "$h/srv/a$(printf '\x9b')2J" "$h/srv/b$(printf '\xc2\x9b')2J" "$h/srv/c$(printf '\xe2\x80\xae')exe" "$h/srv/d$(printf '\xff')"
+printf '{"runtimes": {"a": {"path": "/srv/a\x9b2J/runc"}, "b": {"path": "/srv/b\xc2\x9b2J/runc"}, "c": {"path": "/srv/c\xe2\x80\xaeexe/runc"}, "d": {"path": "/srv/d\xff/runc"}}}\n' \
+        > "$h/etc/docker/daemon.json"
+"$bin" --root "$h" --print > "$tmp/out" 2>/dev/null
+check "raw bytes: the fragment holds none of them" "! LC_ALL=C grep -qP '\\x9b|\\xe2\\x80\\xae|\\xff' '$tmp/out'"
+for args in "--list-paths" "--check"; do
+        # shellcheck disable=SC2086
+        "$bin" --root "$h" $args > "$tmp/out" 2>&1
+        check "raw bytes: $args text holds none of them" "! LC_ALL=C grep -qP '\\x9b|\\xe2\\x80\\xae|\\xff' '$tmp/out'"
+        # shellcheck disable=SC2086
+        "$bin" --root "$h" $args --format json > "$tmp/out.json" 2>/dev/null
+        check "raw bytes: $args JSON is valid UTF-8 JSON" "python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding=\"utf-8\"))' '$tmp/out.json'"
 done
 
 # 5. A key holding a newline or an escape sequence: a usage error (2), one line that quotes it escaped.
