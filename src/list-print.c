@@ -163,6 +163,17 @@ int list_print_json(FILE *f, const struct list_result *l) {
                 json_object_object_add(o, "held_by", jstr(x ? x->provided_by : NULL));
                 json_object_object_add(o, "skip", jstr(t->skip));
                 json_object_object_add(o, "instance", jstr(t->instance));
+                /* Every instance that named it, with its own evidence, in a stable order. */
+                {
+                        json_object *by = json_object_new_array();
+                        for (size_t k = 0; k < t->n_by_instance; k++) {
+                                json_object *e = json_object_new_object();
+                                json_object_object_add(e, "instance", jstr(t->by_instance[k].instance));
+                                json_object_object_add(e, "evidence", jstr(t->by_instance[k].evidence));
+                                json_object_array_add(by, e);
+                        }
+                        json_object_object_add(o, "named_by", by);
+                }
                 json_object_array_add(arr, o);
         }
         json_object_object_add(root, "instances", instances_json(l));
