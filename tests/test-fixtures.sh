@@ -132,5 +132,13 @@ expect "--check --format json, bad --rules-dir: UNKNOWN" test $? = 3
 expect "--check --format json, bad --rules-dir: standard output is one JSON object" python3 -c \
         'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["exit_status"] != 3 or d["status"] != "UNKNOWN")' "$scratch/out"
 
+# A path two instances name lists both, each with its own evidence, sorted by instance.
+"$bin" --root "$dir/debian-docker.io/root" --list-paths --format json > "$scratch/out" 2>/dev/null
+expect "--list-paths JSON: containerd's socket is named by containerd.service and by dockerd, in that order" python3 -c '
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["targets"] if t["path"] == "/run/containerd/containerd.sock"][0]
+keys = [n["instance"] for n in t["named_by"]]
+sys.exit(keys != ["containerd containerd.service", "dockerd docker.service"] or not all(n["evidence"] for n in t["named_by"]))' "$scratch/out"
+
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
