@@ -212,11 +212,41 @@ bool path_startswith_dir(const char *path, const char *dir) {
         return r && (*r == 0 || *r == '/');
 }
 
+/* -EISDIR, -ELOOP (a link, as O_NOFOLLOW's open(2) says) or -EBADFD unless st is a regular file. */
+static int want_regular(const struct stat *st) {
+        if (S_ISDIR(st->st_mode))
+                return -EISDIR;
+        if (S_ISLNK(st->st_mode))
+                return -ELOOP;
+        return S_ISREG(st->st_mode) ? 0 : -EBADFD;
+}
+
+/* fd (or -errno from the open that made it), checked to be the regular file seen in *st: the fd,
+ * its stat in *ret_st, or -errno (the fd closed). */
+static int same_regular(int fd, const struct stat *st, struct stat *ret_st) {
+        struct stat now;
+
+        if (fd < 0)
+                return errno == ENXIO ? -EBADFD : -errno;
+        if (fstat(fd, &now) < 0) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
+        if (now.st_dev != st->st_dev || now.st_ino != st->st_ino || !S_ISREG(now.st_mode)) {
+                close(fd);
+                return -EBADFD;
+        }
+        if (ret_st)
+                *ret_st = now;
+        return fd;
+}
+
 int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_st) {
         _cleanup_close_ int pfd = -1;
         char fdpath[64];
-        struct stat st, st2;
-        int fd;
+        struct stat st;
+        int fd, r;
 
         /* The type is known before anything is opened: opening a device acts on it (a watchdog
          * starts its countdown), opening a FIFO can block. O_PATH opens nothing. */
@@ -225,12 +255,8 @@ int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_s
                 return -errno;
         if (fstat(pfd, &st) < 0)
                 return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (S_ISLNK(st.st_mode))
-                return -ELOOP; /* O_NOFOLLOW: what open(2) says */
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
+        if ((r = want_regular(&st)) < 0)
+                return r;
         /* The same inode, opened for reading through the descriptor (proc(5) /proc/self/fd). */
         (void) snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
         fd = open(fdpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -240,50 +266,20 @@ int open_regular(int dirfd, const char *path, int open_flags, struct stat *ret_s
                 if (fd < 0 && errno == ELOOP && !(open_flags & O_NOFOLLOW))
                         fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         }
-        if (fd < 0)
-                return errno == ENXIO ? -EBADFD : -errno;
-        if (fstat(fd, &st2) < 0) {
-                int k = -errno;
-                close(fd);
-                return k;
-        }
-        if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode)) {
-                close(fd);
-                return -EBADFD;
-        }
-        if (ret_st)
-                *ret_st = st2;
-        return fd;
+        return same_regular(fd, &st, ret_st);
 }
 
 int open_regular_trusted(int dirfd, const char *path, struct stat *ret_st) {
-        struct stat st, st2;
-        int fd;
+        struct stat st;
+        int r;
 
         /* fstatat is not in the audit read class: only the open below is an event. */
         if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (S_ISLNK(st.st_mode))
-                return -ELOOP;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-        if (fd < 0)
-                return errno == ENXIO ? -EBADFD : -errno;
-        if (fstat(fd, &st2) < 0) {
-                int k = -errno;
-                close(fd);
-                return k;
-        }
-        if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode)) {
-                close(fd);
-                return -EBADFD;
-        }
-        if (ret_st)
-                *ret_st = st2;
-        return fd;
+        if ((r = want_regular(&st)) < 0)
+                return r;
+        return same_regular(openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW), &st,
+                            ret_st);
 }
 
 static int read_bounded(int fd, const struct stat *stp, char **ret_data, size_t *ret_len);
