@@ -215,17 +215,18 @@ struct shared_scan {
         struct unit_scan scan;
 };
 
-static int user_scan(struct ctx *c, char * const *dirs, bool own_dirs, struct shared_scan *shared,
-                     struct unit_scan *own, const struct unit_scan **ret) {
+static int user_scan(struct ctx *c, char * const *dirs, const struct unit_user *user, bool own_dirs,
+                     struct shared_scan *shared, struct unit_scan *own, const struct unit_scan **ret) {
         int r;
 
+        /* The user's own unit directories are read with their rights; the shared ones are root's. */
         if (own_dirs) {
-                r = unit_scan(c->root, dirs, &c->d->problems, own);
+                r = unit_scan(c->root, dirs, user, &c->d->problems, own);
                 *ret = own;
                 return r;
         }
         if (!shared->done) {
-                r = unit_scan(c->root, user_unit_dirs_shared, &c->d->problems, &shared->scan);
+                r = unit_scan(c->root, user_unit_dirs_shared, NULL, &c->d->problems, &shared->scan);
                 if (r < 0)
                         return r;
                 shared->done = true;
@@ -256,7 +257,7 @@ static int one_user(struct ctx *c, const struct user *u, struct shared_scan *sha
                 return r == -ENOMEM ? r : 0;
         r = user_unit_dirs(c, u, &dirs, &own_dirs);
         if (r >= 0)
-                r = user_scan(c, dirs, own_dirs, shared, &own, &scan);
+                r = user_scan(c, dirs, &uu, own_dirs, shared, &own, &scan);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < scan->n && r >= 0; k++) {

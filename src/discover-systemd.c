@@ -179,7 +179,7 @@ static int discover_extra(struct ctx *c) {
         size_t n = 0;
         int r;
 
-        r = unit_scan(c->root, NULL, &c->d->problems, &scan);
+        r = unit_scan(c->root, NULL, NULL, &c->d->problems, &scan);
         if (r < 0 || scan.n == 0)
                 return r;
         /* Each service and its socket, in that order. */

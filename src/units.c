@@ -1234,14 +1234,14 @@ static size_t unit_bytes(const struct root *root, const struct unit *u) {
 }
 
 /* What the unit runs; a masked one by the unit file below its mask. Adds what it read to *read. */
-static int scan_one(const struct root *root, char * const *dirs, const char *name, enum unit_runs *ret_kind,
-                    char **ret_masked_by, bool *ret_transient, size_t *read) {
+static int scan_one(const struct root *root, char * const *dirs, const struct unit_user *user, const char *name,
+                    enum unit_runs *ret_kind, char **ret_masked_by, bool *ret_transient, size_t *read) {
         _cleanup_(unit_done) struct unit u = {};
         size_t n = strv_length(dirs);
         int r;
 
         *ret_kind = UNIT_RUNS_NONE;
-        r = unit_load(root, dirs, name, NULL, &u);
+        r = unit_load_user(root, dirs, name, user, NULL, &u);
         if (r < 0)
                 return r;
         *read += unit_bytes(root, &u);
@@ -1254,7 +1254,7 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         for (size_t k = 1; k < n; k++) {
                 _cleanup_(unit_done) struct unit v = {};
 
-                r = unit_load(root, dirs + k, name, NULL, &v);
+                r = unit_load_user(root, dirs + k, name, user, NULL, &v);
                 if (r < 0)
                         return r;
                 *read += unit_bytes(root, &v);
@@ -1266,7 +1266,8 @@ static int scan_one(const struct root *root, char * const *dirs, const char *nam
         return 0;
 }
 
-int unit_scan(const struct root *root, char * const *user_dirs, struct problems *problems, struct unit_scan *ret) {
+int unit_scan(const struct root *root, char * const *user_dirs, const struct unit_user *user, struct problems *problems,
+              struct unit_scan *ret) {
         static const char *const known[] = { "docker.service", "containerd.service", "snap.docker.dockerd.service" };
         _cleanup_strv_free_ char **sys = NULL;
         _cleanup_(unit_scan_done) struct unit_scan s = {};
@@ -1297,7 +1298,7 @@ int unit_scan(const struct root *root, char * const *user_dirs, struct problems 
                                         "units after it (in name order) are not read", UNIT_SCAN_BYTES_MAX >> 20, n);
                         break;
                 }
-                r = scan_one(root, dirs, n, &kind, &masked_by, &transient, &read);
+                r = scan_one(root, dirs, user, n, &kind, &masked_by, &transient, &read);
                 if (r < 0 || kind == UNIT_RUNS_NONE)
                         continue;
                 if (s.n == cap) {

@@ -159,8 +159,11 @@ int unit_wanted(const struct root *root, char * const *dirs, const char *name, b
  * hash, so the scan costs time linear in the names found; at most 2048 names (unit files,
  * .wants/ and .requires/ directories and the links in them) are taken from one directory of the
  * path, the rest in name order left out with a problem (problems may be NULL), and the scan
- * stops, with a problem, once it has read 32 MiB of unit files. Returns 0 or -ENOMEM. */
-int unit_scan(const struct root *root, char * const *user_dirs, struct problems *problems, struct unit_scan *ret);
+ * stops, with a problem, once it has read 32 MiB of unit files. With user (a user manager's
+ * scan), every unit file is read with that user's rights (unit_load_user()), never root's.
+ * Returns 0 or -ENOMEM. */
+int unit_scan(const struct root *root, char * const *user_dirs, const struct unit_user *user, struct problems *problems,
+              struct unit_scan *ret);
 
 /* Does a .wants/ or .requires/ link of the scanned directories pull in NAME? The answer
  * unit_wanted() gives for the same directories, without listing them again: O(log n). */

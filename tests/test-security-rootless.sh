@@ -238,4 +238,18 @@ check "30,000 hosts outside the home: the listing stays small ($size bytes)" "[ 
 cnt=$("$bin" --root "$r" --list-paths 2>&1 | grep -c 'names more paths outside their home')
 check "30,000 hosts outside the home: the rest is said once ($cnt)" "[ $cnt = 1 ]"
 
+# A user unit that is a link to a root-only file: the scan reads it with the user's rights, so
+# what the file says (runs dockerd or not) changes nothing in any output.
+for what in dockerd sleep; do
+        r=$tmp/scanlink-$what; mkroot "$r"
+        mkdir -p "$r/home/mallory/.config/systemd/user"
+        printf '[Service]\nExecStart=/usr/bin/%s\n' "$what" > "$r/etc/hidden.service"
+        chmod 600 "$r/etc/hidden.service"
+        ln -s /etc/hidden.service "$r/home/mallory/.config/systemd/user/docker.service"
+        chown -R 1001:1001 "$r/home/mallory"
+        "$bin" --root "$r" --list-paths 2>&1 | sed "s|$r||g" > "$tmp/scanlink-$what.out"
+done
+check "a user unit linked to a root-only file: the output does not depend on what the file says" \
+        "cmp -s '$tmp/scanlink-dockerd.out' '$tmp/scanlink-sleep.out'"
+
 [ "$fail" = 0 ]
