@@ -7,7 +7,7 @@
  * a missing piece removes its file. Then unit_load() (search path, drop-ins, resets,
  * specifiers %n %N %p %i %I %j %J %f %% and the host-dependent ones, EnvironmentFile=) and
  * unit_exec_argv() (Environment=, the environment file, ExecStart= splitting), with the problems
- * collected in a discovery; everything is freed, so a leak is a finding too. The instance name
+ * collected in a problem list; everything is freed, so a leak is a finding too. The instance name
  * "x" and the template make every specifier have a value. */
 #include <assert.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 #include "fuzz-common.h"
-#include "target.h"
+#include "problems.h"
 #include "units.h"
 #include "util.h"
 
@@ -86,7 +86,7 @@ static void write_piece(const char *host_path, const char *data, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *text = fuzz_copy(data, size), *s = text;
-        struct discovery d = {};
+        struct problems pr = {};
         struct unit u = {};
         char **argv = NULL;
         const char *src = NULL;
@@ -103,22 +103,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 s = cut ? cut + 6 : NULL;
         }
 
-        r = unit_load(&root, search, "docker@x.service", &d, &u);
+        r = unit_load(&root, search, "docker@x.service", &pr, &u);
         assert(r == 0 || r == -ENOMEM);
         if (r == 0) {
                 for (char **p = u.dropins; p && *p; p++)
                         assert((*p)[0] == '/');
                 assert(strv_length(u.exec_start) == strv_length(u.exec_start_src));
-                r = unit_exec_argv(&root, &u, &d, &argv, &src);
+                r = unit_exec_argv(&root, &u, &pr, &argv, &src);
                 assert(r >= 0 || r == -ENOMEM);
                 if (r > 0)
                         assert(argv && argv[0] && src);
                 strv_free(argv);
         }
-        for (size_t i = 0; i < d.problems.n; i++)
-                assert(d.problems.items[i].message);
+        for (size_t i = 0; i < pr.n; i++)
+                assert(pr.items[i].message);
         unit_done(&u);
-        discovery_done(&d);
+        problems_done(&pr);
         free(text);
         return 0;
 }
