@@ -40,6 +40,14 @@ static const struct component_info table[_COMP_MAX] = {
          * attribute changes. */
         [COMP_DOCKER_CLIENT]      = { "docker",             { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_CONTAINERD_ROOT]    = { "containerd-root",    { NULL }, { NULL }, PERM_READ | PERM_WRITE | PERM_ATTR },
+        /* Files that switch a control off without touching daemon.json. Their readers read
+         * them at every plugin lookup, container start or user namespace set-up: a change is
+         * what matters, writes and attribute changes. */
+        [COMP_PLUGIN_SPEC_DIR]    = { "plugin-spec-dir",    { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_AUTHZ_PLUGIN]       = { "authz-plugin",       { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_SUBID]              = { "subid",              { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_SECCOMP_PROFILE]    = { "seccomp-profile",    { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_CDI_SPEC_DIR]       = { "cdi-spec-dir",       { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
 };
 
 const struct component_info *component_info(enum component c) {
@@ -131,7 +139,7 @@ static const char *const skip_reasons[_SKIP_MAX] = {
 bool component_is_dir(enum component c) {
         /* COMP_DROPIN names drop-in files and the drop-in directory alike. */
         return c == COMP_DATA_ROOT || c == COMP_ETC_DOCKER || c == COMP_RUN_CONTAINERD || c == COMP_DROPIN ||
-               c == COMP_CONTAINERD_ROOT;
+               c == COMP_CONTAINERD_ROOT || c == COMP_PLUGIN_SPEC_DIR || c == COMP_CDI_SPEC_DIR;
 }
 
 const char *skip_reason_name(enum skip_reason s) {

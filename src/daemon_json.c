@@ -32,6 +32,8 @@ void daemon_config_done(struct daemon_config *c) {
         strv_free(c->cdi_spec_dirs);
         free(c->userland_proxy_path);
         free(c->init_path);
+        strv_free(c->authorization_plugins);
+        free(c->userns_remap);
         *c = (struct daemon_config) {};
 }
 
@@ -262,6 +264,28 @@ static int get_runtimes(struct json_object *top, struct daemon_config *c, int *r
         return 0;
 }
 
+/* "features": an object of booleans (moby daemon/config Config.Features, map[string]bool); only
+ * "cdi" is kept. */
+static int get_features(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
+        struct json_object *v, *cdi;
+
+        if (!json_object_object_get_ex(top, "features", &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_object)) {
+                set_error(ret, ret_msg, -EINVAL, "\"features\" must be an object");
+                return 0;
+        }
+        if (!json_object_object_get_ex(v, "cdi", &cdi) || json_object_is_type(cdi, json_type_null))
+                return 0;
+        if (!json_object_is_type(cdi, json_type_boolean)) {
+                set_error(ret, ret_msg, -EINVAL, "\"features\" \"cdi\" must be true or false");
+                return 0;
+        }
+        c->cdi_set = true;
+        c->cdi = json_object_get_boolean(cdi);
+        return 0;
+}
+
 /* dockerd decodes the file by its byte order mark (golang.org/x/text BOMOverride): UTF-16 LE or
  * BE becomes UTF-8 (a lone surrogate or an odd last byte becomes U+FFFD); a UTF-8 mark is
  * dropped later. Returns 1 with *ret (NUL-terminated) when the file was UTF-16, 0 otherwise. */
@@ -357,6 +381,14 @@ static int read_keys(struct json_object *top, struct daemon_config *c, int *ret,
                                "\"userland-proxy-path\" must be a string");
         if (k >= 0)
                 k = get_string(top, "init-path", &c->init_path, ret, ret_msg, "\"init-path\" must be a string");
+        if (k >= 0)
+                k = get_strv(top, "authorization-plugins", false, &c->authorization_plugins, ret, ret_msg,
+                             "\"authorization-plugins\" must be an array of strings");
+        if (k >= 0)
+                k = get_string(top, "userns-remap", &c->userns_remap, ret, ret_msg,
+                               "\"userns-remap\" must be a string");
+        if (k >= 0)
+                k = get_features(top, c, ret, ret_msg);
         return k;
 }
 

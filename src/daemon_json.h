@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The keys of dockerd's daemon.json that name files, as dockerd reads them (moby
@@ -22,9 +23,13 @@
  *   cdi-spec-dirs          CDI device specs there can add hooks that run as root
  *   userland-proxy-path    docker-proxy, run as root for every published port
  *   init-path              docker-init, the PID 1 of containers run with --init
- * Not kept: pidfile (dockerd rewrites it at every start: only noise), default-runtime and
- * authorization-plugins (names, not paths: the runtime's or plugin's own files are what count),
- * exec-opts (no paths). */
+ *   authorization-plugins  names of plugins every API request is sent to: their spec files say
+ *                          where (moby pkg/plugins/discovery.go); a changed spec bypasses them
+ *   userns-remap           "default" or USER[:GROUP]: the remapped ranges come from /etc/subuid
+ *                          and /etc/subgid (moby daemon/daemon_unix.go setupRemappedRoot())
+ *   features.cdi           true or false: whether dockerd reads the CDI spec directories
+ * Not kept: pidfile (dockerd rewrites it at every start: only noise), default-runtime (a name:
+ * the runtime's own files are what count), exec-opts (no paths). */
 
 /* One entry of "runtimes". */
 struct daemon_runtime {
@@ -49,6 +54,10 @@ struct daemon_config {
         char **cdi_spec_dirs; /* NULL when absent */
         char *userland_proxy_path;
         char *init_path;
+        char **authorization_plugins; /* NULL when absent */
+        char *userns_remap;
+        bool cdi_set;         /* "features" has "cdi" */
+        bool cdi;             /* its value */
 };
 
 void daemon_config_done(struct daemon_config *c);

@@ -45,6 +45,11 @@ enum component {
         COMP_TLS,
         COMP_DOCKER_CLIENT,   /* the docker command (older CIS texts audit /usr/bin/docker) */
         COMP_CONTAINERD_ROOT, /* containerd's root (/var/lib/containerd): watched like the data root */
+        COMP_PLUGIN_SPEC_DIR, /* a directory of Docker plugin specs an authorization plugin is looked up in */
+        COMP_AUTHZ_PLUGIN,    /* an authorization plugin's spec file (NAME.spec, NAME.json) */
+        COMP_SUBID,           /* /etc/subuid, /etc/subgid: userns-remap's ranges */
+        COMP_SECCOMP_PROFILE, /* daemon.json's seccomp-profile */
+        COMP_CDI_SPEC_DIR,    /* a CDI spec directory (/etc/cdi, /var/run/cdi) */
         _COMP_MAX,
 };
 

@@ -652,6 +652,135 @@ static int targets_dockerd_more(struct ctx *c, struct dockerd_instance *i) {
         return 0;
 }
 
+/* ---- files that switch a control off without touching daemon.json ---- */
+
+/* Is name a plugin name whose spec dockerd looks for by file name: not empty, no '/', not "." or
+ * "..", no control character (a managed plugin "user/name:tag" lives in the data root). */
+static bool plugin_name_is_plain(const char *name) {
+        if (!name[0] || streq(name, ".") || streq(name, "..") || strchr(name, '/'))
+                return false;
+        for (const char *p = name; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return false;
+        return true;
+}
+
+/* An authorization plugin's specs: dockerd looks a plugin up by name, its socket first
+ * (/run/docker/plugins, below /run: no boot rule), then in each spec directory NAME.spec,
+ * NAME/NAME.spec, NAME.json, NAME/NAME.json, the first found wins (moby pkg/plugins/discovery.go
+ * LocalRegistry.Plugin(), pluginPaths(); discovery_unix.go specsPaths(): /etc/docker/plugins and
+ * /usr/lib/docker/plugins, for a rootless dockerd $XDG_CONFIG_HOME/docker/plugins and
+ * ~/.local/lib/docker/plugins). Every spec directory is watched, a spec created there with a
+ * name earlier in that order would win; and every spec found, which may be a link leading out
+ * of it. */
+static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, const char *name) {
+        static const struct { bool nested; const char *ext; } forms[] = {
+                { false, "spec" }, { true, "spec" }, { false, "json" }, { true, "json" },
+        };
+        _cleanup_free_ char *user_conf = NULL, *user_lib = NULL;
+        const char *dirs[2] = { "/etc/docker/plugins", "/usr/lib/docker/plugins" };
+        int r;
+
+        if (!plugin_name_is_plain(name))
+                return discovery_add_problem(c->d, NULL, 0, "authorization plugin \"%s\" (authorization-plugins in "
+                                             "%s) is not a plain name: no spec file is looked for", name,
+                                             i->config_file.value) < 0 ? -ENOMEM : 0;
+        if (i->rootless) {
+                if (!i->home)
+                        return 0;
+                user_conf = path_join(i->home, ".config/docker/plugins");
+                user_lib = path_join(i->home, ".local/lib/docker/plugins");
+                if (!user_conf || !user_lib)
+                        return -ENOMEM;
+                dirs[0] = user_conf;
+                dirs[1] = user_lib;
+        }
+        for (size_t k = 0; k < ELEMENTSOF(dirs); k++) {
+                r = add_path(c, COMP_PLUGIN_SPEC_DIR, dirs[k], ADD_WANTED, NULL, "spec directory of authorization "
+                             "plugin \"%s\" (authorization-plugins in %s)", name, i->config_file.value);
+                if (r < 0)
+                        return r;
+                for (size_t f = 0; f < ELEMENTSOF(forms); f++) {
+                        _cleanup_free_ char *p = NULL;
+                        struct resolved res = {};
+                        bool found;
+
+                        if (asprintf(&p, "%s/%s%s%s.%s", dirs[k], forms[f].nested ? name : "",
+                                     forms[f].nested ? "/" : "", name, forms[f].ext) < 0)
+                                return -ENOMEM;
+                        found = root_resolve(c->root, p, false, &res) >= 0 && res.state == PATH_EXISTS;
+                        resolved_done(&res);
+                        if (found && (r = add_path(c, COMP_AUTHZ_PLUGIN, p, 0, NULL, "spec of authorization plugin "
+                                                   "\"%s\" (authorization-plugins in %s)", name,
+                                                   i->config_file.value)) < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* Docker's CDI spec directories when CDI is on: features.cdi true, or absent, since Docker
+ * 28.2 turned CDI on by default (moby daemon/config DefaultCDISpecDirs: /etc/cdi and
+ * /var/run/cdi; "cdi-spec-dirs" replaces them). Named by daemon.json or switched on there: the
+ * directories are watched even while missing; on by default only: those that exist (an older
+ * dockerd does not read them). A rootless dockerd's own defaults are not assumed. */
+static int add_cdi_dirs(struct ctx *c, const struct dockerd_instance *i) {
+        static const char *const defaults[] = { "/etc/cdi", "/var/run/cdi", NULL };
+        const struct daemon_config *cf = &i->config;
+        char *const *dirs = cf->cdi_spec_dirs ? cf->cdi_spec_dirs : (char *const *) defaults;
+        int r;
+
+        if (cf->cdi_set && !cf->cdi)
+                return 0;
+        if (!cf->cdi_spec_dirs && i->rootless)
+                return 0;
+        for (char *const *d = dirs; *d; d++) {
+                if (!cf->cdi_spec_dirs && !cf->cdi_set) {
+                        struct resolved res = {};
+                        bool found = root_resolve(c->root, *d, false, &res) >= 0 && res.state == PATH_EXISTS;
+
+                        resolved_done(&res);
+                        if (!found)
+                                continue;
+                        r = add_path(c, COMP_CDI_SPEC_DIR, *d, 0, NULL, "CDI spec directory: Docker's default "
+                                     "(CDI is on from Docker 28.2; no features.cdi in %s)", i->config_file.value);
+                } else if (cf->cdi_spec_dirs)
+                        r = add_path(c, COMP_CDI_SPEC_DIR, *d, ADD_WANTED, NULL, "cdi-spec-dirs in %s%s",
+                                     i->config_file.value, cf->cdi_set ? " (features.cdi true)" : "");
+                else
+                        r = add_path(c, COMP_CDI_SPEC_DIR, *d, ADD_WANTED, NULL, "CDI spec directory (features.cdi "
+                                     "true in %s)", i->config_file.value);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A dockerd's files that turn a control off while daemon.json stays as it is: the specs of its
+ * authorization plugins, userns-remap's /etc/subuid and /etc/subgid (moby
+ * daemon/daemon_unix.go setupRemappedRoot(), "default" is the user dockremap), the seccomp
+ * profile ("unconfined" and "builtin" are not files), the CDI spec directories. Each with the
+ * key that asked for it; a rootless dockerd's stay in its tree (user_confine()). */
+static int targets_dockerd_controls(struct ctx *c, const struct dockerd_instance *i) {
+        const struct daemon_config *cf = &i->config;
+        int r;
+
+        for (char **p = cf->authorization_plugins; p && *p; p++)
+                if ((r = add_authz_plugin(c, i, *p)) < 0)
+                        return r;
+        if (cf->userns_remap && cf->userns_remap[0])
+                for (const char *const *f = (const char *const[]) { "/etc/subuid", "/etc/subgid", NULL }; *f; f++)
+                        if ((r = add_path(c, COMP_SUBID, *f, ADD_WANTED, NULL, "userns-remap \"%s\" in %s",
+                                          cf->userns_remap, i->config_file.value)) < 0)
+                                return r;
+        if (cf->seccomp_profile && cf->seccomp_profile[0] && !streq(cf->seccomp_profile, "unconfined") &&
+            !streq(cf->seccomp_profile, "builtin") &&
+            (r = add_path(c, COMP_SECCOMP_PROFILE, cf->seccomp_profile, ADD_WANTED, NULL, "seccomp-profile in %s",
+                          i->config_file.value)) < 0)
+                return r;
+        return add_cdi_dirs(c, i);
+}
+
 /* containerd's binaries (its unit's, then every one in the binary directories) and helpers. */
 static int targets_programs(struct ctx *c) {
         static const char *const containerd[] = { "containerd", "docker-containerd", "docker-containerd-current", NULL };
@@ -837,6 +966,8 @@ int targets_from_instances(struct ctx *c) {
                         r = targets_dockerd_files(c, i);
                 if (r >= 0)
                         r = targets_dockerd_more(c, i);
+                if (r >= 0 && i->daemon)
+                        r = targets_dockerd_controls(c, i);
         }
         if (r >= 0)
                 r = targets_programs(c);

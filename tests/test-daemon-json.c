@@ -351,6 +351,50 @@ static void test_utf16(void **state UNUSED) {
         daemon_config_done(&c);
 }
 
+/* The keys whose files switch a control off: authorization plugins, userns-remap, features.cdi. */
+static void test_controls(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\"authorization-plugins\": [\"authz-broker\", \"opa\"], \"userns-remap\": \"default\",\n"
+                               " \"features\": {\"containerd-snapshotter\": false, \"cdi\": true},\n"
+                               " \"seccomp-profile\": \"/etc/docker/seccomp.json\"}", &c, &line, &msg), 0);
+        assert_int_equal(strv_length(c.authorization_plugins), 2);
+        assert_string_equal(c.authorization_plugins[0], "authz-broker");
+        assert_string_equal(c.authorization_plugins[1], "opa");
+        assert_string_equal(c.userns_remap, "default");
+        assert_true(c.cdi_set);
+        assert_true(c.cdi);
+        assert_string_equal(c.seccomp_profile, "/etc/docker/seccomp.json");
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"features\": {\"cdi\": false}}", &c, &line, &msg), 0);
+        assert_true(c.cdi_set);
+        assert_false(c.cdi);
+        daemon_config_done(&c);
+        assert_int_equal(parse("{\"features\": {\"buildkit\": true}}", &c, &line, &msg), 0);
+        assert_false(c.cdi_set);
+        assert_null(c.authorization_plugins);
+        daemon_config_done(&c);
+
+        /* dockerd refuses these types; the other keys are still read. */
+        assert_int_equal(parse("{\"features\": {\"cdi\": \"yes\"}, \"data-root\": \"/d\"}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"features\" \"cdi\" must be true or false");
+        assert_false(c.cdi_set);
+        assert_string_equal(c.data_root, "/d");
+        daemon_config_done(&c);
+        assert_int_equal(parse("{\"authorization-plugins\": \"authz-broker\"}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"authorization-plugins\" must be an array of strings");
+        daemon_config_done(&c);
+        assert_int_equal(parse("{\"userns-remap\": true}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"userns-remap\" must be a string");
+        daemon_config_done(&c);
+        assert_int_equal(parse("{\"features\": []}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"features\" must be an object");
+        daemon_config_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_full),
@@ -366,6 +410,7 @@ int main(void) {
                 cmocka_unit_test(test_runtime_list),
                 cmocka_unit_test(test_runtime_problems),
                 cmocka_unit_test(test_utf16),
+                cmocka_unit_test(test_controls),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
