@@ -48,6 +48,8 @@ static const struct component_info table[_COMP_MAX] = {
         [COMP_SUBID]              = { "subid",              { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_SECCOMP_PROFILE]    = { "seccomp-profile",    { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_CDI_SPEC_DIR]       = { "cdi-spec-dir",       { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_INIT_SCRIPT]        = { "init-script",        { NULL }, { NULL }, ALL },
+        [COMP_INIT_CONF]          = { "init-conf",          { NULL }, { NULL }, ALL },
 };
 
 const struct component_info *component_info(enum component c) {

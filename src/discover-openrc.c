@@ -181,6 +181,10 @@ int discover_openrc(struct ctx *c) {
                 return r;
         if (c->docker_service)
                 return 0;
+        /* A SysV script (discover-sysv.c) is not OpenRC's. */
+        for (size_t k = 0; k < c->d->n_dockerds; k++)
+                if (c->d->dockerds[k].source == SOURCE_SYSV && !c->d->dockerds[k].extra)
+                        return discover_instances(c);
         if (is_script(c, OPENRC_SCRIPT)) {
                 r = ctx_dockerd(c, SOURCE_OPENRC, OPENRC_SCRIPT, &i);
                 if (r < 0)

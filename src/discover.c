@@ -23,13 +23,20 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
         if (r >= 0)
                 r = discover_snap(&c);
         if (r >= 0)
+                r = discover_sysv(&c);
+        if (r >= 0)
                 r = discover_openrc(&c);
+        if (r >= 0)
+                r = discover_runit(&c);
         if (r >= 0)
                 r = discover_proc(&c);
         if (r >= 0)
                 r = discover_defaults(&c);
         if (r >= 0)
                 r = discover_rootless(&c);
+        /* What each binary really is, when a script stands for it. */
+        if (r >= 0)
+                r = discover_wrappers(&c);
         /* Their effective configuration. */
         for (size_t i = 0; r >= 0 && i < d.n_dockerds; i++)
                 r = dockerd_config_resolve(&c, &d.dockerds[i]);

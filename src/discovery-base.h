@@ -128,6 +128,22 @@ int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/doc
 int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
 int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
 int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
+int discover_sysv(struct ctx *c);          /* discover-sysv.c: /etc/init.d/docker, /etc/default/docker, WSL */
+int discover_runit(struct ctx *c);         /* discover-runit.c: /etc/sv/docker, /etc/sv/containerd */
+/* discover-wrappers.c: every instance's binary that is a shell script exec'ing the real program
+ * becomes that program; the script is kept in the instance's wrappers. */
+int discover_wrappers(struct ctx *c);
+/* discover-runit.c, for the init scripts' sources: read a shell variable file path (sourced by
+ * a script: /etc/sv/NAME/conf, /etc/default/docker) over *vars ("KEY=VALUE", the last one wins);
+ * 1 read, 0 missing or unreadable (a problem says why), -ENOMEM. */
+int init_script_read_env(struct ctx *c, const char *path, char ***vars);
+/* The daemon's program as script names it: absolute as is, else the first one found in path
+ * (NULL-terminated directories); unset when none is. 0 or -ENOMEM. */
+int init_script_program(struct ctx *c, struct instance *h, const char *program, const char *script,
+                        const char *const *path);
+/* The daemon's command line argv (argv[0] the program) as the instance's options, what naming
+ * it ("DOCKER_OPTS in /etc/default/docker"); refused values are problems of file. 0 or -ENOMEM. */
+int init_script_options(struct ctx *c, struct instance *h, char **argv, const char *file, const char *what);
 /* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
 int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
 /* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */

@@ -14,6 +14,8 @@ static const char *const source_names[_SOURCE_MAX] = {
         [SOURCE_PROC] = "proc",
         [SOURCE_DEFAULTS] = "defaults",
         [SOURCE_ROOTLESS] = "rootless",
+        [SOURCE_RUNIT] = "runit",
+        [SOURCE_SYSV] = "sysv",
 };
 
 const char *instance_source_name(enum instance_source s) {
@@ -97,6 +99,8 @@ void instance_done(struct instance *h) {
         sourced_done(&h->config_file);
         sourced_done(&h->root);
         sourced_free_many(h->runtimes, h->n_runtimes);
+        sourced_free_many(h->init_files, h->n_init_files);
+        sourced_free_many(h->wrappers, h->n_wrappers);
         *h = (struct instance) {};
 }
 

@@ -26,6 +26,8 @@ enum instance_source {
         SOURCE_PROC,          /* a running process, read from /proc */
         SOURCE_DEFAULTS,      /* a binary found in the usual directories, run with its defaults */
         SOURCE_ROOTLESS,      /* a user's rootless dockerd (user unit, or files in the home) */
+        SOURCE_RUNIT,         /* a runit service (/etc/sv/docker/run and its conf) */
+        SOURCE_SYSV,          /* a SysV init script (/etc/init.d/docker, /etc/default/docker) */
         _SOURCE_MAX,
 };
 const char *instance_source_name(enum instance_source s);
@@ -90,7 +92,11 @@ static inline const char *daemon_kind_name(enum daemon_kind k) {
         struct sourced config_file;   /* daemon.json, config.toml                                    */ \
         struct sourced root;          /* its root: dockerd's data root, containerd's root            */ \
         struct sourced *runtimes;     /* runtime programs (runtimes.c), host paths                   */ \
-        size_t n_runtimes;
+        size_t n_runtimes;                                                                              \
+        struct sourced *init_files;   /* runit, SysV: the script that starts it (first), then the    */ \
+        size_t n_init_files;          /* files that script reads                                     */ \
+        struct sourced *wrappers;     /* shell scripts between what starts it and its binary         */ \
+        size_t n_wrappers;            /* (discover-wrappers.c), host paths                           */
 
 struct instance {
         INSTANCE_HEAD_MEMBERS

@@ -798,7 +798,8 @@ static int targets_programs(struct ctx *c) {
                 const struct containerd_instance *i = &c->d->containerds[k];
                 if ((r = for_instance(c, &i->head)) < 0)
                         return r;
-                if ((i->source == SOURCE_SYSTEMD || i->source == SOURCE_OPENRC) && i->binary.value &&
+                if ((i->source == SOURCE_SYSTEMD || i->source == SOURCE_OPENRC || i->source == SOURCE_RUNIT) &&
+                    i->binary.value &&
                     (r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence)) < 0)
                         return r;
         }
@@ -931,6 +932,28 @@ static int targets_openrc_conf(struct ctx *c, const struct dockerd_instance *i) 
         return r;
 }
 
+/* A runit or SysV instance's script and the files it reads (the first is the script), and every
+ * wrapper script between what starts a daemon and its binary. */
+static int targets_init_files(struct ctx *c, const struct instance *h) {
+        static const enum component comp[_DAEMON_MAX] = { COMP_DOCKERD, COMP_CONTAINERD };
+        int r = 0;
+
+        if (!h->n_init_files && !h->n_wrappers)
+                return 0;
+        if ((r = for_instance(c, h)) < 0)
+                return r;
+        for (size_t k = 0; r >= 0 && k < h->n_init_files; k++) {
+                const char *p = h->init_files[k].value;
+                enum component cm = k == 0 ? COMP_INIT_SCRIPT
+                                  : streq(p, "/etc/default/docker") ? COMP_DEFAULT_DOCKER : COMP_INIT_CONF;
+                r = add_path(c, cm, p, k == 0 ? 0 : ADD_WANTED, NULL, "%s", h->init_files[k].evidence);
+        }
+        for (size_t k = 0; r >= 0 && k < h->n_wrappers; k++)
+                r = add_path(c, comp[h->kind], h->wrappers[k].value, ADD_WANTED | ADD_SYSTEM_OK, NULL, "%s",
+                             h->wrappers[k].evidence);
+        return r;
+}
+
 int targets_from_instances(struct ctx *c) {
         struct discovery *d = c->d;
         bool have_docker = false;
@@ -951,6 +974,10 @@ int targets_from_instances(struct ctx *c) {
                         r = add_path(c, COMP_OPENRC_CONF, i->openrc_conf, ADD_WANTED, NULL, "read by %s",
                                      i->openrc_script);
         }
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
+                r = targets_init_files(c, &d->dockerds[k].head);
+        for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
+                r = targets_init_files(c, &d->containerds[k].head);
         if (r >= 0)
                 r = targets_running(c);
         for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
