@@ -48,6 +48,8 @@ static const struct component_info table[_COMP_MAX] = {
         [COMP_SUBID]              = { "subid",              { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_SECCOMP_PROFILE]    = { "seccomp-profile",    { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_CDI_SPEC_DIR]       = { "cdi-spec-dir",       { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_NRI_DIR]            = { "nri-dir",            { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_REGISTRY_HOSTS]     = { "registry-hosts",     { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_INIT_SCRIPT]        = { "init-script",        { NULL }, { NULL }, ALL },
         [COMP_INIT_CONF]          = { "init-conf",          { NULL }, { NULL }, ALL },
 };
@@ -141,7 +143,8 @@ static const char *const skip_reasons[_SKIP_MAX] = {
 bool component_is_dir(enum component c) {
         /* COMP_DROPIN names drop-in files and the drop-in directory alike. */
         return c == COMP_DATA_ROOT || c == COMP_ETC_DOCKER || c == COMP_RUN_CONTAINERD || c == COMP_DROPIN ||
-               c == COMP_CONTAINERD_ROOT || c == COMP_PLUGIN_SPEC_DIR || c == COMP_CDI_SPEC_DIR;
+               c == COMP_CONTAINERD_ROOT || c == COMP_PLUGIN_SPEC_DIR || c == COMP_CDI_SPEC_DIR ||
+               c == COMP_NRI_DIR || c == COMP_REGISTRY_HOSTS;
 }
 
 const char *skip_reason_name(enum skip_reason s) {

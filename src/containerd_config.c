@@ -271,6 +271,16 @@ static int merge_config(struct loader *l, const char *file, const struct contain
                 r = merge_origin(&to->debug_address, from->debug_address, o ? &o->debug_address : NULL, file);
         if (r >= 0)
                 r = merge_origin(&to->plugin_dir, from->plugin_dir, o ? &o->plugin_dir : NULL, file);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(from->registry_config_path); i++)
+                r = merge_string(&to->registry_config_path[i], from->registry_config_path[i]);
+        if (r >= 0)
+                r = merge_string(&to->nri_plugin_path, from->nri_plugin_path);
+        if (r >= 0)
+                r = merge_string(&to->nri_plugin_config_path, from->nri_plugin_config_path);
+        if (from->nri_disable_set) {
+                to->nri_disable_set = true;
+                to->nri_disable = from->nri_disable;
+        }
         for (size_t i = 0; r >= 0 && i < from->n_runtimes; i++)
                 r = merge_runtime(to, &from->runtimes[i]);
         return r;

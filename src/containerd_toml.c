@@ -27,6 +27,10 @@ enum field {
         FIELD_IMPORTS,
         FIELD_RUNTIME_TYPE,
         FIELD_BINARY_NAME,
+        FIELD_REGISTRY_CONFIG_PATH,
+        FIELD_NRI_PLUGIN_PATH,
+        FIELD_NRI_PLUGIN_CONFIG_PATH,
+        FIELD_NRI_DISABLE,
 };
 
 struct parser {
@@ -58,6 +62,10 @@ void containerd_config_done(struct containerd_config *c) {
         free(c->debug_address);
         free(c->plugin_dir);
         strv_free(c->imports);
+        for (size_t i = 0; i < ELEMENTSOF(c->registry_config_path); i++)
+                free(c->registry_config_path[i]);
+        free(c->nri_plugin_path);
+        free(c->nri_plugin_config_path);
         for (size_t i = 0; i < c->n_runtimes; i++) {
                 free(c->runtimes[i].name);
                 free(c->runtimes[i].runtime_type);
@@ -98,6 +106,27 @@ static enum field path_field(char * const *p, enum containerd_cri *ret_cri, cons
                 return FIELD_TTRPC_ADDRESS;
         if (path_is(p, 2, "debug", "address"))
                 return FIELD_DEBUG_ADDRESS;
+        /* The CRI plugin's registry hosts directories (containerd docs/hosts.md); version 3
+         * moved the registry to the images plugin. */
+        if (path_is(p, 4, "plugins", "cri", "registry", "config_path")) {
+                *ret_cri = CONTAINERD_CRI_V1;
+                return FIELD_REGISTRY_CONFIG_PATH;
+        }
+        if (path_is(p, 4, "plugins", "io.containerd.grpc.v1.cri", "registry", "config_path")) {
+                *ret_cri = CONTAINERD_CRI_V2;
+                return FIELD_REGISTRY_CONFIG_PATH;
+        }
+        if (path_is(p, 4, "plugins", "io.containerd.cri.v1.images", "registry", "config_path")) {
+                *ret_cri = CONTAINERD_CRI_V3;
+                return FIELD_REGISTRY_CONFIG_PATH;
+        }
+        /* NRI (containerd docs/NRI.md) */
+        if (path_is(p, 3, "plugins", "io.containerd.nri.v1.nri", "plugin_path"))
+                return FIELD_NRI_PLUGIN_PATH;
+        if (path_is(p, 3, "plugins", "io.containerd.nri.v1.nri", "plugin_config_path"))
+                return FIELD_NRI_PLUGIN_CONFIG_PATH;
+        if (path_is(p, 3, "plugins", "io.containerd.nri.v1.nri", "disable"))
+                return FIELD_NRI_DISABLE;
 
         /* plugins.CRI.containerd.runtimes.NAME.runtime_type, ...NAME.options.BinaryName */
         if ((n != 6 && n != 7) || !streq(p[0], "plugins") || !streq(p[2], "containerd") ||
@@ -746,6 +775,9 @@ static int string_slot(struct parser *ps, char * const *path, char ***ret) {
         case FIELD_GRPC_ADDRESS:  *ret = &c->grpc_address; return 0;
         case FIELD_TTRPC_ADDRESS: *ret = &c->ttrpc_address; return 0;
         case FIELD_DEBUG_ADDRESS: *ret = &c->debug_address; return 0;
+        case FIELD_REGISTRY_CONFIG_PATH: *ret = &c->registry_config_path[cri]; return 0;
+        case FIELD_NRI_PLUGIN_PATH: *ret = &c->nri_plugin_path; return 0;
+        case FIELD_NRI_PLUGIN_CONFIG_PATH: *ret = &c->nri_plugin_config_path; return 0;
         case FIELD_RUNTIME_TYPE:
         case FIELD_BINARY_NAME:
                 return runtime_slot(ps, cri, name, path_field(path, &cri, &name), ret);
@@ -824,6 +856,20 @@ static int parse_value(struct parser *ps, char * const *path, unsigned depth) {
 
         if (f == FIELD_VERSION)
                 return parse_version(ps, line);
+        if (f == FIELD_NRI_DISABLE) {
+                /* A boolean (containerd refuses anything else). */
+                bool t = ps->end - ps->p >= 4 && memcmp(ps->p, "true", 4) == 0 && !is_scalar_char(peek(ps, 4));
+                bool fa = ps->end - ps->p >= 5 && memcmp(ps->p, "false", 5) == 0 && !is_scalar_char(peek(ps, 5));
+
+                if (!t && !fa)
+                        return fail(ps, line, "disable: expected true or false");
+                if (ps->cfg->nri_disable_set)
+                        return fail(ps, line, "duplicate key");
+                ps->cfg->nri_disable_set = true;
+                ps->cfg->nri_disable = t;
+                ps->p += t ? 4 : 5;
+                return 0;
+        }
         if (f == FIELD_IMPORTS) {
                 if (c != '[')
                         return fail(ps, line, "imports: expected an array of strings");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One containerd config.toml file, the keys that name files or programs: top-level `root`,
@@ -44,6 +45,15 @@ struct containerd_config {
         char *plugin_dir;
         int version;                 /* 0 when absent (containerd takes that as 1) */
         char **imports;              /* as written; NULL when absent */
+        /* registry.config_path, the hosts.toml/certs.d directories (':'-separated), of
+         * plugins.cri (version 1), plugins."io.containerd.grpc.v1.cri" (version 2) and
+         * plugins."io.containerd.cri.v1.images" (version 3), indexed by enum containerd_cri */
+        char *registry_config_path[3];
+        /* [plugins."io.containerd.nri.v1.nri"]: plugin_path, plugin_config_path, disable */
+        char *nri_plugin_path;
+        char *nri_plugin_config_path;
+        bool nri_disable_set;
+        bool nri_disable;
         struct containerd_runtime *runtimes;
         size_t n_runtimes;           /* in the order first seen */
 };

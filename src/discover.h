@@ -50,6 +50,8 @@ enum component {
         COMP_SUBID,           /* /etc/subuid, /etc/subgid: userns-remap's ranges */
         COMP_SECCOMP_PROFILE, /* daemon.json's seccomp-profile */
         COMP_CDI_SPEC_DIR,    /* a CDI spec directory (/etc/cdi, /var/run/cdi) */
+        COMP_NRI_DIR,         /* containerd's NRI plugin or plugin configuration directory */
+        COMP_REGISTRY_HOSTS,  /* a registry hosts directory containerd's config_path names (certs.d) */
         COMP_INIT_SCRIPT,     /* a runit run script or SysV init script that starts a daemon */
         COMP_INIT_CONF,       /* a file that script reads (runit's conf) */
         _COMP_MAX,

@@ -843,6 +843,60 @@ static int targets_containerd_root(struct ctx *c, struct containerd_instance *i)
         return r;
 }
 
+/* containerd's files that change what it runs or trusts outside config.toml: NRI plugins
+ * (programs containerd starts, that may adjust every container) and their configuration, and
+ * the registry hosts directories (hosts.toml, CA certificates: where images come from and whom
+ * they are trusted from). NRI is on when [plugins."io.containerd.nri.v1.nri"] disable is false,
+ * or, unset, in a version 3 file (containerd 2.x turns NRI on by default; 1.7's default file
+ * switches it off); its defaults are /opt/nri/plugins and /etc/nri/conf.d (containerd
+ * docs/NRI.md; its socket, below /run, has no boot rule). config_path is the registry key of the
+ * file's own version (containerd 2.x migrates an older file's), a ':'-separated list (Go's
+ * filepath.SplitList, containerd docs/hosts.md). */
+static int targets_containerd_controls(struct ctx *c, const struct containerd_instance *i) {
+        const struct containerd_config *cf = &i->config;
+        const char *file = strempty(i->config_file.value);
+        const char *cp;
+        int r = 0;
+
+        if (cf->nri_disable_set ? !cf->nri_disable : cf->version == 3) {
+                _cleanup_free_ char *why = NULL;
+
+                if ((cf->nri_disable_set ? asprintf(&why, "NRI on: disable = false in %s", file)
+                                         : asprintf(&why, "NRI on: containerd 2.x's default for a version 3 file (%s)",
+                                                    file)) < 0)
+                        return -ENOMEM;
+                r = add_path(c, COMP_NRI_DIR, cf->nri_plugin_path ? cf->nri_plugin_path : "/opt/nri/plugins",
+                             ADD_WANTED, NULL, "%s of [plugins.\"io.containerd.nri.v1.nri\"]; %s",
+                             cf->nri_plugin_path ? "plugin_path" : "default plugin_path", why);
+                if (r >= 0)
+                        r = add_path(c, COMP_NRI_DIR, cf->nri_plugin_config_path ? cf->nri_plugin_config_path :
+                                     "/etc/nri/conf.d", ADD_WANTED, NULL, "%s of [plugins.\"io.containerd.nri.v1.nri\"]; %s",
+                                     cf->nri_plugin_config_path ? "plugin_config_path" : "default plugin_config_path", why);
+                if (r < 0)
+                        return r;
+        }
+        static const char *const plugin[] = {
+                [CONTAINERD_CRI_V1] = "cri", [CONTAINERD_CRI_V2] = "io.containerd.grpc.v1.cri",
+                [CONTAINERD_CRI_V3] = "io.containerd.cri.v1.images",
+        };
+        enum containerd_cri v = cf->version == 3 ? CONTAINERD_CRI_V3 : cf->version == 2 ? CONTAINERD_CRI_V2
+                                                                                     : CONTAINERD_CRI_V1;
+
+        cp = cf->registry_config_path[v];
+        for (const char *p = cp; p && *p && r >= 0;) {
+                size_t n = strcspn(p, ":");
+                _cleanup_free_ char *dir = strndup(p, n);
+
+                if (!dir)
+                        return -ENOMEM;
+                if (n > 0)
+                        r = add_path(c, COMP_REGISTRY_HOSTS, dir, ADD_WANTED, NULL, "config_path of [plugins.\"%s\".registry] in %s",
+                                     plugin[v], file);
+                p += n + (p[n] == ':');
+        }
+        return r;
+}
+
 static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
         int r;
 
@@ -872,6 +926,8 @@ static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
                              i->debug_address.evidence);
         if (r >= 0 && i->plugin_dir.value)
                 r = add_path(c, COMP_DROPIN, i->plugin_dir.value, ADD_WANTED, NULL, "%s", i->plugin_dir.evidence);
+        if (r >= 0)
+                r = targets_containerd_controls(c, i);
         return r;
 }
 

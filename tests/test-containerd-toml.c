@@ -696,6 +696,45 @@ static void test_runtimes(void **state UNUSED) {
         check_bad("[plugins.cri.containerd.runtimes.a.options]\nBinaryName = 1\n", 2, "expected a string value");
 }
 
+/* The registry hosts directories of each version's plugin, and NRI's directories and switch. */
+static void test_controls(void **state UNUSED) {
+        struct containerd_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("version = 3\n"
+                               "[plugins.\"io.containerd.cri.v1.images\".registry]\n"
+                               "  config_path = \"/etc/containerd/certs.d:/etc/docker/certs.d\"\n"
+                               "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n"
+                               "  config_path = \"/old\"\n"
+                               "[plugins.\"io.containerd.nri.v1.nri\"]\n"
+                               "  disable = false\n"
+                               "  disable_connections = true\n"
+                               "  plugin_path = \"/opt/nri/plugins\"\n"
+                               "  plugin_config_path = \"/etc/nri/conf.d\"\n"
+                               "  socket_path = \"/var/run/nri/nri.sock\"\n", &c, &line, &msg), 0);
+        assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V3], "/etc/containerd/certs.d:/etc/docker/certs.d");
+        assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V2], "/old");
+        assert_null(c.registry_config_path[CONTAINERD_CRI_V1]);
+        assert_true(c.nri_disable_set);
+        assert_false(c.nri_disable);
+        assert_string_equal(c.nri_plugin_path, "/opt/nri/plugins");
+        assert_string_equal(c.nri_plugin_config_path, "/etc/nri/conf.d");
+        containerd_config_done(&c);
+
+        assert_int_equal(parse("[plugins.cri.registry]\nconfig_path = '/etc/containerd/certs.d'\n"
+                               "[plugins.'io.containerd.nri.v1.nri']\ndisable = true\n", &c, &line, &msg), 0);
+        assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V1], "/etc/containerd/certs.d");
+        assert_true(c.nri_disable_set);
+        assert_true(c.nri_disable);
+        containerd_config_done(&c);
+
+        check_bad("[plugins.\"io.containerd.nri.v1.nri\"]\ndisable = 0\n", 2, "disable: expected true or false");
+        check_bad("[plugins.\"io.containerd.nri.v1.nri\"]\ndisable = truex\n", 2, "disable: expected true or false");
+        check_bad("[plugins.\"io.containerd.nri.v1.nri\"]\ndisable = true\ndisable = false\n", 3, "duplicate key");
+        check_bad("[plugins.\"io.containerd.grpc.v1.cri\".registry]\nconfig_path = 1\n", 2, "expected a string value");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_default_v2),
@@ -712,6 +751,7 @@ int main(void) {
                 cmocka_unit_test(test_wanted_key_errors),
                 cmocka_unit_test(test_more_keys),
                 cmocka_unit_test(test_runtimes),
+                cmocka_unit_test(test_controls),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
