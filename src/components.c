@@ -40,6 +40,10 @@ static const struct component_info table[_COMP_MAX] = {
          * attribute changes. */
         [COMP_DOCKER_CLIENT]      = { "docker",             { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_CONTAINERD_ROOT]    = { "containerd-root",    { NULL }, { NULL }, PERM_READ | PERM_WRITE | PERM_ATTR },
+        /* k3s and RKE2 are multi-call programs (kubectl, crictl and ctr are links to them): a
+         * replaced or modified program is what matters, not each command. */
+        [COMP_SUPERVISOR]         = { "supervisor",         { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_SUPERVISOR_CONF]    = { "supervisor-conf",    { NULL }, { NULL }, ALL },
         /* Files that switch a control off without touching daemon.json. Their readers read
          * them at every plugin lookup, container start or user namespace set-up: a change is
          * what matters, writes and attribute changes. */
@@ -50,6 +54,11 @@ static const struct component_info table[_COMP_MAX] = {
         [COMP_CDI_SPEC_DIR]       = { "cdi-spec-dir",       { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_NRI_DIR]            = { "nri-dir",            { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
         [COMP_REGISTRY_HOSTS]     = { "registry-hosts",     { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        /* podman-docker: what serves Docker's API there. podman runs for every command, like
+         * the docker client: a replaced or modified program is what matters. */
+        [COMP_PODMAN]             = { "podman",             { NULL }, { NULL }, PERM_WRITE | PERM_ATTR },
+        [COMP_PODMAN_UNIT]        = { "podman-unit",        { NULL }, { NULL }, ALL },
+        [COMP_TMPFILES]           = { "tmpfiles.d",         { NULL }, { NULL }, ALL },
         [COMP_INIT_SCRIPT]        = { "init-script",        { NULL }, { NULL }, ALL },
         [COMP_INIT_CONF]          = { "init-conf",          { NULL }, { NULL }, ALL },
 };

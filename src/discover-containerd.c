@@ -130,7 +130,7 @@ static int read_containerd_config(struct ctx *c, struct containerd_instance *i) 
 /* No unit and no process: a binary in the binary directories is a containerd with defaults. */
 static int find_binary(struct ctx *c) {
         for (size_t k = 0; k < c->d->n_containerds; k++)
-                if (c->d->containerds[k].daemon)
+                if (c->d->containerds[k].daemon && c->d->containerds[k].source != SOURCE_SUPERVISOR)
                         return 0;
         for (const char *const *n = containerd_names; *n; n++) {
                 const char *dir = NULL;

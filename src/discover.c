@@ -28,6 +28,9 @@ int discover(const struct root *root, const struct discovery_options *opts, stru
                 r = discover_openrc(&c);
         if (r >= 0)
                 r = discover_runit(&c);
+        /* Before the processes: a supervisor's running containerd is its instance's. */
+        if (r >= 0)
+                r = discover_supervisors(&c);
         if (r >= 0)
                 r = discover_proc(&c);
         if (r >= 0)

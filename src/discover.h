@@ -45,6 +45,8 @@ enum component {
         COMP_TLS,
         COMP_DOCKER_CLIENT,   /* the docker command (older CIS texts audit /usr/bin/docker) */
         COMP_CONTAINERD_ROOT, /* containerd's root (/var/lib/containerd): watched like the data root */
+        COMP_SUPERVISOR,      /* the program of a supervisor that runs containerd (k3s, RKE2) */
+        COMP_SUPERVISOR_CONF, /* a supervisor's file that gives containerd's options (config.yaml, args) */
         COMP_PLUGIN_SPEC_DIR, /* a directory of Docker plugin specs an authorization plugin is looked up in */
         COMP_AUTHZ_PLUGIN,    /* an authorization plugin's spec file (NAME.spec, NAME.json) */
         COMP_SUBID,           /* /etc/subuid, /etc/subgid: userns-remap's ranges */
@@ -52,6 +54,9 @@ enum component {
         COMP_CDI_SPEC_DIR,    /* a CDI spec directory (/etc/cdi, /var/run/cdi) */
         COMP_NRI_DIR,         /* containerd's NRI plugin or plugin configuration directory */
         COMP_REGISTRY_HOSTS,  /* a registry hosts directory containerd's config_path names (certs.d) */
+        COMP_PODMAN,          /* podman, where it serves Docker's API (podman-docker) */
+        COMP_PODMAN_UNIT,     /* podman.socket, podman.service */
+        COMP_TMPFILES,        /* the tmpfiles.d entry that links /run/docker.sock to podman's socket */
         COMP_INIT_SCRIPT,     /* a runit run script or SysV init script that starts a daemon */
         COMP_INIT_CONF,       /* a file that script reads (runit's conf) */
         _COMP_MAX,

@@ -128,6 +128,7 @@ int discover_openrc(struct ctx *c);        /* discover-openrc.c: /etc/init.d/doc
 int discover_proc(struct ctx *c);          /* discover-proc.c: running dockerd and containerd */
 int discover_defaults(struct ctx *c);      /* discover-defaults.c: binary directories, dockerd found there */
 int discover_rootless(struct ctx *c);      /* discover-rootless.c: every user's rootless dockerd */
+int discover_supervisors(struct ctx *c);   /* discover-supervisors.c: the containerd of k3s, RKE2, MicroK8s */
 int discover_sysv(struct ctx *c);          /* discover-sysv.c: /etc/init.d/docker, /etc/default/docker, WSL */
 int discover_runit(struct ctx *c);         /* discover-runit.c: /etc/sv/docker, /etc/sv/containerd */
 /* discover-wrappers.c: every instance's binary that is a shell script exec'ing the real program

@@ -14,6 +14,7 @@ static const char *const source_names[_SOURCE_MAX] = {
         [SOURCE_PROC] = "proc",
         [SOURCE_DEFAULTS] = "defaults",
         [SOURCE_ROOTLESS] = "rootless",
+        [SOURCE_SUPERVISOR] = "supervisor",
         [SOURCE_RUNIT] = "runit",
         [SOURCE_SYSV] = "sysv",
 };
@@ -136,6 +137,10 @@ void containerd_instance_done(struct containerd_instance *i) {
         sourced_done(&i->ttrpc_address);
         sourced_done(&i->debug_address);
         sourced_done(&i->plugin_dir);
+        sourced_done(&i->supervisor);
+        free(i->bin_dir);
+        sourced_free_many(i->templates, i->n_templates);
+        sourced_free_many(i->option_files, i->n_option_files);
         *i = (struct containerd_instance) {};
 }
 

@@ -26,6 +26,7 @@ enum instance_source {
         SOURCE_PROC,          /* a running process, read from /proc */
         SOURCE_DEFAULTS,      /* a binary found in the usual directories, run with its defaults */
         SOURCE_ROOTLESS,      /* a user's rootless dockerd (user unit, or files in the home) */
+        SOURCE_SUPERVISOR,    /* a containerd a supervisor runs (k3s, RKE2, MicroK8s) */
         SOURCE_RUNIT,         /* a runit service (/etc/sv/docker/run and its conf) */
         SOURCE_SYSV,          /* a SysV init script (/etc/init.d/docker, /etc/default/docker) */
         _SOURCE_MAX,
@@ -164,6 +165,15 @@ struct containerd_instance {
         struct sourced ttrpc_address;
         struct sourced debug_address;
         struct sourced plugin_dir;
+        /* Started by a supervisor (discover-supervisors.c): the supervisor's program, the
+         * directory containerd takes its programs from first (its PATH), the templates its
+         * config.toml is rendered from, and the supervisor's files that give its options. */
+        struct sourced supervisor;
+        char *bin_dir;
+        struct sourced *templates;
+        size_t n_templates;
+        struct sourced *option_files;
+        size_t n_option_files;
 };
 
 /* Free what the head holds (not h itself). */

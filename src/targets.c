@@ -897,14 +897,56 @@ static int targets_containerd_controls(struct ctx *c, const struct containerd_in
         return r;
 }
 
+/* A supervisor's containerd (k3s, RKE2, MicroK8s): the supervisor's program, containerd's binary
+ * in the supervisor's directory, the templates its config.toml is rendered from and the files
+ * that give its options. */
+static int targets_supervised(struct ctx *c, const struct containerd_instance *i) {
+        int r = 0;
+
+        if (i->source != SOURCE_SUPERVISOR)
+                return 0;
+        if (i->supervisor.value)
+                r = add_path(c, COMP_SUPERVISOR, i->supervisor.value, ADD_WANTED, NULL, "%s", i->supervisor.evidence);
+        if (r >= 0 && i->binary.value)
+                r = add_path(c, COMP_CONTAINERD, i->binary.value, ADD_WANTED, NULL, "%s", i->binary.evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_templates; k++)
+                r = add_path(c, COMP_CONTAINERD_CONFIG, i->templates[k].value, ADD_WANTED, NULL, "%s",
+                             i->templates[k].evidence);
+        for (size_t k = 0; r >= 0 && k < i->n_option_files; k++)
+                r = add_path(c, COMP_SUPERVISOR_CONF, i->option_files[k].value, ADD_WANTED, NULL, "%s",
+                             i->option_files[k].evidence);
+        return r;
+}
+
+/* containerd's runtimes; a supervisor's binary directory is looked in first (it leads its PATH). */
+static int runtimes_supervised(struct ctx *c, struct containerd_instance *i) {
+        char **saved = c->bin_dirs, **dirs = NULL;
+        int r;
+
+        if (!i->bin_dir)
+                return runtimes_containerd(c, i);
+        if (strv_extend(&dirs, i->bin_dir) < 0 || strv_extend_strv(&dirs, saved) < 0) {
+                strv_free(dirs);
+                return -ENOMEM;
+        }
+        c->bin_dirs = dirs;
+        r = runtimes_containerd(c, i);
+        c->bin_dirs = saved;
+        strv_free(dirs);
+        return r;
+}
+
 static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
         int r;
 
-        r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_file.value, ADD_WANTED, NULL, "%s", i->config_file.evidence);
+        r = targets_supervised(c, i);
+        if (r >= 0)
+                r = add_path(c, COMP_CONTAINERD_CONFIG, i->config_file.value, ADD_WANTED, NULL, "%s",
+                             i->config_file.evidence);
         if (r >= 0)
                 r = targets_containerd_root(c, i);
         if (r >= 0)
-                r = runtimes_containerd(c, i);
+                r = runtimes_supervised(c, i);
         if (r >= 0)
                 r = add_runtimes(c, i->runtimes, i->n_runtimes);
         if (r >= 0)
@@ -928,6 +970,102 @@ static int targets_containerd(struct ctx *c, struct containerd_instance *i) {
                 r = add_path(c, COMP_DROPIN, i->plugin_dir.value, ADD_WANTED, NULL, "%s", i->plugin_dir.evidence);
         if (r >= 0)
                 r = targets_containerd_controls(c, i);
+        return r;
+}
+
+/* ---- another engine serving Docker's API ---- */
+
+/* Does this tmpfiles.d text link Docker's socket to podman's (podman-docker's
+ * "L+ %t/docker.sock - - - - %t/podman/podman.sock")? Source: tmpfiles.d(5): Type Path Mode
+ * User Group Age Argument, '#' comments; L is a symlink whose target is the argument. */
+static bool tmpfiles_links_docker_to_podman(const char *data) {
+        _cleanup_free_ char *copy = strdup(data);
+        char *line, *save = NULL;
+
+        if (!copy)
+                return false;
+        for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *w[7] = {}, *ws = NULL;
+                size_t n = 0;
+
+                for (char *t = strtok_r(line, " \t\r", &ws); t && n < ELEMENTSOF(w); t = strtok_r(NULL, " \t\r", &ws))
+                        w[n++] = t;
+                if (n < ELEMENTSOF(w) || w[0][0] != 'L')
+                        continue;
+                if (!streq(w[1], "%t/docker.sock") && !streq(w[1], "/run/docker.sock") &&
+                    !streq(w[1], "/var/run/docker.sock"))
+                        continue;
+                if (strstr(w[6], "/podman/podman.sock"))
+                        return true;
+        }
+        return false;
+}
+
+/* podman-docker: /run/docker.sock is a link tmpfiles.d makes to podman's socket, and docker a
+ * script that runs podman. What serves the API is watched: the tmpfiles.d entry (the first of
+ * its name in tmpfiles.d(5)'s order, and the name in /etc/tmpfiles.d that would replace it),
+ * podman.socket and podman.service with their drop-ins, the podman program; never the socket
+ * below /run/podman (made at run time). The docker script is found as the docker command. No
+ * dockerd instance is made. */
+static int targets_podman_docker(struct ctx *c) {
+        static const char *const dirs[] = { "/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/local/lib/tmpfiles.d",
+                                            "/usr/lib/tmpfiles.d" };
+        static const char *const names[] = { "podman.socket", "podman.service", NULL };
+        static const char *const podman[] = { "podman", NULL };
+        struct unit units[2] = {};
+        _cleanup_free_ char *found = NULL;
+        int r = 0;
+
+        for (size_t k = 0; k < ELEMENTSOF(dirs) && !found; k++) {
+                _cleanup_free_ char *p = path_join(dirs[k], "podman-docker.conf"), *data = NULL;
+                size_t len = 0;
+
+                if (!p)
+                        return -ENOMEM;
+                r = read_host_file(c, p, true, &data, &len);
+                if (r == -ENOMEM)
+                        return r;
+                if (r <= 0)
+                        continue;
+                if (!tmpfiles_links_docker_to_podman(data))
+                        return 0;
+                found = TAKE_PTR(p);
+        }
+        if (!found)
+                return 0;
+        r = add_path(c, COMP_TMPFILES, found, 0, NULL, "podman serves Docker's API: this tmpfiles.d entry links "
+                     "/run/docker.sock to podman's socket (podman-docker)");
+        if (r >= 0 && !path_startswith_dir(found, "/etc/tmpfiles.d"))
+                r = add_path(c, COMP_TMPFILES, "/etc/tmpfiles.d/podman-docker.conf", ADD_WANTED, NULL,
+                             "would replace %s (tmpfiles.d(5)): podman serves Docker's API", found);
+        if (r < 0)
+                return r;
+        r = units_load(c->root, names, &c->d->problems, units);
+        for (size_t k = 0; r >= 0 && k < ELEMENTSOF(units); k++)
+                if (units[k].fragment || units[k].masked)
+                        r = add_unit_files(c, &units[k], COMP_PODMAN_UNIT, NULL, "podman serves Docker's API");
+        /* podman.service's program (ExecStart=/usr/bin/podman $LOGGING system service). */
+        if (r >= 0 && units[1].exec_start && units[1].exec_start[0]) {
+                _cleanup_strv_free_ char **argv = NULL;
+
+                if (unit_split_words(units[1].exec_start[0], &argv) >= 0 && argv[1] && argv[1][0] == '/')
+                        r = add_path(c, COMP_PODMAN, argv[1], ADD_WANTED, NULL, "ExecStart of podman.service: it "
+                                     "serves Docker's API");
+        }
+        if (r >= 0)
+                r = add_programs(c, COMP_PODMAN, (const char *const *) podman);
+        /* podman-docker's docker, a script that runs podman, in the binary directories. */
+        for (char **dir = c->bin_dirs; r >= 0 && dir && *dir; dir++) {
+                _cleanup_free_ char *p = path_join(*dir, "docker"), *real = NULL;
+
+                if (!p)
+                        r = -ENOMEM;
+                else if (is_regular_exists(c, p, &real))
+                        r = add_path(c, COMP_DOCKER_CLIENT, p, 0, NULL, "found in %s: podman-docker's docker, a script "
+                                     "that runs podman", *dir);
+        }
+        for (size_t k = 0; k < ELEMENTSOF(units); k++)
+                unit_done(&units[k]);
         return r;
 }
 
@@ -1052,6 +1190,8 @@ int targets_from_instances(struct ctx *c) {
                 if (r >= 0 && i->daemon)
                         r = targets_dockerd_controls(c, i);
         }
+        if (r >= 0 && (r = for_instance(c, NULL)) >= 0)
+                r = targets_podman_docker(c);
         if (r >= 0)
                 r = targets_programs(c);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
