@@ -88,10 +88,10 @@ static int service(struct ctx *c, enum daemon_kind kind, const char *name) {
                 return -ENOMEM;
         if (!is_regular_exists(c, run, NULL))
                 return 0;
-        /* systemd's unit, when there is one, is what runs it. */
+        /* systemd's unit (or another source's daemon), when there is one, is what runs it. */
         for (size_t k = 0; k < discovery_n_instances(c->d, kind); k++) {
                 const struct instance *o = discovery_instance(c->d, kind, k);
-                if (o->source == SOURCE_SYSTEMD && o->daemon && !o->extra)
+                if (o->daemon && !o->extra)
                         return 0;
         }
         r = ctx_instance(c, kind, SOURCE_RUNIT, dir, &h);

@@ -146,6 +146,11 @@ int discover_sysv(struct ctx *c) {
         /* systemd runs it: WSL with systemd, or any host with docker.service. */
         if (wsl == WSL_SYSTEMD || (wsl == WSL_NONE && c->docker_service))
                 return 0;
+        /* Another source's daemon (the snap) is not the script's; only systemd's reading is
+         * replaced, on WSL. */
+        for (size_t k = 0; k < c->d->n_dockerds; k++)
+                if (!c->d->dockerds[k].extra && c->d->dockerds[k].daemon && c->d->dockerds[k].source != SOURCE_SYSTEMD)
+                        return 0;
         if ((r = take_instance(c, &i)) < 0)
                 return r;
         i->daemon = true;
