@@ -9,6 +9,7 @@
 
 #include "discovery-base.h"
 #include "envfile.h"
+#include "trust.h"
 #include "util.h"
 #include "wrapper.h"
 
@@ -17,6 +18,22 @@
 static const char *const runit_path[] = { "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
                                           "/bin", "/sbin", NULL };
 
+int init_script_trusted(struct ctx *c, const char *path) {
+        struct resolved res = {};
+        int r;
+
+        if (root_resolve(c->root, path, false, &res) < 0 || res.state != PATH_EXISTS) {
+                resolved_done(&res);
+                return 0;
+        }
+        r = trust_roots(&res);
+        resolved_done(&res);
+        if (r)
+                return 1;
+        r = discovery_add_problem(c->d, path, 0, "not root's, or others may change it: what it says is not used");
+        return r < 0 ? r : 0;
+}
+
 int init_script_read_env(struct ctx *c, const char *path, char ***vars) {
         _cleanup_free_ char *data = NULL;
         _cleanup_strv_free_ char **mine = NULL;
@@ -24,6 +41,9 @@ int init_script_read_env(struct ctx *c, const char *path, char ***vars) {
         size_t len = 0;
         int r;
 
+        /* What it sets chooses the daemon's program and options: only a file of root's. */
+        if ((r = init_script_trusted(c, path)) <= 0)
+                return r;
         r = read_host_file(c, path, true, &data, &len);
         if (r <= 0)
                 return r == -ENOMEM ? r : 0;
@@ -107,6 +127,8 @@ static int service(struct ctx *c, enum daemon_kind kind, const char *name) {
                 return r;
         /* run sources ./conf first: its variables expand the exec line. */
         if ((r = init_script_read_env(c, conf, &vars)) < 0)
+                return r;
+        if ((r = init_script_trusted(c, run)) <= 0)
                 return r;
         r = read_host_file(c, run, false, &data, &len);
         if (r == -ENOMEM)

@@ -136,8 +136,12 @@ int discover_runit(struct ctx *c);         /* discover-runit.c: /etc/sv/docker, 
 int discover_wrappers(struct ctx *c);
 /* discover-runit.c, for the init scripts' sources: read a shell variable file path (sourced by
  * a script: /etc/sv/NAME/conf, /etc/default/docker) over *vars ("KEY=VALUE", the last one wins);
- * 1 read, 0 missing or unreadable (a problem says why), -ENOMEM. */
+ * only a file of root's (init_script_trusted()); 1 read, 0 missing, unreadable or not root's (a
+ * problem says why), -ENOMEM. */
 int init_script_read_env(struct ctx *c, const char *path, char ***vars);
+/* Is the script or file at path root's and open to no one else (trust_roots())? 1 yes, 0 missing
+ * or not (then a problem says so), -ENOMEM. */
+int init_script_trusted(struct ctx *c, const char *path);
 /* The daemon's program as script names it: absolute as is, else the first one found in path
  * (NULL-terminated directories); unset when none is. 0 or -ENOMEM. */
 int init_script_program(struct ctx *c, struct instance *h, const char *program, const char *script,

@@ -88,6 +88,23 @@ check "sysv: --list-paths names the init system" yes '^# dockerd /etc/init.d/doc
 printf '#!/sbin/openrc-run\ncommand=/usr/bin/dockerd\n' > "$h/etc/init.d/docker"
 check "sysv: an OpenRC script is OpenRC's" yes '^# dockerd /etc/init.d/docker \(openrc, ' --root "$h" --list-paths
 
+if [ "$(id -u)" = 0 ]; then
+        h=$TMP/sysv-user; mkdir -p "$h/etc/init.d" "$h/etc/default" "$h/usr/bin" "$h/run" "$h/srv/d" "$h/bin"
+        printf '#!/bin/sh\n. /etc/default/docker\n' > "$h/etc/init.d/docker"
+        printf 'DOCKERD=/bin/sh\nDOCKER_OPTS="--data-root=/srv/d"\n' > "$h/etc/default/docker"
+        printf 'placeholder\n' > "$h/usr/bin/dockerd"; printf 'placeholder\n' > "$h/bin/sh"
+        chown 4242:4242 "$h/etc/default/docker"
+        STATUS=3 check "sysv: a user's /etc/default/docker names no exemption" no 'exe!=/bin/sh' --root "$h" --print
+        STATUS=3 check "sysv: a user's /etc/default/docker is said, not read" yes \
+                "/etc/default/docker: not root's, or others may change it" --root "$h" --print
+        h=$TMP/runit-user; mkdir -p "$h/etc/sv/docker" "$h/usr/bin" "$h/run" "$h/srv/d"
+        printf '#!/bin/sh\n. ./conf\nexec dockerd $OPTS\n' > "$h/etc/sv/docker/run"
+        printf 'OPTS="--data-root /srv/d"\n' > "$h/etc/sv/docker/conf"
+        printf 'placeholder\n' > "$h/usr/bin/dockerd"
+        chmod 666 "$h/etc/sv/docker/conf"
+        STATUS=3 check "runit: a conf others may write moves nothing" no 'dir=/srv/d ' --root "$h" --print
+fi
+
 # WSL: /etc/wsl.conf decides between docker.service and the script.
 h=$TMP/wsl; mkdir -p "$h/etc/init.d" "$h/etc/default" "$h/usr/bin" "$h/run" "$h/srv/d" "$h/lib/systemd/system"
 printf '#!/bin/sh\n. /etc/default/docker\n' > "$h/etc/init.d/docker"
