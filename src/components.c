@@ -146,6 +146,7 @@ static const char *const skip_reasons[_SKIP_MAX] = {
         [SKIP_UNRESOLVABLE] = "unresolvable",
         [SKIP_TOO_LONG] = "too-long",
         [SKIP_NO_PARENT] = "no-parent",
+        [SKIP_NOT_APPLICABLE] = "not-applicable",
         [SKIP_DANGEROUS] = "dangerous",
 };
 

@@ -113,6 +113,8 @@ enum skip_reason {
         SKIP_TOO_LONG,        /* the path cannot be written on one rules line (whitespace, control
                                * or quote characters, or longer than PATH_MAX) */
         SKIP_NO_PARENT,       /* its parent directory does not exist: the kernel refuses the watch */
+        SKIP_NOT_APPLICABLE,  /* a CIS path of a binary the installed version no longer has
+                               * (containerd-shim, containerd-shim-runc-v1 with containerd 2.x) */
         SKIP_DANGEROUS,       /* "/", a device, a file named as a file that is a directory, or a system
                                * directory: see guard.h */
         _SKIP_MAX,

@@ -1070,7 +1070,52 @@ static int targets_podman_docker(struct ctx *c) {
 }
 
 /* The literal CIS paths, where their parent exists, for scanners that grep for them. */
+/* Is containerd 2.x installed, which ships neither containerd-shim nor containerd-shim-runc-v1
+ * (docker-ce-packaging PR 1260)? A configuration of version 3 (only 2.x reads it), or a dpkg
+ * package of containerd whose file list has containerd and no containerd-shim-runc-v1. 1 with
+ * the reason in *ret, 0, -ENOMEM. */
+static int containerd2_installed(struct ctx *c, char **ret) {
+        static const char *const packages[] = { "containerd.io", "containerd", NULL };
+
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                const struct containerd_instance *i = &c->d->containerds[k];
+                if (i->daemon && i->config.version == 3)
+                        return asprintf(ret, "%s is a version 3 configuration, which only containerd 2.x reads",
+                                        strempty(i->config_file.value)) < 0 ? -ENOMEM : 1;
+        }
+        for (const char *const *p = packages; *p; p++) {
+                _cleanup_free_ char *list = NULL, *data = NULL;
+                bool has_containerd = false, has_v1 = false;
+                size_t len;
+                int r;
+
+                if (asprintf(&list, "/var/lib/dpkg/info/%s.list", *p) < 0)
+                        return -ENOMEM;
+                r = read_host_file(c, list, true, &data, &len);
+                if (r == -ENOMEM)
+                        return r;
+                if (r <= 0)
+                        continue;
+                for (char *l = data, *end; l && *l; l = end ? end + 1 : NULL) {
+                        end = strchr(l, '\n');
+                        if (end)
+                                *end = '\0';
+                        has_containerd = has_containerd || streq(path_basename(l), "containerd");
+                        has_v1 = has_v1 || streq(path_basename(l), "containerd-shim-runc-v1");
+                }
+                if (has_containerd && !has_v1)
+                        return asprintf(ret, "the installed package %s has no containerd-shim-runc-v1 (%s): "
+                                        "containerd 2.x", *p, list) < 0 ? -ENOMEM : 1;
+        }
+        return 0;
+}
+
 static int targets_cis(struct ctx *c, bool have_docker) {
+        _cleanup_free_ char *containerd2 = NULL;
+        int c2 = containerd2_installed(c, &containerd2);
+
+        if (c2 < 0)
+                return c2;
         for (unsigned comp = 0; comp < _COMP_MAX; comp++) {
                 const struct component_info *i = component_info(comp);
                 for (size_t k = 0; k < ELEMENTSOF(i->cis_paths) && i->cis_paths[k]; k++) {
@@ -1086,6 +1131,19 @@ static int targets_cis(struct ctx *c, bool have_docker) {
                         }
                         if (comp == COMP_DATA_ROOT && !have_docker)
                                 continue;
+                        /* A binary that containerd 2.x no longer has: not applicable, not watched. */
+                        if (c2 > 0 && (comp == COMP_CONTAINERD_SHIM || comp == COMP_SHIM_RUNC_V1)) {
+                                r = discovery_add_target(c->d, comp, p, CIS_EVIDENCE, &t);
+                                if (r > 0) {
+                                        t->cis_only = true;
+                                        t->cis_literal = true;
+                                        r = set_skip(t, SKIP_NOT_APPLICABLE, "not applicable: %s, which no longer "
+                                                     "ships %s", containerd2, path_basename(p));
+                                }
+                                if (r < 0)
+                                        return r;
+                                continue;
+                        }
                         parent = path_parent(p);
                         if (!parent)
                                 return -ENOMEM;
