@@ -26,6 +26,10 @@ static int read_one(struct ctx *c, const char *path, char ***vars) {
         size_t len = 0;
         int r;
 
+        /* What it sets chooses the daemon's program (an exe!= exemption) and options: only a
+         * file of root's (trust.h). */
+        if ((r = init_script_trusted(c, path)) <= 0)
+                return r;
         r = read_host_file(c, path, true, &data, &len);
         if (r <= 0)
                 return r == -ENOMEM ? r : 0;
