@@ -12,6 +12,10 @@ enum opt_kind {
         OPT_CONTAINERD,
         OPT_HOST,
         OPT_ADD_RUNTIME,
+        OPT_AUTHZ_PLUGIN,
+        OPT_USERNS_REMAP,
+        OPT_SECCOMP_PROFILE,
+        OPT_CDI_SPEC_DIR,
         OPT_UNKNOWN = -1,
 };
 
@@ -26,6 +30,10 @@ static const struct {
         { "containerd",  OPT_CONTAINERD  },
         { "host",        OPT_HOST        },
         { "add-runtime", OPT_ADD_RUNTIME },
+        { "authorization-plugin", OPT_AUTHZ_PLUGIN },
+        { "userns-remap", OPT_USERNS_REMAP },
+        { "seccomp-profile", OPT_SECCOMP_PROFILE },
+        { "cdi-spec-dir", OPT_CDI_SPEC_DIR },
 };
 
 /* dockerd's boolean shorthands, which may be bundled in front of another shorthand ("-DH x"). */
@@ -40,6 +48,10 @@ void dockerd_opts_done(struct dockerd_opts *o) {
         free(o->containerd);
         strv_free(o->hosts);
         strv_free(o->runtimes);
+        strv_free(o->authorization_plugins);
+        free(o->userns_remap);
+        free(o->seccomp_profile);
+        strv_free(o->cdi_spec_dirs);
         strv_free(o->problems);
         *o = (struct dockerd_opts) {};
 }
@@ -155,8 +167,8 @@ static int add_runtime(struct dockerd_opts *o, struct list *runtimes, const char
 
 /* Returns 0, -ENOMEM, or -EINVAL for a value dockerd itself would refuse (the option is then
  * not recorded, a problem says why). */
-static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *runtimes, enum opt_kind kind,
-                     const char *value) {
+static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *runtimes, struct list *more,
+                     enum opt_kind kind, const char *value) {
         switch (kind) {
         case OPT_CONFIG_FILE:
                 return replace_str(&o->config_file, value);
@@ -170,19 +182,29 @@ static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *ru
                 return list_append(hosts, value);
         case OPT_ADD_RUNTIME:
                 return add_runtime(o, runtimes, value);
+        case OPT_AUTHZ_PLUGIN:
+                return list_append(&more[0], value);
+        case OPT_CDI_SPEC_DIR:
+                return list_append(&more[1], value);
+        case OPT_USERNS_REMAP:
+                return replace_str(&o->userns_remap, value);
+        case OPT_SECCOMP_PROFILE:
+                return replace_str(&o->seccomp_profile, value);
         default:
                 return 0;
         }
 }
 
 int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
-        struct list hosts, runtimes;
+        struct list hosts, runtimes, more[2];
         int ret = 0, r;
 
         if (!argv || !argv[0])
                 return 0;
         list_init(&hosts, &o->hosts);
         list_init(&runtimes, &o->runtimes);
+        list_init(&more[0], &o->authorization_plugins);
+        list_init(&more[1], &o->cdi_spec_dirs);
 
         for (size_t i = 1; argv[i]; i++) {
                 const char *a = argv[i], *value = NULL, *name;
@@ -231,7 +253,7 @@ int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
                         value = argv[++i];
                 }
 
-                r = apply_opt(o, &hosts, &runtimes, kind, value);
+                r = apply_opt(o, &hosts, &runtimes, more, kind, value);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)

@@ -15,6 +15,10 @@ struct dockerd_opts {
         char *containerd;     /* --containerd (socket path) */
         char **hosts;         /* -H/--host values, as given ("unix:///run/docker.sock", "fd://") */
         char **runtimes;      /* --add-runtime NAME=PATH, as "NAME=PATH" (name trimmed, lower-cased) */
+        char **authorization_plugins; /* --authorization-plugin NAME, every one */
+        char *userns_remap;   /* --userns-remap */
+        char *seccomp_profile; /* --seccomp-profile */
+        char **cdi_spec_dirs; /* --cdi-spec-dir, every one */
         char **problems;      /* why a value was refused, one sentence each (at most 64), or NULL */
 };
 

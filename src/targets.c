@@ -673,7 +673,7 @@ static bool plugin_name_is_plain(const char *name) {
  * ~/.local/lib/docker/plugins). Every spec directory is watched, a spec created there with a
  * name earlier in that order would win; and every spec found, which may be a link leading out
  * of it. */
-static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, const char *name) {
+static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, const char *name, const char *where) {
         static const struct { bool nested; const char *ext; } forms[] = {
                 { false, "spec" }, { true, "spec" }, { false, "json" }, { true, "json" },
         };
@@ -682,9 +682,8 @@ static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, con
         int r;
 
         if (!plugin_name_is_plain(name))
-                return discovery_add_problem(c->d, NULL, 0, "authorization plugin \"%s\" (authorization-plugins in "
-                                             "%s) is not a plain name: no spec file is looked for", name,
-                                             i->config_file.value) < 0 ? -ENOMEM : 0;
+                return discovery_add_problem(c->d, NULL, 0, "authorization plugin \"%s\" (%s) is not a plain name: "
+                                             "no spec file is looked for", name, where) < 0 ? -ENOMEM : 0;
         if (i->rootless) {
                 if (!i->home)
                         return 0;
@@ -697,7 +696,7 @@ static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, con
         }
         for (size_t k = 0; k < ELEMENTSOF(dirs); k++) {
                 r = add_path(c, COMP_PLUGIN_SPEC_DIR, dirs[k], ADD_WANTED, NULL, "spec directory of authorization "
-                             "plugin \"%s\" (authorization-plugins in %s)", name, i->config_file.value);
+                             "plugin \"%s\" (%s)", name, where);
                 if (r < 0)
                         return r;
                 for (size_t f = 0; f < ELEMENTSOF(forms); f++) {
@@ -711,8 +710,7 @@ static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, con
                         found = root_resolve(c->root, p, false, &res) >= 0 && res.state == PATH_EXISTS;
                         resolved_done(&res);
                         if (found && (r = add_path(c, COMP_AUTHZ_PLUGIN, p, 0, NULL, "spec of authorization plugin "
-                                                   "\"%s\" (authorization-plugins in %s)", name,
-                                                   i->config_file.value)) < 0)
+                                                   "\"%s\" (%s)", name, where)) < 0)
                                 return r;
                 }
         }
@@ -727,15 +725,16 @@ static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, con
 static int add_cdi_dirs(struct ctx *c, const struct dockerd_instance *i) {
         static const char *const defaults[] = { "/etc/cdi", "/var/run/cdi", NULL };
         const struct daemon_config *cf = &i->config;
-        char *const *dirs = cf->cdi_spec_dirs ? cf->cdi_spec_dirs : (char *const *) defaults;
+        char **named = i->flags.cdi_spec_dirs ? i->flags.cdi_spec_dirs : cf->cdi_spec_dirs;
+        char *const *dirs = named ? named : (char *const *) defaults;
         int r;
 
         if (cf->cdi_set && !cf->cdi)
                 return 0;
-        if (!cf->cdi_spec_dirs && i->rootless)
+        if (!named && i->rootless)
                 return 0;
         for (char *const *d = dirs; *d; d++) {
-                if (!cf->cdi_spec_dirs && !cf->cdi_set) {
+                if (!named && !cf->cdi_set) {
                         struct resolved res = {};
                         bool found = root_resolve(c->root, *d, false, &res) >= 0 && res.state == PATH_EXISTS;
 
@@ -744,7 +743,9 @@ static int add_cdi_dirs(struct ctx *c, const struct dockerd_instance *i) {
                                 continue;
                         r = add_path(c, COMP_CDI_SPEC_DIR, *d, 0, NULL, "CDI spec directory: Docker's default "
                                      "(CDI is on from Docker 28.2; no features.cdi in %s)", i->config_file.value);
-                } else if (cf->cdi_spec_dirs)
+                } else if (named == i->flags.cdi_spec_dirs)
+                        r = add_path(c, COMP_CDI_SPEC_DIR, *d, ADD_WANTED, NULL, "--cdi-spec-dir (%s)", i->origin);
+                else if (named)
                         r = add_path(c, COMP_CDI_SPEC_DIR, *d, ADD_WANTED, NULL, "cdi-spec-dirs in %s%s",
                                      i->config_file.value, cf->cdi_set ? " (features.cdi true)" : "");
                 else
@@ -763,20 +764,32 @@ static int add_cdi_dirs(struct ctx *c, const struct dockerd_instance *i) {
  * key that asked for it; a rootless dockerd's stay in its tree (user_confine()). */
 static int targets_dockerd_controls(struct ctx *c, const struct dockerd_instance *i) {
         const struct daemon_config *cf = &i->config;
+        /* A flag, else daemon.json (dockerd refuses to start when both give one). */
+        char **plugins = i->flags.authorization_plugins ? i->flags.authorization_plugins : cf->authorization_plugins;
+        const char *remap = i->flags.userns_remap ? i->flags.userns_remap : cf->userns_remap;
+        const char *seccomp = i->flags.seccomp_profile ? i->flags.seccomp_profile : cf->seccomp_profile;
+        _cleanup_free_ char *plugins_from = NULL, *remap_from = NULL, *seccomp_from = NULL;
         int r;
 
-        for (char **p = cf->authorization_plugins; p && *p; p++)
-                if ((r = add_authz_plugin(c, i, *p)) < 0)
+        if ((i->flags.authorization_plugins ? asprintf(&plugins_from, "--authorization-plugin (%s)", strempty(i->origin))
+                                            : asprintf(&plugins_from, "authorization-plugins in %s",
+                                                       strempty(i->config_file.value))) < 0 ||
+            (i->flags.userns_remap ? asprintf(&remap_from, "given by --userns-remap (%s)", strempty(i->origin))
+                                   : asprintf(&remap_from, "in %s", strempty(i->config_file.value))) < 0 ||
+            (i->flags.seccomp_profile ? asprintf(&seccomp_from, "--seccomp-profile (%s)", strempty(i->origin))
+                                      : asprintf(&seccomp_from, "seccomp-profile in %s",
+                                                 strempty(i->config_file.value))) < 0)
+                return -ENOMEM;
+        for (char **p = plugins; p && *p; p++)
+                if ((r = add_authz_plugin(c, i, *p, plugins_from)) < 0)
                         return r;
-        if (cf->userns_remap && cf->userns_remap[0])
+        if (remap && remap[0])
                 for (const char *const *f = (const char *const[]) { "/etc/subuid", "/etc/subgid", NULL }; *f; f++)
-                        if ((r = add_path(c, COMP_SUBID, *f, ADD_WANTED, NULL, "userns-remap \"%s\" in %s",
-                                          cf->userns_remap, i->config_file.value)) < 0)
+                        if ((r = add_path(c, COMP_SUBID, *f, ADD_WANTED, NULL, "userns-remap \"%s\" %s", remap,
+                                          remap_from)) < 0)
                                 return r;
-        if (cf->seccomp_profile && cf->seccomp_profile[0] && !streq(cf->seccomp_profile, "unconfined") &&
-            !streq(cf->seccomp_profile, "builtin") &&
-            (r = add_path(c, COMP_SECCOMP_PROFILE, cf->seccomp_profile, ADD_WANTED, NULL, "seccomp-profile in %s",
-                          i->config_file.value)) < 0)
+        if (seccomp && seccomp[0] && !streq(seccomp, "unconfined") && !streq(seccomp, "builtin") &&
+            (r = add_path(c, COMP_SECCOMP_PROFILE, seccomp, ADD_WANTED, NULL, "%s", seccomp_from)) < 0)
                 return r;
         return add_cdi_dirs(c, i);
 }

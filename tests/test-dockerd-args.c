@@ -277,6 +277,30 @@ static void test_host_to_socket_path(void **state __attribute__((unused))) {
         check_host(NULL, NULL);
 }
 
+/* The options whose files switch a control off: lists accumulate, a later value replaces. */
+static void test_controls(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--authorization-plugin", "authz-broker",
+                                                 "--authorization-plugin=opa",
+                                                 "--userns-remap", "default",
+                                                 "--seccomp-profile=/etc/a.json",
+                                                 "--seccomp-profile", "/etc/b.json",
+                                                 "--cdi-spec-dir", "/etc/cdi",
+                                                 "--cdi-spec-dir=/srv/cdi",
+                                                 "-H", "fd://"), &o), 0);
+        assert_int_equal(strv_length(o.authorization_plugins), 2);
+        assert_string_equal(o.authorization_plugins[0], "authz-broker");
+        assert_string_equal(o.authorization_plugins[1], "opa");
+        assert_string_equal(o.userns_remap, "default");
+        assert_string_equal(o.seccomp_profile, "/etc/b.json");
+        assert_int_equal(strv_length(o.cdi_spec_dirs), 2);
+        assert_string_equal(o.cdi_spec_dirs[1], "/srv/cdi");
+        assert_int_equal(strv_length(o.hosts), 1);
+        dockerd_opts_done(&o);
+        assert_null(o.seccomp_profile);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_empty),
@@ -291,6 +315,7 @@ int main(void) {
                 cmocka_unit_test(test_bad_runtime),
                 cmocka_unit_test(test_many_hosts),
                 cmocka_unit_test(test_host_to_socket_path),
+                cmocka_unit_test(test_controls),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
