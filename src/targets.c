@@ -673,6 +673,10 @@ static bool plugin_name_is_plain(const char *name) {
  * ~/.local/lib/docker/plugins). Every spec directory is watched, a spec created there with a
  * name earlier in that order would win; and every spec found, which may be a link leading out
  * of it. */
+/* Names and directories one control key may list: each costs resolutions as root before any
+ * per-user cap applies, so a list a user writes must not make a run take hours. */
+#define CONTROL_NAMES_MAX 16
+
 static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, const char *name, const char *where) {
         static const struct { bool nested; const char *ext; } forms[] = {
                 { false, "spec" }, { true, "spec" }, { false, "json" }, { true, "json" },
@@ -707,10 +711,13 @@ static int add_authz_plugin(struct ctx *c, const struct dockerd_instance *i, con
                         if (asprintf(&p, "%s/%s%s%s.%s", dirs[k], forms[f].nested ? name : "",
                                      forms[f].nested ? "/" : "", name, forms[f].ext) < 0)
                                 return -ENOMEM;
-                        found = root_resolve(c->root, p, false, &res) >= 0 && res.state == PATH_EXISTS;
+                        /* A user's: every form, through the user's confinement, whether it exists or
+                         * not (asking as root would tell them what exists where they cannot look). */
+                        found = i->rootless ||
+                                (root_resolve(c->root, p, false, &res) >= 0 && res.state == PATH_EXISTS);
                         resolved_done(&res);
-                        if (found && (r = add_path(c, COMP_AUTHZ_PLUGIN, p, 0, NULL, "spec of authorization plugin "
-                                                   "\"%s\" (%s)", name, where)) < 0)
+                        if (found && (r = add_path(c, COMP_AUTHZ_PLUGIN, p, i->rootless ? ADD_WANTED : 0, NULL,
+                                                   "spec of authorization plugin \"%s\" (%s)", name, where)) < 0)
                                 return r;
                 }
         }
@@ -734,6 +741,13 @@ static int add_cdi_dirs(struct ctx *c, const struct dockerd_instance *i) {
         if (!named && i->rootless)
                 return 0;
         for (char *const *d = dirs; *d; d++) {
+                if (d - dirs >= CONTROL_NAMES_MAX) {
+                        if (discovery_add_problem(c->d, NULL, 0, "more than %d CDI spec directories (%s): %s and the "
+                                                  "ones after it are not watched", CONTROL_NAMES_MAX,
+                                                  strempty(i->config_file.value), *d) < 0)
+                                return -ENOMEM;
+                        break;
+                }
                 if (!named && !cf->cdi_set) {
                         struct resolved res = {};
                         bool found = root_resolve(c->root, *d, false, &res) >= 0 && res.state == PATH_EXISTS;
@@ -781,7 +795,13 @@ static int targets_dockerd_controls(struct ctx *c, const struct dockerd_instance
                                                  strempty(i->config_file.value))) < 0)
                 return -ENOMEM;
         for (char **p = plugins; p && *p; p++)
-                if ((r = add_authz_plugin(c, i, *p, plugins_from)) < 0)
+                if (p - plugins >= CONTROL_NAMES_MAX) {
+                        if (discovery_add_problem(c->d, NULL, 0, "more than %d authorization plugins (%s): %s and the "
+                                                  "ones after it are not looked for", CONTROL_NAMES_MAX, plugins_from,
+                                                  *p) < 0)
+                                return -ENOMEM;
+                        break;
+                } else if ((r = add_authz_plugin(c, i, *p, plugins_from)) < 0)
                         return r;
         if (remap && remap[0])
                 for (const char *const *f = (const char *const[]) { "/etc/subuid", "/etc/subgid", NULL }; *f; f++)

@@ -252,4 +252,26 @@ done
 check "a user unit linked to a root-only file: the output does not depend on what the file says" \
         "cmp -s '$tmp/scanlink-dockerd.out' '$tmp/scanlink-sleep.out'"
 
+# Authorization plugin specs of a user: what exists in /root is not told (the same words whether
+# the spec's link target exists or not), and a long list is cut before anything is resolved.
+for have in yes no; do
+        r=$tmp/authz-$have; mkroot "$r"
+        mkdir -p "$r/root" "$r/home/mallory/.config/docker/plugins"
+        chmod 700 "$r/root"
+        [ "$have" = yes ] && : > "$r/root/spec"
+        ln -s /root/spec "$r/home/mallory/.config/docker/plugins/x.spec"
+        printf '{"authorization-plugins": ["x"]}\n' > "$r/home/mallory/.config/docker/daemon.json"
+        chown -R 1001:1001 "$r/home/mallory"
+        "$bin" --root "$r" --list-paths 2>&1 | sed "s|$r||g" > "$tmp/authz-$have.out"
+done
+check "a user's plugin spec linked into /root: the output is the same whether the target exists" \
+        "cmp -s '$tmp/authz-yes.out' '$tmp/authz-no.out'"
+r=$tmp/authz-many; mkroot "$r"
+python3 -c 'import json,sys; json.dump({"authorization-plugins": ["p%d" % i for i in range(5000)]}, open(sys.argv[1], "w"))' \
+        "$r/home/mallory/.config/docker/daemon.json"
+as_mallory "$r/home/mallory/.config/docker/daemon.json"
+timeout 30 "$bin" --root "$r" --list-paths > "$tmp/authz-many.out" 2>&1; st=$?
+check "5,000 authorization plugins: done in time, the list cut with a problem (status $st)" \
+        "[ $st != 124 ] && grep -q 'more than 16 authorization plugins' '$tmp/authz-many.out'"
+
 [ "$fail" = 0 ]
