@@ -48,11 +48,24 @@ static int read_wrapper(struct ctx *c, const char *path, char **ret_program, cha
         return wrapper_parse(data, len, ret_program, ret_dirs);
 }
 
+/* A wrapper's PATH directories join the binary directories only when they are root's (trust.h):
+ * a program found in a directory a user may write would be theirs to choose. */
 static int add_dirs(struct ctx *c, char **dirs) {
         for (char **d = dirs; d && *d; d++) {
+                struct resolved res = {};
+                bool roots;
                 int r;
+
                 if (strv_contains(c->bin_dirs, *d) || !root_is_dir(c->root, *d))
                         continue;
+                roots = root_resolve(c->root, *d, false, &res) >= 0 && trust_roots(&res);
+                resolved_done(&res);
+                if (!roots) {
+                        if (discovery_add_problem(c->d, *d, 0, "a wrapper's PATH names it, but it is not root's, or "
+                                                  "others may write it: no program is looked for there") < 0)
+                                return -ENOMEM;
+                        continue;
+                }
                 if ((r = strv_extend(&c->bin_dirs, *d)) < 0)
                         return r;
         }

@@ -1,0 +1,54 @@
+#!/bin/bash
+# The host layouts' own settings files decide nothing unless they are root's: a MicroK8s args
+# file or a k3s config.yaml a user may write, a wrapper's PATH directory a user owns.
+#   test-security-layouts.sh BINARY FIXTURES-DIR
+set -u
+bin=$(realpath "$1")
+fix=$(realpath "$2")
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root, to own parts of the trees by another uid"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+MARK=ROOTONLYSECRET5c1e
+everything() { # root: every text and JSON output of the tool on it
+        "$bin" --root "$1" --list-paths 2>&1
+        "$bin" --root "$1" --list-paths --format json 2>&1
+        "$bin" --root "$1" --print 2>&1
+        "$bin" --root "$1" --check --format json 2>&1
+}
+
+# MicroK8s: containerd's options file writable by a user names a root-only configuration.
+r=$tmp/microk8s; cp -a "$fix/microk8s/root" "$r"
+mkdir -p "$r/root"; chmod 700 "$r/root"
+printf 'version = 2\nroot = "/%s-abs"\nstate = "%s-rel"\n' "$MARK" "$MARK" > "$r/root/secret.toml"
+chmod 600 "$r/root/secret.toml"
+args=$(find "$r/var/snap/microk8s" -path '*/args/containerd' -type f | head -1)
+printf -- '--config /root/secret.toml\n--root /etc/ssh\n' > "$args"
+chown 1001:1001 "$args"
+out=$(everything "$r")
+check "MicroK8s args a user owns: the root-only file's content is in no output" "! grep -q '$MARK' <<<\"\$out\""
+check "MicroK8s args a user owns: no rule on the root it names" "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -q 'path=/etc/ssh'"
+check "MicroK8s args a user owns: said by name" "grep -q \"not root's, or others may change it\" <<<\"\$out\""
+
+# k3s: a config.yaml a user owns moves nothing.
+r=$tmp/k3s; cp -a "$fix/k3s/root" "$r"
+mkdir -p "$r/etc/rancher/k3s" "$r/home/alice/k3s"
+printf 'data-dir: /home/alice/k3s\n' > "$r/etc/rancher/k3s/config.yaml"
+chown 1001:1001 "$r/etc/rancher/k3s/config.yaml"
+check "k3s config.yaml a user owns: the data directory is not moved into their home" \
+        "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -q '/home/alice/k3s'"
+
+# A wrapper's PATH naming a directory a user owns: nothing there is watched.
+r=$tmp/nixos; cp -a "$fix/nixos/root" "$r"
+wrapper=$(find "$r/nix/store" -path '*/libexec/docker/dockerd' -type f | head -1)
+mkdir -p "$r/home/carl/bin"
+ln -s /etc/shadow "$r/home/carl/bin/runc"
+: > "$r/etc/shadow"; chmod 600 "$r/etc/shadow"
+chown -R 1002:1002 "$r/home/carl"
+sed -i "s|^PATH='|PATH='/home/carl/bin:|" "$wrapper"
+check "a wrapper's PATH with a user's directory: no rule on what is found there" \
+        "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -qE -- '(-w |path=)/(etc/shadow|home/carl)'"
+
+[ "$fail" = 0 ]
