@@ -200,7 +200,7 @@ static int k3s_like(struct ctx *c, const struct supervisor *s, struct unit *u) {
                                              "its containerd is not watched", u->name, data, why);
         bin = path_join(data, s->bin);
         dir = path_join(data, "agent/etc/containerd");
-        config = path_join(dir, "config.toml");
+        config = dir ? path_join(dir, "config.toml") : NULL;
         root = path_join(data, "agent/containerd");
         if (!bin || !dir || !config || !root ||
             asprintf(&what, "%s's containerd command line (%s, data directory %s: %s)", s->name, u->name, data, why) < 0)
@@ -316,7 +316,7 @@ static int microk8s(struct ctx *c, struct unit *u) {
         masked = u->masked;
         r = add_instance(c, u, NULL, NULL, &i);
         if (r < 0 || masked)
-                return r;
+                return r; /* cppcheck-suppress memleak ; unit is freed by its cleanup */
         i->daemon = true;
         r = sourced_set(&i->binary, MICROK8S_SNAP "/bin/containerd", "MicroK8s's containerd (%s runs it from the "
                         "snap's current revision)", unit);
