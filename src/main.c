@@ -48,6 +48,8 @@ static void help(FILE *f) {
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
 "      --run-mode MODE      /run/containerd: session (default), cis or recursive\n"
 "      --no-cis-paths       do not add the CIS Benchmark's literal paths\n"
+"      --order ORDER        last (default): after the host's rules; first: before them,\n"
+"                           so that Docker's events carry our key\n"
 "      --no-load            write the fragment, do not touch the kernel\n"
 "      --no-write           load into the kernel, do not write the fragment\n"
 "  -n, --dry-run            show what would be added, deleted and written\n"
@@ -99,6 +101,7 @@ enum {
         ARG_FRAGMENT,
         ARG_PROBE,
         ARG_PROBE_TIMEOUT,
+        ARG_ORDER,
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -130,6 +133,7 @@ static const struct option longopts[] = {
         { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
         { "run-mode", required_argument, NULL, ARG_RUN_MODE },
         { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
+        { "order", required_argument, NULL, ARG_ORDER },
         { "no-load", no_argument, NULL, ARG_NO_LOAD },
         { "no-write", no_argument, NULL, ARG_NO_WRITE },
         { "dry-run", no_argument, NULL, 'n' },
@@ -230,6 +234,14 @@ static int parse_option(int c, char *argv[], struct options *o) {
                 o->discovery.cis_paths = false;
                 o->given.cis_paths = true;
                 break;
+        case ARG_ORDER: {
+                enum rule_order ord = rule_order_from_string(optarg);
+                if ((int) ord < 0)
+                        return usage_error("invalid order \"%s\": first or last", optarg);
+                o->render.order = ord;
+                o->given.order = true;
+                break;
+        }
         case ARG_FRAGMENT:
                 if (optarg[0] != '/' || endswith(optarg, "/"))
                         return usage_error("--fragment needs an absolute file path, got \"%s\"", optarg);
@@ -410,6 +422,8 @@ static int load_settings(struct options *o, struct settings *s) {
                 o->render.data_root_mode = s->data_root_mode;
         if (!o->given.run_mode && s->have_run_mode)
                 o->render.run_mode = s->run_mode;
+        if (!o->given.order && s->have_order)
+                o->render.order = s->order;
         if (!o->given.cis_paths && s->cis_paths >= 0)
                 o->discovery.cis_paths = s->cis_paths;
         o->settings = s;

@@ -61,7 +61,7 @@ static bool plan_writes(const struct options *o) {
 }
 
 int plan_build(const struct options *o, struct plan *ret, const char **ret_what) {
-        struct plan p = { .key = o->render.key, .rules_dir_given = o->rules_dir || o->output };
+        struct plan p = { .key = o->render.key, .order = o->render.order, .rules_dir_given = o->rules_dir || o->output };
         const char *own;
         int r;
 

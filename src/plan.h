@@ -74,6 +74,7 @@ struct plan {
         char *fragment_path;      /* real path */
         char *fragment_text;
         const char *key;
+        enum rule_order order;    /* where our rules are to stand: --order, Order= (rule.h) */
         char *previous_key;       /* the key of the fragment on disk when it is another: its rules
                                    * are ours to remove (plan_read_disk) */
         bool rules_dir_given;     /* --rules-dir: the boot path is the user's business */

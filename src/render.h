@@ -16,6 +16,7 @@ struct render_options {
         unsigned perms;                   /* 0: each component's default (CIS: rwxa) */
         enum data_root_mode data_root_mode;
         enum run_mode run_mode;
+        enum rule_order order;            /* where our rules stand in the exit list (rule.h) */
 };
 
 struct rendered {

@@ -5,10 +5,17 @@
 #include <stdio.h>
 
 #include "rule.h"
+#include "string-table.h"
 #include "util.h"
 
 /* AUDIT_MAX_KEY_LEN: the limit for the whole key field, several keys joined by 0x01 included. */
 #define KEY_LEN_MAX 256
+
+static const char *const rule_order_table[_RULE_ORDER_MAX] = {
+        [ORDER_LAST] = "last",
+        [ORDER_FIRST] = "first",
+};
+DEFINE_STRING_TABLE_LOOKUP(rule_order, enum rule_order, rule_order_table, _RULE_ORDER_MAX);
 
 void rule_done(struct rule *r) {
         if (!r)

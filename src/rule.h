@@ -40,6 +40,20 @@ struct rule {
         char **keys;          /* every key (the kernel joins several with 0x01) */
 };
 
+/* Where our rules stand in the kernel's exit list, which is first match wins: an event carries
+ * the key of the first rule that matches it (kernel/auditsc.c, audit_filter_syscall()).
+ * ORDER_LAST (the default) appends our rules as auditctl -a does and names the fragment so that
+ * it sorts in the middle of the rules directory; ORDER_FIRST prepends them (AUDIT_FILTER_PREPEND,
+ * auditctl -A) and names the fragment so that it sorts first. The names are the words of --order,
+ * Order= and the output. */
+enum rule_order {
+        ORDER_LAST,
+        ORDER_FIRST,
+        _RULE_ORDER_MAX,
+};
+const char *rule_order_to_string(enum rule_order o);
+enum rule_order rule_order_from_string(const char *s);
+
 void rule_done(struct rule *r);
 int rule_copy(const struct rule *src, struct rule *ret);
 

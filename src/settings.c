@@ -83,6 +83,12 @@ static int apply_entry(struct settings *s, const char *file, const struct unit_e
                 if (b < 0)
                         return add_problem(s, file, e->line, "CISPaths=%s: yes or no; not used", e->value);
                 s->cis_paths = b;
+        } else if (streq(e->key, "Order")) {
+                enum rule_order o = rule_order_from_string(e->value);
+                if ((int) o < 0)
+                        return add_problem(s, file, e->line, "Order=%s: first or last; not used", e->value);
+                s->have_order = true;
+                s->order = o;
         } else
                 return add_problem(s, file, e->line, "unknown key %s= in [Rules]: ignored", e->key);
         return 0;

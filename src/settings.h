@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "root.h"
+#include "rule.h"
 #include "discover.h"
 
 /* The administrator's choices, kept in a configuration file that every mode, the units, the
@@ -26,6 +27,8 @@
  *   DataRootMode=state     state, cis, recursive or off
  *   CISPaths=yes           also watch the CIS Benchmark's literal paths (yes/no, true/false,
  *                          on/off, 1/0)
+ *   Order=last             where our rules stand among the host's: last (appended, fragment
+ *                          FRAGMENT_NAME) or first (prepended, fragment FRAGMENT_NAME_FIRST)
  *
  * An unknown section or key is a warning and ignored, as systemd does; a value that cannot be
  * understood is a problem and leaves the setting as it was. */
@@ -41,6 +44,8 @@ struct settings {
         bool have_run_mode;
         enum run_mode run_mode;
         int cis_paths;            /* -1 not set, else 0 or 1 */
+        bool have_order;
+        enum rule_order order;
         char **files;             /* host paths of the files read, in the order applied */
         struct problems problems;
 };

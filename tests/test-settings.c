@@ -155,6 +155,38 @@ static void test_empty_permissions(void **state _unused_) {
         settings_done(&s);
 }
 
+/* Order= takes the words of --order; a later file wins; anything else is a problem and leaves
+ * the earlier setting. */
+static void test_order(void **state _unused_) {
+        struct settings s = { .cis_paths = -1 };
+        const char *first = "[Rules]\nOrder=first\n", *bad = "[Rules]\nOrder=top\n", *empty = "[Rules]\nOrder=\n";
+
+        assert_false(s.have_order);
+        assert_int_equal(settings_parse(&s, "a.conf", first, strlen(first)), 0);
+        assert_true(s.have_order);
+        assert_int_equal(s.order, ORDER_FIRST);
+        assert_int_equal(settings_parse(&s, "b.conf", bad, strlen(bad)), 0);
+        assert_int_equal(settings_parse(&s, "c.conf", empty, strlen(empty)), 0);
+        assert_int_equal(s.order, ORDER_FIRST);
+        assert_int_equal(s.problems.n, 2);
+        assert_string_equal(s.problems.items[0].file, "b.conf");
+        assert_int_equal(s.problems.items[0].line, 2);
+        assert_non_null(strstr(s.problems.items[0].message, "Order=top: first or last"));
+        settings_done(&s);
+
+        s = (struct settings) { .cis_paths = -1 };
+        assert_int_equal(settings_parse(&s, "d.conf", "[Rules]\nOrder=last\n", 19), 0);
+        assert_true(s.have_order);
+        assert_int_equal(s.order, ORDER_LAST);
+        assert_int_equal(s.problems.n, 0);
+        settings_done(&s);
+
+        assert_string_equal(rule_order_to_string(ORDER_FIRST), "first");
+        assert_string_equal(rule_order_to_string(ORDER_LAST), "last");
+        assert_int_equal((int) rule_order_from_string("First"), -1);
+        assert_int_equal((int) rule_order_from_string(NULL), -1);
+}
+
 static void test_parse_boolean(void **state _unused_) {
         assert_int_equal(parse_boolean("YES"), 1);
         assert_int_equal(parse_boolean("on"), 1);
@@ -172,6 +204,7 @@ int main(void) {
                 cmocka_unit_test(test_explicit_file_alone),
                 cmocka_unit_test(test_problems_never_stop_reading),
                 cmocka_unit_test(test_empty_permissions),
+                cmocka_unit_test(test_order),
                 cmocka_unit_test(test_parse_boolean),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
