@@ -463,92 +463,82 @@ int hindex_add(struct hindex *h, unsigned long long hash, size_t i) {
         return 0;
 }
 
-/* The length of the valid UTF-8 sequence at s that is not a C1 control (U+0080..U+009F), 0 when
- * there is none (RFC 3629, section 4: the well-formed byte sequences). */
-static size_t utf8_printable_len(const unsigned char *s) {
-        size_t n;
-        unsigned cp;
+int utf8_decode(const char *s, size_t n, uint32_t *ret_cp) {
+        const unsigned char *p = (const unsigned char *) s;
+        size_t len;
+        uint32_t cp;
 
-        if (s[0] >= 0xc2 && s[0] <= 0xdf)
-                n = 2, cp = s[0] & 0x1f;
-        else if (s[0] >= 0xe0 && s[0] <= 0xef)
-                n = 3, cp = s[0] & 0x0f;
-        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-                n = 4, cp = s[0] & 0x07;
+        if (n == 0)
+                return -EILSEQ;
+        if (p[0] < 0x80)
+                len = 1, cp = p[0];
+        else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+                len = 2, cp = p[0] & 0x1f;
+        else if (p[0] >= 0xe0 && p[0] <= 0xef)
+                len = 3, cp = p[0] & 0x0f;
+        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+                len = 4, cp = p[0] & 0x07;
         else
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)     /* a NUL ends the string here too */
-                        return 0;
-                cp = cp << 6 | (s[i] & 0x3f);
+                return -EILSEQ;         /* a continuation byte, 0xc0, 0xc1 (overlong), 0xf5..0xff */
+        if (len > n)
+                return -EILSEQ;
+        for (size_t i = 1; i < len; i++) {
+                if ((p[i] & 0xc0) != 0x80)      /* a NUL ends a string here too */
+                        return -EILSEQ;
+                cp = cp << 6 | (p[i] & 0x3f);
         }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-                return 0;
-        /* Characters that change how a line shows without being seen: bidirectional controls
-         * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, Unicode UAX #9) and the line and
-         * paragraph separators (U+2028, U+2029). */
-        if (cp == 0x61c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-            (cp >= 0x2066 && cp <= 0x2069))
-                return 0;
-        return n;
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return -EILSEQ;
+        if (ret_cp)
+                *ret_cp = cp;
+        return (int) len;
 }
 
-/* The length of the valid UTF-8 sequence at s, 0 when it is not one (any code point). */
-static size_t utf8_valid_len(const unsigned char *s) {
-        size_t n;
-        unsigned cp;
-
-        if (s[0] < 0x80)
-                return 1;
-        if (s[0] >= 0xc2 && s[0] <= 0xdf)
-                n = 2, cp = s[0] & 0x1f;
-        else if (s[0] >= 0xe0 && s[0] <= 0xef)
-                n = 3, cp = s[0] & 0x0f;
-        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-                n = 4, cp = s[0] & 0x07;
-        else
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = cp << 6 | (s[i] & 0x3f);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        return n;
+/* Does a terminal show this code point as a character? Not the C0 and C1 controls and DEL
+ * (ECMA-48), nor what changes how a line shows without being seen: the bidirectional controls
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, Unicode UAX #9) and the line and
+ * paragraph separators (U+2028, U+2029). */
+static bool code_point_printable(uint32_t cp) {
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+                return false;
+        return !(cp == 0x61c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+                 (cp >= 0x2066 && cp <= 0x2069));
 }
 
 int fputs_json(const char *json, FILE *f) {
-        const unsigned char *p = (const unsigned char *) json;
+        const char *p = json, *end = json + strlen(json);
 
-        while (*p) {
-                size_t n = utf8_valid_len(p);
-                if (n == 0) {
+        while (p < end) {
+                int n = utf8_decode(p, (size_t) (end - p), NULL);
+
+                if (n < 0) {
                         if (fputs("\\ufffd", f) == EOF)
                                 return EOF;
                         p++;
                         continue;
                 }
-                if (fwrite(p, 1, n, f) != n)
+                if (fwrite(p, 1, (size_t) n, f) != (size_t) n)
                         return EOF;
                 p += n;
         }
         return 0;
 }
 
-/* How many bytes at s stay as they are (0: the first is escaped). */
-static size_t plain_len(const unsigned char *s) {
-        if (*s >= 0x20 && *s < 0x7f)
-                return 1;
-        if (*s >= 0x80)
-                return utf8_printable_len(s);
-        return 0;
+/* How many bytes of s[0, n) stay as they are (0: the first is escaped). */
+static size_t plain_len(const char *s, size_t n) {
+        uint32_t cp;
+        int k = utf8_decode(s, n, &cp);
+
+        return k > 0 && code_point_printable(cp) ? (size_t) k : 0;
 }
 
 bool str_needs_escape(const char *s) {
-        for (const unsigned char *p = (const unsigned char *) s; p && *p;) {
-                size_t n = plain_len(p);
+        size_t len = s ? strlen(s) : 0;
+
+        for (const char *p = s, *end = p + len; p < end;) {
+                size_t n = plain_len(p, (size_t) (end - p));
+
                 if (n == 0)
                         return true;
                 p += n;
@@ -563,10 +553,8 @@ static int escape_append(struct strbuf *b, const char *s, size_t len) {
         int r = strbuf_append(b, "", 0);
 
         while (r >= 0 && p < end) {
-                size_t n = plain_len(p);
+                size_t n = plain_len((const char *) p, (size_t) (end - p));
 
-                if (n > (size_t) (end - p))
-                        n = 0;
                 if (n > 0) {
                         r = strbuf_append(b, (const char *) p, n);
                         p += n;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,16 @@ const char *errno_name(int err);
  * comment character, length < PATH_MAX), and to show (valid UTF-8 without C1 or bidirectional
  * controls: str_needs_escape())? */
 bool rule_path_ok(const char *path);
+/* One code point of UTF-8 at s[0, n): returns its length in bytes (1 to 4) and sets *ret_cp (if
+ * not NULL) to its value, or returns -EILSEQ when the bytes at s do not begin a well-formed
+ * sequence (RFC 3629, section 4): n is 0, the first byte is a continuation byte, 0xc0, 0xc1 or
+ * 0xf5..0xff, the sequence is cut short (by n, or by a byte that is not a continuation, a NUL
+ * included), or it is an overlong form, a surrogate (U+D800..U+DFFF) or above U+10FFFF. Every
+ * code point counts, ASCII and controls included: what may be shown is the caller's judgement.
+ * Not mbrtowc(3): that follows the locale's LC_CTYPE (byte by byte under the C locale a root
+ * service runs in), and audit fields, paths and JSON are UTF-8 whatever the locale. */
+int utf8_decode(const char *s, size_t n, uint32_t *ret_cp);
+
 /* Write JSON text (json-c's output) with every byte that is not part of valid UTF-8 replaced by
  * the escape \ufffd: json-c copies a string's bytes as they are, and a file path or an audit
  * field need not be UTF-8, which would make the whole document unreadable to strict parsers

@@ -543,7 +543,94 @@ static void test_escape_control(void **state _unused_) {
         assert_escaped("\xed\xa0\x80", "\\xed\\xa0\\x80");
         assert_escaped("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
         assert_escaped("\xff", "\\xff");
+        /* Bidirectional controls and the line and paragraph separators, each byte escaped;
+         * their neighbours stay. */
+        assert_escaped("\xd8\x9c", "\\xd8\\x9c");                   /* U+061C */
+        assert_escaped("\xe2\x80\x8e", "\\xe2\\x80\\x8e");         /* U+200E */
+        assert_escaped("\xe2\x80\x8f", "\\xe2\\x80\\x8f");         /* U+200F */
+        assert_escaped("\xe2\x80\xa8", "\\xe2\\x80\\xa8");         /* U+2028 */
+        assert_escaped("\xe2\x80\xa9", "\\xe2\\x80\\xa9");         /* U+2029 */
+        assert_escaped("\xe2\x80\xaa", "\\xe2\\x80\\xaa");         /* U+202A */
+        assert_escaped("\xe2\x81\xa6", "\\xe2\\x81\\xa6");         /* U+2066 */
+        assert_escaped("\xe2\x81\xa9", "\\xe2\\x81\\xa9");         /* U+2069 */
+        assert_escaped("\xd8\x9b\xe2\x80\x8d\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+                       "\xd8\x9b\xe2\x80\x8d\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+        /* C1's bounds: U+009F escaped, U+007E stays. */
+        assert_escaped("\xc2\x9f~", "\\xc2\\x9f~");
         assert_false(str_needs_escape(NULL));
+}
+
+/* utf8_decode() of the whole of s: its length or -EILSEQ, and the code point. */
+static int decode(const char *s, uint32_t *ret_cp) {
+        return utf8_decode(s, strlen(s), ret_cp);
+}
+
+static void assert_decodes(const char *s, int len, uint32_t want) {
+        uint32_t cp = 0xffffffff;
+
+        assert_int_equal(decode(s, &cp), len);
+        assert_int_equal(cp, want);
+}
+
+static void assert_invalid(const char *s) {
+        uint32_t cp = 0x12345;
+
+        assert_int_equal(decode(s, &cp), -EILSEQ);
+        assert_int_equal(cp, 0x12345);         /* untouched */
+}
+
+static void test_utf8_decode(void **state _unused_) {
+        uint32_t cp;
+
+        /* Each length at its bounds; only the first code point counts. */
+        assert_decodes("a", 1, 'a');
+        assert_decodes("\x7f", 1, 0x7f);
+        assert_decodes("\xc2\x80", 2, 0x80);
+        assert_decodes("\xdf\xbf", 2, 0x7ff);
+        assert_decodes("\xe0\xa0\x80", 3, 0x800);
+        assert_decodes("\xe2\x82\xac" "x", 3, 0x20ac);
+        assert_decodes("\xef\xbf\xbf", 3, 0xffff);
+        assert_decodes("\xf0\x90\x80\x80", 4, 0x10000);
+        assert_decodes("\xf0\x9f\x90\xb3", 4, 0x1f433);
+        assert_decodes("\xf4\x8f\xbf\xbf", 4, 0x10ffff);
+        /* Controls are code points like any other: C0, C1 (U+009B) and bidi (U+202E, U+2066). */
+        assert_decodes("\x1b", 1, 0x1b);
+        assert_decodes("\xc2\x9b", 2, 0x9b);
+        assert_decodes("\xe2\x80\xae", 3, 0x202e);
+        assert_decodes("\xe2\x81\xa6", 3, 0x2066);
+        /* Surrogates around their bounds. */
+        assert_decodes("\xed\x9f\xbf", 3, 0xd7ff);
+        assert_invalid("\xed\xa0\x80");
+        assert_invalid("\xed\xbf\xbf");
+        assert_decodes("\xee\x80\x80", 3, 0xe000);
+        /* Overlong forms of '/', U+07FF and U+FFFF. */
+        assert_invalid("\xc0\xaf");
+        assert_invalid("\xc1\xbf");
+        assert_invalid("\xe0\x80\xaf");
+        assert_invalid("\xe0\x9f\xbf");
+        assert_invalid("\xf0\x8f\xbf\xbf");
+        /* Above U+10FFFF, and lead bytes that never start a sequence. */
+        assert_invalid("\xf4\x90\x80\x80");
+        assert_invalid("\xf5\x80\x80\x80");
+        assert_invalid("\xf8\x88\x80\x80\x80");
+        assert_invalid("\xff");
+        assert_invalid("\x80");
+        assert_invalid("\xbf\x80");
+        /* Truncated: by the string's end, by a byte that is no continuation, by n. */
+        assert_invalid("\xc2");
+        assert_invalid("\xe2\x82");
+        assert_invalid("\xf0\x9f\x90");
+        assert_invalid("\xe2\x82x");
+        assert_invalid("\xc2" "a");
+        assert_int_equal(utf8_decode("\xe2\x82\xac", 2, &cp), -EILSEQ);
+        assert_int_equal(utf8_decode("\xf0\x9f\x90\xb3", 3, &cp), -EILSEQ);
+        assert_int_equal(utf8_decode("a", 0, &cp), -EILSEQ);
+        /* A NUL inside the bounds ends a sequence; alone it is U+0000. */
+        assert_int_equal(utf8_decode("\xc2\0", 2, &cp), -EILSEQ);
+        assert_int_equal(utf8_decode("\0", 1, &cp), 1);
+        assert_int_equal(cp, 0);
+        /* ret_cp may be NULL. */
+        assert_int_equal(utf8_decode("\xc3\xa9", 2, NULL), 2);
 }
 
 static char *printed(int (*print)(FILE *f, const char *s), const char *s) {
@@ -628,6 +715,7 @@ int main(void) {
                 cmocka_unit_test(test_hindex),
                 cmocka_unit_test(test_strv_copy_long),
                 cmocka_unit_test(test_escape_control),
+                cmocka_unit_test(test_utf8_decode),
                 cmocka_unit_test(test_print_escaped),
         };
 
