@@ -478,43 +478,6 @@ static int sd_warn_force(struct sd_reader *rd) {
         return 0;
 }
 
-/* Strict UTF-8 as systemd's utf8_is_valid(): no overlong forms, no surrogates, at most U+10FFFF. */
-static bool utf8_valid(const char *s, size_t n) {
-        const unsigned char *p = (const unsigned char *) s, *e = p + n;
-
-        while (p < e) {
-                unsigned len, cp;
-
-                if (*p < 0x80) {
-                        p++;
-                        continue;
-                }
-                if ((*p & 0xe0) == 0xc0) {
-                        len = 2;
-                        cp = *p & 0x1f;
-                } else if ((*p & 0xf0) == 0xe0) {
-                        len = 3;
-                        cp = *p & 0x0f;
-                } else if ((*p & 0xf8) == 0xf0) {
-                        len = 4;
-                        cp = *p & 0x07;
-                } else
-                        return false;
-                if ((size_t) (e - p) < len)
-                        return false;
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xc0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (p[i] & 0x3f);
-                }
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                p += len;
-        }
-        return true;
-}
-
 static bool env_name_valid(const char *s) {
         if (!is_name_start(*s))
                 return false;

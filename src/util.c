@@ -495,6 +495,18 @@ int utf8_decode(const char *s, size_t n, uint32_t *ret_cp) {
         return (int) len;
 }
 
+bool utf8_valid(const char *s, size_t n) {
+        while (n > 0) {
+                int k = utf8_decode(s, n, NULL);
+
+                if (k < 0)
+                        return false;
+                s += k;
+                n -= (size_t) k;
+        }
+        return true;
+}
+
 /* Does a terminal show this code point as a character? Not the C0 and C1 controls and DEL
  * (ECMA-48), nor what changes how a line shows without being seen: the bidirectional controls
  * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, Unicode UAX #9) and the line and

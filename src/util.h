@@ -132,6 +132,10 @@ bool rule_path_ok(const char *path);
  * Not mbrtowc(3): that follows the locale's LC_CTYPE (byte by byte under the C locale a root
  * service runs in), and audit fields, paths and JSON are UTF-8 whatever the locale. */
 int utf8_decode(const char *s, size_t n, uint32_t *ret_cp);
+/* Is s[0, n) UTF-8 as utf8_decode() reads it, code point after code point (NULs included)? The
+ * strict UTF-8 of systemd's utf8_is_valid() (src/basic/utf8.c), with which systemd refuses an
+ * environment file: no overlong forms, no surrogates, nothing above U+10FFFF. */
+bool utf8_valid(const char *s, size_t n);
 
 /* Write JSON text (json-c's output) with every byte that is not part of valid UTF-8 replaced by
  * the escape \ufffd: json-c copies a string's bytes as they are, and a file path or an audit

@@ -631,6 +631,13 @@ static void test_utf8_decode(void **state _unused_) {
         assert_int_equal(cp, 0);
         /* ret_cp may be NULL. */
         assert_int_equal(utf8_decode("\xc3\xa9", 2, NULL), 2);
+        /* A whole string: every code point, to its very end. */
+        assert_true(utf8_valid("", 0));
+        assert_true(utf8_valid("caf\xc3\xa9 \xf0\x9f\x90\xb3\x1b", 11));
+        assert_true(utf8_valid("a\0b", 3));
+        assert_false(utf8_valid("caf\xc3\xa9", 4));
+        assert_false(utf8_valid("a\xed\xa0\x80", 4));
+        assert_false(utf8_valid("\xc0\xaf", 2));
 }
 
 static char *printed(int (*print)(FILE *f, const char *s), const char *s) {
