@@ -18,39 +18,16 @@
 #define OPENRC_CONTAINERD_SCRIPT "/etc/init.d/containerd"
 #define OPENRC_CONTAINERD_CONF "/etc/conf.d/containerd"
 
-/* Read one conf.d file over vars (NULL-terminated "KEY=VALUE"). 0 or -ENOMEM. */
-static int read_one(struct ctx *c, const char *path, char ***vars) {
-        _cleanup_free_ char *data = NULL;
-        _cleanup_strv_free_ char **mine = NULL;
-        unsigned line = 0;
-        size_t len = 0;
-        int r;
-
-        /* What it sets chooses the daemon's program (an exe!= exemption) and options: only a
-         * file of root's (trust.h). */
-        if ((r = init_script_trusted(c, path)) <= 0)
-                return r;
-        r = read_host_file(c, path, true, &data, &len);
-        if (r <= 0)
-                return r == -ENOMEM ? r : 0;
-        /* OpenRC's service script sources it with /bin/sh. */
-        r = envfile_parse_shell(data, len, *vars, &mine, &line);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0 && discovery_add_problem(c->d, path, line, "%s", envfile_error(r)) < 0)
-                return -ENOMEM;
-        /* The last assignment wins (env_get()): the file's own after what came before. */
-        return mine ? strv_extend_strv(vars, mine) : 0;
-}
-
 static int read_conf(struct ctx *c, struct dockerd_instance *i) {
         _cleanup_strv_free_ char **vars = NULL, **words = NULL;
         const char *binary, *opts;
         int r;
 
-        if (i->openrc_conf_base && (r = read_one(c, i->openrc_conf_base, &vars)) < 0)
+        /* What they set chooses the daemon's program (an exe!= exemption) and options: only
+         * root's files count (init_script_read_env()); the named instance's after the base's. */
+        if (i->openrc_conf_base && (r = init_script_read_env(c, i->openrc_conf_base, &vars)) < 0)
                 return r;
-        if ((r = read_one(c, i->openrc_conf, &vars)) < 0)
+        if ((r = init_script_read_env(c, i->openrc_conf, &vars)) < 0)
                 return r;
         binary = env_get(vars, "DOCKERD_BINARY");
         opts = env_get(vars, "DOCKER_OPTS");
@@ -160,7 +137,7 @@ static int discover_containerd_script(struct ctx *c) {
         i->daemon = true;
         if (!(i->openrc_script = strdup(OPENRC_CONTAINERD_SCRIPT)) || !(i->openrc_conf = strdup(OPENRC_CONTAINERD_CONF)))
                 return -ENOMEM;
-        if ((r = read_one(c, OPENRC_CONTAINERD_CONF, &vars)) < 0)
+        if ((r = init_script_read_env(c, OPENRC_CONTAINERD_CONF, &vars)) < 0)
                 return r;
         binary = env_get(vars, "containerd_command");
         if (binary && *binary)

@@ -2,13 +2,16 @@
 /* Discovery's bottom floor: what every source needs and nothing above it. The context the
  * sources share (struct ctx), the discovery's bookkeeping (targets, problems, the main
  * instances), reads under the root, where programs are looked for, whether a path can be
- * watched, containerd's own options. It calls no source (discover-*.c), no targets.c and no
+ * watched, containerd's own options, the init scripts' files and options. It calls no source (discover-*.c), no targets.c and no
  * discover.c: those sit above it and call down (tests/layers-floors.txt). */
 #include <errno.h>
 #include <stdarg.h>
 
 #include "containerd_args.h"
 #include "discovery-base.h"
+#include "dockerd_args.h"
+#include "envfile.h"
+#include "trust.h"
 #include "util.h"
 
 /* The user manager's shared unit directories (root's), NULL-terminated. */
@@ -271,4 +274,72 @@ bool rootless_shared_unit_path(const char *path) {
                 if (path_startswith_dir(path, *d))
                         return true;
         return false;
+}
+
+/* ---- what the init scripts' sources share (runit, SysV, OpenRC) ---- */
+
+int init_script_trusted(struct ctx *c, const char *path) {
+        struct resolved res = {};
+        int r;
+
+        if (root_resolve(c->root, path, false, &res) < 0 || res.state != PATH_EXISTS) {
+                resolved_done(&res);
+                return 0;
+        }
+        r = trust_roots(&res);
+        resolved_done(&res);
+        if (r)
+                return 1;
+        r = discovery_add_problem(c->d, path, 0, "not root's, or others may change it: what it says is not used");
+        return r < 0 ? r : 0;
+}
+
+int init_script_read_env(struct ctx *c, const char *path, char ***vars) {
+        _cleanup_free_ char *data = NULL;
+        _cleanup_strv_free_ char **mine = NULL;
+        unsigned line = 0;
+        size_t len = 0;
+        int r;
+
+        /* What it sets chooses the daemon's program and options: only a file of root's. */
+        if ((r = init_script_trusted(c, path)) <= 0)
+                return r;
+        r = read_host_file(c, path, true, &data, &len);
+        if (r <= 0)
+                return r == -ENOMEM ? r : 0;
+        r = envfile_parse_shell(data, len, *vars, &mine, &line);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 && discovery_add_problem(c->d, path, line, "%s", envfile_error(r)) < 0)
+                return -ENOMEM;
+        r = mine ? strv_extend_strv(vars, mine) : 0;
+        return r < 0 ? r : 1;
+}
+
+int init_script_program(struct ctx *c, struct instance *h, const char *program, const char *script,
+                        const char *const *path) {
+        if (program[0] == '/')
+                return sourced_set(&h->binary, program, "%s in %s", path_basename(program), script);
+        for (size_t k = 0; path[k]; k++) {
+                _cleanup_free_ char *p = path_join(path[k], program);
+                if (!p)
+                        return -ENOMEM;
+                if (is_regular_exists(c, p, NULL))
+                        return sourced_set(&h->binary, p, "%s in %s, found in %s", program, script, path[k]);
+        }
+        return 0;
+}
+
+int init_script_options(struct ctx *c, struct instance *h, char **argv, const char *file, const char *what) {
+        int r;
+
+        if (h->kind == DAEMON_DOCKERD) {
+                struct dockerd_instance *i = (struct dockerd_instance *) h;
+                if (dockerd_args_parse(argv, &i->flags) < 0 &&
+                    (r = discovery_add_dockerd_args_problems(c->d, file, what, &i->flags)) < 0)
+                        return r;
+                free(h->origin);
+                return (h->origin = strdup(what)) ? 0 : -ENOMEM;
+        }
+        return containerd_take_args(c, (struct containerd_instance *) h, argv, file, what);
 }

@@ -118,6 +118,22 @@ extern char *const user_unit_dirs_shared[];
 /* Is this host path in one of them? */
 bool rootless_shared_unit_path(const char *path);
 
+/* For the init scripts' sources (runit, SysV, OpenRC): read a shell variable file path, which a
+ * script sources with /bin/sh (/etc/sv/NAME/conf, /etc/default/docker, /etc/conf.d/docker), over
+ * *vars ("KEY=VALUE", the last one wins); only a file of root's (init_script_trusted()); 1 read,
+ * 0 missing, unreadable or not root's (a problem says why), -ENOMEM. */
+int init_script_read_env(struct ctx *c, const char *path, char ***vars);
+/* Is the script or file at path root's and open to no one else (trust_roots())? 1 yes, 0 missing
+ * or not (then a problem says so), -ENOMEM. */
+int init_script_trusted(struct ctx *c, const char *path);
+/* The daemon's program as script names it: absolute as is, else the first one found in path
+ * (NULL-terminated directories); unset when none is. 0 or -ENOMEM. */
+int init_script_program(struct ctx *c, struct instance *h, const char *program, const char *script,
+                        const char *const *path);
+/* The daemon's command line argv (argv[0] the program) as the instance's options, what naming
+ * it ("DOCKER_OPTS in /etc/default/docker"); refused values are problems of file. 0 or -ENOMEM. */
+int init_script_options(struct ctx *c, struct instance *h, char **argv, const char *file, const char *what);
+
 /* ---- the floors above, for discover.c ---- */
 
 /* The sources, each one kind of origin, adding to or creating instances in c->d. 0 or -ENOMEM. */
@@ -134,21 +150,6 @@ int discover_runit(struct ctx *c);         /* discover-runit.c: /etc/sv/docker, 
 /* discover-wrappers.c: every instance's binary that is a shell script exec'ing the real program
  * becomes that program; the script is kept in the instance's wrappers. */
 int discover_wrappers(struct ctx *c);
-/* discover-runit.c, for the init scripts' sources: read a shell variable file path (sourced by
- * a script: /etc/sv/NAME/conf, /etc/default/docker) over *vars ("KEY=VALUE", the last one wins);
- * only a file of root's (init_script_trusted()); 1 read, 0 missing, unreadable or not root's (a
- * problem says why), -ENOMEM. */
-int init_script_read_env(struct ctx *c, const char *path, char ***vars);
-/* Is the script or file at path root's and open to no one else (trust_roots())? 1 yes, 0 missing
- * or not (then a problem says so), -ENOMEM. */
-int init_script_trusted(struct ctx *c, const char *path);
-/* The daemon's program as script names it: absolute as is, else the first one found in path
- * (NULL-terminated directories); unset when none is. 0 or -ENOMEM. */
-int init_script_program(struct ctx *c, struct instance *h, const char *program, const char *script,
-                        const char *const *path);
-/* The daemon's command line argv (argv[0] the program) as the instance's options, what naming
- * it ("DOCKER_OPTS in /etc/default/docker"); refused values are problems of file. 0 or -ENOMEM. */
-int init_script_options(struct ctx *c, struct instance *h, char **argv, const char *file, const char *what);
 /* dockerd-config.c: an instance's effective configuration (flags, daemon.json, snap, defaults). */
 int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i);
 /* discover-containerd.c: a containerd found only as a binary, and every instance's config.toml. */
