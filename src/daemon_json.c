@@ -34,6 +34,7 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->init_path);
         strv_free(c->authorization_plugins);
         free(c->userns_remap);
+        free(c->storage_driver);
         *c = (struct daemon_config) {};
 }
 
@@ -264,10 +265,26 @@ static int get_runtimes(struct json_object *top, struct daemon_config *c, int *r
         return 0;
 }
 
-/* "features": an object of booleans (moby daemon/config Config.Features, map[string]bool); only
- * "cdi" is kept. */
+/* One boolean of "features": 1 and *ret_value when set, 0 when absent or null, a type error
+ * recorded. */
+static int get_feature(struct json_object *features, const char *key, bool *ret_value, int *ret,
+                       const char **ret_msg, const char *type_msg) {
+        struct json_object *v;
+
+        if (!json_object_object_get_ex(features, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_boolean)) {
+                set_error(ret, ret_msg, -EINVAL, type_msg);
+                return 0;
+        }
+        *ret_value = json_object_get_boolean(v);
+        return 1;
+}
+
+/* "features": an object of booleans (moby daemon/config Config.Features, map[string]bool); "cdi"
+ * and "containerd-snapshotter" are kept. */
 static int get_features(struct json_object *top, struct daemon_config *c, int *ret, const char **ret_msg) {
-        struct json_object *v, *cdi;
+        struct json_object *v;
 
         if (!json_object_object_get_ex(top, "features", &v) || json_object_is_type(v, json_type_null))
                 return 0;
@@ -275,15 +292,69 @@ static int get_features(struct json_object *top, struct daemon_config *c, int *r
                 set_error(ret, ret_msg, -EINVAL, "\"features\" must be an object");
                 return 0;
         }
-        if (!json_object_object_get_ex(v, "cdi", &cdi) || json_object_is_type(cdi, json_type_null))
-                return 0;
-        if (!json_object_is_type(cdi, json_type_boolean)) {
-                set_error(ret, ret_msg, -EINVAL, "\"features\" \"cdi\" must be true or false");
-                return 0;
-        }
-        c->cdi_set = true;
-        c->cdi = json_object_get_boolean(cdi);
+        c->cdi_set = get_feature(v, "cdi", &c->cdi, ret, ret_msg, "\"features\" \"cdi\" must be true or false");
+        c->snapshotter_set = get_feature(v, "containerd-snapshotter", &c->snapshotter, ret, ret_msg,
+                                         "\"features\" \"containerd-snapshotter\" must be true or false");
         return 0;
+}
+
+/* Is the JSON string token at s (its opening quote; n bytes up to the closing one included) the
+ * string want? A token with escapes is decoded by json-c. */
+static bool token_is(const char *s, size_t n, const char *want) {
+        _cleanup_free_ char *copy = NULL;
+        struct json_object *o;
+        bool eq;
+
+        if (!memchr(s, '\\', n))
+                return n == strlen(want) + 2 && memcmp(s + 1, want, n - 2) == 0;
+        copy = strndup(s, n);
+        if (!copy)
+                return false;
+        o = json_tokener_parse(copy);
+        eq = o && json_object_is_type(o, json_type_string) && streq(json_object_get_string(o), want);
+        json_object_put(o);
+        return eq;
+}
+
+/* The 1-based line of the last key "key" of the object that is the value of the top-level key
+ * "parent", in text json-c has accepted (the last one is what json-c and dockerd keep); 0 when
+ * there is none. A string is a key when ':' follows it; a container at depth 2 is the value of
+ * the last top-level key. */
+static unsigned key_line(const char *data, size_t len, const char *parent, const char *key) {
+        unsigned line = 1, found = 0, depth = 0;
+        bool in_parent = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char ch = data[i];
+
+                if (ch == '\n')
+                        line++;
+                else if (ch == '{' || ch == '[')
+                        depth++;
+                else if (ch == '}' || ch == ']')
+                        depth--;
+                else if (ch == '"') {
+                        size_t start = i, j;
+                        unsigned at = line;
+
+                        for (i++; i < len && data[i] != '"'; i++)
+                                if (data[i] == '\\')
+                                        i++;
+                        for (j = i + 1; j < len && is_json_space(data[j]); j++)
+                                if (data[j] == '\n')
+                                        line++;
+                        if (j >= len || data[j] != ':') {
+                                i = j - 1;
+                                continue;
+                        }
+                        if (depth == 1)
+                                in_parent = token_is(data + start, i - start + 1, parent);
+                        else if (depth == 2 && in_parent && token_is(data + start, i - start + 1, key))
+                                found = at;
+                        i = j;
+                }
+        }
+        return found;
 }
 
 /* dockerd decodes the file by its byte order mark (golang.org/x/text BOMOverride): UTF-16 LE or
@@ -389,6 +460,9 @@ static int read_keys(struct json_object *top, struct daemon_config *c, int *ret,
                                "\"userns-remap\" must be a string");
         if (k >= 0)
                 k = get_features(top, c, ret, ret_msg);
+        if (k >= 0)
+                k = get_string(top, "storage-driver", &c->storage_driver, ret, ret_msg,
+                               "\"storage-driver\" must be a string");
         return k;
 }
 
@@ -501,6 +575,8 @@ int daemon_json_parse(const char *data, size_t len, struct daemon_config *ret, u
         }
 
         k = read_keys(top, &c, &r, &msg);
+        if (k >= 0 && c.snapshotter_set)
+                c.snapshotter_line = key_line(copy, len - skip, "features", "containerd-snapshotter");
         if (k < 0) {
                 r = k;
                 msg = NULL;

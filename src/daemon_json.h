@@ -28,6 +28,12 @@
  *   userns-remap           "default" or USER[:GROUP]: the remapped ranges come from /etc/subuid
  *                          and /etc/subgid (moby daemon/daemon_unix.go setupRemappedRoot())
  *   features.cdi           true or false: whether dockerd reads the CDI spec directories
+ *   features.containerd-snapshotter
+ *                          true or false: whether Docker's images and snapshots live in
+ *                          containerd's root instead of the data root (moby
+ *                          daemon/image_store_choice.go determineImageStoreChoice())
+ *   storage-driver         a graphdriver's name (overlay2, fuse-overlayfs, btrfs, zfs, vfs) keeps
+ *                          the images in the data root; another is a containerd snapshotter's
  * Not kept: pidfile (dockerd rewrites it at every start: only noise), default-runtime (a name:
  * the runtime's own files are what count), exec-opts (no paths). */
 
@@ -58,6 +64,10 @@ struct daemon_config {
         char *userns_remap;
         bool cdi_set;         /* "features" has "cdi" */
         bool cdi;             /* its value */
+        bool snapshotter_set; /* "features" has "containerd-snapshotter" */
+        bool snapshotter;     /* its value */
+        unsigned snapshotter_line; /* the 1-based line of that key, 0 when not known */
+        char *storage_driver; /* NULL when absent */
 };
 
 void daemon_config_done(struct daemon_config *c);

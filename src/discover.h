@@ -154,6 +154,8 @@ struct target {
         enum skip_reason skip_reason; /* why no rule is rendered for it, SKIP_NONE when one is */
         char *skip;           /* the same, as the text shown to the user (NULL when SKIP_NONE) */
         char *owner;          /* data root: the daemon binary that writes it (for -F exe!=) */
+        char *note;           /* what else the path holds, for --list-paths ("holds Docker's image
+                               * store (containerd-snapshotter on, daemon.json:3)"), or NULL */
         char *instance;       /* the instance that first named it, "dockerd docker.service"
                                * (instance_key()); NULL for the host's programs and CIS paths */
         struct target_evidence *by_instance; /* every instance that named it, each with its own

@@ -25,6 +25,7 @@ void discovery_done(struct discovery *d) {
                 free(d->targets[i].evidence);
                 free(d->targets[i].skip);
                 free(d->targets[i].owner);
+                free(d->targets[i].note);
                 free(d->targets[i].instance);
                 for (size_t k = 0; k < d->targets[i].n_by_instance; k++) {
                         free(d->targets[i].by_instance[k].instance);

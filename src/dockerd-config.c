@@ -67,6 +67,11 @@ static bool fill_from_running(struct dockerd_instance *i) {
         lead |= take_if_unset(&i->flags.data_root, &i->running_flags.data_root);
         take_if_unset(&i->flags.exec_root, &i->running_flags.exec_root);
         take_if_unset(&i->flags.containerd, &i->running_flags.containerd);
+        take_if_unset(&i->flags.storage_driver, &i->running_flags.storage_driver);
+        if (!i->flags.snapshotter_set && i->running_flags.snapshotter_set) {
+                i->flags.snapshotter_set = true;
+                i->flags.snapshotter = i->running_flags.snapshotter;
+        }
         return lead;
 }
 
@@ -220,6 +225,91 @@ static int runtimes(struct ctx *c, struct dockerd_instance *i) {
         return 0;
 }
 
+/* Does the data root hold a graphdriver's state: a non-empty directory of one of Linux's
+ * graphdrivers but vfs (moby daemon/graphdriver/driver.go scanPriorDrivers(); the drivers of
+ * register/)? 1 yes, 0 no, -ENOMEM. */
+static int has_prior_driver(struct ctx *c, const char *data_root) {
+        static const char *const drivers[] = { "overlay2", "fuse-overlayfs", "btrfs", "zfs" };
+
+        for (size_t k = 0; k < ELEMENTSOF(drivers); k++) {
+                _cleanup_free_ char *p = path_join(data_root, drivers[k]);
+                _cleanup_strv_free_ char **names = NULL;
+                int r;
+
+                if (!p)
+                        return -ENOMEM;
+                r = root_list_dir(c->root, p, &names);
+                if (r == -ENOMEM)
+                        return r;
+                /* dockerd counts a directory it cannot read as not empty. */
+                if (r == -EACCES || (r >= 0 && names && names[0]))
+                        return 1;
+        }
+        return 0;
+}
+
+static bool is_graphdriver(const char *name) {
+        static const char *const drivers[] = { "overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs" };
+
+        for (size_t k = 0; k < ELEMENTSOF(drivers); k++)
+                if (streq(name, drivers[k]))
+                        return true;
+        return false;
+}
+
+/* Where dockerd keeps its images, as it decides (moby daemon/image_store_choice.go
+ * determineImageStoreChoice(), daemon/command/daemon_linux.go for userns-remap): the
+ * containerd-snapshotter feature (--feature, else daemon.json's "features") decides when set;
+ * unset, Docker 29 uses containerd's store unless userns-remap is on, the data root holds a
+ * graphdriver's state, or the storage driver is a graphdriver (--storage-driver, else
+ * daemon.json's); Docker 24 to 28 only when the feature is on, older ones ignore it. The
+ * version is not read: what only Docker 29 would do is said as such. A rootless dockerd's
+ * containerd is its own, inside its user's tree: not judged here. 0 or -ENOMEM. */
+static int image_store(struct ctx *c, struct dockerd_instance *i) {
+        const char *remap = i->flags.userns_remap ? i->flags.userns_remap : i->config.userns_remap;
+        const char *driver = i->flags.storage_driver ? i->flags.storage_driver : i->config.storage_driver;
+        bool set = i->flags.snapshotter_set || i->config.snapshotter_set;
+        bool on = i->flags.snapshotter_set ? i->flags.snapshotter : i->config.snapshotter;
+        int r;
+
+        if (driver && !driver[0])
+                driver = NULL; /* dockerd takes an empty one as unset */
+
+        i->image_store = IMAGE_STORE_DATA_ROOT;
+        if (i->rootless || !i->root.value || i->root.value[0] != '/')
+                return 0;
+        if (set && !on)
+                return 0;
+        if (set && remap && remap[0] &&
+            discovery_add_problem(c->d, NULL, 0, "dockerd %s: containerd-snapshotter is on with userns-remap "
+                                  "\"%s\": dockerd refuses to start", i->name, remap) < 0)
+                return -ENOMEM;
+        if (set) {
+                i->image_store = IMAGE_STORE_CONTAINERD;
+                if (i->flags.snapshotter_set)
+                        r = asprintf(&i->image_store_why, "--feature containerd-snapshotter (%s)", strempty(i->origin));
+                else if (i->config.snapshotter_line)
+                        r = asprintf(&i->image_store_why, "containerd-snapshotter on, %s:%u", i->config_file.value,
+                                     i->config.snapshotter_line);
+                else
+                        r = asprintf(&i->image_store_why, "containerd-snapshotter on in %s", i->config_file.value);
+                return r < 0 ? -ENOMEM : 0;
+        }
+        if ((remap && remap[0]) || (driver && is_graphdriver(driver)))
+                return 0;
+        r = has_prior_driver(c, i->root.value);
+        if (r != 0)
+                return r < 0 ? r : 0;
+        i->image_store = IMAGE_STORE_CONTAINERD_FROM_29;
+        if (driver)
+                r = asprintf(&i->image_store_why, "storage-driver \"%s\" (%s) is not a graphdriver", driver,
+                             i->flags.storage_driver ? strempty(i->origin) : i->config_file.value);
+        else
+                r = asprintf(&i->image_store_why, "its default: no containerd-snapshotter in %s, no graphdriver's "
+                             "images in %s", i->config_file.value, i->root.value);
+        return r < 0 ? -ENOMEM : 0;
+}
+
 int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i) {
         /* The snap's wrapper sets daemon.json and the data root, unless docker.service runs dockerd. */
         bool snap = i->snap_bin && !c->docker_service;
@@ -246,5 +336,7 @@ int dockerd_config_resolve(struct ctx *c, struct dockerd_instance *i) {
                 r = sockets(i);
         if (r >= 0)
                 r = runtimes(c, i);
+        if (r >= 0)
+                r = image_store(c, i);
         return r;
 }

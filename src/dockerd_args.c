@@ -16,6 +16,8 @@ enum opt_kind {
         OPT_USERNS_REMAP,
         OPT_SECCOMP_PROFILE,
         OPT_CDI_SPEC_DIR,
+        OPT_FEATURE,
+        OPT_STORAGE_DRIVER,
         OPT_UNKNOWN = -1,
 };
 
@@ -34,6 +36,8 @@ static const struct {
         { "userns-remap", OPT_USERNS_REMAP },
         { "seccomp-profile", OPT_SECCOMP_PROFILE },
         { "cdi-spec-dir", OPT_CDI_SPEC_DIR },
+        { "feature", OPT_FEATURE },
+        { "storage-driver", OPT_STORAGE_DRIVER },
 };
 
 /* dockerd's boolean shorthands, which may be bundled in front of another shorthand ("-DH x"). */
@@ -52,6 +56,7 @@ void dockerd_opts_done(struct dockerd_opts *o) {
         free(o->userns_remap);
         free(o->seccomp_profile);
         strv_free(o->cdi_spec_dirs);
+        free(o->storage_driver);
         strv_free(o->problems);
         *o = (struct dockerd_opts) {};
 }
@@ -165,6 +170,32 @@ static int add_runtime(struct dockerd_opts *o, struct list *runtimes, const char
         return list_append(runtimes, spec);
 }
 
+/* --feature NAME[=BOOL], as dockerd's SetOpts.Set() takes it (moby daemon/internal/opts): cut at
+ * the first '=', no value is true, else Go's strconv.ParseBool; only containerd-snapshotter is
+ * kept. */
+static int add_feature(struct dockerd_opts *o, const char *value) {
+        static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True", NULL };
+        static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False", NULL };
+        const char *eq = strchr(value, '=');
+        size_t n = eq ? (size_t) (eq - value) : strlen(value);
+
+        if (n == 0)
+                return problem(o, "--feature %s has no name: dockerd refuses to start", value);
+        if (n != strlen("containerd-snapshotter") || strncmp(value, "containerd-snapshotter", n) != 0)
+                return 0;
+        if (!eq) {
+                o->snapshotter_set = o->snapshotter = true;
+                return 0;
+        }
+        for (size_t k = 0; yes[k]; k++)
+                if (streq(eq + 1, yes[k]) || streq(eq + 1, no[k])) {
+                        o->snapshotter_set = true;
+                        o->snapshotter = streq(eq + 1, yes[k]);
+                        return 0;
+                }
+        return problem(o, "--feature %s: \"%s\" is not true or false: dockerd refuses to start", value, eq + 1);
+}
+
 /* Returns 0, -ENOMEM, or -EINVAL for a value dockerd itself would refuse (the option is then
  * not recorded, a problem says why). */
 static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *runtimes, struct list *more,
@@ -190,6 +221,10 @@ static int apply_opt(struct dockerd_opts *o, struct list *hosts, struct list *ru
                 return replace_str(&o->userns_remap, value);
         case OPT_SECCOMP_PROFILE:
                 return replace_str(&o->seccomp_profile, value);
+        case OPT_FEATURE:
+                return add_feature(o, value);
+        case OPT_STORAGE_DRIVER:
+                return replace_str(&o->storage_driver, value);
         default:
                 return 0;
         }
@@ -231,6 +266,8 @@ int dockerd_args_parse(char * const *argv, struct dockerd_opts *o) {
                                 kind = OPT_DATA_ROOT;
                         else if (*s == 'H')
                                 kind = OPT_HOST;
+                        else if (*s == 's')
+                                kind = OPT_STORAGE_DRIVER;
                         else
                                 continue; /* Unknown shorthand, or only booleans. */
                         s++;

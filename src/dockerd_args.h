@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 /* The dockerd options that move Docker's files, from a command line (argv[0] is the program
  * and is skipped). Both "--opt=value" and "--opt value" forms, the short "-g" and "-H"
  * (also "-Hunix:///x"), the deprecated "--graph"; a later option replaces an earlier one
@@ -19,6 +21,9 @@ struct dockerd_opts {
         char *userns_remap;   /* --userns-remap */
         char *seccomp_profile; /* --seccomp-profile */
         char **cdi_spec_dirs; /* --cdi-spec-dir, every one */
+        bool snapshotter_set; /* --feature containerd-snapshotter[=BOOL] was given */
+        bool snapshotter;     /* its value (Go's strconv.ParseBool; no "=" is true) */
+        char *storage_driver; /* --storage-driver, -s */
         char **problems;      /* why a value was refused, one sentence each (at most 64), or NULL */
 };
 

@@ -123,6 +123,7 @@ void dockerd_instance_done(struct dockerd_instance *i) {
         sourced_done(&i->containerd);
         sourced_free_many(i->sockets, i->n_sockets);
         free(i->owner);
+        free(i->image_store_why);
         *i = (struct dockerd_instance) {};
 }
 

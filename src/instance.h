@@ -112,6 +112,14 @@ struct instance {
                 };                              \
         }
 
+/* Where a dockerd keeps its images and their layers (dockerd-config.c). */
+enum image_store {
+        IMAGE_STORE_DATA_ROOT,        /* a graphdriver's, below the data root */
+        IMAGE_STORE_CONTAINERD,       /* containerd-snapshotter on: the root of the containerd it talks to */
+        IMAGE_STORE_CONTAINERD_FROM_29, /* nothing chose: the containerd's root if dockerd is 29 or later,
+                                       * whose default it is, else the data root */
+};
+
 struct dockerd_instance {
         INSTANCE_HEAD;
         char *openrc_conf_base;       /* docker.NAME: /etc/conf.d/docker, read before openrc_conf */
@@ -147,6 +155,8 @@ struct dockerd_instance {
                                        * ListenStream=, else the default), host paths */
         size_t n_sockets;
         char *owner;                  /* the binary that writes the data root (exe!= filter), or NULL */
+        enum image_store image_store; /* where its images live, and what decided it ("containerd-snapshotter */
+        char *image_store_why;        /* on, /etc/docker/daemon.json:3"); NULL for the data root */
 };
 
 struct containerd_instance {

@@ -37,14 +37,16 @@ static int list_row(FILE *f, const struct list_result *l, size_t i) {
         const struct target *t = &l->p->disc.targets[i];
         const struct rendered *x = l->rule[i];
         const char *disp = l->disposition[i];
-        _cleanup_free_ char *ids = NULL, *ev = comment_safe(t->evidence), *path = comment_safe(t->path);
+        _cleanup_free_ char *ids = NULL, *ev = comment_safe(t->evidence), *path = comment_safe(t->path),
+                            *note = t->note ? comment_safe(t->note) : NULL;
 
-        if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path)
+        if (component_cis_ids(t->comp, &ids) < 0 || !ev || !path || (t->note && !note))
                 return -ENOMEM;
-        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
+        fprintf_escaped(f, "%-24s %-14s %-44s %-9s %s: %s%s%s%s%s%s\n", component_info(t->comp)->name, *ids ? ids : "-",
                 path, t->link ? "link" : state_name(t->state), disp, ev,
                 t->cis_literal && !t->cis_only ? " (CIS path)" : "",
-                x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "");
+                x && x->provided_by ? " in " : "", x && x->provided_by ? x->provided_by : "",
+                note ? "; " : "", strempty(note));
         return 0;
 }
 
@@ -156,6 +158,7 @@ int list_print_json(FILE *f, const struct list_result *l) {
                 json_object_object_add(o, "symlink", json_object_new_boolean(t->link));
                 json_object_object_add(o, "cis_path", json_object_new_boolean(t->cis_literal));
                 json_object_object_add(o, "evidence", jstr(t->evidence));
+                json_object_object_add(o, "note", jstr(t->note));
                 json_object_object_add(o, "status", jstr(disp));
                 if (x && rule_format(&x->rule, &line) >= 0)
                         json_object_object_add(o, "rule", jstr(line));

@@ -1239,6 +1239,97 @@ static int targets_init_files(struct ctx *c, const struct instance *h) {
         return r;
 }
 
+/* Add note to the target of host path (resolved as a directory), when there is one and it does
+ * not say it already. 0 or -ENOMEM. */
+static int note_target(struct ctx *c, const char *path, const char *note) {
+        struct resolved res = {};
+        struct target *t = NULL;
+        char *n;
+
+        if (root_resolve(c->root, path, false, &res) >= 0)
+                t = discovery_find_target(c->d, res.path);
+        resolved_done(&res);
+        if (!t || (t->note && strstr(t->note, note)))
+                return 0;
+        if (t->note ? asprintf(&n, "%s; %s", t->note, note) < 0 : !(n = strdup(note)))
+                return -ENOMEM;
+        free(t->note);
+        t->note = n;
+        return 0;
+}
+
+/* Do two host socket paths name the same socket (the same path once resolved inside the root)? */
+static bool same_socket(struct ctx *c, const char *a, const char *b) {
+        struct resolved ra = {}, rb = {};
+        bool same;
+
+        if (!a || !b)
+                return false;
+        if (streq(a, b))
+                return true;
+        same = root_resolve(c->root, a, false, &ra) >= 0 && root_resolve(c->root, b, false, &rb) >= 0 &&
+               streq(ra.path, rb.path);
+        resolved_done(&ra);
+        resolved_done(&rb);
+        return same;
+}
+
+/* The root of the containerd instance serving socket, NULL when none here does. */
+static const char *containerd_root_serving(struct ctx *c, const char *socket) {
+        for (size_t k = 0; k < c->d->n_containerds; k++) {
+                const struct containerd_instance *ci = &c->d->containerds[k];
+
+                if (ci->daemon && ci->root.value && same_socket(c, ci->grpc_address.value, socket))
+                        return ci->root.value;
+        }
+        return NULL;
+}
+
+/* A dockerd whose images are in containerd's store (dockerd-config.c): the root of the containerd
+ * it talks to holds them, and that root's rule covers them; the listing says so there. Without
+ * --containerd, dockerd uses the containerd of the default socket when that exists as it
+ * starts, else starts its own with its root in the data root's containerd/daemon (moby
+ * daemon/command initializeContainerd(), containerdRootDir()), which the data root's rule
+ * covers. A --containerd socket no containerd found here serves is a problem: where the images
+ * are is not known. */
+static int targets_image_store(struct ctx *c, const struct dockerd_instance *i) {
+        _cleanup_free_ char *note = NULL;
+        const char *root;
+        int r;
+
+        if (!i->daemon || i->image_store == IMAGE_STORE_DATA_ROOT)
+                return 0;
+        if (asprintf(&note, "holds Docker's image store%s (%s)",
+                     i->image_store == IMAGE_STORE_CONTAINERD_FROM_29 ? " if dockerd is 29 or later" : "",
+                     strempty(i->image_store_why)) < 0)
+                return -ENOMEM;
+        if (!i->flags.containerd && !i->config.containerd) {
+                _cleanup_free_ char *own = NULL, *system = NULL;
+
+                root = containerd_root_serving(c, DEFAULT_CONTAINERD_SOCK);
+                if (root) {
+                        if (asprintf(&system, "%s, when %s exists as dockerd starts (it has no --containerd)", note,
+                                     DEFAULT_CONTAINERD_SOCK) < 0)
+                                return -ENOMEM;
+                        if ((r = note_target(c, root, system)) < 0)
+                                return r;
+                }
+                if (asprintf(&own, "%s, in %s/containerd/daemon when dockerd starts its own containerd", note,
+                             i->root.value) < 0)
+                        return -ENOMEM;
+                return note_target(c, i->root.value, own);
+        }
+        root = containerd_root_serving(c, i->containerd.value);
+        if (root)
+                return note_target(c, root, note);
+        if (i->image_store == IMAGE_STORE_CONTAINERD_FROM_29)
+                return 0;
+        return discovery_add_problem(c->d, NULL, 0, "dockerd %s keeps its images in containerd's store (%s), but no "
+                                     "containerd found here serves %s (%s): they are not watched", i->name,
+                                     strempty(i->image_store_why), i->containerd.value, i->containerd.evidence) < 0
+                       ? -ENOMEM : 0;
+}
+
 int targets_from_instances(struct ctx *c) {
         struct discovery *d = c->d;
         bool have_docker = false;
@@ -1292,6 +1383,8 @@ int targets_from_instances(struct ctx *c) {
                 if (d->dockerds[k].daemon && (r = for_instance(c, &d->dockerds[k].head)) >= 0)
                         r = add_path(c, COMP_CONTAINERD_SOCK, d->dockerds[k].containerd.value, ADD_WANTED | ADD_AS_LINK,
                                      NULL, "%s", d->dockerds[k].containerd.evidence);
+        for (size_t k = 0; k < d->n_dockerds && r >= 0; k++)
+                r = targets_image_store(c, &d->dockerds[k]);
         if (r >= 0)
                 r = for_instance(c, NULL);
         if (r >= 0 && (!c->opts || c->opts->cis_paths))

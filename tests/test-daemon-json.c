@@ -395,8 +395,46 @@ static void test_controls(void **state UNUSED) {
         daemon_config_done(&c);
 }
 
+/* features.containerd-snapshotter moves Docker's images into containerd's root: its value and the
+ * line of its key (the last one, as dockerd keeps), never a same-named key elsewhere. */
+static void test_image_store(void **state UNUSED) {
+        struct daemon_config c = {};
+        unsigned line;
+        const char *msg;
+
+        assert_int_equal(parse("{\n  \"containerd-snapshotter\": false,\n  \"x\": {\"features\": {\"containerd-snapshotter\": 1}},\n"
+                               "  \"features\": {\n    \"cdi\": true,\n    \"containerd-snapshotter\": true\n  },\n"
+                               "  \"storage-driver\": \"overlayfs\"\n}", &c, &line, &msg), 0);
+        assert_true(c.snapshotter_set);
+        assert_true(c.snapshotter);
+        assert_int_equal(c.snapshotter_line, 6);
+        assert_string_equal(c.storage_driver, "overlayfs");
+        daemon_config_done(&c);
+
+        /* An escaped spelling is the same key; the last one wins. */
+        assert_int_equal(parse("{\"features\": {\"containerd-snapshotter\": true,\n\"containerd\\u002dsnapshotter\": false}}",
+                               &c, &line, &msg), 0);
+        assert_true(c.snapshotter_set);
+        assert_false(c.snapshotter);
+        assert_int_equal(c.snapshotter_line, 2);
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"features\": {\"buildkit\": true}}", &c, &line, &msg), 0);
+        assert_false(c.snapshotter_set);
+        assert_int_equal(c.snapshotter_line, 0);
+        daemon_config_done(&c);
+
+        assert_int_equal(parse("{\"features\": {\"containerd-snapshotter\": \"true\"}}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"features\" \"containerd-snapshotter\" must be true or false");
+        daemon_config_done(&c);
+        assert_int_equal(parse("{\"storage-driver\": 2}", &c, &line, &msg), -EINVAL);
+        assert_string_equal(msg, "\"storage-driver\" must be a string");
+        daemon_config_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_image_store),
                 cmocka_unit_test(test_full),
                 cmocka_unit_test(test_minimal),
                 cmocka_unit_test(test_graph),

@@ -301,8 +301,38 @@ static void test_controls(void **state __attribute__((unused))) {
         assert_null(o.seccomp_profile);
 }
 
+/* --feature containerd-snapshotter[=BOOL] and the storage driver, which choose where the images
+ * are; another feature is not kept, a value Go's ParseBool refuses is a problem. */
+static void test_image_store(void **state __attribute__((unused))) {
+        struct dockerd_opts o = {};
+
+        assert_int_equal(dockerd_args_parse(ARGV("--feature", "containerd-snapshotter", "--feature=cdi=false",
+                                                 "-s", "overlay2"), &o), 0);
+        assert_true(o.snapshotter_set);
+        assert_true(o.snapshotter);
+        assert_string_equal(o.storage_driver, "overlay2");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--feature=containerd-snapshotter=F", "--storage-driver=overlayfs"), &o), 0);
+        assert_true(o.snapshotter_set);
+        assert_false(o.snapshotter);
+        assert_string_equal(o.storage_driver, "overlayfs");
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--feature", "buildkit"), &o), 0);
+        assert_false(o.snapshotter_set);
+        dockerd_opts_done(&o);
+
+        assert_int_equal(dockerd_args_parse(ARGV("--feature", "containerd-snapshotter=yes"), &o), -EINVAL);
+        assert_false(o.snapshotter_set);
+        assert_string_equal(o.problems[0], "--feature containerd-snapshotter=yes: \"yes\" is not true or false: "
+                            "dockerd refuses to start");
+        dockerd_opts_done(&o);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_image_store),
                 cmocka_unit_test(test_empty),
                 cmocka_unit_test(test_separate_values),
                 cmocka_unit_test(test_equals_values),

@@ -140,5 +140,37 @@ t = [t for t in json.load(open(sys.argv[1]))["targets"] if t["path"] == "/run/co
 keys = [n["instance"] for n in t["named_by"]]
 sys.exit(keys != ["containerd containerd.service", "dockerd docker.service"] or not all(n["evidence"] for n in t["named_by"]))' "$scratch/out"
 
+# Docker's image store: in containerd's root when containerd-snapshotter is on (daemon.json or
+# --feature); unset, only where Docker 29 would choose it. The listing says so on that root.
+"$bin" --root "$dir/docker29-containerd-store/root" --list-paths --format json > "$scratch/out" 2>/dev/null
+expect "--list-paths JSON: containerd's root holds Docker's image store, with daemon.json's line" python3 -c '
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["targets"] if t["path"] == "/var/lib/containerd"][0]
+sys.exit(t["note"] != "holds Docker'"'"'s image store (containerd-snapshotter on, /etc/docker/daemon.json:4)")' "$scratch/out"
+store() { # name, then lines for daemon.json (empty: none), then extra ExecStart options
+        local r="$scratch/store-$1/root"
+        mkdir -p "$scratch/store-$1" && cp -a "$dir/docker-ce-deb/root" "$r"
+        [ -z "$2" ] || printf '%s\n' "$2" > "$r/etc/docker/daemon.json"
+        sed -i "s|^ExecStart=/usr/bin/dockerd .*|& $3|" "$r/usr/lib/systemd/system/docker.service"
+        "$bin" --root "$r" --list-paths 2>&1 | grep -E "^containerd-root|^problem|image store"
+}
+expect "image store: --feature containerd-snapshotter on dockerd's command line" \
+        grep -qF "holds Docker's image store (--feature containerd-snapshotter (docker.service ExecStart))" <(store flag "" "--feature containerd-snapshotter")
+expect "image store: containerd-snapshotter false keeps it in the data root" \
+        test -z "$(store off '{"features": {"containerd-snapshotter": false}}' "" | grep "image store")"
+expect "image store: userns-remap turns Docker 29's default off" \
+        test -z "$(store remap '{"userns-remap": "default"}' "" | grep "image store")"
+expect "image store: storage-driver overlay2 (-s) keeps it in the data root" \
+        test -z "$(store driver "" "-s overlay2" | grep "image store")"
+mkdir -p "$scratch/prior" && cp -a "$dir/docker-ce-deb/root" "$scratch/prior/root" && mkdir -p "$scratch/prior/root/var/lib/docker/overlay2/l"
+expect "image store: a graphdriver's images in the data root keep it there" \
+        test -z "$("$bin" --root "$scratch/prior/root" --list-paths 2>&1 | grep "image store")"
+expect "image store: on, but no containerd here serves dockerd's --containerd: a problem" \
+        grep -q "problem: dockerd docker.service keeps its images in containerd's store.*no containerd found here serves /run/other.sock" \
+        <(store nosock '{"features": {"containerd-snapshotter": true}}' "--containerd=/run/other.sock")
+expect "image store: on with userns-remap: dockerd refuses to start, said" \
+        grep -q "containerd-snapshotter is on with userns-remap \"default\": dockerd refuses to start" \
+        <(store both '{"features": {"containerd-snapshotter": true}, "userns-remap": "default"}' "")
+
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
