@@ -2,8 +2,9 @@
 /* Discovery's bottom floor: what every source needs and nothing above it. The context the
  * sources share (struct ctx), the discovery's bookkeeping (targets, problems, the main
  * instances), reads under the root, where programs are looked for, whether a path can be
- * watched, containerd's own options, the init scripts' files and options. It calls no source (discover-*.c), no targets.c and no
- * discover.c: those sit above it and call down (tests/layers-floors.txt). */
+ * watched, containerd's own options, the init scripts' files and options. It calls no source
+ * (discover-*.c), no targets.c and no discover.c: those sit above it and call down
+ * (tests/layers-floors.txt). */
 #include <errno.h>
 #include <stdarg.h>
 
