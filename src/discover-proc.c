@@ -26,6 +26,23 @@ enum proc_distrust {
         PROC_USER_BINARY,        /* root's, running a binary that is not root's */
         PROC_UNKNOWN_BINARY,     /* root's, its binary unreadable (not run as root) or not absolute */
         PROC_UNKNOWN,            /* whose it is cannot be told */
+        _PROC_DISTRUST_MAX,
+};
+
+/* What a warning says of a running daemon that is not used, after "running KIND (pid N": the
+ * rest of the parenthesis, why, and when the uid is named, what follows it. No entry: nothing
+ * is said (a daemon trusted, or gone). */
+static const struct distrust_text {
+        const char *paren;
+        const char *why;
+        const char *uid_then;
+} distrust_table[_PROC_DISTRUST_MAX] = {
+        [PROC_USER] = { "", " runs as uid", ", not root" },
+        [PROC_CONTAINER_ROOT] = { "", " is uid 0 of another user namespace, not the host's root", NULL },
+        [PROC_USER_BINARY] = { ", uid 0", " runs a binary that is not root's here (another owner, a directory "
+                               "others can write on its way, or not on this host)", NULL },
+        [PROC_UNKNOWN_BINARY] = { ", uid 0", ": its binary cannot be read (run as root to read it)", NULL },
+        [PROC_UNKNOWN] = { "", ": whose it is cannot be told", NULL },
 };
 
 /* Is pid in a user namespace other than ours? 1, 0, or -errno (namespaces(7): the same device
@@ -76,35 +93,19 @@ static enum proc_distrust judge(struct ctx *c, const struct proc_daemon *p, cons
  * A user's daemon in a user namespace of its own is how rootlesskit runs rootless Docker, which
  * discover-rootless.c finds from the user's home: said nothing of. 0 or -ENOMEM. */
 static int say_distrusted(struct ctx *c, const struct proc_daemon *p, const char *kind, enum proc_distrust why) {
-        switch (why) {
-        case PROC_TRUSTED:
-        case PROC_GONE:
+        const struct distrust_text *t;
+        char uid[16] = "";
+
+        if ((size_t) why >= _PROC_DISTRUST_MAX || !distrust_table[why].why)
                 return 0;
-        case PROC_USER:
-                if (other_userns(p->pid) > 0)
-                        return 0;
-                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d) runs as uid %u, not root: its "
-                                             "options and binary are not used", kind, (int) p->pid,
-                                             (unsigned) p->uid);
-        case PROC_CONTAINER_ROOT:
-                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d) is uid 0 of another user "
-                                             "namespace, not the host's root: its options and binary are not "
-                                             "used", kind, (int) p->pid);
-        case PROC_USER_BINARY:
-                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d, uid 0) runs a binary that is "
-                                             "not root's here (another owner, a directory others can write on "
-                                             "its way, or not on this host): its options and binary are not "
-                                             "used", kind,
-                                             (int) p->pid);
-        case PROC_UNKNOWN_BINARY:
-                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d, uid 0): its binary cannot be "
-                                             "read (run as root to read it): its options and binary are not "
-                                             "used", kind, (int) p->pid);
-        case PROC_UNKNOWN:
-                return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d): whose it is cannot be told: "
-                                             "its options and binary are not used", kind, (int) p->pid);
-        }
-        return 0;
+        if (why == PROC_USER && other_userns(p->pid) > 0)
+                return 0;
+        t = &distrust_table[why];
+        if (t->uid_then)
+                (void) snprintf(uid, sizeof(uid), " %u", (unsigned) p->uid);
+        return discovery_add_warning(c->d, NULL, 0, "running %s (pid %d%s)%s%s%s: its options and binary are "
+                                     "not used", kind, (int) p->pid, t->paren, t->why, uid,
+                                     t->uid_then ? t->uid_then : "");
 }
 
 static bool hosts_meet(char * const *a, char * const *b) {
