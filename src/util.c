@@ -589,6 +589,27 @@ char *str_escape_control(const char *s) {
         return b.s;
 }
 
+char *shell_quote(const char *s) {
+        struct strbuf b = {};
+        bool plain = *s;
+        int r = 0;
+
+        for (const char *p = s; *p && plain; p++)
+                plain = strchr(SHELL_PLAIN, *p) != NULL;
+        if (plain)
+                return strdup(s);
+        r = strbuf_putc(&b, '\'');
+        for (const char *p = s; *p && r >= 0; p++)
+                r = *p == '\'' ? strbuf_append(&b, "'\\''", 4) : strbuf_putc(&b, *p);
+        if (r >= 0)
+                r = strbuf_putc(&b, '\'');
+        if (r < 0) {
+                free(b.s);
+                return NULL;
+        }
+        return b.s;
+}
+
 int fputs_escaped(const char *s, FILE *f) {
         _cleanup_free_ char *e = NULL;
 

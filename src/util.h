@@ -160,6 +160,12 @@ int fputs_json(const char *json, FILE *f);
 bool str_needs_escape(const char *s);
 /* s escaped as above, newly allocated; NULL on allocation failure. s must not be NULL. */
 char *str_escape_control(const char *s);
+/* s as one word for a POSIX shell (the Shell Command Language, 2.2 Quoting): as it is when every
+ * byte is a letter, a digit or one of SHELL_PLAIN's marks, else in single quotes with each ' as
+ * '\''. For a command a message tells the user to run; printed through the escaping above like
+ * any other text. Newly allocated; NULL on allocation failure. */
+#define SHELL_PLAIN "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+,:@%="
+char *shell_quote(const char *s);
 /* fputs() of s escaped: the same result, EOF on error. */
 int fputs_escaped(const char *s, FILE *f);
 /* fprintf() whose whole result is escaped except a final newline: for a line whose format is

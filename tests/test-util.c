@@ -640,6 +640,29 @@ static void test_utf8_decode(void **state _unused_) {
         assert_false(utf8_valid("\xc0\xaf", 2));
 }
 
+static void assert_quoted(const char *in, const char *want) {
+        char *q = shell_quote(in);
+
+        assert_non_null(q);
+        assert_string_equal(q, want);
+        free(q);
+}
+
+static void test_shell_quote(void **state _unused_) {
+        /* A path of plain characters stays as it is. */
+        assert_quoted("/etc/default/docker", "/etc/default/docker");
+        assert_quoted("/var/snap/microk8s/x1/args/containerd-env", "/var/snap/microk8s/x1/args/containerd-env");
+        assert_quoted("/nix/store/abc-docker-24.0.5/x:y,z+a@b%2=1", "/nix/store/abc-docker-24.0.5/x:y,z+a@b%2=1");
+        /* Anything a shell reads otherwise: in single quotes, a quote closed, escaped, reopened. */
+        assert_quoted("", "''");
+        assert_quoted("/srv/my docker", "'/srv/my docker'");
+        assert_quoted("/srv/$HOME/`id`;rm", "'/srv/$HOME/`id`;rm'");
+        assert_quoted("/srv/it's", "'/srv/it'\\''s'");
+        assert_quoted("/srv/*?[a]~!#&|<>(){}\\\"", "'/srv/*?[a]~!#&|<>(){}\\\"'");
+        assert_quoted("/srv/caf\xc3\xa9", "'/srv/caf\xc3\xa9'");
+        assert_quoted("/srv/a\nb", "'/srv/a\nb'");
+}
+
 static char *printed(int (*print)(FILE *f, const char *s), const char *s) {
         char *buf = NULL;
         size_t len = 0;
@@ -723,6 +746,7 @@ int main(void) {
                 cmocka_unit_test(test_strv_copy_long),
                 cmocka_unit_test(test_escape_control),
                 cmocka_unit_test(test_utf8_decode),
+                cmocka_unit_test(test_shell_quote),
                 cmocka_unit_test(test_print_escaped),
         };
 
