@@ -61,8 +61,14 @@ static int add_dirs(struct ctx *c, char **dirs) {
                 roots = root_resolve(c->root, *d, false, &res) >= 0 && trust_roots(&res);
                 resolved_done(&res);
                 if (!roots) {
-                        if (discovery_add_problem(c->d, *d, 0, "a wrapper's PATH names it, but it is not root's, or "
-                                                  "others may write it: no program is looked for there") < 0)
+                        _cleanup_free_ char *real = root_real(c->root, *d);
+                        _cleanup_free_ char *q = real ? shell_quote(real) : NULL;
+
+                        if (!q || discovery_add_problem(c->d, *d, 0, "a wrapper's PATH names it, but it is not "
+                                                        "root's, or others may write it: no program is looked for "
+                                                        "there; to look there, make it and each directory on its "
+                                                        "way root's and writable by no one else (chown root %s; "
+                                                        "chmod go-w %s)", q, q) < 0)
                                 return -ENOMEM;
                         continue;
                 }

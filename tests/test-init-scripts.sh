@@ -97,6 +97,9 @@ if [ "$(id -u)" = 0 ]; then
         STATUS=3 check "sysv: a user's /etc/default/docker names no exemption" no 'exe!=/bin/sh' --root "$h" --print
         STATUS=3 check "sysv: a user's /etc/default/docker is said, not read" yes \
                 "/etc/default/docker: not root's, or others may change it" --root "$h" --print
+        STATUS=3 check "sysv: a user's /etc/default/docker: the message says how to mend it, on the real path" yes \
+                "writable by no one else \\(chown root $h/etc/default/docker; chmod go-w $h/etc/default/docker\\)\$" \
+                --root "$h" --print
         h=$TMP/runit-user; mkdir -p "$h/etc/sv/docker" "$h/usr/bin" "$h/run" "$h/srv/d"
         printf '#!/bin/sh\n. ./conf\nexec dockerd $OPTS\n' > "$h/etc/sv/docker/run"
         printf 'OPTS="--data-root /srv/d"\n' > "$h/etc/sv/docker/conf"

@@ -31,6 +31,9 @@ out=$(everything "$r")
 check "MicroK8s args a user owns: the root-only file's content is in no output" "! grep -q '$MARK' <<<\"\$out\""
 check "MicroK8s args a user owns: no rule on the root it names" "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -q 'path=/etc/ssh'"
 check "MicroK8s args a user owns: said by name" "grep -q \"not root's, or others may change it\" <<<\"\$out\""
+named=$r/var/snap/microk8s/current/args/containerd
+check "MicroK8s args a user owns: how to mend it, on the real path" \
+        "grep -qF \"(chown root \$named; chmod go-w \$named)\" <<<\"\$out\""
 
 # k3s: a config.yaml a user owns moves nothing.
 r=$tmp/k3s; cp -a "$fix/k3s/root" "$r"
@@ -50,5 +53,7 @@ chown -R 1002:1002 "$r/home/carl"
 sed -i "s|^PATH='|PATH='/home/carl/bin:|" "$wrapper"
 check "a wrapper's PATH with a user's directory: no rule on what is found there" \
         "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -qE -- '(-w |path=)/(etc/shadow|home/carl)'"
+check "a wrapper's PATH with a user's directory: said, with how to mend it on the real path" \
+        "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/home/carl/bin: a wrapper's PATH names it, but it is not root's, or others may write it: no program is looked for there; to look there, make it and each directory on its way root's and writable by no one else (chown root $r/home/carl/bin; chmod go-w $r/home/carl/bin)\""
 
 [ "$fail" = 0 ]
