@@ -2,22 +2,10 @@
 # The host layouts' own settings files decide nothing unless they are root's: a MicroK8s args
 # file or a k3s config.yaml a user may write, a wrapper's PATH directory a user owns.
 #   test-security-layouts.sh BINARY FIXTURES-DIR
-set -u
-bin=$(realpath "$1")
+. "$(dirname "$0")/lib-security.sh"
+security_start "$1" "to own parts of the trees by another uid"
 fix=$(realpath "$2")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root, to own parts of the trees by another uid"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
-fail=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
 MARK=ROOTONLYSECRET5c1e
-everything() { # root: every text and JSON output of the tool on it
-        "$bin" --root "$1" --list-paths 2>&1
-        "$bin" --root "$1" --list-paths --format json 2>&1
-        "$bin" --root "$1" --print 2>&1
-        "$bin" --root "$1" --check --format json 2>&1
-}
 
 # MicroK8s: containerd's options file writable by a user names a root-only configuration.
 r=$tmp/microk8s; cp -a "$fix/microk8s/root" "$r"
@@ -27,7 +15,7 @@ chmod 600 "$r/root/secret.toml"
 args=$(find "$r/var/snap/microk8s" -path '*/args/containerd' -type f | head -1)
 printf -- '--config /root/secret.toml\n--root /etc/ssh\n' > "$args"
 chown 1001:1001 "$args"
-out=$(everything "$r")
+out=$(run_all "$r")
 check "MicroK8s args a user owns: the root-only file's content is in no output" "! grep -q '$MARK' <<<\"\$out\""
 check "MicroK8s args a user owns: no rule on the root it names" "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -q 'path=/etc/ssh'"
 check "MicroK8s args a user owns: said by name" "grep -q \"not root's, or others may change it\" <<<\"\$out\""
@@ -56,4 +44,4 @@ check "a wrapper's PATH with a user's directory: no rule on what is found there"
 check "a wrapper's PATH with a user's directory: said, with how to mend it on the real path" \
         "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/home/carl/bin: a wrapper's PATH names it, but it is not root's, or others may write it: no program is looked for there; to look there, make it and each directory on its way root's and writable by no one else (chown root $r/home/carl/bin; chmod go-w $r/home/carl/bin)\""
 
-[ "$fail" = 0 ]
+security_end

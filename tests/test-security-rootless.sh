@@ -5,14 +5,8 @@
 # units' specifiers are their manager's, their rules are capped and never lines that load at boot.
 # Host trees with homes owned by unprivileged uids, passed with --root; the tool runs as root.
 #   test-security-rootless.sh BINARY
-set -u
-bin=$(realpath "$1")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root, to own the homes by other uids"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
-fail=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+. "$(dirname "$0")/lib-security.sh"
+security_start "$1" "to own the homes by other uids"
 MARK=ROOTONLYSECRET7f3a
 
 # A host: root's /etc/shadow holds the marker; alice (1000), mallory (1001) and bob (1002).
@@ -45,16 +39,6 @@ mkroot() { # dir
         mkdir -p "$r/home/bob/private"
         chown 1002:1002 "$r/home/bob/private"
         chmod 700 "$r/home/bob" "$r/home/bob/private"
-}
-
-# Everything the tool can say about a tree, in one text.
-run_all() { # root
-        "$bin" --root "$1" --list-paths 2>&1
-        "$bin" --root "$1" --list-paths --format json 2>&1
-        "$bin" --root "$1" --print 2>&1
-        "$bin" --root "$1" -v --dry-run 2>&1
-        "$bin" --root "$1" --check 2>&1
-        "$bin" --root "$1" --check --format json 2>&1
 }
 
 # Lines of the fragment that load at boot (not comments) naming a path below mallory's home.
@@ -274,4 +258,4 @@ timeout 30 "$bin" --root "$r" --list-paths > "$tmp/authz-many.out" 2>&1; st=$?
 check "5,000 authorization plugins: done in time, the list cut with a problem (status $st)" \
         "[ $st != 124 ] && grep -q 'more than 16 authorization plugins' '$tmp/authz-many.out'"
 
-[ "$fail" = 0 ]
+security_end
