@@ -587,7 +587,11 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                 if (r < 0)
                         goto fail;
                 k->pos = (unsigned) n_seen++;
-                if (((const struct audit_rule_data *) k->raw)->action == AUDIT_NEVER) {
+                /* Never rules, and the exit list's always rules (which of them take events on
+                 * our paths is the caller's to judge). */
+                if (((const struct audit_rule_data *) k->raw)->action == AUDIT_NEVER ||
+                    (((const struct audit_rule_data *) k->raw)->flags & ~(uint32_t) AUDIT_FILTER_PREPEND) ==
+                            AUDIT_FILTER_EXIT) {
                         r = decode_filter(k->raw, k->pos, &k->filter);
                         if (r < 0)
                                 goto fail;

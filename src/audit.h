@@ -30,9 +30,11 @@ struct kernel_rule {
         size_t raw_len;
         unsigned pos;          /* its place in the listing: the kernel lists each filter list in
                                 * evaluation order, so within a list a lower pos is matched first */
-        struct filter_rule *filter; /* a never rule decoded (list, action, syscalls, fields with
-                                * their operators, keys; pos set, file NULL); NULL for others.
-                                * The keep() callback may take it (set it to NULL). */
+        struct filter_rule *filter; /* a never rule, or any rule of the exit list, decoded (list,
+                                * action, syscalls, fields with their operators, keys; pos set,
+                                * file NULL); NULL for others. A watch is decoded too: its
+                                * path= or dir= and perm= fields, every syscall. The keep()
+                                * callback may take it (set it to NULL). */
 };
 
 void kernel_rules_free(struct kernel_rule *rules, size_t n);

@@ -20,6 +20,7 @@ DEFINE_STRING_TABLE_LOOKUP(kernel_state, enum kernel_state, kernel_state_table, 
 void plan_done(struct plan *p) {
         kernel_rules_free(p->kernel.rules, p->kernel.n_rules);
         filter_rules_free(p->kernel.never, p->kernel.n_never);
+        filter_rules_free(p->kernel.takers, p->kernel.n_takers);
         audit_conn_close(p->kernel.conn);
         free(p->disk.text);
         fragment_lines_done(&p->disk.lines);
@@ -246,23 +247,51 @@ void kernel_view_message(const struct kernel_view *k, const char **ret_why, cons
                 *ret_todo = todo;
 }
 
+/* Move the decoded filter of k to the end of *v. */
+static void take_filter(struct plan *p, struct kernel_rule *k, struct filter_rule **v, size_t *n) {
+        struct filter_rule *x = reallocarray(*v, *n + 1, sizeof(*x));
+
+        if (!x) {
+                p->kernel.error = -ENOMEM; /* the listing fails after it (plan_read_kernel) */
+                return;
+        }
+        *v = x;
+        x[(*n)++] = *k->filter;
+        free(k->filter);
+        k->filter = NULL;
+}
+
+/* An always rule of the exit list with another key that can take events on a wanted path. */
+bool plan_is_taker(const struct plan *p, const struct filter_rule *f) {
+        if (f->list != FILTER_LIST_EXIT || f->action != FILTER_ALWAYS)
+                return false;
+        for (char **k = f->keys; k && *k; k++)
+                if (streq(*k, p->key) || (p->previous_key && streq(*k, p->previous_key)))
+                        return false;
+        for (size_t i = 0; i < p->rules.n_rules; i++) {
+                const struct rule *w = &p->rules.rules[i].rule;
+                if (shadow_take_classes(f, w->path, w->kind == WATCH_DIR, w->perms, NULL))
+                        return true;
+        }
+        return false;
+}
+
 /* Watches on our paths (any key: a rule with another key covers too) and rules carrying our key
- * (for drift); the rest of a large rule set is not kept. */
+ * (for drift), never rules, and the rules of other keys that take events on our paths; the rest
+ * of a large rule set is not kept. */
 static bool keep_relevant(struct kernel_rule *k, void *userdata) {
         struct plan *p = userdata;
 
         p->kernel.n_total++;
         if (k->filter && k->filter->action == FILTER_NEVER &&
-            (k->filter->list == FILTER_LIST_TASK || k->filter->list == FILTER_LIST_EXIT)) {
-                struct filter_rule *x = reallocarray(p->kernel.never, p->kernel.n_never + 1, sizeof(*x));
-                if (!x)
-                        p->kernel.error = -ENOMEM; /* the listing fails after it (plan_read_kernel) */
-                else {
-                        p->kernel.never = x;
-                        x[p->kernel.n_never++] = *k->filter;
-                        free(k->filter);
-                        k->filter = NULL;
-                }
+            (k->filter->list == FILTER_LIST_TASK || k->filter->list == FILTER_LIST_EXIT))
+                take_filter(p, k, &p->kernel.never, &p->kernel.n_never);
+        else if (k->filter && plan_is_taker(p, k->filter))
+                take_filter(p, k, &p->kernel.takers, &p->kernel.n_takers);
+        if (k->filter) {
+                filter_rule_done(k->filter);
+                free(k->filter);
+                k->filter = NULL;
         }
         if (!k->is_watch)
                 return false;

@@ -45,6 +45,11 @@ struct kernel_view {
         size_t n_total;           /* every rule the kernel listed */
         struct filter_rule *never; /* never rules of the task and exit lists, in listing order */
         size_t n_never;
+        struct filter_rule *takers; /* always rules of the exit list without our key (or the
+                                   * previous one) that can take events on a wanted path
+                                   * (shadow_take_classes()), in listing order: the rest of a
+                                   * large rule set is not kept */
+        size_t n_takers;
         struct audit_conn *conn;  /* kept open for apply */
 };
 
@@ -100,6 +105,11 @@ int plan_read_disk(struct plan *p);
  * Never fails: the outcome is p->kernel.state (and .error). The connection stays open for
  * apply until plan_done(). Only on the live root (--root: KERNEL_SKIPPED). */
 void plan_read_kernel(struct plan *p);
+
+/* Whether f is a rule plan_read_kernel() keeps as a taker: an always rule of the exit list that
+ * carries neither p->key nor p->previous_key and takes events of a wanted rule
+ * (shadow_take_classes() with the rule's path, kind and permissions). Needs p->rules. */
+bool plan_is_taker(const struct plan *p, const struct filter_rule *f);
 
 /* Print the discovery problems and rules-directory problems to f, one line each, escaped
  * (fprintf_escaped(): a path or value a user wrote cannot move the cursor or invent a line). Returns their

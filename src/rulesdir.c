@@ -17,6 +17,7 @@ void rules_dir_done(struct rules_dir *d) {
         free(d->troubles);
         problems_done(&d->problems);
         filter_rules_free(d->never, d->n_never);
+        filter_rules_free(d->takers, d->n_takers);
         strv_free(d->files);
         free(d->dir);
         *d = (struct rules_dir) {};
@@ -237,33 +238,114 @@ static int check_watch(struct reader *rd, struct rules_dir *d, const char *file,
         return 1;
 }
 
-/* Keep a never rule of the task or exit list, with where it is and when it loads. */
-static int keep_never(const struct reader *rd, struct rules_dir *d, const char *path, unsigned lineno,
-                      const char *line) {
-        struct filter_rule f = {}, *x;
+/* Where a rule of a file loads at boot, for shadow_judge(): first (-A), or before or after our
+ * fragment in augenrules' order. */
+static unsigned boot_pos(const struct reader *rd, const char *path, bool prepend) {
+        return prepend ? RULES_POS_FIRST
+                : !rd->own_name || strverscmp(path_basename(path), rd->own_name) < 0 ? RULES_POS_BEFORE
+                : RULES_POS_AFTER;
+}
+
+/* Append f (taken) to *v with where it is; on failure f is released. */
+static int push_filter(const struct reader *rd, struct filter_rule **v, size_t *n, const char *path, unsigned lineno,
+                       struct filter_rule *f) {
+        struct filter_rule *x = reallocarray(*v, *n + 1, sizeof(*x));
+
+        if (x)
+                *v = x;
+        f->file = strdup(path);
+        if (!f->file || !x) {
+                filter_rule_done(f);
+                return -ENOMEM;
+        }
+        f->line = lineno;
+        f->pos = boot_pos(rd, path, f->prepend);
+        x[(*n)++] = *f;
+        return 0;
+}
+
+/* An always rule of the exit list without keep_key that can take events on a keep path. */
+static bool taker_wanted(const struct reader *rd, const struct filter_rule *f) {
+        if (f->list != FILTER_LIST_EXIT || f->action != FILTER_ALWAYS)
+                return false;
+        for (char **k = f->keys; rd->keep_key && k && *k; k++)
+                if (streq(*k, rd->keep_key))
+                        return false;
+        if (!rd->keep_paths)
+                return true;
+        for (size_t i = 0; i < rd->n_keep; i++)
+                if (shadow_take_classes(f, rd->keep_paths[i], true, 0, NULL))
+                        return true;
+        return false;
+}
+
+/* Keep a never rule of the task or exit list, or a rule of another key that can take events on
+ * our paths, with where it is and when it loads. */
+static int keep_filter(const struct reader *rd, struct rules_dir *d, const char *path, unsigned lineno,
+                       const char *line) {
+        struct filter_rule f = {};
         int r;
 
         r = rule_parse_filter(line, &f);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0 || f.action != FILTER_NEVER || (f.list != FILTER_LIST_TASK && f.list != FILTER_LIST_EXIT)) {
+        if (r >= 0 && f.action == FILTER_NEVER && (f.list == FILTER_LIST_TASK || f.list == FILTER_LIST_EXIT))
+                return push_filter(rd, &d->never, &d->n_never, path, lineno, &f);
+        if (r >= 0 && taker_wanted(rd, &f))
+                return push_filter(rd, &d->takers, &d->n_takers, path, lineno, &f);
+        filter_rule_done(&f);
+        return 0;
+}
+
+/* A watch line as the exit-list rule it loads: path= or dir= (its kind decided), perm=, exe=
+ * or exe!=, auid!=unset, its keys. */
+static int watch_to_filter(const struct rule *w, struct filter_rule *ret) {
+        struct filter_rule f = { .list = FILTER_LIST_EXIT, .action = FILTER_ALWAYS, .all_syscalls = true };
+        char perms[5];
+        int r;
+
+        r = filter_rule_add_field(&f, w->kind == WATCH_DIR ? "dir" : "path", FILTER_OP_EQ, w->path);
+        if (r >= 0)
+                r = filter_rule_add_field(&f, "perm", FILTER_OP_EQ, perms_to_string(w->perms, perms));
+        if (r >= 0 && w->exe)
+                r = filter_rule_add_field(&f, "exe", w->exe_negated ? FILTER_OP_NE : FILTER_OP_EQ, w->exe);
+        if (r >= 0 && w->auid_set)
+                r = filter_rule_add_field(&f, "auid", FILTER_OP_NE, "unset");
+        for (char **k = w->keys; r >= 0 && k && *k; k++)
+                r = strv_extend(&f.keys, *k);
+        if (r < 0) {
+                filter_rule_done(&f);
+                return r;
+        }
+        *ret = f;
+        return 0;
+}
+
+/* A watch line of another key above, at, below or beside a keep path: kept as a taker when it
+ * takes events there. w's kind is decided here when it was not. */
+static int keep_watch_taker(const struct reader *rd, struct rules_dir *d, const char *path, unsigned lineno,
+                            struct rule *w, bool decided) {
+        struct filter_rule f = {};
+        bool near = !rd->keep_paths;
+        int r;
+
+        if (rd->keep_key && rule_has_key(w, rd->keep_key))
+                return 0;
+        for (size_t i = 0; i < rd->n_keep && !near; i++)
+                near = path_startswith_dir(rd->keep_paths[i], w->path) || path_startswith_dir(w->path, rd->keep_paths[i]);
+        if (!near)
+                return 0;
+        if (!decided)
+                rule_decide_kind(rd->root, w);
+        r = watch_to_filter(w, &f);
+        if (r < 0)
+                return r;
+        if (!taker_wanted(rd, &f)) {
                 filter_rule_done(&f);
                 return 0;
         }
-        x = reallocarray(d->never, d->n_never + 1, sizeof(*x));
-        if (x)
-                d->never = x;
-        f.file = strdup(path);
-        if (!f.file || !x) {
-                filter_rule_done(&f);
-                return -ENOMEM;
-        }
-        f.line = lineno;
-        f.pos = f.prepend ? RULES_POS_FIRST
-                : !rd->own_name || strverscmp(path_basename(path), rd->own_name) < 0 ? RULES_POS_BEFORE
-                : RULES_POS_AFTER;
-        d->never[d->n_never++] = f;
-        return 0;
+        f.prepend = false;
+        return push_filter(rd, &d->takers, &d->n_takers, path, lineno, &f);
 }
 
 static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char *name, const char *path) {
@@ -321,7 +403,7 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                 if (l.type == LINE_EMPTY && !l.error)
                         continue;
                 if (l.type == LINE_OTHER_RULE) {
-                        r = keep_never(rd, d, path, lineno, line);
+                        r = keep_filter(rd, d, path, lineno, line);
                         if (r < 0)
                                 return r;
                 }
@@ -334,8 +416,12 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                         if (keep)
                                 rule_decide_kind(rd->root, &l.rule);
                         r = check_watch(rd, d, path, lineno, &l.rule);
-                        if (r > 0)
+                        if (r > 0) {
                                 r = note_rule(rd, path, lineno, &l.rule, h_path, keep || l.rule.form == FORM_A);
+                                if (r >= 0)
+                                        r = keep_watch_taker(rd, d, path, lineno, &l.rule,
+                                                             keep || l.rule.form == FORM_A);
+                        }
                         if (r < 0 || !keep) {
                                 rule_done(&l.rule);
                                 if (r < 0)

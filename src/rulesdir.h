@@ -40,6 +40,12 @@ struct rules_dir {
                                     * is RULES_POS_FIRST (-A), RULES_POS_BEFORE or RULES_POS_AFTER
                                     * our fragment (own_name) in augenrules' order */
         size_t n_never;
+        struct filter_rule *takers; /* always rules of the exit list (watches as the rule they load:
+                                    * `-w DIR` a dir= field, `-w FILE` path=, with perm=) without
+                                    * keep_key that can take events on a keep path
+                                    * (shadow_take_classes(), that path taken as recursive), in
+                                    * load order, pos as for never */
+        size_t n_takers;
 };
 
 /* Evaluation order at boot, for shadow_judge(): our fragment's rules are RULES_POS_OWN. */
@@ -63,7 +69,8 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
 
 /* The same, keeping a watch line only when its path is one of keep_paths or it carries keep_key
  * (the others are still checked for lines that fail at boot, then dropped: a rules directory
- * with 10,000 unrelated watches costs little memory). NULL keep_paths and keep_key keep all. */
+ * with 10,000 unrelated watches costs little memory), and a rule of another key as a taker only
+ * when it can take events on one of keep_paths. NULL keep_paths and keep_key keep all. */
 int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
                             const char *own_name, char * const *keep_paths, const char *keep_key,
                             struct rules_dir *ret);

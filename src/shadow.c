@@ -42,6 +42,8 @@ static const char *const shadow_kind_table[_SHADOW_KIND_MAX] = {
         [SHADOW_TASK] = "task",
         [SHADOW_EXIT_BEFORE] = "exit-before",
         [SHADOW_EXIT_AFTER] = "exit-after",
+        [SHADOW_KEY_BEFORE] = "key-before",
+        [SHADOW_KEY_AFTER] = "key-after",
 };
 DEFINE_STRING_TABLE_LOOKUP(shadow_kind, enum shadow_kind, shadow_kind_table, _SHADOW_KIND_MAX);
 
@@ -235,6 +237,203 @@ enum shadow_scope shadow_exit_scope(const struct filter_rule *r, const char *pat
         return s;
 }
 
+/* ---- Rules of another key that take our events ---- */
+
+unsigned shadow_syscall_classes(const char *name) {
+        /* include/asm-generic/audit_read.h, audit_write.h (with audit_dir_write.h),
+         * audit_change_attr.h; the opens by their flags and execve by audit_classify_syscall()
+         * (arch/x86/kernel/audit_64.c). */
+        static const struct {
+                const char *name;
+                unsigned classes;
+        } table[] = {
+                { "open", SHADOW_CLASS_READ | SHADOW_CLASS_WRITE },
+                { "openat", SHADOW_CLASS_READ | SHADOW_CLASS_WRITE },
+                { "openat2", SHADOW_CLASS_READ | SHADOW_CLASS_WRITE },
+                { "execve", SHADOW_CLASS_EXEC },
+                { "execveat", SHADOW_CLASS_EXEC },
+                { "readlink", SHADOW_CLASS_READ },
+                { "readlinkat", SHADOW_CLASS_READ },
+                { "quotactl", SHADOW_CLASS_READ | SHADOW_CLASS_WRITE },
+                { "listxattr", SHADOW_CLASS_READ },
+                { "llistxattr", SHADOW_CLASS_READ },
+                { "flistxattr", SHADOW_CLASS_READ },
+                { "getxattr", SHADOW_CLASS_READ },
+                { "lgetxattr", SHADOW_CLASS_READ },
+                { "fgetxattr", SHADOW_CLASS_READ },
+                { "getxattrat", SHADOW_CLASS_READ },
+                { "listxattrat", SHADOW_CLASS_READ },
+                { "rename", SHADOW_CLASS_WRITE },
+                { "renameat", SHADOW_CLASS_WRITE },
+                { "renameat2", SHADOW_CLASS_WRITE },
+                { "mkdir", SHADOW_CLASS_WRITE },
+                { "mkdirat", SHADOW_CLASS_WRITE },
+                { "rmdir", SHADOW_CLASS_WRITE },
+                { "creat", SHADOW_CLASS_WRITE },
+                { "link", SHADOW_CLASS_WRITE },
+                { "linkat", SHADOW_CLASS_WRITE },
+                { "unlink", SHADOW_CLASS_WRITE },
+                { "unlinkat", SHADOW_CLASS_WRITE },
+                { "symlink", SHADOW_CLASS_WRITE },
+                { "symlinkat", SHADOW_CLASS_WRITE },
+                { "mknod", SHADOW_CLASS_WRITE },
+                { "mknodat", SHADOW_CLASS_WRITE },
+                { "acct", SHADOW_CLASS_WRITE },
+                { "swapon", SHADOW_CLASS_WRITE },
+                { "truncate", SHADOW_CLASS_WRITE },
+                { "truncate64", SHADOW_CLASS_WRITE },
+                { "ftruncate", SHADOW_CLASS_WRITE },
+                { "ftruncate64", SHADOW_CLASS_WRITE },
+                { "bind", SHADOW_CLASS_WRITE },
+                { "fallocate", SHADOW_CLASS_WRITE },
+                { "chmod", SHADOW_CLASS_ATTR },
+                { "fchmod", SHADOW_CLASS_ATTR },
+                { "fchmodat", SHADOW_CLASS_ATTR },
+                { "fchmodat2", SHADOW_CLASS_ATTR },
+                { "chown", SHADOW_CLASS_ATTR },
+                { "fchown", SHADOW_CLASS_ATTR },
+                { "lchown", SHADOW_CLASS_ATTR },
+                { "fchownat", SHADOW_CLASS_ATTR },
+                { "chown32", SHADOW_CLASS_ATTR },
+                { "fchown32", SHADOW_CLASS_ATTR },
+                { "lchown32", SHADOW_CLASS_ATTR },
+                { "setxattr", SHADOW_CLASS_ATTR },
+                { "lsetxattr", SHADOW_CLASS_ATTR },
+                { "fsetxattr", SHADOW_CLASS_ATTR },
+                { "setxattrat", SHADOW_CLASS_ATTR },
+                { "removexattr", SHADOW_CLASS_ATTR },
+                { "lremovexattr", SHADOW_CLASS_ATTR },
+                { "fremovexattr", SHADOW_CLASS_ATTR },
+                { "removexattrat", SHADOW_CLASS_ATTR },
+                { "utime", SHADOW_CLASS_ATTR },
+                { "utimes", SHADOW_CLASS_ATTR },
+                { "futimesat", SHADOW_CLASS_ATTR },
+                { "utimensat", SHADOW_CLASS_ATTR },
+        };
+
+        for (size_t i = 0; name && i < ELEMENTSOF(table); i++)
+                if (streq(name, table[i].name))
+                        return table[i].classes;
+        return 0;
+}
+
+const char *shadow_classes_to_string(unsigned classes, char buf[static 5]) {
+        static const char letters[] = "rwxa";
+        size_t n = 0;
+
+        for (unsigned i = 0; i < 4; i++)
+                if (classes & (1u << i))
+                        buf[n++] = letters[i];
+        if (n == 0)
+                buf[n++] = '-';
+        buf[n] = 0;
+        return buf;
+}
+
+/* perm=VALUE as classes: letters r w x a, any order. */
+static unsigned perm_field_classes(const char *v) {
+        unsigned c = 0;
+
+        for (; v && *v; v++)
+                c |= *v == 'r' ? SHADOW_CLASS_READ : *v == 'w' ? SHADOW_CLASS_WRITE : *v == 'x' ? SHADOW_CLASS_EXEC
+                     : *v == 'a' ? SHADOW_CLASS_ATTR : 0;
+        return c;
+}
+
+/* What the path fields of an always rule select of the events on a watch on path: 0 none, 1
+ * some of them (may), 2 all of them; *ret_classes narrowed to what the entry changes can be. */
+static int take_path(const struct filter_rule *r, const char *path, bool recursive, unsigned *ret_classes) {
+        int s = 2;
+
+        for (size_t i = 0; i < r->n_fields; i++) {
+                const struct filter_field *f = &r->fields[i];
+                bool dir = streq(f->name, "dir");
+                _cleanup_free_ char *parent = NULL;
+                int here = 0;
+
+                if (!dir && !streq(f->name, "path"))
+                        continue;
+                if (f->op != FILTER_OP_EQ)
+                        return 0;
+                if (streq(f->value, path) || (dir && path_at_or_below(path, f->value)))
+                        here = 2;
+                else if (recursive && path_at_or_below(f->value, path))
+                        here = 1;
+                else if (!dir && (parent = path_parent(path)) && streq(parent, f->value)) {
+                        /* The kernel matches a path= watch against every inode a call collects,
+                         * the parent directory of a created, renamed or removed entry too. */
+                        here = 1;
+                        *ret_classes &= SHADOW_CLASS_WRITE;
+                }
+                if (here < s)
+                        s = here;
+        }
+        return s;
+}
+
+unsigned shadow_take_classes(const struct filter_rule *r, const char *path, bool recursive, unsigned perms,
+                             bool *ret_may) {
+        unsigned classes = perms ? perms & SHADOW_CLASS_ALL : SHADOW_CLASS_ALL;
+        bool may = false;
+        int s;
+
+        if (r->list != FILTER_LIST_EXIT || r->action != FILTER_ALWAYS || !path)
+                return 0;
+        s = take_path(r, path, recursive, &classes);
+        if (s == 0)
+                return 0;
+        may = s == 1;
+        if (!r->all_syscalls && r->syscalls) {
+                unsigned sc = 0;
+
+                for (char **x = r->syscalls; *x; x++)
+                        sc |= shadow_syscall_classes(*x);
+                classes &= sc;
+                may = true;
+        }
+        for (size_t i = 0; i < r->n_fields && classes; i++) {
+                const struct filter_field *f = &r->fields[i];
+
+                if (is_compat_arch(f))
+                        return 0;
+                if (is_neutral_field(f->name) || streq(f->name, "path") || streq(f->name, "dir"))
+                        continue;
+                if (streq(f->name, "perm") && f->op == FILTER_OP_EQ)
+                        classes &= perm_field_classes(f->value);
+                else
+                        may = true;
+        }
+        if (classes && ret_may)
+                *ret_may = may;
+        return classes;
+}
+
+const struct filter_rule *shadow_taker_first(const struct filter_rule *rules, size_t n_rules, const char *path,
+                                             bool recursive, unsigned klass, unsigned our_pos, bool *ret_may) {
+        const struct filter_rule *best = NULL;
+        bool best_may = false;
+
+        for (size_t i = 0; i < n_rules; i++) {
+                bool may = false;
+
+                if (rules[i].pos >= our_pos || (best && rules[i].pos >= best->pos))
+                        continue;
+                if (!(shadow_take_classes(&rules[i], path, recursive, klass, &may) & klass))
+                        continue;
+                best = &rules[i];
+                best_may = may;
+        }
+        if (best && ret_may)
+                *ret_may = best_may;
+        return best;
+}
+
+void shadows_free(struct shadow *s, size_t n) {
+        for (size_t i = 0; s && i < n; i++)
+                free(s[i].which);
+        free(s);
+}
+
 const char *shadow_effect(const struct shadow *s) {
         switch (s->kind) {
         case SHADOW_TASK:
@@ -249,6 +448,15 @@ const char *shadow_effect(const struct shadow *s) {
                           "(some tasks, system calls or files): those events are not recorded";
         case SHADOW_EXIT_AFTER:
                 return "it comes after our watch in the exit list: no effect on it";
+        case SHADOW_KEY_BEFORE:
+                return s->scope == SHADOW_ALL
+                        ? "it comes before our watch in the exit list and takes these events: they are recorded "
+                          "under its key, not ours"
+                        : "it comes before our watch in the exit list and may take some of these events (some "
+                          "tasks, system calls or files): those are recorded under its key, not ours";
+        case SHADOW_KEY_AFTER:
+                return "it comes after our watch in the exit list: the events both match carry our key, and "
+                       "its rule set no longer records them under its own";
         default:
                 return "";
         }
@@ -264,6 +472,19 @@ static int push(struct shadow **v, size_t *n, struct shadow s) {
         return 0;
 }
 
+/* Note target j (index) in a shadow being built. */
+static int touch(struct shadow *x, const struct shadow_target *t, size_t j) {
+        size_t *w = reallocarray(x->which, x->n_targets + 1, sizeof(*w));
+
+        if (!w)
+                return -ENOMEM;
+        x->which = w;
+        w[x->n_targets] = j;
+        if (x->n_targets++ == 0)
+                x->first_path = t->path;
+        return 0;
+}
+
 int shadow_judge(const struct filter_rule *rules, size_t n_rules, const struct shadow_target *targets,
                  size_t n_targets, struct shadow **ret, size_t *ret_n) {
         struct shadow *v = calloc(1, sizeof(*v));
@@ -273,38 +494,61 @@ int shadow_judge(const struct filter_rule *rules, size_t n_rules, const struct s
                 return -ENOMEM;
         for (size_t i = 0; i < n_rules; i++) {
                 const struct filter_rule *r = &rules[i];
-                struct shadow before = { .rule = r, .kind = SHADOW_EXIT_BEFORE },
-                              after = { .rule = r, .kind = SHADOW_EXIT_AFTER };
+                bool key = r->action == FILTER_ALWAYS;
+                struct shadow before = { .rule = r, .kind = key ? SHADOW_KEY_BEFORE : SHADOW_EXIT_BEFORE },
+                              after = { .rule = r, .kind = key ? SHADOW_KEY_AFTER : SHADOW_EXIT_AFTER };
                 enum shadow_scope s = shadow_task_scope(r);
 
                 if (s != SHADOW_NONE) {
-                        if (push(&v, &n, (struct shadow) { .rule = r, .kind = SHADOW_TASK, .scope = s,
-                                                           .n_targets = n_targets,
-                                                           .first_path = n_targets ? targets[0].path : NULL }) < 0)
+                        struct shadow task = { .rule = r, .kind = SHADOW_TASK, .scope = s };
+
+                        for (size_t j = 0; j < n_targets; j++)
+                                if (touch(&task, &targets[j], j) < 0) {
+                                        free(task.which);
+                                        goto oom;
+                                }
+                        if (push(&v, &n, task) < 0) {
+                                free(task.which);
                                 goto oom;
+                        }
                         continue;
                 }
                 for (size_t j = 0; j < n_targets; j++) {
                         struct shadow *x;
+                        unsigned classes = 0;
 
-                        s = shadow_exit_scope(r, targets[j].path, targets[j].recursive);
+                        if (key) {
+                                bool may = false;
+
+                                classes = shadow_take_classes(r, targets[j].path, targets[j].recursive,
+                                                              targets[j].perms, &may);
+                                s = !classes ? SHADOW_NONE : may ? SHADOW_SOME : SHADOW_ALL;
+                        } else
+                                s = shadow_exit_scope(r, targets[j].path, targets[j].recursive);
                         if (s == SHADOW_NONE)
                                 continue;
                         x = r->pos < targets[j].pos ? &before : &after;
-                        if (x->n_targets++ == 0)
-                                x->first_path = targets[j].path;
+                        if (touch(x, &targets[j], j) < 0)
+                                goto oom_rule;
+                        x->classes |= classes;
                         if (s > x->scope)
                                 x->scope = s;
                 }
                 if (before.n_targets > 0 && push(&v, &n, before) < 0)
-                        goto oom;
+                        goto oom_rule;
+                before.which = NULL;
                 if (after.n_targets > 0 && push(&v, &n, after) < 0)
-                        goto oom;
+                        goto oom_rule;
+                continue;
+        oom_rule:
+                free(before.which);
+                free(after.which);
+                goto oom;
         }
         *ret = v;
         *ret_n = n;
         return (int) n;
 oom:
-        free(v);
+        shadows_free(v, n);
         return -ENOMEM;
 }

@@ -95,6 +95,7 @@ struct shadow_target {
         const char *path;
         bool recursive;
         unsigned pos;
+        unsigned perms;           /* SHADOW_CLASS_* it records (0 counts as every class) */
 };
 
 /* Does a never,task rule silence tasks? ALL without any field; SOME with fields (a filter on
@@ -118,11 +119,68 @@ enum shadow_scope shadow_exit_scope(const struct filter_rule *r, const char *pat
  * execute classes, and the opens. */
 bool shadow_syscall_relevant(const char *name);
 
+/* ---- Rules of another key that take our events: first match wins ----
+ *
+ * The kernel gives an event the key of the first rule of the exit list that matches it
+ * (kernel/auditsc.c: audit_filter_syscall() stops at the first match). An `always` rule of
+ * another key placed before our watch, that matches an event our watch would record, takes it:
+ * the event is recorded, under that rule's key, and `ausearch -k` of ours does not find it. */
+
+/* The permission classes of a watch, the kernel's perm= field (the same bits as rule.h's
+ * PERM_*): which system calls an event comes from (include/asm-generic/audit_*.h; the opens by
+ * their flags, execve as execute: audit_match_perm() in kernel/auditsc.c). */
+enum {
+        SHADOW_CLASS_READ = 1 << 0,   /* r: open for reading, readlink, getxattr ... */
+        SHADOW_CLASS_WRITE = 1 << 1,  /* w: open for writing, creat, rename, unlink, truncate ... */
+        SHADOW_CLASS_EXEC = 1 << 2,   /* x: execve, execveat */
+        SHADOW_CLASS_ATTR = 1 << 3,   /* a: chmod, chown, setxattr, removexattr, utime ... */
+        SHADOW_CLASS_ALL = 15,
+};
+
+/* The classes a system call's events belong to (0: none a watch records). Names as
+ * audit_syscall_to_name() gives them for x86_64 and i386 (chown32 ...). */
+unsigned shadow_syscall_classes(const char *name);
+/* "rwxa" letters of classes, in that order, into buf (at least 5 bytes); "-" for none. */
+const char *shadow_classes_to_string(unsigned classes, char buf[static 5]);
+
+/* What an `always` rule of the exit list takes of the events a watch on path (recursive or
+ * not) with permission classes perms records: the classes it matches (0: none), and in
+ * *ret_may whether only under conditions, that is whether it "may" take them rather than
+ * takes them all. The conditions, decided conservatively (when in doubt, "may"):
+ *  - path fields: dir= the path or a directory above it, or path= the path: every event on it;
+ *    no path field: every event of its system calls; path= the directory the path is in (not
+ *    recursive): only the writes that create, rename or remove the entry (may); path= or dir=
+ *    below a recursive watch: part of its tree (may); anything else, or a path operator other
+ *    than =: none;
+ *  - system calls: -S all, or none given (auditctl adds every one), takes every class; a list
+ *    takes the classes of the calls it names (shadow_syscall_classes()), and only some calls
+ *    of each (may);
+ *  - perm=: only those classes;
+ *  - arch: the native ABI (b64, x86_64 ...) narrows nothing; a 32-bit ABI (b32, i386 ...) or
+ *    arch!= selects the calls of 32-bit programs only, and Docker's daemons and the tools that
+ *    change their files are native: none (the 64-bit twin of such a rule is judged on its own);
+ *  - key fields narrow nothing; every other field (uid, auid, exe, pid, success, exit,
+ *    filetype, inode, a -C comparison ...) makes it "may".
+ * Never rules, other lists, and a NULL path: 0. Keys are not looked at: the caller passes only
+ * rules of other keys. */
+unsigned shadow_take_classes(const struct filter_rule *r, const char *path, bool recursive, unsigned perms,
+                             bool *ret_may);
+
+/* The first rule in rules (in pos order) before our_pos that takes events of class on a watch
+ * on path; NULL when none. For a caller that wants to say which rule took an event it made:
+ * the --probe of one class. *ret_may (may be NULL) as shadow_take_classes(). */
+const struct filter_rule *shadow_taker_first(const struct filter_rule *rules, size_t n_rules, const char *path,
+                                             bool recursive, unsigned klass, unsigned our_pos, bool *ret_may);
+
 /* What a rule does to our watches. */
 enum shadow_kind {
         SHADOW_TASK,              /* never,task: no syscall event for the tasks it matches */
         SHADOW_EXIT_BEFORE,       /* never,exit before ours: the events it matches are silenced */
         SHADOW_EXIT_AFTER,        /* never,exit after ours, matching our paths: no effect */
+        SHADOW_KEY_BEFORE,        /* always,exit of another key before ours: it takes the events it
+                                   * matches, recorded under its key */
+        SHADOW_KEY_AFTER,         /* always,exit of another key after ours: ours take the events both
+                                   * match, which that rule set then no longer records */
         _SHADOW_KIND_MAX,
 };
 const char *shadow_kind_to_string(enum shadow_kind k);
@@ -131,15 +189,22 @@ enum shadow_kind shadow_kind_from_string(const char *s);
 struct shadow {
         const struct filter_rule *rule;
         enum shadow_kind kind;
-        enum shadow_scope scope;  /* the widest over the targets it touches */
+        enum shadow_scope scope;  /* the widest over the targets it touches (KEY kinds: SOME when
+                                   * it only may take events, ALL when it takes them) */
         size_t n_targets;         /* our watches it touches */
         const char *first_path;   /* one of them (points into the targets) */
+        size_t *which;            /* the n_targets indexes into the targets given, in their order
+                                   * (allocated) */
+        unsigned classes;         /* KEY kinds: the classes it takes, over every target */
 };
 
+void shadows_free(struct shadow *s, size_t n);
+
 /* Judge every rule against every target: one shadow per rule that touches them (a never,task
- * rule always, a never,exit rule when it matches a target; before it when r->pos < t->pos).
- * Rules that are not never rules, or on other lists, are passed over. *ret is allocated
- * (free()), possibly empty. Returns the number of shadows or -ENOMEM. */
+ * rule always, a never,exit rule when it matches a target, an always,exit rule when it takes
+ * events of a target (shadow_take_classes()); before it when r->pos < t->pos). Rules on other
+ * lists are passed over. *ret is allocated (shadows_free()), possibly empty. Returns the number
+ * of shadows or -ENOMEM. */
 int shadow_judge(const struct filter_rule *rules, size_t n_rules, const struct shadow_target *targets,
                  size_t n_targets, struct shadow **ret, size_t *ret_n);
 
