@@ -3,6 +3,7 @@
  * They judge nothing and call nothing of check.c: every count and the status come from the
  * result. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
@@ -91,6 +92,8 @@ static json_object *jstr(const char *s) {
         return s ? json_object_new_string(s) : NULL;
 }
 
+static json_object *taken_by_json(const struct check_result *c, const struct verdict *v);
+
 static json_object *verdict_json(const struct check_result *c, const struct verdict *v) {
         json_object *o = json_object_new_object();
         _cleanup_free_ char *id = NULL;
@@ -113,6 +116,7 @@ static json_object *verdict_json(const struct check_result *c, const struct verd
         json_object_object_add(o, "status", json_object_new_string(target_status_to_string(v->status)));
         json_object_object_add(o, "severity", json_object_new_string(severity_to_string(v->sev)));
         json_object_object_add(o, "message", jstr(v->message));
+        json_object_object_add(o, "taken_by", taken_by_json(c, v));
         return o;
 }
 
@@ -157,26 +161,79 @@ static json_object *fragment_json(const struct check_result *c) {
         return frag;
 }
 
+static bool shadow_is_key(const struct verdict_shadow *s) {
+        return s->s.kind == SHADOW_KEY_BEFORE || s->s.kind == SHADOW_KEY_AFTER;
+}
+
+/* The common fields of a rule that shadows ours: what it is and where it stands. */
+static void shadow_rule_fields(json_object *o, const struct verdict_shadow *s) {
+        const struct filter_rule *r = s->s.rule;
+        _cleanup_free_ char *text = NULL;
+
+        if (filter_rule_format(r, &text) < 0)
+                text = NULL;
+        json_object_object_add(o, "rule", jstr(text));
+        json_object_object_add(o, "in_kernel", json_object_new_boolean(s->in_kernel));
+        json_object_object_add(o, "file", jstr(r->file));
+        json_object_object_add(o, "line", r->file ? json_object_new_int((int) r->line) : NULL);
+        /* 1-based, as `auditctl -l` lists the rules. */
+        json_object_object_add(o, "position", s->in_kernel ? json_object_new_int64((int64_t) r->pos + 1) : NULL);
+        if (shadow_is_key(s)) {
+                char classes[5];
+                json_object_object_add(o, "key", jstr(r->keys ? r->keys[0] : NULL));
+                json_object_object_add(o, "classes", json_object_new_string(shadow_classes_to_string(s->s.classes, classes)));
+                json_object_object_add(o, "may", json_object_new_boolean(s->s.scope != SHADOW_ALL));
+                json_object_object_add(o, "our_position", s->in_kernel && s->our_pos != UINT_MAX
+                                                                  ? json_object_new_int64((int64_t) s->our_pos + 1) : NULL);
+        }
+}
+
 static json_object *shadows_json(const struct check_result *c) {
         json_object *a = json_object_new_array();
 
         for (size_t i = 0; i < c->shadows.n; i++) {
                 const struct verdict_shadow *s = &c->shadows.v[i];
-                json_object *o = json_object_new_object();
-                _cleanup_free_ char *text = NULL;
+                json_object *o = json_object_new_object(), *paths = json_object_new_array();
 
-                if (filter_rule_format(s->s.rule, &text) < 0)
-                        text = NULL;
-                json_object_object_add(o, "rule", jstr(text));
-                json_object_object_add(o, "in_kernel", json_object_new_boolean(s->in_kernel));
-                json_object_object_add(o, "file", jstr(s->s.rule->file));
-                json_object_object_add(o, "line", s->s.rule->file ? json_object_new_int((int) s->s.rule->line) : NULL);
+                shadow_rule_fields(o, s);
                 json_object_object_add(o, "kind", json_object_new_string(shadow_kind_to_string(s->s.kind)));
                 json_object_object_add(o, "all", json_object_new_boolean(s->s.scope == SHADOW_ALL));
                 json_object_object_add(o, "watches", json_object_new_int((int) s->s.n_targets));
+                for (size_t j = 0; j < s->n_targets; j++) {
+                        const struct target *t = &c->p->disc.targets[s->targets[j]];
+                        json_object *x = json_object_new_object();
+                        json_object_object_add(x, "path", jstr(t->path));
+                        json_object_object_add(x, "component", json_object_new_string(component_info(t->comp)->name));
+                        json_object_object_add(x, "cis", cis_ids_json(t->comp));
+                        json_object_array_add(paths, x);
+                }
+                json_object_object_add(o, "paths", paths);
                 json_object_object_add(o, "severity", json_object_new_string(s->sev == SEV_NONE ? "info"
                                                                                : severity_to_string(s->sev)));
+                json_object_object_add(o, "message", jstr(s->message));
                 json_object_array_add(a, o);
+        }
+        return a;
+}
+
+/* The rules of other keys before ours that take events of this target: [] when none. */
+static json_object *taken_by_json(const struct check_result *c, const struct verdict *v) {
+        json_object *a = json_object_new_array();
+        size_t t = (size_t) (v->t - c->p->disc.targets);
+
+        for (size_t i = 0; i < c->shadows.n; i++) {
+                const struct verdict_shadow *s = &c->shadows.v[i];
+                bool here = false;
+
+                if (s->s.kind != SHADOW_KEY_BEFORE)
+                        continue;
+                for (size_t j = 0; j < s->n_targets && !here; j++)
+                        here = s->targets[j] == t;
+                if (here) {
+                        json_object *o = json_object_new_object();
+                        shadow_rule_fields(o, s);
+                        json_object_array_add(a, o);
+                }
         }
         return a;
 }
@@ -290,6 +347,10 @@ void check_print_prometheus(FILE *f, const struct check_result *c) {
         metric(f, "docker_audit_rules_shadowing_rules", "gauge",
                "Never rules (kernel or rules files) that silence some or all of our watches.");
         fprintf(f, "docker_audit_rules_shadowing_rules %u\n", c->n_shadowing);
+        metric(f, "docker_audit_rules_key_shadowing_rules", "gauge",
+               "Rules of other keys (kernel or rules files) before ours that take events on our paths: "
+               "recorded under their key.");
+        fprintf(f, "docker_audit_rules_key_shadowing_rules %u\n", c->n_key_shadowing);
         if (c->kernel_read) {
                 metric(f, "docker_audit_rules_audit_enabled", "gauge", "The kernel's audit enabled flag (0, 1, 2 locked).");
                 fprintf(f, "docker_audit_rules_audit_enabled %d\n", k->st.enabled);

@@ -195,7 +195,8 @@ static int judge_drift(struct check_result *c) {
         return 0;
 }
 
-/* Never rules that silence ours: in the kernel now, and in the rules files at boot. */
+/* Never rules that silence ours, and rules of other keys that take our events: in the kernel
+ * now, and in the rules files at boot. */
 static int judge_shadows(struct check_result *c) {
         int r = verdict_shadows_build(c->p, &c->shadows);
 
@@ -203,7 +204,12 @@ static int judge_shadows(struct check_result *c) {
                 return r;
         for (size_t i = 0; i < c->shadows.n; i++) {
                 const struct verdict_shadow *s = &c->shadows.v[i];
-                c->n_shadowing += s->sev > SEV_NONE;
+                bool key = s->s.kind == SHADOW_KEY_BEFORE || s->s.kind == SHADOW_KEY_AFTER;
+
+                if (key)
+                        c->n_key_shadowing += s->sev > SEV_NONE;
+                else
+                        c->n_shadowing += s->sev > SEV_NONE;
                 r = add_finding(c, s->sev, "%s", s->message);
                 if (r < 0)
                         return r;
@@ -248,7 +254,8 @@ static char *probe_causes(const struct check_result *c) {
                 any = true;
         }
         for (size_t i = 0; i < c->shadows.n; i++)
-                if (c->shadows.v[i].in_kernel && c->shadows.v[i].sev > SEV_NONE) {
+                if (c->shadows.v[i].in_kernel && c->shadows.v[i].sev > SEV_NONE &&
+                    (c->shadows.v[i].s.kind == SHADOW_TASK || c->shadows.v[i].s.kind == SHADOW_EXIT_BEFORE)) {
                         _cleanup_free_ char *text = NULL;
                         if (filter_rule_format(c->shadows.v[i].s.rule, &text) >= 0)
                                 fprintf(f, "%snever rule \"%s\" in the kernel", any ? "; " : "", text);

@@ -42,6 +42,8 @@ struct check_result {
         size_t n_findings;
         struct verdict_shadows shadows;
         unsigned n_shadowing;     /* never rules that silence some or all of ours */
+        unsigned n_key_shadowing; /* rules of other keys before ours that take our events (in the
+                                   * kernel and in the rules files, each place counted) */
         int n_problems;           /* discovery and rules-directory problems (each a warning) */
         bool probed;              /* probe holds a run */
         struct probe probe;

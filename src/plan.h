@@ -224,9 +224,18 @@ int verdicts_build(const struct plan *p, int cis, struct verdicts *ret);
 /* ---- Never rules that silence ours (verdict.c, judged by shadow.c) ---- */
 
 struct verdict_shadow {
-        struct shadow s;          /* s.rule points into the plan (kernel or rules directory) */
+        struct shadow s;          /* s.rule points into the plan (kernel or rules directory); s.which
+                                   * is not kept (NULL): see targets */
         bool in_kernel;           /* loaded now; else in a rules file (s.rule->file, ->line) */
-        enum severity sev;        /* CRITICAL: everything silenced; WARNING: part; NONE: no effect */
+        enum severity sev;        /* never rules: CRITICAL everything silenced, WARNING part, NONE no
+                                   * effect. Rules of another key (s.kind SHADOW_KEY_*): WARNING
+                                   * before ours (the events are recorded, under its key), NONE
+                                   * after ours (said with Order=first only) */
+        unsigned our_pos;         /* in_kernel: the listing position of our first rule it is judged
+                                   * against (UINT_MAX: not loaded, install appends it) */
+        size_t *targets;          /* the discovery targets (indexes into p->disc.targets) it
+                                   * touches, each once, in the plan's order */
+        size_t n_targets;
         char *message;            /* one line: where, the rule, what it does, which of our paths */
 };
 
@@ -238,10 +247,26 @@ struct verdict_shadows {
 void verdict_shadows_done(struct verdict_shadows *s);
 /* The never rules of the running kernel (when read) against the watches loaded there (in the
  * kernel's order), and those of the rules directory against our fragment (in augenrules'
- * order). Returns the number found or -ENOMEM. */
+ * order); then the rules of other keys (p->kernel.takers, p->others.takers) that take events
+ * of our watches (shadow_take_classes()): before ours, a WARNING; after ours, said (severity
+ * NONE) only when p->order is ORDER_FIRST, as what that rule set no longer records. Our
+ * position: in the kernel our first loaded rule for the path (not loaded: after every rule,
+ * or before every rule with ORDER_FIRST); at boot our fragment's place in augenrules' order.
+ * Returns the number found or -ENOMEM. */
 int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret);
-/* Those that matter (severity above NONE), one line each on f prefixed "warning: "; their number. */
+/* Those that matter (severity above NONE), one line each on f prefixed "warning: "; their
+ * number. A rule loaded now and written in a rules file is said once (the file's line). */
 int verdict_print_shadows(FILE *f, const struct plan *p);
+
+/* The rule of another key in the running kernel that takes events of one class ('r', 'w',
+ * 'x' or 'a') on path before our rule for it does: the first such rule of p->kernel.takers in
+ * listing order (shadow_taker_first()), judged against our first loaded rule on that path
+ * (not loaded: after every rule). NULL when none takes them, when path is none of our rules'
+ * paths, or when the kernel was not read. *ret_may (may be NULL): it only may take them (a
+ * condition on the task, the system calls or the tree; shadow_take_classes()). The rule points
+ * into p and lives as long as it; format it with filter_rule_format(), its key is
+ * rule->keys[0] (NULL: none). */
+const struct filter_rule *verdict_taker_for(const struct plan *p, const char *path, char klass, bool *ret_may);
 
 /* Does kernel rule k give at least what rule want asks for: same path, a recursive watch where a
  * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */

@@ -344,7 +344,7 @@ static int keep_watch_taker(const struct reader *rd, struct rules_dir *d, const 
                 filter_rule_done(&f);
                 return 0;
         }
-        f.prepend = false;
+        f.as_watch = w->form == FORM_W;
         return push_filter(rd, &d->takers, &d->n_takers, path, lineno, &f);
 }
 

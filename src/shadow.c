@@ -92,8 +92,31 @@ const struct filter_field *filter_rule_field(const struct filter_rule *r, const 
         return NULL;
 }
 
+/* -w shape: always,exit, every syscall, one path= or dir= and one perm= field, nothing else. */
+static bool watch_shaped(const struct filter_rule *r, const struct filter_field **ret_path,
+                         const struct filter_field **ret_perm) {
+        const struct filter_field *path = NULL, *perm = NULL;
+
+        if (r->list != FILTER_LIST_EXIT || r->action != FILTER_ALWAYS || r->prepend ||
+            (!r->all_syscalls && r->syscalls))
+                return false;
+        for (size_t i = 0; i < r->n_fields; i++) {
+                const struct filter_field *f = &r->fields[i];
+                if (f->op == FILTER_OP_EQ && (streq(f->name, "path") || streq(f->name, "dir")) && !path)
+                        path = f;
+                else if (f->op == FILTER_OP_EQ && streq(f->name, "perm") && !perm)
+                        perm = f;
+                else
+                        return false;
+        }
+        *ret_path = path;
+        *ret_perm = perm;
+        return path && perm;
+}
+
 int filter_rule_format(const struct filter_rule *r, char **ret) {
         _cleanup_free_ char *buf = NULL;
+        const struct filter_field *wpath, *wperm;
         size_t size = 0;
         FILE *f;
         int k;
@@ -101,6 +124,10 @@ int filter_rule_format(const struct filter_rule *r, char **ret) {
         f = open_memstream(&buf, &size);
         if (!f)
                 return -ENOMEM;
+        if ((r->as_watch || !r->file) && watch_shaped(r, &wpath, &wperm)) {
+                fprintf(f, "-w %s -p %s", wpath->value, wperm->value);
+                goto keys;
+        }
         fprintf(f, "-%c %s,%s", r->prepend ? 'A' : 'a', strempty(filter_action_to_string(r->action)),
                 strempty(filter_list_to_string(r->list)));
         /* Field order as the kernel holds it, except the syscalls, which auditctl writes first. */
@@ -120,6 +147,7 @@ int filter_rule_format(const struct filter_rule *r, char **ret) {
                 else if (!streq(r->fields[i].name, "arch"))
                         fprintf(f, " -F %s%s%s", r->fields[i].name, filter_op_to_string(r->fields[i].op),
                                 r->fields[i].value);
+keys:
         for (char **s = r->keys; s && *s; s++)
                 fprintf(f, " -k %s", *s);
         k = ferror(f);

@@ -69,6 +69,7 @@ struct filter_rule {
         char *file;
         unsigned line;
         bool prepend;             /* -A: put first in its list when loaded */
+        bool as_watch;            /* written as -w PATH -p PERMS (a rules file's watch line) */
         unsigned pos;             /* evaluation order: lower runs first (see shadow_judge()) */
 };
 
@@ -78,7 +79,9 @@ void filter_rules_free(struct filter_rule *r, size_t n);
 int filter_rule_add_field(struct filter_rule *r, const char *name, enum filter_op op, const char *value);
 const struct filter_field *filter_rule_field(const struct filter_rule *r, const char *name);
 /* The rule as one auditctl line ("-a never,exit -F arch=b64 -S all -F path=/etc/docker").
- * Syscall numbers and field values are shown as decoded. */
+ * Syscall numbers and field values are shown as decoded. A watch is shown as -w PATH -p PERMS,
+ * as `auditctl -l` shows it: one written so (as_watch), and a kernel rule (file NULL) of that
+ * shape (always,exit, every syscall, one path= or dir= and one perm= field, keys). */
 int filter_rule_format(const struct filter_rule *r, char **ret);
 
 /* How much of what our watches see a rule silences. */

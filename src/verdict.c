@@ -205,90 +205,209 @@ int verdicts_build(const struct plan *p, int cis, struct verdicts *ret) {
         return 0;
 }
 
-/* ---- Never rules that silence ours ---- */
+/* ---- Never rules that silence ours, and rules of other keys that take our events ---- */
 
 void verdict_shadows_done(struct verdict_shadows *s) {
-        for (size_t i = 0; i < s->n; i++)
+        for (size_t i = 0; i < s->n; i++) {
                 free(s->v[i].message);
+                free(s->v[i].targets);
+        }
         free(s->v);
         *s = (struct verdict_shadows) {};
 }
 
 static enum severity shadow_severity(const struct shadow *s) {
-        if (s->kind == SHADOW_EXIT_AFTER)
+        if (s->kind == SHADOW_EXIT_AFTER || s->kind == SHADOW_KEY_AFTER)
                 return SEV_NONE;
+        if (s->kind == SHADOW_KEY_BEFORE)
+                return SEV_WARNING; /* recorded, under another key */
         return s->scope == SHADOW_ALL ? SEV_CRITICAL : SEV_WARNING;
 }
 
-static int shadow_message(const struct shadow *s, bool in_kernel, char **ret) {
-        _cleanup_free_ char *text = NULL, *where = NULL;
-        const struct filter_rule *r = s->rule;
+/* Where a rule stands: its line in `auditctl -l` and ours, or its file and line. */
+static int shadow_where(const struct plan *p, const struct verdict_shadow *v, char **ret) {
+        const struct filter_rule *r = v->s.rule;
+        bool key = v->s.kind == SHADOW_KEY_BEFORE || v->s.kind == SHADOW_KEY_AFTER;
+        bool before = v->s.kind == SHADOW_KEY_BEFORE || v->s.kind == SHADOW_EXIT_BEFORE;
 
-        if (filter_rule_format(r, &text) < 0)
-                return -ENOMEM;
-        if (in_kernel)
-                where = strdup("in the kernel");
-        else if (asprintf(&where, "%s:%u (%s)", r->file, r->line,
-                          s->kind == SHADOW_TASK ? "loads at boot"
-                          : s->kind == SHADOW_EXIT_AFTER ? "loads at boot after our fragment"
-                          : r->prepend ? "loads at boot, -A puts it before our fragment"
-                                       : "loads at boot before our fragment") < 0)
-                where = NULL;
-        if (!where)
-                return -ENOMEM;
-        if (s->n_targets == 0)
-                return asprintf(ret, "never rule \"%s\" %s: %s", text, where, shadow_effect(s)) < 0 ? -ENOMEM : 0;
-        return asprintf(ret, "never rule \"%s\" %s: %s (%zu of our watches, %s%s)", text, where, shadow_effect(s),
-                        s->n_targets, s->n_targets > 1 ? "e.g. " : "", s->first_path) < 0 ? -ENOMEM : 0;
+        if (v->in_kernel && !key)
+                return (*ret = strdup("in the kernel")) ? 0 : -ENOMEM;
+        if (v->in_kernel && v->our_pos == UINT_MAX)
+                return asprintf(ret, "in the kernel (auditctl -l rule %u; ours not loaded, %s)", r->pos + 1,
+                                p->order == ORDER_FIRST ? "install puts them first" : "install appends them") < 0
+                        ? -ENOMEM : 0;
+        if (v->in_kernel)
+                return asprintf(ret, "in the kernel (auditctl -l rule %u, %s ours at rule %u)", r->pos + 1,
+                                before ? "before" : "after", v->our_pos + 1) < 0 ? -ENOMEM : 0;
+        return asprintf(ret, "%s:%u (%s)", r->file, r->line,
+                        v->s.kind == SHADOW_TASK ? "loads at boot"
+                        : !before ? "loads at boot after our fragment"
+                        : r->prepend ? "loads at boot, -A puts it before our fragment"
+                                     : "loads at boot before our fragment") < 0 ? -ENOMEM : 0;
 }
 
-/* The first loaded watch that covers want, in the kernel's order: its pos, or UINT_MAX. */
-static unsigned covering_pos(const struct plan *p, const struct rule *want) {
+/* The paths touched, each with its CIS items: "/a (CIS 1.1.7), /b". */
+static int shadow_paths(const struct plan *p, const struct verdict_shadow *v, FILE *f) {
+        for (size_t i = 0; i < v->n_targets; i++) {
+                const struct target *t = &p->disc.targets[v->targets[i]];
+                _cleanup_free_ char *ids = NULL;
+
+                if (component_cis_ids(t->comp, &ids) < 0)
+                        return -ENOMEM;
+                fprintf(f, "%s%s", i ? ", " : "", t->path);
+                if (*ids)
+                        fprintf(f, " (CIS %s)", ids);
+        }
+        return 0;
+}
+
+static int key_message(const struct plan *p, const struct verdict_shadow *v, const char *text, const char *where,
+                       char **ret) {
+        const struct filter_rule *r = v->s.rule;
+        const char *key = r->keys && r->keys[0] ? r->keys[0] : NULL;
+        bool may = v->s.scope != SHADOW_ALL;
+        _cleanup_free_ char *buf = NULL, *keytext = NULL;
+        size_t size = 0;
+        char classes[5];
+        FILE *f;
+        int k;
+
+        /* Several keys: the kernel joins them, ausearch finds the event by each. */
+        if (key && asprintf(&keytext, "%s%s", key, r->keys[1] ? " (and others)" : "") < 0)
+                return -ENOMEM;
+        if (!key && !(keytext = strdup("no key")))
+                return -ENOMEM;
+        shadow_classes_to_string(v->s.classes, classes);
+        f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        if (v->s.kind == SHADOW_KEY_BEFORE)
+                fprintf(f, "rule \"%s\" %s %s the %s events of %zu of our watches%s: they are recorded under %s%s%s, "
+                        "not \"%s\"%s: ", text, where, may ? "may take" : "takes", classes, v->n_targets,
+                        may ? " (some tasks, system calls or files)" : "", key ? "key \"" : "", keytext,
+                        key ? "\"" : "", p->key,
+                        p->order == ORDER_FIRST ? "; ours are not first as asked (Order=first)" : "");
+        else
+                fprintf(f, "rule \"%s\" %s loses Docker's paths: the %s events of %zu of our watches that it %s carry "
+                        "key \"%s\", not %s%s%s: ", text, where, classes, v->n_targets, may ? "may match" : "matches",
+                        p->key, key ? "\"" : "", keytext, key ? "\"" : "");
+        k = shadow_paths(p, v, f);
+        if (fclose(f) != 0 || k < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+static int shadow_message(const struct plan *p, struct verdict_shadow *v) {
+        _cleanup_free_ char *text = NULL, *where = NULL;
+        const struct shadow *s = &v->s;
+
+        if (filter_rule_format(s->rule, &text) < 0 || shadow_where(p, v, &where) < 0)
+                return -ENOMEM;
+        if (s->kind == SHADOW_KEY_BEFORE || s->kind == SHADOW_KEY_AFTER)
+                return key_message(p, v, text, where, &v->message);
+        if (s->n_targets == 0)
+                return asprintf(&v->message, "never rule \"%s\" %s: %s", text, where, shadow_effect(s)) < 0 ? -ENOMEM : 0;
+        return asprintf(&v->message, "never rule \"%s\" %s: %s (%zu of our watches, %s%s)", text, where,
+                        shadow_effect(s), s->n_targets, s->n_targets > 1 ? "e.g. " : "", s->first_path) < 0
+                ? -ENOMEM : 0;
+}
+
+/* The first loaded watch that covers want, in the kernel's order: its pos, or UINT_MAX. With
+ * key, only a rule carrying it. */
+static unsigned covering_pos(const struct plan *p, const struct rule *want, const char *key) {
         unsigned pos = UINT_MAX;
 
         for (size_t j = 0; j < p->kernel.n_rules; j++) {
                 const struct kernel_rule *k = &p->kernel.rules[j];
-                if (k->is_watch && kernel_rule_covers(&k->rule, want) && k->pos < pos)
+                if (k->is_watch && kernel_rule_covers(&k->rule, want) && k->pos < pos &&
+                    (!key || rule_has_key(&k->rule, key)))
                         pos = k->pos;
         }
         return pos;
 }
 
+/* Our position for a rule: for never rules any covering rule (what records), for the rules of
+ * other keys our own first rule (what carries our key); not loaded: where install puts it. */
+static unsigned our_pos(const struct plan *p, const struct rendered *x, bool in_kernel, bool key) {
+        unsigned pos;
+
+        if (!in_kernel)
+                return RULES_POS_OWN;
+        pos = covering_pos(p, &x->rule, key ? p->key : NULL);
+        if (pos == UINT_MAX && key && p->order == ORDER_FIRST)
+                return 0; /* prepended: before every rule listed now (pos 0 is not below 0) */
+        return pos;
+}
+
+/* Append the distinct discovery targets of the shadow's watches to v. */
+static int shadow_targets(const struct plan *p, const size_t *rendered_of, const struct shadow *s,
+                          struct verdict_shadow *v) {
+        v->targets = calloc(s->n_targets + 1, sizeof(*v->targets));
+        if (!v->targets)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_targets; i++) {
+                size_t t = p->rules.rules[rendered_of[s->which[i]]].target;
+                bool seen = false;
+
+                for (size_t j = 0; j < v->n_targets && !seen; j++)
+                        seen = v->targets[j] == t;
+                if (!seen)
+                        v->targets[v->n_targets++] = t;
+        }
+        return 0;
+}
+
 static int judge_shadows(const struct plan *p, const struct filter_rule *rules, size_t n_rules, bool in_kernel,
-                         struct verdict_shadows *out) {
+                         bool key, struct verdict_shadows *out) {
         _cleanup_free_ struct shadow_target *t = calloc(p->rules.n_rules + 1, sizeof(*t));
-        _cleanup_free_ struct shadow *s = NULL;
+        _cleanup_free_ size_t *rendered_of = calloc(p->rules.n_rules + 1, sizeof(*rendered_of));
+        struct shadow *s = NULL;
         size_t n_t = 0, n_s = 0;
         int r;
 
-        if (!t)
+        if (!t || !rendered_of)
                 return -ENOMEM;
+        if (n_rules == 0)
+                return 0;
         for (size_t i = 0; i < p->rules.n_rules; i++) {
                 const struct rendered *x = &p->rules.rules[i];
-                /* Not loaded yet: when it is (install appends), it comes after every rule there. */
-                unsigned pos = in_kernel ? covering_pos(p, &x->rule) : RULES_POS_OWN;
 
                 if (in_kernel ? !rendered_loads(x) : !rendered_writes(x))
                         continue; /* another file's rule, or not in our fragment */
+                rendered_of[n_t] = i;
                 t[n_t++] = (struct shadow_target) { .path = x->rule.path, .recursive = x->rule.kind == WATCH_DIR,
-                                                    .pos = pos };
+                                                    .pos = our_pos(p, x, in_kernel, key), .perms = x->rule.perms };
         }
         r = shadow_judge(rules, n_rules, t, n_t, &s, &n_s);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n_s; i++) {
-                struct verdict_shadow *v = reallocarray(out->v, out->n + 1, sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < n_s; i++) {
+                struct verdict_shadow *v;
+
+                /* A rule of another key after ours is no finding unless ours are to be first. */
+                if (s[i].kind == SHADOW_KEY_AFTER && p->order != ORDER_FIRST)
+                        continue;
+                v = reallocarray(out->v, out->n + 1, sizeof(*v));
+                if (!v) {
+                        r = -ENOMEM;
+                        break;
+                }
                 out->v = v;
-                v = &out->v[out->n];
-                *v = (struct verdict_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]) };
+                v = &out->v[out->n++];
+                *v = (struct verdict_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]),
+                                               .our_pos = UINT_MAX };
+                v->s.which = NULL;
+                for (size_t j = 0; j < s[i].n_targets; j++)
+                        if (t[s[i].which[j]].pos < v->our_pos)
+                                v->our_pos = t[s[i].which[j]].pos;
                 /* first_path points into the plan's rules, which outlive this. */
-                if (shadow_message(&s[i], in_kernel, &v->message) < 0)
-                        return -ENOMEM;
-                out->n++;
+                r = shadow_targets(p, rendered_of, &s[i], v);
+                if (r >= 0)
+                        r = shadow_message(p, v);
         }
-        return 0;
+        shadows_free(s, n_s);
+        return r < 0 ? r : 0;
 }
 
 int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret) {
@@ -296,15 +415,30 @@ int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret) {
         int r = 0;
 
         if (kernel_read(p))
-                r = judge_shadows(p, p->kernel.never, p->kernel.n_never, true, &out);
+                r = judge_shadows(p, p->kernel.never, p->kernel.n_never, true, false, &out);
         if (r >= 0)
-                r = judge_shadows(p, p->others.never, p->others.n_never, false, &out);
+                r = judge_shadows(p, p->others.never, p->others.n_never, false, false, &out);
         if (r < 0) {
                 verdict_shadows_done(&out);
                 return r;
         }
         *ret = out;
         return (int) out.n;
+}
+
+/* A rule loaded now that a rules file also holds (the same text): said once, from the file. */
+static bool also_in_file(const struct verdict_shadows *s, size_t i) {
+        _cleanup_free_ char *a = NULL;
+
+        if (!s->v[i].in_kernel || filter_rule_format(s->v[i].s.rule, &a) < 0)
+                return false;
+        for (size_t j = 0; j < s->n; j++) {
+                _cleanup_free_ char *b = NULL;
+                if (!s->v[j].in_kernel && s->v[j].sev > SEV_NONE && s->v[j].s.kind == s->v[i].s.kind &&
+                    filter_rule_format(s->v[j].s.rule, &b) >= 0 && streq(a, b))
+                        return true;
+        }
+        return false;
 }
 
 int verdict_print_shadows(FILE *f, const struct plan *p) {
@@ -315,11 +449,26 @@ int verdict_print_shadows(FILE *f, const struct plan *p) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s.n; i++)
-                if (s.v[i].sev > SEV_NONE) {
+                if (s.v[i].sev > SEV_NONE && !also_in_file(&s, i)) {
                         n++;
                         if (f)
-                                fprintf(f, "docker-audit-rules: warning: %s\n", s.v[i].message);
+                                fprintf_escaped(f, "docker-audit-rules: warning: %s\n", s.v[i].message);
                 }
         verdict_shadows_done(&s);
         return n;
+}
+
+const struct filter_rule *verdict_taker_for(const struct plan *p, const char *path, char klass, bool *ret_may) {
+        const char *letters = "rwxa", *c = klass ? strchr(letters, klass) : NULL;
+        const struct rendered *x = NULL;
+
+        if (!c || !path || !kernel_read(p))
+                return NULL;
+        for (size_t i = 0; i < p->rules.n_rules && !x; i++)
+                if (rendered_loads(&p->rules.rules[i]) && streq(p->rules.rules[i].rule.path, path))
+                        x = &p->rules.rules[i];
+        if (!x)
+                return NULL;
+        return shadow_taker_first(p->kernel.takers, p->kernel.n_takers, path, x->rule.kind == WATCH_DIR,
+                                  1u << (c - letters), our_pos(p, x, true, true), ret_may);
 }

@@ -731,6 +731,66 @@ static void test_check_shadowed(void **state _unused_) {
         filter_rule_done(&never);
 }
 
+/* Rules of other keys that take the events of ours: broad watches (Neo23x0's `-w /usr/sbin -p wa
+ * -k binaries` shape) and STIG's chmod rule, before and after ours, in the kernel and in the
+ * rules files. Before ours: a WARNING naming the rule, its key, where it stands, the classes it
+ * takes and our paths with their CIS items. After ours: nothing, unless ours are to be first. */
+static struct filter_rule kernel_takers[2], file_takers[2];
+
+static void takers_setup(void) {
+        assert_int_equal(rule_parse_filter("-a always,exit -S all -F dir=/usr/bin -F perm=wa -k binaries",
+                                           &kernel_takers[0]), 0);
+        assert_int_equal(rule_parse_filter("-a always,exit -S all -F dir=/run -F perm=wa -k runtime",
+                                           &kernel_takers[1]), 0);
+        kernel_takers[0].pos = 2;   /* before ours (5 and 6) */
+        kernel_takers[1].pos = 9;   /* after */
+        assert_int_equal(rule_parse_filter("-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat -F auid>=1000 "
+                                           "-F auid!=unset -F key=perm_mod", &file_takers[0]), 0);
+        file_takers[0].file = strdup("/etc/audit/rules.d/30-stig.rules");
+        file_takers[0].line = 7;
+        file_takers[0].pos = RULES_POS_BEFORE;
+        assert_int_equal(rule_parse_filter("-a always,exit -F dir=/usr/bin -F perm=x -k exec", &file_takers[1]), 0);
+        file_takers[1].file = strdup("/etc/audit/rules.d/90-late.rules");
+        file_takers[1].line = 1;
+        file_takers[1].pos = RULES_POS_AFTER;
+        kernel_wanted[0].pos = 5;
+        kernel_wanted[1].pos = 6;
+}
+
+static void takers_teardown(void) {
+        for (size_t i = 0; i < 2; i++) {
+                filter_rule_done(&kernel_takers[i]);
+                filter_rule_done(&file_takers[i]);
+        }
+        kernel_wanted[0].pos = 0;
+        kernel_wanted[1].pos = 1;
+}
+
+/* The lookup the probe uses: which rule takes events of a class on a path, before ours. */
+static void test_taker_for(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        bool may = true;
+
+        takers_setup();
+        p.kernel.takers = kernel_takers;
+        p.kernel.n_takers = 2;
+        assert_ptr_equal(verdict_taker_for(&p, "/usr/bin/dockerd", 'w', &may), &kernel_takers[0]);
+        assert_false(may);
+        assert_ptr_equal(verdict_taker_for(&p, "/usr/bin/dockerd", 'a', NULL), &kernel_takers[0]);
+        /* A class it does not take, a rule after ours, a path not ours, a class that is none. */
+        assert_null(verdict_taker_for(&p, "/usr/bin/dockerd", 'r', NULL));
+        assert_null(verdict_taker_for(&p, "/run/containerd", 'w', NULL));
+        assert_null(verdict_taker_for(&p, "/usr/bin/containerd", 'w', NULL));
+        assert_null(verdict_taker_for(&p, "/usr/bin/dockerd", 'q', NULL));
+        /* Our rule not loaded: install appends it after every rule, so the later one takes too. */
+        p.kernel.n_rules = 0;
+        assert_ptr_equal(verdict_taker_for(&p, "/run/containerd", 'w', NULL), &kernel_takers[1]);
+        /* The kernel not read: nothing is said of it. */
+        p.kernel.state = KERNEL_UNAVAILABLE;
+        assert_null(verdict_taker_for(&p, "/usr/bin/dockerd", 'w', NULL));
+        takers_teardown();
+}
+
 /* The probe is not run when the kernel's rules could not be read, and says so as a note. */
 static void test_check_probe_needs_kernel(void **state _unused_) {
         struct plan p = judged_plan(KERNEL_SKIPPED, NULL, 0);
@@ -818,6 +878,7 @@ int main(void) {
                 cmocka_unit_test(test_check_fragment_file),
                 cmocka_unit_test(test_check_boot),
                 cmocka_unit_test(test_check_shadowed),
+                cmocka_unit_test(test_taker_for),
                 cmocka_unit_test(test_check_probe_needs_kernel),
                 cmocka_unit_test(test_apply_dry_run),
                 cmocka_unit_test(test_list_build),
