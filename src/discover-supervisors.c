@@ -388,8 +388,12 @@ int discover_supervisors(struct ctx *c) {
         static const char *const names[] = { "k3s.service", "k3s-agent.service", "rke2-server.service",
                                              "rke2-agent.service", MICROK8S_UNIT, NULL };
         struct unit units[ELEMENTSOF(names) - 1];
+        enum wsl_boot wsl;
         int r;
 
+        /* Their units, which WSL without systemd never starts. */
+        if ((r = ctx_wsl_boot(c, &wsl)) < 0 || wsl == WSL_SCRIPTS)
+                return r;
         r = units_load(c->root, names, &c->d->problems, units);
         if (r < 0)
                 return r;

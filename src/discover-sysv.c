@@ -23,57 +23,9 @@
 #define SYSV_SCRIPT "/etc/init.d/docker"
 #define SYSV_DEFAULT "/etc/default/docker"
 #define SYSV_DOCKERD "/usr/bin/dockerd"
-#define WSL_CONF "/etc/wsl.conf"
 
 static const char *const sysv_path[] = { "/sbin", "/bin", "/usr/sbin", "/usr/bin", "/usr/local/sbin",
                                          "/usr/local/bin", NULL };
-
-enum wsl_boot {
-        WSL_NONE,             /* not WSL: no /etc/wsl.conf */
-        WSL_SCRIPTS,          /* WSL without systemd */
-        WSL_SYSTEMD,          /* [boot] systemd=true */
-};
-
-/* [boot] systemd=true in wsl.conf (an ini file; keys and "true" as WSL reads them, any case). */
-static int wsl_boot(struct ctx *c, enum wsl_boot *ret) {
-        _cleanup_free_ char *data = NULL;
-        bool boot = false, systemd = false;
-        size_t len = 0;
-        int r;
-
-        r = read_host_file(c, WSL_CONF, true, &data, &len);
-        if (r < 0 && r != -ENOMEM) {
-                *ret = WSL_SCRIPTS; /* WSL, unreadable: said; the script's reading is the default */
-                return 0;
-        }
-        if (r <= 0) {
-                *ret = WSL_NONE;
-                return r;
-        }
-        for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                char *e, *v;
-                while (isspace((unsigned char) *l))
-                        l++;
-                e = l + strlen(l);
-                while (e > l && isspace((unsigned char) e[-1]))
-                        *--e = 0;
-                if (*l == '[') {
-                        boot = strcasecmp(l, "[boot]") == 0;
-                        continue;
-                }
-                if (!boot || !(v = strchr(l, '=')))
-                        continue;
-                for (e = v; e > l && isspace((unsigned char) e[-1]); e--)
-                        ;
-                *e = 0;
-                for (v++; isspace((unsigned char) *v); v++)
-                        ;
-                if (strcasecmp(l, "systemd") == 0)
-                        systemd = strcasecmp(v, "true") == 0 || strcasecmp(v, "\"true\"") == 0;
-        }
-        *ret = systemd ? WSL_SYSTEMD : WSL_SCRIPTS;
-        return 0;
-}
 
 /* An init script for /bin/sh, not OpenRC's (which discover-openrc.c reads). */
 static int is_sysv_script(struct ctx *c, bool *ret) {
@@ -107,8 +59,8 @@ static bool rc_enabled(struct ctx *c) {
         return false;
 }
 
-/* The host's main dockerd, as a SysV script's: docker.service's reading, if it was read, is not
- * what runs (WSL without systemd); its unit files stay watched. */
+/* The host's main dockerd, as a SysV script's: a reading of systemd's (docker.socket alone) is
+ * not what runs; its unit files stay watched. */
 static int take_instance(struct ctx *c, struct dockerd_instance **ret) {
         struct dockerd_instance *i;
         int r = ctx_dockerd(c, SOURCE_SYSV, SYSV_SCRIPT, &i);
@@ -141,7 +93,7 @@ int discover_sysv(struct ctx *c) {
 
         if ((r = is_sysv_script(c, &script)) < 0 || !script)
                 return r;
-        if ((r = wsl_boot(c, &wsl)) < 0)
+        if ((r = ctx_wsl_boot(c, &wsl)) < 0)
                 return r;
         /* systemd runs it: WSL with systemd, or any host with docker.service. */
         if (wsl == WSL_SYSTEMD || (wsl == WSL_NONE && c->docker_service))

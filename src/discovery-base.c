@@ -5,8 +5,11 @@
  * watched, containerd's own options, the init scripts' files and options. It calls no source
  * (discover-*.c), no targets.c and no discover.c: those sit above it and call down
  * (tests/layers-floors.txt). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <string.h>
+#include <strings.h>
 
 #include "containerd_args.h"
 #include "discovery-base.h"
@@ -161,6 +164,52 @@ int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, c
         if (r >= 0 && !o->problems)
                 r = discovery_add_problem(d, file, 0, "%s: an option is missing its value", what);
         return r;
+}
+
+int ctx_wsl_boot(struct ctx *c, enum wsl_boot *ret) {
+        _cleanup_free_ char *data = NULL;
+        bool boot = false, systemd = false;
+        size_t len = 0;
+        int r;
+
+        if (c->wsl != WSL_UNKNOWN) {
+                *ret = c->wsl;
+                return 0;
+        }
+        r = read_host_file(c, WSL_CONF, true, &data, &len);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                *ret = c->wsl = WSL_SCRIPTS; /* WSL, unreadable: said; the script's reading is the default */
+                return 0;
+        }
+        if (r == 0) {
+                *ret = c->wsl = WSL_NONE;
+                return 0;
+        }
+        for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char *e, *v;
+                while (isspace((unsigned char) *l))
+                        l++;
+                e = l + strlen(l);
+                while (e > l && isspace((unsigned char) e[-1]))
+                        *--e = 0;
+                if (*l == '[') {
+                        boot = strcasecmp(l, "[boot]") == 0;
+                        continue;
+                }
+                if (!boot || !(v = strchr(l, '=')))
+                        continue;
+                for (e = v; e > l && isspace((unsigned char) e[-1]); e--)
+                        ;
+                *e = 0;
+                for (v++; isspace((unsigned char) *v); v++)
+                        ;
+                if (strcasecmp(l, "systemd") == 0)
+                        systemd = strcasecmp(v, "true") == 0 || strcasecmp(v, "\"true\"") == 0;
+        }
+        *ret = c->wsl = systemd ? WSL_SYSTEMD : WSL_SCRIPTS;
+        return 0;
 }
 
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {

@@ -29,6 +29,17 @@
 #define SNAP_DATA "/var/snap/docker/current"
 #define SNAP_DATA_ROOT "/var/snap/docker/common/var-lib-docker"
 
+/* How WSL starts a distribution's services (/etc/wsl.conf, Microsoft's "Advanced settings
+ * configuration in WSL": [boot] systemd=true makes systemd its init; without it no systemd runs,
+ * and `service docker start` runs the SysV script). */
+#define WSL_CONF "/etc/wsl.conf"
+enum wsl_boot {
+        WSL_UNKNOWN,          /* not read yet */
+        WSL_NONE,             /* not WSL: no /etc/wsl.conf */
+        WSL_SCRIPTS,          /* WSL without systemd */
+        WSL_SYSTEMD,          /* [boot] systemd=true */
+};
+
 struct ctx {
         const struct root *root;
         const struct discovery_options *opts;
@@ -41,6 +52,7 @@ struct ctx {
                                        * (rootless): its paths must lie in the user's tree */
         struct user_rules *user_rules; /* targets.c: the rules each user's configuration named */
         size_t n_user_rules;
+        enum wsl_boot wsl;            /* ctx_wsl_boot()'s answer, once read */
 };
 
 /* How many paths one user's rootless configuration made rules of (targets.c). */
@@ -83,6 +95,10 @@ static inline int ctx_containerd(struct ctx *c, enum instance_source source, con
  * options ("docker.service ExecStart", "DOCKER_OPTS"); file may be NULL. 0 or -ENOMEM. */
 int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, const char *what,
                                         const struct dockerd_opts *o);
+/* How WSL boots this tree (enum wsl_boot), from /etc/wsl.conf, read once: an ini file whose
+ * [boot] systemd=true (keys and "true" in any case, as WSL reads them) makes systemd the init;
+ * an unreadable one is said, and read as without systemd. 0 or -ENOMEM. */
+int ctx_wsl_boot(struct ctx *c, enum wsl_boot *ret);
 /* A host file for a source: 1 with its data (*ret_data, *ret_len), 0 when optional and missing,
  * else -errno with a problem added (-ENOMEM when even that failed). */
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);

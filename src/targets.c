@@ -1102,6 +1102,39 @@ static int targets_podman_docker(struct ctx *c) {
         return r;
 }
 
+/* WSL without systemd reads no unit (discover-systemd.c): docker.service, docker.socket and
+ * containerd.service, installed by the packages, start nothing there, but they are what runs once
+ * /etc/wsl.conf says [boot] systemd=true, and their CIS items name them: watched as files of the
+ * host, each in the first directory of systemd's search path that has it. */
+static int targets_idle_units(struct ctx *c) {
+        static const char *const dirs[] = { "/etc/systemd/system", "/usr/local/lib/systemd/system",
+                                            "/usr/lib/systemd/system", "/lib/systemd/system" };
+        static const struct { const char *name; enum component comp; } units[] = {
+                { "docker.service", COMP_DOCKER_SERVICE },
+                { "docker.socket", COMP_DOCKER_SOCKET_UNIT },
+                { "containerd.service", COMP_CONTAINERD_SERVICE },
+        };
+        enum wsl_boot wsl;
+        int r;
+
+        if ((r = ctx_wsl_boot(c, &wsl)) < 0 || wsl != WSL_SCRIPTS)
+                return r;
+        for (size_t k = 0; k < ELEMENTSOF(units); k++)
+                for (size_t j = 0; j < ELEMENTSOF(dirs); j++) {
+                        _cleanup_free_ char *p = path_join(dirs[j], units[k].name);
+
+                        if (!p)
+                                return -ENOMEM;
+                        if (!is_regular_exists(c, p, NULL))
+                                continue;
+                        if ((r = add_path(c, units[k].comp, p, 0, NULL, "unit file of %s, which WSL without systemd "
+                                          "does not start (%s)", units[k].name, WSL_CONF)) < 0)
+                                return r;
+                        break;
+                }
+        return 0;
+}
+
 /* The literal CIS paths, where their parent exists, for scanners that grep for them. */
 /* Is containerd 2.x installed, which ships neither containerd-shim nor containerd-shim-runc-v1
  * (docker-ce-packaging PR 1260)? A configuration of version 3 (only 2.x reads it), or a dpkg
@@ -1376,6 +1409,8 @@ int targets_from_instances(struct ctx *c) {
                 r = targets_podman_docker(c);
         if (r >= 0)
                 r = targets_programs(c);
+        if (r >= 0)
+                r = targets_idle_units(c);
         for (size_t k = 0; k < d->n_containerds && r >= 0; k++)
                 if (d->containerds[k].daemon && (r = for_instance(c, &d->containerds[k].head)) >= 0)
                         r = targets_containerd(c, &d->containerds[k]);

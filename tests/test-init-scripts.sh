@@ -121,6 +121,17 @@ check "wsl: [boot] systemd=true: docker.service's reading" no 'dir=/srv/d ' --ro
 check "wsl: [boot] systemd=true: --list-paths names systemd" yes '^# dockerd docker.service \(systemd' --root "$h" --list-paths
 printf '[user]\nsystemd=true\n' > "$h/etc/wsl.conf"
 check "wsl: systemd=true outside [boot] does not count" yes '^# dockerd /etc/init.d/docker \(sysv' --root "$h" --list-paths
+# Without systemd no unit is read: containerd.service runs nothing there, docker.socket's socket is
+# not dockerd's; the installed unit files stay watched, and say why they do not run.
+printf '[Service]\nExecStart=/usr/bin/containerd --root /srv/c\n' > "$h/lib/systemd/system/containerd.service"
+printf '[Socket]\nListenStream=/run/other.sock\n' > "$h/lib/systemd/system/docker.socket"
+check "wsl without systemd: no containerd.service instance" no '^# containerd containerd.service' --root "$h" --list-paths
+check "wsl without systemd: containerd.service's options move nothing" no '/srv/c' --root "$h" --list-paths
+check "wsl without systemd: docker.socket's ListenStream= is not dockerd's socket" no 'other.sock' --root "$h" --list-paths
+check "wsl without systemd: the unit file is watched, and says it does not start" \
+        yes '^containerd.service .* unit file of containerd.service, which WSL without systemd does not start' --root "$h" --list-paths
+printf '[boot]\nsystemd=true\n' > "$h/etc/wsl.conf"
+check "wsl with systemd: containerd.service is an instance" yes '^# containerd containerd.service \(systemd' --root "$h" --list-paths
 
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]
