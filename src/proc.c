@@ -50,9 +50,10 @@ static int read_cmdline(int pid_fd, char ***ret) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         _cleanup_strv_free_ char **l = NULL;
-        size_t n = 0, sz = 0;
-        bool truncated = false;
+        size_t n = 0;
+        bool truncated;
         struct stat st;
+        int r;
 
         fd = openat(pid_fd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
@@ -62,48 +63,14 @@ static int read_cmdline(int pid_fd, char ***ret) {
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
 
-        for (;;) {
-                ssize_t k;
-
-                if (n == sz) {
-                        size_t nsz = sz == 0 ? 4096 : sz * 2;
-                        char *b;
-
-                        if (sz >= PROC_CMDLINE_MAX) {
-                                /* Is there more? One byte tells. */
-                                char c;
-
-                                do
-                                        k = read(fd, &c, 1);
-                                while (k < 0 && errno == EINTR);
-                                if (k < 0)
-                                        return -errno;
-                                truncated = k > 0;
-                                break;
-                        }
-                        if (nsz > PROC_CMDLINE_MAX)
-                                nsz = PROC_CMDLINE_MAX;
-                        b = realloc(buf, nsz);
-                        if (!b)
-                                return -ENOMEM;
-                        buf = b;
-                        sz = nsz;
-                }
-                k = read(fd, buf + n, sz - n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-        }
+        r = read_fd_upto(fd, 0, PROC_CMDLINE_MAX, &buf, &n);
+        if (r < 0)
+                return r;
+        truncated = r > 0;
 
         for (size_t i = 0; i < n;) {
                 const char *e = memchr(buf + i, 0, n - i);
                 size_t len = e ? (size_t) (e - (buf + i)) : n - i;
-                int r;
 
                 /* An unterminated last piece is incomplete when we stopped reading early. */
                 if (!e && truncated)

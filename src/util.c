@@ -304,17 +304,13 @@ int read_trusted_file_bounded(const char *path, char **ret_data, size_t *ret_len
         return read_bounded(fd, &st, ret_data, ret_len);
 }
 
-static int read_bounded(int fd, const struct stat *stp, char **ret_data, size_t *ret_len) {
+int read_fd_upto(int fd, size_t hint, size_t max, char **ret_data, size_t *ret_len) {
         _cleanup_free_ char *buf = NULL;
-        struct stat st = *stp;
-        size_t n = 0;
+        size_t n = 0, cap = hint > 0 ? hint : 4096;
+        bool more = false;
 
-        if (st.st_size > INPUT_MAX)
-                return -EFBIG;
-
-        /* Sized by the file, growing if it grows while we read, never past the cap + 1 (to tell
-         * a file that grew over the cap). */
-        size_t cap = (size_t) st.st_size + 1;
+        if (cap > max)
+                cap = max;
         buf = malloc(cap + 1);
         if (!buf)
                 return -ENOMEM;
@@ -323,7 +319,20 @@ static int read_bounded(int fd, const struct stat *stp, char **ret_data, size_t 
 
                 if (n == cap) {
                         char *m;
-                        cap = cap * 2 > INPUT_MAX + 1 ? INPUT_MAX + 1 : cap * 2;
+
+                        if (cap == max) {
+                                /* Is there more? One byte tells. */
+                                char c;
+
+                                do
+                                        k = read(fd, &c, 1);
+                                while (k < 0 && errno == EINTR);
+                                if (k < 0)
+                                        return -errno;
+                                more = k > 0;
+                                break;
+                        }
+                        cap = cap > max / 2 ? max : cap * 2;
                         m = realloc(buf, cap + 1);
                         if (!m)
                                 return -ENOMEM;
@@ -338,16 +347,34 @@ static int read_bounded(int fd, const struct stat *stp, char **ret_data, size_t 
                 if (k == 0)
                         break;
                 n += (size_t) k;
-                if (n > INPUT_MAX)
-                        return -EFBIG; /* grew while we read it */
         }
         buf[n] = 0;
-        {
-                char *s = realloc(buf, n + 1);
-                if (s)
-                        buf = s;
+        if (n < cap) {
+                char *m = realloc(buf, n + 1);
+                if (m)
+                        buf = m;
         }
         *ret_data = TAKE_PTR(buf);
+        *ret_len = n;
+        return more;
+}
+
+static int read_bounded(int fd, const struct stat *stp, char **ret_data, size_t *ret_len) {
+        char *data;
+        size_t n;
+        int r;
+
+        if (stp->st_size > INPUT_MAX)
+                return -EFBIG;
+        /* Sized by the file, growing if it grows while we read it, never past the cap. */
+        r = read_fd_upto(fd, (size_t) stp->st_size + 1, INPUT_MAX, &data, &n);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                free(data);
+                return -EFBIG; /* grew while we read it */
+        }
+        *ret_data = data;
         if (ret_len)
                 *ret_len = n;
         return 0;

@@ -115,6 +115,13 @@ int open_regular_trusted(int dirfd, const char *path, struct stat *ret_st);
 /* read_file_bounded() through open_regular_trusted(), for such paths only. */
 int read_trusted_file_bounded(const char *path, char **ret_data, size_t *ret_len);
 int read_file_bounded(int dirfd, const char *path, int open_flags, char **ret_data, size_t *ret_len);
+/* Read fd from where it stands to its end, or to max bytes: *ret_data (newly allocated, NUL
+ * added, the bytes may hold NULs) and *ret_len. Returns 0 when the end was reached, 1 when max
+ * bytes were read and more follow (one more byte was read to tell, and dropped), -ENOMEM, or
+ * -errno of read(2) (EINTR is retried); outputs untouched on failure. hint: the size expected
+ * (a regular file's st_size + 1, to meet the end without growing), 0 for none (files of /proc
+ * say 0): 4 KiB first, doubled as needed. Memory: at most max + 1 bytes. */
+int read_fd_upto(int fd, size_t hint, size_t max, char **ret_data, size_t *ret_len);
 
 /* A short, human description of a path's trouble for messages. */
 const char *errno_name(int err);

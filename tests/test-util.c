@@ -390,6 +390,65 @@ static void test_read_size_cap(void **state _unused_) {
         tmpdir_free(d);
 }
 
+/* read_fd_upto() of the bytes data[0, len) through a pipe, which says no size. */
+static int read_piped(const char *data, size_t len, size_t hint, size_t max, char **ret, size_t *ret_len) {
+        int p[2], r;
+
+        assert_int_equal(pipe(p), 0);
+        assert_int_equal(write(p[1], data, len), (ssize_t) len);
+        close(p[1]);
+        r = read_fd_upto(p[0], hint, max, ret, ret_len);
+        close(p[0]);
+        return r;
+}
+
+static void test_read_fd_upto(void **state _unused_) {
+        static char big[10000];
+        char *d = NULL;
+        size_t n = 0;
+
+        /* To the end: 0, the bytes (NULs too) and a NUL after them. */
+        assert_int_equal(read_piped("ab\0cd", 5, 0, 100, &d, &n), 0);
+        assert_int_equal(n, 5);
+        assert_memory_equal(d, "ab\0cd", 6);
+        free(d);
+        /* Exactly max bytes, then the end: 0. */
+        assert_int_equal(read_piped("abcdef", 6, 0, 6, &d, &n), 0);
+        assert_int_equal(n, 6);
+        assert_string_equal(d, "abcdef");
+        free(d);
+        /* More than max: 1, the first max bytes. */
+        assert_int_equal(read_piped("abcdef", 6, 0, 4, &d, &n), 1);
+        assert_int_equal(n, 4);
+        assert_string_equal(d, "abcd");
+        free(d);
+        assert_int_equal(read_piped("a", 1, 0, 0, &d, &n), 1);
+        assert_int_equal(n, 0);
+        free(d);
+        assert_int_equal(read_piped("", 0, 0, 0, &d, &n), 0);
+        assert_int_equal(n, 0);
+        assert_string_equal(d, "");
+        free(d);
+        /* A hint too small grows; none starts at 4 KiB and grows past it. */
+        memset(big, 'x', sizeof(big));
+        for (size_t hint = 0; hint < 3; hint++) {
+                assert_int_equal(read_piped(big, 9000, hint, sizeof(big), &d, &n), 0);
+                assert_int_equal(n, 9000);
+                assert_memory_equal(d, big, 9000);
+                assert_int_equal(d[9000], 0);
+                free(d);
+        }
+        assert_int_equal(read_piped(big, 9000, 1, 8193, &d, &n), 1);
+        assert_int_equal(n, 8193);
+        free(d);
+        /* A descriptor that cannot be read: -errno, the outputs untouched. */
+        d = (char *) "untouched";
+        n = 7;
+        assert_int_equal(read_fd_upto(-1, 0, 10, &d, &n), -EBADF);
+        assert_string_equal(d, "untouched");
+        assert_int_equal(n, 7);
+}
+
 static void test_errno_name(void **state _unused_) {
         assert_string_equal(errno_name(-EFBIG), "file too large");
         assert_string_equal(errno_name(EFBIG), "file too large");
@@ -739,6 +798,7 @@ int main(void) {
                 cmocka_unit_test(test_read_embedded_nul),
                 cmocka_unit_test(test_read_errors),
                 cmocka_unit_test(test_read_size_cap),
+                cmocka_unit_test(test_read_fd_upto),
                 cmocka_unit_test(test_errno_name),
                 cmocka_unit_test(test_rule_path_ok),
                 cmocka_unit_test(test_fputs_json),
