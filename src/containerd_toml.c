@@ -241,45 +241,9 @@ static int skip_ws_nl_comments(struct parser *ps) {
         }
 }
 
-static int hexval(char c) {
-        if (is_digit(c))
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
-static int put_utf8(struct strbuf *b, unsigned long cp) {
-        char s[4];
-        size_t n;
-
-        if (cp < 0x80) {
-                s[0] = (char) cp;
-                n = 1;
-        } else if (cp < 0x800) {
-                s[0] = (char) (0xc0 | (cp >> 6));
-                s[1] = (char) (0x80 | (cp & 0x3f));
-                n = 2;
-        } else if (cp < 0x10000) {
-                s[0] = (char) (0xe0 | (cp >> 12));
-                s[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
-                s[2] = (char) (0x80 | (cp & 0x3f));
-                n = 3;
-        } else {
-                s[0] = (char) (0xf0 | (cp >> 18));
-                s[1] = (char) (0x80 | ((cp >> 12) & 0x3f));
-                s[2] = (char) (0x80 | ((cp >> 6) & 0x3f));
-                s[3] = (char) (0x80 | (cp & 0x3f));
-                n = 4;
-        }
-        return strbuf_append(b, s, n);
-}
-
 /* At a backslash in a basic string: decodes one escape sequence. */
 static int parse_escape(struct parser *ps, struct strbuf *b) {
-        char c = peek(ps, 1), out;
+        char c = peek(ps, 1), out, utf8[4];
         unsigned long cp = 0;
         size_t ndigits;
 
@@ -295,7 +259,7 @@ static int parse_escape(struct parser *ps, struct strbuf *b) {
         case 'U':
                 ndigits = c == 'u' ? 4 : 8;
                 for (size_t i = 0; i < ndigits; i++) {
-                        int v = hexval(peek(ps, 2 + i));
+                        int v = unhexchar(peek(ps, 2 + i));
                         if (v < 0)
                                 return fail(ps, ps->line, "invalid unicode escape in string");
                         cp = cp * 16 + (unsigned long) v;
@@ -303,7 +267,7 @@ static int parse_escape(struct parser *ps, struct strbuf *b) {
                 if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
                         return fail(ps, ps->line, "invalid unicode escape in string");
                 ps->p += 2 + ndigits;
-                return put_utf8(b, cp);
+                return strbuf_append(b, utf8, utf8_encode((uint32_t) cp, utf8));
         default:
                 return fail(ps, ps->line, "invalid escape in string");
         }

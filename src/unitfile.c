@@ -207,39 +207,6 @@ int unit_file_parse(const char *data, size_t len, struct unit_file *ret, unsigne
 
 /* ---- command lines ---- */
 
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
-
-static size_t utf8_encode(char *out, uint32_t u) {
-        if (u < 0x80) {
-                out[0] = (char) u;
-                return 1;
-        }
-        if (u < 0x800) {
-                out[0] = (char) (0xc0 | (u >> 6));
-                out[1] = (char) (0x80 | (u & 0x3f));
-                return 2;
-        }
-        if (u < 0x10000) {
-                out[0] = (char) (0xe0 | (u >> 12));
-                out[1] = (char) (0x80 | ((u >> 6) & 0x3f));
-                out[2] = (char) (0x80 | (u & 0x3f));
-                return 3;
-        }
-        out[0] = (char) (0xf0 | (u >> 18));
-        out[1] = (char) (0x80 | ((u >> 12) & 0x3f));
-        out[2] = (char) (0x80 | ((u >> 6) & 0x3f));
-        out[3] = (char) (0x80 | (u & 0x3f));
-        return 4;
-}
-
 /* One C-style escape, p pointing after the backslash (as systemd's cunescape_one()).
  * Appends the result to b and returns the number of characters consumed, or -EINVAL. */
 static int unescape_one(const char *p, struct strbuf *b) {
@@ -257,11 +224,11 @@ static int unescape_one(const char *p, struct strbuf *b) {
                 }
 
         if (*p == 'x') {
-                int a = unhex(p[1]), c;
+                int a = unhexchar(p[1]), c;
 
                 if (a < 0)
                         return -EINVAL;
-                c = unhex(p[2]);
+                c = unhexchar(p[2]);
                 if (c < 0)
                         return -EINVAL;
                 if (a == 0 && c == 0)
@@ -275,14 +242,14 @@ static int unescape_one(const char *p, struct strbuf *b) {
                 uint32_t u = 0;
 
                 for (int i = 1; i <= digits; i++) {
-                        int v = unhex(p[i]);
+                        int v = unhexchar(p[i]);
                         if (v < 0)
                                 return -EINVAL;
                         u = u << 4 | (uint32_t) v;
                 }
                 if (u == 0 || u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff))
                         return -EINVAL;
-                n = utf8_encode(out, u);
+                n = utf8_encode(u, out);
                 consumed = 1 + digits;
                 return strbuf_append(b, out, n) < 0 ? -ENOMEM : consumed;
         }

@@ -143,6 +143,11 @@ int utf8_decode(const char *s, size_t n, uint32_t *ret_cp);
  * strict UTF-8 of systemd's utf8_is_valid() (src/basic/utf8.c), with which systemd refuses an
  * environment file: no overlong forms, no surrogates, nothing above U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
+/* The UTF-8 bytes of the code point cp in out: returns their count, 1 to 4. cp must be one
+ * (at most U+10FFFF, no surrogate): the caller has judged it (RFC 3629, section 3). */
+size_t utf8_encode(uint32_t cp, char out[static 4]);
+/* The value of one hexadecimal digit (0-9, a-f, A-F), or -EINVAL. */
+int unhexchar(char c);
 
 /* Write JSON text (json-c's output) with every byte that is not part of valid UTF-8 replaced by
  * the escape \ufffd: json-c copies a string's bytes as they are, and a file path or an audit

@@ -699,6 +699,35 @@ static void test_utf8_decode(void **state _unused_) {
         assert_false(utf8_valid("\xc0\xaf", 2));
 }
 
+static void test_utf8_encode(void **state _unused_) {
+        static const uint32_t cps[] = { 0, 'a', 0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0x20ac, 0xd7ff, 0xe000,
+                                        0xfffd, 0xffff, 0x10000, 0x1f433, 0x10ffff };
+        static const size_t lens[] = { 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4 };
+        char out[4];
+        uint32_t cp;
+
+        assert_int_equal(utf8_encode(0x20ac, out), 3);
+        assert_memory_equal(out, "\xe2\x82\xac", 3);
+        assert_int_equal(utf8_encode(0x1f433, out), 4);
+        assert_memory_equal(out, "\xf0\x9f\x90\xb3", 4);
+        /* Every length at its bounds, and back through utf8_decode(). */
+        for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+                size_t n = utf8_encode(cps[i], out);
+
+                assert_int_equal(n, lens[i]);
+                assert_int_equal(utf8_decode(out, n, &cp), (int) n);
+                assert_int_equal(cp, cps[i]);
+        }
+        /* Hex digits. */
+        assert_int_equal(unhexchar('0'), 0);
+        assert_int_equal(unhexchar('9'), 9);
+        assert_int_equal(unhexchar('a'), 10);
+        assert_int_equal(unhexchar('F'), 15);
+        assert_int_equal(unhexchar('g'), -EINVAL);
+        assert_int_equal(unhexchar('/'), -EINVAL);
+        assert_int_equal(unhexchar(0), -EINVAL);
+}
+
 static void assert_quoted(const char *in, const char *want) {
         char *q = shell_quote(in);
 
@@ -807,6 +836,7 @@ int main(void) {
                 cmocka_unit_test(test_escape_control),
                 cmocka_unit_test(test_utf8_decode),
                 cmocka_unit_test(test_shell_quote),
+                cmocka_unit_test(test_utf8_encode),
                 cmocka_unit_test(test_print_escaped),
         };
 
