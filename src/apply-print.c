@@ -67,6 +67,41 @@ static json_object *failed_json(const struct apply_result *out) {
         return a;
 }
 
+/* The order asked for and, when the kernel was read, what stands around our rules: the rules of
+ * other keys in the exit list, and those that watch Docker's paths (with --order first, they no
+ * longer record its events there). */
+static json_object *order_json(const struct plan *p, const struct apply_result *out) {
+        json_object *o = json_object_new_object();
+        bool read = out->kernel == KERNEL_LOADED || out->kernel == KERNEL_LOCKED;
+
+        json_object_object_add(o, "setting", json_object_new_string(rule_order_to_string(p->order)));
+        json_object_object_add(o, "fragment", json_object_new_string(path_basename(p->fragment_path)));
+        json_object_object_add(o, "other_rules", read ? json_object_new_int64((int64_t) p->kernel.n_foreign_exit) : NULL);
+        json_object_object_add(o, "other_rules_on_paths",
+                               read ? json_object_new_int64((int64_t) p->kernel.n_foreign_on_paths) : NULL);
+        return o;
+}
+
+/* With --order first: where our rules now stand, and what the other rule sets lose. */
+static void print_order(FILE *f, const struct options *o, const struct plan *p, const struct apply_result *out) {
+        size_t n = p->kernel.n_foreign_exit, m = p->kernel.n_foreign_on_paths;
+
+        if (p->order != ORDER_FIRST || o->mode != MODE_INSTALL || out->kernel != KERNEL_LOADED)
+                return;
+        if (n == 0) {
+                fprintf(f, "order first: no rule of another key is loaded in the exit list\n");
+                return;
+        }
+        fprintf(f, "order first: our rules %s before the %zu rule%s of other keys in the exit list",
+                o->dry_run ? "would stand" : "stand", n, n == 1 ? "" : "s");
+        if (m > 0)
+                fprintf(f, "; %zu of them watch%s Docker's paths and no longer record%s its events there%s\n", m,
+                        m == 1 ? "es" : "", m == 1 ? "s" : "",
+                        " (syscall rules of other keys may lose them too: see --check)");
+        else
+                fprintf(f, "; none of them watches Docker's paths\n");
+}
+
 static const char *kernel_state_name(const struct options *o, const struct apply_result *out) {
         return o->dry_run && out->kernel == KERNEL_LOADED ? "dry-run" : kernel_state_to_string(out->kernel);
 }
@@ -86,10 +121,12 @@ void apply_print_json(FILE *f, const struct options *o, const struct plan *p, co
         json_object_object_add(kern, "message", out->kernel_message ? json_object_new_string(out->kernel_message) : NULL);
         json_object_object_add(kern, "added", lines_json(out, ACTION_ADD, APPLY_DONE));
         json_object_object_add(kern, "removed", lines_json(out, ACTION_DELETE, APPLY_DONE));
+        json_object_object_add(kern, "moved", lines_json(out, ACTION_MOVE, APPLY_DONE));
         json_object_object_add(kern, "failed", failed_json(out));
         json_object_object_add(kern, "left_alone", lines_json(out, ACTION_LEAVE_ALONE, APPLY_DONE));
         json_object_object_add(kern, "unchanged", json_object_new_int((int) out->unchanged));
         json_object_object_add(root, "kernel", kern);
+        json_object_object_add(root, "order", order_json(p, out));
         json_object_object_add(frag, "path", json_object_new_string(p->fragment_path));
         json_object_object_add(frag, "written", json_object_new_boolean(out->fragment_changed));
         json_object_object_add(frag, "removed", json_object_new_boolean(out->fragment_removed));
@@ -118,6 +155,8 @@ static void print_actions(const struct options *o, const struct apply_result *ou
                         verb = o->dry_run ? "would add" : "added";
                 else if (a->kind == ACTION_DELETE && out->results[i] == APPLY_DONE)
                         verb = o->dry_run ? "would remove" : "removed";
+                else if (a->kind == ACTION_MOVE && out->results[i] == APPLY_DONE)
+                        verb = o->dry_run ? "would move" : "moved";
                 else if (a->kind == ACTION_LEAVE_ALONE)
                         verb = "left alone";
                 else if (a->kind == ACTION_LIVE_ONLY)
@@ -164,7 +203,11 @@ void apply_print_text(FILE *f, const struct options *o, const struct plan *p, co
                                 : "");
         if (o->verbosity < 0)
                 return;
-        if (o->mode == MODE_INSTALL && !o->no_load)
+        print_order(f, o, p, out);
+        if (o->mode == MODE_INSTALL && !o->no_load && (out->moved || p->order == ORDER_FIRST))
+                fprintf(f, "%s %u, %s %u, %s %u, unchanged %u; ", verb_add, out->added, o->dry_run ? "would move" : "moved",
+                        out->moved, verb_del, out->removed, out->unchanged);
+        else if (o->mode == MODE_INSTALL && !o->no_load)
                 fprintf(f, "%s %u, %s %u, unchanged %u; ", verb_add, out->added, verb_del, out->removed, out->unchanged);
         else if (o->mode == MODE_REMOVE && !o->no_load)
                 fprintf(f, "%s %u, left alone %u; ", verb_del, out->removed, out->left_alone);

@@ -21,58 +21,87 @@ void apply_result_done(struct apply_result *o) {
         free(o->kernel_message);
 }
 
-/* A rule on a path of a user's tree is added where the kernel's lookup of its path cannot
- * leave that tree (audit_conn_add_confined()): the user may swap a directory of theirs for a
- * link at any moment, and the kernel follows links when it adds a rule. */
-static int add_rule(struct plan *p, const struct action *a) {
+/* The trees a rule on a path of a user's tree is confined to: the kernel's lookup of its path
+ * cannot leave them (audit_conn_add_confined()): the user may swap a directory of theirs for a
+ * link at any moment, and the kernel follows links when it adds a rule. Returns 0 with
+ * ret_trees[0] NULL for a rule that needs none. */
+static int confine_trees(struct plan *p, const struct action *a, char **ret_run, char *ret_trees[static 3]) {
         const struct target *t = a->want ? &p->disc.targets[a->want->target] : NULL;
-        _cleanup_free_ char *run = NULL;
-        const char *home;
 
+        ret_trees[0] = NULL;
         if (!t || !t->user_tree)
-                return audit_conn_add(p->kernel.conn, a->rule);
-        home = diff_user_home(p, t->user_uid);
-        if (asprintf(&run, "/run/user/%u", (unsigned) t->user_uid) < 0)
+                return 0;
+        if (asprintf(ret_run, "/run/user/%u", (unsigned) t->user_uid) < 0)
                 return -ENOMEM;
-        char *trees[] = { run, (char *) home, NULL };
-        return audit_conn_add_confined(p->kernel.conn, a->rule, trees);
+        ret_trees[0] = *ret_run;
+        ret_trees[1] = (char *) diff_user_home(p, t->user_uid);
+        ret_trees[2] = NULL;
+        return 0;
 }
 
-/* Run the actions against the kernel (with --dry-run, only count them). When an add fails every
- * rule we had is kept: no delete follows. */
-void apply_execute(struct plan *p, bool dry_run, struct apply_result *out) {
-        bool add_failed = false;
+/* Add (prepend, with --order first) or move the action's rule. */
+static int add_or_move(struct plan *p, const struct action *a) {
+        _cleanup_free_ char *run = NULL;
+        char *trees[3];
+        bool first = p->order == ORDER_FIRST;
+        int r;
 
-        for (size_t i = 0; i < out->diff.n; i++) {
+        r = confine_trees(p, a, &run, trees);
+        if (r < 0)
+                return r;
+        if (a->kind == ACTION_MOVE)
+                return audit_conn_move(p->kernel.conn, a->have, a->rule, first, trees[0] ? trees : NULL);
+        if (trees[0])
+                return audit_conn_add_confined_flags(p->kernel.conn, a->rule, trees, first ? AUDIT_ADD_PREPEND : 0);
+        return audit_conn_add_flags(p->kernel.conn, a->rule, first ? AUDIT_ADD_PREPEND : 0);
+}
+
+static bool adds(const struct action *a) {
+        return a->kind == ACTION_ADD || a->kind == ACTION_MOVE;
+}
+
+/* Run the actions against the kernel (with --dry-run, only count them). Adds and moves go
+ * first: with --order first they are prepended, so they go last to first and stand in the
+ * diff's order once loaded. When an add or a move fails every rule we had is kept: no delete
+ * follows. */
+void apply_execute(struct plan *p, bool dry_run, struct apply_result *out) {
+        bool add_failed = false, first = p->order == ORDER_FIRST;
+        size_t n = out->diff.n;
+
+        for (size_t k = 0; k < n; k++) {
+                size_t i = first ? n - 1 - k : k;
                 const struct action *a = &out->diff.actions[i];
                 int r = 0;
 
-                switch (a->kind) {
-                case ACTION_ADD:
-                        if (!dry_run)
-                                r = add_rule(p, a);
-                        out->results[i] = r == -EEXIST ? APPLY_ALREADY : r < 0 ? APPLY_FAILED : APPLY_DONE;
-                        add_failed = add_failed || out->results[i] == APPLY_FAILED;
-                        break;
-                case ACTION_DELETE:
-                        if (add_failed) {
-                                out->results[i] = APPLY_HELD;
-                                break;
-                        }
-                        if (!dry_run)
-                                r = audit_conn_delete(p->kernel.conn, a->have);
-                        out->results[i] = r == -ENOENT ? APPLY_GONE : r < 0 ? APPLY_FAILED : APPLY_DONE;
-                        break;
-                default:
-                        break;
-                }
+                if (!adds(a))
+                        continue;
+                if (!dry_run)
+                        r = add_or_move(p, a);
+                out->results[i] = r == -EEXIST ? APPLY_ALREADY : r < 0 ? APPLY_FAILED : APPLY_DONE;
+                add_failed = add_failed || out->results[i] == APPLY_FAILED;
                 out->errors[i] = r;
         }
-        for (size_t i = 0; i < out->diff.n; i++) {
+        for (size_t i = 0; i < n; i++) {
+                const struct action *a = &out->diff.actions[i];
+                int r = 0;
+
+                if (a->kind != ACTION_DELETE)
+                        continue;
+                if (add_failed) {
+                        out->results[i] = APPLY_HELD;
+                        continue;
+                }
+                if (!dry_run)
+                        r = audit_conn_delete(p->kernel.conn, a->have);
+                out->results[i] = r == -ENOENT ? APPLY_GONE : r < 0 ? APPLY_FAILED : APPLY_DONE;
+                out->errors[i] = r;
+        }
+        for (size_t i = 0; i < n; i++) {
                 enum action_kind k = out->diff.actions[i].kind;
                 enum apply_outcome x = out->results[i];
 
                 out->added += k == ACTION_ADD && x == APPLY_DONE;
+                out->moved += k == ACTION_MOVE && x == APPLY_DONE;
                 out->removed += k == ACTION_DELETE && x == APPLY_DONE;
                 out->unchanged += k == ACTION_KEEP || x == APPLY_ALREADY || x == APPLY_HELD;
                 out->failed += x == APPLY_FAILED;

@@ -25,6 +25,7 @@ struct apply_result {
         enum apply_outcome *results; /* one per action of diff */
         int *errors;              /* -errno per failed action */
         unsigned added, removed, unchanged, failed, left_alone;
+        unsigned moved;           /* loaded rules moved where the order asks (ACTION_MOVE) */
         enum kernel_state kernel;
         char *kernel_message;     /* why the kernel was not (fully) changed, and what to do */
         bool fragment_changed;    /* written (--dry-run: would be) */
@@ -37,8 +38,8 @@ struct apply_result {
 
 void apply_result_done(struct apply_result *r);
 
-/* Run out->diff's actions against p's kernel connection, adds first; when an add fails, no
- * delete follows (APPLY_HELD). With dry_run nothing is executed and every add and delete is
+/* Run out->diff's actions against p's kernel connection, adds and moves first (prepended, last
+ * to first, when p->order is ORDER_FIRST); when one fails, no delete follows (APPLY_HELD). With dry_run nothing is executed and every add and delete is
  * APPLY_DONE. out->results and out->errors must hold out->diff.n entries; the counts (added,
  * removed, unchanged, failed, left_alone) are set from the outcomes. */
 void apply_execute(struct plan *p, bool dry_run, struct apply_result *out);

@@ -587,6 +587,7 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                 if (r < 0)
                         goto fail;
                 k->pos = (unsigned) n_seen++;
+                k->list = list_from_kernel(((const struct audit_rule_data *) k->raw)->flags);
                 /* Never rules, and the exit list's always rules (which of them take events on
                  * our paths is the caller's to judge). */
                 if (((const struct audit_rule_data *) k->raw)->action == AUDIT_NEVER ||
@@ -728,24 +729,106 @@ int audit_rule_build_raw(const struct rule *r, void **ret_raw, size_t *ret_len) 
         return 0;
 }
 
-int audit_conn_add(struct audit_conn *c, const struct rule *r) {
+/* The twin of a built rule: its perm field (build_rule() puts it second) and the next field
+ * swapped. The perm field holds no string, so the string buffer's order stays right. */
+static int make_twin(struct audit_rule_data *d) {
+        uint32_t f, v, fl;
+
+        if (d->field_count < 3 || d->fields[1] != AUDIT_PERM)
+                return -EINVAL;
+        f = d->fields[1], v = d->values[1], fl = d->fieldflags[1];
+        d->fields[1] = d->fields[2], d->values[1] = d->values[2], d->fieldflags[1] = d->fieldflags[2];
+        d->fields[2] = f, d->values[2] = v, d->fieldflags[2] = fl;
+        return 0;
+}
+
+static int build_rule_flags(const struct rule *r, unsigned flags, struct audit_rule_data **ret) {
+        struct audit_rule_data *d = NULL;
+        int q;
+
+        q = build_rule(r, &d);
+        if (q < 0)
+                return q;
+        if (flags & AUDIT_ADD_TWIN) {
+                q = make_twin(d);
+                if (q < 0) {
+                        audit_rule_free_data(d);
+                        return q;
+                }
+        }
+        *ret = d;
+        return 0;
+}
+
+/* The flags argument of audit_add_rule_data(): the list, with the prepend bit for -A. */
+static int add_list_flags(unsigned flags) {
+        return AUDIT_FILTER_EXIT | (flags & AUDIT_ADD_PREPEND ? AUDIT_FILTER_PREPEND : 0);
+}
+
+int audit_conn_add_flags(struct audit_conn *c, const struct rule *r, unsigned flags) {
         struct audit_rule_data *d = NULL;
         int q;
 
         if (!c || !r)
                 return -EINVAL;
 
-        q = build_rule(r, &d);
+        q = build_rule_flags(r, flags, &d);
         if (q < 0)
                 return q;
 
         drain(c);
         c->requests++;
-        q = audit_add_rule_data(c->fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+        q = audit_add_rule_data(c->fd, d, add_list_flags(flags), AUDIT_ALWAYS);
         audit_rule_free_data(d);
         if (q < 0)
                 return q;
         return 0;
+}
+
+int audit_conn_add(struct audit_conn *c, const struct rule *r) {
+        return audit_conn_add_flags(c, r, 0);
+}
+
+int audit_conn_delete_twin(struct audit_conn *c, const struct rule *r) {
+        struct audit_rule_data *d = NULL;
+        int q;
+
+        if (!c || !r)
+                return -EINVAL;
+        q = build_rule_flags(r, AUDIT_ADD_TWIN, &d);
+        if (q < 0)
+                return q;
+        drain(c);
+        c->requests++;
+        q = audit_delete_rule_data(c->fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+        audit_rule_free_data(d);
+        return q < 0 ? q : 0;
+}
+
+static int add_maybe_confined(struct audit_conn *c, const struct rule *r, char * const *trees, unsigned flags) {
+        return trees ? audit_conn_add_confined_flags(c, r, trees, flags) : audit_conn_add_flags(c, r, flags);
+}
+
+int audit_conn_move(struct audit_conn *c, const struct kernel_rule *k, const struct rule *r, bool prepend,
+                    char * const *trees) {
+        unsigned where = prepend ? AUDIT_ADD_PREPEND : 0;
+        int q;
+
+        if (!c || !k || !r)
+                return -EINVAL;
+        q = add_maybe_confined(c, r, trees, where | AUDIT_ADD_TWIN);
+        if (q < 0)
+                return q;
+        q = audit_conn_delete(c, k);
+        if (q < 0 && q != -ENOENT) {
+                (void) audit_conn_delete_twin(c, r);
+                return q;
+        }
+        q = add_maybe_confined(c, r, trees, where);
+        if (q < 0)
+                return q; /* the twin stays: it records the same events */
+        q = audit_conn_delete_twin(c, r);
+        return q == -ENOENT ? 0 : q;
 }
 
 /* mkdir -p of path below top (an empty tmpfs of our own). 0 or -errno. */
@@ -774,7 +857,7 @@ static int mkdir_below(const char *top, const char *path) {
  * is bound at its own path below it, and it becomes the root; then the rule is sent on the
  * inherited socket. Exits with 0 or the errno. A tree that does not exist is not bound (a rule
  * below it then fails with ENOENT, as it would outside). */
-static _Noreturn void confined_child(int fd, struct audit_rule_data *d, char * const *trees) {
+static _Noreturn void confined_child(int fd, struct audit_rule_data *d, char * const *trees, int list_flags) {
         static const char top[] = "/tmp";
         int fds[8];
         size_t n = 0;
@@ -803,11 +886,15 @@ static _Noreturn void confined_child(int fd, struct audit_rule_data *d, char * c
         }
         if (chroot(top) < 0 || chdir("/") < 0)
                 _exit(errno);
-        q = audit_add_rule_data(fd, d, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+        q = audit_add_rule_data(fd, d, list_flags, AUDIT_ALWAYS);
         _exit(q < 0 ? -q : 0);
 }
 
 int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * const *trees) {
+        return audit_conn_add_confined_flags(c, r, trees, 0);
+}
+
+int audit_conn_add_confined_flags(struct audit_conn *c, const struct rule *r, char * const *trees, unsigned flags) {
         struct audit_rule_data *d = NULL;
         int status, q;
         size_t n = 0;
@@ -819,7 +906,7 @@ int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * c
                 if (n >= 8 || trees[n][0] != '/' || streq(trees[n], "/") ||
                     strlen(trees[n]) + sizeof("/tmp") >= PATH_MAX)
                         return -EINVAL;
-        q = build_rule(r, &d);
+        q = build_rule_flags(r, flags, &d);
         if (q < 0)
                 return q;
         drain(c);
@@ -831,7 +918,7 @@ int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * c
                 return q;
         }
         if (pid == 0)
-                confined_child(c->fd, d, trees);
+                confined_child(c->fd, d, trees, add_list_flags(flags));
         audit_rule_free_data(d);
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)

@@ -30,6 +30,7 @@ struct kernel_rule {
         size_t raw_len;
         unsigned pos;          /* its place in the listing: the kernel lists each filter list in
                                 * evaluation order, so within a list a lower pos is matched first */
+        enum filter_list list; /* the filter list it is on (FILTER_LIST_EXIT for watches) */
         struct filter_rule *filter; /* a never rule, or any rule of the exit list, decoded (list,
                                 * action, syscalls, fields with their operators, keys; pos set,
                                 * file NULL); NULL for others. A watch is decoded too: its
@@ -55,6 +56,35 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                              void *userdata, struct kernel_rule **ret_rules, size_t *ret_n);
 /* Build the rule the way auditctl builds it and add it. -EEXIST when the kernel has it. */
 int audit_conn_add(struct audit_conn *c, const struct rule *r);
+
+/* How audit_conn_add_flags() adds a rule. */
+enum {
+        AUDIT_ADD_PREPEND = 1 << 0, /* first in the exit list, as auditctl -A (AUDIT_FILTER_PREPEND) */
+        AUDIT_ADD_TWIN = 1 << 1,    /* the same rule with two fields swapped (see below) */
+};
+/* audit_conn_add() with flags (AUDIT_ADD_*). A prepended rule is placed first in the exit list
+ * and matched first: the kernel gives it a priority above every rule loaded so far
+ * (kernel/auditfilter.c, audit_add_rule(): prio_high), and the exit list's and the watches'
+ * rules are matched by that priority (kernel/auditsc.c, audit_filter_rules()). The kernel's
+ * duplicate check compares the request's flags too, so a prepended copy of a rule it already has
+ * is accepted, not refused with -EEXIST; and a delete then takes the copy found first, the newer.
+ *
+ * A twin is the rule with its perm field and the field after it in the other order: the kernel
+ * compares rules field by field (audit_compare_rule()), so the twin is another rule to it,
+ * which matches the same events and records the same key. It lets a rule be moved without a
+ * moment in which its path is not watched (audit_conn_move()). It needs a third field (a key,
+ * an exe or auid filter): -EINVAL otherwise. */
+int audit_conn_add_flags(struct audit_conn *c, const struct rule *r, unsigned flags);
+/* Delete the twin of r (AUDIT_ADD_TWIN). -ENOENT when the kernel does not have it. */
+int audit_conn_delete_twin(struct audit_conn *c, const struct rule *r);
+/* Move the loaded rule k (a watch) to the head of the exit list (prepend) or to its tail,
+ * keeping its path watched throughout: add r's twin there, delete k, add r there, delete the
+ * twin (four requests). r is k's rule as this tool writes it; trees, when not NULL, confine the
+ * adds as audit_conn_add_confined() does. A failure before k is deleted leaves all as it was; a
+ * failure after it leaves the twin loaded, which records the same events under the same key (a
+ * later run sees it as r, decoded alike). 0 or -errno of the step that failed. */
+int audit_conn_move(struct audit_conn *c, const struct kernel_rule *k, const struct rule *r, bool prepend,
+                    char * const *trees);
 /* The same for a rule whose path lies in trees a user controls (a home, /run/user/UID): the
  * kernel resolves a rule's path by name when it is added (kern_path(), following symlinks in
  * every component but the last), and the user could swap a directory of theirs for a link to
@@ -65,6 +95,8 @@ int audit_conn_add(struct audit_conn *c, const struct rule *r);
  * the same inodes as outside (a bind mount shares them), and the path string is the one given.
  * Returns as audit_conn_add(), -EINVAL for bad trees, or the errno of unshare(2)/mount(2). */
 int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * const *trees);
+/* The same with flags (AUDIT_ADD_*). */
+int audit_conn_add_confined_flags(struct audit_conn *c, const struct rule *r, char * const *trees, unsigned flags);
 /* Delete by sending back the kernel's own copy. */
 int audit_conn_delete(struct audit_conn *c, const struct kernel_rule *k);
 /* Set the enabled flag (0 or 1 only; 2 is refused with -EINVAL, the tool never locks). */

@@ -15,6 +15,7 @@ static const char *const action_kind_table[_ACTION_KIND_MAX] = {
         [ACTION_KEEP] = "keep",
         [ACTION_LIVE_ONLY] = "live-only",
         [ACTION_LEAVE_ALONE] = "leave-alone",
+        [ACTION_MOVE] = "move",
 };
 DEFINE_STRING_TABLE_LOOKUP(action_kind, enum action_kind, action_kind_table, _ACTION_KIND_MAX);
 
@@ -26,6 +27,7 @@ static const char *const action_reason_table[_ACTION_REASON_MAX] = {
         [REASON_USER_TREE] = "a path in a user's tree: loaded after it is checked again, never at boot",
         [REASON_KIND_CHANGED] = "the same path is watched with the other kind",
         [REASON_PREVIOUS_KEY] = "written by this tool with the key it used before",
+        [REASON_ORDER] = "moved before the rules of other keys (--order first)",
 };
 DEFINE_STRING_TABLE_LOOKUP(action_reason, enum action_reason, action_reason_table, _ACTION_REASON_MAX);
 
@@ -137,8 +139,12 @@ static int diff_wanted(const struct plan *p, struct diff *d) {
                                 if (p->kernel.rules[j].is_watch && only_our_key(&p->kernel.rules[j].rule, p->key) &&
                                     kind_changed(&p->kernel.rules[j].rule, &x->rule))
                                         why = REASON_KIND_CHANGED;
-                r = push(d, (struct action) { .kind = have ? ACTION_KEEP : ACTION_ADD, .reason = why,
-                                              .rule = &x->rule, .want = x, .have = have });
+                if (have && p->order == ORDER_FIRST && have->pos > p->kernel.first_foreign_exit)
+                        r = push(d, (struct action) { .kind = ACTION_MOVE, .reason = REASON_ORDER,
+                                                      .rule = &x->rule, .want = x, .have = have });
+                else
+                        r = push(d, (struct action) { .kind = have ? ACTION_KEEP : ACTION_ADD, .reason = why,
+                                                      .rule = &x->rule, .want = x, .have = have });
                 if (r >= 0 && x->live_only)
                         r = push(d, (struct action) { .kind = ACTION_LIVE_ONLY,
                                                       .reason = t->user_tree ? REASON_USER_TREE : REASON_PARENT_AT_RUN_TIME,

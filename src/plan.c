@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <json-c/json.h>
 
 #include "config.h"
@@ -276,6 +277,31 @@ bool plan_is_taker(const struct plan *p, const struct filter_rule *f) {
         return false;
 }
 
+/* Is path at or below dir? */
+static bool path_at_or_below(const char *path, const char *dir) {
+        return streq(path, dir) || path_startswith_dir(path, dir);
+}
+
+/* A rule of the exit list with neither our key nor the previous one: where the first stands, how
+ * many there are, and how many watch our paths (or a directory above one). */
+static void count_foreign(struct plan *p, const struct kernel_rule *k) {
+        if (k->list != FILTER_LIST_EXIT || rule_has_key(&k->rule, p->key) ||
+            (p->previous_key && rule_has_key(&k->rule, p->previous_key)))
+                return;
+        if (p->kernel.n_foreign_exit++ == 0)
+                p->kernel.first_foreign_exit = k->pos;
+        if (!k->is_watch)
+                return;
+        for (size_t i = 0; i < p->rules.n_rules; i++) {
+                const struct rule *w = &p->rules.rules[i].rule;
+                if (streq(w->path, k->rule.path) ||
+                    (k->rule.kind == WATCH_DIR && path_at_or_below(w->path, k->rule.path))) {
+                        p->kernel.n_foreign_on_paths++;
+                        return;
+                }
+        }
+}
+
 /* Watches on our paths (any key: a rule with another key covers too) and rules carrying our key
  * (for drift), never rules, and the rules of other keys that take events on our paths; the rest
  * of a large rule set is not kept. */
@@ -283,6 +309,7 @@ static bool keep_relevant(struct kernel_rule *k, void *userdata) {
         struct plan *p = userdata;
 
         p->kernel.n_total++;
+        count_foreign(p, k);
         if (k->filter && k->filter->action == FILTER_NEVER &&
             (k->filter->list == FILTER_LIST_TASK || k->filter->list == FILTER_LIST_EXIT))
                 take_filter(p, k, &p->kernel.never, &p->kernel.n_never);
@@ -315,6 +342,7 @@ void plan_read_kernel(struct plan *p) {
                 k->state = KERNEL_SKIPPED;
                 return;
         }
+        k->first_foreign_exit = UINT_MAX;
         r = audit_conn_open(&k->conn);
         if (r >= 0)
                 r = audit_conn_status(k->conn, &k->st);

@@ -50,6 +50,11 @@ struct kernel_view {
                                    * (shadow_take_classes()), in listing order: the rest of a
                                    * large rule set is not kept */
         size_t n_takers;
+        unsigned first_foreign_exit; /* pos of the first rule of the exit list that carries neither
+                                  * our key nor the previous one; UINT_MAX: none */
+        size_t n_foreign_exit;    /* how many such rules the exit list has */
+        size_t n_foreign_on_paths; /* of those, the watches of one of our paths or of a directory
+                                  * above one (what another rule set records there) */
         struct audit_conn *conn;  /* kept open for apply */
 };
 
@@ -128,6 +133,8 @@ enum action_kind {
         ACTION_KEEP,              /* wanted and loaded: nothing to do */
         ACTION_LIVE_ONLY,         /* wanted, loaded now, only a comment in the fragment */
         ACTION_LEAVE_ALONE,       /* a rule with our key that is not ours to delete */
+        ACTION_MOVE,              /* wanted and loaded, but not where the order asks: moved there
+                                   * without a gap (audit_conn_move()) */
         _ACTION_KIND_MAX,
 };
 const char *action_kind_to_string(enum action_kind k);
@@ -141,6 +148,7 @@ enum action_reason {
         REASON_USER_TREE,         /* live only: a path in a user's tree, checked again at every run */
         REASON_KIND_CHANGED,      /* the same path watched plainly, wanted recursively (or back) */
         REASON_PREVIOUS_KEY,      /* written by this tool under the key it used before */
+        REASON_ORDER,             /* behind a rule of another key where the order is first */
         _ACTION_REASON_MAX,
 };
 const char *action_reason_to_string(enum action_reason r);
@@ -168,7 +176,9 @@ struct diff {
 };
 
 void diff_done(struct diff *d);
-/* The actions, adds first, then deletes and the rest. Needs p->kernel read (KERNEL_LOADED or
+/* The actions, adds and moves first, then deletes and the rest. With p->order ORDER_FIRST a
+ * wanted rule that is loaded after a rule of another key in the exit list is a MOVE (reason
+ * REASON_ORDER), and adds are meant to be prepended (apply.c). Needs p->kernel read (KERNEL_LOADED or
  * KERNEL_LOCKED) and, for DIFF_REMOVE, p->disk read. Returns 0 or -ENOMEM. */
 int diff_build(const struct plan *p, enum diff_mode mode, struct diff *ret);
 size_t diff_count(const struct diff *d, enum action_kind k);
