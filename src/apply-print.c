@@ -130,6 +130,8 @@ void apply_print_json(FILE *f, const struct options *o, const struct plan *p, co
         json_object_object_add(frag, "path", json_object_new_string(p->fragment_path));
         json_object_object_add(frag, "written", json_object_new_boolean(out->fragment_changed));
         json_object_object_add(frag, "removed", json_object_new_boolean(out->fragment_removed));
+        json_object_object_add(frag, "old_path", p->old_fragment_path ? json_object_new_string(p->old_fragment_path) : NULL);
+        json_object_object_add(frag, "old_removed", json_object_new_boolean(out->old_fragment_removed));
         json_object_object_add(frag, "error", out->fragment_error ? json_object_new_string(out->fragment_error) : NULL);
         json_object_object_add(root, "fragment", frag);
         json_object_object_add(boot, "loader", json_object_new_string(boot_loader_name(p->boot.loader)));
@@ -222,6 +224,8 @@ void apply_print_text(FILE *f, const struct options *o, const struct plan *p, co
         else
                 fprintf(f, "fragment %s %s", p->fragment_path,
                         out->fragment_changed ? (o->dry_run ? "would be written" : "written") : "unchanged (no changes)");
+        if (out->old_fragment_removed)
+                fprintf(f, ", %s %s", p->old_fragment_path, o->dry_run ? "would be removed" : "removed");
         if (o->mode == MODE_INSTALL && !o->no_write)
                 print_boot(p, f);
         else

@@ -150,6 +150,25 @@ static void fragment_part(const struct options *o, const struct plan *p, struct 
         }
 }
 
+/* Our fragment under the other order's name: deleted once the kernel is done with (install: the
+ * new one is written; --remove: the rules its lines list are out), so that it never loads again
+ * at boot. With --dry-run, only said. */
+static void old_fragment_part(const struct options *o, const struct plan *p, struct apply_result *out) {
+        int r;
+
+        if (!p->old_fragment_path || o->no_write || out->fragment_error)
+                return;
+        if (o->dry_run) {
+                out->old_fragment_removed = true;
+                return;
+        }
+        r = fragment_remove(p->old_fragment_path, &out->old_fragment_removed);
+        if (r < 0) {
+                out->fragment_error = "cannot remove our fragment of the other order";
+                out->fragment_errno = -r;
+        }
+}
+
 /* The exit status, most serious first. */
 static int exit_status(const struct options *o, const struct apply_result *out, int kr, int problems) {
         if (out->fragment_error || out->failed > 0 || kr < 0 || out->kernel == KERNEL_ERROR)
@@ -268,6 +287,8 @@ int run_apply(const struct options *opts) {
         }
         if (o->mode == MODE_REMOVE && !o->no_write && kr >= 0)
                 fragment_part(o, &p, &out);
+        if (kr >= 0)
+                old_fragment_part(o, &p, &out);
 
         /* Never rules that silence ours: said, not counted in the exit status. */
         if (o->mode == MODE_INSTALL && o->verbosity >= 0 && kr >= 0)

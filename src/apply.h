@@ -30,6 +30,8 @@ struct apply_result {
         char *kernel_message;     /* why the kernel was not (fully) changed, and what to do */
         bool fragment_changed;    /* written (--dry-run: would be) */
         bool fragment_removed;
+        bool old_fragment_removed; /* the other order's fragment (plan.old_fragment_path) deleted
+                                   * (--dry-run: would be) */
         const char *fragment_error; /* static text: what failed with the fragment */
         int fragment_errno;
         int status;               /* the exit status (EXIT_*) */

@@ -27,7 +27,8 @@ static const char *const action_reason_table[_ACTION_REASON_MAX] = {
         [REASON_USER_TREE] = "a path in a user's tree: loaded after it is checked again, never at boot",
         [REASON_KIND_CHANGED] = "the same path is watched with the other kind",
         [REASON_PREVIOUS_KEY] = "written by this tool with the key it used before",
-        [REASON_ORDER] = "moved before the rules of other keys (--order first)",
+        [REASON_ORDER] = "before the rules of other keys (--order first)",
+        [REASON_ORDER_LAST] = "after the rules of other keys again (--order last)",
 };
 DEFINE_STRING_TABLE_LOOKUP(action_reason, enum action_reason, action_reason_table, _ACTION_REASON_MAX);
 
@@ -60,6 +61,15 @@ static bool held_elsewhere(const struct plan *p, const struct rule *r) {
                 if (p->others.lines[i].type == LINE_WATCH && rule_equal(&p->others.lines[i].rule, r))
                         return true;
         return false;
+}
+
+bool diff_fragments_hold(const struct plan *p, const struct rule *r) {
+        struct rule other = *r;
+
+        other.kind = r->kind == WATCH_DIR ? WATCH_FILE : WATCH_DIR;
+        return fragment_lines_hold(&p->disk.lines, r, true) || fragment_lines_hold(&p->disk.lines, &other, true) ||
+               fragment_lines_hold(&p->disk.old_lines, r, true) ||
+               fragment_lines_hold(&p->disk.old_lines, &other, true);
 }
 
 static bool only_our_key(const struct rule *r, const char *key) {
@@ -120,7 +130,15 @@ static bool user_path_still_theirs(const struct plan *p, const struct target *t)
         return ok;
 }
 
-/* Install: every wanted rule the kernel lacks is added, the ones it has are kept. */
+/* The order is last, and our fragment of the order first is still on disk: this run switches
+ * back, and moves our rules after the others' once. */
+static bool back_to_last(const struct plan *p) {
+        return p->order == ORDER_LAST && p->old_fragment_path && p->kernel.n_foreign_exit > 0;
+}
+
+/* Install: every wanted rule the kernel lacks is added, the ones it has are kept; with the order
+ * first, one behind a rule of another key is moved (and back, once, when the order returns to
+ * last). */
 static int diff_wanted(const struct plan *p, struct diff *d) {
         for (size_t i = 0; i < p->rules.n_rules; i++) {
                 const struct rendered *x = &p->rules.rules[i];
@@ -141,6 +159,9 @@ static int diff_wanted(const struct plan *p, struct diff *d) {
                                         why = REASON_KIND_CHANGED;
                 if (have && p->order == ORDER_FIRST && have->pos > p->kernel.first_foreign_exit)
                         r = push(d, (struct action) { .kind = ACTION_MOVE, .reason = REASON_ORDER,
+                                                      .rule = &x->rule, .want = x, .have = have });
+                else if (have && back_to_last(p) && have->pos < p->kernel.last_foreign_exit)
+                        r = push(d, (struct action) { .kind = ACTION_MOVE, .reason = REASON_ORDER_LAST,
                                                       .rule = &x->rule, .want = x, .have = have });
                 else
                         r = push(d, (struct action) { .kind = have ? ACTION_KEEP : ACTION_ADD, .reason = why,
@@ -163,15 +184,11 @@ static int diff_previous_key(const struct plan *p, struct diff *d) {
                 return 0;
         for (size_t j = 0; j < p->kernel.n_rules; j++) {
                 const struct kernel_rule *k = &p->kernel.rules[j];
-                struct rule other;
                 bool listed;
 
                 if (!k->is_watch || !only_our_key(&k->rule, p->previous_key))
                         continue;
-                other = k->rule;
-                other.kind = k->rule.kind == WATCH_DIR ? WATCH_FILE : WATCH_DIR;
-                listed = fragment_lines_hold(&p->disk.lines, &k->rule, true) ||
-                         fragment_lines_hold(&p->disk.lines, &other, true);
+                listed = diff_fragments_hold(p, &k->rule);
                 if (!listed)
                         continue;
                 if (push(d, (struct action) {
@@ -209,8 +226,7 @@ int diff_build(const struct plan *p, enum diff_mode mode, struct diff *ret) {
                          * loaded (auditctl's stat()): either is the line's rule. */
                         struct rule other = k->rule;
                         other.kind = k->rule.kind == WATCH_DIR ? WATCH_FILE : WATCH_DIR;
-                        ours = fragment_lines_hold(&p->disk.lines, &k->rule, true) ||
-                               fragment_lines_hold(&p->disk.lines, &other, true) ||
+                        ours = diff_fragments_hold(p, &k->rule) ||
                                wanted_loaded(p, &k->rule, true, NULL) || wanted_loaded(p, &other, true, NULL);
                 }
                 if (held_elsewhere(p, &k->rule))

@@ -13,6 +13,10 @@
 /* Read it without following a symlink at its name. -ENOENT when absent, -ELOOP for a link. */
 int fragment_read(const char *path, char **ret_text);
 
+/* Does text begin with the header render_fragment() writes, that is, was it written by this
+ * program (any version)? */
+bool fragment_text_is_ours(const char *text);
+
 /* Replace it atomically when its content differs: a temporary file in the same directory,
  * created exclusively with mode 0600, written, fsynced, renamed over the old one, directory
  * fsynced. On any failure the old fragment is left as it was and no temporary file remains.

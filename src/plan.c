@@ -26,6 +26,8 @@ void plan_done(struct plan *p) {
         free(p->disk.text);
         fragment_lines_done(&p->disk.lines);
         fragment_lines_done(&p->disk.boot_lines);
+        fragment_lines_done(&p->disk.old_lines);
+        free(p->old_fragment_path);
         boot_info_done(&p->boot);
         free(p->default_rules_dir);
         ruleset_done(&p->rules);
@@ -54,6 +56,20 @@ static int plan_boot(const struct options *o, struct plan *p) {
                 return -ENOMEM;
         p->fragment_in_boot_dir = p->default_rules_dir && path_startswith_dir(p->fragment_path, p->default_rules_dir);
         p->boot_reads_fragment = p->boot.loader == BOOT_AUGENRULES && (o->rules_dir || p->fragment_in_boot_dir);
+        return 0;
+}
+
+/* Our fragment written under the other order's name, in the same directory: found only when its
+ * header says it is ours (a file of the host's own that happens to bear the name is the host's). */
+static int find_old_fragment(struct plan *p, enum rule_order order) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+
+        path = path_join(p->rules_dir, fragment_name_for(order == ORDER_FIRST ? ORDER_LAST : ORDER_FIRST));
+        if (!path)
+                return -ENOMEM;
+        if (streq(path, p->fragment_path) || fragment_read(path, &text) < 0 || !fragment_text_is_ours(text))
+                return 0;
+        p->old_fragment_path = TAKE_PTR(path);
         return 0;
 }
 
@@ -86,12 +102,17 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
         if (o->output)
                 p.fragment_path = strdup(o->output);
         else
-                p.fragment_path = path_join(p.rules_dir, FRAGMENT_NAME);
+                p.fragment_path = path_join(p.rules_dir, fragment_name_for(o->render.order));
         if (!p.fragment_path) {
                 r = -ENOMEM;
                 goto fail;
         }
         own = path_basename(p.fragment_path);
+        if (!o->output && !p.rules_dir_error) {
+                r = find_old_fragment(&p, o->render.order);
+                if (r < 0)
+                        goto fail;
+        }
 
         r = discover(&p.root, &o->discovery, &p.disc);
         if (r < 0) {
@@ -117,8 +138,9 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                 if (r >= 0 && p.rules_dir_error)
                         r = rules_dir_unreadable(p.rules_dir, p.rules_dir_error, &p.others);
                 else if (r >= 0)
-                        r = rules_dir_read_filtered(&p.root, p.rules_dir, inside ? res.path : NULL, own, paths,
-                                                    o->render.key, &p.others);
+                        r = rules_dir_read_except(&p.root, p.rules_dir, inside ? res.path : NULL, own,
+                                                  p.old_fragment_path ? path_basename(p.old_fragment_path) : NULL,
+                                                  paths, o->render.key, &p.others);
                 /* The host's own directory is not a directory, or a loop: a problem, the rest goes on;
                  * a --rules-dir the user named must be readable. */
                 if (r < 0 && r != -ENOMEM && !o->rules_dir && !plan_writes(o))
@@ -153,9 +175,9 @@ fail:
 }
 
 /* Our fragment's rules all carry the key it was written with. */
-static int find_previous_key(struct plan *p) {
-        for (size_t i = 0; i < p->disk.lines.n; i++) {
-                const struct fragment_line *l = &p->disk.lines.lines[i];
+static int find_previous_key(struct plan *p, const struct fragment_lines *lines) {
+        for (size_t i = 0; i < lines->n; i++) {
+                const struct fragment_line *l = &lines->lines[i];
                 if (l->type != LINE_WATCH || strv_length(l->rule.keys) != 1)
                         continue;
                 if (streq(l->rule.keys[0], p->key))
@@ -184,11 +206,24 @@ int plan_read_disk(struct plan *p) {
                 r = fragment_parse(&p->root, d->text, &d->lines);
                 if (r < 0)
                         return r;
-                r = find_previous_key(p);
+                r = find_previous_key(p, &d->lines);
                 if (r < 0)
                         return r;
         } else if (r != -ENOENT)
                 d->error = r;
+        if (p->old_fragment_path) {
+                _cleanup_free_ char *text = NULL;
+                if (fragment_read(p->old_fragment_path, &text) >= 0) {
+                        r = fragment_parse(&p->root, text, &d->old_lines);
+                        if (r < 0)
+                                return r;
+                        if (!d->exists) {
+                                r = find_previous_key(p, &d->old_lines);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+        }
 boot:
         if (p->boot.loader == BOOT_AUDIT_RULES) {
                 _cleanup_free_ char *text = NULL;
@@ -290,6 +325,7 @@ static void count_foreign(struct plan *p, const struct kernel_rule *k) {
                 return;
         if (p->kernel.n_foreign_exit++ == 0)
                 p->kernel.first_foreign_exit = k->pos;
+        p->kernel.last_foreign_exit = k->pos;
         if (!k->is_watch)
                 return;
         for (size_t i = 0; i < p->rules.n_rules; i++) {

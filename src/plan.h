@@ -52,6 +52,7 @@ struct kernel_view {
         size_t n_takers;
         unsigned first_foreign_exit; /* pos of the first rule of the exit list that carries neither
                                   * our key nor the previous one; UINT_MAX: none */
+        unsigned last_foreign_exit; /* pos of the last such rule (valid when n_foreign_exit > 0) */
         size_t n_foreign_exit;    /* how many such rules the exit list has */
         size_t n_foreign_on_paths; /* of those, the watches of one of our paths or of a directory
                                   * above one (what another rule set records there) */
@@ -70,6 +71,7 @@ struct fragment_disk {
         char *text;
         struct fragment_lines lines;
         struct fragment_lines boot_lines; /* /etc/audit/audit.rules when that is loaded at boot */
+        struct fragment_lines old_lines; /* old_fragment_path's */
 };
 
 struct plan {
@@ -82,6 +84,10 @@ struct plan {
                                    * is then only its name, never opened (read-only modes go on) */
         char *default_rules_dir;  /* the one augenrules reads at boot (real path) */
         char *fragment_path;      /* real path */
+        char *old_fragment_path;  /* our fragment under the other order's name (fragment_name_for())
+                                   * in the same directory, when one is there; NULL otherwise or
+                                   * when --fragment or --output names the fragment. Install and
+                                   * --remove delete it; its lines count as ours. */
         char *fragment_text;
         const char *key;
         enum rule_order order;    /* where our rules are to stand: --order, Order= (rule.h) */
@@ -149,6 +155,7 @@ enum action_reason {
         REASON_KIND_CHANGED,      /* the same path watched plainly, wanted recursively (or back) */
         REASON_PREVIOUS_KEY,      /* written by this tool under the key it used before */
         REASON_ORDER,             /* behind a rule of another key where the order is first */
+        REASON_ORDER_LAST,        /* before a rule of another key, the order back to last */
         _ACTION_REASON_MAX,
 };
 const char *action_reason_to_string(enum action_reason r);
@@ -178,7 +185,9 @@ struct diff {
 void diff_done(struct diff *d);
 /* The actions, adds and moves first, then deletes and the rest. With p->order ORDER_FIRST a
  * wanted rule that is loaded after a rule of another key in the exit list is a MOVE (reason
- * REASON_ORDER), and adds are meant to be prepended (apply.c). Needs p->kernel read (KERNEL_LOADED or
+ * REASON_ORDER), and adds are meant to be prepended (apply.c). With ORDER_LAST, when our fragment
+ * of the order first is still there (p->old_fragment_path: the order was first until now), a
+ * wanted rule loaded before a rule of another key is a MOVE to the tail (REASON_ORDER_LAST). Needs p->kernel read (KERNEL_LOADED or
  * KERNEL_LOCKED) and, for DIFF_REMOVE, p->disk read. Returns 0 or -ENOMEM. */
 int diff_build(const struct plan *p, enum diff_mode mode, struct diff *ret);
 size_t diff_count(const struct diff *d, enum action_kind k);
@@ -277,6 +286,10 @@ int verdict_print_shadows(FILE *f, const struct plan *p);
  * into p and lives as long as it; format it with filter_rule_format(), its key is
  * rule->keys[0] (NULL: none). */
 const struct filter_rule *verdict_taker_for(const struct plan *p, const char *path, char klass, bool *ret_may);
+
+/* (diff.c) Does one of our fragments on disk (the current one, or the old one of the other
+ * order) hold r or, as a -w line loads either way, r with the other kind? Commented live-only lines count. */
+bool diff_fragments_hold(const struct plan *p, const struct rule *r);
 
 /* Does kernel rule k give at least what rule want asks for: same path, a recursive watch where a
  * directory is wanted recursively, a superset of the permissions, and no narrower exe filter? */

@@ -265,6 +265,9 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                    "# that say why.\n",
                 PACKAGE_VERSION, o->key, o->perms ? perms_to_string(o->perms, perms) : "default",
                 data_root_mode_name(o->data_root_mode), run_mode_name(o->run_mode), d->cis_paths ? "yes" : "no");
+        if (o->order == ORDER_FIRST)
+                fputs("# Order first: this file sorts before the host's rules files, and install prepends these\n"
+                      "# rules, so that events on Docker's files carry this key (docker-audit-rules(8)).\n", f);
 
         for (size_t i = 0; i < s->n_rules; i++) {
                 const struct rendered *x = &s->rules[i];

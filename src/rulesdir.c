@@ -92,6 +92,7 @@ struct reader {
         struct duplicate *dups;
         size_t n_dups;
         const char *own_name;
+        const char *old_name;
         char *last_parent;        /* rules files list many paths in one directory: ask once */
         bool last_parent_ok;
 };
@@ -501,10 +502,21 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
         return rules_dir_read_filtered(root, dir_real, display_dir, own_name, NULL, NULL, ret);
 }
 
+const char *fragment_name_for(enum rule_order order) {
+        return order == ORDER_FIRST ? FRAGMENT_NAME_FIRST : FRAGMENT_NAME;
+}
+
 int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
                             const char *own_name, char * const *keep_paths, const char *keep_key,
                             struct rules_dir *ret) {
-        struct reader rd = { .root = root, .keep_paths = keep_paths, .keep_key = keep_key, .own_name = own_name };
+        return rules_dir_read_except(root, dir_real, display_dir, own_name, NULL, keep_paths, keep_key, ret);
+}
+
+int rules_dir_read_except(const struct root *root, const char *dir_real, const char *display_dir,
+                          const char *own_name, const char *old_name, char * const *keep_paths,
+                          const char *keep_key, struct rules_dir *ret) {
+        struct reader rd = { .root = root, .keep_paths = keep_paths, .keep_key = keep_key, .own_name = own_name,
+                             .old_name = old_name };
         struct rules_dir d = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int dfd = -1;
@@ -548,7 +560,8 @@ int rules_dir_read_filtered(const struct root *root, const char *dir_real, const
         for (char **n = names; *n; n++) {
                 _cleanup_free_ char *path = NULL;
 
-                if (!endswith(*n, ".rules") || (own_name && streq(*n, own_name)))
+                if (!endswith(*n, ".rules") || (own_name && streq(*n, own_name)) ||
+                    (rd.old_name && streq(*n, rd.old_name)))
                         continue;
                 path = path_join(display_dir ? display_dir : dir_real, *n);
                 if (!path) {

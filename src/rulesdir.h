@@ -74,6 +74,16 @@ int rules_dir_read(const struct root *root, const char *dir_real, const char *di
 int rules_dir_read_filtered(const struct root *root, const char *dir_real, const char *display_dir,
                             const char *own_name, char * const *keep_paths, const char *keep_key,
                             struct rules_dir *ret);
+/* The same, also skipping old_name (NULL: none): our fragment under the name of the other order
+ * (fragment_name_for()), which the next install removes. */
+int rules_dir_read_except(const struct root *root, const char *dir_real, const char *display_dir,
+                          const char *own_name, const char *old_name, char * const *keep_paths,
+                          const char *keep_key, struct rules_dir *ret);
+
+/* The file name of our fragment in the rules directory for an order: FRAGMENT_NAME for
+ * ORDER_LAST, FRAGMENT_NAME_FIRST for ORDER_FIRST, which sorts before the host's files in
+ * augenrules' order (ls -1v: version sort, augenrules(8)). Static text. */
+const char *fragment_name_for(enum rule_order order);
 
 /* An empty rules directory with one problem: dir could not be resolved or read (err, -errno).
  * 0 or -ENOMEM. */
