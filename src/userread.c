@@ -82,6 +82,7 @@ static int read_as_user(const struct root *root, int rootfd, const char *path, c
         char fdpath[64];
         struct stat st, st2;
         size_t n = 0;
+        int r;
 
         pfd = open_in_root(root, rootfd, path, O_PATH);
         if (pfd < 0)
@@ -107,22 +108,11 @@ static int read_as_user(const struct root *root, int rootfd, const char *path, c
                 return -errno;
         if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode))
                 return -EBADFD;
-        buf = malloc(INPUT_MAX + 2);
-        if (!buf)
-                return -ENOMEM;
-        while (n <= INPUT_MAX) {
-                ssize_t k = read(fd, buf + n, INPUT_MAX + 1 - n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-        }
-        if (n > INPUT_MAX)
-                return -EFBIG;
-        buf[n] = 0;
+        r = read_fd_upto(fd, (size_t) st2.st_size + 1, INPUT_MAX, &buf, &n);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EFBIG;  /* grew while we read it */
         *ret = TAKE_PTR(buf);
         *ret_len = n;
         return 0;
