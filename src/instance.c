@@ -29,21 +29,29 @@ void sourced_done(struct sourced *s) {
         *s = (struct sourced) {};
 }
 
+/* A new value and its evidence, fmt formatted with ap. 0 or -ENOMEM. */
+static int sourced_makev(struct sourced *ret, const char *value, const char *fmt, va_list ap) {
+        _cleanup_free_ char *v = strdup(value);
+        char *e;
+
+        if (!v || vasprintf(&e, fmt, ap) < 0)
+                return -ENOMEM;
+        *ret = (struct sourced) { .value = TAKE_PTR(v), .evidence = e };
+        return 0;
+}
+
 int sourced_set(struct sourced *s, const char *value, const char *fmt, ...) {
-        char *v = strdup(value), *e = NULL;
+        struct sourced new;
         va_list ap;
-        int k;
+        int r;
 
         va_start(ap, fmt);
-        k = vasprintf(&e, fmt, ap);
+        r = sourced_makev(&new, value, fmt, ap);
         va_end(ap);
-        if (!v || k < 0) {
-                free(v);
-                return -ENOMEM;
-        }
+        if (r < 0)
+                return r;
         sourced_done(s);
-        s->value = v;
-        s->evidence = e;
+        *s = new;
         return 0;
 }
 
@@ -54,23 +62,23 @@ void sourced_free_many(struct sourced *l, size_t n) {
 }
 
 int sourced_append(struct sourced **l, size_t *n, const char *value, const char *fmt, ...) {
-        struct sourced *a;
-        char *v = strdup(value), *e = NULL;
+        struct sourced new, *a;
         va_list ap;
-        int k;
+        int r;
 
+        /* Made before the list moves: value or an argument may point into it. */
         va_start(ap, fmt);
-        k = vasprintf(&e, fmt, ap);
+        r = sourced_makev(&new, value, fmt, ap);
         va_end(ap);
-        a = v && k >= 0 ? realloc(*l, sizeof(*a) * (*n + 1)) : NULL;
+        if (r < 0)
+                return r;
+        a = realloc(*l, sizeof(*a) * (*n + 1));
         if (!a) {
-                free(v);
-                if (k >= 0)
-                        free(e);
+                sourced_done(&new);
                 return -ENOMEM;
         }
         *l = a;
-        a[(*n)++] = (struct sourced) { .value = v, .evidence = e };
+        a[(*n)++] = new;
         return 0;
 }
 
