@@ -32,14 +32,9 @@
         X(auparse_init) \
         X(auparse_interpret_field) \
         X(auparse_next_field) \
+        X(auparse_next_event) \
         X(auparse_next_record) \
-        X(auparse_set_escape_mode) \
-        X(ausearch_add_expression) \
-        X(ausearch_add_interpreted_item) \
-        X(ausearch_add_item) \
-        X(ausearch_add_timestamp_item) \
-        X(ausearch_next_event) \
-        X(ausearch_set_stop)
+        X(auparse_set_escape_mode)
 
 #define DECLARE_SYM(f) static typeof(f) *sym_##f;
 AUPARSE_SYMBOLS(DECLARE_SYM)
@@ -143,6 +138,20 @@ void audit_event_done(struct audit_event *e) {
  * a host name is at most 255 bytes. Records of events with longer names are left out, counted. */
 #define EVENT_NAME_MAX 320
 
+/* Whether an event's records go to libauparse: decided by its first record that says (the
+ * SYSCALL record's key, a PATH record's name, a CONFIG_CHANGE or DAEMON_* record); until then
+ * its records wait in the slot's held buffer. */
+enum event_selection {
+        SEL_UNDECIDED,
+        SEL_KEEP,
+        SEL_DROP,
+};
+
+/* What an undecided event may hold back: more than this and it is kept (libauparse decides). */
+#define HELD_MAX (32 * 1024)
+/* The longest cwd the prefilter joins a relative name to; a longer one keeps the event. */
+#define CWD_MAX 4096
+
 struct event_count {
         unsigned long long id;  /* hash of the node and "SEC.MSEC:SERIAL"; slot unused when last_use is 0 */
         unsigned long long last_use;
@@ -151,9 +160,12 @@ struct event_count {
         bool ended;             /* its PROCTITLE (a system call's last record) or EOE was seen */
         char eoe[EVENT_NAME_MAX + 16];  /* its EOE record line, newline included */
         size_t eoe_len;
+        enum event_selection sel;
+        size_t held_cut;        /* records cut while undecided: counted if it is kept */
 };
 
-/* A set of closed events' hashes, open addressing; bit 0 of an entry: its cut was counted. */
+/* A set of closed events' hashes, open addressing; bit 0 of an entry: its cut was counted (or it
+ * was not selected: its records are dropped uncounted, bit 1). */
 struct closed_set {
         unsigned long long *slots;  /* CLOSED_SLOTS, 0 empty */
         size_t n;
@@ -177,14 +189,29 @@ struct audit_reader {
         size_t last_slot;
         struct closed_set closed[2];  /* [0] the current generation, [1] the one before */
         size_t records_cut, events_cut;
+        /* The selection (struct audit_filter), copied. */
+        char *key_field;      /* ' key="KEY"', the bytes of a SYSCALL record with our key */
+        size_t key_field_len;
+        time_t since, until;
+        char **watches;       /* normalised, absolute */
+        bool *recursive;
+        size_t n_watches;
+        /* Per slot of events[]: the records held back while undecided, and the event's cwd. */
+        char *held[EVENT_SLOTS];
+        size_t held_len[EVENT_SLOTS], held_cap[EVENT_SLOTS];
+        char cwd[EVENT_SLOTS][CWD_MAX];
+        size_t cwd_len[EVENT_SLOTS];   /* 0: not known */
+        char name_buf[2 * CWD_MAX + LINE_MAX_BYTES];
 };
 
 /* Does a line start the way every record auditd writes does:
  * "[node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): "? With *ret_type (TYPE, its length in
  * *ret_type_len) and *ret_id_len: the bytes from the line's start to SERIAL's end, which name
  * the event. */
-static bool line_is_record(const char *p, size_t n, const char **ret_type, size_t *ret_type_len, size_t *ret_id_len) {
+static bool line_is_record(const char *p, size_t n, const char **ret_type, size_t *ret_type_len, size_t *ret_id_len,
+                           time_t *ret_sec) {
         const char *start = p, *end = p + n, *q;
+        time_t sec = 0;
 
         if (n > 5 && memcmp(p, "node=", 5) == 0) {
                 q = memchr(p, ' ', n);
@@ -205,18 +232,26 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
         p += 10;
         for (int part = 0; part < 3; part++) {
                 const char *digits = p;
-                while (p < end && *p >= '0' && *p <= '9')
+                while (p < end && *p >= '0' && *p <= '9') {
+                        if (part == 0 && sec < ((time_t) 1 << 40))
+                                sec = sec * 10 + (*p - '0');
                         p++;
+                }
                 if (p == digits || p >= end || *p != (part == 0 ? '.' : part == 1 ? ':' : ')'))
                         return false;
                 p++;
         }
         *ret_id_len = p - start;
+        *ret_sec = sec;
         return p < end && *p == ':';
 }
 
+#define CLOSED_CUT 1ULL
+#define CLOSED_DROPPED 2ULL
+#define CLOSED_BITS (CLOSED_CUT | CLOSED_DROPPED)
+
 static unsigned long long closed_key(unsigned long long id) {
-        return (id & ~1ULL) ? (id & ~1ULL) : 2;
+        return (id & ~CLOSED_BITS) ? (id & ~CLOSED_BITS) : 4;
 }
 
 /* The entry of id in set c, or NULL. */
@@ -224,13 +259,13 @@ static unsigned long long *closed_find(const struct closed_set *c, unsigned long
         unsigned long long k = closed_key(id);
 
         for (size_t i = k % CLOSED_SLOTS; c->slots && c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
-                if ((c->slots[i] & ~1ULL) == k)
+                if ((c->slots[i] & ~CLOSED_BITS) == k)
                         return &c->slots[i];
         return NULL;
 }
 
 /* Remember id as closed; a full generation becomes the previous one. 0 or -ENOMEM. */
-static int closed_add(struct audit_reader *r, unsigned long long id, bool cut) {
+static int closed_add(struct audit_reader *r, unsigned long long id, unsigned long long bits) {
         struct closed_set *c = &r->closed[0];
         size_t i;
 
@@ -242,9 +277,9 @@ static int closed_add(struct audit_reader *r, unsigned long long id, bool cut) {
         if (!c->slots && !(c->slots = calloc(CLOSED_SLOTS, sizeof(*c->slots))))
                 return -ENOMEM;
         for (i = closed_key(id) % CLOSED_SLOTS; c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
-                if ((c->slots[i] & ~1ULL) == closed_key(id))
+                if ((c->slots[i] & ~CLOSED_BITS) == closed_key(id))
                         return 0;
-        c->slots[i] = closed_key(id) | cut;
+        c->slots[i] = closed_key(id) | bits;
         c->n++;
         return 0;
 }
@@ -265,8 +300,9 @@ static int out_put(struct audit_reader *r, const char *p, size_t n) {
 /* The count of the event a record belongs to: the last one's, another in the table, or a new
  * one in the slot of the event seen longest ago, which is closed: libauparse keeps an event open
  * until its last record (auditd does not write EOE records), so an EOE record is handed to it for
- * a closed event that had not ended. NULL for a closed event (or when memory runs out: the
- * record is dropped, and counted, too). */
+ * a closed event it was given that had not ended; the records an undecided event held back are
+ * dropped with it. NULL for a closed event (or when memory runs out: the record is dropped, and
+ * counted, too). */
 static struct event_count *event_count_of(struct audit_reader *r, unsigned long long id) {
         struct event_count *e = &r->events[r->last_slot], *oldest = NULL;
 
@@ -283,13 +319,19 @@ static struct event_count *event_count_of(struct audit_reader *r, unsigned long 
                                 oldest = x;
                 }
                 if (!e) {
+                        size_t slot = oldest - r->events;
                         if (closed_find(&r->closed[0], id) || closed_find(&r->closed[1], id))
                                 return NULL;
-                        if (oldest->last_use && (closed_add(r, oldest->id, oldest->cut) < 0 ||
-                                                 (!oldest->ended && out_put(r, oldest->eoe, oldest->eoe_len) < 0)))
-                                return NULL;
+                        if (oldest->last_use) {
+                                bool kept = oldest->sel == SEL_KEEP;
+                                if (closed_add(r, oldest->id, kept ? (oldest->cut ? CLOSED_CUT : 0) : CLOSED_BITS) < 0 ||
+                                    (kept && !oldest->ended && out_put(r, oldest->eoe, oldest->eoe_len) < 0))
+                                        return NULL;
+                        }
                         e = oldest;
                         *e = (struct event_count) { .id = id };
+                        r->held_len[slot] = 0;
+                        r->cwd_len[slot] = 0;
                 }
         }
         e->last_use = r->tick;
@@ -297,42 +339,191 @@ static struct event_count *event_count_of(struct audit_reader *r, unsigned long 
         return e;
 }
 
-enum record_use { RECORD_UNUSED, RECORD_PATH, RECORD_OTHER };
+enum record_use {
+        RECORD_UNUSED,
+        RECORD_PATH,
+        RECORD_SYSCALL,
+        RECORD_CWD,
+        RECORD_PROCTITLE,
+        RECORD_EOE,
+        RECORD_AUDIT,      /* CONFIG_CHANGE, DAEMON_*: the audit system's own, always kept */
+        RECORD_UNKNOWN,    /* auditd names a type it does not know UNKNOWN[N]: kept with its event */
+};
 
-/* What the reader does with a record of this type (take_record(), the search in add_search(),
- * EOE which ends an event). auditd names a type it does not know UNKNOWN[N]: kept. */
+/* What the reader does with a record of this type (take_record(), EOE which ends an event). */
 static enum record_use record_use(const char *type, size_t len) {
-        static const char *const used[] = { "SYSCALL", "CWD", "PROCTITLE", "CONFIG_CHANGE", "DAEMON_START",
-                                            "DAEMON_END", "DAEMON_ABORT", "EOE" };
+        static const struct {
+                const char *name;
+                enum record_use use;
+        } used[] = {
+                { "PATH", RECORD_PATH }, { "SYSCALL", RECORD_SYSCALL }, { "CWD", RECORD_CWD },
+                { "PROCTITLE", RECORD_PROCTITLE }, { "EOE", RECORD_EOE }, { "CONFIG_CHANGE", RECORD_AUDIT },
+                { "DAEMON_START", RECORD_AUDIT }, { "DAEMON_END", RECORD_AUDIT }, { "DAEMON_ABORT", RECORD_AUDIT },
+        };
 
-        if (len == 4 && memcmp(type, "PATH", 4) == 0)
-                return RECORD_PATH;
         for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                if (strlen(used[i]) == len && memcmp(type, used[i], len) == 0)
-                        return RECORD_OTHER;
+                if (strlen(used[i].name) == len && memcmp(type, used[i].name, len) == 0)
+                        return used[i].use;
         if (len > 8 && memcmp(type, "UNKNOWN[", 8) == 0)
-                return RECORD_OTHER;
+                return RECORD_UNKNOWN;
         return RECORD_UNUSED;
 }
 
-/* Does this record of a good line go to libauparse? line[0, id_len) names its event (the record's
- * type, type_len bytes at type, left out). */
-static bool keep_record(struct audit_reader *r, const char *line, size_t id_len, const char *type, size_t type_len) {
+static int unhex_digit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The value of field name (" name=", with its space) in line[0, n): quoted (its bytes), or
+ * hex-encoded (decoded into buf, at most cap bytes). *ret_hex says which. -ENOENT when absent or
+ * "(null)", -E2BIG when it does not fit, -EINVAL when damaged. */
+static int field_value(const char *line, size_t n, const char *field, char *buf, size_t cap, const char **ret,
+                       size_t *ret_len) {
+        size_t flen = strlen(field);
+        const char *p = memmem(line, n, field, flen), *end = line + n, *v;
+
+        if (!p)
+                return -ENOENT;
+        v = p + flen;
+        if (v < end && *v == '"') {
+                const char *q = memchr(v + 1, '"', end - v - 1);
+                if (!q)
+                        return -EINVAL;
+                *ret = v + 1;
+                *ret_len = q - v - 1;
+                return 0;
+        }
+        if ((size_t) (end - v) >= 6 && memcmp(v, "(null)", 6) == 0)
+                return -ENOENT;
+        size_t k = 0;
+        for (const char *q = v; q < end && *q != ' ' && *q != '\x1d'; q += 2) {
+                int hi, lo;
+                if (q + 1 >= end)
+                        return -EINVAL;
+                hi = unhex_digit(q[0]), lo = unhex_digit(q[1]);
+                if (hi < 0 || lo < 0)
+                        return -EINVAL;
+                if (k >= cap)
+                        return -E2BIG;
+                buf[k++] = (char) (hi << 4 | lo);
+        }
+        *ret = buf;
+        *ret_len = k;
+        return 0;
+}
+
+/* Is this name (a PATH record's, joined to the event's cwd when relative) one of the watched
+ * paths, or below a recursive one? Names the bytes cannot settle (a relative name without a
+ * known cwd, ".", ".." or "//" in it, a NUL) are said to be, so that the report decides. */
+static bool name_watched(struct audit_reader *r, size_t slot, const char *name, size_t n) {
+        char *buf = r->name_buf;
+        size_t len = 0;
+
+        if (n == 0 || memchr(name, 0, n))
+                return true;
+        if (name[0] != '/') {
+                if (r->cwd_len[slot] == 0)
+                        return true;
+                memcpy(buf, r->cwd[slot], r->cwd_len[slot]);
+                len = r->cwd_len[slot];
+                buf[len++] = '/';
+        }
+        if (len + n >= sizeof(r->name_buf))
+                return true;
+        memmove(buf + len, name, n);
+        len += n;
+        while (len > 1 && buf[len - 1] == '/')
+                len--;
+        buf[len] = 0;
+        if (strstr(buf, "//") || strstr(buf, "/./") || strstr(buf, "/../") || endswith(buf, "/.") ||
+            endswith(buf, "/.."))
+                return true;
+        for (size_t i = 0; i < r->n_watches; i++)
+                if (streq(buf, r->watches[i]) || (r->recursive[i] && path_startswith_dir(buf, r->watches[i])))
+                        return true;
+        return false;
+}
+
+static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n) {
+        if (r->held_len[slot] + n > r->held_cap[slot]) {
+                size_t cap = r->held_cap[slot] ? r->held_cap[slot] * 2 : 4096;
+                char *m;
+                while (cap < r->held_len[slot] + n)
+                        cap *= 2;
+                m = realloc(r->held[slot], cap);
+                if (!m)
+                        return -ENOMEM;
+                r->held[slot] = m, r->held_cap[slot] = cap;
+        }
+        memcpy(r->held[slot] + r->held_len[slot], line, n);
+        r->held_len[slot] += n;
+        return 0;
+}
+
+/* The event is selected: what it held back goes to libauparse, with its cut counted. */
+static int select_event(struct audit_reader *r, struct event_count *e) {
+        size_t slot = e - r->events;
+
+        e->sel = SEL_KEEP;
+        if (e->held_cut > 0) {
+                r->records_cut += e->held_cut;
+                r->events_cut++;
+        }
+        if (r->held_len[slot] > 0 && out_put(r, r->held[slot], r->held_len[slot]) < 0)
+                return -ENOMEM;
+        r->held_len[slot] = 0;
+        return 0;
+}
+
+/* Does a SYSCALL record carry our key? A key the kernel wrote in hex (several keys, or odd
+ * bytes) is said to, so that libauparse decides. */
+static bool syscall_has_key(const struct audit_reader *r, const char *line, size_t n) {
+        const char *p = memmem(line, n, " key=", 5);
+
+        if (!p)
+                return false;
+        if (p[5] != '"')
+                return (size_t) (line + n - p) >= 11 ? memcmp(p + 5, "(null)", 6) != 0 : true;
+        return r->key_field && (size_t) (line + n - p) >= r->key_field_len &&
+               memcmp(p, r->key_field, r->key_field_len) == 0 &&
+               ((size_t) (line + n - p) == r->key_field_len || p[r->key_field_len] == ' ' ||
+                p[r->key_field_len] == '\x1d' || p[r->key_field_len] == '\n');
+}
+
+/* A good line of n bytes (newline included): to libauparse, held back, or dropped. line[0, id_len)
+ * names its event (the record's type, type_len bytes at type, left out). 0 or -ENOMEM. */
+static int take_line(struct audit_reader *r, const char *line, size_t n, size_t id_len, const char *type,
+                     size_t type_len, time_t sec) {
         enum record_use use = record_use(type, type_len);
         size_t head = type - 5 - line;   /* "node=N " before "type=" */
         unsigned long long id;
         struct event_count *e;
-        size_t *n;
+        size_t *count, slot;
+        bool over;
 
         if (use == RECORD_UNUSED)
-                return false;
+                return 0;
+        if ((r->since > 0 && sec < r->since) || (r->until > 0 && sec > r->until))
+                return 0;
         if (id_len - type_len > EVENT_NAME_MAX) {
                 r->records_cut++;
-                return false;
+                return 0;
         }
         id = hash_bytes(hash_bytes(0, line, head), type + type_len, line + id_len - (type + type_len));
         e = event_count_of(r, id);
-        if (e && e->eoe_len == 0) {
+        if (!e) {
+                /* A record of a closed event: counted once per event, unless it was not selected. */
+                unsigned long long *c = closed_find(&r->closed[0], id) ?: closed_find(&r->closed[1], id);
+                if (c && (*c & CLOSED_DROPPED))
+                        return 0;
+                r->records_cut++;
+                if (c && !(*c & CLOSED_CUT)) {
+                        *c |= CLOSED_CUT;
+                        r->events_cut++;
+                }
+                return 0;
+        }
+        slot = e - r->events;
+        if (e->eoe_len == 0) {
                 /* "[node=NAME ]type=EOE msg=audit(SEC.MSEC:SERIAL): " */
                 memcpy(e->eoe, line, head);
                 memcpy(e->eoe + head, "type=EOE", 8);
@@ -341,29 +532,88 @@ static bool keep_record(struct audit_reader *r, const char *line, size_t id_len,
                 memcpy(e->eoe + e->eoe_len, ": \n", 3);
                 e->eoe_len += 3;
         }
-        if (e && use == RECORD_OTHER && ((type_len == 9 && memcmp(type, "PROCTITLE", 9) == 0) ||
-                                         (type_len == 3 && memcmp(type, "EOE", 3) == 0)))
+        if (use == RECORD_PROCTITLE || use == RECORD_EOE)
                 e->ended = true;
-        if (!e) {
-                /* A record of a closed event: counted once per event. */
-                unsigned long long *c = closed_find(&r->closed[0], id) ?: closed_find(&r->closed[1], id);
-                r->records_cut++;
-                if (c && !(*c & 1)) {
-                        *c |= 1;
-                        r->events_cut++;
+        if (e->sel == SEL_DROP)
+                return 0;
+
+        count = use == RECORD_PATH ? &e->paths : &e->others;
+        over = *count >= (use == RECORD_PATH ? AUDIT_EVENT_PATHS_MAX : AUDIT_EVENT_OTHERS_MAX);
+        if (!over)
+                (*count)++;
+
+        if (e->sel == SEL_UNDECIDED) {
+                bool keep = false;
+
+                switch (use) {
+                case RECORD_AUDIT:
+                        keep = true;
+                        break;
+                case RECORD_SYSCALL:
+                        keep = syscall_has_key(r, line, n);
+                        if (!keep && r->n_watches == 0) {
+                                e->sel = SEL_DROP;
+                                return 0;
+                        }
+                        break;
+                case RECORD_CWD: {
+                        const char *v;
+                        size_t len;
+                        if (field_value(line, n, " cwd=", r->cwd[slot], CWD_MAX, &v, &len) == 0 && len > 0 &&
+                            len < CWD_MAX && v[0] == '/') {
+                                memmove(r->cwd[slot], v, len);
+                                r->cwd_len[slot] = len;
+                        }
+                        break;
                 }
-                return false;
+                case RECORD_PATH: {
+                        const char *v;
+                        size_t len;
+                        int k = field_value(line, n, " name=", r->name_buf, sizeof(r->name_buf) / 2, &v, &len);
+                        if (k == -ENOENT)
+                                break;
+                        if (k < 0)
+                                keep = true;
+                        else {
+                                /* name_watched() builds in name_buf: a hex name moves to its upper half. */
+                                if (v == r->name_buf) {
+                                        memcpy(r->name_buf + sizeof(r->name_buf) / 2, v, len);
+                                        v = r->name_buf + sizeof(r->name_buf) / 2;
+                                }
+                                keep = name_watched(r, slot, v, len);
+                        }
+                        break;
+                }
+                case RECORD_PROCTITLE:
+                case RECORD_EOE:
+                        /* The event's last record, and nothing selected it. */
+                        e->sel = SEL_DROP;
+                        r->held_len[slot] = 0;
+                        return 0;
+                default:
+                        break;
+                }
+                if (!keep) {
+                        if (over) {
+                                e->held_cut++;
+                                return 0;
+                        }
+                        if (r->held_len[slot] + n > HELD_MAX)
+                                keep = true;   /* too much to hold: libauparse reads it, the report decides */
+                        else
+                                return hold(r, slot, line, n);
+                }
+                if (select_event(r, e) < 0)
+                        return -ENOMEM;
         }
-        n = use == RECORD_PATH ? &e->paths : &e->others;
-        if (*n < (use == RECORD_PATH ? AUDIT_EVENT_PATHS_MAX : AUDIT_EVENT_OTHERS_MAX)) {
-                (*n)++;
-                return true;
+        if (over) {
+                r->records_cut++;
+                if (!e->cut)
+                        r->events_cut++;
+                e->cut = true;
+                return 0;
         }
-        r->records_cut++;
-        if (!e->cut)
-                r->events_cut++;
-        e->cut = true;
-        return false;
+        return out_put(r, line, n);
 }
 
 /* Move the complete good lines of chunk[0, len) to out; keep a partial last line. 0 or -ENOMEM. */
@@ -387,11 +637,12 @@ static int filter_lines(struct audit_reader *r, size_t len) {
                 }
                 size_t n = nl - p, type_len = 0, id_len = 0;
                 const char *type = NULL;
+                time_t sec = 0;
                 if (r->discarding)
                         r->discarding = false;
-                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len)))
+                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len, &sec)))
                         r->damaged++;
-                else if (n > 0 && keep_record(r, p, id_len, type, type_len) && out_put(r, p, n + 1) < 0)
+                else if (n > 0 && take_line(r, p, n + 1, id_len, type, type_len, sec) < 0)
                         return -ENOMEM;
                 p = nl + 1;
         }
@@ -431,23 +682,29 @@ static ssize_t filtered_read(void *cookie, char *buf, size_t size) {
         return (ssize_t) n;
 }
 
-static int add_search(auparse_state_t *au, const struct audit_filter *f) {
-        char *error = NULL;
-
-        if (sym_ausearch_add_interpreted_item(au, "key", "=", f->key, AUSEARCH_RULE_CLEAR) < 0 ||
-            sym_ausearch_add_item(au, "audit_enabled", "exists", NULL, AUSEARCH_RULE_OR) < 0)
-                return -EINVAL;
-        if (sym_ausearch_add_expression(au, "\\record_type == DAEMON_START || \\record_type == DAEMON_END || "
-                                    "\\record_type == DAEMON_ABORT", &error, AUSEARCH_RULE_OR) < 0) {
-                free(error);
-                return -EINVAL;
+/* The selection of f, copied into r: the bytes of our key's field, the window, the watched paths. */
+static int copy_filter(struct audit_reader *r, const struct audit_filter *f) {
+        r->since = f->since;
+        r->until = f->until;
+        if (f->key && asprintf(&r->key_field, " key=\"%s\"", f->key) < 0) {
+                r->key_field = NULL;
+                return -ENOMEM;
         }
-        if (f->since > 0 && sym_ausearch_add_timestamp_item(au, ">=", f->since, 0, AUSEARCH_RULE_AND) < 0)
-                return -EINVAL;
-        if (f->until > 0 && sym_ausearch_add_timestamp_item(au, "<=", f->until, 999, AUSEARCH_RULE_AND) < 0)
-                return -EINVAL;
-        if (sym_ausearch_set_stop(au, AUSEARCH_STOP_EVENT) < 0)
-                return -EINVAL;
+        r->key_field_len = r->key_field ? strlen(r->key_field) : 0;
+        if (f->n_watches == 0)
+                return 0;
+        r->watches = calloc(f->n_watches, sizeof(*r->watches));
+        r->recursive = calloc(f->n_watches, sizeof(*r->recursive));
+        if (!r->watches || !r->recursive)
+                return -ENOMEM;
+        for (size_t i = 0; i < f->n_watches; i++) {
+                if (!f->watches[i].path || f->watches[i].path[0] != '/')
+                        continue;
+                r->watches[r->n_watches] = strdup(f->watches[i].path);
+                if (!r->watches[r->n_watches])
+                        return -ENOMEM;
+                r->recursive[r->n_watches++] = f->watches[i].recursive;
+        }
         return 0;
 }
 
@@ -470,6 +727,12 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
                 audit_reader_free(r);
                 return -ENOMEM;
         }
+        /* Before libauparse starts: it may read ahead as it opens. */
+        k = copy_filter(r, f);
+        if (k < 0) {
+                audit_reader_free(r);
+                return k;
+        }
         r->filtered = fopencookie(r, "r", io);
         if (!r->filtered) {
                 audit_reader_free(r);
@@ -481,11 +744,6 @@ int audit_reader_open_stream(FILE *in, const struct audit_filter *f, struct audi
                 return -ENOMEM;
         }
         sym_auparse_set_escape_mode(r->au, AUPARSE_ESC_RAW);
-        k = add_search(r->au, f);
-        if (k < 0) {
-                audit_reader_free(r);
-                return k;
-        }
         *ret = r;
         return 0;
 }
@@ -522,6 +780,13 @@ void audit_reader_free(struct audit_reader *r) {
         free(r->out);
         free(r->closed[0].slots);
         free(r->closed[1].slots);
+        free(r->key_field);
+        for (size_t i = 0; i < r->n_watches; i++)
+                free(r->watches[i]);
+        free(r->watches);
+        free(r->recursive);
+        for (size_t i = 0; i < EVENT_SLOTS; i++)
+                free(r->held[i]);
         free(r);
 }
 
@@ -603,6 +868,14 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
         }
         if (streq(name, "ses")) {
                 e->ses = raw_id(au);
+                return 0;
+        }
+        if (streq(name, "pid") && !config) {
+                e->pid = raw_number(au);
+                return 0;
+        }
+        if (streq(name, "ppid")) {
+                e->ppid = raw_number(au);
                 return 0;
         }
         if (streq(name, "tty"))
@@ -719,8 +992,8 @@ int audit_reader_next(struct audit_reader *r, struct audit_event *ret) {
         struct audit_event e;
         int type = 0, k;
 
-        /* ausearch_next_event moves to the next matching event itself. */
-        k = sym_ausearch_next_event(r->au);
+        /* The prefilter selected the events: each one libauparse reads is handed out. */
+        k = sym_auparse_next_event(r->au);
         if (r->read_error < 0)
                 return r->read_error;
         if (k < 0)
@@ -730,7 +1003,8 @@ int audit_reader_next(struct audit_reader *r, struct audit_event *ret) {
 
         e = (struct audit_event) {
                 .success = -1, .uid = AUDIT_ID_UNSET, .auid = AUDIT_ID_UNSET, .euid = AUDIT_ID_UNSET,
-                .ses = AUDIT_ID_UNSET, .enabled = -1, .enabled_old = -1,
+                .ses = AUDIT_ID_UNSET, .enabled = -1, .enabled_old = -1, .pid = AUDIT_ID_UNSET,
+                .ppid = AUDIT_ID_UNSET,
         };
         e.sec = sym_auparse_get_time(r->au);
         e.msec = sym_auparse_get_milli(r->au);

@@ -14,9 +14,9 @@
 /* What kind of event it is: a system call on a watched path, or one that says something about
  * the audit system itself. */
 enum audit_event_kind {
-        AUDIT_EVENT_SYSCALL,       /* a SYSCALL record carrying our key, with its PATH records */
-        AUDIT_EVENT_RULE_ADDED,    /* CONFIG_CHANGE op=add_rule with our key */
-        AUDIT_EVENT_RULE_REMOVED,  /* CONFIG_CHANGE op=remove_rule with our key */
+        AUDIT_EVENT_SYSCALL,       /* a SYSCALL record, with its PATH records */
+        AUDIT_EVENT_RULE_ADDED,    /* CONFIG_CHANGE op=add_rule (key: the rule's) */
+        AUDIT_EVENT_RULE_REMOVED,  /* CONFIG_CHANGE op=remove_rule (key: the rule's) */
         AUDIT_EVENT_ENABLED,       /* CONFIG_CHANGE audit_enabled=N old=M */
         AUDIT_EVENT_DAEMON_START,  /* auditd started */
         AUDIT_EVENT_DAEMON_END,    /* auditd stopped */
@@ -65,6 +65,7 @@ struct audit_event {
         long long uid, auid, euid; /* AUDIT_ID_UNSET when absent or unset */
         char *uid_name, *auid_name, *euid_name;  /* as auparse interprets them, NULL when absent */
         long long ses;             /* AUDIT_ID_UNSET when unset */
+        long long pid, ppid;       /* of the SYSCALL record; AUDIT_ID_UNSET when absent */
         char *tty;
         int enabled, enabled_old;  /* AUDIT_EVENT_ENABLED; -1 when absent */
         char *op;                  /* CONFIG_CHANGE and DAEMON_* op= */
@@ -74,13 +75,26 @@ struct audit_event {
 
 void audit_event_done(struct audit_event *e);
 
-/* Which events to hand out: those carrying key (SYSCALL and CONFIG_CHANGE records), every
- * change of the enabled flag and every auditd start, stop and abort; all only when their
- * time is in [since, until] (0: unbounded). */
+/* A path whose events are wanted whatever key labelled them (normalised, absolute); recursive:
+ * and everything below it, as the kernel's watch of a directory (-w DIR, dir=) records. */
+struct audit_watch {
+        const char *path;
+        bool recursive;
+};
+
+/* Which events to hand out: system calls carrying key, system calls under any other key (or
+ * none) one of whose PATH records names one of the watches (or a name the reader cannot settle
+ * from the bytes: relative without a cwd, with "." or ".." in it), every CONFIG_CHANGE (rules
+ * added and removed whatever their key, the enabled flag) and every auditd start, stop and abort;
+ * all only when their time is in [since, until] (0: unbounded). The selection runs on the log's
+ * bytes, before libauparse parses anything (REFERENCE: a byte prefilter keeps the reader near
+ * grep's speed where few events match); the caller checks the paths of what it is handed. */
 struct audit_filter {
         const char *key;
         time_t since;
         time_t until;
+        const struct audit_watch *watches;
+        size_t n_watches;
 };
 
 struct audit_reader;

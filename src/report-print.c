@@ -112,7 +112,7 @@ static void who_text(const struct audit_event *e, char *buf, size_t n) {
                  report_id_text(e->uid_name, e->uid, u), s, e->tty ? e->tty : "-");
 }
 
-int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool tampering) {
+int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool tampering, unsigned group) {
         char t[40], who[160], what[64];
 
         if (json) {
@@ -121,6 +121,7 @@ int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool
                         return -ENOMEM;
                 json_add_str(o, "what", audit_event_kind_name(e->kind));
                 json_object_object_add(o, "tampering", json_object_new_boolean(tampering));
+                json_object_object_add(o, "group", group ? json_object_new_int64(group) : NULL);
                 json_add_str(o, "op", e->op);
                 if (e->kind == AUDIT_EVENT_ENABLED) {
                         json_object_object_add(o, "enabled", json_object_new_int(e->enabled));
@@ -132,8 +133,8 @@ int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool
         who_text(e, who, sizeof(who));
         if (e->kind == AUDIT_EVENT_ENABLED)
                 snprintf(what, sizeof(what), "audit-enabled %d->%d", e->enabled_old, e->enabled);
-        else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
-                snprintf(what, sizeof(what), "rule-removed key=%s", strempty(e->key));
+        else if (e->kind == AUDIT_EVENT_RULE_REMOVED || e->kind == AUDIT_EVENT_RULE_ADDED)
+                snprintf(what, sizeof(what), "%s key=%s", audit_event_kind_name(e->kind), strempty(e->key));
         else
                 snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
         /* The exe and command line are what a user chose: escaped, as all of the line. */
@@ -142,6 +143,240 @@ int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool
                     e->cmdline ? "\"" : "") < 0)
                 return -EIO;
         return 0;
+}
+
+static const char *const section_names[_REPORT_SECTION_MAX] = {
+        [REPORT_SECTION_ATTENTION] = "attention",
+        [REPORT_SECTION_ROUTINE] = "routine",
+        [REPORT_SECTION_OTHER] = "other",
+};
+
+const char *report_section_name(enum report_section s) {
+        return s < _REPORT_SECTION_MAX ? section_names[s] : NULL;
+}
+
+static const char *const group_kind_names[_REPORT_GROUP_KIND_MAX] = {
+        [REPORT_GROUP_EVENT] = "events",
+        [REPORT_GROUP_AUDIT] = "audit-system",
+        [REPORT_GROUP_SHADOW] = "shadowing-rule",
+        [REPORT_GROUP_DOCKER] = "docker",
+        [REPORT_GROUP_PACKAGE] = "package-transaction",
+        [REPORT_GROUP_SELF] = "self",
+};
+
+const char *report_group_kind_name(enum report_group_kind k) {
+        return k < _REPORT_GROUP_KIND_MAX ? group_kind_names[k] : NULL;
+}
+
+int report_print_section(FILE *f, const struct report_options *ro, enum report_section s, size_t n) {
+        static const char *const headings[_REPORT_SECTION_MAX] = {
+                [REPORT_SECTION_ATTENTION] = "Attention: changes by people and other programs, the audit system changed",
+                [REPORT_SECTION_ROUTINE] = "Routine: Docker's daemons, package managers, this tool, auditd",
+                [REPORT_SECTION_OTHER] = "Reads and executions by other programs",
+        };
+
+        if (ro->json)
+                return 0;
+        if (fprintf(f, "%s%s:\n", s == 0 ? "" : "\n", headings[s]) < 0 || (n == 0 && fputs("  nothing\n", f) < 0))
+                return -EIO;
+        return 0;
+}
+
+/* "07:05:46" when the end is on the day of the start, else the date too. */
+static void format_span_end(time_t first, time_t last, char buf[static 40]) {
+        struct tm a, b;
+
+        if (localtime_r(&first, &a) && localtime_r(&last, &b) && a.tm_year == b.tm_year && a.tm_yday == b.tm_yday)
+                strftime(buf, 40, "%H:%M:%S", &b);
+        else
+                format_time(last, 0, false, buf), buf[19] = 0;
+}
+
+/* ", 3 times until 07:05:57" or "". */
+static void format_repeat(const struct report_group *g, char buf[static 80]) {
+        char end[40];
+
+        if (g->count <= 1) {
+                buf[0] = 0;
+                return;
+        }
+        format_span_end(g->first_sec, g->last_sec, end);
+        snprintf(buf, 80, " (%zu times, until %s)", g->count, end);
+}
+
+/* "56 executions, 40 reads, 3 changes, 1 failed" */
+static void format_counts(const struct report_group *g, char buf[static 160]) {
+        size_t n = 0;
+
+        buf[0] = 0;
+#define COUNT(v, one, many) \
+        if (v > 0) \
+                n += snprintf(buf + n, 160 - n, "%s%zu %s", n ? ", " : "", (size_t) v, v == 1 ? one : many);
+        COUNT(g->executions, "execution", "executions");
+        COUNT(g->reads, "read", "reads");
+        COUNT(g->changes, "change", "changes");
+        COUNT(g->failed, "failed", "failed");
+        COUNT(g->rules_added, "rule added", "rules added");
+        COUNT(g->rules_removed, "rule removed", "rules removed");
+#undef COUNT
+}
+
+/* "containerd-shim-runc-v2, dockerd and runc" */
+static void format_names(const struct report_group *g, char buf[static 256]) {
+        size_t n = 0;
+
+        buf[0] = 0;
+        for (size_t i = 0; i < g->n_names && n < 256; i++)
+                n += snprintf(buf + n, 256 - n, "%s%s", i == 0 ? "" : i + 1 == g->n_names && !g->more_names ? " and " : ", ",
+                              g->names[i]);
+        if (g->more_names && n < 256)
+                snprintf(buf + n, 256 - n, " and others");
+}
+
+/* "2026-12-07 07:05:46-07:05:57" or the one time. */
+static void format_span(const struct report_group *g, char buf[static 80]) {
+        char a[40], b[40];
+
+        format_time(g->first_sec, g->first_msec, false, a);
+        a[19] = 0;
+        if (g->first_sec == g->last_sec) {
+                snprintf(buf, 80, "%s", a);
+                return;
+        }
+        format_span_end(g->first_sec, g->last_sec, b);
+        snprintf(buf, 80, "%s-%s", a, b);
+}
+
+static void who_of_group(const struct report_group *g, char *buf, size_t n) {
+        char a[24], u[24], s[24];
+
+        if (g->ses == AUDIT_ID_UNSET)
+                strcpy(s, "unset");
+        else
+                snprintf(s, sizeof(s), "%lld", g->ses);
+        snprintf(buf, n, "auid=%s uid=%s ses=%s tty=%s", report_id_text(g->auid_name, g->auid, a),
+                 report_id_text(g->uid_name, g->uid, u), s, g->tty ? g->tty : "-");
+}
+
+static int group_json(FILE *f, const struct report_group *g, const char *text) {
+        json_object *o = json_object_new_object(), *names;
+        char a[40], b[40];
+
+        if (!o)
+                return -ENOMEM;
+        format_time(g->first_sec, g->first_msec, true, a);
+        format_time(g->last_sec, g->last_msec, true, b);
+        json_add_str(o, "type", "group");
+        json_object_object_add(o, "id", json_object_new_int64(g->id));
+        json_add_str(o, "section", report_section_name(g->section));
+        json_add_str(o, "kind", report_group_kind_name(g->kind));
+        json_object_object_add(o, "tampering", json_object_new_boolean(g->tampering));
+        json_object_object_add(o, "count", json_object_new_int64((int64_t) g->count));
+        json_add_str(o, "first", a);
+        json_add_str(o, "last", b);
+        json_add_str(o, "key", g->key);
+        json_object_object_add(o, "by_path", json_object_new_boolean(g->by_path));
+        json_object_object_add(o, "executions", json_object_new_int64((int64_t) g->executions));
+        json_object_object_add(o, "reads", json_object_new_int64((int64_t) g->reads));
+        json_object_object_add(o, "changes", json_object_new_int64((int64_t) g->changes));
+        json_object_object_add(o, "failed", json_object_new_int64((int64_t) g->failed));
+        json_object_object_add(o, "rules_added", json_object_new_int64((int64_t) g->rules_added));
+        json_object_object_add(o, "rules_removed", json_object_new_int64((int64_t) g->rules_removed));
+        if (g->kind == REPORT_GROUP_SELF)
+                json_object_object_add(o, "runs", json_object_new_int64((int64_t) g->runs));
+        if (g->kind == REPORT_GROUP_SHADOW) {
+                json_add_str(o, "rule_path", g->rule_path);
+                json_add_str(o, "watched_path", g->target);
+        }
+        names = json_object_new_array();
+        for (size_t i = 0; names && i < g->n_names; i++)
+                json_object_array_add(names, json_object_new_string(g->names[i]));
+        json_object_object_add(o, "programs", names);
+        json_add_str(o, "text", text);
+        return json_put(f, o);
+}
+
+/* The group as one line of text, into f. */
+static int group_text(FILE *f, const struct report_group *g, const char *cis) {
+        const char *comp = g->comp == REPORT_NO_COMPONENT ? NULL : component_info(g->comp)->name;
+        char t[40], who[160], rep[80], counts[160], names[256], span[80], under[300] = "";
+
+        format_time(g->first_sec, g->first_msec, false, t);
+        who_of_group(g, who, sizeof(who));
+        format_repeat(g, rep);
+        format_counts(g, counts);
+        format_names(g, names);
+        format_span(g, span);
+        if (g->by_path)
+                snprintf(under, sizeof(under), " under key %s", g->key ? g->key : "(none)");
+
+        switch (g->kind) {
+        case REPORT_GROUP_EVENT:
+                /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
+                return fprintf_escaped(f, "  %s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s\n", t, comp ? comp : "-",
+                        cis && *cis ? cis : "-",
+                        g->action == REPORT_ACTION_OTHER ? "other" : report_action_name(g->action),
+                        g->success == 0 ? "FAILED" : "ok", g->path ? g->path : "-", g->renamed_to ? " -> " : "",
+                        strempty(g->renamed_to), who, strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                        g->cmdline ? "\"" : "", under, rep) < 0 ? -EIO : 0;
+        case REPORT_GROUP_AUDIT: {
+                char what[64];
+                if (g->event_kind == AUDIT_EVENT_ENABLED)
+                        snprintf(what, sizeof(what), "audit-enabled %d->%d", g->enabled_old, g->enabled);
+                else if (g->event_kind == AUDIT_EVENT_RULE_REMOVED || g->event_kind == AUDIT_EVENT_RULE_ADDED)
+                        snprintf(what, sizeof(what), "%s key=%s", audit_event_kind_name(g->event_kind), strempty(g->key));
+                else
+                        snprintf(what, sizeof(what), "%s", audit_event_kind_name(g->event_kind));
+                return fprintf_escaped(f, "  %s %-10s %-32s by %s%s%s%s%s%s%s\n", t, g->tampering ? "TAMPERING" : "info",
+                        what, who, g->exe ? " " : "", strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                        g->cmdline ? "\"" : "", rep) < 0 ? -EIO : 0;
+        }
+        case REPORT_GROUP_SHADOW:
+                return fprintf_escaped(f, "  %s %-10s rule-added key=%s on %s: events on %s may carry key %s, not ours, "
+                        "when it comes first, by %s%s%s%s%s%s%s\n", t, "SHADOWING", strempty(g->key),
+                        strempty(g->rule_path), strempty(g->target), strempty(g->key), who, g->exe ? " " : "",
+                        strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "",
+                        rep) < 0 ? -EIO : 0;
+        case REPORT_GROUP_DOCKER:
+                return fprintf_escaped(f, "  %s (Docker's daemons): %s, %s\n", names, counts, span) < 0 ? -EIO : 0;
+        case REPORT_GROUP_PACKAGE:
+                return fprintf_escaped(f, "  %s (package manager)%s%s%s: %zu event%s, %s, %s\n", names,
+                        g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "", g->count, g->count == 1 ? "" : "s", counts,
+                        span) < 0 ? -EIO : 0;
+        case REPORT_GROUP_SELF:
+                if (g->tampering)
+                        return fprintf_escaped(f, "  %s %-10s this tool removed %zu rules with key %s (Docker's audit is "
+                                "off) by %s %s%s%s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->key), who,
+                                strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                                g->cmdline ? "\"" : "") < 0 ? -EIO : 0;
+                return fprintf_escaped(f, "  this tool%s%s%s: %zu run%s, %s, %s\n", g->cmdline ? " \"" : "",
+                        strempty(g->cmdline), g->cmdline ? "\"" : "", g->runs, g->runs == 1 ? "" : "s", counts,
+                        span) < 0 ? -EIO : 0;
+        default:
+                return 0;
+        }
+}
+
+int report_print_group(FILE *f, bool json, const struct report_group *g, const char *cis) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        FILE *m;
+        int r;
+
+        if (!json)
+                return group_text(f, g, cis);
+        m = open_memstream(&text, &len);
+        if (!m)
+                return -ENOMEM;
+        r = group_text(m, g, cis);
+        if (fclose(m) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
+        /* The line without its indent and newline. */
+        if (len > 0 && text[len - 1] == '\n')
+                text[len - 1] = 0;
+        return group_json(f, g, text + strspn(text, " "));
 }
 
 int report_print_event(FILE *f, bool json, const struct report_event *x) {
@@ -166,6 +401,8 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
                 json_object_object_add(o, "success", e->success < 0 ? NULL : json_object_new_boolean(e->success));
                 json_object_object_add(o, "exit", json_object_new_int64(e->exit));
                 json_add_str(o, "actor", actor == ACTOR_OTHER ? NULL : report_actor_name(actor));
+                json_object_object_add(o, "group", x->group ? json_object_new_int64(x->group) : NULL);
+                json_add_str(o, "selected_by", x->by_path ? "path" : "key");
                 paths = json_object_new_array();
                 for (size_t i = 0; paths && i < e->n_paths; i++) {
                         json_object *n = json_object_new_object();
@@ -179,14 +416,15 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
         format_time(e->sec, e->msec, false, t);
         who_text(e, who, sizeof(who));
         /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
-        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
                     e->success == 0 ? "FAILED" : "ok", x->path ? x->path : "-",
                     action == REPORT_ACTION_RENAMED && x->renamed_to ? " -> " : "",
                     action == REPORT_ACTION_RENAMED && x->renamed_to ? x->renamed_to : "", who, strempty(e->exe),
                     e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
                     actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
-                    actor == ACTOR_OTHER ? "" : "]") < 0)
+                    actor == ACTOR_OTHER ? "" : "]", x->by_path ? " under key " : "",
+                    x->by_path ? (e->key ? e->key : "(none)") : "") < 0)
                 return -EIO;
         return 0;
 }
@@ -269,8 +507,7 @@ int report_print_header(FILE *out, const struct report_options *ro, bool events_
                 return json_put(out, o);
         }
         if (events_section)
-                return fprintf(out, "\nEvents with key %s:\n%-23s %-20s %-13s %-10s %-6s %s\n", ro->key, "TIME",
-                               "COMPONENT", "CIS", "ACTION", "RESULT", "PATH by WHO EXE \"COMMAND\" [FLAG]") < 0 ? -EIO : 0;
-        return fprintf(out, "The audit system itself (rules with key %s, audit enabled, auditd):\n", ro->key) < 0
-                       ? -EIO : 0;
+                return 0;
+        return fprintf(out, "Events on Docker's paths with key %s, or under another key on a path it watches, and "
+                       "changes of the audit system.\n\n", ro->key) < 0 ? -EIO : 0;
 }

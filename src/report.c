@@ -5,8 +5,10 @@
  * that memory stays bounded: their lines wait in temporary files, not in memory. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "report.h"
 #include "root.h"
 #include "util.h"
@@ -69,7 +71,7 @@ enum report_action report_classify(const char *syscall, enum audit_nametype name
         return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? REPORT_ACTION_WRITTEN : REPORT_ACTION_READ;
 }
 
-enum report_actor report_actor_of(const char *exe) {
+enum report_actor report_actor_of(const char *exe, char *const *self_exes) {
         static const char *const pms[] = { "dpkg", "rpm", "apt", "apt-get", "dnf", "yum", "unattended-upgrade",
                                            "unattended-upgrades", "snapd", "apk", "zypper", NULL };
         static const char *const docker[] = { "dockerd", "containerd", "runc", "docker-proxy", "docker-init", NULL };
@@ -82,7 +84,7 @@ enum report_actor report_actor_of(const char *exe) {
                 return ACTOR_PACKAGE_MANAGER;
         if (name_in(b, docker) || startswith(b, "containerd-shim"))
                 return ACTOR_DOCKER;
-        if (streq(b, "docker-audit-rules"))
+        if (self_exes && strv_contains(self_exes, exe))
                 return ACTOR_SELF;
         return ACTOR_OTHER;
 }
@@ -177,22 +179,46 @@ int report_parse_time(const char *s, bool end, time_t now, time_t *ret) {
         return 0;
 }
 
+static void group_done(struct report_group *g) {
+        free(g->key);
+        free(g->exe);
+        free(g->cmdline);
+        free(g->tty);
+        free(g->auid_name);
+        free(g->uid_name);
+        free(g->path);
+        free(g->renamed_to);
+        free(g->rule_path);
+        free(g->target);
+        for (size_t i = 0; i < g->n_names; i++)
+                free(g->names[i]);
+}
+
 void report_result_done(struct report_result *r) {
         for (unsigned c = 0; c <= REPORT_NO_COMPONENT; c++)
                 free(r->components[c].last_exe), free(r->components[c].last_auid);
         for (size_t i = 0; i < r->n_input_errors; i++)
                 free(r->input_errors[i].path);
         free(r->input_errors);
+        for (size_t i = 0; i < r->n_groups; i++)
+                group_done(&r->groups[i]);
+        free(r->groups);
         *r = (struct report_result) {};
 }
 
 struct report_state {
         const struct report_options *o;
         const struct discovery *d;
-        FILE *integrity;       /* tampering and auditd starts, rendered, in log order */
-        FILE *events;          /* event lines, rendered, in log order */
+        FILE *integrity;       /* every change of the audit system, rendered (JSON, -v), in log order */
+        FILE *events;          /* every event on Docker's paths, rendered (JSON, -v), in log order */
+        FILE *spill;           /* text: events that need attention beyond the groups' cap, one by one */
         char *cis[_COMP_MAX];
         struct report_result *res;
+        struct hindex index;   /* the groups by identity (all but package transactions) */
+        size_t group_bytes;
+        long package;          /* the package transaction still open: its group's index, or -1 */
+        struct audit_watch *watches;
+        size_t n_watches;
         bool changed_by_other;
 };
 
@@ -342,26 +368,277 @@ static int pick_path(const struct report_state *st, const struct audit_event *e,
         return pick_rename(st, e, ret);
 }
 
-/* Is this event about the audit system itself, and is it tampering? */
-static bool is_integrity(const struct audit_event *e, const char *key, bool *ret_tampering) {
-        switch (e->kind) {
-        case AUDIT_EVENT_RULE_REMOVED:
-                *ret_tampering = true;
-                return streq_ptr(e->key, key);
-        case AUDIT_EVENT_ENABLED:
-                /* auditd sets the flag to the value it already has when it starts. */
-                *ret_tampering = true;
-                return e->enabled != e->enabled_old;
-        case AUDIT_EVENT_DAEMON_END:
-        case AUDIT_EVENT_DAEMON_ABORT:
-                *ret_tampering = true;
-                return true;
-        case AUDIT_EVENT_DAEMON_START:
-                *ret_tampering = false;
+/* Does the command line hold the word --remove? (PROCTITLE: the arguments joined by spaces.) */
+static bool cmdline_removes(const char *cmdline) {
+        const char *p = cmdline;
+
+        while (p && (p = strstr(p, "--remove"))) {
+                bool start = p == cmdline || p[-1] == ' ', end = p[8] == 0 || p[8] == ' ';
+                if (start && end)
+                        return true;
+                p += 8;
+        }
+        return false;
+}
+
+/* The path a rule added by this command line watches, when it says one: "-w PATH",
+ * "-F dir=PATH" (recursive) or "-F path=PATH". auditctl -R FILE and the like say none. */
+static bool rule_path_of(const char *cmdline, char **ret_path, bool *ret_dir) {
+        _cleanup_free_ char *copy = cmdline ? strdup(cmdline) : NULL;
+        char *save = NULL, *prev = NULL;
+
+        if (!copy)
+                return false;
+        for (char *w = strtok_r(copy, " ", &save); w; prev = w, w = strtok_r(NULL, " ", &save)) {
+                const char *v = NULL;
+                bool dir = false;
+                if (prev && streq(prev, "-w") && w[0] == '/')
+                        v = w, dir = true;   /* a watch of a directory is recursive; of a file, the file */
+                else if (startswith(w, "dir=/"))
+                        v = w + 4, dir = true;
+                else if (startswith(w, "path=/"))
+                        v = w + 5;
+                else if (startswith(w, "-Fdir=/"))
+                        v = w + 6, dir = true;
+                else if (startswith(w, "-Fpath=/"))
+                        v = w + 7;
+                if (v) {
+                        char *n = NULL;
+                        if (path_normalize(v, &n) < 0)
+                                return false;
+                        *ret_path = n;
+                        *ret_dir = dir;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* The watched path a rule on rule_path takes events of: the path itself, or one below it when
+ * the rule is a directory's. NULL when none. */
+static const char *shadowed_target(const struct discovery *d, const char *rule_path, bool dir) {
+        for (size_t i = 0; d && i < d->n_targets; i++) {
+                const char *t = d->targets[i].path;
+                if (t && (streq(t, rule_path) || (dir && path_startswith_dir(t, rule_path))))
+                        return t;
+        }
+        return NULL;
+}
+
+static unsigned long long group_hash(const struct report_group *g) {
+        unsigned long long h = hash_bytes(0, &g->kind, sizeof(g->kind));
+
+        h = hash_bytes(h, &g->section, sizeof(g->section));
+        switch (g->kind) {
+        case REPORT_GROUP_EVENT:
+                h = hash_str(hash_str(hash_str(h, g->path), g->exe), g->cmdline);
+                h = hash_bytes(hash_bytes(h, &g->action, sizeof(g->action)), &g->auid, sizeof(g->auid));
+                break;
+        case REPORT_GROUP_AUDIT:
+                h = hash_str(hash_str(hash_str(h, g->key), g->exe), g->cmdline);
+                h = hash_bytes(h, &g->event_kind, sizeof(g->event_kind));
+                break;
+        case REPORT_GROUP_SHADOW:
+                h = hash_str(hash_str(h, g->key), g->rule_path);
+                break;
+        case REPORT_GROUP_SELF:
+                h = hash_str(h, g->cmdline);
+                if (g->section == REPORT_SECTION_ATTENTION || !g->cmdline)
+                        h = hash_bytes(h, &g->last_pid, sizeof(g->last_pid));
+                break;
+        default:
+                break;
+        }
+        return h;
+}
+
+static bool group_same(const void *ctx, size_t i, const void *key) {
+        const struct report_group *a = &((const struct report_result *) ctx)->groups[i], *b = key;
+
+        if (a->kind != b->kind || a->section != b->section)
+                return false;
+        switch (a->kind) {
+        case REPORT_GROUP_EVENT:
+                return a->comp == b->comp && streq_ptr(a->path, b->path) && streq_ptr(a->renamed_to, b->renamed_to) &&
+                       a->action == b->action && a->success == b->success && streq_ptr(a->exe, b->exe) &&
+                       streq_ptr(a->cmdline, b->cmdline) && a->auid == b->auid && a->uid == b->uid &&
+                       streq_ptr(a->key, b->key) && streq_ptr(a->tty, b->tty) && a->ses == b->ses;
+        case REPORT_GROUP_AUDIT:
+                return a->event_kind == b->event_kind && streq_ptr(a->key, b->key) && a->enabled == b->enabled &&
+                       a->enabled_old == b->enabled_old && a->tampering == b->tampering && streq_ptr(a->exe, b->exe) &&
+                       streq_ptr(a->cmdline, b->cmdline) && a->auid == b->auid && a->uid == b->uid;
+        case REPORT_GROUP_SHADOW:
+                return streq_ptr(a->key, b->key) && streq_ptr(a->rule_path, b->rule_path) &&
+                       streq_ptr(a->exe, b->exe) && streq_ptr(a->cmdline, b->cmdline);
+        case REPORT_GROUP_SELF:
+                return streq_ptr(a->cmdline, b->cmdline) &&
+                       ((a->section != REPORT_SECTION_ATTENTION && a->cmdline) || a->last_pid == b->last_pid);
+        case REPORT_GROUP_DOCKER:
                 return true;
         default:
                 return false;
         }
+}
+
+static size_t strsize(const char *s) {
+        return s ? strlen(s) + 1 : 0;
+}
+
+static int dup_into(char **dst, const char *src, size_t *bytes) {
+        if (!src) {
+                *dst = NULL;
+                return 0;
+        }
+        *dst = strdup(src);
+        if (!*dst)
+                return -ENOMEM;
+        *bytes += strlen(src) + 1;
+        return 0;
+}
+
+/* The group proto stands for (borrowed strings), made a group of its own: its index, -ENOMEM, or
+ * -ENOSPC when the cap is reached. */
+static long group_new(struct report_state *st, const struct report_group *proto) {
+        struct report_result *res = st->res;
+        struct report_group *g;
+        size_t bytes = strsize(proto->key) + strsize(proto->exe) + strsize(proto->cmdline) + strsize(proto->path) +
+                       strsize(proto->renamed_to) + strsize(proto->rule_path) + strsize(proto->target) + 64;
+        int k = 0;
+
+        if (res->n_groups >= REPORT_GROUPS_MAX || st->group_bytes + bytes > REPORT_GROUPS_BYTES)
+                return -ENOSPC;
+        if ((res->n_groups & (res->n_groups - 1)) == 0 || res->n_groups == 0) {
+                size_t cap = res->n_groups ? res->n_groups * 2 : 16;
+                struct report_group *a = realloc(res->groups, cap * sizeof(*a));
+                if (!a)
+                        return -ENOMEM;
+                res->groups = a;
+        }
+        g = &res->groups[res->n_groups];
+        *g = *proto;
+        g->n_names = 0;
+        g->id = (unsigned) res->n_groups + 1;
+        bytes = 0;
+        if (dup_into(&g->key, proto->key, &bytes) < 0 || dup_into(&g->exe, proto->exe, &bytes) < 0 ||
+            dup_into(&g->cmdline, proto->cmdline, &bytes) < 0 || dup_into(&g->tty, proto->tty, &bytes) < 0 ||
+            dup_into(&g->auid_name, proto->auid_name, &bytes) < 0 || dup_into(&g->uid_name, proto->uid_name, &bytes) < 0 ||
+            dup_into(&g->path, proto->path, &bytes) < 0 || dup_into(&g->renamed_to, proto->renamed_to, &bytes) < 0 ||
+            dup_into(&g->rule_path, proto->rule_path, &bytes) < 0 || dup_into(&g->target, proto->target, &bytes) < 0)
+                k = -ENOMEM;
+        if (k < 0) {
+                /* dup_into() left the fields it did not reach as the proto's: cleared before freeing. */
+                char **fields[] = { &g->key, &g->exe, &g->cmdline, &g->tty, &g->auid_name, &g->uid_name, &g->path,
+                                    &g->renamed_to, &g->rule_path, &g->target };
+                const char *orig[] = { proto->key, proto->exe, proto->cmdline, proto->tty, proto->auid_name,
+                                       proto->uid_name, proto->path, proto->renamed_to, proto->rule_path, proto->target };
+                for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+                        if (*fields[i] != orig[i] || !orig[i])
+                                free(*fields[i]);
+                return -ENOMEM;
+        }
+        st->group_bytes += bytes + sizeof(*g);
+        if (g->kind != REPORT_GROUP_PACKAGE && hindex_add(&st->index, g->hash, res->n_groups) < 0) {
+                group_done(g);
+                return -ENOMEM;
+        }
+        return (long) res->n_groups++;
+}
+
+static int group_add_name(struct report_state *st, struct report_group *g, const char *exe) {
+        const char *b = exe ? path_basename(exe) : NULL;
+
+        if (!b || !*b)
+                return 0;
+        for (size_t i = 0; i < g->n_names; i++)
+                if (streq(g->names[i], b))
+                        return 0;
+        if (g->n_names >= REPORT_GROUP_NAMES_MAX) {
+                g->more_names++;
+                return 0;
+        }
+        g->names[g->n_names] = strdup(b);
+        if (!g->names[g->n_names])
+                return -ENOMEM;
+        st->group_bytes += strlen(b) + 1;
+        g->n_names++;
+        return 0;
+}
+
+/* Count the event e (judged into proto) in its group, made when it has none: the group's id, 0
+ * when the cap is reached, or -ENOMEM. */
+static long group_account(struct report_state *st, struct report_group *proto, const struct audit_event *e) {
+        struct report_result *res = st->res;
+        struct report_group *g;
+        long i = -1;
+
+        proto->first_sec = proto->last_sec = e->sec;
+        proto->first_msec = proto->last_msec = e->msec;
+        if (proto->kind == REPORT_GROUP_PACKAGE) {
+                /* One transaction: the package managers' events of one session with no gap of 10 minutes. */
+                if (st->package >= 0) {
+                        struct report_group *p = &res->groups[st->package];
+                        if (p->ses == proto->ses && e->sec - p->last_sec <= 600)
+                                i = st->package;
+                }
+        } else {
+                proto->hash = group_hash(proto);
+                i = hindex_find(&st->index, proto->hash, group_same, res, proto);
+        }
+        if (i < 0) {
+                i = group_new(st, proto);
+                if (i == -ENOSPC) {
+                        res->groups_capped++;
+                        return 0;
+                }
+                if (i < 0)
+                        return i;
+                if (proto->kind == REPORT_GROUP_PACKAGE)
+                        st->package = i;
+                res->groups[i].last_pid = AUDIT_ID_UNSET;
+        }
+        g = &res->groups[i];
+        g->count++;
+        g->last_sec = e->sec;
+        g->last_msec = e->msec;
+        if (proto->kind == REPORT_GROUP_SELF && e->pid != g->last_pid) {
+                g->runs++;
+                g->last_pid = e->pid;
+        }
+        if (e->kind == AUDIT_EVENT_SYSCALL) {
+                if (e->success == 0)
+                        g->failed++;
+                else if (proto->action == REPORT_ACTION_EXECUTED)
+                        g->executions++;
+                else if (proto->action == REPORT_ACTION_READ)
+                        g->reads++;
+                else
+                        g->changes++;
+        } else if (e->kind == AUDIT_EVENT_RULE_ADDED)
+                g->rules_added++;
+        else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
+                g->rules_removed++;
+        if ((g->kind == REPORT_GROUP_DOCKER || g->kind == REPORT_GROUP_PACKAGE) && group_add_name(st, g, e->exe) < 0)
+                return -ENOMEM;
+        return g->id;
+}
+
+/* The fields of e a group shows (borrowed). */
+static void proto_from_event(struct report_group *g, const struct audit_event *e) {
+        g->event_kind = e->kind;
+        g->enabled = e->enabled;
+        g->enabled_old = e->enabled_old;
+        g->key = e->key;
+        g->exe = e->exe;
+        g->cmdline = e->cmdline;
+        g->tty = e->tty;
+        g->auid = e->auid;
+        g->uid = e->uid;
+        g->ses = e->ses;
+        g->auid_name = e->auid_name;
+        g->uid_name = e->uid_name;
+        g->success = e->success;
+        g->comp = REPORT_NO_COMPONENT;
+        g->last_pid = e->pid;
 }
 
 static int account(struct report_state *st, const struct audit_event *e, enum component c, bool change) {
@@ -388,41 +665,161 @@ static int account(struct report_state *st, const struct audit_event *e, enum co
         return 0;
 }
 
-static int handle_event(struct report_state *st, const struct audit_event *e) {
-        struct shown_path p = {};
-        enum report_action action;
-        enum report_actor actor;
-        bool tampering = false;
+/* A change of the audit system: which group, and whether it is tampering. 0 when the report
+ * does not show it (a rule of another key that takes no event of ours, an enabled flag set to
+ * the value it had, another CONFIG_CHANGE). */
+static int judge_audit(struct report_state *st, const struct audit_event *e, struct report_group *g) {
+        bool ours = streq_ptr(e->key, st->o->key);
+        enum report_actor actor = report_actor_of(e->exe, st->o->self_exes);
+
+        proto_from_event(g, e);
+        g->kind = REPORT_GROUP_AUDIT;
+        g->section = REPORT_SECTION_ATTENTION;
+        switch (e->kind) {
+        case AUDIT_EVENT_RULE_REMOVED:
+        case AUDIT_EVENT_RULE_ADDED:
+                if (ours && actor == ACTOR_SELF) {
+                        /* The tool's own: a re-sync is routine; --remove switches Docker's audit off. */
+                        g->kind = REPORT_GROUP_SELF;
+                        g->actor = ACTOR_SELF;
+                        g->tampering = cmdline_removes(e->cmdline);
+                        g->section = g->tampering ? REPORT_SECTION_ATTENTION : REPORT_SECTION_ROUTINE;
+                        return 1;
+                }
+                if (ours) {
+                        g->tampering = e->kind == AUDIT_EVENT_RULE_REMOVED;
+                        return 1;
+                }
+                if (e->kind == AUDIT_EVENT_RULE_ADDED) {
+                        _cleanup_free_ char *rp = NULL;
+                        const char *t;
+                        bool dir;
+                        if (!rule_path_of(e->cmdline, &rp, &dir) || !(t = shadowed_target(st->d, rp, dir)))
+                                return 0;
+                        g->kind = REPORT_GROUP_SHADOW;
+                        g->rule_path = TAKE_PTR(rp);
+                        g->target = (char *) t;
+                        return 1;
+                }
+                return 0;
+        case AUDIT_EVENT_ENABLED:
+                /* auditd sets the flag to the value it already has when it starts. */
+                g->tampering = true;
+                return e->enabled != e->enabled_old;
+        case AUDIT_EVENT_DAEMON_END:
+        case AUDIT_EVENT_DAEMON_ABORT:
+                g->tampering = true;
+                return 1;
+        case AUDIT_EVENT_DAEMON_START:
+                g->section = REPORT_SECTION_ROUTINE;
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+static int spill_text(struct report_state *st, long id, const struct report_group *g, const struct report_event *x,
+                      const struct audit_event *e) {
+        if (id != 0 || st->o->json || g->section != REPORT_SECTION_ATTENTION)
+                return 0;
+        return x ? report_print_event(st->spill, false, x) : report_print_integrity(st->spill, false, e, g->tampering, 0);
+}
+
+static int handle_audit(struct report_state *st, const struct audit_event *e) {
+        struct report_group g = {};
+        long id;
         int r;
 
-        if (is_integrity(e, st->o->key, &tampering)) {
-                if (tampering)
-                        st->res->n_tampering++;
-                return report_print_integrity(st->integrity, st->o->json, e, tampering);
-        }
-        if (e->kind != AUDIT_EVENT_SYSCALL || !streq_ptr(e->key, st->o->key))
-                return 0;
+        r = judge_audit(st, e, &g);
+        if (r <= 0)
+                return r;
+        id = group_account(st, &g, e);
+        if (g.kind == REPORT_GROUP_SHADOW)
+                free(g.rule_path);
+        if (id < 0)
+                return (int) id;
+        r = spill_text(st, id, &g, NULL, e);
+        if (r >= 0 && (st->o->json || st->o->verbose))
+                r = report_print_integrity(st->integrity, st->o->json, e, g.tampering, (unsigned) id);
+        return r;
+}
+
+static int handle_event(struct report_state *st, const struct audit_event *e) {
+        struct shown_path p = {};
+        struct report_group g = {};
+        enum report_action action;
+        enum report_actor actor;
+        enum component c;
+        bool by_key, change;
+        long id;
+        int r;
+
+        if (e->kind != AUDIT_EVENT_SYSCALL)
+                return handle_audit(st, e);
+        by_key = streq_ptr(e->key, st->o->key);
         r = pick_path(st, e, &p);
         if (r < 0)
                 return r;
+        if (!by_key && !p.target) {
+                /* Under another key, and on none of Docker's paths. */
+                shown_path_done(&p);
+                return 0;
+        }
         action = report_classify(e->syscall, p.nametype, e->args);
-        actor = report_actor_of(e->exe);
+        actor = report_actor_of(e->exe, st->o->self_exes);
+        change = report_action_is_change(action);
+        c = p.target ? p.target->comp : NO_COMP;
         st->res->n_events++;
-        if (report_action_is_change(action) && e->success != 0) {
+        if (!by_key)
+                st->res->n_by_path++;
+        if (change && e->success != 0) {
                 st->res->n_changes++;
                 if (actor == ACTOR_OTHER)
                         st->changed_by_other = true;
         }
+
+        proto_from_event(&g, e);
+        g.by_path = !by_key;
+        g.comp = c;
+        g.path = p.path;
+        g.renamed_to = action == REPORT_ACTION_RENAMED ? p.renamed_to : NULL;
+        g.action = action;
+        g.actor = actor;
+        g.section = REPORT_SECTION_ROUTINE;
+        switch (actor) {
+        case ACTOR_DOCKER:
+                g.kind = REPORT_GROUP_DOCKER;
+                break;
+        case ACTOR_PACKAGE_MANAGER:
+                g.kind = REPORT_GROUP_PACKAGE;
+                break;
+        case ACTOR_SELF:
+                g.kind = REPORT_GROUP_SELF;
+                g.tampering = cmdline_removes(e->cmdline);
+                if (g.tampering)
+                        g.section = REPORT_SECTION_ATTENTION;
+                break;
+        default:
+                g.kind = REPORT_GROUP_EVENT;
+                g.section = change ? REPORT_SECTION_ATTENTION : REPORT_SECTION_OTHER;
+                break;
+        }
+        /* A --remove run's reads are not tampering: its rule removals are. */
+        g.tampering = false;
+        id = group_account(st, &g, e);
+        r = id < 0 ? (int) id : 0;
         {
-                enum component c = p.target ? p.target->comp : NO_COMP;
-                const struct report_event x = { .e = e, .comp = c, .cis = c == NO_COMP ? NULL : st->cis[c],
+                const struct report_event x = { .e = e, .group = id > 0 ? (unsigned) id : 0, .by_path = !by_key,
+                                                .comp = c, .cis = c == NO_COMP ? NULL : st->cis[c],
                                                 .path = p.path, .renamed_to = p.renamed_to, .action = action,
-                                                .change = report_action_is_change(action), .actor = actor };
-                r = report_print_event(st->events, st->o->json, &x);
+                                                .change = change, .actor = actor };
+                if (r >= 0)
+                        r = spill_text(st, id, &g, &x, e);
+                if (r >= 0 && (st->o->json || st->o->verbose))
+                        r = report_print_event(st->events, st->o->json, &x);
         }
         if (r >= 0)
-                r = account(st, e, p.target ? p.target->comp : NO_COMP,
-                            report_action_is_change(action) && e->success != 0);
+                r = account(st, e, c, change && e->success != 0);
         shown_path_done(&p);
         return r;
 }
@@ -442,7 +839,8 @@ static int add_input_error(struct report_result *res, const char *path, int erro
 
 /* One input, start to end. A read error ends this input only (it is listed), never the report. */
 static int read_input(struct report_state *st, const char *path) {
-        struct audit_filter f = { .key = st->o->key, .since = st->o->since, .until = st->o->until };
+        struct audit_filter f = { .key = st->o->key, .since = st->o->since, .until = st->o->until,
+                                  .watches = st->watches, .n_watches = st->n_watches };
         struct audit_reader *rd = NULL;
         int r, k;
 
@@ -478,6 +876,8 @@ static int copy_out(FILE *from, FILE *out) {
         char buf[16384];
         size_t n;
 
+        if (!from)
+                return 0;
         if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
                 return -errno;
         while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
@@ -491,8 +891,12 @@ static void state_done(struct report_state *st) {
                 fclose(st->integrity);
         if (st->events)
                 fclose(st->events);
+        if (st->spill)
+                fclose(st->spill);
         for (unsigned c = 0; c < _COMP_MAX; c++)
                 free(st->cis[c]);
+        hindex_done(&st->index);
+        free(st->watches);
 }
 
 static int read_inputs(struct report_state *st) {
@@ -515,24 +919,93 @@ static int read_inputs(struct report_state *st) {
         return 0;
 }
 
+/* What only the whole log says: whether a run of this tool without a command line only removed
+ * rules (then it was a removal), and the tampering the exit status counts. */
+static void finish_groups(struct report_result *res) {
+        for (size_t i = 0; i < res->n_groups; i++) {
+                struct report_group *g = &res->groups[i];
+                if (g->kind == REPORT_GROUP_SELF) {
+                        g->tampering = g->rules_removed > 0 &&
+                                       (g->cmdline ? cmdline_removes(g->cmdline) : g->rules_added == 0);
+                        if (g->tampering)
+                                g->section = REPORT_SECTION_ATTENTION;
+                        if (g->tampering)
+                                res->n_tampering += g->rules_removed;
+                } else if (g->tampering)
+                        res->n_tampering += g->count;
+        }
+}
+
+static int watches_of(const struct discovery *d, struct audit_watch **ret, size_t *ret_n) {
+        struct audit_watch *w;
+        size_t n = 0;
+
+        if (!d || d->n_targets == 0) {
+                *ret = NULL, *ret_n = 0;
+                return 0;
+        }
+        w = calloc(d->n_targets, sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_targets; i++)
+                if (d->targets[i].path)
+                        w[n++] = (struct audit_watch) { .path = d->targets[i].path, .recursive = d->targets[i].is_dir };
+        *ret = w, *ret_n = n;
+        return 0;
+}
+
+static int print_sections(struct report_state *st, FILE *out) {
+        const struct report_options *o = st->o;
+        const struct report_result *res = st->res;
+        int r = 0;
+
+        for (enum report_section s = 0; r >= 0 && s < _REPORT_SECTION_MAX; s++) {
+                size_t n = 0;
+                for (size_t i = 0; i < res->n_groups; i++)
+                        n += res->groups[i].section == s;
+                if (s == REPORT_SECTION_ATTENTION && st->spill && ftell(st->spill) > 0)
+                        n++;
+                if (!o->json && (n > 0 || s != REPORT_SECTION_OTHER))
+                        r = report_print_section(out, o, s, n);
+                for (size_t i = 0; r >= 0 && i < res->n_groups; i++) {
+                        const struct report_group *g = &res->groups[i];
+                        if (g->section == s)
+                                r = report_print_group(out, o->json, g, g->comp == NO_COMP ? NULL : st->cis[g->comp]);
+                }
+                if (r >= 0 && s == REPORT_SECTION_ATTENTION && !o->json)
+                        r = copy_out(st->spill, out);
+        }
+        if (r >= 0 && !o->json && res->groups_capped > 0 &&
+            fprintf(out, "\n%zu events were not grouped: more than %d groups (those that need attention are listed "
+                         "one by one above; -v and --format json list every event)\n",
+                    res->groups_capped, REPORT_GROUPS_MAX) < 0)
+                r = -EIO;
+        return r;
+}
+
 int report_run(const struct report_options *o, const struct discovery *d, FILE *out,
                struct report_result *ret) {
         struct report_result res = {};
-        struct report_state st = { .o = o, .d = d, .res = &res };
+        struct report_state st = { .o = o, .d = d, .res = &res, .package = -1 };
         int r;
 
         for (unsigned c = 0; c < _COMP_MAX; c++)
                 if (component_cis_ids(c, &st.cis[c]) < 0)
                         st.cis[c] = NULL;
+        r = watches_of(d, &st.watches, &st.n_watches);
+        if (r < 0)
+                goto finish;
         st.integrity = tmpfile();
         st.events = tmpfile();
-        if (!st.integrity || !st.events) {
+        st.spill = tmpfile();
+        if (!st.integrity || !st.events || !st.spill) {
                 r = -errno;
                 goto finish;
         }
         r = read_inputs(&st);
         if (r < 0)
                 goto finish;
+        finish_groups(&res);
 
         if (res.n_inputs_read == 0)
                 res.status = REPORT_UNREADABLE;
@@ -544,14 +1017,29 @@ int report_run(const struct report_options *o, const struct discovery *d, FILE *
                 res.status = REPORT_CLEAN;
 
         r = report_print_header(out, o, false);
-        if (r >= 0 && !o->json && ftell(st.integrity) == 0 && fputs("  nothing recorded\n", out) < 0)
-                r = -EIO;
-        if (r >= 0)
+        if (r >= 0 && o->json) {
                 r = copy_out(st.integrity, out);
-        if (r >= 0)
-                r = report_print_header(out, o, true);
-        if (r >= 0)
-                r = copy_out(st.events, out);
+                if (r >= 0)
+                        r = copy_out(st.events, out);
+                if (r >= 0)
+                        r = print_sections(&st, out);
+        } else if (r >= 0) {
+                r = print_sections(&st, out);
+                if (r >= 0 && o->verbose) {
+                        r = report_print_header(out, o, true);
+                        if (r >= 0 && ftell(st.integrity) > 0 &&
+                            fputs("\nEvery change of the audit system, in log order:\n", out) < 0)
+                                r = -EIO;
+                        if (r >= 0)
+                                r = copy_out(st.integrity, out);
+                        if (r >= 0 && fprintf(out, "\nEvery event on Docker's paths, in log order:\n%-23s %-20s %-13s "
+                                                   "%-10s %-6s %s\n", "TIME", "COMPONENT", "CIS", "ACTION", "RESULT",
+                                              "PATH by WHO EXE \"COMMAND\" [FLAG] (KEY)") < 0)
+                                r = -EIO;
+                        if (r >= 0)
+                                r = copy_out(st.events, out);
+                }
+        }
         if (r >= 0)
                 r = report_print_summary(out, o, &res, st.cis);
 finish:
@@ -564,9 +1052,30 @@ finish:
         return 0;
 }
 
+/* This tool's paths, by which its own actions are known: the installed program and the binary
+ * running now (/proc/self/exe, proc(5)). */
+static char **self_exes(void) {
+        char **l = NULL;
+        char buf[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+        if (strv_extend(&l, SBINDIR "/docker-audit-rules") < 0)
+                return NULL;
+        if (n > 0) {
+                buf[n] = 0;
+                if (!streq(buf, SBINDIR "/docker-audit-rules") && strv_extend(&l, buf) < 0) {
+                        strv_free(l);
+                        return NULL;
+                }
+        }
+        return l;
+}
+
 int run_report(const struct options *o) {
+        _cleanup_strv_free_ char **self = self_exes();
         struct report_options ro = { .key = o->render.key, .json = o->format == FORMAT_JSON, .inputs = o->inputs,
-                                     .auditd_conf = "/etc/audit/auditd.conf" };
+                                     .auditd_conf = "/etc/audit/auditd.conf", .verbose = o->verbosity > 0,
+                                     .self_exes = self };
         struct report_result res = {};
         struct discovery d = {};
         struct root root = {};
@@ -602,6 +1111,8 @@ int run_report(const struct options *o) {
                 fprintf(stderr, "docker-audit-rules: report: %s\n", strerror(-r));
                 return REPORT_UNREADABLE;
         }
+        /* The report whole before what follows on standard error, when both go to one file. */
+        fflush(stdout);
         for (size_t i = 0; i < res.n_input_errors; i++)
                 fprintf_escaped(stderr, "docker-audit-rules: cannot read %s: %s\n", res.input_errors[i].path,
                         strerror(-res.input_errors[i].error));

@@ -32,16 +32,39 @@ bool report_action_is_change(enum report_action a);
 enum report_action report_classify(const char *syscall, enum audit_nametype nametype,
                                    const unsigned long long args[4]);
 
-/* Who wrote, by the executable's base name. */
+/* Who wrote: package managers and Docker's daemons by the executable's base name, this tool by
+ * its path. */
 enum report_actor {
         ACTOR_OTHER,
         ACTOR_PACKAGE_MANAGER, /* dpkg, rpm, apt, apt-get, dnf, yum, unattended-upgrade(s), snapd, apk, zypper */
         ACTOR_DOCKER,          /* dockerd, containerd, containerd-shim*, runc, docker-proxy, docker-init */
-        ACTOR_SELF,            /* docker-audit-rules */
+        ACTOR_SELF,            /* this tool: exe is one of self_exes (its installed path, the running binary) */
         _ACTOR_MAX,
 };
 const char *report_actor_name(enum report_actor a);   /* "" for ACTOR_OTHER */
-enum report_actor report_actor_of(const char *exe);
+/* self_exes: NULL-terminated, may be NULL. */
+enum report_actor report_actor_of(const char *exe, char *const *self_exes);
+
+/* Where a group of events is shown. */
+enum report_section {
+        REPORT_SECTION_ATTENTION,  /* changes by others, the audit system changed, rules that take our events */
+        REPORT_SECTION_ROUTINE,    /* Docker's daemons, package transactions, this tool's re-syncs, auditd started */
+        REPORT_SECTION_OTHER,      /* reads and executions by other programs */
+        _REPORT_SECTION_MAX,
+};
+const char *report_section_name(enum report_section s);
+
+/* What a group collapses. */
+enum report_group_kind {
+        REPORT_GROUP_EVENT,        /* identical events on Docker's paths by one program */
+        REPORT_GROUP_AUDIT,        /* identical changes of the audit system (our rules, the enabled flag, auditd) */
+        REPORT_GROUP_SHADOW,       /* a rule of another key added on a watched path or a directory above one */
+        REPORT_GROUP_DOCKER,       /* everything Docker's daemons did */
+        REPORT_GROUP_PACKAGE,      /* one package transaction (a package manager's events without a 10-minute gap) */
+        REPORT_GROUP_SELF,         /* this tool's runs with one command line (a --remove: each run) */
+        _REPORT_GROUP_KIND_MAX,
+};
+const char *report_group_kind_name(enum report_group_kind k);
 
 /* --since and --until, in the forms ausearch(8) knows: now, recent (10 minutes ago), today,
  * yesterday, this-week (Sunday), week-ago, this-month, this-year (all at local midnight), or a
@@ -62,6 +85,8 @@ struct report_options {
         const char *key;
         time_t since, until;    /* 0: unbounded */
         bool json;
+        bool verbose;           /* text: every event too, in log order */
+        char **self_exes;       /* this tool's paths (NULL-terminated, may be NULL) */
         char **inputs;          /* files, "-" for standard input; NULL: auditd's logs */
         const char *auditd_conf;/* where to find log_file when inputs is NULL */
 };
@@ -81,10 +106,49 @@ struct report_component {
         char *last_auid;
 };
 
+/* A group: identical events, or the work of one kind of expected actor, counted with its time span
+ * and shown as one line. The first event's fields stand for all of them. */
+#define REPORT_GROUP_NAMES_MAX 6
+struct report_group {
+        unsigned id;               /* 1, 2, ... in the order the groups began */
+        enum report_group_kind kind;
+        enum report_section section;
+        bool tampering;            /* counts for the exit status as TAMPERED */
+        size_t count;              /* events */
+        size_t changes, reads, executions, failed;
+        size_t rules_added, rules_removed;
+        size_t runs;               /* REPORT_GROUP_SELF: distinct process ids */
+        long long last_pid;
+        time_t first_sec, last_sec;
+        unsigned first_msec, last_msec;
+        /* The first event, as judged. */
+        enum audit_event_kind event_kind;
+        int enabled, enabled_old;
+        char *key;                 /* the key that labelled it (NULL: none) */
+        bool by_path;              /* selected by its path: the key is not ours */
+        char *exe, *cmdline, *tty;
+        long long auid, uid, ses;
+        char *auid_name, *uid_name;
+        enum component comp;       /* REPORT_NO_COMPONENT: none */
+        char *path, *renamed_to;
+        char *rule_path;           /* REPORT_GROUP_SHADOW: the path of the rule added */
+        char *target;              /* REPORT_GROUP_SHADOW: the watched path below it */
+        enum report_action action;
+        int success;
+        enum report_actor actor;
+        char *names[REPORT_GROUP_NAMES_MAX]; /* the programs' base names (DOCKER, PACKAGE) */
+        size_t n_names, more_names;
+        unsigned long long hash;
+};
+
 struct report_result {
         enum report_status status;
         struct report_component components[_COMP_MAX + 1];
         size_t n_events, n_tampering, n_changes;
+        size_t n_by_path;               /* events under another key (or none), selected by their path */
+        struct report_group *groups;    /* in the order they began */
+        size_t n_groups;
+        size_t groups_capped;           /* events not grouped: the cap (REPORT_GROUPS_MAX) was reached */
         size_t n_inputs_read, damaged_lines;
         size_t records_cut, events_cut;  /* records of overlong events not read, of that many events */
         struct report_input_error *input_errors;
@@ -92,9 +156,18 @@ struct report_result {
 };
 void report_result_done(struct report_result *r);
 
-/* Read the inputs in order, write the report to out (tampering first, then one line per event,
- * then a summary per component) and judge it. Paths are named after d's targets (may be
- * NULL). Memory stays bounded: event lines wait in an unlinked temporary file, not in memory.
+/* At most this many groups, holding at most REPORT_GROUPS_BYTES of strings; an event that would
+ * begin another is counted in groups_capped (and listed one by one when it needs attention). */
+#define REPORT_GROUPS_MAX 1024
+#define REPORT_GROUPS_BYTES (2 * 1024 * 1024)
+
+/* Read the inputs in order, write the report to out and judge it. Events are selected by our key
+ * and, whatever key labelled them, by their paths: those of d's targets, directories with
+ * everything below them (d may be NULL: our key only). Text: the events that need attention
+ * first, then the routine summarised, then reads and executions by others, each group one line
+ * (with -v every event after them), then a summary per component. JSON lines: every event, with
+ * the id of its group, then the groups, then the summary. Memory stays bounded: event lines wait
+ * in unlinked temporary files, groups are capped (REPORT_GROUPS_MAX).
  * Inputs that cannot be opened or read are listed in ret->input_errors, not fatal.
  * Returns 0, or -errno when out cannot be written or memory runs out. */
 int report_run(const struct report_options *o, const struct discovery *d, FILE *out,
@@ -110,6 +183,8 @@ int run_report(const struct options *o);
 /* One event of ours, judged. */
 struct report_event {
         const struct audit_event *e;
+        unsigned group;           /* its group's id; 0: none (the cap was reached) */
+        bool by_path;             /* selected by its path (the key is not ours) */
         enum component comp;      /* REPORT_NO_COMPONENT: a path no longer discovered */
         const char *cis;          /* the component's CIS ids (component_cis_ids()); NULL or "": none */
         const char *path;         /* the path shown; NULL: none */
@@ -123,8 +198,12 @@ struct report_event {
 int report_print_event(FILE *f, bool json, const struct report_event *x);
 /* A change of the audit system itself (tampering true: a rule of ours removed, the enabled flag
  * changed, auditd stopped); the same shapes. */
-int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool tampering);
-/* Text: the heading of the audit system's section, or (events_section) of the events'; JSON: the
+int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool tampering, unsigned group);
+/* One group: a line of text (indented by two spaces) or a JSON object. */
+int report_print_group(FILE *f, bool json, const struct report_group *g, const char *cis);
+/* Text: the heading of a section (n: its groups; 0 says "nothing"). JSON: nothing. */
+int report_print_section(FILE *f, const struct report_options *ro, enum report_section s, size_t n);
+/* Text: the heading of -v's listing of every event (events_section), or nothing; JSON: the
  * document's first object (schema "docker-audit-rules/report", version 1), nothing for the
  * events section. */
 int report_print_header(FILE *f, const struct report_options *ro, bool events_section);

@@ -150,6 +150,8 @@ static void test_actor(void **state _unused_) {
                 { "/usr/sbin/runc", ACTOR_DOCKER },
                 { "/usr/bin/docker-proxy", ACTOR_DOCKER },
                 { "/usr/sbin/docker-audit-rules", ACTOR_SELF },
+                { "/build/src/docker-audit-rules", ACTOR_SELF },   /* the binary running the report */
+                { "/tmp/docker-audit-rules", ACTOR_OTHER },         /* a program of that name elsewhere */
                 { "/usr/bin/docker", ACTOR_OTHER },        /* the client is anyone */
                 { "/usr/bin/dpkg-query", ACTOR_OTHER },
                 { "/usr/bin/vim", ACTOR_OTHER },
@@ -157,8 +159,9 @@ static void test_actor(void **state _unused_) {
                 { "", ACTOR_OTHER },
                 { NULL, ACTOR_OTHER },
         };
+        char *self[] = { (char *) "/usr/sbin/docker-audit-rules", (char *) "/build/src/docker-audit-rules", NULL };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                enum report_actor got = report_actor_of(cases[i].exe);
+                enum report_actor got = report_actor_of(cases[i].exe, self);
                 if (got != cases[i].want)
                         fail_msg("%s: \"%s\", want \"%s\"", strempty(cases[i].exe), report_actor_name(got),
                                  report_actor_name(cases[i].want));
@@ -211,7 +214,7 @@ static void test_reader_fields(void **state _unused_) {
         assert_int_equal(audit_reader_damaged(r), 0);
         audit_reader_free(r);
 
-        /* Another key: only the audit system's own events. */
+        /* Another key, no watched paths: only the audit system's own events. */
         f.key = "docker";
         assert_int_equal(audit_reader_open(FIX "/audit.log", &f, &r), 0);
         n = 0;
@@ -220,16 +223,21 @@ static void test_reader_fields(void **state _unused_) {
                 audit_event_done(&e);
                 n++;
         }
-        assert_int_equal(n, 4);   /* two CONFIG_CHANGEs of the enabled flag, start, end, and nothing else */
+        /* Two CONFIG_CHANGEs of the enabled flag, the rule of the other key added and removed,
+         * auditd's start and end, and nothing else. */
+        assert_int_equal(n, 6);
         audit_reader_free(r);
 }
+
+static bool run_verbose;   /* -v: every event listed too */
 
 static int run(const char *input, const char *key, time_t since, time_t until, bool json, char **ret_text,
                struct report_result *ret) {
         struct discovery d = {};
         struct target *t = NULL;
         char *inputs[] = { (char *) input, NULL };
-        struct report_options o = { .key = key, .since = since, .until = until, .json = json, .inputs = inputs };
+        struct report_options o = { .key = key, .since = since, .until = until, .json = json, .inputs = inputs,
+                                    .verbose = run_verbose };
         char *text = NULL;
         size_t len = 0;
         FILE *out;
@@ -311,8 +319,8 @@ static void test_report_damaged(void **state _unused_) {
         report_result_done(&res);
 }
 
-/* The window: before the rule was removed, only changes by others (1); a key no event has,
- * in the second auditd started, nothing (0); an unreadable input alone (3). */
+/* The window: before the rule was removed, only changes by others (1); under another key, the
+ * same events found by their paths (1); an unreadable input alone (3). */
 static void test_report_window_and_status(void **state _unused_) {
         _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
         struct report_result res;
@@ -327,9 +335,15 @@ static void test_report_window_and_status(void **state _unused_) {
         assert_null(strstr(a, "TAMPERING"));
         report_result_done(&res);
 
+        /* Another key: the same five events, found by their paths and said to be under the key
+         * that labelled them. */
         assert_int_equal(run(FIX "/audit.log", "no-such-key", 1795990913, 1795990913, false, &b, &res), 0);
-        assert_int_equal(res.status, REPORT_CLEAN);
-        assert_int_equal(res.n_events, 0);
+        assert_int_equal(res.status, REPORT_CHANGES);
+        assert_int_equal(res.n_events, 5);
+        assert_int_equal(res.n_by_path, 5);
+        if (!strstr(b, " written    ok     " WATCHED "/daemon.json by auid=unset uid=root ses=unset tty=(none) "
+                       "/usr/bin/dash \"sh -c echo new > " WATCHED "/daemon.json\" under key " KEY "\n"))
+                fail_msg("the write is not said to be under key " KEY ":\n%s", b);
         report_result_done(&res);
 
         assert_int_equal(run(FIX "/no-such.log", KEY, 0, 0, false, &c, &res), 0);
@@ -523,7 +537,9 @@ static void test_report_odd_names(void **state _unused_) {
         assert_non_null(f);
         assert_int_equal(fputs(odd_names_log, f) >= 0, 1);
         assert_int_equal(fclose(f), 0);
+        run_verbose = true;
         assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        run_verbose = false;
         unlink(path);
         assert_int_equal(res.n_events, 4);
         report_result_done(&res);
