@@ -195,6 +195,7 @@ struct audit_reader {
         time_t since, until;
         char **watches;       /* normalised, absolute */
         bool *recursive;
+        size_t *watch_len;
         size_t n_watches;
         /* Per slot of events[]: the records held back while undecided, and the event's cwd. */
         char *held[EVENT_SLOTS];
@@ -209,9 +210,9 @@ struct audit_reader {
  * *ret_type_len) and *ret_id_len: the bytes from the line's start to SERIAL's end, which name
  * the event. */
 static bool line_is_record(const char *p, size_t n, const char **ret_type, size_t *ret_type_len, size_t *ret_id_len,
-                           time_t *ret_sec) {
+                           time_t *ret_sec, unsigned long long *ret_stamp) {
         const char *start = p, *end = p + n, *q;
-        time_t sec = 0;
+        unsigned long long parts[3] = {};
 
         if (n > 5 && memcmp(p, "node=", 5) == 0) {
                 q = memchr(p, ' ', n);
@@ -233,8 +234,7 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
         for (int part = 0; part < 3; part++) {
                 const char *digits = p;
                 while (p < end && *p >= '0' && *p <= '9') {
-                        if (part == 0 && sec < ((time_t) 1 << 40))
-                                sec = sec * 10 + (*p - '0');
+                        parts[part] = parts[part] * 10 + (unsigned) (*p - '0');
                         p++;
                 }
                 if (p == digits || p >= end || *p != (part == 0 ? '.' : part == 1 ? ':' : ')'))
@@ -242,7 +242,10 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
                 p++;
         }
         *ret_id_len = p - start;
-        *ret_sec = sec;
+        /* An event's name as a number: SEC.MSEC:SERIAL mixed (a longer number wraps, which at worst
+         * joins two events' counts). */
+        *ret_sec = (time_t) (parts[0] & ((1ULL << 40) - 1));
+        *ret_stamp = (parts[0] * 1000 + parts[1]) * 0x9E3779B97F4A7C15ULL ^ parts[2] * 0xC2B2AE3D27D4EB4FULL;
         return p < end && *p == ':';
 }
 
@@ -437,9 +440,13 @@ static bool name_watched(struct audit_reader *r, size_t slot, const char *name, 
         if (strstr(buf, "//") || strstr(buf, "/./") || strstr(buf, "/../") || endswith(buf, "/.") ||
             endswith(buf, "/.."))
                 return true;
-        for (size_t i = 0; i < r->n_watches; i++)
-                if (streq(buf, r->watches[i]) || (r->recursive[i] && path_startswith_dir(buf, r->watches[i])))
+        for (size_t i = 0; i < r->n_watches; i++) {
+                size_t wl = r->watch_len[i];
+                if (wl > len || (wl < len && (!r->recursive[i] || (buf[wl] != '/' && wl > 1))))
+                        continue;
+                if (memcmp(buf, r->watches[i], wl) == 0)
                         return true;
+        }
         return false;
 }
 
@@ -492,7 +499,7 @@ static bool syscall_has_key(const struct audit_reader *r, const char *line, size
 /* A good line of n bytes (newline included): to libauparse, held back, or dropped. line[0, id_len)
  * names its event (the record's type, type_len bytes at type, left out). 0 or -ENOMEM. */
 static int take_line(struct audit_reader *r, const char *line, size_t n, size_t id_len, const char *type,
-                     size_t type_len, time_t sec) {
+                     size_t type_len, time_t sec, unsigned long long stamp) {
         enum record_use use = record_use(type, type_len);
         size_t head = type - 5 - line;   /* "node=N " before "type=" */
         unsigned long long id;
@@ -508,7 +515,8 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                 r->records_cut++;
                 return 0;
         }
-        id = hash_bytes(hash_bytes(0, line, head), type + type_len, line + id_len - (type + type_len));
+        /* The event's name: its stamp, and its node when the line has one. */
+        id = head > 0 ? hash_bytes(stamp, line, head) : stamp;
         e = event_count_of(r, id);
         if (!e) {
                 /* A record of a closed event: counted once per event, unless it was not selected. */
@@ -638,11 +646,12 @@ static int filter_lines(struct audit_reader *r, size_t len) {
                 size_t n = nl - p, type_len = 0, id_len = 0;
                 const char *type = NULL;
                 time_t sec = 0;
+                unsigned long long stamp = 0;
                 if (r->discarding)
                         r->discarding = false;
-                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len, &sec)))
+                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len, &sec, &stamp)))
                         r->damaged++;
-                else if (n > 0 && take_line(r, p, n + 1, id_len, type, type_len, sec) < 0)
+                else if (n > 0 && take_line(r, p, n + 1, id_len, type, type_len, sec, stamp) < 0)
                         return -ENOMEM;
                 p = nl + 1;
         }
@@ -695,7 +704,8 @@ static int copy_filter(struct audit_reader *r, const struct audit_filter *f) {
                 return 0;
         r->watches = calloc(f->n_watches, sizeof(*r->watches));
         r->recursive = calloc(f->n_watches, sizeof(*r->recursive));
-        if (!r->watches || !r->recursive)
+        r->watch_len = calloc(f->n_watches, sizeof(*r->watch_len));
+        if (!r->watches || !r->recursive || !r->watch_len)
                 return -ENOMEM;
         for (size_t i = 0; i < f->n_watches; i++) {
                 if (!f->watches[i].path || f->watches[i].path[0] != '/')
@@ -703,6 +713,7 @@ static int copy_filter(struct audit_reader *r, const struct audit_filter *f) {
                 r->watches[r->n_watches] = strdup(f->watches[i].path);
                 if (!r->watches[r->n_watches])
                         return -ENOMEM;
+                r->watch_len[r->n_watches] = strlen(r->watches[r->n_watches]);
                 r->recursive[r->n_watches++] = f->watches[i].recursive;
         }
         return 0;
@@ -785,6 +796,7 @@ void audit_reader_free(struct audit_reader *r) {
                 free(r->watches[i]);
         free(r->watches);
         free(r->recursive);
+        free(r->watch_len);
         for (size_t i = 0; i < EVENT_SLOTS; i++)
                 free(r->held[i]);
         free(r);
@@ -833,71 +845,89 @@ static long long raw_id(auparse_state_t *au) {
         return n == 4294967295LL ? AUDIT_ID_UNSET : n;
 }
 
-/* Fields of the SYSCALL, CONFIG_CHANGE and DAEMON_* records. */
+/* Fields of the SYSCALL, CONFIG_CHANGE and DAEMON_* records. A record has some thirty fields:
+ * the name is looked at by its first byte first. */
 static int take_process_field(auparse_state_t *au, const char *name, bool config, struct audit_event *e) {
-        if (streq(name, "syscall"))
-                return dup_interpreted(au, &e->syscall);
-        if (streq(name, "success")) {
-                const char *v = sym_auparse_get_field_str(au);
-                e->success = v && (streq(v, "yes") || streq(v, "1"));
-                return 0;
-        }
-        if (streq(name, "exit")) {
-                e->exit = raw_number(au);
-                return 0;
-        }
-        if (name[0] == 'a' && name[1] >= '0' && name[1] <= '3' && name[2] == 0) {
-                e->args[name[1] - '0'] = strtoull(strempty(sym_auparse_get_field_str(au)), NULL, 16);
-                return 0;
-        }
-        if (streq(name, "exe"))
-                return dup_interpreted(au, &e->exe);
-        if (streq(name, "comm"))
-                return dup_interpreted(au, &e->comm);
-        if (streq(name, "uid")) {
-                e->uid = raw_id(au);
-                return dup_interpreted(au, &e->uid_name);
-        }
-        if (streq(name, "auid")) {
-                e->auid = raw_id(au);
-                return dup_interpreted(au, &e->auid_name);
-        }
-        if (streq(name, "euid")) {
-                e->euid = raw_id(au);
-                return dup_interpreted(au, &e->euid_name);
-        }
-        if (streq(name, "ses")) {
-                e->ses = raw_id(au);
-                return 0;
-        }
-        if (streq(name, "pid") && !config) {
-                e->pid = raw_number(au);
-                return 0;
-        }
-        if (streq(name, "ppid")) {
-                e->ppid = raw_number(au);
-                return 0;
-        }
-        if (streq(name, "tty"))
-                return dup_interpreted(au, &e->tty);
-        if (streq(name, "key")) {
-                /* The SYSCALL record of a rule change says key=(null): the change's key wins. */
-                const char *v = sym_auparse_get_field_str(au);
-                if (!v || streq(v, "(null)") || (e->key && !config))
+        switch (name[0]) {
+        case 'a':
+                if (name[1] >= '0' && name[1] <= '3' && name[2] == 0) {
+                        e->args[name[1] - '0'] = strtoull(strempty(sym_auparse_get_field_str(au)), NULL, 16);
                         return 0;
-                return dup_interpreted(au, &e->key);
-        }
-        if (streq(name, "op"))
-                return dup_interpreted(au, &e->op);
-        if (streq(name, "audit_enabled")) {
-                e->enabled = (int) raw_number(au);
+                }
+                if (streq(name, "auid")) {
+                        e->auid = raw_id(au);
+                        return dup_interpreted(au, &e->auid_name);
+                }
+                if (streq(name, "audit_enabled")) {
+                        e->enabled = (int) raw_number(au);
+                        return 0;
+                }
+                return 0;
+        case 'c':
+                return streq(name, "comm") ? dup_interpreted(au, &e->comm) : 0;
+        case 'e':
+                if (streq(name, "exit")) {
+                        e->exit = raw_number(au);
+                        return 0;
+                }
+                if (streq(name, "exe"))
+                        return dup_interpreted(au, &e->exe);
+                if (streq(name, "euid")) {
+                        e->euid = raw_id(au);
+                        return dup_interpreted(au, &e->euid_name);
+                }
+                return 0;
+        case 'k':
+                if (streq(name, "key")) {
+                        /* The SYSCALL record of a rule change says key=(null): the change's key wins. */
+                        const char *v = sym_auparse_get_field_str(au);
+                        if (!v || streq(v, "(null)") || (e->key && !config))
+                                return 0;
+                        return dup_interpreted(au, &e->key);
+                }
+                return 0;
+        case 'o':
+                if (streq(name, "op"))
+                        return dup_interpreted(au, &e->op);
+                if (streq(name, "old")) {
+                        e->enabled_old = (int) raw_number(au);
+                        return 0;
+                }
+                return 0;
+        case 'p':
+                if (streq(name, "pid") && !config) {
+                        e->pid = raw_number(au);
+                        return 0;
+                }
+                if (streq(name, "ppid")) {
+                        e->ppid = raw_number(au);
+                        return 0;
+                }
+                return 0;
+        case 's':
+                if (streq(name, "syscall"))
+                        return dup_interpreted(au, &e->syscall);
+                if (streq(name, "success")) {
+                        const char *v = sym_auparse_get_field_str(au);
+                        e->success = v && (streq(v, "yes") || streq(v, "1"));
+                        return 0;
+                }
+                if (streq(name, "ses")) {
+                        e->ses = raw_id(au);
+                        return 0;
+                }
+                return 0;
+        case 't':
+                return streq(name, "tty") ? dup_interpreted(au, &e->tty) : 0;
+        case 'u':
+                if (streq(name, "uid")) {
+                        e->uid = raw_id(au);
+                        return dup_interpreted(au, &e->uid_name);
+                }
+                return 0;
+        default:
                 return 0;
         }
-        if (streq(name, "old")) {
-                e->enabled_old = (int) raw_number(au);
-                return 0;
-        }
-        return 0;
 }
 
 static int take_path(auparse_state_t *au, struct audit_event *e) {

@@ -224,19 +224,41 @@ struct report_state {
 
 #define NO_COMP REPORT_NO_COMPONENT
 
-static const struct target *match_target(const struct discovery *d, const char *path) {
-        const struct target *best = NULL;
+static bool target_path_eq(const void *ctx, size_t i, const void *key) {
+        const struct discovery *d = ctx;
+        return d->targets[i].path && streq(d->targets[i].path, key);
+}
 
-        for (size_t i = 0; d && i < d->n_targets; i++) {
-                const struct target *t = &d->targets[i];
-                if (!t->path)
-                        continue;
-                if (!streq(t->path, path) && !(t->is_dir && path_startswith_dir(path, t->path)))
-                        continue;
-                if (!best || strlen(t->path) > strlen(best->path))
-                        best = t;
+static const struct target *find_target(const struct discovery *d, const char *path) {
+        long i = hindex_find(&d->target_index, hash_str(0, path), target_path_eq, d, path);
+        return i < 0 ? NULL : &d->targets[i];
+}
+
+/* The target of path: the target of that path, else the nearest directory target above it. */
+static const struct target *match_target(const struct discovery *d, const char *path) {
+        _cleanup_free_ char *up = NULL;
+        const struct target *t;
+        char *slash;
+
+        if (!d || !path || path[0] != '/')
+                return NULL;
+        t = find_target(d, path);
+        if (t)
+                return t;
+        up = strdup(path);
+        if (!up)
+                return NULL;
+        while ((slash = strrchr(up, '/'))) {
+                if (slash == up) {
+                        t = up[1] ? find_target(d, "/") : NULL;
+                        return t && t->is_dir ? t : NULL;
+                }
+                *slash = 0;
+                t = find_target(d, up);
+                if (t && t->is_dir)
+                        return t;
         }
-        return best;
+        return NULL;
 }
 
 /* Does the syscall resolve relative names against a directory descriptor other than the cwd?
