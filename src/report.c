@@ -404,18 +404,22 @@ static bool cmdline_removes(const char *cmdline) {
 }
 
 /* The path a rule added by this command line watches, when it says one: "-w PATH",
- * "-F dir=PATH" (recursive) or "-F path=PATH". auditctl -R FILE and the like say none. */
+ * "-F dir=PATH" (recursive) or "-F path=PATH". auditctl -R FILE and the like say none. auditctl
+ * cuts its own -F arguments at '=' in place, so its PROCTITLE says "-F dir PATH". */
 static bool rule_path_of(const char *cmdline, char **ret_path, bool *ret_dir) {
         _cleanup_free_ char *copy = cmdline ? strdup(cmdline) : NULL;
-        char *save = NULL, *prev = NULL;
+        char *save = NULL, *prev = NULL, *prev2 = NULL;
 
         if (!copy)
                 return false;
-        for (char *w = strtok_r(copy, " ", &save); w; prev = w, w = strtok_r(NULL, " ", &save)) {
+        for (char *w = strtok_r(copy, " ", &save); w; prev2 = prev, prev = w, w = strtok_r(NULL, " ", &save)) {
                 const char *v = NULL;
                 bool dir = false;
                 if (prev && streq(prev, "-w") && w[0] == '/')
                         v = w, dir = true;   /* a watch of a directory is recursive; of a file, the file */
+                else if (prev && prev2 && streq(prev2, "-F") && (streq(prev, "dir") || streq(prev, "path")) &&
+                         w[0] == '/')
+                        v = w, dir = streq(prev, "dir");
                 else if (startswith(w, "dir=/"))
                         v = w + 4, dir = true;
                 else if (startswith(w, "path=/"))

@@ -236,8 +236,9 @@ static int run(const char *input, const char *key, time_t since, time_t until, b
         struct discovery d = {};
         struct target *t = NULL;
         char *inputs[] = { (char *) input, NULL };
+        char *self[] = { (char *) "/usr/sbin/docker-audit-rules", NULL };
         struct report_options o = { .key = key, .since = since, .until = until, .json = json, .inputs = inputs,
-                                    .verbose = run_verbose };
+                                    .verbose = run_verbose, .self_exes = self };
         char *text = NULL;
         size_t len = 0;
         FILE *out;
@@ -552,6 +553,226 @@ static void test_report_odd_names(void **state _unused_) {
                 fail_msg("odd names:\n%s", text);
 }
 
+
+/* One system call event: SYSCALL (key: "\"k\"" or "(null)"), CWD, one PATH, PROCTITLE. */
+static void put_syscall(FILE *f, unsigned sec, unsigned serial, int syscall, const char *a2, const char *exe,
+                        const char *key, unsigned pid, const char *path, const char *nametype, const char *cmdline) {
+        fprintf(f, "type=SYSCALL msg=audit(%u.%03u:%u): arch=c000003e syscall=%d success=yes exit=0 a0=ffffff9c a1=1 "
+                   "a2=%s a3=0 items=1 ppid=1 pid=%u auid=4242 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+                   "fsgid=0 tty=pts0 ses=3 comm=\"x\" exe=\"%s\" key=%s\n", sec, serial % 1000, serial, syscall, a2,
+                pid, exe, key);
+        fprintf(f, "type=CWD msg=audit(%u.%03u:%u): cwd=\"/\"\n", sec, serial % 1000, serial);
+        fprintf(f, "type=PATH msg=audit(%u.%03u:%u): item=0 name=\"%s\" inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 "
+                   "rdev=00:00 nametype=%s\n", sec, serial % 1000, serial, path, nametype);
+        fprintf(f, "type=PROCTITLE msg=audit(%u.%03u:%u): proctitle=", sec, serial % 1000, serial);
+        for (const char *c = cmdline; *c; c++)
+                fprintf(f, "%02X", *c == ' ' ? 0 : (unsigned char) *c);
+        fputc('\n', f);
+}
+
+/* A rule added or removed (op: "add_rule", "remove_rule") by exe, with its command line. */
+static void put_rule_change(FILE *f, unsigned sec, unsigned serial, const char *op, const char *key, const char *exe,
+                            unsigned pid, const char *cmdline) {
+        fprintf(f, "type=CONFIG_CHANGE msg=audit(%u.%03u:%u): auid=4242 ses=3 op=%s key=\"%s\" list=4 res=1\n",
+                sec, serial % 1000, serial, op, key);
+        fprintf(f, "type=SYSCALL msg=audit(%u.%03u:%u): arch=c000003e syscall=44 success=yes exit=1096 a0=5 a1=1 "
+                   "a2=448 a3=0 items=0 ppid=1 pid=%u auid=4242 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+                   "fsgid=0 tty=pts0 ses=3 comm=\"x\" exe=\"%s\" key=(null)\n", sec, serial % 1000, serial, pid, exe);
+        fprintf(f, "type=PROCTITLE msg=audit(%u.%03u:%u): proctitle=", sec, serial % 1000, serial);
+        for (const char *c = cmdline; *c; c++)
+                fprintf(f, "%02X", *c == ' ' ? 0 : (unsigned char) *c);
+        fputc('\n', f);
+}
+
+static char *write_log_with(void (*fill)(FILE *f), char path[]) {
+        char *log = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&log, &len);
+
+        assert_non_null(m);
+        fill(m);
+        assert_int_equal(fclose(m), 0);
+        write_log(path, log);
+        return log;
+}
+
+static void fill_keys(FILE *f) {
+        /* 1. chmod of daemon.json under another key's rule: found by its path. */
+        put_syscall(f, 1795995933, 1, 268, "1a4", "/usr/bin/chmod", "\"systemd\"", 10, WATCHED "/daemon.json",
+                    "NORMAL", "chmod 644 " WATCHED "/daemon.json");
+        /* 2. The same under another key, elsewhere: not Docker's. */
+        put_syscall(f, 1795995933, 2, 268, "1a4", "/usr/bin/chmod", "\"systemd\"", 11, "/etc/hostname",
+                    "NORMAL", "chmod 644 /etc/hostname");
+        /* 3. A write below the watched directory, without a key. */
+        put_syscall(f, 1795995933, 3, 257, "241", "/usr/bin/dash", "(null)", 12, WATCHED "/new", "CREATE",
+                    "sh -c echo");
+        /* 4. A relative name, joined to the cwd (/): not Docker's. */
+        put_syscall(f, 1795995933, 4, 257, "241", "/usr/bin/dash", "\"systemd\"", 13, "tmp/elsewhere", "NORMAL",
+                    "sh -c echo");
+        /* 5. A rule of another key on a directory above the watched one (auditctl cuts -F at '='),
+         * 6. one on a path of its own, 7. one of auditctl -R: no path said. */
+        put_rule_change(f, 1795995934, 5, "add_rule", "perm_mod", "/usr/sbin/auditctl", 14,
+                        "auditctl -a always,exit -F dir /tmp -F perm wa -k perm_mod");
+        put_rule_change(f, 1795995934, 6, "add_rule", "mine", "/usr/sbin/auditctl", 15,
+                        "auditctl -w /var/elsewhere -p wa -k mine");
+        put_rule_change(f, 1795995934, 7, "add_rule", "base", "/usr/sbin/auditctl", 16,
+                        "auditctl -R /etc/audit/audit.rules");
+}
+
+/* Events under other keys (or none) on Docker's paths are found and say which key labelled
+ * them; others are not; a rule of another key added over a watched path is named. */
+static void test_report_other_keys(void **state _unused_) {
+        char path[] = "/tmp/dar-report-keys.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_keys, path), *text = NULL, *json = NULL;
+        struct report_result res;
+
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        assert_int_equal(res.n_events, 2);
+        assert_int_equal(res.n_by_path, 2);
+        assert_int_equal(res.status, REPORT_CHANGES);
+        report_result_done(&res);
+        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
+        report_result_done(&res);
+        unlink(path);
+        if (!strstr(text, " daemon.json          1.1.11/1.2.10 attributes ok     " WATCHED "/daemon.json by auid=unknown(4242) "
+                          "uid=root ses=3 tty=pts0 /usr/bin/chmod \"chmod 644 " WATCHED "/daemon.json\" under key systemd\n") ||
+            !strstr(text, " etc-docker           1.1.6/1.2.5   created    ok     " WATCHED "/new by ") ||
+            !strstr(text, "/usr/bin/dash \"sh -c echo\" under key (none)\n") ||
+            !strstr(text, " SHADOWING  rule-added key=perm_mod on /tmp: events on " WATCHED " may carry key perm_mod") ||
+            strstr(text, "/etc/hostname") || strstr(text, "elsewhere") || strstr(text, "key=mine") ||
+            strstr(text, "key=base"))
+                fail_msg("selection by path:\n%s", text);
+        if (!strstr(json, "\"key\":\"systemd\"") || !strstr(json, "\"selected_by\":\"path\"") ||
+            !strstr(json, "\"kind\":\"shadowing-rule\"") || !strstr(json, "\"rule_path\":\"/tmp\""))
+                fail_msg("JSON of the selection by path:\n%s", json);
+}
+
+static void fill_groups(FILE *f) {
+        /* Five runs: containerd-shim and runc execute, dockerd writes. */
+        for (unsigned i = 0; i < 5; i++) {
+                put_syscall(f, 1795995940 + i, 10 + 3 * i, 59, "0", "/usr/bin/containerd-shim-runc-v2", "\"" KEY "\"",
+                            100 + i, WATCHED "/shim", "NORMAL", "containerd-shim-runc-v2 -namespace moby");
+                put_syscall(f, 1795995940 + i, 11 + 3 * i, 59, "0", "/usr/sbin/runc", "\"" KEY "\"", 200 + i,
+                            WATCHED "/runc", "NORMAL", "runc --root /run/docker/runtime-runc/moby");
+                put_syscall(f, 1795995940 + i, 12 + 3 * i, 257, "241", "/usr/sbin/dockerd", "\"" KEY "\"", 300,
+                            WATCHED "/containers", "NORMAL", "dockerd");
+        }
+        /* An administrator opens daemon.json for writing three times, the same way. */
+        for (unsigned i = 0; i < 3; i++)
+                put_syscall(f, 1795995950 + i, 30 + i, 257, "241", "/usr/bin/vim.basic", "\"" KEY "\"", 400 + i,
+                            WATCHED "/daemon.json", "NORMAL", "vim " WATCHED "/daemon.json");
+        /* A package transaction: two writes of dpkg. */
+        put_syscall(f, 1795995955, 40, 257, "241", "/usr/bin/dpkg", "\"" KEY "\"", 500, WATCHED "/a", "NORMAL",
+                    "dpkg --unpack docker.io.deb");
+        put_syscall(f, 1795995956, 41, 257, "241", "/usr/bin/dpkg", "\"" KEY "\"", 501, WATCHED "/b", "NORMAL",
+                    "dpkg --configure docker.io");
+        /* This tool re-syncs: a stale rule replaced, and reads what it discovers. */
+        put_syscall(f, 1795995960, 50, 257, "0", "/usr/sbin/docker-audit-rules", "\"" KEY "\"", 600,
+                    WATCHED "/daemon.json", "NORMAL", "/usr/sbin/docker-audit-rules");
+        put_rule_change(f, 1795995960, 51, "add_rule", KEY, "/usr/sbin/docker-audit-rules", 600,
+                        "/usr/sbin/docker-audit-rules");
+        put_rule_change(f, 1795995960, 52, "remove_rule", KEY, "/usr/sbin/docker-audit-rules", 600,
+                        "/usr/sbin/docker-audit-rules");
+        /* A program of the same name elsewhere removes a rule: that is someone else. */
+        put_rule_change(f, 1795995961, 53, "remove_rule", KEY, "/tmp/docker-audit-rules", 601,
+                        "/tmp/docker-audit-rules");
+        /* This tool's --remove: three rules. */
+        for (unsigned i = 0; i < 3; i++)
+                put_rule_change(f, 1795995970, 60 + i, "remove_rule", KEY, "/usr/sbin/docker-audit-rules", 700,
+                                "/usr/sbin/docker-audit-rules --remove");
+}
+
+/* What reads at a glance: the administrator's writes one line with a count, Docker's daemons one
+ * routine line, one line per package transaction, this tool's re-sync routine and its --remove
+ * one line of tampering, another program's rule removal tampering too. */
+static void test_report_groups(void **state _unused_) {
+        char path[] = "/tmp/dar-report-groups.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_groups, path), *text = NULL, *verbose = NULL, *json = NULL;
+        struct report_result res;
+        const char *att, *rout;
+        size_t lines = 0;
+
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        assert_int_equal(res.status, REPORT_TAMPERED);
+        assert_int_equal(res.n_tampering, 4);   /* the other program's removal, and the three of --remove */
+        assert_int_equal(res.n_events, 21);
+        report_result_done(&res);
+        run_verbose = true;
+        assert_int_equal(run(path, KEY, 0, 0, false, &verbose, &res), 0);
+        run_verbose = false;
+        report_result_done(&res);
+        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
+        report_result_done(&res);
+        unlink(path);
+
+        att = strstr(text, "\nAttention:");
+        rout = strstr(text, "\nRoutine:");
+        assert_non_null(att);
+        assert_non_null(rout);
+        assert_true(att < rout);
+        att = strndupa(att, rout - att);
+        if (!strstr(att, "  2026-11-29 23:45:50.030 daemon.json          1.1.11/1.2.10 written    ok     " WATCHED
+                         "/daemon.json by auid=unknown(4242) uid=root ses=3 tty=pts0 /usr/bin/vim.basic \"vim " WATCHED
+                         "/daemon.json\" (3 times, until 23:45:52)\n") ||
+            !strstr(att, "TAMPERING  rule-removed key=" KEY " by auid=unknown(4242) uid=root ses=3 tty=pts0 "
+                         "/tmp/docker-audit-rules") ||
+            !strstr(att, "TAMPERING  this tool removed 3 rules with key " KEY " (Docker's audit is off) by auid=unknown(4242) "
+                         "uid=root ses=3 tty=pts0 /usr/sbin/docker-audit-rules \"/usr/sbin/docker-audit-rules --remove\"\n") ||
+            strstr(att, "dockerd") || strstr(att, "dpkg"))
+                fail_msg("attention:\n%s", text);
+        if (!strstr(rout, "\n  containerd-shim-runc-v2, runc and dockerd (Docker's daemons): 10 executions, 5 changes, "
+                          "2026-11-29 23:45:40-23:45:44\n") ||
+            !strstr(rout, "\n  dpkg (package manager) \"dpkg --unpack docker.io.deb\": 2 events, 2 changes, "
+                          "2026-11-29 23:45:55-23:45:56\n") ||
+            !strstr(rout, "\n  this tool \"/usr/sbin/docker-audit-rules\": 1 run, 1 read, 1 rule added, 1 rule removed, "
+                          "2026-11-29 23:46:00\n"))
+                fail_msg("routine:\n%s", text);
+        for (const char *p = rout + 1; *p && !(p[0] == '\n' && p[1] == '\n'); p++)
+                lines += *p == '\n';
+        assert_int_equal(lines, 3);   /* the heading's newline is not counted: three groups */
+        /* -v: every event on its own line; JSON: every event with its group. */
+        if (!strstr(verbose, "\nEvery event on Docker's paths, in log order:\n"))
+                fail_msg("-v:\n%s", verbose);
+        lines = 0;
+        for (const char *p = strstr(verbose, " executed   ok     "); p; p = strstr(p + 1, " executed   ok     "))
+                lines++;
+        assert_int_equal(lines, 10);
+        lines = 0;
+        for (const char *p = strstr(json, "{\"type\":\"event\""); p; p = strstr(p + 1, "{\"type\":\"event\""))
+                lines++;
+        assert_int_equal(lines, 21);
+        if (!strstr(json, "\"kind\":\"docker\",\"tampering\":false,\"count\":15,") ||
+            !strstr(json, "\"kind\":\"self\",\"tampering\":true,\"count\":3,"))
+                fail_msg("JSON groups:\n%s", json);
+}
+
+static void fill_many(FILE *f) {
+        for (unsigned i = 0; i < REPORT_GROUPS_MAX + 76; i++) {
+                char p[64];
+                snprintf(p, sizeof(p), WATCHED "/f%u", i);
+                put_syscall(f, 1795995933 + i / 1000, 1000 + i, 257, "241", "/usr/bin/dash", "\"" KEY "\"", i, p,
+                            "NORMAL", "sh");
+        }
+}
+
+/* More distinct events than groups: the groups stop at the cap, the report says how many events
+ * were not grouped, and lists those that need attention one by one. */
+static void test_report_groups_cap(void **state _unused_) {
+        char path[] = "/tmp/dar-report-cap.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_many, path), *text = NULL;
+        struct report_result res;
+
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        unlink(path);
+        assert_int_equal(res.n_events, REPORT_GROUPS_MAX + 76);
+        assert_int_equal(res.n_groups, REPORT_GROUPS_MAX);
+        assert_int_equal(res.groups_capped, 76);
+        report_result_done(&res);
+        if (!strstr(text, "\n76 events were not grouped: more than 1024 groups") ||
+            !strstr(text, "\n2026-11-29 23:45:34.099 etc-docker           1.1.6/1.2.5   written    ok     " WATCHED "/f1099 by "))
+                fail_msg("the cap:\n%s", text);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_time_keywords),
@@ -568,6 +789,9 @@ int main(void) {
                 cmocka_unit_test(test_reader_long_event),
                 cmocka_unit_test(test_reader_interleaved),
                 cmocka_unit_test(test_report_escapes),
+                cmocka_unit_test(test_report_other_keys),
+                cmocka_unit_test(test_report_groups),
+                cmocka_unit_test(test_report_groups_cap),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }
