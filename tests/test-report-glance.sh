@@ -109,8 +109,8 @@ expect "Docker's daemons' work is one routine line, with runc's executions" \
         grep -qE "^  .*runc.* \(Docker's daemons\): [0-9]+ executions" "$TMP/routine"
 expect "the provisioning run is one routine line of this tool, with the rules it added" \
         grep -qE "^  this tool \"[^\"]*\": 1 run, .*rules added" "$TMP/routine"
-expect "no line of Docker's daemons is under Attention" \
-        sh -c "! grep -qE '$(command -v dockerd)|/containerd |containerd-shim|$esc_runc \"' '$TMP/attention'"
+expect "no event of Docker's daemons is under Attention" \
+        sh -c "! grep -qE 'tty=[^ ]+ ($(command -v dockerd)|$(command -v containerd)|[^ ]*/containerd-shim[^ ]*|$esc_runc) ' '$TMP/attention'"
 
 # Every event, in -v's listing and in JSON, as many as the summary counts.
 n=$(sed -n 's/^Summary: \([0-9]*\) events.*/\1/p' "$TMP/report.txt")
