@@ -41,7 +41,11 @@ expect "a busybox image is imported" docker_image
 
 # 1. The tool provisions its rules with our key: routine work of its own.
 mkdir -p "$TMP/rules"
-expect_status "provisioning with key $KEY" 0 "$bin" --rules-dir "$TMP/rules" -k "$KEY" -q
+# Other processes come and go on a shared machine: a path discovery saw may be gone when its rule
+# is loaded (status 1 then).
+"$bin" --rules-dir "$TMP/rules" -k "$KEY" -q > "$TMP/provision.out" 2>&1
+rc=$?
+expect "provisioning with key $KEY: status 0, or 1 when a path vanished meanwhile ($rc)" test "$rc" -le 1
 expect "the private daemon.json is watched with our key" grep -qE -- "^-w $DK_CONFIG -p rwxa -k $KEY\$" <(auditctl -l)
 
 # 2. Another key's directory rules first in the list (auditctl -A), for as long as two harmless
@@ -84,8 +88,8 @@ expect_status "the report: status 2 (the tool's --remove switched Docker's audit
 cp "$TMP/out" "$TMP/report.txt"
 expect_status "-v: status 2" 2 report -v
 cp "$TMP/out" "$TMP/report-v.txt"
-expect_status "JSON: status 2" 2 report --format json
-cp "$TMP/out" "$TMP/report.json"
+report --format json > "$TMP/report.json" 2> "$TMP/report.err"
+expect "JSON: status 2" test $? = 2
 
 section() { # the lines of one section of the text report
         awk -v h="$1" 'index($0, h) == 1 { on = 1; next } /^$/ { on = 0 } on' "$TMP/report.txt"
