@@ -54,7 +54,11 @@ expect "dockerd knows the runtime t" dk_wait "$DOCKERD_PID" 100 sh -c "'$DK_DOCK
 # them flagged as Docker's.
 etc_audit() { find /etc/audit -type f -exec sha256sum {} + 2>/dev/null | sort; }
 etc_audit > "$TMP/etc-audit.before"
-expect_status "provisioning with key $KEY" 0 "$bin" --rules-dir "$TMP/rules" -k "$KEY" --data-root-mode recursive -q
+# Other processes come and go on a shared machine: a path discovery saw may be gone when its rule
+# is loaded (status 1 then).
+"$bin" --rules-dir "$TMP/rules" -k "$KEY" --data-root-mode recursive -q > "$TMP/provision.out" 2>&1
+rc=$?
+expect "provisioning with key $KEY: status 0, or 1 when a path vanished meanwhile ($rc)" test "$rc" -le 1
 expect "the private runtime is watched with our key" grep -qE -- "^-w $TMP/bin/runc -p rwxa -k $KEY\$" <(auditctl -l)
 expect "the private daemon.json is watched with our key" grep -qE -- "^-w $DK_CONFIG -p rwxa -k $KEY\$" <(auditctl -l)
 expect "the private data root is watched with our key, for every program (recursive)" \
@@ -93,16 +97,21 @@ expect "the rule removal is in the log" grep -q "op=remove_rule key=\"$KEY\"" "$
 expect "/etc/audit is untouched" cmp -s "$TMP/etc-audit.before" <(etc_audit)
 
 # The report, as text and as JSON lines.
-expect_status "the report: status 2 (tampering)" 2 report
+# The log as it is now (other programs' events on Docker's paths go on being recorded), as text
+# with every event (-v) and as JSON lines.
+cp "$log" "$TMP/frozen.log"
+log=$TMP/frozen.log
+expect_status "the report: status 2 (tampering)" 2 report -v
 cp "$TMP/out" "$TMP/report.txt"
-expect_status "the JSON report: status 2" 2 report --format json
-cp "$TMP/out" "$TMP/report.json"
+report --format json > "$TMP/report.json" 2> "$TMP/report.err"
+expect "the JSON report: status 2" test $? = 2
 
 expect "text: the removal is TAMPERING, by auditctl" \
         grep -qE "TAMPERING +rule-removed key=$KEY +by .*auditctl" "$TMP/report.txt"
 t=$(grep -n TAMPERING "$TMP/report.txt" | head -1 | cut -d: -f1)
-e=$(grep -n "^Events with key" "$TMP/report.txt" | cut -d: -f1)
-expect "text: tampering comes before the events" test "${t:-99999}" -lt "${e:-0}"
+a=$(grep -n "^Attention:" "$TMP/report.txt" | cut -d: -f1)
+e=$(grep -n "^Routine:" "$TMP/report.txt" | cut -d: -f1)
+expect "text: tampering is under Attention, before the routine" test "${a:-99999}" -lt "${t:-0}" -a "${t:-99999}" -lt "${e:-0}"
 expect "text: the package's writes are flagged [package-manager]" \
         grep -qE " $pkgfile by .*/dpkg .*\[package-manager\]$" "$TMP/report.txt"
 expect "text: the chmod is 'attributes', unflagged" \
@@ -126,13 +135,13 @@ check('the schema line first', head.get('schema') == 'docker-audit-rules/report'
 check('the summary last, status 2', summary.get('type') == 'summary' and summary.get('exit_status') == 2, summary)
 kinds = [l['type'] for l in body]
 check('integrity lines before events', kinds == sorted(kinds, key=lambda k: k != 'integrity'), kinds)
-removed = [l for l in body if l['type'] == 'integrity' and l['what'] == 'rule-removed']
+removed = [l for l in body if l['type'] == 'integrity' and l['what'] == 'rule-removed' and (l['exe'] or '').endswith('/auditctl')]
 check('one rule removal, tampering, by auditctl',
       len(removed) == 1 and removed[0]['tampering'] is True and removed[0]['key'] == '$KEY'
       and (removed[0]['exe'] or '').endswith('/auditctl'), removed)
 check('tampering counted', summary.get('tampering', 0) >= 1, summary)
 ev = [l for l in body if l['type'] == 'event']
-check('every event has our key', all(l['key'] == '$KEY' for l in ev))
+check('every event has our key, or was found by its path', all(l['key'] == '$KEY' or l['selected_by'] == 'path' for l in ev))
 
 # The package: dpkg's writes below the data root, flagged package-manager.
 pk = [l for l in ev if '$pkg' in (l['path'] or '') + (l.get('renamed_to') or '')]
@@ -154,7 +163,11 @@ check('dockerd\'s own writes to the container\'s directory below the data root, 
 check('no event of dockerd, containerd or the runtime is unflagged',
       not [l for l in ev if l['actor'] != 'docker' and (l['exe'] or '') in ('$(command -v dockerd)', '$(command -v containerd)', '$TMP/bin/runc')])
 # Nothing but the package manager's, Docker's and this tool's events, sed's and chmod's.
-others = [l for l in ev if l['actor'] is None and l['change'] and l['success']]
+# (Other programs on this machine may touch paths discovery found in their processes, and other
+# rule sets may record the test's own writes before provisioning: only the test's own
+# directories under our key count.)
+others = [l for l in ev if l['actor'] is None and l['change'] and l['success'] and l['key'] == '$KEY'
+          and (l['path'] or '').startswith(('$TMP/', '$DK_DIR/'))]
 check('the changes by other programs are sed\'s and chmod\'s only',
       {l['exe'].rsplit('/', 1)[-1] for l in others} == {'sed', 'chmod'},
       sorted({(l['exe'], l['path']) for l in others}))
