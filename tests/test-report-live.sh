@@ -113,13 +113,13 @@ a=$(grep -n "^Attention:" "$TMP/report.txt" | cut -d: -f1)
 e=$(grep -n "^Routine:" "$TMP/report.txt" | cut -d: -f1)
 expect "text: tampering is under Attention, before the routine" test "${a:-99999}" -lt "${t:-0}" -a "${t:-99999}" -lt "${e:-0}"
 expect "text: the package's writes are flagged [package-manager]" \
-        grep -qE " $pkgfile by .*/dpkg .*\[package-manager\]$" "$TMP/report.txt"
+        grep -qE " $pkgfile by .*/dpkg .*\[package-manager\]( under key [^ ]+)?$" "$TMP/report.txt"
 expect "text: the chmod is 'attributes', unflagged" \
-        grep -qE " attributes +ok +$TMP/bin/runc by .*chmod 700 $TMP/bin/runc\"$" "$TMP/report.txt"
+        grep -qE " attributes +ok +$TMP/bin/runc by .*chmod 700 $TMP/bin/runc\"( under key [^ ]+)?$" "$TMP/report.txt"
 expect "text: sed's rename of its temporary file over daemon.json, unflagged" \
-        grep -qE " daemon.json +[0-9./]+ +renamed +ok +$DK_DIR/sed[^ /]+ -> $DK_CONFIG by .*/sed .*$DK_CONFIG\"$" "$TMP/report.txt"
+        grep -qE " daemon.json +[0-9./]+ +renamed +ok +$DK_DIR/sed[^ /]+ -> $DK_CONFIG by .*/sed .*$DK_CONFIG\"( under key [^ ]+)?$" "$TMP/report.txt"
 expect "text: dockerd's writes below the data root are flagged [docker]" \
-        grep -qE " data-root +[0-9./]+ +(written|created) +ok +$DK_DATA/containers/[^ ]+ by .* $(command -v dockerd) .*\[docker\]$" "$TMP/report.txt"
+        grep -qE " data-root +[0-9./]+ +(written|created) +ok +$DK_DATA/containers/[^ ]+ by .* $(command -v dockerd) .*\[docker\]( under key [^ ]+)?$" "$TMP/report.txt"
 
 expect "JSON: each event has the right component, action and actor" python3 - "$TMP/report.json" <<EOF
 import json, sys
@@ -163,13 +163,13 @@ check('dockerd\'s own writes to the container\'s directory below the data root, 
 check('no event of dockerd, containerd or the runtime is unflagged',
       not [l for l in ev if l['actor'] != 'docker' and (l['exe'] or '') in ('$(command -v dockerd)', '$(command -v containerd)', '$TMP/bin/runc')])
 # Nothing but the package manager's, Docker's and this tool's events, sed's and chmod's.
-# (Other programs on this machine may touch paths discovery found in their processes, and other
-# rule sets may record the test's own writes before provisioning: only the test's own
-# directories under our key count.)
-others = [l for l in ev if l['actor'] is None and l['change'] and l['success'] and l['key'] == '$KEY'
+# (Other programs on this machine may touch paths discovery found in their processes: only the
+# test's own directories count. Another rule set on the machine may have recorded, under its own
+# key, the test's own write of daemon.json by bash before provisioning.)
+others = [l for l in ev if l['actor'] is None and l['change'] and l['success']
           and (l['path'] or '').startswith(('$TMP/', '$DK_DIR/'))]
 check('the changes by other programs are sed\'s and chmod\'s only',
-      {l['exe'].rsplit('/', 1)[-1] for l in others} == {'sed', 'chmod'},
+      {'sed', 'chmod'} <= {l['exe'].rsplit('/', 1)[-1] for l in others} <= {'sed', 'chmod', 'bash'},
       sorted({(l['exe'], l['path']) for l in others}))
 
 # sed: daemon.json read, then replaced by a rename of sed's temporary file over it.
