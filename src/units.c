@@ -928,6 +928,33 @@ static int user_env_file_ok(const struct root *root, const struct unit *u, const
         return r < 0 ? r : 0;
 }
 
+/* A system unit: an EnvironmentFile= is read only when it is root's (trust_roots(): it, every
+ * directory on its way and every link followed owned by root and writable by no one else), as an
+ * init script's settings are; what it says becomes options of a daemon run as root. A missing one
+ * is left to the reading (systemd's '-'). 1 read it, 0 not (a problem naming the unit, the path
+ * and how to make it root's), -ENOMEM. */
+static int system_env_file_ok(const struct root *root, const struct unit *u, const char *path,
+                              struct problems *problems) {
+        _cleanup_free_ char *real = NULL, *q = NULL;
+        struct resolved res = {};
+        bool ok;
+        int r;
+
+        r = root_resolve(root, path, false, &res);
+        ok = r < 0 || res.state != PATH_EXISTS || trust_roots(&res);
+        resolved_done(&res);
+        if (ok)
+                return 1;
+        real = root_real(root, path);
+        q = real ? shell_quote(real) : NULL;
+        if (!q)
+                return -ENOMEM;
+        r = add_problem(problems, path, 0, "EnvironmentFile= of %s is not root's, or others may change it: what it "
+                        "says is not used; to use it, make it and each directory on its way root's and writable by "
+                        "no one else (chown root %s; chmod go-w %s)", u->name, q, q);
+        return r < 0 ? r : 0;
+}
+
 /* Environment for a unit's ExecStart: Environment= first, then EnvironmentFile= files. */
 static int unit_environment(const struct root *root, const struct unit *u, struct problems *problems,
                             char ***ret_env) {
@@ -958,8 +985,9 @@ static int unit_environment(const struct root *root, const struct unit *u, struc
                                     u->name, *f);
                         continue;
                 }
-                if (u->user) {
-                        r = user_env_file_ok(root, u, path, problems);
+                {
+                        r = u->user ? user_env_file_ok(root, u, path, problems)
+                                    : system_env_file_ok(root, u, path, problems);
                         if (r <= 0) {
                                 if (r < 0)
                                         return r;

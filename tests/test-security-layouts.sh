@@ -44,4 +44,29 @@ check "a wrapper's PATH with a user's directory: no rule on what is found there"
 check "a wrapper's PATH with a user's directory: said, with how to mend it on the real path" \
         "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/home/carl/bin: a wrapper's PATH names it, but it is not root's, or others may write it: no program is looked for there; to look there, make it and each directory on its way root's and writable by no one else (chown root $r/home/carl/bin; chmod go-w $r/home/carl/bin)\""
 
+# A system unit's EnvironmentFile= a user owns, or others may write, moves nothing: docker.io's
+# docker.service reads /etc/default/docker, whose DOCKER_OPTS would move the data root and name a
+# root-only file as daemon.json.
+for how in owned writable; do
+        r=$tmp/envfile-$how; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv"
+        mkdir -p "$r/root"; chmod 700 "$r/root"
+        printf '{"data-root": "/%s"}\n' "$MARK" > "$r/root/secret.json"; chmod 600 "$r/root/secret.json"
+        env=$r/etc/default/docker
+        printf 'DOCKER_OPTS="--data-root /srv/%s-moved --config-file /root/secret.json"\n' "$how" > "$env"
+        if [ "$how" = owned ]; then chown 1001:1001 "$env"; else chmod 666 "$env"; fi
+        out=$(run_all "$r")
+        check "EnvironmentFile= $how by a user: its options move nothing" \
+                "! \"\$bin\" --root '$r' --print 2>/dev/null | grep -qE '/srv/$how-moved|secret.json'"
+        check "EnvironmentFile= $how by a user: the root-only file's content is in no output" "! grep -q '$MARK' <<<\"\$out\""
+        check "EnvironmentFile= $how by a user: the file stays watched" \
+                "\"\$bin\" --root '$r' --print 2>/dev/null | grep -q -- '-w /etc/default/docker '"
+        check "EnvironmentFile= $how by a user: said, with how to mend it on the real path" \
+                "grep -qF \"/etc/default/docker: EnvironmentFile= of docker.service is not root's, or others may change it: what it says is not used; to use it, make it and each directory on its way root's and writable by no one else (chown root \$env; chmod go-w \$env)\" <<<\"\$out\""
+done
+# The same file, root's and closed: read as before.
+r=$tmp/envfile-root; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv"
+printf 'DOCKER_OPTS="--data-root /srv/root-moved"\n' > "$r/etc/default/docker"
+check "EnvironmentFile= root's: its options count" \
+        "\"\$bin\" --root '$r' --print 2>/dev/null | grep -q 'dir=/srv/root-moved\\|path=/srv/root-moved'"
+
 security_end
