@@ -68,23 +68,40 @@ static json_object *failed_json(const struct apply_result *out) {
 }
 
 /* The order asked for and, when the kernel was read, what stands around our rules: the rules of
- * other keys in the exit list, and those that watch Docker's paths (with --order first, they no
- * longer record its events there). */
+ * other keys in the exit list, and those that take events on Docker's paths (with --order first,
+ * they no longer record them), with their keys. */
 static json_object *order_json(const struct plan *p, const struct apply_result *out) {
-        json_object *o = json_object_new_object();
-        bool read = out->kernel == KERNEL_LOADED || out->kernel == KERNEL_LOCKED;
+        json_object *o = json_object_new_object(), *keys = NULL;
+        bool read = out->kernel == KERNEL_LOADED;
 
         json_object_object_add(o, "setting", json_object_new_string(rule_order_to_string(p->order)));
         json_object_object_add(o, "fragment", json_object_new_string(path_basename(p->fragment_path)));
         json_object_object_add(o, "other_rules", read ? json_object_new_int64((int64_t) p->kernel.n_foreign_exit) : NULL);
-        json_object_object_add(o, "other_rules_on_paths",
-                               read ? json_object_new_int64((int64_t) p->kernel.n_foreign_on_paths) : NULL);
+        json_object_object_add(o, "takers", read ? json_object_new_int64((int64_t) out->takers) : NULL);
+        json_object_object_add(o, "takers_may", read ? json_object_new_int64((int64_t) out->takers_may) : NULL);
+        if (read) {
+                keys = json_object_new_array();
+                for (char **k = out->taker_keys; k && *k; k++)
+                        json_object_array_add(keys, **k ? json_object_new_string(*k) : NULL);
+        }
+        json_object_object_add(o, "taker_keys", keys);
         return o;
+}
+
+/* The keys of the rules that take events on Docker's paths, quoted, at most five. */
+static void print_taker_keys(FILE *f, const struct apply_result *out) {
+        size_t n = strv_length(out->taker_keys), i = 0;
+
+        fputs(n == 1 ? "key " : "keys ", f);
+        for (char **k = out->taker_keys; k && *k && i < 5; k++, i++)
+                fprintf_escaped(f, "%s%s%s%s", i ? ", " : "", **k ? "\"" : "", **k ? *k : "(none)", **k ? "\"" : "");
+        if (n > 5)
+                fprintf(f, " and %zu more", n - 5);
 }
 
 /* With --order first: where our rules now stand, and what the other rule sets lose. */
 static void print_order(FILE *f, const struct options *o, const struct plan *p, const struct apply_result *out) {
-        size_t n = p->kernel.n_foreign_exit, m = p->kernel.n_foreign_on_paths;
+        size_t n = p->kernel.n_foreign_exit, m = out->takers + out->takers_may;
 
         if (p->order != ORDER_FIRST || o->mode != MODE_INSTALL || out->kernel != KERNEL_LOADED)
                 return;
@@ -94,12 +111,16 @@ static void print_order(FILE *f, const struct options *o, const struct plan *p, 
         }
         fprintf(f, "order first: our rules %s before the %zu rule%s of other keys in the exit list",
                 o->dry_run ? "would stand" : "stand", n, n == 1 ? "" : "s");
-        if (m > 0)
-                fprintf(f, "; %zu of them watch%s Docker's paths and no longer record%s its events there%s\n", m,
-                        m == 1 ? "es" : "", m == 1 ? "s" : "",
-                        " (syscall rules of other keys may lose them too: see --check)");
-        else
-                fprintf(f, "; none of them watches Docker's paths\n");
+        if (m == 0) {
+                fprintf(f, "; none of them takes events on Docker's paths\n");
+                return;
+        }
+        fprintf(f, "; %zu of them (", m);
+        print_taker_keys(f, out);
+        fprintf(f, ") %s events on Docker's paths", out->takers == 0 ? "may take" : "take");
+        if (out->takers && out->takers_may)
+                fprintf(f, " (%zu only may)", out->takers_may);
+        fprintf(f, ", which are now recorded under our key and no longer under theirs\n");
 }
 
 static const char *kernel_state_name(const struct options *o, const struct apply_result *out) {

@@ -16,6 +16,7 @@
 
 void apply_result_done(struct apply_result *o) {
         diff_done(&o->diff);
+        strv_free(o->taker_keys);
         free(o->results);
         free(o->errors);
         free(o->kernel_message);
@@ -109,6 +110,27 @@ void apply_execute(struct plan *p, bool dry_run, struct apply_result *out) {
         }
 }
 
+/* The rules of other keys that take events on our paths (plan.kernel.takers): how many take them
+ * all on one of our paths at least, how many only may, and their keys. */
+static int order_judge(const struct plan *p, struct apply_result *out) {
+        for (size_t i = 0; i < p->kernel.n_takers; i++) {
+                const struct filter_rule *t = &p->kernel.takers[i];
+                const char *key = t->keys && t->keys[0] ? t->keys[0] : "";
+                bool takes = false;
+
+                for (size_t j = 0; j < p->rules.n_rules && !takes; j++) {
+                        const struct rule *w = &p->rules.rules[j].rule;
+                        bool may = true;
+                        takes = shadow_take_classes(t, w->path, w->kind == WATCH_DIR, w->perms, &may) && !may;
+                }
+                out->takers += takes;
+                out->takers_may += !takes;
+                if (!strv_contains(out->taker_keys, key) && strv_extend(&out->taker_keys, key) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int kernel_part(const struct options *o, struct plan *p, struct apply_result *out) {
         int r;
 
@@ -116,6 +138,9 @@ static int kernel_part(const struct options *o, struct plan *p, struct apply_res
         out->kernel = p->kernel.state;
         if (p->kernel.state != KERNEL_LOADED)
                 return 0;
+        r = order_judge(p, out);
+        if (r < 0)
+                return r;
         r = diff_build(p, o->mode == MODE_REMOVE ? DIFF_REMOVE : DIFF_INSTALL, &out->diff);
         if (r < 0)
                 return r;

@@ -26,6 +26,10 @@ struct apply_result {
         int *errors;              /* -errno per failed action */
         unsigned added, removed, unchanged, failed, left_alone;
         unsigned moved;           /* loaded rules moved where the order asks (ACTION_MOVE) */
+        size_t takers, takers_may; /* rules of other keys in the kernel that take (or only may take)
+                                   * events on Docker's paths (plan.kernel.takers): with the
+                                   * order first, they no longer record them */
+        char **taker_keys;        /* their keys, each once, in listing order ("" for none) */
         enum kernel_state kernel;
         char *kernel_message;     /* why the kernel was not (fully) changed, and what to do */
         bool fragment_changed;    /* written (--dry-run: would be) */

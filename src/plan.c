@@ -312,13 +312,8 @@ bool plan_is_taker(const struct plan *p, const struct filter_rule *f) {
         return false;
 }
 
-/* Is path at or below dir? */
-static bool path_at_or_below(const char *path, const char *dir) {
-        return streq(path, dir) || path_startswith_dir(path, dir);
-}
-
-/* A rule of the exit list with neither our key nor the previous one: where the first stands, how
- * many there are, and how many watch our paths (or a directory above one). */
+/* A rule of the exit list with neither our key nor the previous one: where the first and the
+ * last stand, and how many there are. */
 static void count_foreign(struct plan *p, const struct kernel_rule *k) {
         if (k->list != FILTER_LIST_EXIT || rule_has_key(&k->rule, p->key) ||
             (p->previous_key && rule_has_key(&k->rule, p->previous_key)))
@@ -326,16 +321,6 @@ static void count_foreign(struct plan *p, const struct kernel_rule *k) {
         if (p->kernel.n_foreign_exit++ == 0)
                 p->kernel.first_foreign_exit = k->pos;
         p->kernel.last_foreign_exit = k->pos;
-        if (!k->is_watch)
-                return;
-        for (size_t i = 0; i < p->rules.n_rules; i++) {
-                const struct rule *w = &p->rules.rules[i].rule;
-                if (streq(w->path, k->rule.path) ||
-                    (k->rule.kind == WATCH_DIR && path_at_or_below(w->path, k->rule.path))) {
-                        p->kernel.n_foreign_on_paths++;
-                        return;
-                }
-        }
 }
 
 /* Watches on our paths (any key: a rule with another key covers too) and rules carrying our key

@@ -54,8 +54,6 @@ struct kernel_view {
                                   * our key nor the previous one; UINT_MAX: none */
         unsigned last_foreign_exit; /* pos of the last such rule (valid when n_foreign_exit > 0) */
         size_t n_foreign_exit;    /* how many such rules the exit list has */
-        size_t n_foreign_on_paths; /* of those, the watches of one of our paths or of a directory
-                                  * above one (what another rule set records there) */
         struct audit_conn *conn;  /* kept open for apply */
 };
 
