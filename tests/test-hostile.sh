@@ -87,6 +87,7 @@ case_ "key over 256 bytes: usage error" 2 "invalid key" -k "$(printf 'k%.0s' $(s
 case_ "empty key: usage error" 2 "invalid key" -k "" --print
 case_ "empty --root: usage error" 2 "--root needs a directory" --root "" --print
 case_ "relative --rules-dir: usage error" 2 "--rules-dir needs an absolute path" --rules-dir rel --print
+case_ "unknown --order: usage error" 2 "invalid order \"middle\": first or last" --order middle --print
 case_ "two modes: usage error" 2 "only one of" --print --remove
 case_ "a usage error of --check is UNKNOWN for monitors" 3 "only one of" --print --check
 case_ "an abbreviated --check with a bad option is UNKNOWN too" 3 "unknown option '--bogus'" --chec --bogus

@@ -769,9 +769,53 @@ static void test_duplicates_unkept(void **state _unused_) {
         assert_int_equal(rm_rf(tmp), 0);
 }
 
+/* With --order first the fragment's name sorts before the host's files in augenrules' order
+ * (version sort), the name of the other order is not read as another file's, and the positions
+ * at boot are judged against the new name. */
+static void test_fragment_name_order(void **state _unused_) {
+        static const char *const host[] = { "01-audit.rules", "10-base-config.rules", "11-loginuid.rules",
+                                            "20-dont-audit.rules", "30-stig.rules", "99-finalize.rules",
+                                            "audit.rules", "custom.rules" };
+        char tmp[] = "/tmp/test-render-XXXXXX";
+        _cleanup_free_ char *rules_real = NULL;
+        struct root root = {};
+        struct rules_dir rd = {};
+
+        assert_string_equal(fragment_name_for(ORDER_LAST), FRAGMENT_NAME);
+        assert_string_equal(fragment_name_for(ORDER_FIRST), FRAGMENT_NAME_FIRST);
+        assert_string_not_equal(FRAGMENT_NAME, FRAGMENT_NAME_FIRST);
+        for (size_t i = 0; i < ELEMENTSOF(host); i++)
+                assert_true(strverscmp(fragment_name_for(ORDER_FIRST), host[i]) < 0);
+        assert_true(strverscmp(fragment_name_for(ORDER_LAST), "30-stig.rules") > 0);
+
+        assert_non_null(mkdtemp(tmp));
+        assert_int_equal(root_init(&root, "/"), 0);
+        rules_real = path_join(tmp, "/rules.d");
+        assert_int_equal(mkdir(rules_real, 0755), 0);
+        write_at(rules_real, "00-docker.rules", "-w /usr/bin/dockerd -p rwxa -k docker\n");
+        write_at(rules_real, "50-docker.rules", "-w /usr/bin/dockerd -p rwxa -k docker\n");
+        write_at(rules_real, "10-other.rules", "-a never,exit -F path=/usr/bin/dockerd\n");
+        assert_int_equal(rules_dir_read_except(&root, rules_real, NULL, "00-docker.rules", "50-docker.rules", NULL,
+                                               NULL, &rd), 0);
+        assert_int_equal(strv_length(rd.files), 1);
+        assert_true(endswith(rd.files[0], "/10-other.rules"));
+        assert_int_equal(rd.n_never, 1);
+        assert_int_equal(rd.never[0].pos, RULES_POS_AFTER);
+        rules_dir_done(&rd);
+
+        /* The default order: 00-docker.rules would be another file's, were it not ours. */
+        assert_int_equal(rules_dir_read_filtered(&root, rules_real, NULL, "50-docker.rules", NULL, NULL, &rd), 0);
+        assert_int_equal(strv_length(rd.files), 2);
+        assert_int_equal(rd.never[0].pos, RULES_POS_BEFORE);
+        rules_dir_done(&rd);
+        root_done(&root);
+        assert_int_equal(rm_rf(tmp), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_comment_safe),
+                cmocka_unit_test(test_fragment_name_order),
                 cmocka_unit_test(test_cis_binary),
                 cmocka_unit_test(test_key_and_no_cis),
                 cmocka_unit_test(test_data_root_modes),

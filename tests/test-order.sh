@@ -1,0 +1,129 @@
+#!/bin/bash
+# --order on the real kernel, with a real auditd: a broad rule of another key loaded before ours
+# takes the events on a watched path (first match wins); --order first moves our rules before
+# it without touching it, the event then carries our key, a second run changes nothing, and
+# --order last moves ours back behind it. The fragment's name follows the order.
+# Every run reads an empty settings file (--config): the host's own is never read.
+#   test-order.sh BINARY
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+need_kernel_audit
+# Paths of its own (lib.sh): the host's rules on its usual Docker paths stay out of the way.
+expect "the test's own dockerd runs" start_own_dockerd
+
+OTHER="other-$KEY"
+rules=$TMP/rules
+conf=$TMP/empty.conf
+mkdir -p "$rules"
+: > "$conf"
+tool() { "$bin" --rules-dir "$rules" --config "$conf" -k "$KEY" "$@"; }
+cleanup_other() { auditctl -D -k "$OTHER" >/dev/null 2>&1; }
+trap 'cleanup_other; cleanup' EXIT
+
+ours="-w $OWN_CONFIG -p rwxa -k $KEY"
+theirs="-w $OWN/etc -p wa -k $OTHER"
+# The line number of a rule in auditctl -l (0: not listed).
+line_of() { auditctl -l 2>/dev/null | grep -nxF -- "$1" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
+before() { # a b: rule a is listed, and before rule b
+        local a b
+        a=$(line_of "$1") b=$(line_of "$2")
+        [ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]
+}
+# The keys auditd recorded for the test's touch of daemon.json (one per line, sorted, unique):
+# other programs may read it meanwhile (a run of this tool elsewhere finds the test's dockerd).
+keys_of_events() {
+        ausearch -if "$TMP/auditd/audit.log" -f "$OWN_CONFIG" -c touch -i 2>/dev/null |
+                grep -o ' key=[^ ]*' | sed 's/ key=//' | sort -u
+}
+# No event on daemon.json recorded under key $1.
+no_events_of() { ! keys_of_events | grep -qxF -- "$1"; }
+# Every rule of ours comes before every rule of the exit list with another key (the other lists'
+# rules are listed apart and do not count).
+ours_all_first() {
+        auditctl -l | awk -v k="$KEY" '
+                $NF == k || $NF == "key=" k { if (seen) exit 1; next }
+                /^-a (never|always),(task|user|exclude|filesystem)/ || /^No rules/ { next }
+                { seen = 1 }'
+}
+# Touch daemon.json and wait (up to 5 s) until auditd has written an event of key $1 on it.
+touch_and_wait() {
+        touch "$OWN_CONFIG"
+        for _ in $(seq 50); do
+                keys_of_events | grep -qxF -- "$1" && return 0
+                sleep 0.1
+        done
+        return 1
+}
+
+# 1. A broad rule of another key on the directory above daemon.json, loaded first; ours after it
+#    with the default order: the other key takes the events.
+auditctl -w "$OWN/etc" -p wa -k "$OTHER"
+expect_status "install, default order" 0 tool
+expect "default order: the fragment is 50-docker.rules" test -f "$rules/50-docker.rules"
+expect "default order: the other key's rule stands before ours" before "$theirs" "$ours"
+expect "auditd runs with a log of its own" start_auditd
+expect "default order: the touch of daemon.json is recorded under the other key" touch_and_wait "$OTHER"
+expect "default order: not under ours" no_events_of "$KEY"
+stop_auditd
+rm -f "$TMP/auditd/audit.log"
+
+# 2. --order first: ours move before it; it stays loaded, untouched; the fragment is renamed.
+n_other=$(auditctl -l | grep -cF -- "-k $OTHER")
+tool --order first > "$TMP/first.out" 2>&1
+st=$?
+expect "--order first: status 0 ($st)" test "$st" = 0
+expect "--order first: says our rules were moved" grep -qE "moved [1-9][0-9]*," "$TMP/first.out"
+expect "--order first: says the order and the other key that loses the events" \
+        grep -qE "^order first: our rules stand before .*\"$OTHER\".* take events on Docker's paths" "$TMP/first.out"
+expect "--order first: ours stand before the other key's rule" before "$ours" "$theirs"
+expect "--order first: the other key's rule is still loaded, once" test "$(auditctl -l | grep -cxF -- "$theirs")" = "$n_other"
+expect "--order first: every rule of ours comes before every exit rule of another key" \
+        ours_all_first
+expect "--order first: no twin or duplicate of ours is left" \
+        test "$(kernel_lines | sort | uniq -d | wc -l)" = 0
+expect "--order first: the fragment is 00-docker.rules" test -f "$rules/00-docker.rules"
+expect "--order first: 50-docker.rules is removed" test ! -e "$rules/50-docker.rules"
+expect "--order first: the fragment's header says the order" grep -q "^# Order first:" "$rules/00-docker.rules"
+expect "auditd runs again" start_auditd
+expect "--order first: the touch of daemon.json is recorded under our key" touch_and_wait "$KEY"
+expect "--order first: not under the other key" no_events_of "$OTHER"
+stop_auditd
+
+# 3. A second run with nothing changed sends nothing and changes nothing. (Other programs may add
+#    rules of their keys meanwhile: ours and the other key's are compared, in listing order.)
+ours_and_theirs() { auditctl -l | grep -E -- "(-k |key=)($KEY|$OTHER)\$"; }
+ours_and_theirs > "$TMP/k-before"
+tool --order first --format json > "$TMP/again.json" 2>"$TMP/again.err"
+ours_and_theirs > "$TMP/k-after"
+expect "second run: our rules and the other key's are the same, in the same order" cmp -s "$TMP/k-before" "$TMP/k-after"
+expect "second run: nothing added, moved or removed" grep -q "added 0, moved 0, removed 0," "$TMP/again.err"
+expect "second run: JSON says nothing changed, the order first and the fragment's name" \
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); k=d["kernel"]; o=d["order"]
+sys.exit(d["changed"] or k["added"] or k["moved"] or k["removed"] or o["setting"] != "first" or o["fragment"] != "00-docker.rules" or not o["takers"])' "$TMP/again.json"
+
+# 4. The setting in the settings file works as the option does.
+printf '[Rules]\nOrder=first\n' > "$conf"
+tool > "$TMP/setting.out" 2>&1
+expect "Order=first in the settings file keeps the order" grep -q "added 0, moved 0, removed 0," "$TMP/setting.out"
+: > "$conf"
+
+# 5. Back to last: ours move behind the other key's rule once, the fragment is renamed back.
+tool --order last -v > "$TMP/last.out" 2>&1
+st=$?
+expect "--order last: status 0 ($st)" test "$st" = 0
+expect "--order last: says each rule moved back" grep -q "^moved: .*after the rules of other keys again" "$TMP/last.out"
+expect "--order last: the other key's rule stands before ours again" before "$theirs" "$ours"
+expect "--order last: the fragment is 50-docker.rules again" test -f "$rules/50-docker.rules"
+expect "--order last: 00-docker.rules is removed" test ! -e "$rules/00-docker.rules"
+tool > "$TMP/last-again.out" 2>&1
+expect "--order last, again: nothing moves" grep -q "added 0, removed 0, unchanged" "$TMP/last-again.out"
+
+# 6. --remove finds the fragment under either name.
+tool --order first -q
+expect "--remove with the default order finds 00-docker.rules" bash -c "'$bin' --rules-dir '$rules' --config '$conf' -k '$KEY' --remove 2>&1 | grep -q '00-docker.rules removed'"
+expect "--remove: no fragment left" test -z "$(ls "$rules")"
+expect "--remove: no rule of ours left" test "$(kernel_lines | wc -l)" = 0
+expect "--remove: the other key's rule is still loaded" test "$(line_of "$theirs")" -gt 0
+
+finish
