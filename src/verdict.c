@@ -418,6 +418,10 @@ int verdict_shadows_build(const struct plan *p, struct verdict_shadows *ret) {
                 r = judge_shadows(p, p->kernel.never, p->kernel.n_never, true, false, &out);
         if (r >= 0)
                 r = judge_shadows(p, p->others.never, p->others.n_never, false, false, &out);
+        if (r >= 0 && kernel_read(p))
+                r = judge_shadows(p, p->kernel.takers, p->kernel.n_takers, true, true, &out);
+        if (r >= 0)
+                r = judge_shadows(p, p->others.takers, p->others.n_takers, false, true, &out);
         if (r < 0) {
                 verdict_shadows_done(&out);
                 return r;

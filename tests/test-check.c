@@ -791,6 +791,96 @@ static void test_taker_for(void **state _unused_) {
         takers_teardown();
 }
 
+/* The text of a printer, for a look at what a user reads. */
+static char *printed(const struct check_result *c, void (*print)(FILE *, const struct check_result *)) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        assert_non_null(f);
+        print(f, c);
+        assert_int_equal(fclose(f), 0);
+        return buf;
+}
+
+static void test_check_key_shadowed(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        _cleanup_free_ char *json = NULL, *prom = NULL;
+        const struct check_finding *f;
+        struct check_result c;
+
+        takers_setup();
+        p.kernel.takers = kernel_takers;
+        p.kernel.n_takers = 2;
+        c = judge(&p);
+        /* Only the rule before ours: the one after takes nothing of ours. */
+        assert_int_equal(c.shadows.n, 1);
+        assert_int_equal(c.shadows.v[0].s.kind, SHADOW_KEY_BEFORE);
+        assert_int_equal(c.shadows.v[0].sev, SEV_WARNING);
+        assert_int_equal(c.n_key_shadowing, 1);
+        assert_int_equal(c.n_shadowing, 0);
+        f = finding(&c, "-w /usr/bin -p wa -k binaries");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_WARNING);
+        assert_string_equal(f->message, "rule \"-w /usr/bin -p wa -k binaries\" in the kernel (auditctl -l rule 3, "
+                                        "before ours at rule 7) takes the wa events of 1 of our watches: they are "
+                                        "recorded under key \"binaries\", not \"docker\": /usr/bin/dockerd (CIS "
+                                        "1.1.3/1.2.3)");
+        assert_null(finding(&c, "runtime"));
+        /* Recorded, under another key: a warning, whatever else is fine. */
+        assert_int_equal(c.status, CHECK_WARNING);
+        json = printed(&c, check_print_json);
+        assert_non_null(strstr(json, "\"kind\":\"key-before\""));
+        assert_non_null(strstr(json, "\"taken_by\""));
+        assert_non_null(strstr(json, "\"key\":\"binaries\""));
+        assert_non_null(strstr(json, "\"classes\":\"wa\""));
+        assert_non_null(strstr(json, "\"position\":3"));
+        assert_non_null(strstr(json, "\"our_position\":7"));
+        prom = printed(&c, check_print_prometheus);
+        assert_non_null(strstr(prom, "\ndocker_audit_rules_key_shadowing_rules 1\n"));
+        assert_non_null(strstr(prom, "\ndocker_audit_rules_shadowing_rules 0\n"));
+        check_result_done(&c);
+
+        /* Ours to be first (Order=first): the rule before ours is not as asked, and the one after
+         * ours is named for what its rule set loses. */
+        p.order = ORDER_FIRST;
+        c = judge(&p);
+        assert_int_equal(c.shadows.n, 2);
+        f = finding(&c, "-k binaries");
+        assert_int_equal(f->sev, SEV_WARNING);
+        assert_non_null(strstr(f->message, "ours are not first as asked (Order=first)"));
+        f = finding(&c, "-k runtime");
+        assert_int_equal(f->sev, SEV_NONE);
+        assert_non_null(strstr(f->message, "(auditctl -l rule 10, after ours at rule 6) loses Docker's paths: the wa "
+                                           "events of 1 of our watches that it matches carry key \"docker\", not "
+                                           "\"runtime\": /run/containerd (CIS 1.1.4)"));
+        assert_int_equal(c.n_key_shadowing, 1);
+        assert_int_equal(c.status, CHECK_WARNING);
+        check_result_done(&c);
+        p.order = ORDER_LAST;
+
+        /* At boot: STIG's chmod rule in a file before our fragment, named by file and line; a
+         * rule in a file after ours is no finding. */
+        p.kernel.n_takers = 0;
+        p.others.takers = file_takers;
+        p.others.n_takers = 2;
+        c = judge(&p);
+        assert_int_equal(c.shadows.n, 1);
+        f = finding(&c, "perm_mod");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_WARNING);
+        assert_string_equal(f->message, "rule \"-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat -F auid>=1000 "
+                                        "-F auid!=unset -k perm_mod\" /etc/audit/rules.d/30-stig.rules:7 (loads at "
+                                        "boot before our fragment) may take the a events of 2 of our watches (some "
+                                        "tasks, system calls or files): they are recorded under key \"perm_mod\", not "
+                                        "\"docker\": /run/containerd (CIS 1.1.4), /usr/bin/dockerd (CIS 1.1.3/1.2.3)");
+        assert_null(finding(&c, "90-late.rules"));
+        check_result_done(&c);
+        /* Install says each rule once, not once per path. */
+        assert_int_equal(verdict_print_shadows(NULL, &p), 1);
+        takers_teardown();
+}
+
 /* The probe is not run when the kernel's rules could not be read, and says so as a note. */
 static void test_check_probe_needs_kernel(void **state _unused_) {
         struct plan p = judged_plan(KERNEL_SKIPPED, NULL, 0);
@@ -879,6 +969,7 @@ int main(void) {
                 cmocka_unit_test(test_check_boot),
                 cmocka_unit_test(test_check_shadowed),
                 cmocka_unit_test(test_taker_for),
+                cmocka_unit_test(test_check_key_shadowed),
                 cmocka_unit_test(test_check_probe_needs_kernel),
                 cmocka_unit_test(test_apply_dry_run),
                 cmocka_unit_test(test_list_build),
