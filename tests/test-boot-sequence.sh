@@ -117,7 +117,7 @@ expect_status "the run-time unit's command succeeds" 0 "${cmd[@]}" --key "$KEY" 
 
 klist > "$TMP/kernel-after"
 sed 's/^/    /' "$TMP/kernel-after" | grep -F /run/containerd
-expect_status "after the run-time unit: --check is OK" 0 "$bin" --check --key "$KEY" --rules-dir "$rules"
+expect_check_ok "after the run-time unit: --check is OK" "$bin" --check --key "$KEY" --rules-dir "$rules"
 expect "after the run-time unit: one watch on /run/containerd" \
         test "$(grep -cxF -- "-w /run/containerd -p rwa -k $KEY" "$TMP/kernel-after")" = 1
 expect "after the run-time unit: the recursive login-session rule on /run/containerd" \

@@ -75,7 +75,7 @@ first_host=$(count docker)
 reads docker | sed "s/^/    under the host's key docker: /"
 
 expect_status "an idempotent install" 0 run -q
-expect_status "a --check" 0 run --check -q
+expect_check_ok "a --check" run --check -q
 expect_status "--list-paths" 0 run --list-paths
 expect "the events are in the log" flush
 now=$(count "$KEY")
@@ -86,7 +86,7 @@ expect "nor under the host's key" test "$(count docker)" = "$first_host"
 
 # Edit the daemon's configuration: the next --check reads it, and only it.
 echo '{ "debug": false }' > "$OWN_CONFIG"
-expect_status "a --check after daemon.json changed" 0 run --check -q
+expect_check_ok "a --check after daemon.json changed" run --check -q
 expect "the events are in the log" flush
 reads "$KEY" | tail -n +$((now + 1)) > "$TMP/new"
 sed 's/^/    after the edit: /' "$TMP/new"
@@ -101,7 +101,7 @@ expect "once read again after it aged, it is silent" test "$(count "$KEY")" = "$
 
 # A damaged record is ignored whole: the files are read again, and the result is the same.
 printf 'docker-audit-rules-reads 1 0000000000000000 5\nhello' > "$cache"
-expect_status "a --check with a damaged record" 0 run --check -q
+expect_check_ok "a --check with a damaged record" run --check -q
 expect "the events are in the log" flush
 expect "the damaged record was not trusted: daemon.json read again" test "$(count "$KEY")" -gt "$now"
 expect "and it was rewritten" bash -c "head -c 27 '$cache' | grep -q '^docker-audit-rules-reads 1 '"
