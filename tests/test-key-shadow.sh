@@ -30,8 +30,15 @@ has() { grep -qF -- "$1" "$TMP/out" || show; }
 places() { grep -F -- "-k $1\" in the kernel" "$TMP/out" | sed -nE 's/.*\(auditctl -l rule ([0-9]+), (before|after) ours at rule ([0-9]+)\).*/\1 \3/p'; }
 before_ours() { local p; p=$(places "$1"); [ -n "$p" ] && [ "${p% *}" -lt "${p#* }" ] || show; }
 after_ours() { local p; p=$(places "$1"); [ -n "$p" ] && [ "${p% *}" -gt "${p#* }" ] || show; }
-# The line of `auditctl -l` that holds a rule with key $1 (1-based), or nothing.
-line_of() { auditctl -l | grep -nE -- "(-k |key=)$1\$" | head -n 1 | cut -d: -f1; }
+# Is the first rule with key $1 listed before the first with key $2 (one listing: other tests
+# add and delete rules at the same time)?
+listed_before() {
+        auditctl -l > "$TMP/list"
+        local a b
+        a=$(grep -nE -- "(-k |key=)$1\$" "$TMP/list" | head -n 1 | cut -d: -f1)
+        b=$(grep -nE -- "(-k |key=)$2\$" "$TMP/list" | head -n 1 | cut -d: -f1)
+        [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+}
 others() { auditctl -l | grep -E -- "(-k |key=)($BEFORE|$AFTER)\$"; }
 
 expect "the test's own dockerd runs" start_own_dockerd
@@ -51,7 +58,8 @@ expect "install watches the test's own dockerd" grep -qxF -- "-w $OWN_DOCKERD -p
 # And one loaded after ours, over the own configuration's directory.
 auditctl -w "$OWN" -p wa -k "$AFTER"
 others > "$TMP/others.before"
-expect "the rule before ours is listed before ours" test "$(line_of "$BEFORE")" -lt "$(line_of "$KEY")"
+expect "the rule before ours is listed before ours" listed_before "$BEFORE" "$KEY"
+expect "the rule after ours is listed after ours" listed_before "$KEY" "$AFTER"
 
 expect_not_ok "a rule of another key before ours: not OK" tool --check
 expect "it is named with its key" has "warning: rule \"-w $OWN_BIN -p wa -k $BEFORE\" in the kernel (auditctl -l rule "
