@@ -297,8 +297,9 @@ static void take_filter(struct plan *p, struct kernel_rule *k, struct filter_rul
         k->filter = NULL;
 }
 
-/* An always rule of the exit list with another key that can take events on a wanted path. */
-bool plan_is_taker(const struct plan *p, const struct filter_rule *f) {
+/* An always rule of the exit list that carries neither our key nor the previous one and takes
+ * events of a wanted rule (shadow_take_classes() with the rule's path, kind and permissions). */
+static bool is_taker(const struct plan *p, const struct filter_rule *f) {
         if (f->list != FILTER_LIST_EXIT || f->action != FILTER_ALWAYS)
                 return false;
         for (char **k = f->keys; k && *k; k++)
@@ -334,7 +335,7 @@ static bool keep_relevant(struct kernel_rule *k, void *userdata) {
         if (k->filter && k->filter->action == FILTER_NEVER &&
             (k->filter->list == FILTER_LIST_TASK || k->filter->list == FILTER_LIST_EXIT))
                 take_filter(p, k, &p->kernel.never, &p->kernel.n_never);
-        else if (k->filter && plan_is_taker(p, k->filter))
+        else if (k->filter && is_taker(p, k->filter))
                 take_filter(p, k, &p->kernel.takers, &p->kernel.n_takers);
         if (k->filter) {
                 filter_rule_done(k->filter);

@@ -115,11 +115,6 @@ int plan_read_disk(struct plan *p);
  * apply until plan_done(). Only on the live root (--root: KERNEL_SKIPPED). */
 void plan_read_kernel(struct plan *p);
 
-/* Whether f is a rule plan_read_kernel() keeps as a taker: an always rule of the exit list that
- * carries neither p->key nor p->previous_key and takes events of a wanted rule
- * (shadow_take_classes() with the rule's path, kind and permissions). Needs p->rules. */
-bool plan_is_taker(const struct plan *p, const struct filter_rule *f);
-
 /* Print the discovery problems and rules-directory problems to f, one line each, escaped
  * (fprintf_escaped(): a path or value a user wrote cannot move the cursor or invent a line). Returns their
  * number; f NULL only counts them. */

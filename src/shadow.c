@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "shadow.h"
 #include "string-table.h"
@@ -368,6 +369,26 @@ static unsigned perm_field_classes(const char *v) {
         return c;
 }
 
+/* Is dir the directory path is in (path components, no allocation: this runs for every rule of
+ * a large rule set)? */
+static bool is_parent(const char *dir, const char *path) {
+        size_t n = strlen(dir);
+        const char *rest;
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        if (strncmp(path, dir, n) != 0)
+                return false;
+        rest = path + n;
+        if (n == 1 && dir[0] == '/')
+                rest = path; /* "/" is the parent of "/x" */
+        if (*rest != '/')
+                return false;
+        while (*rest == '/')
+                rest++;
+        return *rest && !strchr(rest, '/');
+}
+
 /* What the path fields of an always rule select of the events on a watch on path: 0 none, 1
  * some of them (may), 2 all of them; *ret_classes narrowed to what the entry changes can be. */
 static int take_path(const struct filter_rule *r, const char *path, bool recursive, unsigned *ret_classes) {
@@ -376,7 +397,6 @@ static int take_path(const struct filter_rule *r, const char *path, bool recursi
         for (size_t i = 0; i < r->n_fields; i++) {
                 const struct filter_field *f = &r->fields[i];
                 bool dir = streq(f->name, "dir");
-                _cleanup_free_ char *parent = NULL;
                 int here = 0;
 
                 if (!dir && !streq(f->name, "path"))
@@ -387,7 +407,7 @@ static int take_path(const struct filter_rule *r, const char *path, bool recursi
                         here = 2;
                 else if (recursive && path_at_or_below(f->value, path))
                         here = 1;
-                else if (!dir && (parent = path_parent(path)) && streq(parent, f->value)) {
+                else if (!dir && is_parent(f->value, path)) {
                         /* The kernel matches a path= watch against every inode a call collects,
                          * the parent directory of a created, renamed or removed entry too. */
                         here = 1;
