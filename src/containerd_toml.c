@@ -603,6 +603,22 @@ static char **element_path(char * const *path) {
         return e;
 }
 
+/* Inside an array or an inline table: blanks, newlines and comments up to the next item or the
+ * closing character close. 1 past close (the list ends), 0 before anything else, -EINVAL with
+ * the problem unterminated at start_line (where the list began) when the text ends first. */
+static int skip_to_item(struct parser *ps, unsigned start_line, char close, const char *unterminated) {
+        int r = skip_ws_nl_comments(ps);
+
+        if (r < 0)
+                return r;
+        if (ps->p >= ps->end)
+                return fail(ps, start_line, unterminated);
+        if (peek(ps, 0) != close)
+                return 0;
+        ps->p++;
+        return 1;
+}
+
 /* An array; with ret_strings (for `imports`) every element must be a string and is kept. */
 static int parse_array(struct parser *ps, char * const *path, unsigned depth, char ***ret_strings) {
         _cleanup_strv_free_ char **elem = element_path(path);
@@ -613,13 +629,9 @@ static int parse_array(struct parser *ps, char * const *path, unsigned depth, ch
                 return -ENOMEM;
         ps->p++; /* '[' */
         for (;;) {
-                r = skip_ws_nl_comments(ps);
-                if (r < 0)
-                        return r;
-                if (ps->p >= ps->end)
-                        return fail(ps, start_line, "unterminated array");
-                if (peek(ps, 0) == ']')
-                        break;
+                r = skip_to_item(ps, start_line, ']', "unterminated array");
+                if (r != 0)
+                        return r < 0 ? r : 0;
 
                 if (ret_strings) {
                         char *str;
@@ -640,19 +652,13 @@ static int parse_array(struct parser *ps, char * const *path, unsigned depth, ch
                 if (r < 0)
                         return r;
 
-                r = skip_ws_nl_comments(ps);
-                if (r < 0)
-                        return r;
-                if (ps->p >= ps->end)
-                        return fail(ps, start_line, "unterminated array");
-                if (peek(ps, 0) == ']')
-                        break;
+                r = skip_to_item(ps, start_line, ']', "unterminated array");
+                if (r != 0)
+                        return r < 0 ? r : 0;
                 if (peek(ps, 0) != ',')
                         return fail(ps, ps->line, "expected ',' or ']' in array");
                 ps->p++;
         }
-        ps->p++; /* ']' */
-        return 0;
 }
 
 /* Newlines, comments and a trailing comma are accepted inside inline tables (as TOML 1.1
@@ -665,13 +671,9 @@ static int parse_inline_table(struct parser *ps, char * const *path, unsigned de
         for (;;) {
                 _cleanup_strv_free_ char **p = NULL;
 
-                r = skip_ws_nl_comments(ps);
-                if (r < 0)
-                        return r;
-                if (ps->p >= ps->end)
-                        return fail(ps, start_line, "unterminated inline table");
-                if (peek(ps, 0) == '}')
-                        break;
+                r = skip_to_item(ps, start_line, '}', "unterminated inline table");
+                if (r != 0)
+                        return r < 0 ? r : 0;
 
                 p = strv_copy(path);
                 if (!p)
@@ -687,19 +689,13 @@ static int parse_inline_table(struct parser *ps, char * const *path, unsigned de
                 if (r < 0)
                         return r;
 
-                r = skip_ws_nl_comments(ps);
-                if (r < 0)
-                        return r;
-                if (ps->p >= ps->end)
-                        return fail(ps, start_line, "unterminated inline table");
-                if (peek(ps, 0) == '}')
-                        break;
+                r = skip_to_item(ps, start_line, '}', "unterminated inline table");
+                if (r != 0)
+                        return r < 0 ? r : 0;
                 if (peek(ps, 0) != ',')
                         return fail(ps, ps->line, "expected ',' or '}' in inline table");
                 ps->p++;
         }
-        ps->p++; /* '}' */
-        return 0;
 }
 
 /* The slot of a runtime's field, the runtime added when new. */

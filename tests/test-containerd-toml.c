@@ -582,6 +582,12 @@ static void test_malformed(void **state UNUSED) {
         check_bad("a = [\n1,\n2,\n", 1, "unterminated array");
         check_bad("a = [1,,2]\n", 1, "invalid value");
         check_bad("a = { b = 1\n", 1, "unterminated inline table");
+        /* Unterminated after an item, before a first item, and inside a comment. */
+        check_bad("a = [1\n", 1, "unterminated array");
+        check_bad("x = 1\na = [\n", 2, "unterminated array");
+        check_bad("a = [1, # no end\n", 1, "unterminated array");
+        check_bad("a = {\n", 1, "unterminated inline table");
+        check_bad("a = { b = 1, # no end\n", 1, "unterminated inline table");
         check_bad("a = { b = 1 c = 2 }\n", 1, "expected ',' or '}' in inline table");
         check_bad("a = { b }\n", 1, "expected '=' after key");
         check_bad("a = \"\\q\"\n", 1, "invalid escape in string");
