@@ -931,8 +931,8 @@ static int user_env_file_ok(const struct root *root, const struct unit *u, const
 /* A system unit: an EnvironmentFile= is read only when it is root's (trust_roots(): it, every
  * directory on its way and every link followed owned by root and writable by no one else), as an
  * init script's settings are; what it says becomes options of a daemon run as root. A missing one
- * is left to the reading (systemd's '-'). 1 read it, 0 not (a problem naming the unit, the path
- * and how to make it root's), -ENOMEM. */
+ * is left to the reading (systemd's '-') when what exists of its path is root's. 1 read it, 0 not
+ * (a problem naming the unit, the path and how to make it root's), -ENOMEM. */
 static int system_env_file_ok(const struct root *root, const struct unit *u, const char *path,
                               struct problems *problems) {
         _cleanup_free_ char *real = NULL, *q = NULL;
@@ -941,7 +941,10 @@ static int system_env_file_ok(const struct root *root, const struct unit *u, con
         int r;
 
         r = root_resolve(root, path, false, &res);
-        ok = r < 0 || res.state != PATH_EXISTS || trust_roots(&res);
+        /* Missing: only when what exists of it is root's too, else a user could make it between
+         * this check and the read. */
+        ok = r < 0 || trust_roots(&res) ||
+             (res.state != PATH_EXISTS && res.other_owner == 0 && !res.other_owners && !res.open_dir);
         resolved_done(&res);
         if (ok)
                 return 1;

@@ -63,6 +63,12 @@ for how in owned writable; do
         check "EnvironmentFile= $how by a user: said, with how to mend it on the real path" \
                 "grep -qF \"/etc/default/docker: EnvironmentFile= of docker.service is not root's, or others may change it: what it says is not used; to use it, make it and each directory on its way root's and writable by no one else (chown root \$env; chmod go-w \$env)\" <<<\"\$out\""
 done
+# Missing, in a directory a user owns: refused too, or the user could make it between the check
+# and the read.
+r=$tmp/envfile-missing; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv/u"; chown 1001:1001 "$r/srv/u"
+sed -i 's|^EnvironmentFile=.*|EnvironmentFile=-/srv/u/docker.env|' "$r/usr/lib/systemd/system/docker.service"
+check "EnvironmentFile= missing in a user's directory: refused by name" \
+        "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/srv/u/docker.env: EnvironmentFile= of docker.service is not root's\""
 # The same file, root's and closed: read as before.
 r=$tmp/envfile-root; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv"
 printf 'DOCKER_OPTS="--data-root /srv/root-moved"\n' > "$r/etc/default/docker"
