@@ -203,6 +203,17 @@ struct audit_reader {
         char cwd[EVENT_SLOTS][CWD_MAX];
         size_t cwd_len[EVENT_SLOTS];   /* 0: not known */
         char name_buf[2 * CWD_MAX + LINE_MAX_BYTES];
+        /* What libauparse said of ids and system call numbers lately: its interpretation looks
+         * each field's type up by name, and the user database, for every record. */
+        struct {
+                long long id;
+                char *name;
+        } id_names[16];
+        struct {
+                char key[40];           /* "ARCH/NUMBER" as recorded */
+                char *name;
+        } syscall_names[64];
+        char arch[24];                  /* the arch field of the record being read */
 };
 
 /* Does a line start the way every record auditd writes does:
@@ -799,6 +810,10 @@ void audit_reader_free(struct audit_reader *r) {
         free(r->watch_len);
         for (size_t i = 0; i < EVENT_SLOTS; i++)
                 free(r->held[i]);
+        for (size_t i = 0; i < ELEMENTSOF(r->id_names); i++)
+                free(r->id_names[i].name);
+        for (size_t i = 0; i < ELEMENTSOF(r->syscall_names); i++)
+                free(r->syscall_names[i].name);
         free(r);
 }
 
@@ -826,6 +841,92 @@ static int dup_interpreted(auparse_state_t *au, char **ret) {
         return 0;
 }
 
+static int set_string(char **ret, const char *v, size_t n) {
+        char *s = strndup(v, n);
+
+        if (!s)
+                return -ENOMEM;
+        free(*ret);
+        *ret = s;
+        return 0;
+}
+
+/* An untrusted string field as the kernel writes it (audit_log_n_untrustedstring(),
+ * kernel/audit.c): in double quotes, or in hex when it holds a quote, a control byte, a space or a
+ * byte over 0x7e. Decoded as libauparse interprets it, without its lookups; a NUL byte becomes
+ * nul (PROCTITLE: the space between arguments). Anything else ("(null)", "?") is libauparse's. */
+static int dup_untrusted(auparse_state_t *au, char nul, char **ret) {
+        const char *v = sym_auparse_get_field_str(au);
+        size_t n;
+        char *s;
+
+        if (!v)
+                return 0;
+        n = strlen(v);
+        if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+                return set_string(ret, v + 1, n - 2);
+        if (n == 0 || n % 2 != 0)
+                return dup_interpreted(au, ret);
+        s = malloc(n / 2 + 1);
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i += 2) {
+                int hi = unhex_digit(v[i]), lo = unhex_digit(v[i + 1]);
+                if (hi < 0 || lo < 0) {
+                        free(s);
+                        return dup_interpreted(au, ret);
+                }
+                s[i / 2] = (char) (hi << 4 | lo);
+                if (s[i / 2] == 0)
+                        s[i / 2] = nul;
+        }
+        s[n / 2] = 0;
+        /* A NUL that ends the value ends the string. */
+        if (nul && n >= 2 && v[n - 2] == '0' && v[n - 1] == '0')
+                s[n / 2 - 1] = 0;
+        free(*ret);
+        *ret = s;
+        return 0;
+}
+
+/* An id's name as libauparse interprets it, remembered for the next records. */
+static int dup_id_name(struct audit_reader *r, long long id, char **ret) {
+        typeof(r->id_names[0]) *c = &r->id_names[(unsigned long long) id % ELEMENTSOF(r->id_names)];
+        int k;
+
+        if (c->name && c->id == id)
+                return set_string(ret, c->name, strlen(c->name));
+        k = dup_interpreted(r->au, ret);
+        if (k < 0 || !*ret)
+                return k;
+        free(c->name);
+        c->name = strdup(*ret);
+        c->id = id;
+        return 0;
+}
+
+/* A system call's name as libauparse interprets it (from the record's arch and number),
+ * remembered for the next records. */
+static int dup_syscall_name(struct audit_reader *r, char **ret) {
+        const char *v = sym_auparse_get_field_str(r->au);
+        char key[40];
+        unsigned long h;
+        int k;
+
+        if (!v || snprintf(key, sizeof(key), "%s/%s", r->arch, v) >= (int) sizeof(key))
+                return dup_interpreted(r->au, ret);
+        h = strtoul(v, NULL, 10) % ELEMENTSOF(r->syscall_names);
+        if (r->syscall_names[h].name && streq(r->syscall_names[h].key, key))
+                return set_string(ret, r->syscall_names[h].name, strlen(r->syscall_names[h].name));
+        k = dup_interpreted(r->au, ret);
+        if (k < 0 || !*ret)
+                return k;
+        free(r->syscall_names[h].name);
+        r->syscall_names[h].name = strdup(*ret);
+        strcpy(r->syscall_names[h].key, key);
+        return 0;
+}
+
 static long long raw_number(auparse_state_t *au) {
         const char *v = sym_auparse_get_field_str(au);
         char *end;
@@ -847,16 +948,22 @@ static long long raw_id(auparse_state_t *au) {
 
 /* Fields of the SYSCALL, CONFIG_CHANGE and DAEMON_* records. A record has some thirty fields:
  * the name is looked at by its first byte first. */
-static int take_process_field(auparse_state_t *au, const char *name, bool config, struct audit_event *e) {
+static int take_process_field(struct audit_reader *r, const char *name, bool config, struct audit_event *e) {
+        auparse_state_t *au = r->au;
+
         switch (name[0]) {
         case 'a':
+                if (streq(name, "arch")) {
+                        snprintf(r->arch, sizeof(r->arch), "%s", strempty(sym_auparse_get_field_str(au)));
+                        return 0;
+                }
                 if (name[1] >= '0' && name[1] <= '3' && name[2] == 0) {
                         e->args[name[1] - '0'] = strtoull(strempty(sym_auparse_get_field_str(au)), NULL, 16);
                         return 0;
                 }
                 if (streq(name, "auid")) {
                         e->auid = raw_id(au);
-                        return dup_interpreted(au, &e->auid_name);
+                        return dup_id_name(r, e->auid, &e->auid_name);
                 }
                 if (streq(name, "audit_enabled")) {
                         e->enabled = (int) raw_number(au);
@@ -864,17 +971,17 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
                 }
                 return 0;
         case 'c':
-                return streq(name, "comm") ? dup_interpreted(au, &e->comm) : 0;
+                return streq(name, "comm") ? dup_untrusted(au, 0, &e->comm) : 0;
         case 'e':
                 if (streq(name, "exit")) {
                         e->exit = raw_number(au);
                         return 0;
                 }
                 if (streq(name, "exe"))
-                        return dup_interpreted(au, &e->exe);
+                        return dup_untrusted(au, 0, &e->exe);
                 if (streq(name, "euid")) {
                         e->euid = raw_id(au);
-                        return dup_interpreted(au, &e->euid_name);
+                        return dup_id_name(r, e->euid, &e->euid_name);
                 }
                 return 0;
         case 'k':
@@ -906,7 +1013,7 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
                 return 0;
         case 's':
                 if (streq(name, "syscall"))
-                        return dup_interpreted(au, &e->syscall);
+                        return dup_syscall_name(r, &e->syscall);
                 if (streq(name, "success")) {
                         const char *v = sym_auparse_get_field_str(au);
                         e->success = v && (streq(v, "yes") || streq(v, "1"));
@@ -922,7 +1029,7 @@ static int take_process_field(auparse_state_t *au, const char *name, bool config
         case 'u':
                 if (streq(name, "uid")) {
                         e->uid = raw_id(au);
-                        return dup_interpreted(au, &e->uid_name);
+                        return dup_id_name(r, e->uid, &e->uid_name);
                 }
                 return 0;
         default:
@@ -943,7 +1050,7 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
                 /* The kernel writes an unquoted (null) where it has no name (an fd's file):
                  * not a file called "(null)", which would be quoted or hex-encoded. */
                 if (streq(name, "name") && !streq_ptr(sym_auparse_get_field_str(au), "(null)"))
-                        k = dup_interpreted(au, &p.name);
+                        k = dup_untrusted(au, 0, &p.name);
                 else if (streq(name, "nametype"))
                         p.nametype = audit_nametype_from_string(sym_auparse_get_field_str(au));
                 else if (streq(name, "inode"))
@@ -965,7 +1072,8 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
         return 0;
 }
 
-static int take_record(auparse_state_t *au, int type, struct audit_event *e, int *kind_type) {
+static int take_record(struct audit_reader *r, int type, struct audit_event *e, int *kind_type) {
+        auparse_state_t *au = r->au;
         int k = 0;
 
         switch (type) {
@@ -974,7 +1082,7 @@ static int take_record(auparse_state_t *au, int type, struct audit_event *e, int
         case AUDIT_PROCTITLE:
         case AUDIT_CWD:
                 if (sym_auparse_find_field(au, type == AUDIT_CWD ? "cwd" : "proctitle"))
-                        k = dup_interpreted(au, type == AUDIT_CWD ? &e->cwd : &e->cmdline);
+                        k = dup_untrusted(au, type == AUDIT_CWD ? 0 : ' ', type == AUDIT_CWD ? &e->cwd : &e->cmdline);
                 return k;
         case AUDIT_SYSCALL:
         case AUDIT_CONFIG_CHANGE:
@@ -987,7 +1095,7 @@ static int take_record(auparse_state_t *au, int type, struct audit_event *e, int
                 do {
                         const char *name = sym_auparse_get_field_name(au);
                         if (name)
-                                k = take_process_field(au, name, type != AUDIT_SYSCALL, e);
+                                k = take_process_field(r, name, type != AUDIT_SYSCALL, e);
                 } while (k >= 0 && sym_auparse_next_field(au) > 0);
                 return k;
         default:
@@ -1042,7 +1150,7 @@ int audit_reader_next(struct audit_reader *r, struct audit_event *ret) {
 
         sym_auparse_first_record(r->au);
         do {
-                k = take_record(r->au, sym_auparse_get_type(r->au), &e, &type);
+                k = take_record(r, sym_auparse_get_type(r->au), &e, &type);
                 if (k < 0) {
                         audit_event_done(&e);
                         return k;
