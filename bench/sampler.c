@@ -9,13 +9,15 @@
  * snapshot of the rule list inside that send, under audit_filter_mutex, so every listing is a
  * consistent snapshot taken between T0 and T1), N_* count the rules carrying each key, and
  * PRESENT has one character per PATH: 1 if a rule with DOCKER_KEY watches that path, else 0.
- * After the third listing it creates OUT.ready. */
+ * After the third listing it creates OUT.ready. A listing whose replies overflowed the socket's
+ * buffer (ENOBUFS) is dropped and a new one asked for; the last line, "# dropped N", counts them. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libaudit.h>
@@ -65,7 +67,8 @@ static int has_key(const char *s, size_t len, const char *key) {
 int main(int argc, char **argv) {
         const char *ukey, *dkey;
         char **paths, *present;
-        int npaths, fd;
+        int npaths, fd, bufsize = 32 << 20;
+        long dropped = 0;
         FILE *out;
         struct sigaction sa = { .sa_handler = on_signal };
 
@@ -94,11 +97,14 @@ int main(int argc, char **argv) {
                 perror("audit_open");
                 return 1;
         }
+        /* Room for a listing of 10,000 rules and more. */
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsize, sizeof(bufsize)) < 0)
+                (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
 
         for (long samples = 0; !stop; samples++) {
                 int64_t t0, t1;
                 long n_u = 0, n_d = 0;
-                int seq;
+                int seq, lost = 0;
 
                 memset(present, '0', (size_t) npaths);
                 present[npaths] = 0;
@@ -120,6 +126,12 @@ int main(int argc, char **argv) {
 
                         if (r == -EINTR || r == -EAGAIN)
                                 continue; /* finish this listing even when told to stop */
+                        if (r == -ENOBUFS) {
+                                /* Replies were lost: this listing is incomplete. The rest of
+                                 * it has this sequence number and is skipped by the next. */
+                                lost = 1;
+                                break;
+                        }
                         if (r <= 0) {
                                 fprintf(stderr, "reading the rule list failed: %s\n", strerror(-r));
                                 return 1;
@@ -161,6 +173,11 @@ int main(int argc, char **argv) {
                                                 present[p] = '1';
                         }
                 }
+                if (lost) {
+                        dropped++;
+                        samples--;
+                        continue;
+                }
                 fprintf(out, "%lld %lld %ld %ld %s\n", (long long) t0, (long long) t1, n_u, n_d,
                         npaths ? present : "-");
                 if (samples == 2) {
@@ -175,6 +192,7 @@ int main(int argc, char **argv) {
                                 fclose(f);
                 }
         }
+        fprintf(out, "# dropped %ld\n", dropped);
         audit_close(fd);
         return fclose(out) == 0 ? 0 : 1;
 }
