@@ -520,7 +520,7 @@ w("Written by `bench/run%s` — do not edit by hand; run the script again instea
 w("")
 w("| | |")
 w("|---|---|")
-for k, v in (("date", meta["date"]), ("variant", "quick (N in 0, 1,000; 2 repetitions)" if meta["quick"] else "full"),
+for k, v in (("date", meta["date"]), ("variant", "quick (sets none, stig, watch-1000; 2 repetitions)" if meta["quick"] else "full"),
              ("machine", "%s CPUs (`nproc`), %s" % (meta["nproc"], meta["cpu"])), ("OS", meta["os"]),
              ("kernel (`uname -r`)", meta["kernel"]), ("audit (`auditctl -v`)", meta["audit_version"]),
              ("audit state found", "enabled %s, auditd pid %s (%s)"
@@ -532,7 +532,7 @@ for k, v in (("date", meta["date"]), ("variant", "quick (N in 0, 1,000; 2 repeti
              ("timing", "%s; provisioning by the script's own clock (bash `$EPOCHREALTIME`)" %
               (meta["hyperfine"] or "python timing loop")),
              ("peak RSS", meta["timer"] + (" (`-f %M`)" if meta["timer"] == "/usr/bin/time" else "")),
-             ("bench run time", "%.0f s (%.1f min), cleanup of the unrelated rules not included"
+             ("bench run time", "%.0f s (%.1f min), the deletion of the last set's rules afterwards not included"
               % (meta.get("duration_s", 0), meta.get("duration_s", 0) / 60))):
     w("| %s | %s |" % (k, v))
 w("")
