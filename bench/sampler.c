@@ -2,14 +2,15 @@
 /* Benchmark helper, compiled by bench/run: list the kernel's audit rules in a tight loop and
  * write one line per listing, until SIGTERM or SIGINT.
  *
- *   darbench-sampler OUT UNRELATED_KEY DOCKER_KEY [PATH...]
+ *   darbench-sampler [-p PAUSE_MS] OUT UNRELATED_KEY DOCKER_KEY [PATH...]
  *
  * Each line: "T0 T1 N_UNRELATED N_DOCKER PRESENT", where T0 and T1 are CLOCK_REALTIME
  * nanoseconds just before and just after the list request was sent (the kernel takes its
  * snapshot of the rule list inside that send, under audit_filter_mutex, so every listing is a
  * consistent snapshot taken between T0 and T1), N_* count the rules carrying each key, and
  * PRESENT has one character per PATH: 1 if a rule with DOCKER_KEY watches that path, else 0.
- * After the third listing it creates OUT.ready. A listing whose replies overflowed the socket's
+ * With -p it waits PAUSE_MS between listings, so that a run it watches for minutes is not slowed
+ * by a listing always holding the kernel's rule mutex. After the third listing it creates OUT.ready. A listing whose replies overflowed the socket's
  * buffer (ENOBUFS) is dropped and a new one asked for; the last line, "# dropped N", counts them. */
 #include <errno.h>
 #include <signal.h>
@@ -72,8 +73,15 @@ int main(int argc, char **argv) {
         FILE *out;
         struct sigaction sa = { .sa_handler = on_signal };
 
+        long pause_ms = 0;
+
+        if (argc >= 3 && strcmp(argv[1], "-p") == 0) {
+                pause_ms = strtol(argv[2], NULL, 10);
+                argv += 2;
+                argc -= 2;
+        }
         if (argc < 4) {
-                fprintf(stderr, "usage: %s OUT UNRELATED_KEY DOCKER_KEY [PATH...]\n", argv[0]);
+                fprintf(stderr, "usage: %s [-p PAUSE_MS] OUT UNRELATED_KEY DOCKER_KEY [PATH...]\n", argv[0]);
                 return 2;
         }
         out = fopen(argv[1], "we");
@@ -180,6 +188,10 @@ int main(int argc, char **argv) {
                 }
                 fprintf(out, "%lld %lld %ld %ld %s\n", (long long) t0, (long long) t1, n_u, n_d,
                         npaths ? present : "-");
+                if (pause_ms > 0) {
+                        struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000 };
+                        nanosleep(&ts, NULL);
+                }
                 if (samples == 2) {
                         /* Tell bench/run that sampling is under way. */
                         char ready[4096];
