@@ -549,6 +549,24 @@ if not meta["kernel_ok"]:
     w("**The kernel parts were skipped:** %s. Only the fixture sweep below ran." % meta["why_no_kernel"])
     w("")
 
+def status_file(name):
+    d = {}
+    for line in (read(name) or "").splitlines():
+        f = line.split()
+        if len(f) == 2 and f[1].isdigit():
+            d[f[0]] = int(f[1])
+    return d
+
+
+_a, _b = status_file("audit-status-start"), status_file("audit-status-end")
+KLOST = ""
+if "lost" in _a and "lost" in _b and _b["lost"] > _a["lost"]:
+    KLOST = (" The kernel's count of records it lost (`auditctl -s`: backlog or hold queue overflows) grew by"
+             " %d during the kernel parts (backlog limit %s): a burst such as a flush of thousands of rules"
+             " outruns it, so a recipe's count can be short of the rules it changed; the tool's runs change"
+             " tens of rules at most."
+             % (_b["lost"] - _a["lost"], _a.get("backlog_limit", "?")))
+
 w("## How each figure was measured")
 w("")
 w("""- **The host's rules** are real rule sets, one at a time (section 0): the example rules auditd
@@ -638,7 +656,7 @@ w("""- **The host's rules** are real rule sets, one at a time (section 0): the e
     "enabled": ("the audit enabled for them (it was found disabled, and set back afterwards)"
                 if exists("enabled-for-records") else "the audit enabled as found"),
     "lost": (" The listener lost records %d times (its socket's buffer overflowed): the counts are then low." % CC_LOST
-             if CC_LOST else ""),
+             if CC_LOST else "") + KLOST,
     "rc": meta.get("rulecost_runs", "N"),
     "which": ("every record for the real augenrules, which flushes every rule of the host; those of"
               " rules with a bench key for the tool" if meta.get("real_augenrules") else
