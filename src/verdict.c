@@ -246,9 +246,15 @@ static int shadow_where(const struct plan *p, const struct verdict_shadow *v, ch
                                      : "loads at boot before our fragment") < 0 ? -ENOMEM : 0;
 }
 
-/* The paths touched, each with its CIS items: "/a (CIS 1.1.7), /b". */
+/* The paths touched, each with its CIS items: "/a (CIS 1.1.7), /b"; past SHADOW_PATHS_SAID,
+ * how many more (a system call rule without a path takes from every watch; JSON lists them). */
+#define SHADOW_PATHS_SAID 5
 static int shadow_paths(const struct plan *p, const struct verdict_shadow *v, FILE *f) {
         for (size_t i = 0; i < v->n_targets; i++) {
+                if (i == SHADOW_PATHS_SAID) {
+                        fprintf(f, " and %zu more", v->n_targets - i);
+                        break;
+                }
                 const struct target *t = &p->disc.targets[v->targets[i]];
                 _cleanup_free_ char *ids = NULL;
 
@@ -259,6 +265,28 @@ static int shadow_paths(const struct plan *p, const struct verdict_shadow *v, FI
                         fprintf(f, " (CIS %s)", ids);
         }
         return 0;
+}
+
+/* Why a rule only may take our events: " (its system calls only, when auid>=1000 and
+ * auid!=unset)". The fields that narrow are those shadow_take_classes() counts as conditions. */
+static void may_why(const struct filter_rule *r, FILE *f) {
+        bool calls = !r->all_syscalls && r->syscalls, any = false;
+
+        fputs(" (", f);
+        if (calls)
+                fputs("its system calls only", f);
+        for (size_t i = 0; i < r->n_fields; i++) {
+                const struct filter_field *x = &r->fields[i];
+                if (streq(x->name, "path") || streq(x->name, "dir") || streq(x->name, "perm") ||
+                    streq(x->name, "arch") || streq(x->name, "key"))
+                        continue;
+                fprintf(f, "%s%s%s%s", any ? " and " : calls ? ", when " : "when ", x->name,
+                        streq(x->name, "field_compare") ? " " : filter_op_to_string(x->op), x->value);
+                any = true;
+        }
+        if (!calls && !any)
+                fputs("part of the tree, or the entry's creation, rename and removal only", f);
+        fputc(')', f);
 }
 
 static int key_message(const struct plan *p, const struct verdict_shadow *v, const char *text, const char *where,
@@ -281,13 +309,14 @@ static int key_message(const struct plan *p, const struct verdict_shadow *v, con
         f = open_memstream(&buf, &size);
         if (!f)
                 return -ENOMEM;
-        if (v->s.kind == SHADOW_KEY_BEFORE)
-                fprintf(f, "rule \"%s\" %s %s the %s events of %zu of our watches%s: they are recorded under %s%s%s, "
-                        "not \"%s\"%s: ", text, where, may ? "may take" : "takes", classes, v->n_targets,
-                        may ? " (some tasks, system calls or files)" : "", key ? "key \"" : "", keytext,
-                        key ? "\"" : "", p->key,
-                        p->order == ORDER_FIRST ? "; ours are not first as asked (Order=first)" : "");
-        else
+        if (v->s.kind == SHADOW_KEY_BEFORE) {
+                fprintf(f, "rule \"%s\" %s %s the %s events of %zu of our watches", text, where,
+                        may ? "may take" : "takes", classes, v->n_targets);
+                if (may)
+                        may_why(r, f);
+                fprintf(f, ": they are recorded under %s%s%s, not \"%s\"%s: ", key ? "key \"" : "", keytext,
+                        key ? "\"" : "", p->key, p->order == ORDER_FIRST ? "; ours are not first as asked (Order=first)" : "");
+        } else
                 fprintf(f, "rule \"%s\" %s loses Docker's paths: the %s events of %zu of our watches that it %s carry "
                         "key \"%s\", not %s%s%s: ", text, where, classes, v->n_targets, may ? "may match" : "matches",
                         p->key, key ? "\"" : "", keytext, key ? "\"" : "");

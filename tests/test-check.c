@@ -871,8 +871,9 @@ static void test_check_key_shadowed(void **state _unused_) {
         assert_int_equal(f->sev, SEV_WARNING);
         assert_string_equal(f->message, "rule \"-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat -F auid>=1000 "
                                         "-F auid!=unset -k perm_mod\" /etc/audit/rules.d/30-stig.rules:7 (loads at "
-                                        "boot before our fragment) may take the a events of 2 of our watches (some "
-                                        "tasks, system calls or files): they are recorded under key \"perm_mod\", not "
+                                        "boot before our fragment) may take the a events of 2 of our watches (its "
+                                        "system calls only, when auid>=1000 and auid!=unset): they are recorded under "
+                                        "key \"perm_mod\", not "
                                         "\"docker\": /run/containerd (CIS 1.1.4), /usr/bin/dockerd (CIS 1.1.3/1.2.3)");
         assert_null(finding(&c, "90-late.rules"));
         check_result_done(&c);
