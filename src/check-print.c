@@ -216,19 +216,19 @@ static json_object *shadows_json(const struct check_result *c) {
         return a;
 }
 
-/* The rules of other keys before ours that take events of this target: [] when none. */
+/* The rules of other keys before ours that take events of this target's path: [] when none. (A
+ * path several instances name is one rule, judged once for the target it was made for.) */
 static json_object *taken_by_json(const struct check_result *c, const struct verdict *v) {
         json_object *a = json_object_new_array();
-        size_t t = (size_t) (v->t - c->p->disc.targets);
 
         for (size_t i = 0; i < c->shadows.n; i++) {
                 const struct verdict_shadow *s = &c->shadows.v[i];
                 bool here = false;
 
-                if (s->s.kind != SHADOW_KEY_BEFORE)
+                if (s->s.kind != SHADOW_KEY_BEFORE || !v->t->path)
                         continue;
                 for (size_t j = 0; j < s->n_targets && !here; j++)
-                        here = s->targets[j] == t;
+                        here = streq(c->p->disc.targets[s->targets[j]].path, v->t->path);
                 if (here) {
                         json_object *o = json_object_new_object();
                         shadow_rule_fields(o, s);
