@@ -266,9 +266,12 @@ static const char *fragment_state(const struct options *o, const struct apply_re
 void apply_print_journal(const struct options *o, const struct plan *p, const struct apply_result *out) {
         _cleanup_free_ char *msg = NULL;
         int prio = out->status == EXIT_OK ? LOG_INFO : out->status == EXIT_FAIL ? LOG_ERR : LOG_WARNING;
+        char moved[64] = "";
 
-        if (asprintf(&msg, "%s: added %u, removed %u, unchanged %u; fragment %s %s; kernel %s%s%s",
-                     o->mode == MODE_REMOVE ? "remove" : "install", out->added, out->removed, out->unchanged,
+        if (out->moved)
+                (void) snprintf(moved, sizeof(moved), "moved %u (order %s), ", out->moved, rule_order_to_string(p->order));
+        if (asprintf(&msg, "%s: added %u, %sremoved %u, unchanged %u; fragment %s %s; kernel %s%s%s",
+                     o->mode == MODE_REMOVE ? "remove" : "install", out->added, moved, out->removed, out->unchanged,
                      p->fragment_path, fragment_state(o, out), kernel_state_name(o, out),
                      out->kernel_message ? ": " : "", strempty(out->kernel_message)) < 0)
                 return;
