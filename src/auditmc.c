@@ -93,12 +93,22 @@ static bool field_value(const char *text, size_t len, const char *name, bool may
         return false;
 }
 
-int auditmc_parse_record(const char *text, size_t len, unsigned long *ret_serial, long *ret_pid,
-                         char ret_key[static 257]) {
+/* A hex field's value (a0=7ffc...), 0 when absent or not hex. */
+static unsigned long hex_field(const char *text, size_t len, const char *name) {
+        char buf[32], *end;
+        unsigned long v;
+
+        if (!field_value(text, len, name, false, buf, sizeof(buf)))
+                return 0;
+        errno = 0;
+        v = strtoul(buf, &end, 16);
+        return errno || *end || end == buf ? 0 : v;
+}
+
+int auditmc_parse_event(const char *text, size_t len, struct auditmc_event *ret) {
+        struct auditmc_event e = { .pid = -1, .syscall = -1 };
         char buf[64], *end;
         const char *colon, *close;
-        unsigned long serial;
-        long pid = -1;
 
         if (len < 8 || memcmp(text, "audit(", 6) != 0)
                 return -EINVAL;
@@ -107,18 +117,40 @@ int auditmc_parse_record(const char *text, size_t len, unsigned long *ret_serial
         if (!colon)
                 return -EINVAL;
         errno = 0;
-        serial = strtoul(colon + 1, &end, 10);
+        e.serial = strtoul(colon + 1, &end, 10);
         if (errno || end != close)
                 return -EINVAL;
         if (field_value(text, len, "pid", false, buf, sizeof(buf))) {
-                pid = strtol(buf, &end, 10);
-                if (*end)
-                        pid = -1;
+                e.pid = strtol(buf, &end, 10);
+                if (*end || end == buf)
+                        e.pid = -1;
         }
-        if (!field_value(text, len, "key", true, ret_key, 257) || strcmp(ret_key, "(null)") == 0)
-                ret_key[0] = 0;
-        *ret_serial = serial;
-        *ret_pid = pid;
+        if (field_value(text, len, "syscall", false, buf, sizeof(buf))) {
+                e.syscall = strtol(buf, &end, 10);
+                if (*end || end == buf)
+                        e.syscall = -1;
+        }
+        for (unsigned i = 0; i < 4; i++) {
+                char name[3] = { 'a', (char) ('0' + i), 0 };
+                e.args[i] = hex_field(text, len, name);
+        }
+        if (!field_value(text, len, "key", true, e.key, sizeof(e.key)) || strcmp(e.key, "(null)") == 0)
+                e.key[0] = 0;
+        *ret = e;
+        return 0;
+}
+
+int auditmc_parse_record(const char *text, size_t len, unsigned long *ret_serial, long *ret_pid,
+                         char ret_key[static 257]) {
+        struct auditmc_event e;
+        int r;
+
+        r = auditmc_parse_event(text, len, &e);
+        if (r < 0)
+                return r;
+        *ret_serial = e.serial;
+        *ret_pid = e.pid;
+        memcpy(ret_key, e.key, sizeof(e.key));
         return 0;
 }
 
@@ -145,27 +177,29 @@ static int64_t now_ms(void) {
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int auditmc_wait_syscall(struct auditmc *m, pid_t pid, const char *key, int timeout_ms, struct auditmc_event *ret) {
+int auditmc_next_syscall(struct auditmc *m, const pid_t *pids, size_t n_pids, const char *key, int timeout_ms,
+                         struct auditmc_event *ret) {
         int64_t deadline = now_ms() + timeout_ms;
-        struct auditmc_event other = {};
-        bool have_other = false;
         char *buf = m->buf;
 
         for (;;) {
                 struct pollfd p = { .fd = m->fd, .events = POLLIN };
+                const struct nlmsghdr *h = (const struct nlmsghdr *) buf;
                 int64_t left = deadline - now_ms();
+                struct auditmc_event e;
+                bool ours = false;
                 ssize_t n;
                 int r;
 
                 if (left <= 0)
-                        break;
+                        return -ETIMEDOUT;
                 r = poll(&p, 1, (int) left);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r < 0)
                         return -errno;
                 if (r == 0)
-                        break;
+                        return -ETIMEDOUT;
                 n = recv(m->fd, buf, sizeof(m->buf), MSG_DONTWAIT);
                 if (n < 0) {
                         /* ENOBUFS: records were dropped for us; ours may come still. */
@@ -175,25 +209,44 @@ int auditmc_wait_syscall(struct auditmc *m, pid_t pid, const char *key, int time
                 }
                 /* One datagram is one record. Its nlmsg_len is not to be trusted (the kernel has
                  * set it with and without the header over the years): the datagram's length is. */
-                {
-                        const struct nlmsghdr *h = (const struct nlmsghdr *) buf;
-                        struct auditmc_event e = {};
-                        long rec_pid;
+                if ((size_t) n <= NLMSG_HDRLEN || h->nlmsg_type != AUDIT_SYSCALL)
+                        continue;
+                if (auditmc_parse_event(buf + NLMSG_HDRLEN, (size_t) n - NLMSG_HDRLEN, &e) < 0)
+                        continue;
+                for (size_t i = 0; i < n_pids && !ours; i++)
+                        ours = e.pid == (long) pids[i];
+                if (!ours)
+                        continue;
+                e.key_matched = key_in(e.key, key);
+                *ret = e;
+                return 0;
+        }
+}
 
-                        if ((size_t) n <= NLMSG_HDRLEN || h->nlmsg_type != AUDIT_SYSCALL)
-                                continue;
-                        if (auditmc_parse_record(buf + NLMSG_HDRLEN, (size_t) n - NLMSG_HDRLEN, &e.serial, &rec_pid,
-                                                 e.key) < 0 || rec_pid != (long) pid)
-                                continue;
-                        e.key_matched = key_in(e.key, key);
-                        if (e.key_matched) {
-                                *ret = e;
-                                return 0;
-                        }
-                        if (!have_other) {
-                                other = e;
-                                have_other = true;
-                        }
+int auditmc_wait_syscall(struct auditmc *m, pid_t pid, const char *key, int timeout_ms, struct auditmc_event *ret) {
+        int64_t deadline = now_ms() + timeout_ms;
+        struct auditmc_event other = {};
+        bool have_other = false;
+
+        for (;;) {
+                int64_t left = deadline - now_ms();
+                struct auditmc_event e;
+                int r;
+
+                if (left <= 0)
+                        break;
+                r = auditmc_next_syscall(m, &pid, 1, key, (int) left, &e);
+                if (r == -ETIMEDOUT)
+                        break;
+                if (r < 0)
+                        return r;
+                if (e.key_matched) {
+                        *ret = e;
+                        return 0;
+                }
+                if (!have_other) {
+                        other = e;
+                        have_other = true;
                 }
         }
         if (have_other) {

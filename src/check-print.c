@@ -238,18 +238,47 @@ static json_object *taken_by_json(const struct check_result *c, const struct ver
         return a;
 }
 
+static json_object *probe_result_json(const struct check_result *c, size_t i) {
+        const struct probe_result *x = &c->probe.results[i];
+        json_object *o = json_object_new_object();
+        bool event = x->status == PROBE_SEEN || x->status == PROBE_OTHER_KEY;
+
+        json_object_object_add(o, "class", json_object_new_string(probe_class_to_string(x->action)));
+        json_object_object_add(o, "kind", json_object_new_string(probe_kind_to_string(x->kind)));
+        json_object_object_add(o, "path", jstr(x->path));
+        json_object_object_add(o, "status", json_object_new_string(probe_status_to_string(x->status)));
+        json_object_object_add(o, "action", json_object_new_string(probe_action_to_string(x->action)));
+        json_object_object_add(o, "key", x->status == PROBE_SEEN ? jstr(c->p->key) : jstr(x->key));
+        json_object_object_add(o, "taken_by", c->probe_taken_by && c->probe_taken_by[i] && *c->probe_taken_by[i]
+                                                      ? jstr(c->probe_taken_by[i]) : NULL);
+        json_object_object_add(o, "serial", event ? json_object_new_int64((int64_t) x->serial) : NULL);
+        json_object_object_add(o, "latency_seconds", event ? json_object_new_double(x->latency) : NULL);
+        json_object_object_add(o, "in_log", x->log == PROBE_LOG_FOUND ? json_object_new_boolean(true)
+                                            : x->log == PROBE_LOG_NOT_FOUND ? json_object_new_boolean(false) : NULL);
+        json_object_object_add(o, "not_probed_because", x->status == PROBE_NOT_PROBED
+                                                                ? json_object_new_string(probe_skip_to_string(x->skip)) : NULL);
+        return o;
+}
+
+/* "probe": the overall status; path, action, serial, latency and in_log of the first result
+ * exercised (as when the probe made one action); every (class, path) in "probes". */
 static json_object *probe_json(const struct check_result *c) {
         const struct probe *pr = &c->probe;
-        json_object *o = json_object_new_object();
+        const struct probe_result *x = probe_first(pr);
+        bool event = x && (x->status == PROBE_SEEN || x->status == PROBE_OTHER_KEY);
+        json_object *o = json_object_new_object(), *a = json_object_new_array();
 
         json_object_object_add(o, "status", json_object_new_string(probe_status_to_string(pr->status)));
-        json_object_object_add(o, "path", jstr(pr->path));
-        json_object_object_add(o, "action", pr->path ? json_object_new_string(probe_action_to_string(pr->action)) : NULL);
-        json_object_object_add(o, "serial", pr->serial ? json_object_new_int64((int64_t) pr->serial) : NULL);
-        json_object_object_add(o, "latency_seconds", pr->serial ? json_object_new_double(pr->latency) : NULL);
+        json_object_object_add(o, "path", jstr(x ? x->path : NULL));
+        json_object_object_add(o, "action", x ? json_object_new_string(probe_action_to_string(x->action)) : NULL);
+        json_object_object_add(o, "serial", event ? json_object_new_int64((int64_t) x->serial) : NULL);
+        json_object_object_add(o, "latency_seconds", event ? json_object_new_double(x->latency) : NULL);
         json_object_object_add(o, "log_file", jstr(pr->log_file));
-        json_object_object_add(o, "in_log", pr->log == PROBE_LOG_FOUND ? json_object_new_boolean(true)
-                                            : pr->log == PROBE_LOG_NOT_FOUND ? json_object_new_boolean(false) : NULL);
+        json_object_object_add(o, "in_log", x && x->log == PROBE_LOG_FOUND ? json_object_new_boolean(true)
+                                            : x && x->log == PROBE_LOG_NOT_FOUND ? json_object_new_boolean(false) : NULL);
+        for (size_t i = 0; i < pr->n_results; i++)
+                json_object_array_add(a, probe_result_json(c, i));
+        json_object_object_add(o, "probes", a);
         return o;
 }
 
@@ -360,13 +389,29 @@ void check_print_prometheus(FILE *f, const struct check_result *c) {
                 fprintf(f, "docker_audit_rules_kernel_lost_events %u\n", c->probed ? c->probe.lost_after : k->st.lost);
         }
         if (c->probed) {
+                const struct probe_result *first = probe_first(&c->probe);
                 bool ok = c->probe.status == PROBE_SEEN;
-                metric(f, "docker_audit_rules_probe_success", "gauge", "1 when --probe saw the event with our key.");
+
+                metric(f, "docker_audit_rules_probe_success", "gauge",
+                       "1 when every event of --probe came with our key.");
                 fprintf(f, "docker_audit_rules_probe_success %d\n", ok);
-                if (ok) {
+                if (ok && first) {
                         metric(f, "docker_audit_rules_probe_latency_seconds", "gauge",
-                               "Seconds from the probe's action to its event on the multicast group.");
-                        fprintf(f, "docker_audit_rules_probe_latency_seconds %.6f\n", c->probe.latency);
+                               "Seconds from the probe's first action to its event on the multicast group.");
+                        fprintf(f, "docker_audit_rules_probe_latency_seconds %.6f\n", first->latency);
+                }
+                if (first) {
+                        metric(f, "docker_audit_rules_probe", "gauge",
+                               "Per permission class and kind of path probed: 1 when the event came with our key, 0 "
+                               "when with another key or not at all (status says which).");
+                        for (size_t i = 0; i < c->probe.n_results; i++) {
+                                const struct probe_result *x = &c->probe.results[i];
+                                if (x->status == PROBE_NOT_PROBED)
+                                        continue;
+                                fprintf(f, "docker_audit_rules_probe{class=\"%s\",kind=\"%s\",status=\"%s\"} %d\n",
+                                        probe_class_to_string(x->action), probe_kind_to_string(x->kind),
+                                        probe_status_to_string(x->status), x->status == PROBE_SEEN);
+                        }
                 }
         }
 }

@@ -31,6 +31,9 @@ void check_result_done(struct check_result *c) {
         free(c->findings);
         strv_free(c->stale);
         verdict_shadows_done(&c->shadows);
+        for (size_t i = 0; c->probe_taken_by && i < c->probe.n_results; i++)
+                free(c->probe_taken_by[i]);
+        free(c->probe_taken_by);
         probe_done(&c->probe);
         *c = (struct check_result) {};
 }
@@ -274,57 +277,153 @@ static char *probe_causes(const struct check_result *c) {
         return TAKE_PTR(buf);
 }
 
-static int judge_probe_log(struct check_result *c) {
-        const struct probe *pr = &c->probe;
+/* The loaded watches of the key that took a probe's event, on its path or a directory above it,
+ * with that class, in the kernel's order: "-w DIR -p wa -k KEY" (position N), ...; "" when the
+ * kernel's rules read hold none (a syscall rule, or a watch the listing did not keep). */
+static char *probe_takers(const struct check_result *c, const struct probe_result *x) {
+        const struct kernel_view *k = &c->p->kernel;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        unsigned perm = probe_action_perm(x->action);
+        bool any = false;
 
-        switch (pr->log) {
-        case PROBE_LOG_FOUND:
-                return add_finding(c, SEV_NONE, "probe: event %lu is in %s", pr->serial, pr->log_file);
-        case PROBE_LOG_NOT_FOUND:
-                return add_finding(c, SEV_WARNING, "probe: event %lu was not written to %s within a second: is auditd "
-                                   "writing (disk full, suspended, another log file)?", pr->serial, pr->log_file);
-        case PROBE_LOG_UNREADABLE:
-                return add_finding(c, SEV_NONE, "probe: %s could not be read to look for event %lu",
-                                   strempty(pr->log_file), pr->serial);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < k->n_rules; i++) {
+                const struct kernel_rule *o = &k->rules[i];
+                _cleanup_free_ char *line = NULL;
+
+                if (!o->is_watch || !x->key || !rule_has_key(&o->rule, x->key) || !(o->rule.perms & perm) ||
+                    !(streq(o->rule.path, x->path) || path_startswith_dir(x->path, o->rule.path)))
+                        continue;
+                if (rule_format(&o->rule, &line) < 0) {
+                        fclose(f);
+                        return NULL;
+                }
+                fprintf(f, "%s\"%s\" (kernel position %u)", any ? ", " : "", line, o->pos + 1);
+                any = true;
+        }
+        if (fclose(f) != 0)
+                return NULL;
+        return TAKE_PTR(buf);
+}
+
+static const char *probe_skip_text(enum probe_skip s) {
+        switch (s) {
+        case PROBE_SKIP_NOT_ROOTS:
+                return "its watched paths are not root's alone (a path a user owns or can change is never probed)";
+        case PROBE_SKIP_NO_FILE:
+                return "its watched paths are missing, or not a regular file or directory";
+        case PROBE_SKIP_EXE:
+                return "its rules record one program's actions only (-F exe=)";
+        default:
+                return "no harmless action";
+        }
+}
+
+/* One finding per (class, path): the i-th result. */
+static int judge_probe_result(struct check_result *c, const struct check_request *q, size_t i) {
+        const struct probe_result *x = &c->probe.results[i];
+        const char *cls = probe_class_to_string(x->action), *kind = probe_kind_to_string(x->kind),
+                   *act = probe_action_to_string(x->action);
+
+        switch (x->status) {
+        case PROBE_SEEN:
+                return add_finding(c, SEV_NONE, "probe: %s on %s (%s): %s, recorded with key \"%s\" in %.3f s (event %lu, "
+                                   "comm=\"%s\")", cls, x->path, kind, act, c->p->key, x->latency, x->serial, PROBE_COMM);
+        case PROBE_OTHER_KEY: {
+                char *takers = probe_takers(c, x);
+                if (!takers)
+                        return -ENOMEM;
+                c->probe_taken_by[i] = takers;
+                return add_finding(c, SEV_WARNING, "probe: %s on %s (%s): %s, recorded with key \"%s\", not \"%s\": %s%s",
+                                   cls, x->path, kind, act, strempty(x->key), c->p->key,
+                                   *takers ? "taken by " : "a rule before ours matched first", takers);
+        }
+        case PROBE_MISSED: {
+                _cleanup_free_ char *why = probe_causes(c);
+                if (!why)
+                        return -ENOMEM;
+                return add_finding(c, SEV_CRITICAL, "probe: %s on %s (%s): no event with key \"%s\" within %g s after %s: "
+                                   "likely %s", cls, x->path, kind, c->p->key, q->probe_timeout_ms / 1000.0, act, why);
+        }
+        case PROBE_NOT_PROBED:
+                return add_finding(c, SEV_NONE, "probe: %s on %s (%s): not probed: %s", cls, strempty(x->path), kind,
+                                   probe_skip_text(x->skip));
         default:
                 return 0;
         }
 }
 
+/* Whether auditd wrote the events seen: one line. */
+static int judge_probe_log(struct check_result *c) {
+        const struct probe *pr = &c->probe;
+        _cleanup_free_ char *found = NULL, *missing = NULL, *unreadable = NULL;
+        size_t nf = 0, nm = 0, nu = 0;
+        FILE *ff = open_memstream(&found, &nf), *fm = open_memstream(&missing, &nm), *fu = open_memstream(&unreadable, &nu);
+        int r = 0;
+
+        if (!ff || !fm || !fu) {
+                if (ff)
+                        fclose(ff);
+                if (fm)
+                        fclose(fm);
+                if (fu)
+                        fclose(fu);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < pr->n_results; i++) {
+                const struct probe_result *x = &pr->results[i];
+                FILE *f = x->log == PROBE_LOG_FOUND ? ff : x->log == PROBE_LOG_NOT_FOUND ? fm
+                        : x->log == PROBE_LOG_UNREADABLE ? fu : NULL;
+                if (f)
+                        fprintf(f, "%s%lu", ftello(f) > 0 ? ", " : "", x->serial);
+        }
+        if ((fclose(ff) | fclose(fm) | fclose(fu)) != 0)
+                return -ENOMEM;
+        if (*found)
+                r = add_finding(c, SEV_NONE, "probe: event%s %s %s in %s", strchr(found, ',') ? "s" : "", found,
+                                strchr(found, ',') ? "are" : "is", pr->log_file);
+        if (r >= 0 && *missing)
+                r = add_finding(c, SEV_WARNING, "probe: event%s %s %s not written to %s within a second: is auditd "
+                                "writing (disk full, suspended, another log file)?", strchr(missing, ',') ? "s" : "",
+                                missing, strchr(missing, ',') ? "were" : "was", pr->log_file);
+        if (r >= 0 && *unreadable)
+                r = add_finding(c, SEV_NONE, "probe: %s could not be read to look for event%s %s", strempty(pr->log_file),
+                                strchr(unreadable, ',') ? "s" : "", unreadable);
+        return r;
+}
+
 static int judge_probe(struct check_result *c, const struct check_request *q) {
         const struct probe *pr = &c->probe;
-        double secs = q->probe_timeout_ms / 1000.0;
         int r;
 
         if (!q->probe)
                 return 0;
         if (!check_kernel_read(c->p))
                 return add_finding(c, SEV_NONE, "probe: not run, the kernel's audit rules could not be read");
-        r = probe_run(c->p, q->probe_timeout_ms, &c->probe);
+        r = (q->run_probe ? q->run_probe : probe_run)(c->p, q->probe_paths, q->probe_timeout_ms, &c->probe);
         if (r < 0)
                 return r;
         c->probed = true;
+        if (pr->n_results && !(c->probe_taken_by = calloc(pr->n_results, sizeof(char *))))
+                return -ENOMEM;
         switch (pr->status) {
         case PROBE_SEEN:
-                r = add_finding(c, SEV_NONE, "probe: %s (%s) recorded with key \"%s\" in %.3f s (event %lu, comm=\"%s\")",
-                                pr->path, probe_action_to_string(pr->action), c->p->key, pr->latency, pr->serial,
-                                PROBE_COMM);
-                return r < 0 ? r : judge_probe_log(c);
         case PROBE_OTHER_KEY:
-                return add_finding(c, SEV_WARNING, "probe: %s (%s) was recorded with key \"%s\", not \"%s\": a rule "
-                                   "before ours matched first", pr->path, probe_action_to_string(pr->action),
-                                   strempty(pr->key), c->p->key);
-        case PROBE_MISSED: {
-                _cleanup_free_ char *why = probe_causes(c);
-                if (!why)
-                        return -ENOMEM;
-                return add_finding(c, SEV_CRITICAL, "probe: no event with key \"%s\" within %g s after %s (%s): "
-                                   "likely %s", c->p->key, secs, pr->path, probe_action_to_string(pr->action), why);
-        }
+        case PROBE_MISSED:
+                for (size_t i = 0; i < pr->n_results; i++)
+                        if ((r = judge_probe_result(c, q, i)) < 0)
+                                return r;
+                return judge_probe_log(c);
         case PROBE_NO_TARGET:
+                for (size_t i = 0; i < pr->n_results; i++)
+                        if ((r = judge_probe_result(c, q, i)) < 0)
+                                return r;
                 return add_finding(c, SEV_WARNING, "probe: no loaded rule of ours on an existing file or directory "
-                                   "of root's with the r or a permission: nothing to probe (a path a user "
-                                   "owns or can change is never probed)");
+                                   "of root's%s: nothing to probe (a path a user owns or can change is never probed)",
+                                   q->probe_paths ? " among the paths given (--probe-path)" : "");
         case PROBE_UNAVAILABLE:
                 return add_finding(c, SEV_WARNING, "probe: cannot read the kernel's audit multicast group (%s): it "
                                    "needs root (CAP_AUDIT_READ) in the initial namespaces", strerror(-pr->error));
@@ -422,7 +521,8 @@ static int emit(const struct options *o, char *text, size_t len, int status) {
 }
 
 int run_check(const struct options *o) {
-        const struct check_request q = { .cis = o->cis, .probe = o->probe, .probe_timeout_ms = o->probe_timeout_ms };
+        const struct check_request q = { .cis = o->cis, .probe = o->probe, .probe_timeout_ms = o->probe_timeout_ms,
+                                       .probe_paths = o->probe_paths };
         struct plan p = {};
         struct check_result c = {};
         _cleanup_free_ char *text = NULL;

@@ -29,6 +29,10 @@ struct check_request {
         int cis;                  /* -1, or the enum cis_version that decides which targets count */
         bool probe;               /* --probe: prove that an event comes */
         int probe_timeout_ms;
+        char *const *probe_paths; /* --probe-path (NULL: the representative paths) */
+        /* What runs the probe: NULL is probe_run() (probe.h); a test gives its own, which fills
+         * a struct probe as probe_run() would. */
+        int (*run_probe)(const struct plan *p, char *const *paths, int timeout_ms, struct probe *ret);
 };
 
 struct check_result {
@@ -47,6 +51,9 @@ struct check_result {
         int n_problems;           /* discovery and rules-directory problems (each a warning) */
         bool probed;              /* probe holds a run */
         struct probe probe;
+        char **probe_taken_by;    /* one per probe result: for OTHER_KEY the rules of that key that
+                                   * take its class on its path, as the finding says them ("" when
+                                   * none is known); NULL for the others */
 
         /* The judgement, computed once: */
         int status;               /* CHECK_OK, CHECK_WARNING, CHECK_CRITICAL or CHECK_UNKNOWN */
@@ -61,7 +68,10 @@ struct check_result {
 
 /* Judge the plan p. It must have been through plan_build(), plan_read_disk() and
  * plan_read_kernel() (or have the same fields set by hand). With q->probe and a readable kernel
- * the probe runs (probe_run(): a child reads or chmods a watched path). Returns 0, or -ENOMEM
+ * the probe runs (probe_run(): one harmless action per permission class on a watched path of
+ * each kind), and each of its results is a finding: seen with our key a note, with another key
+ * a warning naming the loaded watches of that key on the path or above it, missed critical, not
+ * probed a note. Returns 0, or -ENOMEM
  * (or a probe's -errno), leaving *ret untouched. Release the result with check_result_done(). */
 int check_judge(const struct plan *p, const struct check_request *q, struct check_result *ret);
 void check_result_done(struct check_result *c);

@@ -22,7 +22,7 @@ static void help(FILE *f) {
 "Usage: docker-audit-rules [--no-load | --no-write | --dry-run] [--best-effort] [OPTIONS]\n"
 "       docker-audit-rules --print [OPTIONS]\n"
 "       docker-audit-rules --list-paths [--format text|json] [OPTIONS]\n"
-"       docker-audit-rules --check [--probe] [--format text|json|prometheus] [--output FILE] [--cis VERSION] [OPTIONS]\n"
+"       docker-audit-rules --check [--probe [--probe-path PATH ...]] [--format text|json|prometheus] [--output FILE] [--cis VERSION] [OPTIONS]\n"
 "       docker-audit-rules --remove [--no-load | --no-write | --dry-run] [OPTIONS]\n"
 "       docker-audit-rules --report [--input FILE] [--since TIME] [--until TIME] [--format text|json] [OPTIONS]\n"
 "\n"
@@ -56,7 +56,9 @@ static void help(FILE *f) {
 "      --best-effort        for package hooks: an unusable audit system is a warning\n"
 "      --format FORMAT      text (default), json, or (--check) prometheus\n"
 "      --cis VERSION        --check: judge one benchmark version (1.2.0, 1.6.0, 1.8.0)\n"
-"      --probe              --check: make one harmless watched action and wait for its event\n"
+"      --probe              --check: one harmless action per permission class on a watched binary,\n"
+"                           unit file and configuration; wait for each event, with our key\n"
+"      --probe-path PATH    --check --probe: act on the watches of these paths only (repeatable)\n"
 "      --probe-timeout SECONDS  --check --probe: how long to wait (default: 2)\n"
 "      --input FILE         --report: read FILE (repeatable; - is standard input)\n"
 "      --since TIME         --report: from TIME (now, recent, today, yesterday, this-week,\n"
@@ -101,6 +103,7 @@ enum {
         ARG_FRAGMENT,
         ARG_PROBE,
         ARG_PROBE_TIMEOUT,
+        ARG_PROBE_PATH,
         ARG_ORDER,
 };
 
@@ -151,6 +154,7 @@ static const struct option longopts[] = {
         { "config", required_argument, NULL, ARG_CONFIG },
         { "probe", no_argument, NULL, ARG_PROBE },
         { "probe-timeout", required_argument, NULL, ARG_PROBE_TIMEOUT },
+        { "probe-path", required_argument, NULL, ARG_PROBE_PATH },
         {}
 };
 
@@ -298,6 +302,15 @@ static int parse_option(int c, char *argv[], struct options *o) {
                 o->probe_timeout_ms = (int) (t * 1000 + 0.5) ?: 1;
                 break;
         }
+        case ARG_PROBE_PATH: {
+                char *n = NULL;
+
+                if (optarg[0] != '/' || path_normalize(optarg, &n) < 0)
+                        return usage_error("--probe-path needs an absolute path, got \"%s\"", optarg);
+                if (strv_push(&o->probe_paths, n) < 0)
+                        return usage_error("out of memory");
+                break;
+        }
         case ARG_CIS: {
                 enum cis_version v;
                 if (cis_version_from_string(optarg, &v) < 0)
@@ -333,8 +346,10 @@ static int check_options(struct options *o) {
                 return usage_error("--print writes the fragment itself; --format json is for the other modes");
         if (o->cis >= 0 && o->mode != MODE_CHECK)
                 return usage_error("--cis only applies to --check");
-        if ((o->probe || o->probe_timeout_ms) && o->mode != MODE_CHECK)
-                return usage_error("--probe and --probe-timeout only apply to --check");
+        if ((o->probe || o->probe_timeout_ms || o->probe_paths) && o->mode != MODE_CHECK)
+                return usage_error("--probe, --probe-timeout and --probe-path only apply to --check");
+        if (o->probe_paths && !o->probe)
+                return usage_error("--probe-path only applies to --probe");
         if (o->format == FORMAT_PROMETHEUS && o->mode != MODE_CHECK)
                 return usage_error("--format prometheus only applies to --check");
         if (o->mode == MODE_CHECK) {
@@ -477,6 +492,7 @@ int main(int argc, char *argv[]) {
         r = parse_argv(argc, argv, &o);
         if (r < 0) {
                 strv_free(o.inputs);
+                strv_free(o.probe_paths);
                 /* A monitor reads 2 as CRITICAL (--check) or as tampering (--report). */
                 return failure_status(&o, EXIT_USAGE);
         }
@@ -485,6 +501,7 @@ int main(int argc, char *argv[]) {
         r = load_settings(&o, &settings);
         if (r < 0) {
                 strv_free(o.inputs);
+                strv_free(o.probe_paths);
                 return failure_status(&o, r == -EINVAL ? EXIT_USAGE : EXIT_FAIL);
         }
 
@@ -519,6 +536,7 @@ int main(int argc, char *argv[]) {
         (void) readcache_save_and_disable();
         settings_done(&settings);
         strv_free(o.inputs);
+        strv_free(o.probe_paths);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "docker-audit-rules: cannot write to standard output: %s\n", strerror(errno));
                 if (r == EXIT_OK)

@@ -66,5 +66,6 @@ struct options {
         const char *until;
         bool probe;              /* --check --probe */
         int probe_timeout_ms;    /* 0: not given (2000 with --probe) */
+        char **probe_paths;      /* --probe-path: normalised; NULL: the representative paths */
         const char *check_output; /* --check --output: the report goes to this file, atomically */
 };

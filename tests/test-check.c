@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "check.h"
 #include "plan.h"
+#include "probe.h"
 #include "fragment.h"
 #include "list.h"
 #include "root.h"
@@ -894,6 +895,138 @@ static void test_check_probe_needs_kernel(void **state _unused_) {
         check_result_done(&c);
 }
 
+/* ---- The probe's results, judged (a probe that acts is in tests/test-probe.sh) ---- */
+
+static const struct probe_result *fake_results;
+static size_t fake_n;
+static enum probe_status fake_status;
+
+/* Fills the probe as probe_run() would, from the scenario above. */
+static int fake_probe(const struct plan *p _unused_, char *const *paths _unused_, int timeout_ms _unused_,
+                      struct probe *ret) {
+        struct probe pr = { .status = fake_status, .n_results = fake_n };
+
+        pr.results = calloc(fake_n + 1, sizeof(*pr.results));
+        assert_non_null(pr.results);
+        for (size_t i = 0; i < fake_n; i++) {
+                pr.results[i] = fake_results[i];
+                pr.results[i].path = fake_results[i].path ? strdup(fake_results[i].path) : NULL;
+                pr.results[i].key = fake_results[i].key ? strdup(fake_results[i].key) : NULL;
+        }
+        *ret = pr;
+        return 0;
+}
+
+static struct check_result judge_probed(const struct plan *p, const struct probe_result *r, size_t n,
+                                        enum probe_status overall) {
+        const struct check_request q = { .cis = -1, .probe = true, .probe_timeout_ms = 2000, .run_probe = fake_probe };
+        struct check_result c = {};
+
+        fake_results = r;
+        fake_n = n;
+        fake_status = overall;
+        assert_int_equal(check_judge(p, &q, &c), 0);
+        assert_true(c.probed);
+        return c;
+}
+
+/* Every class seen with our key on a binary: one note per class, OK; JSON keeps the first
+ * result's fields and lists every (class, path); Prometheus says each. */
+static void test_check_probe_seen(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        const struct probe_result r[] = {
+                { .status = PROBE_SEEN, .action = PROBE_READ, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd", .serial = 10 },
+                { .status = PROBE_SEEN, .action = PROBE_WRITE, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd", .serial = 11 },
+                { .status = PROBE_SEEN, .action = PROBE_EXEC, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd", .serial = 12 },
+                { .status = PROBE_SEEN, .action = PROBE_ATTR, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd", .serial = 13 },
+                { .status = PROBE_NOT_PROBED, .action = PROBE_WRITE, .kind = PROBE_KIND_CONFIG, .path = (char *) "/run/containerd",
+                  .skip = PROBE_SKIP_NOT_ROOTS },
+        };
+        struct check_result c = judge_probed(&p, r, ELEMENTSOF(r), PROBE_SEEN);
+        _cleanup_free_ char *json = NULL, *prom = NULL;
+
+        assert_int_equal(c.status, CHECK_OK);
+        assert_int_equal(finding(&c, "probe: r on /usr/bin/dockerd (binary): open for reading, recorded with key \"docker\"")->sev, SEV_NONE);
+        assert_int_equal(finding(&c, "probe: x on /usr/bin/dockerd (binary): execute with a bad argument vector, refused, "
+                                     "recorded with key \"docker\"")->sev, SEV_NONE);
+        assert_int_equal(finding(&c, "probe: w on /run/containerd (configuration): not probed: its watched paths are not root's alone")->sev,
+                         SEV_NONE);
+        json = printed(&c, check_print_json);
+        assert_non_null(strstr(json, "\"path\":\"/usr/bin/dockerd\",\n    \"action\":\"open for reading\""));
+        assert_non_null(strstr(json, "\"probes\":["));
+        assert_non_null(strstr(json, "\"class\":\"a\""));
+        assert_non_null(strstr(json, "\"not_probed_because\":\"not-roots\""));
+        prom = printed(&c, check_print_prometheus);
+        assert_non_null(strstr(prom, "docker_audit_rules_probe_success 1\n"));
+        assert_non_null(strstr(prom, "docker_audit_rules_probe{class=\"x\",kind=\"binary\",status=\"seen\"} 1\n"));
+        assert_null(strstr(prom, "kind=\"configuration\""));
+        check_result_done(&c);
+}
+
+/* The write on a unit file taken by a broad rule of another key on the directory above, loaded
+ * first: a warning naming the key and the rule; a missed event is critical. */
+static void test_check_probe_other_key(void **state _unused_) {
+        struct kernel_rule kernel[] = {
+                { .is_watch = true, .pos = 0, .rule = { .form = FORM_W, .kind = WATCH_DIR, .path = (char *) "/usr/lib/systemd",
+                                                        .perms = PERM_WRITE | PERM_ATTR, .keys = k_other } },
+                kernel_wanted[0], kernel_wanted[1],
+        };
+        struct plan p = judged_plan(KERNEL_LOADED, kernel, ELEMENTSOF(kernel));
+        const struct probe_result r[] = {
+                { .status = PROBE_SEEN, .action = PROBE_READ, .kind = PROBE_KIND_UNIT,
+                  .path = (char *) "/usr/lib/systemd/system/docker.service", .serial = 20 },
+                { .status = PROBE_OTHER_KEY, .action = PROBE_WRITE, .kind = PROBE_KIND_UNIT,
+                  .path = (char *) "/usr/lib/systemd/system/docker.service", .key = (char *) "other", .serial = 21 },
+        };
+        const struct probe_result missed[] = {
+                { .status = PROBE_MISSED, .action = PROBE_EXEC, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd" },
+        };
+        struct check_result c;
+        const struct check_finding *f;
+        _cleanup_free_ char *json = NULL, *prom = NULL;
+
+        kernel[1].pos = 1;
+        kernel[2].pos = 2;
+        c = judge_probed(&p, r, ELEMENTSOF(r), PROBE_OTHER_KEY);
+        assert_int_equal(c.status, CHECK_WARNING);
+        f = finding(&c, "probe: w on /usr/lib/systemd/system/docker.service (unit file): open for writing as a directory, "
+                        "refused, recorded with key \"other\", not \"docker\": taken by \"-w /usr/lib/systemd -p wa -k other\" "
+                        "(kernel position 1)");
+        assert_non_null(f);
+        assert_int_equal(f->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "probe: r on /usr/lib/systemd/system/docker.service")->sev, SEV_NONE);
+        json = printed(&c, check_print_json);
+        assert_non_null(strstr(json, "\"status\":\"other-key\""));
+        assert_non_null(strstr(json, "\"key\":\"other\""));
+        assert_non_null(strstr(json, "\"taken_by\":\"\\\"-w /usr/lib/systemd -p wa -k other\\\" (kernel position 1)\""));
+        prom = printed(&c, check_print_prometheus);
+        assert_non_null(strstr(prom, "docker_audit_rules_probe_success 0\n"));
+        assert_non_null(strstr(prom, "docker_audit_rules_probe{class=\"w\",kind=\"unit file\",status=\"other-key\"} 0\n"));
+        check_result_done(&c);
+
+        c = judge_probed(&p, missed, ELEMENTSOF(missed), PROBE_MISSED);
+        assert_int_equal(c.status, CHECK_CRITICAL);
+        assert_int_equal(finding(&c, "probe: x on /usr/bin/dockerd (binary): no event with key \"docker\" within 2 s")->sev,
+                         SEV_CRITICAL);
+        check_result_done(&c);
+}
+
+/* Nothing exercised: a warning saying so, beside the classes not probed and why. */
+static void test_check_probe_no_target(void **state _unused_) {
+        struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+        const struct probe_result r[] = {
+                { .status = PROBE_NOT_PROBED, .action = PROBE_READ, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd",
+                  .skip = PROBE_SKIP_EXE },
+        };
+        struct check_result c = judge_probed(&p, r, ELEMENTSOF(r), PROBE_NO_TARGET);
+
+        assert_int_equal(c.status, CHECK_WARNING);
+        assert_int_equal(finding(&c, "nothing to probe")->sev, SEV_WARNING);
+        assert_int_equal(finding(&c, "probe: r on /usr/bin/dockerd (binary): not probed: its rules record one program's "
+                                     "actions only (-F exe=)")->sev, SEV_NONE);
+        check_result_done(&c);
+}
+
 /* --dry-run: the install diff's actions counted, none executed (no kernel connection), each
  * add and delete as it would be done, and the report line of each says why. */
 static void test_apply_dry_run(void **state _unused_) {
@@ -972,6 +1105,9 @@ int main(void) {
                 cmocka_unit_test(test_taker_for),
                 cmocka_unit_test(test_check_key_shadowed),
                 cmocka_unit_test(test_check_probe_needs_kernel),
+                cmocka_unit_test(test_check_probe_seen),
+                cmocka_unit_test(test_check_probe_other_key),
+                cmocka_unit_test(test_check_probe_no_target),
                 cmocka_unit_test(test_apply_dry_run),
                 cmocka_unit_test(test_list_build),
         };
