@@ -277,24 +277,42 @@ static char *probe_causes(const struct check_result *c) {
         return TAKE_PTR(buf);
 }
 
-/* The loaded watches of the key that took a probe's event, on its path or a directory above it,
- * with that class, in the kernel's order: "-w DIR -p wa -k KEY" (position N), ...; "" when the
- * kernel's rules read hold none (a syscall rule, or a watch the listing did not keep). */
+/* The rule that took a probe's event, as the finding names it: the kernel's first rule of
+ * another key before ours that takes that class on that path (verdict_taker_for()), when it is
+ * of the key recorded: "RULE" (kernel position N); else the loaded watches of that key on the
+ * path or a directory above it, with that class, in the kernel's order (a path none of our
+ * wanted rules names: a rule of ours loaded by hand); "" when none is known (a rule the
+ * listing did not keep). */
 static char *probe_takers(const struct check_result *c, const struct probe_result *x) {
         const struct kernel_view *k = &c->p->kernel;
+        const struct filter_rule *t;
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
         unsigned perm = probe_action_perm(x->action);
-        bool any = false;
+        bool any = false, may = false;
+        FILE *f;
 
+        if (!x->key)
+                return strdup("");
+        t = verdict_taker_for(c->p, x->path, probe_class_to_string(x->action)[0], &may);
+        if (t && t->keys && t->keys[0] && streq(t->keys[0], x->key)) {
+                _cleanup_free_ char *text = NULL;
+                char *r;
+
+                if (filter_rule_format(t, &text) < 0 ||
+                    asprintf(&r, "\"%s\" (kernel position %u%s)", text, t->pos + 1,
+                             may ? ", under conditions the task met" : "") < 0)
+                        return NULL;
+                return r;
+        }
+        f = open_memstream(&buf, &size);
         if (!f)
                 return NULL;
         for (size_t i = 0; i < k->n_rules; i++) {
                 const struct kernel_rule *o = &k->rules[i];
                 _cleanup_free_ char *line = NULL;
 
-                if (!o->is_watch || !x->key || !rule_has_key(&o->rule, x->key) || !(o->rule.perms & perm) ||
+                if (!o->is_watch || !rule_has_key(&o->rule, x->key) || !(o->rule.perms & perm) ||
                     !(streq(o->rule.path, x->path) || path_startswith_dir(x->path, o->rule.path)))
                         continue;
                 if (rule_format(&o->rule, &line) < 0) {

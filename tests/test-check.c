@@ -1004,6 +1004,26 @@ static void test_check_probe_other_key(void **state _unused_) {
         assert_non_null(strstr(prom, "docker_audit_rules_probe{class=\"w\",kind=\"unit file\",status=\"other-key\"} 0\n"));
         check_result_done(&c);
 
+        /* The kernel's rule that takes it, found by the shadow judge (verdict_taker_for()): a
+         * broad rule on the directory above, named with its place. */
+        {
+                struct plan q = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
+                const struct probe_result taken[] = {
+                        { .status = PROBE_OTHER_KEY, .action = PROBE_ATTR, .kind = PROBE_KIND_BINARY,
+                          .path = (char *) "/usr/bin/dockerd", .key = (char *) "binaries", .serial = 30 },
+                };
+
+                takers_setup();
+                q.kernel.takers = kernel_takers;
+                q.kernel.n_takers = 2;
+                c = judge_probed(&q, taken, ELEMENTSOF(taken), PROBE_OTHER_KEY);
+                assert_int_equal(finding(&c, "probe: a on /usr/bin/dockerd (binary): change no attribute (removexattr), "
+                                             "refused, recorded with key \"binaries\", not \"docker\": taken by "
+                                             "\"-w /usr/bin -p wa -k binaries\" (kernel position 3)")->sev, SEV_WARNING);
+                check_result_done(&c);
+                takers_teardown();
+        }
+
         c = judge_probed(&p, missed, ELEMENTSOF(missed), PROBE_MISSED);
         assert_int_equal(c.status, CHECK_CRITICAL);
         assert_int_equal(finding(&c, "probe: x on /usr/bin/dockerd (binary): no event with key \"docker\" within 2 s")->sev,

@@ -127,6 +127,8 @@ done
 tool --check --probe "${PP[@]}" >"$TMP/out" 2>&1
 expect "the text names the key that took the write" \
         has "warning: probe: w on $unit (unit file): open for writing as a directory, refused, recorded with key \"$OTHER\", not \"$KEY\""
+expect "and the rule, with its place in the kernel's list" \
+        grep -qE -- "probe: w on $unit .*: taken by \"-w $P -p wa -k $OTHER\" \(kernel position [0-9]+\)" "$TMP/out"
 tool --check --probe "${PP[@]}" --format prometheus >"$TMP/out" 2>&1
 expect "the metrics say the attribute class on the binary went elsewhere" \
         has "docker_audit_rules_probe{class=\"a\",kind=\"binary\",status=\"other-key\"} 0"
