@@ -508,6 +508,6 @@ int report_print_header(FILE *out, const struct report_options *ro, bool events_
         }
         if (events_section)
                 return 0;
-        return fprintf(out, "Events on Docker's paths with key %s, or under another key on a path it watches, and "
+        return fprintf(out, "Events on Docker's paths, with key %s or under any key on a path discovered now, and "
                        "changes of the audit system.\n\n", ro->key) < 0 ? -EIO : 0;
 }
