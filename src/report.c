@@ -643,6 +643,14 @@ static long group_account(struct report_state *st, struct report_group *proto, c
                 g->rules_added++;
         else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
                 g->rules_removed++;
+        if (g->kind == REPORT_GROUP_SELF && e->kind != AUDIT_EVENT_SYSCALL && e->key && !streq_ptr(g->key, e->key)) {
+                /* The run's rules' key, not that of a file it read first (which may be another's). */
+                char *k = strdup(e->key);
+                if (!k)
+                        return -ENOMEM;
+                free(g->key);
+                g->key = k;
+        }
         if ((g->kind == REPORT_GROUP_DOCKER || g->kind == REPORT_GROUP_PACKAGE) && group_add_name(st, g, e->exe) < 0)
                 return -ENOMEM;
         return g->id;
@@ -953,8 +961,8 @@ static void finish_groups(struct report_result *res) {
                 if (g->kind == REPORT_GROUP_SELF) {
                         g->tampering = g->rules_removed > 0 &&
                                        (g->cmdline ? cmdline_removes(g->cmdline) : g->rules_added == 0);
-                        if (g->tampering)
-                                g->section = REPORT_SECTION_ATTENTION;
+                        /* A --remove that removed nothing (--dry-run, nothing loaded) is routine. */
+                        g->section = g->tampering ? REPORT_SECTION_ATTENTION : REPORT_SECTION_ROUTINE;
                         if (g->tampering)
                                 res->n_tampering += g->rules_removed;
                 } else if (g->tampering)

@@ -676,7 +676,12 @@ static void fill_groups(FILE *f) {
         /* A program of the same name elsewhere removes a rule: that is someone else. */
         put_rule_change(f, 1795995961, 53, "remove_rule", KEY, "/tmp/docker-audit-rules", 601,
                         "/tmp/docker-audit-rules");
-        /* This tool's --remove: three rules. */
+        /* This tool's --remove: it reads daemon.json (recorded under another rule set's key), then
+         * removes three rules. A --remove --dry-run removes nothing. */
+        put_syscall(f, 1795995970, 59, 257, "0", "/usr/sbin/docker-audit-rules", "\"systemd\"", 700,
+                    WATCHED "/daemon.json", "NORMAL", "/usr/sbin/docker-audit-rules --remove");
+        put_syscall(f, 1795995980, 70, 257, "0", "/usr/sbin/docker-audit-rules", "\"" KEY "\"", 800,
+                    WATCHED "/daemon.json", "NORMAL", "/usr/sbin/docker-audit-rules --remove --dry-run");
         for (unsigned i = 0; i < 3; i++)
                 put_rule_change(f, 1795995970, 60 + i, "remove_rule", KEY, "/usr/sbin/docker-audit-rules", 700,
                                 "/usr/sbin/docker-audit-rules --remove");
@@ -695,7 +700,7 @@ static void test_report_groups(void **state _unused_) {
         assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
         assert_int_equal(res.status, REPORT_TAMPERED);
         assert_int_equal(res.n_tampering, 4);   /* the other program's removal, and the three of --remove */
-        assert_int_equal(res.n_events, 21);
+        assert_int_equal(res.n_events, 23);
         report_result_done(&res);
         run_verbose = true;
         assert_int_equal(run(path, KEY, 0, 0, false, &verbose, &res), 0);
@@ -725,11 +730,13 @@ static void test_report_groups(void **state _unused_) {
             !strstr(rout, "\n  dpkg (package manager) \"dpkg --unpack docker.io.deb\": 2 events, 2 changes, "
                           "2026-11-29 23:45:55-23:45:56\n") ||
             !strstr(rout, "\n  this tool \"/usr/sbin/docker-audit-rules\": 1 run, 1 read, 1 rule added, 1 rule removed, "
-                          "2026-11-29 23:46:00\n"))
+                          "2026-11-29 23:46:00\n") ||
+            !strstr(rout, "\n  this tool \"/usr/sbin/docker-audit-rules --remove --dry-run\": 1 run, 1 read, "
+                          "2026-11-29 23:46:20\n"))
                 fail_msg("routine:\n%s", text);
         for (const char *p = rout + 1; *p && !(p[0] == '\n' && p[1] == '\n'); p++)
                 lines += *p == '\n';
-        assert_int_equal(lines, 3);   /* the heading's newline is not counted: three groups */
+        assert_int_equal(lines, 4);   /* the heading's newline is not counted: four groups */
         /* -v: every event on its own line; JSON: every event with its group. */
         if (!strstr(verbose, "\nEvery event on Docker's paths, in log order:\n"))
                 fail_msg("-v:\n%s", verbose);
@@ -740,9 +747,9 @@ static void test_report_groups(void **state _unused_) {
         lines = 0;
         for (const char *p = strstr(json, "{\"type\":\"event\""); p; p = strstr(p + 1, "{\"type\":\"event\""))
                 lines++;
-        assert_int_equal(lines, 21);
+        assert_int_equal(lines, 23);
         if (!strstr(json, "\"kind\":\"docker\",\"tampering\":false,\"count\":15,") ||
-            !strstr(json, "\"kind\":\"self\",\"tampering\":true,\"count\":3,"))
+            !strstr(json, "\"kind\":\"self\",\"tampering\":true,\"count\":4,"))
                 fail_msg("JSON groups:\n%s", json);
 }
 
