@@ -244,7 +244,8 @@ struct verdict_shadow {
                                    * before ours (the events are recorded, under its key), NONE
                                    * after ours (said with Order=first only) */
         unsigned our_pos;         /* in_kernel: the listing position of our first rule it is judged
-                                   * against (UINT_MAX: not loaded, install appends it) */
+                                   * against (UINT_MAX: none loaded; install appends them, or with
+                                   * ORDER_FIRST puts them first) */
         size_t *targets;          /* the discovery targets (indexes into p->disc.targets) it
                                    * touches, each once, in the plan's order */
         size_t n_targets;

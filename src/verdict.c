@@ -427,9 +427,14 @@ static int judge_shadows(const struct plan *p, const struct filter_rule *rules, 
                 *v = (struct verdict_shadow) { .s = s[i], .in_kernel = in_kernel, .sev = shadow_severity(&s[i]),
                                                .our_pos = UINT_MAX };
                 v->s.which = NULL;
-                for (size_t j = 0; j < s[i].n_targets; j++)
-                        if (t[s[i].which[j]].pos < v->our_pos)
-                                v->our_pos = t[s[i].which[j]].pos;
+                /* Where ours stand now: a rule of ours not loaded counts where install puts it for
+                 * the judgement (t[].pos), and is said as not loaded. */
+                for (size_t j = 0; j < s[i].n_targets; j++) {
+                        unsigned pos = !key || !in_kernel ? t[s[i].which[j]].pos
+                                : covering_pos(p, &p->rules.rules[rendered_of[s[i].which[j]]].rule, p->key);
+                        if (pos < v->our_pos)
+                                v->our_pos = pos;
+                }
                 /* first_path points into the plan's rules, which outlive this. */
                 r = shadow_targets(p, rendered_of, &s[i], v);
                 if (r >= 0)

@@ -858,6 +858,16 @@ static void test_check_key_shadowed(void **state _unused_) {
         assert_int_equal(c.n_key_shadowing, 1);
         assert_int_equal(c.status, CHECK_WARNING);
         check_result_done(&c);
+        /* Ours not loaded yet: install puts them first, so every rule of another key is after. */
+        p.kernel.n_rules = 0;
+        c = judge(&p);
+        assert_int_equal(c.n_key_shadowing, 0);
+        f = finding(&c, "-k binaries");
+        assert_int_equal(f->sev, SEV_NONE);
+        assert_non_null(strstr(f->message, "in the kernel (auditctl -l rule 3; ours not loaded, install puts them "
+                                           "first) loses Docker's paths"));
+        check_result_done(&c);
+        p.kernel.n_rules = ELEMENTSOF(kernel_wanted);
         p.order = ORDER_LAST;
 
         /* At boot: STIG's chmod rule in a file before our fragment, named by file and line; a
