@@ -4,9 +4,11 @@
  * daemon.json, then the snap's wrapper, then dockerd's default. What the running daemon was
  * started with fills what the configuration leaves open. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "discovery-base.h"
 #include "dockerd_args.h"
+#include "trust.h"
 #include "userread.h"
 #include "util.h"
 
@@ -257,19 +259,86 @@ static bool is_graphdriver(const char *name) {
         return false;
 }
 
+/* The Docker package dpkg has installed (docker-ce, docker.io, moby-engine, docker-engine), when
+ * exactly one is and the instance's binary is a packaged path (/usr/bin/dockerd, /usr/sbin/dockerd):
+ * its major version (Debian's Version field, the epoch dropped: "5:29.0.0-1~debian.12" is 29) and
+ * "PACKAGE VERSION" in *ret_what. Read from /var/lib/dpkg/status (deb-control(5): paragraphs of
+ * "Field: value" lines) only when that file is root's; a status over the read bound, or none, is
+ * not known. 1 known, 0 not, -ENOMEM. */
+static int dpkg_docker_major(struct ctx *c, const struct dockerd_instance *i, unsigned *ret_major, char **ret_what) {
+        static const char *const packages[] = { "docker-ce", "docker.io", "moby-engine", "docker-engine" };
+        _cleanup_free_ char *data = NULL, *what = NULL;
+        struct resolved res = {};
+        unsigned major = 0;
+        size_t len = 0;
+        bool trusted;
+        int found = 0;
+
+        if (!i->binary.value || (!streq(i->binary.value, "/usr/bin/dockerd") && !streq(i->binary.value, "/usr/sbin/dockerd")))
+                return 0;
+        trusted = root_resolve(c->root, "/var/lib/dpkg/status", false, &res) >= 0 && trust_roots(&res);
+        resolved_done(&res);
+        if (!trusted)
+                return 0;
+        if (root_read_file(c->root, "/var/lib/dpkg/status", &data, &len) < 0)
+                return 0;
+        for (char *para = data, *next; para && *para; para = next) {
+                const char *pkg = NULL, *status = NULL, *version = NULL;
+
+                next = strstr(para, "\n\n");
+                if (next) {
+                        *next = '\0';
+                        next += 2;
+                }
+                for (char *l = para, *end; l && *l; l = end) {
+                        end = strchr(l, '\n');
+                        if (end)
+                                *end++ = '\0';
+                        if (startswith(l, "Package: "))
+                                pkg = l + 9;
+                        else if (startswith(l, "Status: "))
+                                status = l + 8;
+                        else if (startswith(l, "Version: "))
+                                version = l + 9;
+                }
+                if (!pkg || !status || !version || !streq(status, "install ok installed"))
+                        continue;
+                for (size_t k = 0; k < ELEMENTSOF(packages); k++) {
+                        const char *v = strchr(version, ':') ? strchr(version, ':') + 1 : version;
+
+                        if (!streq(pkg, packages[k]))
+                                continue;
+                        if (++found > 1)
+                                return 0; /* two of them: which one this dockerd is, is not known */
+                        major = (unsigned) strtoul(v, NULL, 10);
+                        free(what);
+                        if (asprintf(&what, "%s %s", pkg, version) < 0)
+                                return -ENOMEM;
+                }
+        }
+        if (found != 1 || major == 0)
+                return 0;
+        *ret_major = major;
+        *ret_what = TAKE_PTR(what);
+        return 1;
+}
+
 /* Where dockerd keeps its images, as it decides (moby daemon/image_store_choice.go
  * determineImageStoreChoice(), daemon/command/daemon_linux.go for userns-remap): the
  * containerd-snapshotter feature (--feature, else daemon.json's "features") decides when set;
  * unset, Docker 29 uses containerd's store unless userns-remap is on, the data root holds a
  * graphdriver's state, or the storage driver is a graphdriver (--storage-driver, else
  * daemon.json's); Docker 24 to 28 only when the feature is on, older ones ignore it. The
- * version is not read: what only Docker 29 would do is said as such. A rootless dockerd's
+ * version is dpkg's (dpkg_docker_major()) where it is known; elsewhere what only Docker 29 would
+ * do is said as such. A rootless dockerd's
  * containerd is its own, inside its user's tree: not judged here. 0 or -ENOMEM. */
 static int image_store(struct ctx *c, struct dockerd_instance *i) {
         const char *remap = i->flags.userns_remap ? i->flags.userns_remap : i->config.userns_remap;
         const char *driver = i->flags.storage_driver ? i->flags.storage_driver : i->config.storage_driver;
         bool set = i->flags.snapshotter_set || i->config.snapshotter_set;
         bool on = i->flags.snapshotter_set ? i->flags.snapshotter : i->config.snapshotter;
+        _cleanup_free_ char *package = NULL;
+        unsigned major = 0;
         int r;
 
         if (driver && !driver[0])
@@ -280,6 +349,11 @@ static int image_store(struct ctx *c, struct dockerd_instance *i) {
                 return 0;
         if (set && !on)
                 return 0;
+        r = dpkg_docker_major(c, i, &major, &package);
+        if (r < 0)
+                return r;
+        if (major && major < 24)
+                return 0; /* the feature is read from Docker 24 on */
         if (set && remap && remap[0] &&
             discovery_add_problem(c->d, NULL, 0, "dockerd %s: containerd-snapshotter is on with userns-remap "
                                   "\"%s\": dockerd refuses to start", i->name, remap) < 0)
@@ -300,8 +374,16 @@ static int image_store(struct ctx *c, struct dockerd_instance *i) {
         r = has_prior_driver(c, i->root.value);
         if (r != 0)
                 return r < 0 ? r : 0;
-        i->image_store = IMAGE_STORE_CONTAINERD_FROM_29;
-        if (driver)
+        if (major && major < 29)
+                return 0;
+        i->image_store = major ? IMAGE_STORE_CONTAINERD : IMAGE_STORE_CONTAINERD_FROM_29;
+        if (driver && major)
+                r = asprintf(&i->image_store_why, "%s: storage-driver \"%s\" (%s) is not a graphdriver", package,
+                             driver, i->flags.storage_driver ? strempty(i->origin) : i->config_file.value);
+        else if (major)
+                r = asprintf(&i->image_store_why, "%s: its default, no containerd-snapshotter in %s, no "
+                             "graphdriver's images in %s", package, i->config_file.value, i->root.value);
+        else if (driver)
                 r = asprintf(&i->image_store_why, "storage-driver \"%s\" (%s) is not a graphdriver", driver,
                              i->flags.storage_driver ? strempty(i->origin) : i->config_file.value);
         else

@@ -162,6 +162,20 @@ expect "image store: userns-remap turns Docker 29's default off" \
         test -z "$(store remap '{"userns-remap": "default"}' "" | grep "image store")"
 expect "image store: storage-driver overlay2 (-s) keeps it in the data root" \
         test -z "$(store driver "" "-s overlay2" | grep "image store")"
+# dpkg's status says which Docker /usr/bin/dockerd is: 29 chooses the store by itself, 20.10
+# ignores even the key.
+dpkg_status() { # root, package, version
+        mkdir -p "$1/var/lib/dpkg"
+        printf 'Package: containerd.io\nStatus: install ok installed\nVersion: 2.1.5-1\n\nPackage: %s\nStatus: install ok installed\nVersion: %s\n\n' "$2" "$3" > "$1/var/lib/dpkg/status"
+}
+mkdir -p "$scratch/dpkg29" && cp -a "$dir/docker-ce-deb/root" "$scratch/dpkg29/root" && dpkg_status "$scratch/dpkg29/root" docker-ce 5:29.0.0-1~ubuntu.22.04~jammy
+expect "image store: dpkg's docker-ce 29 makes it definite" grep -qF \
+        "holds Docker's image store (docker-ce 5:29.0.0-1~ubuntu.22.04~jammy: its default, no containerd-snapshotter" \
+        <("$bin" --root "$scratch/dpkg29/root" --list-paths 2>&1)
+mkdir -p "$scratch/dpkg20" && cp -a "$dir/docker-ce-deb/root" "$scratch/dpkg20/root" && dpkg_status "$scratch/dpkg20/root" docker.io 20.10.24+dfsg1-1+deb12u1
+printf '{"features": {"containerd-snapshotter": true}}\n' > "$scratch/dpkg20/root/etc/docker/daemon.json"
+expect "image store: dpkg's docker.io 20.10 ignores containerd-snapshotter" \
+        test -z "$("$bin" --root "$scratch/dpkg20/root" --list-paths 2>&1 | grep "image store")"
 mkdir -p "$scratch/prior" && cp -a "$dir/docker-ce-deb/root" "$scratch/prior/root" && mkdir -p "$scratch/prior/root/var/lib/docker/overlay2/l"
 expect "image store: a graphdriver's images in the data root keep it there" \
         test -z "$("$bin" --root "$scratch/prior/root" --list-paths 2>&1 | grep "image store")"
