@@ -816,8 +816,9 @@ int audit_conn_move(struct audit_conn *c, const struct kernel_rule *k, const str
 
         if (!c || !k || !r)
                 return -EINVAL;
+        /* Appended, the twin or the rule may be there already (a move cut short): that is fine. */
         q = add_maybe_confined(c, r, trees, where | AUDIT_ADD_TWIN);
-        if (q < 0)
+        if (q < 0 && q != -EEXIST)
                 return q;
         q = audit_conn_delete(c, k);
         if (q < 0 && q != -ENOENT) {
@@ -825,7 +826,7 @@ int audit_conn_move(struct audit_conn *c, const struct kernel_rule *k, const str
                 return q;
         }
         q = add_maybe_confined(c, r, trees, where);
-        if (q < 0)
+        if (q < 0 && q != -EEXIST)
                 return q; /* the twin stays: it records the same events */
         q = audit_conn_delete_twin(c, r);
         return q == -ENOENT ? 0 : q;

@@ -686,6 +686,91 @@ static void test_fault_injection(void **state _unused_) {
         rule_done(&b);
 }
 
+/* The position of the test's rule of key on path in the listing (UINT_MAX: none), and how many. */
+static unsigned pos_of(const char *path, const char *key, unsigned *ret_n) {
+        struct kernel_rule *rules = NULL;
+        size_t n = 0;
+        unsigned pos = UINT_MAX, k = 0;
+
+        list(&rules, &n);
+        for (size_t i = 0; i < n; i++)
+                if (rules[i].is_watch && streq(rules[i].rule.path, path) && strv_contains(rules[i].rule.keys, key)) {
+                        if (pos == UINT_MAX)
+                                pos = rules[i].pos;
+                        k++;
+                }
+        kernel_rules_free(rules, n);
+        if (ret_n)
+                *ret_n = k;
+        return pos;
+}
+
+/* Prepending, twins and moves (--order first): a broad rule of another key on the directory,
+ * loaded first, takes the write of a file in it; moved first, ours takes it, and exactly one rule
+ * of ours is left, in the form it had. */
+static void test_prepend_and_move(void **state _unused_) {
+        struct rule other, ours;
+        struct kernel_rule *rules = NULL;
+        const struct kernel_rule *k;
+        size_t n = 0;
+        unsigned base, count;
+        int r;
+
+        make_rule(&other, FORM_W, WATCH_DIR, t.base, PERM_WRITE | PERM_ATTR, NULL, false, t.key2, NULL);
+        make_rule(&ours, FORM_W, WATCH_FILE, t.file, PERM_ALL, NULL, false, t.key, NULL);
+        assert_int_equal(audit_conn_add(t.c, &other), 0);
+        assert_int_equal(audit_conn_add(t.c, &ours), 0);
+        assert_true(pos_of(t.base, t.key2, NULL) < pos_of(t.file, t.key, NULL));
+        r = event_for_write(t.file);
+        if (r != -EOPNOTSUPP)
+                assert_int_equal(r, -ENOKEY); /* first match wins: the other key's */
+
+        /* A twin is another rule to the kernel: added beside the rule, deleted alone. */
+        assert_int_equal(audit_conn_add_flags(t.c, &ours, AUDIT_ADD_TWIN), 0);
+        assert_int_equal(audit_conn_add(t.c, &ours), -EEXIST);
+        (void) pos_of(t.file, t.key, &count);
+        assert_int_equal(count, 2);
+        assert_int_equal(audit_conn_delete_twin(t.c, &ours), 0);
+        assert_int_equal(audit_conn_delete_twin(t.c, &ours), -ENOENT);
+        (void) pos_of(t.file, t.key, &count);
+        assert_int_equal(count, 1);
+
+        /* Moved first: four requests, one rule of ours, before the other key's. */
+        list(&rules, &n);
+        k = find(rules, n, t.file);
+        assert_non_null(k);
+        base = audit_conn_requests(t.c);
+        assert_int_equal(audit_conn_move(t.c, k, &ours, true, NULL), 0);
+        assert_int_equal(audit_conn_requests(t.c), base + 4);
+        kernel_rules_free(rules, n);
+        assert_true(pos_of(t.file, t.key, &count) < pos_of(t.base, t.key2, NULL));
+        assert_int_equal(count, 1);
+        list(&rules, &n);
+        k = find(rules, n, t.file);
+        assert_non_null(k);
+        assert_true(rule_equal(&k->rule, &ours));
+        kernel_rules_free(rules, n);
+        r = event_for_write(t.file);
+        if (r != -EOPNOTSUPP)
+                assert_int_equal(r, 0);
+
+        /* And back to the tail. */
+        list(&rules, &n);
+        k = find(rules, n, t.file);
+        assert_int_equal(audit_conn_move(t.c, k, &ours, false, NULL), 0);
+        kernel_rules_free(rules, n);
+        assert_true(pos_of(t.base, t.key2, NULL) < pos_of(t.file, t.key, &count));
+        assert_int_equal(count, 1);
+
+        /* The kernel's duplicate check compares the prepend flag too: a prepended copy is taken. */
+        assert_int_equal(audit_conn_add_flags(t.c, &ours, AUDIT_ADD_PREPEND), 0);
+        (void) pos_of(t.file, t.key, &count);
+        assert_int_equal(count, 2);
+
+        rule_done(&other);
+        rule_done(&ours);
+}
+
 static int teardown_rules(void **state _unused_) {
         (void) cleanup_rules();
         return 0;
@@ -762,6 +847,7 @@ int main(void) {
                 cmocka_unit_test(test_status),
                 cmocka_unit_test_teardown(test_add_list_delete, teardown_rules),
                 cmocka_unit_test_teardown(test_add_confined, teardown_rules),
+                cmocka_unit_test_teardown(test_prepend_and_move, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_file, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_dir, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_missing, teardown_rules),
