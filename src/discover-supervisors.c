@@ -388,12 +388,12 @@ int discover_supervisors(struct ctx *c) {
         static const char *const names[] = { "k3s.service", "k3s-agent.service", "rke2-server.service",
                                              "rke2-agent.service", MICROK8S_UNIT, NULL };
         struct unit units[ELEMENTSOF(names) - 1];
-        enum wsl_boot wsl;
+        const char *why;
         int r;
 
-        /* Their units, which WSL without systemd never starts. */
-        if ((r = ctx_wsl_boot(c, &wsl)) < 0 || wsl == WSL_SCRIPTS)
-                return r;
+        /* Their units, which a host without systemd never starts. */
+        if ((r = ctx_systemd_absent(c, &why)) != 0)
+                return r < 0 ? r : 0;
         r = units_load(c->root, names, &c->d->problems, units);
         if (r < 0)
                 return r;

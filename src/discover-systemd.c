@@ -215,12 +215,12 @@ int discover_systemd(struct ctx *c) {
         static const char *const names[] = { "docker.service", "docker.socket", "containerd.service",
                                              "snap.docker.dockerd.service", NULL };
         struct unit units[_U_MAX];
-        enum wsl_boot wsl;
+        const char *why;
         int r;
 
-        /* The init system decides which units are read: WSL without systemd runs none. */
-        if ((r = ctx_wsl_boot(c, &wsl)) < 0 || wsl == WSL_SCRIPTS)
-                return r;
+        /* The init system decides which units are read: without systemd, none runs. */
+        if ((r = ctx_systemd_absent(c, &why)) != 0)
+                return r < 0 ? r : 0;
         r = units_load(c->root, names, &c->d->problems, units);
         if (r < 0)
                 return r;

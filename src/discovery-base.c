@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -210,6 +211,44 @@ int ctx_wsl_boot(struct ctx *c, enum wsl_boot *ret) {
         }
         *ret = c->wsl = systemd ? WSL_SYSTEMD : WSL_SCRIPTS;
         return 0;
+}
+
+int ctx_systemd_absent(struct ctx *c, const char **ret_why) {
+        static const char *const markers[] = { "/etc/inittab", "/etc/runlevels", "/etc/runit", "/etc/s6" };
+        struct resolved res = {};
+        enum wsl_boot wsl;
+        bool marker = false;
+        int r;
+
+        if (c->init_asked) {
+                *ret_why = c->no_systemd_why;
+                return c->no_systemd;
+        }
+        r = ctx_wsl_boot(c, &wsl);
+        if (r < 0)
+                return r;
+        c->init_asked = true;
+        c->no_systemd = 0;
+        if (wsl == WSL_SCRIPTS) {
+                snprintf(c->no_systemd_why, sizeof(c->no_systemd_why), "WSL without systemd: %s has no [boot] "
+                         "systemd=true", WSL_CONF);
+                c->no_systemd = 1;
+        } else if (wsl == WSL_NONE) {
+                for (size_t k = 0; k < ELEMENTSOF(markers) && !marker; k++) {
+                        struct resolved m = {};
+                        marker = root_resolve(c->root, markers[k], false, &m) >= 0 && m.state == PATH_EXISTS;
+                        resolved_done(&m);
+                }
+                if (marker && root_resolve(c->root, "/sbin/init", false, &res) >= 0 && res.state == PATH_EXISTS &&
+                    !res.is_dir && !streq(path_basename(res.path), "systemd")) {
+                        snprintf(c->no_systemd_why, sizeof(c->no_systemd_why), "the init is not systemd: /sbin/init "
+                                 "is %s", res.path);
+                        c->no_systemd = 1;
+                }
+                resolved_done(&res);
+        }
+        *ret_why = c->no_systemd_why;
+        return c->no_systemd;
 }
 
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {

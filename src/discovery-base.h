@@ -11,6 +11,7 @@
  *   - discover() (discover.c), which runs them all.
  * A file calls only files on a lower floor (tests/layers-floors.txt). */
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "discover.h"
@@ -53,6 +54,9 @@ struct ctx {
         struct user_rules *user_rules; /* targets.c: the rules each user's configuration named */
         size_t n_user_rules;
         enum wsl_boot wsl;            /* ctx_wsl_boot()'s answer, once read */
+        bool init_asked;              /* ctx_systemd_absent() was asked: its answer, and why */
+        int no_systemd;
+        char no_systemd_why[PATH_MAX + 64];
 };
 
 /* How many paths one user's rootless configuration made rules of (targets.c). */
@@ -99,6 +103,13 @@ int discovery_add_dockerd_args_problems(struct discovery *d, const char *file, c
  * [boot] systemd=true (keys and "true" in any case, as WSL reads them) makes systemd the init;
  * an unreadable one is said, and read as without systemd. 0 or -ENOMEM. */
 int ctx_wsl_boot(struct ctx *c, enum wsl_boot *ret);
+/* Is systemd not this tree's init, so that no system unit starts anything? 1 with *ret_why (a
+ * phrase for evidence, valid as long as c) when WSL boots without it (ctx_wsl_boot()), or when
+ * /sbin/init leads to a program not named systemd on a tree that shows another init system's
+ * files (/etc/inittab: sysvinit or busybox; /etc/runlevels: OpenRC; /etc/runit; /etc/s6); 0 when
+ * systemd is the init or it cannot be told (no /sbin/init, or none of those files: NixOS's
+ * /sbin/init is a script that starts systemd), -ENOMEM. Read once. */
+int ctx_systemd_absent(struct ctx *c, const char **ret_why);
 /* A host file for a source: 1 with its data (*ret_data, *ret_len), 0 when optional and missing,
  * else -errno with a problem added (-ENOMEM when even that failed). */
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);

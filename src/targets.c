@@ -1102,10 +1102,11 @@ static int targets_podman_docker(struct ctx *c) {
         return r;
 }
 
-/* WSL without systemd reads no unit (discover-systemd.c): docker.service, docker.socket and
+/* A host whose init is not systemd (WSL without it, a sysvinit, OpenRC or runit host:
+ * ctx_systemd_absent()) reads no unit (discover-systemd.c): docker.service, docker.socket and
  * containerd.service, installed by the packages, start nothing there, but they are what runs once
- * /etc/wsl.conf says [boot] systemd=true, and their CIS items name them: watched as files of the
- * host, each in the first directory of systemd's search path that has it. */
+ * systemd does, and their CIS items name them: watched as files of the host, each in the first
+ * directory of systemd's search path that has it. */
 static int targets_idle_units(struct ctx *c) {
         static const char *const dirs[] = { "/etc/systemd/system", "/usr/local/lib/systemd/system",
                                             "/usr/lib/systemd/system", "/lib/systemd/system" };
@@ -1114,10 +1115,10 @@ static int targets_idle_units(struct ctx *c) {
                 { "docker.socket", COMP_DOCKER_SOCKET_UNIT },
                 { "containerd.service", COMP_CONTAINERD_SERVICE },
         };
-        enum wsl_boot wsl;
+        const char *why;
         int r;
 
-        if ((r = ctx_wsl_boot(c, &wsl)) < 0 || wsl != WSL_SCRIPTS)
+        if ((r = ctx_systemd_absent(c, &why)) <= 0)
                 return r;
         for (size_t k = 0; k < ELEMENTSOF(units); k++)
                 for (size_t j = 0; j < ELEMENTSOF(dirs); j++) {
@@ -1127,8 +1128,8 @@ static int targets_idle_units(struct ctx *c) {
                                 return -ENOMEM;
                         if (!is_regular_exists(c, p, NULL))
                                 continue;
-                        if ((r = add_path(c, units[k].comp, p, 0, NULL, "unit file of %s, which WSL without systemd "
-                                          "does not start (%s)", units[k].name, WSL_CONF)) < 0)
+                        if ((r = add_path(c, units[k].comp, p, 0, NULL, "unit file of %s, which starts nothing "
+                                          "here (%s)", units[k].name, why)) < 0)
                                 return r;
                         break;
                 }

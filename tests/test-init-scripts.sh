@@ -129,9 +129,30 @@ check "wsl without systemd: no containerd.service instance" no '^# containerd co
 check "wsl without systemd: containerd.service's options move nothing" no '/srv/c' --root "$h" --list-paths
 check "wsl without systemd: docker.socket's ListenStream= is not dockerd's socket" no 'other.sock' --root "$h" --list-paths
 check "wsl without systemd: the unit file is watched, and says it does not start" \
-        yes '^containerd.service .* unit file of containerd.service, which WSL without systemd does not start' --root "$h" --list-paths
+        yes '^containerd.service .* unit file of containerd.service, which starts nothing here \(WSL without systemd' --root "$h" --list-paths
 printf '[boot]\nsystemd=true\n' > "$h/etc/wsl.conf"
 check "wsl with systemd: containerd.service is an instance" yes '^# containerd containerd.service \(systemd' --root "$h" --list-paths
+
+# A host whose init is not systemd (Debian with sysvinit-core: /sbin/init is sysvinit's, and
+# /etc/inittab is there), with docker.io's docker.service and SysV script both installed: the
+# script runs dockerd, no unit is read.
+h=$TMP/sysvinit; mkdir -p "$h/etc/init.d" "$h/etc/default" "$h/usr/sbin" "$h/sbin" "$h/run" "$h/srv/d" "$h/lib/systemd/system"
+printf '#!/bin/sh\n. /etc/default/docker\n' > "$h/etc/init.d/docker"
+printf 'DOCKER_OPTS="--data-root /srv/d"\n' > "$h/etc/default/docker"
+printf '[Service]\nExecStart=/usr/sbin/dockerd -H fd://\n' > "$h/lib/systemd/system/docker.service"
+printf 'placeholder\n' > "$h/usr/sbin/dockerd"
+printf 'placeholder\n' > "$h/sbin/init"
+printf 'id:2:initdefault:\n' > "$h/etc/inittab"
+check "sysvinit host: the script's options count" yes '^-a always,exit -F dir=/srv/d ' --root "$h" --print
+check "sysvinit host: the unit file is watched, and says why it starts nothing" \
+        yes '^docker.service .* which starts nothing here \(the init is not systemd: /sbin/init is /sbin/init\)' --root "$h" --list-paths
+# /sbin/init a link to systemd: the units are read, whatever old /etc/inittab lies there.
+rm "$h/sbin/init"; ln -s /lib/systemd/systemd "$h/sbin/init"; printf 'placeholder\n' > "$h/lib/systemd/systemd"
+check "systemd host with an old /etc/inittab: docker.service's reading" yes '^# dockerd docker.service \(systemd' --root "$h" --list-paths
+# /sbin/init a program of another name, but no other init system's files (NixOS's /sbin/init is a
+# script that starts systemd): the units are read.
+rm "$h/sbin/init" "$h/etc/inittab"; printf '#!/bin/sh\nexec systemd\n' > "$h/sbin/init"
+check "no other init system's files: docker.service's reading" yes '^# dockerd docker.service \(systemd' --root "$h" --list-paths
 
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]
