@@ -705,6 +705,26 @@ if not targets:
     w("No target could be judged: the kernel parts did not run.")
 elif missed:
     w("Missed: " + "; ".join(missed) + ".")
+    # What the raw figures say of each miss: the machine's part, or the tool's.
+    why = []
+    floor = rss("rss-floor")
+    if any(f.startswith("peak RSS of install") or f.startswith("peak RSS of --check") for f in missed) and floor:
+        why.append("peak RSS: a program that does nothing, linked with the same libraries, peaks at %s here,"
+                   " so the tool's own part is the rest" % fmt_kib(floor))
+    if smax is not None and any(f.startswith("--check with") for f in missed):
+        r = R[smax]
+        why.append("--check with set `%s`: %s with the host's rules files in the rules directory, %s with the"
+                   " fragment only, one bare `auditctl -l` %s (hyperfine medians): the rest of the time is the"
+                   " tool's own, reading the files and the kernel's %d rules and judging them, not the"
+                   " machine's" % (smax, fmt_t(med(r["check_t"])), fmt_t(med(r["checkf_t"])), fmt_t(med(r["ctl_t"])), r["n"]))
+    if any(f.startswith("--report on") for f in missed):
+        why.append("--report: the times are the tool's reading of the same file that grep and ausearch read"
+                   " (section 9); nothing of this machine decides the ratios")
+    if any("quiet mode" in f for f in missed) and "tool-quiet" not in NZ:
+        why.append("quiet mode: the binary measured has no `--binary-reads` option")
+    if why:
+        w("")
+        w("Why: " + "; ".join(why) + ".")
 else:
     w("Every target met.")
 w("")
