@@ -686,23 +686,46 @@ static void test_fault_injection(void **state _unused_) {
         rule_done(&b);
 }
 
-/* The position of the test's rule of key on path in the listing (UINT_MAX: none), and how many. */
-static unsigned pos_of(const char *path, const char *key, unsigned *ret_n) {
-        struct kernel_rule *rules = NULL;
-        size_t n = 0;
+/* How many of the test's rules of key on path are listed, and where the first stands (UINT_MAX:
+ * none), in the one listing given. */
+static unsigned pos_in(const struct kernel_rule *rules, size_t n, const char *path, const char *key, unsigned *ret_n) {
         unsigned pos = UINT_MAX, k = 0;
 
-        list(&rules, &n);
         for (size_t i = 0; i < n; i++)
                 if (rules[i].is_watch && streq(rules[i].rule.path, path) && strv_contains(rules[i].rule.keys, key)) {
                         if (pos == UINT_MAX)
                                 pos = rules[i].pos;
                         k++;
                 }
-        kernel_rules_free(rules, n);
         if (ret_n)
                 *ret_n = k;
         return pos;
+}
+
+/* Is the rule of key_a on path_a listed before that of key_b on path_b, in one listing (other
+ * programs may add and delete rules between two)? *ret_n_a: how many of the first. */
+static bool listed_before(const char *path_a, const char *key_a, const char *path_b, const char *key_b,
+                          unsigned *ret_n_a) {
+        struct kernel_rule *rules = NULL;
+        size_t n = 0;
+        unsigned a, b;
+
+        list(&rules, &n);
+        a = pos_in(rules, n, path_a, key_a, ret_n_a);
+        b = pos_in(rules, n, path_b, key_b, NULL);
+        kernel_rules_free(rules, n);
+        return a != UINT_MAX && b != UINT_MAX && a < b;
+}
+
+static unsigned count_of(const char *path, const char *key) {
+        struct kernel_rule *rules = NULL;
+        size_t n = 0;
+        unsigned k;
+
+        list(&rules, &n);
+        (void) pos_in(rules, n, path, key, &k);
+        kernel_rules_free(rules, n);
+        return k;
 }
 
 /* Prepending, twins and moves (--order first): a broad rule of another key on the directory,
@@ -720,7 +743,7 @@ static void test_prepend_and_move(void **state _unused_) {
         make_rule(&ours, FORM_W, WATCH_FILE, t.file, PERM_ALL, NULL, false, t.key, NULL);
         assert_int_equal(audit_conn_add(t.c, &other), 0);
         assert_int_equal(audit_conn_add(t.c, &ours), 0);
-        assert_true(pos_of(t.base, t.key2, NULL) < pos_of(t.file, t.key, NULL));
+        assert_true(listed_before(t.base, t.key2, t.file, t.key, NULL));
         r = event_for_write(t.file);
         if (r != -EOPNOTSUPP)
                 assert_int_equal(r, -ENOKEY); /* first match wins: the other key's */
@@ -728,12 +751,10 @@ static void test_prepend_and_move(void **state _unused_) {
         /* A twin is another rule to the kernel: added beside the rule, deleted alone. */
         assert_int_equal(audit_conn_add_flags(t.c, &ours, AUDIT_ADD_TWIN), 0);
         assert_int_equal(audit_conn_add(t.c, &ours), -EEXIST);
-        (void) pos_of(t.file, t.key, &count);
-        assert_int_equal(count, 2);
+        assert_int_equal(count_of(t.file, t.key), 2);
         assert_int_equal(audit_conn_delete_twin(t.c, &ours), 0);
         assert_int_equal(audit_conn_delete_twin(t.c, &ours), -ENOENT);
-        (void) pos_of(t.file, t.key, &count);
-        assert_int_equal(count, 1);
+        assert_int_equal(count_of(t.file, t.key), 1);
 
         /* Moved first: four requests, one rule of ours, before the other key's. */
         list(&rules, &n);
@@ -743,7 +764,7 @@ static void test_prepend_and_move(void **state _unused_) {
         assert_int_equal(audit_conn_move(t.c, k, &ours, true, NULL), 0);
         assert_int_equal(audit_conn_requests(t.c), base + 4);
         kernel_rules_free(rules, n);
-        assert_true(pos_of(t.file, t.key, &count) < pos_of(t.base, t.key2, NULL));
+        assert_true(listed_before(t.file, t.key, t.base, t.key2, &count));
         assert_int_equal(count, 1);
         list(&rules, &n);
         k = find(rules, n, t.file);
@@ -759,13 +780,13 @@ static void test_prepend_and_move(void **state _unused_) {
         k = find(rules, n, t.file);
         assert_int_equal(audit_conn_move(t.c, k, &ours, false, NULL), 0);
         kernel_rules_free(rules, n);
-        assert_true(pos_of(t.base, t.key2, NULL) < pos_of(t.file, t.key, &count));
+        assert_true(listed_before(t.base, t.key2, t.file, t.key, NULL));
+        count = count_of(t.file, t.key);
         assert_int_equal(count, 1);
 
         /* The kernel's duplicate check compares the prepend flag too: a prepended copy is taken. */
         assert_int_equal(audit_conn_add_flags(t.c, &ours, AUDIT_ADD_PREPEND), 0);
-        (void) pos_of(t.file, t.key, &count);
-        assert_int_equal(count, 2);
+        assert_int_equal(count_of(t.file, t.key), 2);
 
         rule_done(&other);
         rule_done(&ours);

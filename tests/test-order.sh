@@ -22,14 +22,18 @@ tool() { "$bin" --rules-dir "$rules" --config "$conf" -k "$KEY" "$@"; }
 cleanup_other() { auditctl -D -k "$OTHER" >/dev/null 2>&1; }
 trap 'stop_listener; cleanup_other; cleanup' EXIT
 
+# Done: 0, or 3 when a configuration file could not be read (other tests on this machine run
+# daemons with broken configurations of their own, which discovery finds in /proc).
+done_ok() { [ "$1" = 0 ] || [ "$1" = 3 ]; }
 ours="-w $OWN_CONFIG -p rwxa -k $KEY"
 theirs="-w $OWN/etc -p wa -k $OTHER"
 # The line number of a rule in auditctl -l (0: not listed).
 line_of() { auditctl -l 2>/dev/null | grep -nxF -- "$1" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
-before() { # a b: rule a is listed, and before rule b
-        local a b
-        a=$(line_of "$1") b=$(line_of "$2")
-        [ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]
+before() { # a b: rule a is listed, and before rule b, in one listing (other programs on this
+            # machine may add and delete rules between two)
+        auditctl -l 2>/dev/null | awk -v a="$1" -v b="$2" '
+                $0 == a && !ia { ia = NR } $0 == b && !ib { ib = NR }
+                END { exit !(ia && ib && ia < ib) }'
 }
 # The keys auditd recorded for the test's touch of daemon.json (one per line, sorted, unique):
 # other programs may read it meanwhile (a run of this tool elsewhere finds the test's dockerd).
@@ -109,7 +113,9 @@ touch_and_wait() {
 # 1. A broad rule of another key on the directory above daemon.json, loaded first; ours after it
 #    with the default order: the other key takes the events.
 auditctl -w "$OWN/etc" -p wa -k "$OTHER"
-expect_status "install, default order" 0 tool
+tool > "$TMP/last0.out" 2>&1
+st=$?
+expect "install, default order: status 0 or 3 ($st)" done_ok "$st"
 expect "default order: the fragment is 50-docker.rules" test -f "$rules/50-docker.rules"
 expect "default order: the other key's rule stands before ours" before "$theirs" "$ours"
 expect "the audit events are read (auditd, or the multicast group)" start_events
@@ -122,7 +128,7 @@ rm -f "$TMP/auditd/audit.log"
 n_other=$(auditctl -l | grep -cF -- "-k $OTHER")
 tool --order first > "$TMP/first.out" 2>&1
 st=$?
-expect "--order first: status 0 ($st)" test "$st" = 0
+expect "--order first: status 0 or 3 ($st)" done_ok "$st"
 expect "--order first: says our rules were moved" grep -qE "moved [1-9][0-9]*," "$TMP/first.out"
 expect "--order first: says the order and the other key that loses the events" \
         grep -qE "^order first: our rules stand before .*\"$OTHER\".* take events on Docker's paths" "$TMP/first.out"
@@ -161,13 +167,13 @@ expect "Order=first in the settings file keeps the order" grep -q "moved 0," "$T
 # 5. Back to last: ours move behind the other key's rule once, the fragment is renamed back.
 tool --order last -v > "$TMP/last.out" 2>&1
 st=$?
-expect "--order last: status 0 ($st)" test "$st" = 0
+expect "--order last: status 0 or 3 ($st)" done_ok "$st"
 expect "--order last: says each rule moved back" grep -q "^moved: .*after the rules of other keys again" "$TMP/last.out"
 expect "--order last: the other key's rule stands before ours again" before "$theirs" "$ours"
 expect "--order last: the fragment is 50-docker.rules again" test -f "$rules/50-docker.rules"
 expect "--order last: 00-docker.rules is removed" test ! -e "$rules/00-docker.rules"
 tool > "$TMP/last-again.out" 2>&1
-expect "--order last, again: nothing moves" bash -c "! grep -E '^moved|moved [1-9]' '$TMP/last-again.out'"
+if grep -E "^moved|moved [1-9]" "$TMP/last-again.out"; then fail "--order last, again: nothing moves"; sed "s/^/    /" "$TMP/last-again.out"; else ok "--order last, again: nothing moves"; fi
 
 # 6. --remove finds the fragment under either name.
 tool --order first -q
