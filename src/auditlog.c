@@ -11,7 +11,7 @@
 /* auparse reads a line into a buffer of this size (MAX_AUDIT_MESSAGE_LENGTH) and treats the
  * rest of a longer line as a line of its own: such lines are dropped here whole. */
 #define LINE_MAX_BYTES 8970
-#define CHUNK (64 * 1024)
+#define CHUNK (256 * 1024)
 
 /* libauparse is opened when a log is first read (--report, --probe's look in auditd's log), not
  * when the program starts: install and --check never read a log, and linking it would cost each
@@ -214,14 +214,19 @@ struct audit_reader {
                 char *name;
         } syscall_names[64];
         char arch[24];                  /* the arch field of the record being read */
+        /* The last stamp read ("SEC.MSEC:SERIAL)"), and what it says: line_is_record(). */
+        char stamp[48];
+        size_t stamp_len;               /* 0: none */
+        time_t stamp_sec;
+        unsigned long long stamp_value;
 };
 
 /* Does a line start the way every record auditd writes does:
  * "[node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): "? With *ret_type (TYPE, its length in
  * *ret_type_len) and *ret_id_len: the bytes from the line's start to SERIAL's end, which name
  * the event. */
-static bool line_is_record(const char *p, size_t n, const char **ret_type, size_t *ret_type_len, size_t *ret_id_len,
-                           time_t *ret_sec, unsigned long long *ret_stamp) {
+static bool line_is_record(struct audit_reader *r, const char *p, size_t n, const char **ret_type, size_t *ret_type_len,
+                           size_t *ret_id_len, time_t *ret_sec, unsigned long long *ret_stamp) {
         const char *start = p, *end = p + n, *q;
         unsigned long long parts[3] = {};
 
@@ -242,6 +247,16 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
         if ((size_t) (end - p) < 10 || memcmp(p, "msg=audit(", 10) != 0)
                 return false;
         p += 10;
+        /* An event's records come one after another: the same stamp as the line before is not
+         * read again. */
+        if (r->stamp_len > 0 && (size_t) (end - p) > r->stamp_len && memcmp(p, r->stamp, r->stamp_len) == 0) {
+                p += r->stamp_len;
+                *ret_id_len = p - start;
+                *ret_sec = r->stamp_sec;
+                *ret_stamp = r->stamp_value;
+                return *p == ':';
+        }
+        q = p;
         for (int part = 0; part < 3; part++) {
                 const char *digits = p;
                 while (p < end && *p >= '0' && *p <= '9') {
@@ -257,6 +272,12 @@ static bool line_is_record(const char *p, size_t n, const char **ret_type, size_
          * joins two events' counts). */
         *ret_sec = (time_t) (parts[0] & ((1ULL << 40) - 1));
         *ret_stamp = (parts[0] * 1000 + parts[1]) * 0x9E3779B97F4A7C15ULL ^ parts[2] * 0xC2B2AE3D27D4EB4FULL;
+        if ((size_t) (p - q) <= sizeof(r->stamp)) {
+                memcpy(r->stamp, q, p - q);
+                r->stamp_len = p - q;
+                r->stamp_sec = *ret_sec;
+                r->stamp_value = *ret_stamp;
+        }
         return p < end && *p == ':';
 }
 
@@ -368,15 +389,19 @@ enum record_use {
 static enum record_use record_use(const char *type, size_t len) {
         static const struct {
                 const char *name;
+                size_t len;
                 enum record_use use;
         } used[] = {
-                { "PATH", RECORD_PATH }, { "SYSCALL", RECORD_SYSCALL }, { "CWD", RECORD_CWD },
-                { "PROCTITLE", RECORD_PROCTITLE }, { "EOE", RECORD_EOE }, { "CONFIG_CHANGE", RECORD_AUDIT },
-                { "DAEMON_START", RECORD_AUDIT }, { "DAEMON_END", RECORD_AUDIT }, { "DAEMON_ABORT", RECORD_AUDIT },
+#define USED(name, use) { name, sizeof(name) - 1, use }
+                USED("PATH", RECORD_PATH), USED("SYSCALL", RECORD_SYSCALL), USED("CWD", RECORD_CWD),
+                USED("PROCTITLE", RECORD_PROCTITLE), USED("EOE", RECORD_EOE), USED("CONFIG_CHANGE", RECORD_AUDIT),
+                USED("DAEMON_START", RECORD_AUDIT), USED("DAEMON_END", RECORD_AUDIT), USED("DAEMON_ABORT", RECORD_AUDIT),
+#undef USED
         };
 
+        /* Looked at by length first: most records are of the types read. */
         for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                if (strlen(used[i].name) == len && memcmp(type, used[i].name, len) == 0)
+                if (used[i].len == len && memcmp(type, used[i].name, len) == 0)
                         return used[i].use;
         if (len > 8 && memcmp(type, "UNKNOWN[", 8) == 0)
                 return RECORD_UNKNOWN;
@@ -387,13 +412,20 @@ static int unhex_digit(char c) {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The value of field name (" name=", with its space) in line[0, n): quoted (its bytes), or
+/* The value of field name (" name=", with its space) in line[0, n), looked for at at first: quoted (its bytes), or
  * hex-encoded (decoded into buf, at most cap bytes). *ret_hex says which. -ENOENT when absent or
  * "(null)", -E2BIG when it does not fit, -EINVAL when damaged. */
-static int field_value(const char *line, size_t n, const char *field, char *buf, size_t cap, const char **ret,
-                       size_t *ret_len) {
+static int field_value(const char *line, size_t n, const char *at, const char *field, char *buf, size_t cap,
+                       const char **ret, size_t *ret_len) {
         size_t flen = strlen(field);
-        const char *p = memmem(line, n, field, flen), *end = line + n, *v;
+        const char *end = line + n, *p, *v;
+
+        /* Where the field is when the record is as the kernel writes it (at; NULL: not known).
+         * The header before it holds no space a field could follow, so it is the first one too. */
+        if (at && (size_t) (end - at) >= flen && memcmp(at, field, flen) == 0)
+                p = at;
+        else
+                p = memmem(line, n, field, flen);
 
         if (!p)
                 return -ENOENT;
@@ -448,9 +480,10 @@ static bool name_watched(struct audit_reader *r, size_t slot, const char *name, 
         while (len > 1 && buf[len - 1] == '/')
                 len--;
         buf[len] = 0;
-        if (strstr(buf, "//") || strstr(buf, "/./") || strstr(buf, "/../") || endswith(buf, "/.") ||
-            endswith(buf, "/.."))
-                return true;
+        /* "//", "/./", "/../", or a last "/." or "/..": one pass over the slashes. */
+        for (const char *q = strchr(buf, '/'); q; q = strchr(q + 1, '/'))
+                if (q[1] == '/' || (q[1] == '.' && (q[2] == '/' || q[2] == 0 || (q[2] == '.' && (q[3] == '/' || q[3] == 0)))))
+                        return true;
         for (size_t i = 0; i < r->n_watches; i++) {
                 size_t wl = r->watch_len[i];
                 if (wl > len || (wl < len && (!r->recursive[i] || (buf[wl] != '/' && wl > 1))))
@@ -495,7 +528,15 @@ static int select_event(struct audit_reader *r, struct event_count *e) {
 /* Does a SYSCALL record carry our key? A key the kernel wrote in hex (several keys, or odd
  * bytes) is said to, so that libauparse decides. */
 static bool syscall_has_key(const struct audit_reader *r, const char *line, size_t n) {
-        const char *p = memmem(line, n, " key=", 5);
+        /* The kernel writes the key last (audit_log_exit(), kernel/auditsc.c), before the
+         * fields auditd's enriched format adds after a 0x1d byte; its value holds no space. */
+        const char *raw_end = memchr(line, '\x1d', n) ?: line + n, *p;
+
+        while (raw_end > line && raw_end[-1] == '\n')
+                raw_end--;
+        p = memrchr(line, ' ', raw_end - line);
+        if (!p || raw_end - p < 5 || memcmp(p, " key=", 5) != 0)
+                p = memmem(line, n, " key=", 5);
 
         if (!p)
                 return false;
@@ -578,7 +619,7 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                 case RECORD_CWD: {
                         const char *v;
                         size_t len;
-                        if (field_value(line, n, " cwd=", r->cwd[slot], CWD_MAX, &v, &len) == 0 && len > 0 &&
+                        if (field_value(line, n, line + id_len + 1, " cwd=", r->cwd[slot], CWD_MAX, &v, &len) == 0 && len > 0 &&
                             len < CWD_MAX && v[0] == '/') {
                                 memmove(r->cwd[slot], v, len);
                                 r->cwd_len[slot] = len;
@@ -588,7 +629,13 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                 case RECORD_PATH: {
                         const char *v;
                         size_t len;
-                        int k = field_value(line, n, " name=", r->name_buf, sizeof(r->name_buf) / 2, &v, &len);
+                        /* ": item=N name=" */
+                        const char *at = line + id_len + 1, *end = line + n;
+                        int k;
+                        if ((size_t) (end - at) > 6 && memcmp(at, " item=", 6) == 0)
+                                for (at += 6; at < end && *at >= '0' && *at <= '9'; at++)
+                                        ;
+                        k = field_value(line, n, at, " name=", r->name_buf, sizeof(r->name_buf) / 2, &v, &len);
                         if (k == -ENOENT)
                                 break;
                         if (k < 0)
@@ -660,7 +707,7 @@ static int filter_lines(struct audit_reader *r, size_t len) {
                 unsigned long long stamp = 0;
                 if (r->discarding)
                         r->discarding = false;
-                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(p, n, &type, &type_len, &id_len, &sec, &stamp)))
+                else if (n > LINE_MAX_BYTES || (n > 0 && !line_is_record(r, p, n, &type, &type_len, &id_len, &sec, &stamp)))
                         r->damaged++;
                 else if (n > 0 && take_line(r, p, n + 1, id_len, type, type_len, sec, stamp) < 0)
                         return -ENOMEM;
