@@ -215,6 +215,7 @@ struct audit_reader {
         } syscall_names[64];
         char arch[24];                  /* the arch field of the record being read */
         /* The last stamp read ("SEC.MSEC:SERIAL)"), and what it says: line_is_record(). */
+        char slim[LINE_MAX_BYTES + 2];  /* slim_record()'s line */
         char stamp[48];
         size_t stamp_len;               /* 0: none */
         time_t stamp_sec;
@@ -510,6 +511,8 @@ static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n)
         return 0;
 }
 
+static int out_put_slim(struct audit_reader *r, const char *line, size_t n);
+
 /* The event is selected: what it held back goes to libauparse, with its cut counted. */
 static int select_event(struct audit_reader *r, struct event_count *e) {
         size_t slot = e - r->events;
@@ -519,8 +522,11 @@ static int select_event(struct audit_reader *r, struct event_count *e) {
                 r->records_cut += e->held_cut;
                 r->events_cut++;
         }
-        if (r->held_len[slot] > 0 && out_put(r, r->held[slot], r->held_len[slot]) < 0)
-                return -ENOMEM;
+        for (const char *l = r->held[slot], *end = l + r->held_len[slot], *nl; l < end; l = nl + 1) {
+                nl = memchr(l, '\n', end - l);
+                if (out_put_slim(r, l, nl + 1 - l) < 0)
+                        return -ENOMEM;
+        }
         r->held_len[slot] = 0;
         return 0;
 }
@@ -546,6 +552,94 @@ static bool syscall_has_key(const struct audit_reader *r, const char *line, size
                memcmp(p, r->key_field, r->key_field_len) == 0 &&
                ((size_t) (line + n - p) == r->key_field_len || p[r->key_field_len] == ' ' ||
                 p[r->key_field_len] == '\x1d' || p[r->key_field_len] == '\n');
+}
+
+/* The fields of a SYSCALL or PATH record that audit_reader_next() reads (or that libauparse
+ * reads to interpret them: arch for syscall, the enriched AUID=, UID=, EUID=, ARCH=, SYSCALL= for
+ * the names; items, which says how many PATH records follow). libauparse copies every field of a
+ * record it parses, so the others are left out before it sees them. */
+static bool field_read(enum record_use use, const char *name, size_t len) {
+#define IS(s) (len == sizeof(s) - 1 && memcmp(name, s, sizeof(s) - 1) == 0)
+        if (use == RECORD_PATH)
+                return IS("name") || IS("inode") || IS("nametype") || IS("item");
+        switch (name[0]) {
+        case 'a':
+                return len == 2 ? name[1] >= '0' && name[1] <= '3' : IS("arch") || IS("auid");
+        case 'c':
+                return IS("comm");
+        case 'e':
+                return IS("exit") || IS("exe") || IS("euid");
+        case 'i':
+                return IS("items");
+        case 'k':
+                return IS("key");
+        case 'p':
+                return IS("pid") || IS("ppid");
+        case 's':
+                return IS("syscall") || IS("success") || IS("ses");
+        case 't':
+                return IS("tty");
+        case 'u':
+                return IS("uid");
+        case 'A':
+                return IS("ARCH") || IS("AUID");
+        case 'E':
+                return IS("EUID");
+        case 'S':
+                return IS("SYSCALL");
+        case 'U':
+                return IS("UID");
+        default:
+                return false;
+        }
+#undef IS
+}
+
+/* line[0, n) (newline included, its header id_len bytes) with only the fields field_read() keeps,
+ * in r->slim: *line and *n changed. Records of other types, and lines not as the kernel writes
+ * them, are left whole. */
+static void slim_record(struct audit_reader *r, enum record_use use, size_t id_len, const char **line, size_t *n) {
+        const char *p = *line, *end = *line + *n - 1, *enriched;
+        char *o = r->slim;
+        bool any_enriched = false;
+
+        if ((use != RECORD_SYSCALL && use != RECORD_PATH) || *n > sizeof(r->slim) || p[*n - 1] != '\n' ||
+            id_len + 1 >= *n || p[id_len] != ':' || p[id_len + 1] != ' ')
+                return;
+        memcpy(o, p, id_len + 1);
+        o += id_len + 1;
+        enriched = memchr(p, '\x1d', end - p) ?: end;
+        for (const char *t = p + id_len + 2, *te; t < end; t = te + 1) {
+                bool second = t > enriched;
+                const char *stop = second ? end : enriched, *eq;
+
+                te = memchr(t, ' ', stop - t) ?: stop;
+                eq = memchr(t, '=', te - t);
+                if (eq && field_read(use, t, eq - t)) {
+                        if (second && !any_enriched) {
+                                *o++ = '\x1d';
+                                any_enriched = true;
+                        } else
+                                *o++ = ' ';
+                        memcpy(o, t, te - t);
+                        o += te - t;
+                }
+        }
+        *o++ = '\n';
+        *line = r->slim;
+        *n = o - r->slim;
+}
+
+/* A held line to libauparse, as slim_record() makes it. 0 or -ENOMEM. */
+static int out_put_slim(struct audit_reader *r, const char *line, size_t n) {
+        const char *type;
+        size_t type_len, id_len;
+        time_t sec;
+        unsigned long long stamp;
+
+        if (line_is_record(r, line, n - 1, &type, &type_len, &id_len, &sec, &stamp))
+                slim_record(r, record_use(type, type_len), id_len, &line, &n);
+        return out_put(r, line, n);
 }
 
 /* A good line of n bytes (newline included): to libauparse, held back, or dropped. line[0, id_len)
@@ -679,6 +773,7 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                 e->cut = true;
                 return 0;
         }
+        slim_record(r, use, id_len, &line, &n);
         return out_put(r, line, n);
 }
 
