@@ -245,7 +245,8 @@ enum shadow_scope shadow_exit_scope(const struct filter_rule *r, const char *pat
         s = path_scope(r, path, recursive);
         if (s == SHADOW_NONE)
                 return s;
-        if (!r->all_syscalls) {
+        /* No syscall given: auditctl adds every one (-S all). */
+        if (!r->all_syscalls && r->syscalls) {
                 bool relevant = false;
 
                 for (char **sc = r->syscalls; sc && *sc && !relevant; sc++)

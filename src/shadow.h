@@ -111,7 +111,8 @@ enum shadow_scope shadow_task_scope(const struct filter_rule *r);
  * of it (SOME). What narrows it to SOME: any task field (uid, auid, exe, pid ...), a syscall
  * list that is not every syscall but names one a watch needs (open, openat, write-class,
  * attribute-class or execve syscalls), any other object field (perm, success, filetype ...).
- * A syscall list naming none of those: NONE. key fields and an arch field naming the native
+ * A syscall list naming none of those: NONE. No syscall given (a rules file's line without -S)
+ * is every syscall: auditctl adds them all. key fields and an arch field naming the native
  * 64-bit ABI do not narrow; an arch field naming a 32-bit ABI (b32, i386 ...) or arch!= does
  * (SOME: the Docker daemons are native programs).
  * Not modelled: an `always` rule of the task list placed before a never,task rule (the first

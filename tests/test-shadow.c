@@ -98,6 +98,10 @@ static void test_exit_paths(void _unused_ **state) {
         assert_int_equal(exit_scope("-a never,exit -S all -F dir=/etc/dock", "/etc/docker", true), SHADOW_NONE);
         /* Part of a recursive watch. */
         assert_int_equal(exit_scope("-a never,exit -S all -F dir=/var/lib/docker/overlay2", "/var/lib/docker", true), SHADOW_SOME);
+        /* CIS v1.7's exclusions give no -S: auditctl adds every system call. */
+        assert_int_equal(exit_scope("-a exit,never -F dir=/var/lib/docker/volumes", "/var/lib/docker", true), SHADOW_SOME);
+        assert_int_equal(exit_scope("-a never,exit -F path=/etc/docker/daemon.json", "/etc/docker/daemon.json", false),
+                         SHADOW_ALL);
         assert_int_equal(exit_scope("-a never,exit -S all -F dir=/var/lib/docker/overlay2", "/var/lib/docker", false), SHADOW_NONE);
 }
 
