@@ -61,14 +61,13 @@ static int add_dirs(struct ctx *c, char **dirs) {
                 roots = root_resolve(c->root, *d, false, &res) >= 0 && trust_roots(&res);
                 resolved_done(&res);
                 if (!roots) {
-                        _cleanup_free_ char *real = root_real(c->root, *d);
-                        _cleanup_free_ char *q = real ? shell_quote(real) : NULL;
+                        _cleanup_free_ char *mend = root_mend_commands(c->root, *d);
 
-                        if (!q || discovery_add_problem(c->d, *d, 0, "a wrapper's PATH names it, but it is not "
-                                                        "root's, or others may write it: no program is looked for "
-                                                        "there; to look there, make it and each directory on its "
-                                                        "way root's and writable by no one else (chown root %s; "
-                                                        "chmod go-w %s)", q, q) < 0)
+                        if (!mend || discovery_add_problem(c->d, *d, 0, "a wrapper's PATH names it, but it is not "
+                                                           "root's, or others may write it: no program is looked "
+                                                           "for there; to look there, make it and each directory "
+                                                           "on its way root's and writable by no one else (%s)",
+                                                           mend) < 0)
                                 return -ENOMEM;
                         continue;
                 }

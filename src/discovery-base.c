@@ -369,7 +369,7 @@ bool rootless_shared_unit_path(const char *path) {
 /* ---- what the init scripts' sources share (runit, SysV, OpenRC) ---- */
 
 int init_script_trusted(struct ctx *c, const char *path) {
-        _cleanup_free_ char *real = NULL, *q = NULL;
+        _cleanup_free_ char *mend = NULL;
         struct resolved res = {};
         int r;
 
@@ -381,13 +381,12 @@ int init_script_trusted(struct ctx *c, const char *path) {
         resolved_done(&res);
         if (r)
                 return 1;
-        real = root_real(c->root, path);
-        q = real ? shell_quote(real) : NULL;
-        if (!q)
+        mend = root_mend_commands(c->root, path);
+        if (!mend)
                 return -ENOMEM;
         r = discovery_add_problem(c->d, path, 0, "not root's, or others may change it: what it says is not used; "
                                   "to use it, make it and each directory on its way root's and writable by no "
-                                  "one else (chown root %s; chmod go-w %s)", q, q);
+                                  "one else (%s)", mend);
         return r < 0 ? r : 0;
 }
 

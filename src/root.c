@@ -50,6 +50,16 @@ char *root_real(const struct root *root, const char *host_path) {
         return path_join(root->dir, host_path);
 }
 
+char *root_mend_commands(const struct root *root, const char *host_path) {
+        _cleanup_free_ char *real = root_real(root, host_path), *q = NULL;
+        char *s;
+
+        q = real ? shell_quote(real) : NULL;
+        if (!q || asprintf(&s, "chown root %s; chmod go-w %s", q, q) < 0)
+                return NULL;
+        return s;
+}
+
 /* What one component adds to the trust fields of struct resolved. */
 struct owners {
         uid_t other;

@@ -51,6 +51,11 @@ bool root_is_dir(const struct root *root, const char *host_path);
 
 /* The real file-system path of a host path: root->dir joined with path. */
 char *root_real(const struct root *root, const char *host_path);
+/* The commands that make the file or directory at host_path root's and writable by no one else
+ * (trust_roots() in trust.h asks that of every component: the last words of a problem that
+ * refuses one): "chown root P; chmod go-w P", P its real path quoted for the shell
+ * (shell_quote()). Newly allocated; NULL on allocation failure. */
+char *root_mend_commands(const struct root *root, const char *host_path);
 
 /* What a host path resolves to inside the root when that is another path (for messages that
  * name both), else NULL (same path, unresolvable, or out of memory). Free it. */

@@ -935,7 +935,7 @@ static int user_env_file_ok(const struct root *root, const struct unit *u, const
  * (a problem naming the unit, the path and how to make it root's), -ENOMEM. */
 static int system_env_file_ok(const struct root *root, const struct unit *u, const char *path,
                               struct problems *problems) {
-        _cleanup_free_ char *real = NULL, *q = NULL;
+        _cleanup_free_ char *mend = NULL;
         struct resolved res = {};
         bool ok;
         int r;
@@ -948,13 +948,12 @@ static int system_env_file_ok(const struct root *root, const struct unit *u, con
         resolved_done(&res);
         if (ok)
                 return 1;
-        real = root_real(root, path);
-        q = real ? shell_quote(real) : NULL;
-        if (!q)
+        mend = root_mend_commands(root, path);
+        if (!mend)
                 return -ENOMEM;
         r = add_problem(problems, path, 0, "EnvironmentFile= of %s is not root's, or others may change it: what it "
                         "says is not used; to use it, make it and each directory on its way root's and writable by "
-                        "no one else (chown root %s; chmod go-w %s)", u->name, q, q);
+                        "no one else (%s)", u->name, mend);
         return r < 0 ? r : 0;
 }
 

@@ -97,6 +97,23 @@ static void test_init(void **state _unused_) {
         root_done(&r);
 }
 
+/* The commands of a refusal's last words: on the real path, quoted for the shell. */
+static void test_mend_commands(void **state _unused_) {
+        struct root r = {};
+        char *m;
+
+        assert_int_equal(root_init(&r, "/"), 0);
+        m = root_mend_commands(&r, "/etc/default/docker");
+        assert_string_equal(m, "chown root /etc/default/docker; chmod go-w /etc/default/docker");
+        free(m);
+        root_done(&r);
+        assert_int_equal(root_init(&r, "/srv/my image"), 0);
+        m = root_mend_commands(&r, "/etc/it's");
+        assert_string_equal(m, "chown root '/srv/my image/etc/it'\\''s'; chmod go-w '/srv/my image/etc/it'\\''s'");
+        free(m);
+        root_done(&r);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* root_resolve                                                                              */
 
@@ -925,6 +942,7 @@ int main(void) {
         };
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_init),
+                cmocka_unit_test(test_mend_commands),
                 cmocka_unit_test(test_plain_file),
                 cmocka_unit_test(test_relative_symlink),
                 cmocka_unit_test(test_absolute_symlink_rerooted),
