@@ -941,10 +941,14 @@ static int system_env_file_ok(const struct root *root, const struct unit *u, con
         int r;
 
         r = root_resolve(root, path, false, &res);
+        if (r == -ENOMEM)
+                return r;
         /* Missing: only when what exists of it is root's too, else a user could make it between
-         * this check and the read. */
-        ok = r < 0 || trust_roots(&res) ||
-             (res.state != PATH_EXISTS && res.other_owner == 0 && !res.other_owners && !res.open_dir);
+         * this check and the read. A path that cannot be resolved (a link loop, a name too long) is
+         * refused: a user who owns a directory on its way could keep a loop there during this check
+         * and put their own file in its place for the read. */
+        ok = r >= 0 && (trust_roots(&res) ||
+                        (res.state != PATH_EXISTS && res.other_owner == 0 && !res.other_owners && !res.open_dir));
         resolved_done(&res);
         if (ok)
                 return 1;

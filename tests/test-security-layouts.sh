@@ -69,6 +69,15 @@ r=$tmp/envfile-missing; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/sr
 sed -i 's|^EnvironmentFile=.*|EnvironmentFile=-/srv/u/docker.env|' "$r/usr/lib/systemd/system/docker.service"
 check "EnvironmentFile= missing in a user's directory: refused by name" \
         "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/srv/u/docker.env: EnvironmentFile= of docker.service is not root's\""
+# A link loop in a directory a user owns cannot be resolved: refused by name, not read. Were it
+# let through, the user could swap the loop for their own file (renameat2 RENAME_EXCHANGE) between
+# the check and the read, and its options would count.
+r=$tmp/envfile-loop; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv/u"
+ln -s docker.loop "$r/srv/u/docker.env"; ln -s docker.env "$r/srv/u/docker.loop"
+chown -h 1001:1001 "$r/srv/u" "$r/srv/u/docker.env" "$r/srv/u/docker.loop"
+sed -i 's|^EnvironmentFile=.*|EnvironmentFile=-/srv/u/docker.env|' "$r/usr/lib/systemd/system/docker.service"
+check "EnvironmentFile= a link loop in a user's directory: refused by name, never read" \
+        "\"\$bin\" --root '$r' --print 2>&1 >/dev/null | grep -qF \"/srv/u/docker.env: EnvironmentFile= of docker.service is not root's\""
 # The same file, root's and closed: read as before.
 r=$tmp/envfile-root; cp -a "$fix/debian-docker.io/root" "$r"; mkdir -p "$r/srv"
 printf 'DOCKER_OPTS="--data-root /srv/root-moved"\n' > "$r/etc/default/docker"
