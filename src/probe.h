@@ -14,10 +14,10 @@
  *
  * What is probed: for each kind of path (a binary, a unit file or init script, a configuration
  * file or directory) and each class (r, w, x, a) our loaded watches of that kind claim, one
- * representative path: the watch on which no watch of another key on the same path comes
- * first for that class (the rule set's static check names those), of the most central
- * component (dockerd before runc, docker.service before a drop-in, daemon.json before
- * /etc/docker), earliest in the kernel's list. A path our rules watch that discovery does not
+ * representative path, chosen in this order: a usable one (below); one on which no watch of
+ * another key on the same path comes first for that class (the check's shadow judge names
+ * those anyway); the most central component (dockerd before runc, docker.service before a
+ * drop-in, daemon.json before /etc/docker); the earliest in the kernel's list. A path our rules watch that discovery does not
  * name (a rule loaded by hand) counts as a directory's or an executable's or a configuration's
  * by what it is, after those discovery names.
  *
