@@ -139,6 +139,21 @@ auditctl -D -k "$OTHER" >/dev/null
 tool --check --probe "${PP[@]}" --format json >"$TMP/out" 2>/dev/null
 expect "without it: the probe's findings are notes again" probe_worst info
 
+# The representative paths, on this host's own rules when the package has loaded them (key
+# docker): the probe picks dockerd, docker.service and daemon.json or /etc/docker by itself, and
+# only reads and acts through descriptors there (nothing is added or removed).
+if auditctl -l | grep -q -- '-w [^ ]*/dockerd -p [rwxa]* -k docker$'; then
+        "$bin" --check --probe --format json >"$TMP/out" 2>/dev/null
+        expect "on the host's rules, the binary probed is a dockerd" \
+                python3 -c "import json,sys; p=json.load(open('$TMP/out'))['probe']['probes']; sys.exit(not [x for x in p if x['kind'] == 'binary' and x['path'].endswith('/dockerd')])"
+        expect "the unit file probed is docker.service" \
+                python3 -c "import json,sys; p=json.load(open('$TMP/out'))['probe']['probes']; sys.exit(not [x for x in p if x['kind'] == 'unit file' and x['path'].endswith('/docker.service')])"
+        expect "the configuration probed is daemon.json or /etc/docker" \
+                python3 -c "import json,sys; p=json.load(open('$TMP/out'))['probe']['probes']; sys.exit(not [x for x in p if x['kind'] == 'configuration' and x['path'] in ('/etc/docker', '/etc/docker/daemon.json')])"
+else
+        echo "note: no rules of the installed package (key docker): the representative paths are not checked"
+fi
+
 if [ -z "$OWN_AUDITD" ]; then
         finish
         exit
