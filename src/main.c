@@ -47,6 +47,8 @@ static void help(FILE *f) {
 "  -p, --perms PERMS        permissions of every -w rule, from rwxa (default: rwxa)\n"
 "      --data-root-mode MODE  state (default), cis, recursive or off\n"
 "      --run-mode MODE      /run/containerd: session (default), cis or recursive\n"
+"      --binary-reads WHICH the reads of Docker's binaries to record: all (default) or\n"
+"                           others (not the reads of a binary by itself)\n"
 "      --no-cis-paths       do not add the CIS Benchmark's literal paths\n"
 "      --order ORDER        last (default): after the host's rules; first: before them,\n"
 "                           so that Docker's events carry our key\n"
@@ -88,6 +90,7 @@ enum {
         ARG_OUTPUT,
         ARG_DATA_ROOT_MODE,
         ARG_RUN_MODE,
+        ARG_BINARY_READS,
         ARG_NO_CIS_PATHS,
         ARG_NO_LOAD,
         ARG_NO_WRITE,
@@ -135,6 +138,7 @@ static const struct option longopts[] = {
         { "perms", required_argument, NULL, 'p' },
         { "data-root-mode", required_argument, NULL, ARG_DATA_ROOT_MODE },
         { "run-mode", required_argument, NULL, ARG_RUN_MODE },
+        { "binary-reads", required_argument, NULL, ARG_BINARY_READS },
         { "no-cis-paths", no_argument, NULL, ARG_NO_CIS_PATHS },
         { "order", required_argument, NULL, ARG_ORDER },
         { "no-load", no_argument, NULL, ARG_NO_LOAD },
@@ -233,6 +237,12 @@ static int parse_option(int c, char *argv[], struct options *o) {
                 if (run_mode_from_string(optarg, &o->render.run_mode) < 0)
                         return usage_error("invalid run mode \"%s\": session, cis or recursive", optarg);
                 o->given.run_mode = true;
+                break;
+        case ARG_BINARY_READS:
+                o->render.binary_reads = binary_reads_from_string(optarg);
+                if ((int) o->render.binary_reads < 0)
+                        return usage_error("invalid binary reads \"%s\": all or others", optarg);
+                o->given.binary_reads = true;
                 break;
         case ARG_NO_CIS_PATHS:
                 o->discovery.cis_paths = false;
@@ -439,6 +449,8 @@ static int load_settings(struct options *o, struct settings *s) {
                 o->render.run_mode = s->run_mode;
         if (!o->given.order && s->have_order)
                 o->render.order = s->order;
+        if (!o->given.binary_reads && s->have_binary_reads)
+                o->render.binary_reads = s->binary_reads;
         if (!o->given.cis_paths && s->cis_paths >= 0)
                 o->discovery.cis_paths = s->cis_paths;
         o->settings = s;

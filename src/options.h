@@ -58,7 +58,7 @@ struct options {
         int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
         const char *config;      /* --config: the settings file; NULL: SETTINGS_FILE inside the root */
         struct {                 /* which settings the command line gave (they win over the file) */
-                bool key, perms, data_root_mode, run_mode, cis_paths, order;
+                bool key, perms, data_root_mode, run_mode, binary_reads, cis_paths, order;
         } given;
         const struct settings *settings; /* what the settings files said, for their problems */
         char **inputs;           /* --report: --input files ("-" standard input); NULL: auditd's logs */

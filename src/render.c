@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "render.h"
+#include "string-table.h"
 #include "util.h"
 
 static const char *const run_mode_table[_RUN_MODE_MAX] = {
@@ -23,6 +24,12 @@ int run_mode_from_string(const char *s, enum run_mode *ret) {
                 }
         return -EINVAL;
 }
+
+static const char *const binary_reads_table[_BINARY_READS_MAX] = {
+        [BINARY_READS_ALL] = "all",
+        [BINARY_READS_OTHERS] = "others",
+};
+DEFINE_STRING_TABLE_LOOKUP(binary_reads, enum binary_reads, binary_reads_table, _BINARY_READS_MAX);
 
 void ruleset_done(struct ruleset *s) {
         for (size_t i = 0; i < s->n_rules; i++) {
@@ -138,6 +145,70 @@ static int render_session_rule(const struct target *t, const struct rendered *fi
         return 1;
 }
 
+/* The programs among the components: what the kernel reports as a process's exe when it runs. */
+static bool component_is_program(enum component c) {
+        switch (c) {
+        case COMP_DOCKERD:
+        case COMP_CONTAINERD:
+        case COMP_CONTAINERD_SHIM:
+        case COMP_SHIM_RUNC_V1:
+        case COMP_SHIM_RUNC_V2:
+        case COMP_RUNC:
+        case COMP_RUNTIME:
+        case COMP_DOCKER_INIT:
+        case COMP_DOCKER_PROXY:
+        case COMP_DOCKER_CLIENT:
+        case COMP_SUPERVISOR:
+        case COMP_PODMAN:
+                return true;
+        default:
+                return false;
+        }
+}
+
+bool render_is_self_read(const struct rule *r) {
+        return r->form == FORM_A && r->kind == WATCH_FILE && r->perms == PERM_READ && r->exe && r->exe_negated &&
+               streq(r->exe, r->path) && !r->auid_set;
+}
+
+/* Binary reads "others": the read class of an existing binary moves from first's rule to a rule
+ * of its own that leaves out the binary's reads of itself. The kernel compares a rule's exe with
+ * the task's executable at syscall exit (kernel/auditsc.c audit_filter_rules(), AUDIT_EXE;
+ * kernel/audit_watch.c audit_exe_compare(): its device and inode, against a mark that follows
+ * the name through renames, kernel/audit_fsnotify.c), so exe!= cannot tell an execve of the
+ * binary by another program from one by itself: both end with the binary as exe. Executions
+ * therefore stay in the rule without exe, every one of them. A link (which the kernel watches as
+ * the link) or a missing path keeps its one rule: neither is ever a process's exe, and the CIS
+ * paths among them keep the benchmark's line. A script (a wrapper) is never one either, its
+ * interpreter is: its read rule leaves nothing out. Returns 1 when *ret was made (first's perms
+ * then lose PERM_READ; 0 when only the read class was asked for), 0 when the target keeps one
+ * rule, -ENOMEM. */
+static int render_self_read_rule(const struct target *t, struct rendered *first, const struct render_options *o,
+                                 struct rendered *ret) {
+        struct rendered x = { .target = first->target, .live_only = first->live_only };
+        int r;
+
+        if (o->binary_reads != BINARY_READS_OTHERS || !component_is_program(t->comp) || t->state != PATH_EXISTS ||
+            t->is_dir || t->link || !(first->rule.perms & PERM_READ) || first->rule.exe || first->rule.auid_set)
+                return 0;
+        r = rule_copy(&first->rule, &x.rule);
+        if (r < 0)
+                return r;
+        free(x.rule.exe);
+        x.rule.exe = strdup(t->path);
+        if (!x.rule.exe) {
+                rule_done(&x.rule);
+                return -ENOMEM;
+        }
+        x.rule.exe_negated = true;
+        x.rule.form = FORM_A;
+        x.rule.kind = WATCH_FILE;
+        x.rule.perms = PERM_READ;
+        first->rule.perms &= ~(unsigned) PERM_READ;
+        *ret = x;
+        return 1;
+}
+
 static int set_provided_by(struct rendered *x, const struct rules_dir *others) {
         for (size_t j = 0; others && j < others->n_lines; j++) {
                 const struct rules_line *l = &others->lines[j];
@@ -163,8 +234,11 @@ static int cmp_rendered(const void *a, const void *b, void *userdata) {
         c = strcmp(x->rule.path, y->rule.path);
         if (c != 0)
                 return c;
-        /* One target's rules: the one written at boot first (list.c and --check show it). */
-        return (int) x->rule.kind - (int) y->rule.kind;
+        /* One target's rules: the one written at boot first (list.c and --check show it), the
+         * one without an exe filter before the one with. */
+        if (x->rule.kind != y->rule.kind)
+                return (int) x->rule.kind - (int) y->rule.kind;
+        return (int) !!x->rule.exe - (int) !!y->rule.exe;
 }
 
 int render(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
@@ -199,8 +273,23 @@ int render(const struct discovery *d, const struct render_options *o, const stru
                         rule_done(&x->rule);
                         continue;
                 }
-                s.n_rules++;
+                r = render_self_read_rule(t, x, o, &s.rules[s.n_rules + 1]);
+                if (r < 0) {
+                        rule_done(&x->rule);
+                        ruleset_done(&s);
+                        return r;
+                }
+                if (r > 0 && !x->rule.perms) {
+                        /* -p r: the read rule alone. */
+                        rule_done(&x->rule);
+                        *x = s.rules[s.n_rules + 1];
+                        s.rules[s.n_rules + 1] = (struct rendered) {};
+                        r = 0;
+                }
+                s.n_rules += 1 + (r > 0);
                 r = set_provided_by(x, others);
+                if (r >= 0 && x != &s.rules[s.n_rules - 1])
+                        r = set_provided_by(&s.rules[s.n_rules - 1], others);
                 if (r >= 0 && o->run_mode == RUN_SESSION) {
                         r = render_session_rule(t, x, &s.rules[s.n_rules]);
                         if (r > 0) {
@@ -261,10 +350,11 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
         fprintf(f, "# Audit rules for Docker, generated by docker-audit-rules %s.\n"
                    "# Do not edit: run docker-audit-rules again to regenerate it, see docker-audit-rules(8).\n"
                    "# Settings: key \"%s\", permissions %s, data root mode \"%s\", run mode \"%s\",\n"
-                   "# CIS paths %s. Only lines that load at boot are rules; the others are comments\n"
-                   "# that say why.\n",
+                   "# binary reads \"%s\", CIS paths %s. Only lines that load at boot are rules; the\n"
+                   "# others are comments that say why.\n",
                 PACKAGE_VERSION, o->key, o->perms ? perms_to_string(o->perms, perms) : "default",
-                data_root_mode_name(o->data_root_mode), run_mode_name(o->run_mode), d->cis_paths ? "yes" : "no");
+                data_root_mode_name(o->data_root_mode), run_mode_name(o->run_mode),
+                binary_reads_to_string(o->binary_reads), d->cis_paths ? "yes" : "no");
         if (o->order == ORDER_FIRST)
                 fputs("# Order first: this file sorts before the host's rules files, and install prepends these\n"
                       "# rules, so that events on Docker's files carry this key (docker-audit-rules(8)).\n", f);
@@ -273,6 +363,9 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                 const struct rendered *x = &s->rules[i];
                 const struct target *t = &d->targets[x->target];
                 _cleanup_free_ char *ids = NULL, *line = NULL, *ev = NULL;
+
+                /* Binary reads "others": the second rule of a binary, under the first one's heading. */
+                bool second = i > 0 && s->rules[i - 1].target == x->target && render_is_self_read(&x->rule);
 
                 /* Said with the boot rule below, whether the directory exists now or not: the
                  * fragment must not change when containerd starts or stops. */
@@ -288,11 +381,20 @@ int render_fragment(const struct discovery *d, const struct ruleset *s, const st
                         r = -ENOMEM;
                         goto fail;
                 }
-                if (*ids)
-                        fprintf(f, "\n# CIS %s %s\n", ids, component_info(t->comp)->name);
-                else
-                        fprintf(f, "\n# %s (no CIS item)\n", component_info(t->comp)->name);
-                fprintf(f, "#   %s%s\n", ev, t->cis_literal && !t->cis_only ? "; also " CIS_EVIDENCE : "");
+                if (!second) {
+                        if (*ids)
+                                fprintf(f, "\n# CIS %s %s\n", ids, component_info(t->comp)->name);
+                        else
+                                fprintf(f, "\n# %s (no CIS item)\n", component_info(t->comp)->name);
+                        fprintf(f, "#   %s%s\n", ev, t->cis_literal && !t->cis_only ? "; also " CIS_EVIDENCE : "");
+                        if (render_is_self_read(&x->rule) ||
+                            (i + 1 < s->n_rules && s->rules[i + 1].target == x->target &&
+                             render_is_self_read(&s->rules[i + 1].rule)))
+                                fprintf(f, "#   binary reads \"others\": its reads by the program itself are not "
+                                           "recorded; its\n"
+                                           "#   executions, writes and attribute changes and every other program's "
+                                           "reads are\n");
+                }
                 if (x->provided_by) {
                         _cleanup_free_ char *pb = comment_safe(x->provided_by);
                         fprintf(f, "#   already in %s; not repeated (a duplicate would stop the boot-time load)\n"

@@ -11,12 +11,30 @@
 
 /* Render: from discovered targets to audit rules. No side effects. */
 
+/* Which reads of Docker's binaries (dockerd, containerd, its shims, runc, the other runtimes,
+ * docker-init, docker-proxy: the programs the kernel reports as a process's exe) are recorded
+ * (--binary-reads, BinaryReads=). Their executions, writes and attribute changes are recorded
+ * either way. */
+enum binary_reads {
+        BINARY_READS_ALL,     /* default: every read, the CIS Benchmark's -w BINARY -p rwxa */
+        BINARY_READS_OTHERS,  /* reads by every program but the binary itself: -w BINARY -p wxa
+                               * and -a always,exit -F path=BINARY -F perm=r -F exe!=BINARY. runc
+                               * opens its own binary and /proc/self/exe on every run, dockerd
+                               * and the shim re-execute themselves: those reads are not
+                               * recorded, the executions are. */
+        _BINARY_READS_MAX,
+};
+const char *binary_reads_to_string(enum binary_reads v);
+/* -1 (cast) for a name that is none of "all", "others". */
+enum binary_reads binary_reads_from_string(const char *s);
+
 struct render_options {
         const char *key;                  /* audit key, "docker" by default */
         unsigned perms;                   /* 0: each component's default (CIS: rwxa) */
         enum data_root_mode data_root_mode;
         enum run_mode run_mode;
         enum rule_order order;            /* where our rules stand in the exit list (rule.h) */
+        enum binary_reads binary_reads;
 };
 
 struct rendered {
@@ -34,11 +52,16 @@ struct ruleset {
 void ruleset_done(struct ruleset *s);
 
 /* Every target that is not skipped becomes one rule, containerd's run-time directory two in run
- * mode "session" (the second one live only when the directory is made at run time). Rules another fragment in others already
+ * mode "session" (the second one live only when the directory is made at run time), an existing
+ * binary two with binary reads "others" (render_is_self_read() tells the second). Rules another fragment in others already
  * holds are kept with provided_by set (neither loaded nor written by us). Reads nothing: whether a
  * path exists was settled by discovery (target.state), so no root is needed. Returns 0 or -ENOMEM. */
 int render(const struct discovery *d, const struct render_options *o, const struct rules_dir *others,
            struct ruleset *ret);
+
+/* Binary reads "others": the rule that records the reads of a binary by every other program
+ * (-F perm=r -F exe!=PATH, exe naming the watched path itself). */
+bool render_is_self_read(const struct rule *r);
 
 /* The rules to have in the kernel: not provided by another fragment. */
 static inline bool rendered_loads(const struct rendered *r) { return !r->provided_by; }

@@ -78,6 +78,12 @@ static int apply_entry(struct settings *s, const char *file, const struct unit_e
                                            e->value);
                 s->have_run_mode = true;
                 s->run_mode = m;
+        } else if (streq(e->key, "BinaryReads")) {
+                enum binary_reads b = binary_reads_from_string(e->value);
+                if ((int) b < 0)
+                        return add_problem(s, file, e->line, "BinaryReads=%s: all or others; not used", e->value);
+                s->have_binary_reads = true;
+                s->binary_reads = b;
         } else if (streq(e->key, "CISPaths")) {
                 int b = parse_boolean(e->value);
                 if (b < 0)

@@ -9,6 +9,7 @@
 #include "root.h"
 #include "rule.h"
 #include "discover.h"
+#include "render.h"
 
 /* The administrator's choices, kept in a configuration file that every mode, the units, the
  * package hooks and the Ansible role read, so that a later run with no options keeps them.
@@ -25,6 +26,8 @@
  *   Permissions=rwxa       permissions of every -w rule, letters from rwxa; empty: each
  *                          component's own default
  *   DataRootMode=state     state, cis, recursive or off
+ *   RunMode=session        session, cis or recursive
+ *   BinaryReads=all        all or others: which reads of Docker's binaries are recorded
  *   CISPaths=yes           also watch the CIS Benchmark's literal paths (yes/no, true/false,
  *                          on/off, 1/0)
  *   Order=last             where our rules stand among the host's: last (appended, fragment
@@ -43,6 +46,8 @@ struct settings {
         enum data_root_mode data_root_mode;
         bool have_run_mode;
         enum run_mode run_mode;
+        bool have_binary_reads;
+        enum binary_reads binary_reads;
         int cis_paths;            /* -1 not set, else 0 or 1 */
         bool have_order;
         enum rule_order order;

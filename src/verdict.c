@@ -44,7 +44,11 @@ bool kernel_rule_covers(const struct rule *k, const struct rule *want) {
         if ((k->perms & want->perms) != want->perms)
                 return false;
         if (k->exe) {
-                /* A filtered rule covers only the same filter. */
+                /* A filtered rule covers only the same filter. Binary reads "others" wants
+                 * -F perm=r -F exe!=BINARY beside -p wxa: a rule without the filter covers the
+                 * first, and nothing with exe!=BINARY covers the second, since the kernel compares
+                 * exe with the task's executable at syscall exit, after an execve the new program
+                 * (kernel/auditsc.c, AUDIT_EXE): such a rule records no execution of BINARY. */
                 if (!want->exe || !streq(k->exe, want->exe) || k->exe_negated != want->exe_negated)
                         return false;
         }

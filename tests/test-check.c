@@ -218,6 +218,147 @@ static void test_exe(void **state _unused_) {
         assert_false(kernel_rule_covers(&k, &w));
 }
 
+/* ---- Binary reads "others": a binary's two rules ---- */
+
+#define RUNC "/usr/sbin/runc"
+static struct target runc_targets[] = {
+        { .comp = COMP_RUNC, .path = (char *) RUNC, .state = PATH_EXISTS },
+};
+/* -w RUNC -p wxa, and -a always,exit -F path=RUNC -F perm=r -F exe!=RUNC */
+static struct rule runc_wxa(void) {
+        return (struct rule) { .form = FORM_W, .kind = WATCH_FILE, .path = (char *) RUNC,
+                               .perms = PERM_WRITE | PERM_EXEC | PERM_ATTR, .keys = k_docker };
+}
+static struct rule runc_reads(void) {
+        return (struct rule) { .form = FORM_A, .kind = WATCH_FILE, .path = (char *) RUNC, .perms = PERM_READ,
+                               .exe = (char *) RUNC, .exe_negated = true, .keys = k_docker };
+}
+static struct rule runc_cis(char **keys) {
+        return (struct rule) { .form = FORM_W, .kind = WATCH_FILE, .path = (char *) RUNC, .perms = PERM_ALL,
+                               .keys = keys };
+}
+
+static void test_binary_reads_cover(void **state _unused_) {
+        struct rule wxa = runc_wxa(), reads = runc_reads(), cis = runc_cis(k_other), k = runc_reads(), parsed = {};
+
+        /* The benchmark's line, whatever its key, covers both. */
+        assert_true(kernel_rule_covers(&cis, &wxa));
+        assert_true(kernel_rule_covers(&cis, &reads));
+        /* Each covers itself, neither the benchmark's line: the binary's reads of itself are
+         * missing from the one, everything but reads from the other. */
+        assert_true(kernel_rule_covers(&wxa, &wxa));
+        assert_true(kernel_rule_covers(&reads, &reads));
+        assert_false(kernel_rule_covers(&wxa, &cis));
+        assert_false(kernel_rule_covers(&reads, &cis));
+        assert_false(kernel_rule_covers(&wxa, &reads));
+        assert_false(kernel_rule_covers(&reads, &wxa));
+        /* The same filter with more permissions covers the reads, never the executions: exe!=RUNC
+         * leaves out every execution of runc (the exe at syscall exit is the new program). */
+        k.perms = PERM_ALL;
+        assert_true(kernel_rule_covers(&k, &reads));
+        assert_false(kernel_rule_covers(&k, &wxa));
+        /* Another program left out, or only runc's own reads: not what is wanted. */
+        k = runc_reads();
+        k.exe = (char *) "/usr/bin/containerd";
+        assert_false(kernel_rule_covers(&k, &reads));
+        k = runc_reads();
+        k.exe_negated = false;
+        assert_false(kernel_rule_covers(&k, &reads));
+        /* As the fragment writes it. */
+        parse_watch("-a always,exit -F path=" RUNC " -F perm=r -F exe!=" RUNC " -k docker", &parsed);
+        assert_true(rule_equal(&parsed, &reads));
+        assert_true(kernel_rule_covers(&parsed, &reads));
+        rule_done(&parsed);
+}
+
+static struct plan runc_plan(struct rendered *rules, size_t n_rules, struct kernel_rule *kernel, size_t n_kernel,
+                             struct fragment_line *lines, size_t n_lines) {
+        struct plan p = { .key = "docker" };
+
+        p.disc.targets = runc_targets;
+        p.disc.n_targets = ELEMENTSOF(runc_targets);
+        p.rules = (struct ruleset) { .rules = rules, .n_rules = n_rules };
+        p.kernel.state = KERNEL_LOADED;
+        p.kernel.rules = kernel;
+        p.kernel.n_rules = n_kernel;
+        p.fragment_path = (char *) "/etc/audit/rules.d/50-docker.rules";
+        p.boot.loader = BOOT_AUGENRULES;
+        p.boot_reads_fragment = true;
+        p.disk.lines = (struct fragment_lines) { .lines = lines, .n = n_lines };
+        return p;
+}
+
+/* The verdict of a binary with binary reads "others" takes both of its rules: covered when the
+ * kernel and the fragment hold both, or the benchmark's line; not when one is missing. With
+ * binary reads "all", the two rules do not cover the benchmark's line. */
+static void test_binary_reads_verdicts(void **state _unused_) {
+        struct rendered split[] = { { .rule = runc_wxa() }, { .rule = runc_reads() } };
+        struct rendered cis[] = { { .rule = runc_cis(k_docker) } };
+        struct kernel_rule k_split[] = { { .is_watch = true, .pos = 0, .rule = runc_wxa() },
+                                         { .is_watch = true, .pos = 1, .rule = runc_reads() } };
+        struct kernel_rule k_cis[] = { { .is_watch = true, .rule = runc_cis(k_other) } };
+        struct fragment_line f_split[] = { { .line = 1, .type = LINE_WATCH, .rule = runc_wxa() },
+                                           { .line = 2, .type = LINE_WATCH, .rule = runc_reads() } };
+        struct fragment_line f_cis[] = { { .line = 1, .type = LINE_WATCH, .rule = runc_cis(k_docker) } };
+        struct verdicts v = {};
+        struct plan p;
+        struct diff d = {};
+
+        /* Both rules in the kernel and in the fragment. */
+        p = runc_plan(split, 2, k_split, 2, f_split, 2);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
+        assert_int_equal(v.n, 1);
+        assert_int_equal(v.v[0].status, STATUS_OK);
+        assert_int_equal(v.v[0].sev, SEV_NONE);
+        verdicts_done(&v);
+        /* A second install changes nothing. */
+        assert_int_equal(diff_build(&p, DIFF_INSTALL, &d), 0);
+        assert_int_equal(diff_count(&d, ACTION_KEEP), 2);
+        assert_int_equal(diff_count(&d, ACTION_ADD) + diff_count(&d, ACTION_DELETE), 0);
+        diff_done(&d);
+
+        /* The benchmark's line of another key in the kernel covers both; the file still counts. */
+        p = runc_plan(split, 2, k_cis, 1, f_split, 2);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
+        assert_int_equal(v.v[0].status, STATUS_OK);
+        assert_string_equal(v.v[0].message, "covered by a rule with key \"other\"");
+        verdicts_done(&v);
+
+        /* The read rule missing from the kernel: not loaded, critical (runc is a CIS item). */
+        p = runc_plan(split, 2, k_split, 1, f_split, 2);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
+        assert_int_equal(v.v[0].status, STATUS_NOT_LOADED);
+        assert_int_equal(v.v[0].sev, SEV_CRITICAL);
+        assert_ptr_equal(v.v[0].x, &split[1]);
+        verdicts_done(&v);
+        /* The read rule missing from the fragment: not in the file. */
+        p = runc_plan(split, 2, k_split, 2, f_split, 1);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
+        assert_int_equal(v.v[0].status, STATUS_NOT_IN_FILE);
+        assert_ptr_equal(v.v[0].x, &split[1]);
+        verdicts_done(&v);
+
+        /* Binary reads "all" wanted, the two rules loaded: the binary's own reads are missing. */
+        p = runc_plan(cis, 1, k_split, 2, f_cis, 1);
+        assert_int_equal(verdicts_build(&p, -1, &v), 0);
+        assert_int_equal(v.v[0].status, STATUS_NOT_LOADED);
+        assert_int_equal(v.v[0].sev, SEV_CRITICAL);
+        verdicts_done(&v);
+        /* An install puts the benchmark's line in first, then deletes the two. */
+        assert_int_equal(diff_build(&p, DIFF_INSTALL, &d), 0);
+        assert_int_equal(diff_count(&d, ACTION_ADD), 1);
+        assert_int_equal(diff_count(&d, ACTION_DELETE), 2);
+        assert_int_equal(d.actions[0].kind, ACTION_ADD);
+        diff_done(&d);
+        /* And the other way round: two added, the benchmark's line of our key deleted. */
+        k_cis[0].rule.keys = k_docker;
+        p = runc_plan(split, 2, k_cis, 1, f_split, 2);
+        assert_int_equal(diff_build(&p, DIFF_INSTALL, &d), 0);
+        assert_int_equal(diff_count(&d, ACTION_ADD), 2);
+        assert_int_equal(diff_count(&d, ACTION_DELETE), 1);
+        diff_done(&d);
+}
+
 static void test_exe_parsed(void **state _unused_) {
         struct rule w = {}, k = {};
 
@@ -1115,6 +1256,8 @@ int main(void) {
                 cmocka_unit_test(test_kind),
                 cmocka_unit_test(test_path),
                 cmocka_unit_test(test_exe),
+                cmocka_unit_test(test_binary_reads_cover),
+                cmocka_unit_test(test_binary_reads_verdicts),
                 cmocka_unit_test(test_exe_parsed),
                 cmocka_unit_test(test_diff_install),
                 cmocka_unit_test(test_diff_remove),

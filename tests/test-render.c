@@ -229,7 +229,7 @@ static void test_key_and_no_cis(void **state _unused_) {
         d.cis_paths = true;
         render_all(&d, &o, NULL, &s, &text);
         assert_non_null(strstr(text, "# Settings: key \"ctr-audit\", permissions wa, data root mode \"off\", run mode "
-                                     "\"session\",\n# CIS paths yes."));
+                                     "\"session\",\n# binary reads \"all\", CIS paths yes."));
         ruleset_done(&s);
         discovery_done(&d);
 }
@@ -701,6 +701,157 @@ static void test_session_fragment_stable(void **state _unused_) {
         assert_non_null(strstr(with, "\n#   -a always,exit -F dir=/run/containerd -F perm=rwa -F auid!=unset -k docker\n"));
 }
 
+/* Binary reads "others": an existing binary's read class moves to a rule of its own that leaves
+ * out the binary's reads of itself; executions stay with writes and attribute changes. A link, a
+ * missing path, a directory and a component that is no program keep their one rule. */
+static void test_binary_reads(void **state _unused_) {
+        static const char *const all[] = {
+                "-w /usr/bin/dockerd -p rwxa -k docker",
+                "-w /etc/docker -p rwxa -k docker",
+                "-w /usr/bin/runc -p rwxa -k docker",
+                "-w /usr/sbin/runc -p rwxa -k docker",
+                "-w /usr/bin/docker -p wa -k docker",
+        };
+        static const char *const others[] = {
+                "-w /usr/bin/dockerd -p rwxa -k docker",
+                "-w /etc/docker -p rwxa -k docker",
+                "-w /usr/bin/runc -p rwxa -k docker",
+                "-w /usr/sbin/runc -p wxa -k docker",
+                "-a always,exit -F path=/usr/sbin/runc -F perm=r -F exe!=/usr/sbin/runc -k docker",
+                "-w /usr/bin/docker -p wa -k docker",
+        };
+
+        for (enum binary_reads b = 0; b < _BINARY_READS_MAX; b++) {
+                struct discovery d = {};
+                struct ruleset s = {};
+                struct render_options o = opts(DATA_ROOT_STATE);
+                _cleanup_free_ char *text = NULL;
+                _cleanup_strv_free_ char **rules = NULL, **lines = NULL;
+                size_t i, n_self = 0;
+
+                o.binary_reads = b;
+                d.cis_paths = true;
+                /* Added out of order: the rules of one target come out together, the one without
+                 * an exe filter first. */
+                add(&d, COMP_RUNC, "/usr/sbin/runc", "found in /usr/sbin", PATH_EXISTS, false);
+                i = add(&d, COMP_RUNC, "/usr/bin/runc", CIS_EVIDENCE, PATH_EXISTS, false);
+                d.targets[i].link = true;
+                d.targets[i].cis_literal = d.targets[i].cis_only = true;
+                i = add(&d, COMP_DOCKERD, "/usr/bin/dockerd", CIS_EVIDENCE, PATH_MISSING, false);
+                d.targets[i].cis_literal = d.targets[i].cis_only = true;
+                add(&d, COMP_ETC_DOCKER, "/etc/docker", "dockerd's configuration directory", PATH_EXISTS, true);
+                add(&d, COMP_DOCKER_CLIENT, "/usr/bin/docker", "found in /usr/bin", PATH_EXISTS, false);
+                render_all(&d, &o, NULL, &s, &text);
+                rules = rule_lines_of(text);
+                if (b == BINARY_READS_ALL)
+                        assert_lines(rules, all, ELEMENTSOF(all));
+                else
+                        assert_lines(rules, others, ELEMENTSOF(others));
+                lines = lines_of(text);
+                assert_true(has_line(lines, b == BINARY_READS_ALL ? "# binary reads \"all\", CIS paths yes. Only lines "
+                                                                    "that load at boot are rules; the"
+                                                                  : "# binary reads \"others\", CIS paths yes. Only "
+                                                                    "lines that load at boot are rules; the"));
+                /* Every line reads back as the rule it was written from. */
+                for (size_t k = 0; k < s.n_rules; k++) {
+                        _cleanup_free_ char *line = NULL;
+                        struct rule back = {};
+
+                        assert_int_equal(rule_format(&s.rules[k].rule, &line), 0);
+                        assert_int_equal(rule_parse_line(line, &back, NULL), LINE_WATCH);
+                        if (back.form == FORM_W)
+                                back.kind = s.rules[k].rule.kind;
+                        assert_true(rule_equal(&back, &s.rules[k].rule));
+                        rule_done(&back);
+                        assert_true(rendered_loads(&s.rules[k]) && rendered_writes(&s.rules[k]));
+                        if (render_is_self_read(&s.rules[k].rule)) {
+                                n_self++;
+                                assert_string_equal(s.rules[k].rule.path, "/usr/sbin/runc");
+                                assert_true(k > 0 && s.rules[k - 1].target == s.rules[k].target);
+                        }
+                }
+                assert_int_equal(n_self, b == BINARY_READS_OTHERS);
+                if (b == BINARY_READS_OTHERS) {
+                        /* One heading for the two rules, which says what is left out. */
+                        assert_non_null(strstr(text, "\n# CIS 1.1.18/1.2.12 runc\n"
+                                                     "#   found in /usr/sbin\n"
+                                                     "#   binary reads \"others\": its reads by the program itself are "
+                                                     "not recorded; its\n"
+                                                     "#   executions, writes and attribute changes and every other "
+                                                     "program's reads are\n"
+                                                     "-w /usr/sbin/runc -p wxa -k docker\n"
+                                                     "-a always,exit -F path=/usr/sbin/runc -F perm=r -F exe!=/usr/sbin/runc "
+                                                     "-k docker\n"));
+                        assert_null(strstr(text, "\n# CIS 1.1.18/1.2.12 runc\n#   found in /usr/sbin\n-w"));
+                }
+                ruleset_done(&s);
+                discovery_done(&d);
+        }
+}
+
+/* Binary reads "others" with -p: only the read class asked for leaves the read rule alone; no
+ * read class, the one rule. The names of the setting. */
+static void test_binary_reads_perms(void **state _unused_) {
+        static const struct {
+                const char *perms;
+                const char *lines[2];
+        } cases[] = {
+                { "r", { "-a always,exit -F path=/usr/bin/containerd -F perm=r -F exe!=/usr/bin/containerd -k docker" } },
+                { "wa", { "-w /usr/bin/containerd -p wa -k docker" } },
+                { "rx", { "-w /usr/bin/containerd -p x -k docker",
+                          "-a always,exit -F path=/usr/bin/containerd -F perm=r -F exe!=/usr/bin/containerd -k docker" } },
+        };
+
+        for (size_t c = 0; c < ELEMENTSOF(cases); c++) {
+                struct discovery d = {};
+                struct ruleset s = {};
+                struct render_options o = opts(DATA_ROOT_STATE);
+                _cleanup_free_ char *text = NULL;
+                _cleanup_strv_free_ char **rules = NULL;
+
+                o.binary_reads = BINARY_READS_OTHERS;
+                assert_int_equal(perms_from_string(cases[c].perms, &o.perms), 0);
+                add(&d, COMP_CONTAINERD, "/usr/bin/containerd", "containerd.service ExecStart", PATH_EXISTS, false);
+                render_all(&d, &o, NULL, &s, &text);
+                rules = rule_lines_of(text);
+                assert_lines(rules, cases[c].lines, cases[c].lines[1] ? 2 : 1);
+                ruleset_done(&s);
+                discovery_done(&d);
+        }
+        assert_string_equal(binary_reads_to_string(BINARY_READS_ALL), "all");
+        assert_string_equal(binary_reads_to_string(BINARY_READS_OTHERS), "others");
+        assert_int_equal(binary_reads_from_string("others"), BINARY_READS_OTHERS);
+        assert_int_equal(binary_reads_from_string("all"), BINARY_READS_ALL);
+        assert_int_equal((int) binary_reads_from_string("quiet"), -1);
+        assert_null(binary_reads_to_string(_BINARY_READS_MAX));
+}
+
+/* A rules file that already holds one of the two rules: that one is held there, the other ours. */
+static void test_binary_reads_provided_by(void **state _unused_) {
+        struct discovery d = {};
+        struct ruleset s = {};
+        struct render_options o = opts(DATA_ROOT_STATE);
+        struct rules_dir others = {};
+        struct rules_line l = { .type = LINE_WATCH, .file = "/etc/audit/rules.d/30-fleet.rules", .line = 4 };
+        _cleanup_free_ char *text = NULL;
+
+        o.binary_reads = BINARY_READS_OTHERS;
+        assert_int_equal(rule_parse_line("-w /usr/sbin/runc -p wxa -k docker", &l.rule, NULL), LINE_WATCH);
+        others.lines = &l;
+        others.n_lines = 1;
+        add(&d, COMP_RUNC, "/usr/sbin/runc", "found in /usr/sbin", PATH_EXISTS, false);
+        render_all(&d, &o, &others, &s, &text);
+        assert_int_equal(s.n_rules, 2);
+        assert_string_equal(s.rules[0].provided_by, "/etc/audit/rules.d/30-fleet.rules:4");
+        assert_null(s.rules[1].provided_by);
+        assert_true(render_is_self_read(&s.rules[1].rule));
+        assert_non_null(strstr(text, "\n-a always,exit -F path=/usr/sbin/runc -F perm=r -F exe!=/usr/sbin/runc -k docker\n"));
+        assert_null(strstr(text, "\n-w /usr/sbin/runc"));
+        rule_done(&l.rule);
+        ruleset_done(&s);
+        discovery_done(&d);
+}
+
 static void test_invalid_key(void **state _unused_) {
         struct discovery d = {};
         struct ruleset s = {};
@@ -833,6 +984,9 @@ int main(void) {
                 cmocka_unit_test(test_duplicates_unkept),
                 cmocka_unit_test(test_run_modes),
                 cmocka_unit_test(test_session_fragment_stable),
+                cmocka_unit_test(test_binary_reads),
+                cmocka_unit_test(test_binary_reads_perms),
+                cmocka_unit_test(test_binary_reads_provided_by),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

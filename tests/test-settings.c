@@ -79,7 +79,8 @@ static void test_every_key_and_dropins_in_order(void **state _unused_) {
                    "DataRootMode=off\n"
                    "; a comment\n"
                    "CISPaths=no\n");
-        write_host("/etc/docker-audit-rules.conf.d/20-later.conf", "[Rules]\nDataRootMode=cis\nRunMode=recursive\n");
+        write_host("/etc/docker-audit-rules.conf.d/20-later.conf",
+                   "[Rules]\nDataRootMode=cis\nRunMode=recursive\nBinaryReads=others\n");
         write_host("/etc/docker-audit-rules.conf.d/10-earlier.conf", "[Rules]\nDataRootMode=recursive\nKey=mid\n");
         write_host("/etc/docker-audit-rules.conf.d/30-not-conf.txt", "[Rules]\nKey=never\n");
         load(&s, NULL, 0);
@@ -90,6 +91,8 @@ static void test_every_key_and_dropins_in_order(void **state _unused_) {
         assert_int_equal(s.data_root_mode, DATA_ROOT_CIS);
         assert_true(s.have_run_mode);
         assert_int_equal(s.run_mode, RUN_RECURSIVE);
+        assert_true(s.have_binary_reads);
+        assert_int_equal(s.binary_reads, BINARY_READS_OTHERS);
         assert_int_equal(s.cis_paths, 0);
         assert_int_equal(s.problems.n, 0);
         assert_int_equal(strv_length(s.files), 3);
@@ -125,6 +128,7 @@ static void test_problems_never_stop_reading(void **state _unused_) {
                    "Permissions=rwz\n"
                    "DataRootMode=everything\n"
                    "RunMode=quiet\n"
+                   "BinaryReads=self\n"
                    "CISPaths=maybe\n"
                    "Colour=blue\n"
                    "[Other]\n"
@@ -134,14 +138,16 @@ static void test_problems_never_stop_reading(void **state _unused_) {
         assert_false(s.have_perms);
         assert_false(s.have_data_root_mode);
         assert_false(s.have_run_mode);
+        assert_false(s.have_binary_reads);
         assert_int_equal(s.cis_paths, -1);
-        assert_int_equal(s.problems.n, 7);
+        assert_int_equal(s.problems.n, 8);
         assert_int_equal(s.problems.items[0].line, 3);
         assert_non_null(strstr(s.problems.items[0].message, "Key=has space"));
         assert_non_null(strstr(s.problems.items[3].message, "RunMode=quiet"));
-        assert_int_equal(s.problems.items[5].line, 8);
-        assert_non_null(strstr(s.problems.items[5].message, "unknown key Colour="));
-        assert_non_null(strstr(s.problems.items[6].message, "unknown section [Other]"));
+        assert_non_null(strstr(s.problems.items[4].message, "BinaryReads=self: all or others"));
+        assert_int_equal(s.problems.items[6].line, 9);
+        assert_non_null(strstr(s.problems.items[6].message, "unknown key Colour="));
+        assert_non_null(strstr(s.problems.items[7].message, "unknown section [Other]"));
         settings_done(&s);
         clean();
 }
