@@ -147,8 +147,8 @@ expect_check_ok() {
         fi
 }
 # The same for a --check in JSON (python: d, the object): OK, or WARNING where every warning is a
-# rule of another key before ours in the kernel.
-CHECK_JSON_OK='(d["status"] == "OK" and d["exit_status"] == 0) or (d["status"] == "WARNING" and d["exit_status"] == 1 and d["summary"]["critical"] == 0 and all(t["status"] == "ok" for t in d["targets"] if t["watched"] and t["counted"]) and d["summary"]["warning"] == len([x for x in d["shadowing_rules"] if x["kind"] == "key-before" and x["in_kernel"] and x["severity"] == "warning"]))'
+# rule of another key before ours in the kernel, or a probe whose event such a rule took.
+CHECK_JSON_OK='(d["status"] == "OK" and d["exit_status"] == 0) or (d["status"] == "WARNING" and d["exit_status"] == 1 and d["summary"]["critical"] == 0 and all(t["status"] == "ok" for t in d["targets"] if t["watched"] and t["counted"]) and d["summary"]["warning"] == len([x for x in d["shadowing_rules"] if x["kind"] == "key-before" and x["in_kernel"] and x["severity"] == "warning"]) + len([x for x in ((d.get("probe") or {}).get("probes") or []) if x["status"] == "other-key"]))'
 
 finish() {
         echo "$((checks - failures)) passed, $failures failed"
