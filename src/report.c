@@ -71,22 +71,66 @@ enum report_action report_classify(const char *syscall, enum audit_nametype name
         return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? REPORT_ACTION_WRITTEN : REPORT_ACTION_READ;
 }
 
-enum report_actor report_actor_of(const char *exe, char *const *self_exes) {
-        static const char *const pms[] = { "dpkg", "rpm", "apt", "apt-get", "dnf", "yum", "unattended-upgrade",
-                                           "unattended-upgrades", "snapd", "apk", "zypper", NULL };
-        static const char *const docker[] = { "dockerd", "containerd", "runc", "docker-proxy", "docker-init", NULL };
-        const char *b;
+/* Package managers by the absolute path of the program that writes: dpkg(1) is the exe of every
+ * file a Debian package transaction writes (apt, apt-get and unattended-upgrade run it; the last
+ * is a python script, so its exe is python's and it is not listed), rpm(8) that of an RPM
+ * transaction. A base name proves nothing: anyone can name a program dpkg. */
+static const char *const package_manager_exes[] = {
+        "/usr/bin/dpkg", "/usr/bin/apt", "/usr/bin/apt-get", "/usr/lib/apt/methods/http",
+        "/usr/bin/rpm", "/usr/bin/dnf", "/usr/bin/dnf5", "/usr/libexec/dnf5", "/usr/bin/yum",
+        "/usr/bin/microdnf", "/usr/bin/zypper", "/sbin/apk", "/usr/lib/snapd/snapd", NULL
+};
 
+enum report_actor report_actor_of(const char *exe, char *const *self_exes, char *const *docker_exes) {
         if (!exe || !*exe)
                 return ACTOR_OTHER;
-        b = path_basename(exe);
-        if (name_in(b, pms))
+        if (name_in(exe, package_manager_exes))
                 return ACTOR_PACKAGE_MANAGER;
-        if (name_in(b, docker) || startswith(b, "containerd-shim"))
+        if (docker_exes && strv_contains(docker_exes, exe))
                 return ACTOR_DOCKER;
         if (self_exes && strv_contains(self_exes, exe))
                 return ACTOR_SELF;
         return ACTOR_OTHER;
+}
+
+static bool component_is_docker_program(enum component c) {
+        switch (c) {
+        case COMP_DOCKERD: case COMP_CONTAINERD: case COMP_CONTAINERD_SHIM: case COMP_SHIM_RUNC_V1:
+        case COMP_SHIM_RUNC_V2: case COMP_RUNC: case COMP_RUNTIME: case COMP_DOCKER_INIT:
+        case COMP_DOCKER_PROXY:
+                return true;
+        default:
+                return false;
+        }
+}
+
+static int strv_add_once(char ***l, const char *s) {
+        return strv_contains(*l, s) ? 0 : strv_extend(l, s);
+}
+
+int report_docker_exes(const struct discovery *d, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        if (d && d->dockerd && (r = strv_add_once(&l, d->dockerd)) < 0)
+                return r;
+        for (size_t i = 0; d && i < d->n_targets; i++) {
+                const struct target *t = &d->targets[i];
+                char buf[PATH_MAX];
+
+                if (!t->path || t->is_dir || !component_is_docker_program(t->comp))
+                        continue;
+                if ((r = strv_add_once(&l, t->path)) < 0)
+                        return r;
+                /* The kernel records the exe with every link resolved (the d_path of the mm's
+                 * exe_file, proc(5) /proc/PID/exe). */
+                if (realpath(t->path, buf) && (r = strv_add_once(&l, buf)) < 0)
+                        return r;
+        }
+        if (!l && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
 }
 
 /* Local midnight of the day tm is in, days_back days earlier. */
@@ -220,6 +264,7 @@ struct report_state {
         struct audit_watch *watches;
         size_t n_watches;
         bool changed_by_other;
+        char **docker_exes;    /* report_docker_exes() of d */
 };
 
 #define NO_COMP REPORT_NO_COMPONENT
@@ -571,7 +616,7 @@ static long group_new(struct report_state *st, const struct report_group *proto)
 }
 
 static int group_add_name(struct report_state *st, struct report_group *g, const char *exe) {
-        const char *b = exe ? path_basename(exe) : NULL;
+        const char *b = exe;   /* the full path: a base name proves nothing */
 
         if (!b || !*b)
                 return 0;
@@ -704,7 +749,7 @@ static int account(struct report_state *st, const struct audit_event *e, enum co
  * the value it had, another CONFIG_CHANGE). */
 static int judge_audit(struct report_state *st, const struct audit_event *e, struct report_group *g) {
         bool ours = streq_ptr(e->key, st->o->key);
-        enum report_actor actor = report_actor_of(e->exe, st->o->self_exes);
+        enum report_actor actor = report_actor_of(e->exe, st->o->self_exes, st->docker_exes);
 
         proto_from_event(g, e);
         g->kind = REPORT_GROUP_AUDIT;
@@ -800,7 +845,7 @@ static int handle_event(struct report_state *st, const struct audit_event *e) {
                 return 0;
         }
         action = report_classify(e->syscall, p.nametype, e->args);
-        actor = report_actor_of(e->exe, st->o->self_exes);
+        actor = report_actor_of(e->exe, st->o->self_exes, st->docker_exes);
         change = report_action_is_change(action);
         c = p.target ? p.target->comp : NO_COMP;
         st->res->n_events++;
@@ -931,6 +976,7 @@ static void state_done(struct report_state *st) {
                 free(st->cis[c]);
         hindex_done(&st->index);
         free(st->watches);
+        strv_free(st->docker_exes);
 }
 
 static int read_inputs(struct report_state *st) {
@@ -1027,6 +1073,9 @@ int report_run(const struct report_options *o, const struct discovery *d, FILE *
                 if (component_cis_ids(c, &st.cis[c]) < 0)
                         st.cis[c] = NULL;
         r = watches_of(d, &st.watches, &st.n_watches);
+        if (r < 0)
+                goto finish;
+        r = report_docker_exes(d, &st.docker_exes);
         if (r < 0)
                 goto finish;
         st.integrity = tmpfile();

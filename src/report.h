@@ -32,18 +32,25 @@ bool report_action_is_change(enum report_action a);
 enum report_action report_classify(const char *syscall, enum audit_nametype nametype,
                                    const unsigned long long args[4]);
 
-/* Who wrote: package managers and Docker's daemons by the executable's base name, this tool by
- * its path. */
+/* Who wrote, by the exact path of the executable the kernel records (exe=, already resolved):
+ * package managers by a fixed list of installed paths, Docker's daemons by the binaries
+ * discovery found, this tool by its own paths. A base name proves nothing. */
 enum report_actor {
         ACTOR_OTHER,
-        ACTOR_PACKAGE_MANAGER, /* dpkg, rpm, apt, apt-get, dnf, yum, unattended-upgrade(s), snapd, apk, zypper */
-        ACTOR_DOCKER,          /* dockerd, containerd, containerd-shim*, runc, docker-proxy, docker-init */
+        ACTOR_PACKAGE_MANAGER, /* /usr/bin/dpkg, apt, apt-get, rpm, dnf, yum, zypper, /sbin/apk, snapd */
+        ACTOR_DOCKER,          /* exe is one of docker_exes */
         ACTOR_SELF,            /* this tool: exe is one of self_exes (its installed path, the running binary) */
         _ACTOR_MAX,
 };
 const char *report_actor_name(enum report_actor a);   /* "" for ACTOR_OTHER */
-/* self_exes: NULL-terminated, may be NULL. */
-enum report_actor report_actor_of(const char *exe, char *const *self_exes);
+/* self_exes, docker_exes: NULL-terminated, may be NULL. */
+enum report_actor report_actor_of(const char *exe, char *const *self_exes, char *const *docker_exes);
+struct discovery;
+/* Docker's programs as the kernel names them in exe=: d's dockerd and the targets of its binary
+ * components (dockerd, containerd, shims, runc, runtimes, docker-init, docker-proxy), each as
+ * discovered and with its links resolved (realpath(3)). *ret: NULL-terminated, never NULL on
+ * success; d may be NULL. 0 or -ENOMEM. */
+int report_docker_exes(const struct discovery *d, char ***ret);
 
 /* Where a group of events is shown. */
 enum report_section {

@@ -137,10 +137,15 @@ static void test_actor(void **state _unused_) {
                 enum report_actor want;
         } cases[] = {
                 { "/usr/bin/dpkg", ACTOR_PACKAGE_MANAGER },
-                { "/tmp/x/dpkg", ACTOR_PACKAGE_MANAGER },
+                { "/tmp/x/dpkg", ACTOR_OTHER },             /* a name proves nothing */
+                { "/tmp/dpkg", ACTOR_OTHER },
+                { "/home/u/runc", ACTOR_OTHER },
+                { "/home/u/containerd-shim-x", ACTOR_OTHER },
+                { "/home/u/.local/bin/x /usr/bin/dockerd", ACTOR_OTHER },
+                { "/usr/local/bin/dockerd", ACTOR_OTHER },   /* not the dockerd discovered */
                 { "/usr/bin/rpm", ACTOR_PACKAGE_MANAGER },
                 { "/usr/bin/apt-get", ACTOR_PACKAGE_MANAGER },
-                { "/usr/bin/unattended-upgrade", ACTOR_PACKAGE_MANAGER },
+                { "/usr/bin/unattended-upgrade", ACTOR_OTHER }, /* a script: python is its exe */
                 { "/usr/lib/snapd/snapd", ACTOR_PACKAGE_MANAGER },
                 { "/sbin/apk", ACTOR_PACKAGE_MANAGER },
                 { "/usr/bin/zypper", ACTOR_PACKAGE_MANAGER },
@@ -160,8 +165,11 @@ static void test_actor(void **state _unused_) {
                 { NULL, ACTOR_OTHER },
         };
         char *self[] = { (char *) "/usr/sbin/docker-audit-rules", (char *) "/build/src/docker-audit-rules", NULL };
+        char *docker[] = { (char *) "/usr/sbin/dockerd", (char *) "/usr/bin/containerd",
+                           (char *) "/usr/bin/containerd-shim-runc-v2", (char *) "/usr/sbin/runc",
+                           (char *) "/usr/bin/docker-proxy", NULL };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                enum report_actor got = report_actor_of(cases[i].exe, self);
+                enum report_actor got = report_actor_of(cases[i].exe, self, docker);
                 if (got != cases[i].want)
                         fail_msg("%s: \"%s\", want \"%s\"", strempty(cases[i].exe), report_actor_name(got),
                                  report_actor_name(cases[i].want));
@@ -248,6 +256,10 @@ static int run(const char *input, const char *key, time_t since, time_t until, b
         assert_true(discovery_add_target(&d, COMP_ETC_DOCKER, WATCHED, "test", &t) >= 0);
         t->is_dir = true;
         assert_true(discovery_add_target(&d, COMP_DAEMON_JSON, WATCHED "/daemon.json", "test", NULL) >= 0);
+        /* Docker's programs are those discovered: by their paths, not their names. */
+        assert_true(discovery_add_target(&d, COMP_DOCKERD, "/usr/sbin/dockerd", "test", NULL) >= 0);
+        assert_true(discovery_add_target(&d, COMP_RUNC, "/usr/sbin/runc", "test", NULL) >= 0);
+        assert_true(discovery_add_target(&d, COMP_SHIM_RUNC_V2, "/usr/bin/containerd-shim-runc-v2", "test", NULL) >= 0);
         out = open_memstream(&text, &len);
         assert_non_null(out);
         r = report_run(&o, &d, out, ret);
@@ -687,6 +699,41 @@ static void fill_groups(FILE *f) {
                                 "/usr/sbin/docker-audit-rules --remove");
 }
 
+static void fill_named_like(FILE *f) {
+        /* Programs named like a package manager or Docker's daemons, elsewhere. */
+        put_syscall(f, 1795995940, 10, 257, "241", "/tmp/dpkg", "\"" KEY "\"", 100, WATCHED "/daemon.json", "NORMAL",
+                    "/tmp/dpkg -c echo");
+        put_syscall(f, 1795995941, 11, 82, "0", "/home/u/containerd-shim-x", "\"" KEY "\"", 101,
+                    "/usr/sbin/runc", "DELETE", "mv");
+        put_syscall(f, 1795995942, 12, 257, "241", "/home/u/runc", "\"" KEY "\"", 102, WATCHED "/daemon.json",
+                    "NORMAL", "runc");
+}
+
+/* A name proves nothing: a program called dpkg, runc or containerd-shim* that is not the
+ * installed one is someone else, and its changes need attention. */
+static void test_report_actor_by_path(void **state _unused_) {
+        char path[] = "/tmp/dar-report-actor.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_named_like, path), *text = NULL;
+        struct report_result res;
+        const char *att, *rout;
+
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        unlink(path);
+        assert_int_equal(res.status, REPORT_CHANGES);
+        report_result_done(&res);
+        att = strstr(text, "\nAttention:");
+        rout = strstr(text, "\nRoutine:");
+        assert_non_null(att);
+        assert_non_null(rout);
+        if (rout < att)
+                fail_msg("sections out of order:\n%s", text);
+        *(char *) rout = 0;   /* att: the Attention section only */
+        if (!strstr(att, " /tmp/dpkg \"/tmp/dpkg -c echo\"\n") || !strstr(att, " /home/u/containerd-shim-x \"mv\"\n") ||
+            !strstr(att, " /home/u/runc \"runc\"\n") || strstr(rout + 1, "package manager)") ||
+            strstr(rout + 1, "Docker's daemons)"))
+                fail_msg("programs named like others:\n%s", text);
+}
+
 /* What reads at a glance: the administrator's writes one line with a count, Docker's daemons one
  * routine line, one line per package transaction, this tool's re-sync routine and its --remove
  * one line of tampering, another program's rule removal tampering too. */
@@ -725,9 +772,9 @@ static void test_report_groups(void **state _unused_) {
                          "uid=root ses=3 tty=pts0 /usr/sbin/docker-audit-rules \"/usr/sbin/docker-audit-rules --remove\"\n") ||
             strstr(att, "dockerd") || strstr(att, "dpkg"))
                 fail_msg("attention:\n%s", text);
-        if (!strstr(rout, "\n  containerd-shim-runc-v2, runc and dockerd (Docker's daemons): 10 executions, 5 changes, "
+        if (!strstr(rout, "\n  /usr/bin/containerd-shim-runc-v2, /usr/sbin/runc and /usr/sbin/dockerd (Docker's daemons): 10 executions, 5 changes, "
                           "2026-11-29 23:45:40-23:45:44\n") ||
-            !strstr(rout, "\n  dpkg (package manager) \"dpkg --unpack docker.io.deb\": 2 events, 2 changes, "
+            !strstr(rout, "\n  /usr/bin/dpkg (package manager) \"dpkg --unpack docker.io.deb\": 2 events, 2 changes, "
                           "2026-11-29 23:45:55-23:45:56\n") ||
             !strstr(rout, "\n  this tool \"/usr/sbin/docker-audit-rules\": 1 run, 1 read, 1 rule added, 1 rule removed, "
                           "2026-11-29 23:46:00\n") ||
@@ -798,6 +845,7 @@ int main(void) {
                 cmocka_unit_test(test_report_escapes),
                 cmocka_unit_test(test_report_other_keys),
                 cmocka_unit_test(test_report_groups),
+                cmocka_unit_test(test_report_actor_by_path),
                 cmocka_unit_test(test_report_groups_cap),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
