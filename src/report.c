@@ -123,9 +123,30 @@ int report_docker_exes(const struct discovery *d, char ***ret) {
                 if ((r = strv_add_once(&l, t->path)) < 0)
                         return r;
                 /* The kernel records the exe with every link resolved (the d_path of the mm's
-                 * exe_file, proc(5) /proc/PID/exe). */
-                if (realpath(t->path, buf) && (r = strv_add_once(&l, buf)) < 0)
-                        return r;
+                 * exe_file, proc(5) /proc/PID/exe). realpath(3) reads each component as a
+                 * link: on the program itself only when discovery found it one (a readlink
+                 * of a watched file that is none fails, and would be logged as this tool's
+                 * failed read), else on its directory. */
+                if (t->link) {
+                        if (realpath(t->path, buf) && (r = strv_add_once(&l, buf)) < 0)
+                                return r;
+                } else {
+                        const char *slash = strrchr(t->path, '/');
+                        char dir[PATH_MAX];
+                        _cleanup_free_ char *p = NULL;
+
+                        if (!slash || slash == t->path || (size_t) (slash - t->path) >= sizeof(dir))
+                                continue;
+                        memcpy(dir, t->path, slash - t->path);
+                        dir[slash - t->path] = 0;
+                        if (!realpath(dir, buf))
+                                continue;
+                        p = path_join(buf, slash + 1);
+                        if (!p)
+                                return -ENOMEM;
+                        if ((r = strv_add_once(&l, p)) < 0)
+                                return r;
+                }
         }
         if (!l && !(l = calloc(1, sizeof(char *))))
                 return -ENOMEM;
