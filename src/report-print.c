@@ -9,6 +9,37 @@
 #include "report.h"
 #include "util.h"
 
+/* A path or program as one field of a text line, so that a name a user chose cannot pass for the
+ * line's other words (" by auid=root ... /usr/bin/dpkg"): as is when it holds no space, double
+ * quote or backslash, else in double quotes with " and \ preceded by a backslash. NULL for
+ * NULL; newly allocated, NULL on allocation failure too (FIELD() tells the two apart). Control
+ * bytes are left to fprintf_escaped(). */
+static char *field_text(const char *s) {
+        char *r, *o;
+
+        if (!s)
+                return NULL;
+        if (!strpbrk(s, " \"\\"))
+                return strdup(s);
+        r = o = malloc(2 * strlen(s) + 3);
+        if (!r)
+                return NULL;
+        *o++ = '"';
+        for (; *s; s++) {
+                if (*s == '"' || *s == '\\')
+                        *o++ = '\\';
+                *o++ = *s;
+        }
+        *o++ = '"';
+        *o = 0;
+        return r;
+}
+
+#define FIELD(var, s)                                                   \
+        _cleanup_free_ char *var = field_text(s);                       \
+        if ((s) && !var)                                                \
+                return -ENOMEM
+
 static const char *const action_names[_REPORT_ACTION_MAX] = {
         [REPORT_ACTION_READ] = "read",
         [REPORT_ACTION_WRITTEN] = "written",
@@ -138,8 +169,9 @@ int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool
         else
                 snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
         /* The exe and command line are what a user chose: escaped, as all of the line. */
+        FIELD(exe, e->exe);
         if (fprintf_escaped(f, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
-                    e->exe ? " " : "", strempty(e->exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
+                    e->exe ? " " : "", strempty(exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
                     e->cmdline ? "\"" : "") < 0)
                 return -EIO;
         return 0;
@@ -226,9 +258,11 @@ static void format_names(const struct report_group *g, char buf[static 256]) {
         size_t n = 0;
 
         buf[0] = 0;
-        for (size_t i = 0; i < g->n_names && n < 256; i++)
+        for (size_t i = 0; i < g->n_names && n < 256; i++) {
+                _cleanup_free_ char *name = field_text(g->names[i]);
                 n += snprintf(buf + n, 256 - n, "%s%s", i == 0 ? "" : i + 1 == g->n_names && !g->more_names ? " and " : ", ",
-                              g->names[i]);
+                              name ? name : "?");
+        }
         if (g->more_names && n < 256)
                 snprintf(buf + n, 256 - n, " and others");
 }
@@ -309,6 +343,11 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
         format_span(g, span);
         if (g->by_path)
                 snprintf(under, sizeof(under), " under key %s", g->key ? g->key : "(none)");
+        FIELD(path, g->path);
+        FIELD(renamed_to, g->renamed_to);
+        FIELD(exe, g->exe);
+        FIELD(rule_path, g->rule_path);
+        FIELD(target, g->target);
 
         switch (g->kind) {
         case REPORT_GROUP_EVENT:
@@ -316,8 +355,8 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
                 return fprintf_escaped(f, "  %s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s\n", t, comp ? comp : "-",
                         cis && *cis ? cis : "-",
                         g->action == REPORT_ACTION_OTHER ? "other" : report_action_name(g->action),
-                        g->success == 0 ? "FAILED" : "ok", g->path ? g->path : "-", g->renamed_to ? " -> " : "",
-                        strempty(g->renamed_to), who, strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                        g->success == 0 ? "FAILED" : "ok", path ? path : "-", renamed_to ? " -> " : "",
+                        strempty(renamed_to), who, strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
                         g->cmdline ? "\"" : "", under, rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_AUDIT: {
                 char what[64];
@@ -328,14 +367,14 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
                 else
                         snprintf(what, sizeof(what), "%s", audit_event_kind_name(g->event_kind));
                 return fprintf_escaped(f, "  %s %-10s %-32s by %s%s%s%s%s%s%s\n", t, g->tampering ? "TAMPERING" : "info",
-                        what, who, g->exe ? " " : "", strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                        what, who, exe ? " " : "", strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
                         g->cmdline ? "\"" : "", rep) < 0 ? -EIO : 0;
         }
         case REPORT_GROUP_SHADOW:
                 return fprintf_escaped(f, "  %s %-10s rule-added key=%s on %s: events on %s may carry key %s, not ours, "
                         "when it comes first, by %s%s%s%s%s%s%s\n", t, "SHADOWING", strempty(g->key),
-                        strempty(g->rule_path), strempty(g->target), strempty(g->key), who, g->exe ? " " : "",
-                        strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "",
+                        strempty(rule_path), strempty(target), strempty(g->key), who, exe ? " " : "",
+                        strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "",
                         rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_DOCKER:
                 return fprintf_escaped(f, "  %s (Docker's daemons): %s, %s\n", names, counts, span) < 0 ? -EIO : 0;
@@ -347,7 +386,7 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
                 if (g->tampering)
                         return fprintf_escaped(f, "  %s %-10s this tool removed %zu rules with key %s (Docker's audit is "
                                 "off) by %s %s%s%s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->key), who,
-                                strempty(g->exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
+                                strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
                                 g->cmdline ? "\"" : "") < 0 ? -EIO : 0;
                 return fprintf_escaped(f, "  this tool%s%s%s: %zu run%s, %s, %s\n", g->cmdline ? " \"" : "",
                         strempty(g->cmdline), g->cmdline ? "\"" : "", g->runs, g->runs == 1 ? "" : "s", counts,
@@ -416,11 +455,14 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
         format_time(e->sec, e->msec, false, t);
         who_text(e, who, sizeof(who));
         /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
+        FIELD(path, x->path);
+        FIELD(renamed_to, x->renamed_to);
+        FIELD(exe, e->exe);
         if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
-                    e->success == 0 ? "FAILED" : "ok", x->path ? x->path : "-",
-                    action == REPORT_ACTION_RENAMED && x->renamed_to ? " -> " : "",
-                    action == REPORT_ACTION_RENAMED && x->renamed_to ? x->renamed_to : "", who, strempty(e->exe),
+                    e->success == 0 ? "FAILED" : "ok", path ? path : "-",
+                    action == REPORT_ACTION_RENAMED && renamed_to ? " -> " : "",
+                    action == REPORT_ACTION_RENAMED && renamed_to ? renamed_to : "", who, strempty(exe),
                     e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
                     actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
                     actor == ACTOR_OTHER ? "" : "]", x->by_path ? " under key " : "",
@@ -464,11 +506,14 @@ int report_print_summary(FILE *out, const struct report_options *ro, const struc
                         json_add_str(o, "last_writer_exe", s->last_exe);
                         json_add_str(o, "last_writer_auid", s->last_auid);
                         json_object_array_add(list, o);
-                } else if (fprintf_escaped(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
+                } else {
+                        FIELD(last_exe, s->last_exe);
+                        if (fprintf_escaped(out, "%-20s %-13s %6zu %7zu  %-23s %s%s%s%s\n", name ? name : "-",
                                    cis && *cis ? cis : "-", s->events, s->changes, s->changes ? t : "-",
-                                   s->last_exe ? s->last_exe : "-", s->last_exe ? " (auid=" : "",
+                                   last_exe ? last_exe : "-", s->last_exe ? " (auid=" : "",
                                    strempty(s->last_auid), s->last_exe ? ")" : "") < 0)
-                        return -EIO;
+                                return -EIO;
+                }
         }
         if (list) {
                 json_object *o = json_object_new_object();

@@ -734,6 +734,48 @@ static void test_report_actor_by_path(void **state _unused_) {
                 fail_msg("programs named like others:\n%s", text);
 }
 
+static void put_hex(FILE *f, const char *s) {
+        for (; *s; s++)
+                fprintf(f, "%02X", (unsigned char) *s);
+}
+
+static void fill_spaced(FILE *f) {
+        /* The kernel writes a name or exe with a space in hex (audit_log_untrustedstring()). */
+        fputs("type=SYSCALL msg=audit(1795995940.010:10): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c "
+              "a1=1 a2=241 a3=0 items=1 ppid=1 pid=100 auid=4242 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+              "fsgid=0 tty=pts0 ses=3 comm=\"x\" exe=", f);
+        put_hex(f, "/home/u/.local/bin/x /usr/bin/dockerd");
+        fprintf(f, " key=\"%s\"\n", KEY);
+        fputs("type=CWD msg=audit(1795995940.010:10): cwd=\"/\"\n", f);
+        fputs("type=PATH msg=audit(1795995940.010:10): item=0 name=", f);
+        put_hex(f, WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \"dpkg\"");
+        fputs(" inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", f);
+        fputs("type=PROCTITLE msg=audit(1795995940.010:10): proctitle=78\n", f);
+}
+
+/* A name or program path with spaces is one quoted field of the text line: it cannot pass for
+ * the line's own words. JSON keeps the strings as they are. */
+static void test_report_spaced_fields(void **state _unused_) {
+        char path[] = "/tmp/dar-report-spaced.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_spaced, path), *text = NULL, *json = NULL;
+        struct report_result res;
+
+        run_verbose = true;
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        run_verbose = false;
+        report_result_done(&res);
+        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
+        report_result_done(&res);
+        unlink(path);
+        if (!strstr(text, " FAILED \"" WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \\\"dpkg\\\"\" by "
+                          "auid=unknown(4242) uid=root ses=3 tty=pts0 \"/home/u/.local/bin/x /usr/bin/dockerd\" \"x\"\n") ||
+            strstr(text, "[docker]") || strstr(text, "[package-manager]"))
+                fail_msg("spaced fields:\n%s", text);
+        if (!strstr(json, "\"exe\":\"/home/u/.local/bin/x /usr/bin/dockerd\"") ||
+            !strstr(json, "\"path\":\"" WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \\\"dpkg\\\"\""))
+                fail_msg("JSON of spaced fields:\n%s", json);
+}
+
 /* What reads at a glance: the administrator's writes one line with a count, Docker's daemons one
  * routine line, one line per package transaction, this tool's re-sync routine and its --remove
  * one line of tampering, another program's rule removal tampering too. */
@@ -846,6 +888,7 @@ int main(void) {
                 cmocka_unit_test(test_report_other_keys),
                 cmocka_unit_test(test_report_groups),
                 cmocka_unit_test(test_report_actor_by_path),
+                cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_groups_cap),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
