@@ -108,6 +108,25 @@ static int strv_add_once(char ***l, const char *s) {
         return strv_contains(*l, s) ? 0 : strv_extend(l, s);
 }
 
+/* path with its directory resolved (realpath(3) of the directory only), added to *l. */
+static int add_resolved(char ***l, const char *path) {
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *dir = NULL, *p = NULL;
+        char buf[PATH_MAX];
+
+        if (!slash || slash == path)
+                return strv_add_once(l, path);
+        dir = strndup(path, (size_t) (slash - path));
+        if (!dir)
+                return -ENOMEM;
+        if (!realpath(dir, buf))
+                return 0;
+        p = path_join(buf, slash + 1);
+        if (!p)
+                return -ENOMEM;
+        return strv_add_once(l, p);
+}
+
 int report_docker_exes(const struct discovery *d, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         int r;
@@ -123,30 +142,31 @@ int report_docker_exes(const struct discovery *d, char ***ret) {
                 if ((r = strv_add_once(&l, t->path)) < 0)
                         return r;
                 /* The kernel records the exe with every link resolved (the d_path of the mm's
-                 * exe_file, proc(5) /proc/PID/exe). realpath(3) reads each component as a
-                 * link: on the program itself only when discovery found it one (a readlink
-                 * of a watched file that is none fails, and would be logged as this tool's
-                 * failed read), else on its directory. */
+                 * exe_file, proc(5) /proc/PID/exe). realpath(3) would readlink(2) the
+                 * program itself, which fails on a file that is no link, and that failed
+                 * read of a watched file would be logged as this tool's: only a program
+                 * discovery found to be a link is read (once, one level), and otherwise only
+                 * the directories are resolved. */
                 if (t->link) {
-                        if (realpath(t->path, buf) && (r = strv_add_once(&l, buf)) < 0)
-                                return r;
-                } else {
-                        const char *slash = strrchr(t->path, '/');
-                        char dir[PATH_MAX];
-                        _cleanup_free_ char *p = NULL;
+                        ssize_t n = readlink(t->path, buf, sizeof(buf) - 1);
+                        _cleanup_free_ char *dest = NULL;
 
-                        if (!slash || slash == t->path || (size_t) (slash - t->path) >= sizeof(dir))
+                        if (n <= 0)
                                 continue;
-                        memcpy(dir, t->path, slash - t->path);
-                        dir[slash - t->path] = 0;
-                        if (!realpath(dir, buf))
-                                continue;
-                        p = path_join(buf, slash + 1);
-                        if (!p)
+                        buf[n] = 0;
+                        if (buf[0] == '/')
+                                dest = strdup(buf);
+                        else {
+                                const char *slash = strrchr(t->path, '/');
+                                _cleanup_free_ char *dir = strndup(t->path, slash ? (size_t) (slash - t->path) : 0);
+                                dest = dir ? path_join(*dir ? dir : "/", buf) : NULL;
+                        }
+                        if (!dest)
                                 return -ENOMEM;
-                        if ((r = strv_add_once(&l, p)) < 0)
+                        if ((r = add_resolved(&l, dest)) < 0)
                                 return r;
-                }
+                } else if ((r = add_resolved(&l, t->path)) < 0)
+                        return r;
         }
         if (!l && !(l = calloc(1, sizeof(char *))))
                 return -ENOMEM;
@@ -1156,27 +1176,25 @@ finish:
         return 0;
 }
 
-/* This tool's paths, by which its own actions are known: the installed program and the binary
- * running now (/proc/self/exe, proc(5)). */
-static char **self_exes(void) {
-        char **l = NULL;
+char **report_self_exes(void) {
+        static const char *const installed[] = { SBINDIR "/docker-audit-rules", "/usr/sbin/docker-audit-rules", NULL };
+        _cleanup_strv_free_ char **l = NULL;
         char buf[PATH_MAX];
         ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 
-        if (strv_extend(&l, SBINDIR "/docker-audit-rules") < 0)
-                return NULL;
+        for (const char *const *i = installed; *i; i++)
+                if (!strv_contains(l, *i) && strv_extend(&l, *i) < 0)
+                        return NULL;
         if (n > 0) {
                 buf[n] = 0;
-                if (!streq(buf, SBINDIR "/docker-audit-rules") && strv_extend(&l, buf) < 0) {
-                        strv_free(l);
+                if (!strv_contains(l, buf) && strv_extend(&l, buf) < 0)
                         return NULL;
-                }
         }
-        return l;
+        return TAKE_PTR(l);
 }
 
 int run_report(const struct options *o) {
-        _cleanup_strv_free_ char **self = self_exes();
+        _cleanup_strv_free_ char **self = report_self_exes();
         struct report_options ro = { .key = o->render.key, .json = o->format == FORMAT_JSON, .inputs = o->inputs,
                                      .auditd_conf = "/etc/audit/auditd.conf", .verbose = o->verbosity > 0,
                                      .self_exes = self };

@@ -45,6 +45,11 @@ enum report_actor {
 const char *report_actor_name(enum report_actor a);   /* "" for ACTOR_OTHER */
 /* self_exes, docker_exes: NULL-terminated, may be NULL. */
 enum report_actor report_actor_of(const char *exe, char *const *self_exes, char *const *docker_exes);
+/* This tool's paths, by which its own actions are known: the installed program (SBINDIR's, and
+ * /usr/sbin's, the distribution package's, whatever prefix this build has), and the binary
+ * running now (/proc/self/exe, proc(5)). NULL-terminated, newly allocated; NULL on allocation
+ * failure. */
+char **report_self_exes(void);
 struct discovery;
 /* Docker's programs as the kernel names them in exe=: d's dockerd and the targets of its binary
  * components (dockerd, containerd, shims, runc, runtimes, docker-init, docker-proxy), each as

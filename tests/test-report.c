@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "config.h"
 #include "auditlog.h"
 #include "report.h"
 #include "util.h"
@@ -776,6 +777,34 @@ static void test_report_spaced_fields(void **state _unused_) {
                 fail_msg("JSON of spaced fields:\n%s", json);
 }
 
+static void fill_move(FILE *f) {
+        /* This tool moves its rule to the front: the twin added, the rule deleted, added at the
+         * front, the twin deleted; one process. */
+        static const char *const ops[] = { "add_rule", "remove_rule", "add_rule", "remove_rule" };
+        for (unsigned i = 0; i < 4; i++)
+                put_rule_change(f, 1795995940, 10 + i, ops[i], KEY, "/usr/sbin/docker-audit-rules", 202,
+                                "/usr/sbin/docker-audit-rules");
+}
+
+/* The installed tool's moves are routine, whatever prefix the running build has. */
+static void test_report_self_move(void **state _unused_) {
+        char path[] = "/tmp/dar-report-move.XXXXXX";
+        _cleanup_free_ char *log = write_log_with(fill_move, path), *text = NULL;
+        _cleanup_strv_free_ char **self = report_self_exes();
+        struct report_result res;
+
+        assert_non_null(self);
+        assert_true(strv_contains(self, "/usr/sbin/docker-audit-rules"));
+        assert_true(strv_contains(self, SBINDIR "/docker-audit-rules"));
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        unlink(path);
+        assert_int_equal(res.status, REPORT_CLEAN);
+        report_result_done(&res);
+        if (strstr(text, "TAMPERING") ||
+            !strstr(text, "\n  this tool \"/usr/sbin/docker-audit-rules\": 1 run, 2 rules added, 2 rules removed, "))
+                fail_msg("this tool's moves:\n%s", text);
+}
+
 /* What reads at a glance: the administrator's writes one line with a count, Docker's daemons one
  * routine line, one line per package transaction, this tool's re-sync routine and its --remove
  * one line of tampering, another program's rule removal tampering too. */
@@ -889,6 +918,7 @@ int main(void) {
                 cmocka_unit_test(test_report_groups),
                 cmocka_unit_test(test_report_actor_by_path),
                 cmocka_unit_test(test_report_spaced_fields),
+                cmocka_unit_test(test_report_self_move),
                 cmocka_unit_test(test_report_groups_cap),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
