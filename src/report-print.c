@@ -433,6 +433,8 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
                 json_add_str(o, "component", comp);
                 json_add_str(o, "cis", cis && *cis ? cis : NULL);
                 json_add_str(o, "path", x->path);
+                if (x->via)
+                        json_add_str(o, "via", x->via);
                 json_add_str(o, "renamed_to", action == REPORT_ACTION_RENAMED ? x->renamed_to : NULL);
                 json_add_str(o, "action", report_action_name(action));
                 json_object_object_add(o, "change", json_object_new_boolean(x->change));
@@ -456,11 +458,12 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
         who_text(e, who, sizeof(who));
         /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
         FIELD(path, x->path);
+        FIELD(via, x->via);
         FIELD(renamed_to, x->renamed_to);
         FIELD(exe, e->exe);
-        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s%s%s by %s %s%s%s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
-                    e->success == 0 ? "FAILED" : "ok", path ? path : "-",
+                    e->success == 0 ? "FAILED" : "ok", path ? path : "-", via ? " via " : "", strempty(via),
                     action == REPORT_ACTION_RENAMED && renamed_to ? " -> " : "",
                     action == REPORT_ACTION_RENAMED && renamed_to ? renamed_to : "", who, strempty(exe),
                     e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "report.h"
@@ -306,6 +307,8 @@ struct report_state {
         size_t n_watches;
         bool changed_by_other;
         char **docker_exes;    /* report_docker_exes() of d */
+        struct target_inode { unsigned long ino; const struct target *t; } *inodes; /* lstat(2) of d's files */
+        size_t n_inodes;
 };
 
 #define NO_COMP REPORT_NO_COMPONENT
@@ -395,6 +398,8 @@ static char *absolute_name(const struct audit_event *e, const char *name) {
 
 struct shown_path {
         char *path;                 /* the path shown (absolute when it could be made so) */
+        char *via;                  /* the name the event used, when path is the target it reached
+                                     * through another name (a link): by inode */
         char *renamed_to;           /* REPORT_ACTION_RENAMED: the new name */
         const struct target *target;
         enum audit_nametype nametype;
@@ -402,6 +407,7 @@ struct shown_path {
 
 static void shown_path_done(struct shown_path *s) {
         free(s->path);
+        free(s->via);
         free(s->renamed_to);
 }
 
@@ -462,6 +468,30 @@ static int pick_path(const struct report_state *st, const struct audit_event *e,
         *ret = (struct shown_path) { .nametype = NAMETYPE_UNKNOWN };
         if (pick < 0)
                 return 0;
+        /* Under our key, through a link: the kernel names the link the user opened, and only
+         * inode= is the watched file's. The records give no usable device here, so only under
+         * our key (the kernel said a watch of ours took it) and only an inode that one
+         * discovered file has. */
+        if (pick_rank < 2 && streq_ptr(e->key, st->o->key))
+                for (size_t i = 0; i < e->n_paths; i++) {
+                        const struct target *hit = NULL;
+                        size_t n = 0;
+
+                        if (e->paths[i].nametype == NAMETYPE_PARENT || e->paths[i].inode == 0)
+                                continue;
+                        for (size_t k = 0; k < st->n_inodes; k++)
+                                if (st->inodes[k].ino == e->paths[i].inode)
+                                        hit = st->inodes[k].t, n++;
+                        if (n != 1)
+                                continue;
+                        ret->via = absolute_name(e, e->paths[i].name);
+                        ret->path = strdup(hit->path);
+                        if (!ret->via || !ret->path)
+                                return -ENOMEM;
+                        ret->target = hit;
+                        ret->nametype = e->paths[i].nametype;
+                        return 0;
+                }
         ret->path = absolute_name(e, e->paths[pick].name);
         if (!ret->path)
                 return -ENOMEM;
@@ -931,7 +961,8 @@ static int handle_event(struct report_state *st, const struct audit_event *e) {
         {
                 const struct report_event x = { .e = e, .group = id > 0 ? (unsigned) id : 0, .by_path = !by_key,
                                                 .comp = c, .cis = c == NO_COMP ? NULL : st->cis[c],
-                                                .path = p.path, .renamed_to = p.renamed_to, .action = action,
+                                                .path = p.path, .via = p.via, .renamed_to = p.renamed_to,
+                                                .action = action,
                                                 .change = change, .actor = actor };
                 if (r >= 0)
                         r = spill_text(st, id, &g, &x, e);
@@ -1018,6 +1049,7 @@ static void state_done(struct report_state *st) {
         hindex_done(&st->index);
         free(st->watches);
         strv_free(st->docker_exes);
+        free(st->inodes);
 }
 
 static int read_inputs(struct report_state *st) {
@@ -1104,6 +1136,30 @@ static int print_sections(struct report_state *st, FILE *out) {
         return r;
 }
 
+/* The inode of each of d's files (no directory: a directory's events name their own files),
+ * by lstat(2): one call per target, no link followed. */
+static int target_inodes(const struct discovery *d, struct target_inode **ret, size_t *ret_n) {
+        struct target_inode *l;
+        size_t n = 0;
+
+        *ret = NULL, *ret_n = 0;
+        if (!d || d->n_targets == 0)
+                return 0;
+        l = calloc(d->n_targets, sizeof(*l));
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_targets; i++) {
+                const struct target *t = &d->targets[i];
+                struct stat sb;
+
+                if (!t->path || t->is_dir || lstat(t->path, &sb) < 0 || S_ISDIR(sb.st_mode))
+                        continue;
+                l[n++] = (struct target_inode) { .ino = (unsigned long) sb.st_ino, .t = t };
+        }
+        *ret = l, *ret_n = n;
+        return 0;
+}
+
 int report_run(const struct report_options *o, const struct discovery *d, FILE *out,
                struct report_result *ret) {
         struct report_result res = {};
@@ -1117,6 +1173,9 @@ int report_run(const struct report_options *o, const struct discovery *d, FILE *
         if (r < 0)
                 goto finish;
         r = report_docker_exes(d, &st.docker_exes);
+        if (r < 0)
+                goto finish;
+        r = target_inodes(d, &st.inodes, &st.n_inodes);
         if (r < 0)
                 goto finish;
         st.integrity = tmpfile();

@@ -200,6 +200,7 @@ struct report_event {
         enum component comp;      /* REPORT_NO_COMPONENT: a path no longer discovered */
         const char *cis;          /* the component's CIS ids (component_cis_ids()); NULL or "": none */
         const char *path;         /* the path shown; NULL: none */
+        const char *via;          /* the other name it was reached by (a link), by inode; NULL: none */
         const char *renamed_to;   /* REPORT_ACTION_RENAMED: the new name */
         enum report_action action;
         bool change;              /* report_action_is_change(action) */

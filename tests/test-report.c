@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -239,6 +241,7 @@ static void test_reader_fields(void **state _unused_) {
 }
 
 static bool run_verbose;   /* -v: every event listed too */
+static const char *run_extra_target;   /* one more discovered file (an environment file), or NULL */
 
 static int run(const char *input, const char *key, time_t since, time_t until, bool json, char **ret_text,
                struct report_result *ret) {
@@ -257,6 +260,8 @@ static int run(const char *input, const char *key, time_t since, time_t until, b
         assert_true(discovery_add_target(&d, COMP_ETC_DOCKER, WATCHED, "test", &t) >= 0);
         t->is_dir = true;
         assert_true(discovery_add_target(&d, COMP_DAEMON_JSON, WATCHED "/daemon.json", "test", NULL) >= 0);
+        if (run_extra_target)
+                assert_true(discovery_add_target(&d, COMP_ENV_FILE, run_extra_target, "test", NULL) >= 0);
         /* Docker's programs are those discovered: by their paths, not their names. */
         assert_true(discovery_add_target(&d, COMP_DOCKERD, "/usr/sbin/dockerd", "test", NULL) >= 0);
         assert_true(discovery_add_target(&d, COMP_RUNC, "/usr/sbin/runc", "test", NULL) >= 0);
@@ -805,6 +810,51 @@ static void test_report_self_move(void **state _unused_) {
                 fail_msg("this tool's moves:\n%s", text);
 }
 
+static unsigned long link_inode;
+
+static void fill_link(FILE *f) {
+        /* A user's link /tmp/innocent to the watched file: the kernel names the link, its
+         * inode= is the file's. */
+        fprintf(f, "type=SYSCALL msg=audit(1795995940.010:10): arch=c000003e syscall=257 success=no exit=-13 "
+                   "a0=ffffff9c a1=1 a2=241 a3=0 items=1 ppid=1 pid=100 auid=4242 uid=0 gid=0 euid=0 suid=0 "
+                   "fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"sh\" exe=\"/usr/bin/dash\" key=\"%s\"\n", KEY);
+        fputs("type=CWD msg=audit(1795995940.010:10): cwd=\"/tmp\"\n", f);
+        fprintf(f, "type=PATH msg=audit(1795995940.010:10): item=0 name=\"/tmp/innocent\" inode=%lu dev=fe:00 "
+                   "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", link_inode);
+        fputs("type=PROCTITLE msg=audit(1795995940.010:10): proctitle=7368\n", f);
+}
+
+/* Through a link, the event shows the watched file it reached, and the name used. */
+static void test_report_via_link(void **state _unused_) {
+        char path[] = "/tmp/dar-report-link.XXXXXX", file[] = "/tmp/dar-report-env.XXXXXX";
+        _cleanup_free_ char *log = NULL, *text = NULL, *json = NULL, *want = NULL, *wantj = NULL;
+        struct report_result res;
+        struct stat sb;
+        int fd = mkstemp(file);
+
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(lstat(file, &sb), 0);
+        link_inode = (unsigned long) sb.st_ino;
+        log = write_log_with(fill_link, path);
+        run_extra_target = file;
+        run_verbose = true;
+        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        run_verbose = false;
+        report_result_done(&res);
+        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
+        report_result_done(&res);
+        run_extra_target = NULL;
+        unlink(path);
+        unlink(file);
+        assert_true(asprintf(&want, " written    FAILED %s via /tmp/innocent by ", file) > 0);
+        assert_true(asprintf(&wantj, "\"path\":\"%s\",\"via\":\"/tmp/innocent\"", file) > 0);
+        if (!strstr(text, want) || !strstr(text, " environment-file "))
+                fail_msg("through a link:\n%s", text);
+        if (!strstr(json, wantj))
+                fail_msg("JSON through a link:\n%s", json);
+}
+
 /* What reads at a glance: the administrator's writes one line with a count, Docker's daemons one
  * routine line, one line per package transaction, this tool's re-sync routine and its --remove
  * one line of tampering, another program's rule removal tampering too. */
@@ -919,6 +969,7 @@ int main(void) {
                 cmocka_unit_test(test_report_actor_by_path),
                 cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_self_move),
+                cmocka_unit_test(test_report_via_link),
                 cmocka_unit_test(test_report_groups_cap),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
