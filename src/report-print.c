@@ -40,6 +40,28 @@ static char *field_text(const char *s) {
         if ((s) && !var)                                                \
                 return -ENOMEM
 
+/* A command line as the text shows it after the program: a space, then always in double quotes,
+ * with " and \ preceded by a backslash, so that a " in an argument cannot end the quote early and
+ * make what follows pass for the line's own words. "" for NULL; NULL only on allocation failure. */
+static char *cmdline_text(const char *s) {
+        _cleanup_free_ char *q = NULL;
+        char *r;
+
+        if (!s)
+                return strdup("");
+        q = field_text(s);
+        if (!q)
+                return NULL;
+        if (asprintf(&r, q[0] == '"' ? " %s" : " \"%s\"", q) < 0)
+                return NULL;
+        return r;
+}
+
+#define CMDLINE(var, s)                                                 \
+        _cleanup_free_ char *var = cmdline_text(s);                     \
+        if (!var)                                                       \
+                return -ENOMEM
+
 static const char *const action_names[_REPORT_ACTION_MAX] = {
         [REPORT_ACTION_READ] = "read",
         [REPORT_ACTION_WRITTEN] = "written",
@@ -170,9 +192,9 @@ int report_print_integrity(FILE *f, bool json, const struct audit_event *e, bool
                 snprintf(what, sizeof(what), "%s", audit_event_kind_name(e->kind));
         /* The exe and command line are what a user chose: escaped, as all of the line. */
         FIELD(exe, e->exe);
-        if (fprintf_escaped(f, "%s %-10s %-32s by %s%s%s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
-                    e->exe ? " " : "", strempty(exe), e->cmdline ? " \"" : "", strempty(e->cmdline),
-                    e->cmdline ? "\"" : "") < 0)
+        CMDLINE(cmd_e, e->cmdline);
+        if (fprintf_escaped(f, "%s %-10s %-32s by %s%s%s%s\n", t, tampering ? "TAMPERING" : "info", what, who,
+                    e->exe ? " " : "", strempty(exe), strempty(cmd_e)) < 0)
                 return -EIO;
         return 0;
 }
@@ -348,16 +370,16 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
         FIELD(exe, g->exe);
         FIELD(rule_path, g->rule_path);
         FIELD(target, g->target);
+        CMDLINE(cmd_g, g->cmdline);
 
         switch (g->kind) {
         case REPORT_GROUP_EVENT:
                 /* Paths, exe and command line are what a user chose: escaped, as all of the line. */
-                return fprintf_escaped(f, "  %s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s%s%s\n", t, comp ? comp : "-",
+                return fprintf_escaped(f, "  %s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s\n", t, comp ? comp : "-",
                         cis && *cis ? cis : "-",
                         g->action == REPORT_ACTION_OTHER ? "other" : report_action_name(g->action),
                         g->success == 0 ? "FAILED" : "ok", path ? path : "-", renamed_to ? " -> " : "",
-                        strempty(renamed_to), who, strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
-                        g->cmdline ? "\"" : "", under, rep) < 0 ? -EIO : 0;
+                        strempty(renamed_to), who, strempty(exe), strempty(cmd_g), under, rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_AUDIT: {
                 char what[64];
                 if (g->event_kind == AUDIT_EVENT_ENABLED)
@@ -366,30 +388,27 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
                         snprintf(what, sizeof(what), "%s key=%s", audit_event_kind_name(g->event_kind), strempty(g->key));
                 else
                         snprintf(what, sizeof(what), "%s", audit_event_kind_name(g->event_kind));
-                return fprintf_escaped(f, "  %s %-10s %-32s by %s%s%s%s%s%s%s\n", t, g->tampering ? "TAMPERING" : "info",
-                        what, who, exe ? " " : "", strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
-                        g->cmdline ? "\"" : "", rep) < 0 ? -EIO : 0;
+                return fprintf_escaped(f, "  %s %-10s %-32s by %s%s%s%s%s\n", t, g->tampering ? "TAMPERING" : "info",
+                        what, who, exe ? " " : "", strempty(exe), strempty(cmd_g), rep) < 0 ? -EIO : 0;
         }
         case REPORT_GROUP_SHADOW:
                 return fprintf_escaped(f, "  %s %-10s rule-added key=%s on %s: events on %s may carry key %s, not ours, "
-                        "when it comes first, by %s%s%s%s%s%s%s\n", t, "SHADOWING", strempty(g->key),
+                        "when it comes first, by %s%s%s%s%s\n", t, "SHADOWING", strempty(g->key),
                         strempty(rule_path), strempty(target), strempty(g->key), who, exe ? " " : "",
-                        strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "",
+                        strempty(exe), strempty(cmd_g),
                         rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_DOCKER:
                 return fprintf_escaped(f, "  %s (Docker's daemons): %s, %s\n", names, counts, span) < 0 ? -EIO : 0;
         case REPORT_GROUP_PACKAGE:
-                return fprintf_escaped(f, "  %s (package manager)%s%s%s: %zu event%s, %s, %s\n", names,
-                        g->cmdline ? " \"" : "", strempty(g->cmdline), g->cmdline ? "\"" : "", g->count, g->count == 1 ? "" : "s", counts,
+                return fprintf_escaped(f, "  %s (package manager)%s: %zu event%s, %s, %s\n", names,
+                        strempty(cmd_g), g->count, g->count == 1 ? "" : "s", counts,
                         span) < 0 ? -EIO : 0;
         case REPORT_GROUP_SELF:
                 if (g->tampering)
                         return fprintf_escaped(f, "  %s %-10s this tool removed %zu rules with key %s (Docker's audit is "
-                                "off) by %s %s%s%s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->key), who,
-                                strempty(exe), g->cmdline ? " \"" : "", strempty(g->cmdline),
-                                g->cmdline ? "\"" : "") < 0 ? -EIO : 0;
-                return fprintf_escaped(f, "  this tool%s%s%s: %zu run%s, %s, %s\n", g->cmdline ? " \"" : "",
-                        strempty(g->cmdline), g->cmdline ? "\"" : "", g->runs, g->runs == 1 ? "" : "s", counts,
+                                "off) by %s %s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->key), who,
+                                strempty(exe), strempty(cmd_g)) < 0 ? -EIO : 0;
+                return fprintf_escaped(f, "  this tool%s: %zu run%s, %s, %s\n", strempty(cmd_g), g->runs, g->runs == 1 ? "" : "s", counts,
                         span) < 0 ? -EIO : 0;
         default:
                 return 0;
@@ -461,12 +480,13 @@ int report_print_event(FILE *f, bool json, const struct report_event *x) {
         FIELD(via, x->via);
         FIELD(renamed_to, x->renamed_to);
         FIELD(exe, e->exe);
-        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s%s%s by %s %s%s%s%s%s%s%s%s%s\n", t, comp ? comp : "-",
+        CMDLINE(cmd_e, e->cmdline);
+        if (fprintf_escaped(f, "%s %-20s %-13s %-10s %-6s %s%s%s%s%s by %s %s%s%s%s%s%s%s\n", t, comp ? comp : "-",
                     cis && *cis ? cis : "-", action == REPORT_ACTION_OTHER && e->syscall ? e->syscall : report_action_name(action),
                     e->success == 0 ? "FAILED" : "ok", path ? path : "-", via ? " via " : "", strempty(via),
                     action == REPORT_ACTION_RENAMED && renamed_to ? " -> " : "",
                     action == REPORT_ACTION_RENAMED && renamed_to ? renamed_to : "", who, strempty(exe),
-                    e->cmdline ? " \"" : "", strempty(e->cmdline), e->cmdline ? "\"" : "",
+                    strempty(cmd_e),
                     actor == ACTOR_OTHER ? "" : " [", actor == ACTOR_OTHER ? "" : report_actor_name(actor),
                     actor == ACTOR_OTHER ? "" : "]", x->by_path ? " under key " : "",
                     x->by_path ? (e->key ? e->key : "(none)") : "") < 0)

@@ -756,7 +756,10 @@ static void fill_spaced(FILE *f) {
         fputs("type=PATH msg=audit(1795995940.010:10): item=0 name=", f);
         put_hex(f, WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \"dpkg\"");
         fputs(" inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", f);
-        fputs("type=PROCTITLE msg=audit(1795995940.010:10): proctitle=78\n", f);
+        /* A command line whose argument holds a double quote, to end the quoting early. */
+        fputs("type=PROCTITLE msg=audit(1795995940.010:10): proctitle=", f);
+        put_hex(f, "x\" by auid=root \"");
+        fputc('\n', f);
 }
 
 /* A name or program path with spaces is one quoted field of the text line: it cannot pass for
@@ -774,7 +777,8 @@ static void test_report_spaced_fields(void **state _unused_) {
         report_result_done(&res);
         unlink(path);
         if (!strstr(text, " FAILED \"" WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \\\"dpkg\\\"\" by "
-                          "auid=unknown(4242) uid=root ses=3 tty=pts0 \"/home/u/.local/bin/x /usr/bin/dockerd\" \"x\"\n") ||
+                          "auid=unknown(4242) uid=root ses=3 tty=pts0 \"/home/u/.local/bin/x /usr/bin/dockerd\" "
+                          "\"x\\\" by auid=root \\\"\"\n") ||
             strstr(text, "[docker]") || strstr(text, "[package-manager]"))
                 fail_msg("spaced fields:\n%s", text);
         if (!strstr(json, "\"exe\":\"/home/u/.local/bin/x /usr/bin/dockerd\"") ||
