@@ -213,6 +213,10 @@ struct audit_reader {
                 char key[40];           /* "ARCH/NUMBER" as recorded */
                 char *name;
         } syscall_names[64];
+        /* The last key and tty fields' values as recorded and as libauparse interprets them. */
+        struct interpreted {
+                char *raw, *value;
+        } key_seen, tty_seen;
         char arch[24];                  /* the arch field of the record being read */
         /* The last stamp read ("SEC.MSEC:SERIAL)"), and what it says: line_is_record(). */
         char slim[LINE_MAX_BYTES + 2];  /* slim_record()'s line */
@@ -956,6 +960,10 @@ void audit_reader_free(struct audit_reader *r) {
                 free(r->id_names[i].name);
         for (size_t i = 0; i < ELEMENTSOF(r->syscall_names); i++)
                 free(r->syscall_names[i].name);
+        free(r->key_seen.raw);
+        free(r->key_seen.value);
+        free(r->tty_seen.raw);
+        free(r->tty_seen.value);
         free(r);
 }
 
@@ -1047,6 +1055,28 @@ static int dup_id_name(struct audit_reader *r, long long id, char **ret) {
         return 0;
 }
 
+/* A field libauparse interprets from its value alone, the last value remembered in c. */
+static int dup_interpreted_seen(auparse_state_t *au, struct interpreted *c, char **ret) {
+        const char *v = sym_auparse_get_field_str(au);
+        int k;
+
+        if (v && c->raw && streq(v, c->raw))
+                return set_string(ret, c->value, strlen(c->value));
+        k = dup_interpreted(au, ret);
+        if (k < 0 || !v || !*ret)
+                return k;
+        free(c->raw);
+        free(c->value);
+        c->raw = strdup(v);
+        c->value = strdup(*ret);
+        if (!c->raw || !c->value) {
+                free(c->raw);
+                free(c->value);
+                *c = (struct interpreted) {};
+        }
+        return 0;
+}
+
 /* A system call's name as libauparse interprets it (from the record's arch and number),
  * remembered for the next records. */
 static int dup_syscall_name(struct audit_reader *r, char **ret) {
@@ -1132,7 +1162,7 @@ static int take_process_field(struct audit_reader *r, const char *name, bool con
                         const char *v = sym_auparse_get_field_str(au);
                         if (!v || streq(v, "(null)") || (e->key && !config))
                                 return 0;
-                        return dup_interpreted(au, &e->key);
+                        return dup_interpreted_seen(au, &r->key_seen, &e->key);
                 }
                 return 0;
         case 'o':
@@ -1167,7 +1197,7 @@ static int take_process_field(struct audit_reader *r, const char *name, bool con
                 }
                 return 0;
         case 't':
-                return streq(name, "tty") ? dup_interpreted(au, &e->tty) : 0;
+                return streq(name, "tty") ? dup_interpreted_seen(au, &r->tty_seen, &e->tty) : 0;
         case 'u':
                 if (streq(name, "uid")) {
                         e->uid = raw_id(au);
