@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -66,6 +67,7 @@ static const char *const probe_skip_table[_PROBE_SKIP_MAX] = {
         [PROBE_SKIP_NOT_ROOTS] = "not-roots",
         [PROBE_SKIP_NO_FILE] = "no-file",
         [PROBE_SKIP_EXE] = "exe-filter",
+        [PROBE_SKIP_KERNEL] = "kernel",
 };
 DEFINE_STRING_TABLE_LOOKUP(probe_skip, enum probe_skip, probe_skip_table, _PROBE_SKIP_MAX);
 
@@ -286,11 +288,26 @@ static int add_result(struct probe *pr, const struct probe_result *x) {
         return 0;
 }
 
+/* Whether execveat(2) opens the file before it reads the argument vector: since Linux 6.8
+ * ("execve: open the executable file before doing anything else", fs/exec.c alloc_bprm()), the
+ * execute probe's refused call (argv at address 1) is recorded; before, it fails with EFAULT
+ * before any lookup, records nothing, and no other refused form exists (a valid argv runs the
+ * program). Decided from uname(2)'s release; an unreadable one counts as too old. */
+static bool kernel_records_refused_exec(void) {
+        struct utsname u;
+        unsigned major = 0, minor = 0;
+
+        if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+                return false;
+        return major > 6 || (major == 6 && minor >= 8);
+}
+
 /* For each kind and class, the candidate chosen (its classes bit set) and a result for it, or
  * a NOT_PROBED result when every watch claiming the class is unusable. ret_of[i] is the
  * candidate index of result i (SIZE_MAX for NOT_PROBED). */
 static int choose(const struct plan *p, struct candidate *c, size_t n, struct probe *pr, size_t **ret_of) {
         _cleanup_free_ size_t *of = NULL;
+        bool exec_ok = kernel_records_refused_exec();
 
         for (unsigned kind = 0; kind < _PROBE_KIND_MAX; kind++)
                 for (unsigned a = 0; a < _PROBE_ACTION_MAX; a++) {
@@ -305,12 +322,12 @@ static int choose(const struct plan *p, struct candidate *c, size_t n, struct pr
                         if (!best)
                                 continue; /* not claimed by our rules on this kind of path */
                         x.path = best->k->rule.path;
-                        if (best->skip == PROBE_SKIP_NONE) {
+                        if (best->skip == PROBE_SKIP_NONE && !(a == PROBE_EXEC && !exec_ok)) {
                                 x.status = PROBE_MISSED; /* until its event comes */
                                 best->classes |= 1u << a;
                         } else {
                                 x.status = PROBE_NOT_PROBED;
-                                x.skip = best->skip;
+                                x.skip = best->skip != PROBE_SKIP_NONE ? best->skip : PROBE_SKIP_KERNEL;
                         }
                         if (add_result(pr, &x) < 0)
                                 return -ENOMEM;
@@ -318,7 +335,7 @@ static int choose(const struct plan *p, struct candidate *c, size_t n, struct pr
                         if (!o)
                                 return -ENOMEM;
                         of = o;
-                        of[pr->n_results - 1] = best->skip == PROBE_SKIP_NONE ? (size_t) (best - c) : SIZE_MAX;
+                        of[pr->n_results - 1] = x.status != PROBE_NOT_PROBED ? (size_t) (best - c) : SIZE_MAX;
                 }
         *ret_of = TAKE_PTR(of);
         return 0;

@@ -103,6 +103,9 @@ enum probe_skip {
         PROBE_SKIP_NO_FILE,       /* its paths are missing, or not a regular file or directory
                                    * (a socket, a link, a device) */
         PROBE_SKIP_EXE,           /* its rules record one program's actions only (-F exe=) */
+        PROBE_SKIP_KERNEL,        /* execute: this kernel checks the argument vector before it opens
+                                   * the file (before Linux 6.8), so no refused execution is recorded
+                                   * and no harmless one exists */
         _PROBE_SKIP_MAX,
 };
 const char *probe_skip_to_string(enum probe_skip s);
