@@ -30,6 +30,8 @@ void sourced_done(struct sourced *s) {
 }
 
 /* A new value and its evidence, fmt formatted with ap. 0 or -ENOMEM. */
+static int sourced_makev(struct sourced *ret, const char *value, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
 static int sourced_makev(struct sourced *ret, const char *value, const char *fmt, va_list ap) {
         _cleanup_free_ char *v = strdup(value);
         char *e;

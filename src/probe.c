@@ -179,7 +179,7 @@ static int path_kind(const struct plan *p, const char *path, const struct stat *
                 if (!streq(t->path, path) || (kind = probe_component_kind(t->comp)) < 0)
                         continue;
                 for (unsigned r = 0; r < ELEMENTSOF(kind_order); r++)
-                        if (kind_order[r] == t->comp && r < best_rank) {
+                        if (r < best_rank && kind_order[r] == t->comp) {
                                 best_rank = r;
                                 best = kind;
                         }

@@ -21,9 +21,10 @@ static char *field_text(const char *s) {
                 return NULL;
         if (!strpbrk(s, " \"\\"))
                 return strdup(s);
-        r = o = malloc(2 * strlen(s) + 3);
+        r = malloc(2 * strlen(s) + 3);
         if (!r)
                 return NULL;
+        o = r;
         *o++ = '"';
         for (; *s; s++) {
                 if (*s == '"' || *s == '\\')

@@ -1286,7 +1286,7 @@ static int note_target(struct ctx *c, const char *path, const char *note) {
         if (!t || (t->note && strstr(t->note, note)))
                 return 0;
         if (t->note ? asprintf(&n, "%s; %s", t->note, note) < 0 : !(n = strdup(note)))
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; n is not allocated when this fails */
         free(t->note);
         t->note = n;
         return 0;

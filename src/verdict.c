@@ -306,13 +306,13 @@ static int key_message(const struct plan *p, const struct verdict_shadow *v, con
 
         /* Several keys: the kernel joins them, ausearch finds the event by each. */
         if (key && asprintf(&keytext, "%s%s", key, r->keys[1] ? " (and others)" : "") < 0)
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; keytext is freed by its cleanup attribute */
         if (!key && !(keytext = strdup("no key")))
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; keytext is freed by its cleanup attribute */
         shadow_classes_to_string(v->s.classes, classes);
         f = open_memstream(&buf, &size);
         if (!f)
-                return -ENOMEM;
+                return -ENOMEM; /* cppcheck-suppress memleak ; keytext is freed by its cleanup attribute */
         if (v->s.kind == SHADOW_KEY_BEFORE) {
                 fprintf(f, "rule \"%s\" %s %s the %s events of %zu of our watches", text, where,
                         may ? "may take" : "takes", classes, v->n_targets);
@@ -402,7 +402,7 @@ static int judge_shadows(const struct plan *p, const struct filter_rule *rules, 
         if (!t || !rendered_of)
                 return -ENOMEM;
         if (n_rules == 0)
-                return 0;
+                return 0; /* cppcheck-suppress memleak ; t and rendered_of are freed by their cleanup attribute */
         for (size_t i = 0; i < p->rules.n_rules; i++) {
                 const struct rendered *x = &p->rules.rules[i];
 

@@ -641,7 +641,7 @@ static void fill_keys(FILE *f) {
  * them; others are not; a rule of another key added over a watched path is named. */
 static void test_report_other_keys(void **state _unused_) {
         char path[] = "/tmp/dar-report-keys.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_keys, path), *text = NULL, *json = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_keys, path), *text = NULL, *json = NULL;
         struct report_result res;
 
         assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
@@ -719,7 +719,7 @@ static void fill_named_like(FILE *f) {
  * installed one is someone else, and its changes need attention. */
 static void test_report_actor_by_path(void **state _unused_) {
         char path[] = "/tmp/dar-report-actor.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_named_like, path), *text = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_named_like, path), *text = NULL;
         struct report_result res;
         const char *att, *rout;
 
@@ -766,7 +766,7 @@ static void fill_spaced(FILE *f) {
  * the line's own words. JSON keeps the strings as they are. */
 static void test_report_spaced_fields(void **state _unused_) {
         char path[] = "/tmp/dar-report-spaced.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_spaced, path), *text = NULL, *json = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_spaced, path), *text = NULL, *json = NULL;
         struct report_result res;
 
         run_verbose = true;
@@ -798,7 +798,7 @@ static void fill_move(FILE *f) {
 /* The installed tool's moves are routine, whatever prefix the running build has. */
 static void test_report_self_move(void **state _unused_) {
         char path[] = "/tmp/dar-report-move.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_move, path), *text = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_move, path), *text = NULL;
         _cleanup_strv_free_ char **self = report_self_exes();
         struct report_result res;
 
@@ -864,7 +864,7 @@ static void test_report_via_link(void **state _unused_) {
  * one line of tampering, another program's rule removal tampering too. */
 static void test_report_groups(void **state _unused_) {
         char path[] = "/tmp/dar-report-groups.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_groups, path), *text = NULL, *verbose = NULL, *json = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_groups, path), *text = NULL, *verbose = NULL, *json = NULL;
         struct report_result res;
         const char *att, *rout;
         size_t lines = 0;
@@ -938,7 +938,7 @@ static void fill_many(FILE *f) {
  * were not grouped, and lists those that need attention one by one. */
 static void test_report_groups_cap(void **state _unused_) {
         char path[] = "/tmp/dar-report-cap.XXXXXX";
-        _cleanup_free_ char *log = write_log_with(fill_many, path), *text = NULL;
+        _cleanup_free_ _unused_ char *log = write_log_with(fill_many, path), *text = NULL;
         struct report_result res;
 
         assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
