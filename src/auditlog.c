@@ -526,7 +526,7 @@ static int select_event(struct audit_reader *r, struct event_count *e) {
                 r->records_cut += e->held_cut;
                 r->events_cut++;
         }
-        for (const char *l = r->held[slot], *end = l + r->held_len[slot], *nl; l < end; l = nl + 1) {
+        for (const char *l = r->held[slot], *end = l ? l + r->held_len[slot] : NULL, *nl; l && l < end; l = nl + 1) {
                 nl = memchr(l, '\n', end - l);
                 if (out_put_slim(r, l, nl + 1 - l) < 0)
                         return -ENOMEM;

@@ -606,7 +606,9 @@ static size_t plain_len(const char *s, size_t n) {
 }
 
 bool str_needs_escape(const char *s) {
-        size_t len = s ? strlen(s) : 0;
+        if (!s)
+                return false; /* no pointer arithmetic on NULL, not even + 0 */
+        size_t len = strlen(s);
 
         for (const char *p = s, *end = p + len; p < end;) {
                 size_t n = plain_len(p, (size_t) (end - p));
