@@ -11,6 +11,14 @@
 #                                DK_DATA, DK_EXEC, DK_PIDFILE, DK_CONFIG.
 #   dk ARGS...                   the docker client on DK_API
 #   docker_image                 bb:1, a busybox image made without network
+#   live_need [PROGRAM...]       for the tests that read real events: docker_need, and skip unless
+#                                the kernel's audit is reachable (lib.sh's need_kernel_audit),
+#                                auditd and every PROGRAM are installed, no other auditd runs and
+#                                the kernel holds no 'never' rule
+#   live_start                   a private auditd (lib.sh's start_auditd, log $TMP/auditd/audit.log),
+#                                containerd on private paths, dockerd on containerd's socket and
+#                                the bb:1 image, one check each; ends the test (status 1) when one
+#                                fails
 #
 # The daemons also write outside their private directories, whatever their flags: dockerd 20.10
 # creates /etc/docker/key.json and /run/docker/plugins, and containerd's shims put their sockets in
@@ -142,6 +150,27 @@ docker_image() {
         cp "$bb" "$DK_DIR/bb/bin/busybox"
         for l in sh echo cat sleep true; do ln -sf busybox "$DK_DIR/bb/bin/$l"; done
         tar -C "$DK_DIR/bb" -c . | dk import - bb:1 >/dev/null
+}
+
+live_need() {
+        local p
+        need_kernel_audit
+        docker_need
+        for p in auditd "$@"; do
+                command -v "$p" >/dev/null || { echo "SKIP: $p is not installed"; exit 77; }
+        done
+        if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
+        if auditctl -l | grep -q '^-a never,'; then
+                echo "SKIP: the host has 'never' rules, which silence the watches this test relies on"; exit 77
+        fi
+}
+
+live_start() {
+        expect "auditd starts" start_auditd
+        expect "containerd starts (private state and socket)" containerd_start
+        expect "dockerd starts (private data root, exec root, socket, daemon.json)" dockerd_start "$CTRD_SOCK"
+        expect "a busybox image is imported" docker_image
+        [ "$failures" = 0 ] || { finish; exit 1; }
 }
 
 # TERM, up to 20 s, then KILL.

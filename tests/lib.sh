@@ -158,11 +158,15 @@ finish() {
 # Rules carrying our key, as auditctl lists them.
 kernel_lines() { auditctl -l 2>/dev/null | grep -E -- "(-k |key=)$KEY\$" | sort; }
 
-# Start auditd in the foreground with its own configuration and log in $TMP/auditd.
+# start_auditd [SETTING=VALUE...]: auditd in the foreground with its own configuration and log in
+# $TMP/auditd: the host's auditd.conf with log_file and log_group replaced, and each SETTING given
+# replaced by its VALUE (a setting the host's file lacks is added), e.g. max_log_file_action=IGNORE.
 start_auditd() {
+        local kv sed_args=(-e "s|^log_file *=.*|log_file = $TMP/auditd/audit.log|" -e "s|^log_group *=.*|log_group = root|")
         mkdir -p "$TMP/auditd"
-        sed -e "s|^log_file *=.*|log_file = $TMP/auditd/audit.log|" \
-            -e "s|^log_group *=.*|log_group = root|" /etc/audit/auditd.conf > "$TMP/auditd/auditd.conf"
+        for kv in "$@"; do sed_args+=(-e "/^${kv%%=*} *=/d"); done
+        sed "${sed_args[@]}" /etc/audit/auditd.conf > "$TMP/auditd/auditd.conf"
+        for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}" >> "$TMP/auditd/auditd.conf"; done
         chmod 0640 "$TMP/auditd/auditd.conf"
         auditd -n -c "$TMP/auditd" >"$TMP/auditd/stdout" 2>&1 &
         AUDITD_PID=$!

@@ -10,13 +10,7 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-docker.sh"
-need_kernel_audit
-docker_need
-command -v auditd >/dev/null || { echo "SKIP: auditd not installed"; exit 77; }
-if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
-if auditctl -l | grep -q '^-a never,'; then
-        echo "SKIP: the host has 'never' rules, which silence the watches this test relies on"; exit 77
-fi
+live_need
 remove_test_rules() { auditctl -D -k "$KEY" >/dev/null 2>&1; auditctl -D -k "$KEY-ctl" >/dev/null 2>&1; }
 
 log=$TMP/auditd/audit.log
@@ -39,11 +33,7 @@ flush() {
         seen "$1" "marker-$1-$marker"
 }
 
-expect "auditd starts" start_auditd
-expect "containerd starts" containerd_start
-expect "dockerd starts on a private data root" dockerd_start "$CTRD_SOCK"
-expect "a busybox image is imported" docker_image
-[ "$failures" = 0 ] || { finish; exit 1; }
+live_start
 dockerd_exe=$(readlink "/proc/$DOCKERD_PID/exe")
 cid=$(dk create --network none bb:1 /bin/true)
 expect "a container is created ($cid)" test -f "$DK_DATA/containers/$cid/config.v2.json"

@@ -13,15 +13,7 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-docker.sh"
-need_kernel_audit
-docker_need
-for p in auditd python3 jq; do
-        command -v "$p" >/dev/null || { echo "SKIP: $p is not installed"; exit 77; }
-done
-if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
-if auditctl -l | grep -q '^-a never,'; then
-        echo "SKIP: the host has 'never' rules, which silence the watches this test relies on"; exit 77
-fi
+live_need python3 jq
 runc=$(realpath "$(command -v runc)")
 unit=/usr/lib/systemd/system/docker.service
 [ -f "$unit" ] || { echo "SKIP: $unit does not exist"; exit 77; }
@@ -33,11 +25,7 @@ trap 'remove_other; docker_cleanup; cleanup' EXIT
 log=$TMP/auditd/audit.log
 report() { "$bin" --report --input "$log" --key "$KEY" "$@"; }
 
-expect "auditd starts" start_auditd
-expect "containerd starts (private state and socket)" containerd_start
-expect "dockerd starts (private data root, exec root, socket, daemon.json)" dockerd_start "$CTRD_SOCK"
-expect "a busybox image is imported" docker_image
-[ "$failures" = 0 ] || { finish; exit 1; }
+live_start
 
 # 1. The tool provisions its rules with our key: routine work of its own.
 mkdir -p "$TMP/rules"

@@ -15,15 +15,7 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-docker.sh"
-need_kernel_audit
-docker_need
-for p in auditd dpkg dpkg-deb python3; do
-        command -v "$p" >/dev/null || { echo "SKIP: $p is not installed"; exit 77; }
-done
-if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
-if auditctl -l | grep -q '^-a never,'; then
-        echo "SKIP: the host has 'never' rules, which silence the watches this test relies on"; exit 77
-fi
+live_need dpkg dpkg-deb python3
 
 pkg=dar-test-pkg-$$
 pkg_cleanup() {
@@ -36,11 +28,7 @@ trap 'pkg_cleanup; docker_cleanup; cleanup' EXIT
 log=$TMP/auditd/audit.log
 report() { "$bin" --report --input "$log" --key "$KEY" "$@"; }
 
-expect "auditd starts" start_auditd
-expect "containerd starts (private state and socket)" containerd_start
-expect "dockerd starts (private data root, exec root, socket, daemon.json)" dockerd_start "$CTRD_SOCK"
-expect "a busybox image is imported" docker_image
-[ "$failures" = 0 ] || { finish; exit 1; }
+live_start
 
 # A runtime of our own: a copy of runc, named in the private daemon.json, which dockerd reloads.
 mkdir -p "$TMP/bin" "$TMP/rules"
