@@ -388,14 +388,11 @@ int discover_supervisors(struct ctx *c) {
         static const char *const names[] = { "k3s.service", "k3s-agent.service", "rke2-server.service",
                                              "rke2-agent.service", MICROK8S_UNIT, NULL };
         struct unit units[ELEMENTSOF(names) - 1];
-        const char *why;
         int r;
 
         /* Their units, which a host without systemd never starts. */
-        if ((r = ctx_systemd_absent(c, &why)) != 0)
-                return r < 0 ? r : 0;
-        r = units_load(c->root, names, &c->d->problems, units);
-        if (r < 0)
+        r = ctx_system_units_load(c, names, units);
+        if (r <= 0)
                 return r;
         for (size_t k = 0; k < ELEMENTSOF(units) && r >= 0; k++) {
                 if (k < 2)

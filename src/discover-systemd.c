@@ -215,14 +215,11 @@ int discover_systemd(struct ctx *c) {
         static const char *const names[] = { "docker.service", "docker.socket", "containerd.service",
                                              "snap.docker.dockerd.service", NULL };
         struct unit units[_U_MAX];
-        const char *why;
         int r;
 
         /* The init system decides which units are read: without systemd, none runs. */
-        if ((r = ctx_systemd_absent(c, &why)) != 0)
-                return r < 0 ? r : 0;
-        r = units_load(c->root, names, &c->d->problems, units);
-        if (r < 0)
+        r = ctx_system_units_load(c, names, units);
+        if (r <= 0)
                 return r;
         r = add_dockerd(c, units);
         if (r >= 0)

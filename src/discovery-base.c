@@ -251,6 +251,22 @@ int ctx_systemd_absent(struct ctx *c, const char **ret_why) {
         return c->no_systemd;
 }
 
+int ctx_system_units_load(struct ctx *c, const char *const *names, struct unit *ret) {
+        const char *why;
+        size_t n = 0;
+        int r;
+
+        if ((r = ctx_systemd_absent(c, &why)) != 0)
+                return r < 0 ? r : 0;
+        r = units_load(c->root, names, &c->d->problems, ret);
+        if (r < 0) {
+                while (names[n])
+                        unit_done(&ret[n++]);
+                return r;
+        }
+        return 1;
+}
+
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len) {
         int r = root_read_file(c->root, path, ret_data, ret_len), k;
         if (r == -ENOENT && optional)

@@ -110,6 +110,12 @@ int ctx_wsl_boot(struct ctx *c, enum wsl_boot *ret);
  * systemd is the init or it cannot be told (no /sbin/init, or none of those files: NixOS's
  * /sbin/init is a script that starts systemd), -ENOMEM. Read once. */
 int ctx_systemd_absent(struct ctx *c, const char **ret_why);
+/* The system units of names (NULL-terminated) that systemd starts on this tree: when systemd is
+ * its init (ctx_systemd_absent()), every one loaded into ret[] (as many entries) by units_load(),
+ * what it finds wrong said in c->d->problems; 1 then, each entry to be freed with unit_done().
+ * 0 when another init starts the host (no unit of it runs anything), ret[] untouched; -ENOMEM,
+ * ret[] freed. */
+int ctx_system_units_load(struct ctx *c, const char *const *names, struct unit *ret);
 /* A host file for a source: 1 with its data (*ret_data, *ret_len), 0 when optional and missing,
  * else -errno with a problem added (-ENOMEM when even that failed). */
 int read_host_file(struct ctx *c, const char *path, bool optional, char **ret_data, size_t *ret_len);
