@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include <libaudit.h>
+#include <linux/netlink.h>
 
 #include "audit.h"
 #include "util.h"
@@ -22,6 +24,9 @@
 
 /* Upper bound on stale messages thrown away before a request. */
 #define DRAIN_MAX 4096
+
+/* decode_filter()'s machine before audit_detect_machine() was asked (it returns -1 on failure). */
+#define MACHINE_UNASKED (-2)
 
 struct audit_conn {
         int fd;
@@ -127,6 +132,100 @@ static int next_reply(struct audit_conn *c, struct audit_reply *rep) {
                         return -errno;
                 if (r == 0)
                         return -ETIMEDOUT;
+        }
+}
+
+/* A rule list arrives as one netlink message per rule, and on a host with many rules every
+ * system call costs the kernel a walk over its syscall filter list (a watch selects every system
+ * call): 10,000 rules listed one recvfrom(2) each (as libaudit's audit_get_reply() and
+ * `auditctl -l` read them) make 10,000 such walks. recvmmsg(2) takes up to LIST_BATCH messages
+ * per call. Each message is checked as audit_get_reply() checks it (libaudit lib/netlink.c):
+ * from the kernel (nl_pid 0), not truncated, a whole netlink message. */
+#define LIST_BATCH 16
+/* A message's room: libaudit's struct audit_message, rounded up so that every buffer of the
+ * array starts aligned for a struct nlmsghdr. */
+#define LIST_MSG_ROOM ((MAX_AUDIT_MESSAGE_LENGTH + 15) & ~(size_t) 15)
+/* The receive buffer asked for while a list arrives (SO_RCVBUFFORCE, bytes). */
+#define LIST_RCVBUF (8 << 20)
+
+struct list_batch {
+        struct mmsghdr msgs[LIST_BATCH];
+        struct iovec iov[LIST_BATCH];
+        struct sockaddr_nl from[LIST_BATCH];
+        char *bufs;           /* LIST_BATCH * LIST_MSG_ROOM bytes */
+        unsigned n, next;     /* messages received, the next one to hand out */
+};
+
+static int list_batch_init(struct list_batch *b) {
+        *b = (struct list_batch) {};
+        b->bufs = malloc(LIST_BATCH * LIST_MSG_ROOM);
+        return b->bufs ? 0 : -ENOMEM;
+}
+
+static void list_batch_done(struct list_batch *b) {
+        free(b->bufs);
+        b->bufs = NULL;
+}
+
+/* The next message of the list, as next_reply() gives one: > 0 with *rep pointing into b (valid
+ * until the next call), or -errno (-ETIMEDOUT after REPLY_TIMEOUT_MS without a message; -EPROTO,
+ * -EINVAL, -EFBIG, -EBADE as audit_get_reply() for a message not from the kernel, truncated or
+ * malformed). */
+static int next_list_reply(struct audit_conn *c, struct list_batch *b, struct audit_reply *rep) {
+        int64_t deadline = -1;
+
+        while (b->next >= b->n) {
+                struct pollfd p = { .fd = c->fd, .events = POLLIN };
+                int64_t left;
+                int r;
+
+                for (unsigned i = 0; i < LIST_BATCH; i++) {
+                        b->iov[i] = (struct iovec) { .iov_base = b->bufs + i * LIST_MSG_ROOM,
+                                                     .iov_len = MAX_AUDIT_MESSAGE_LENGTH };
+                        b->msgs[i] = (struct mmsghdr) { .msg_hdr = {
+                                .msg_name = &b->from[i], .msg_namelen = sizeof(b->from[i]),
+                                .msg_iov = &b->iov[i], .msg_iovlen = 1 } };
+                }
+                r = recvmmsg(c->fd, b->msgs, LIST_BATCH, MSG_DONTWAIT, NULL);
+                if (r > 0) {
+                        b->n = (unsigned) r;
+                        b->next = 0;
+                        break;
+                }
+                if (r == 0)
+                        return -EBADMSG;
+                if (errno != EAGAIN && errno != EINTR)
+                        return -errno;
+                if (deadline < 0)
+                        deadline = now_ms() + REPLY_TIMEOUT_MS;
+                left = deadline - now_ms();
+                if (left <= 0)
+                        return -ETIMEDOUT;
+                r = poll(&p, 1, (int) left);
+                if (r < 0 && errno != EINTR)
+                        return -errno;
+                if (r == 0)
+                        return -ETIMEDOUT;
+        }
+
+        {
+                unsigned i = b->next++;
+                const struct msghdr *h = &b->msgs[i].msg_hdr;
+                struct nlmsghdr *nlh = (struct nlmsghdr *) (void *) (b->bufs + i * LIST_MSG_ROOM);
+                unsigned len = b->msgs[i].msg_len;
+
+                if (h->msg_namelen != sizeof(struct sockaddr_nl))
+                        return -EPROTO;
+                if (b->from[i].nl_pid != 0)
+                        return -EINVAL;
+                if ((h->msg_flags & MSG_TRUNC) || !NLMSG_OK(nlh, len))
+                        return len >= MAX_AUDIT_MESSAGE_LENGTH || (h->msg_flags & MSG_TRUNC) ? -EFBIG : -EBADE;
+                *rep = (struct audit_reply) { .type = nlh->nlmsg_type, .len = (int) nlh->nlmsg_len, .nlh = nlh };
+                if (nlh->nlmsg_type == NLMSG_ERROR)
+                        rep->error = NLMSG_DATA(nlh);
+                else if (nlh->nlmsg_type == AUDIT_LIST_RULES)
+                        rep->ruledata = NLMSG_DATA(nlh);
+                return (int) len;
         }
 }
 
@@ -456,10 +555,11 @@ static int decode_syscalls(const struct audit_rule_data *d, int machine, struct 
         return 0;
 }
 
-/* Decode a rule (a never rule, in practice) into auditctl's terms. */
-static int decode_filter(const struct audit_rule_data *d, unsigned pos, struct filter_rule **ret) {
+/* Decode a rule (a never rule, in practice) into auditctl's terms. `machine` is the machine
+ * type the syscall numbers are named for when the rule has no arch= field
+ * (audit_detect_machine(), asked once per listing: it is a uname(2) each time). */
+static int decode_filter(const struct audit_rule_data *d, unsigned pos, int machine, struct filter_rule **ret) {
         _cleanup_free_ struct filter_rule *f = calloc(1, sizeof(*f));
-        int machine = audit_detect_machine();
         size_t off = 0;
         int r = 0;
 
@@ -522,25 +622,38 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                              void *userdata, struct kernel_rule **ret_rules, size_t *ret_n) {
         struct kernel_rule *rules = NULL;
         size_t n = 0, allocated = 0, n_seen = 0;
-        int seq, r;
+        struct list_batch batch;
+        /* Its pointers lead into batch; its own buffer (msg) is not used. */
+        static struct audit_reply rep;
+        int seq, r, machine = MACHINE_UNASKED;
 
         if (!c || !ret_rules || !ret_n)
                 return -EINVAL;
 
+        r = list_batch_init(&batch);
+        if (r < 0)
+                return r;
+        /* The kernel's sender (audit_send_list_thread()) waits whenever the socket's receive
+         * buffer is full, and each wait is a switch to it and back: room for a few thousand rule
+         * messages lets it run ahead. Kernel memory, taken only as messages arrive; without
+         * the privilege the default stays, which is only slower. */
+        {
+                int room = LIST_RCVBUF;
+                (void) setsockopt(c->fd, SOL_SOCKET, SO_RCVBUFFORCE, &room, sizeof(room));
+        }
         drain(c);
         seq = audit_request_rules_list_data(c->fd);
-        if (seq < 0)
-                return seq;
-        if (seq == 0)
-                return -EIO;
+        if (seq <= 0) {
+                list_batch_done(&batch);
+                return seq < 0 ? seq : -EIO;
+        }
 
         for (;;) {
-                struct audit_reply rep;
                 const struct audit_rule_data *d;
                 size_t payload, len;
                 struct kernel_rule *k;
 
-                r = next_reply(c, &rep);
+                r = next_list_reply(c, &batch, &rep);
                 if (r < 0)
                         goto fail;
                 r = classify(&rep, seq);
@@ -593,7 +706,9 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                 if (((const struct audit_rule_data *) k->raw)->action == AUDIT_NEVER ||
                     (((const struct audit_rule_data *) k->raw)->flags & ~(uint32_t) AUDIT_FILTER_PREPEND) ==
                             AUDIT_FILTER_EXIT) {
-                        r = decode_filter(k->raw, k->pos, &k->filter);
+                        if (machine == MACHINE_UNASKED)
+                                machine = audit_detect_machine();
+                        r = decode_filter(k->raw, k->pos, machine, &k->filter);
                         if (r < 0)
                                 goto fail;
                 }
@@ -606,11 +721,13 @@ int audit_conn_list_filtered(struct audit_conn *c, bool (*keep)(struct kernel_ru
                 }
         }
 
+        list_batch_done(&batch);
         *ret_rules = rules;
         *ret_n = n;
         return (int) (n > INT_MAX ? INT_MAX : n);
 
 fail:
+        list_batch_done(&batch);
         kernel_rules_free(rules, n);
         return r;
 }

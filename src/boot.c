@@ -60,7 +60,7 @@ int boot_detect(const struct root *root, struct boot_info *ret) {
         struct boot_info b = { .loader = BOOT_NONE };
         int r;
 
-        r = unit_search_path(&dirs);
+        r = unit_search_path(root, &dirs);
         if (r < 0)
                 return r;
         r = scan_unit(root, dirs, "audit-rules.service", &augen, &direct, &unit);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "statmemo.h"
 #include "settings.h"
 #include "string-table.h"
 #include "util.h"
@@ -114,7 +115,10 @@ int plan_build(const struct options *o, struct plan *ret, const char **ret_what)
                         goto fail;
         }
 
+        /* Discovery changes nothing on the host: what it looked up once stays true (statmemo.h). */
+        statmemo_begin();
         r = discover(&p.root, &o->discovery, &p.disc);
+        statmemo_end();
         if (r < 0) {
                 *ret_what = "discovery";
                 goto fail;

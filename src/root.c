@@ -5,6 +5,7 @@
 #include <limits.h>
 
 #include "readcache.h"
+#include "statmemo.h"
 #include "root.h"
 #include "trust.h"
 #include "util.h"
@@ -85,6 +86,7 @@ static void note_component(struct owners *o, const struct stat *st) {
 int root_resolve(const struct root *root, const char *path, bool nofollow_last, struct resolved *ret) {
         _cleanup_free_ char *todo = NULL, *done = NULL;
         unsigned links = 0;
+        int r;
         bool missing = false, parent_missing = false, via_link = false;
         struct stat st = {};
         struct owners own = {};
@@ -149,9 +151,10 @@ int root_resolve(const struct root *root, const char *path, bool nofollow_last, 
                 real = root_real(root, cand);
                 if (!real)
                         return -ENOMEM;
-                if (lstat(real, &st) < 0) {
-                        if (errno != ENOENT && errno != ENOTDIR)
-                                return -errno;
+                r = root->live ? statmemo_lstat(real, &st) : lstat(real, &st) < 0 ? -errno : 0;
+                if (r < 0) {
+                        if (r != -ENOENT && r != -ENOTDIR)
+                                return r;
                         missing = true;
                         have_st = false;
                         free(done);
@@ -378,6 +381,7 @@ int root_list_dir(const struct root *root, const char *host_dir, char ***ret_nam
                 if (r < 0)
                         return r;
                 qsort(names, strv_length(names), sizeof(char *), cmp_str);
+                statmemo_note_listing(real, names);
                 *ret_names = TAKE_PTR(names);
                 return 0;
         }

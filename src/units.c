@@ -10,6 +10,7 @@
 
 #include "bus.h"
 #include "envfile.h"
+#include "statmemo.h"
 #include "trust.h"
 #include "unitfile.h"
 #include "units.h"
@@ -55,8 +56,59 @@ void unit_done(struct unit *u) {
         *u = (struct unit) {};
 }
 
-int unit_search_path(char ***ret) {
-        return sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, ret);
+int unit_search_path(const struct root *root, char ***ret) {
+        _cleanup_strv_free_ char **dirs = NULL;
+        _cleanup_free_ struct stat *seen = NULL;
+        size_t n = 0, kept = 0, kept_at = 0;
+        int r;
+
+        r = sd_path_lookup_strv(SD_PATH_SYSTEMD_SEARCH_SYSTEM_UNIT, NULL, &dirs);
+        if (r < 0)
+                return r;
+        n = strv_length(dirs);
+        seen = calloc(n + 1, sizeof(*seen));
+        if (!seen)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                struct resolved res = {};
+                _cleanup_free_ char *real = NULL;
+                bool drop = false;
+                struct stat st;
+
+                r = root_resolve(root, dirs[i], false, &res);
+                if (r == -ENOMEM)
+                        return r;
+                if (r >= 0 && res.state != PATH_EXISTS)
+                        drop = true;
+                else if (r >= 0 && (real = root_real(root, res.path)) && stat(real, &st) == 0) {
+                        for (size_t k = 0; k < kept && !drop; k++)
+                                drop = seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino;
+                } else
+                        st = (struct stat) {};
+                if (drop) {
+                        resolved_done(&res);
+                        free(dirs[i]);
+                        dirs[i] = NULL;
+                        continue;
+                }
+                /* Kept by the name its links lead to: what is found there is named so anyway
+                 * (classify()), and each lookup then walks no link. */
+                if (r >= 0 && res.state == PATH_EXISTS && !streq(res.path, dirs[i])) {
+                        free(dirs[i]);
+                        dirs[i] = TAKE_PTR(res.path);
+                }
+                resolved_done(&res);
+                /* Kept, with or without a stat: the slot of a directory not looked at stays
+                 * zero and matches nothing that exists. */
+                seen[kept++] = st;
+        }
+        /* Close the gaps, keeping the order. */
+        for (size_t i = 0; i < n; i++)
+                if (dirs[i])
+                        dirs[kept_at++] = dirs[i];
+        dirs[kept_at] = NULL;
+        *ret = TAKE_PTR(dirs);
+        return 0;
 }
 
 static int add_problem(struct problems *problems, const char *file, unsigned line, const char *fmt, ...)
@@ -445,8 +497,12 @@ static int say_refused(struct problems *problems, const struct unit_user *user, 
 static bool live_missing(const struct root *root, const char *path) {
         struct stat st;
 
-        return root->live && fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
-               (errno == ENOENT || errno == ENOTDIR);
+        int r;
+
+        if (!root->live)
+                return false;
+        r = statmemo_lstat(path, &st);
+        return r == -ENOENT || r == -ENOTDIR;
 }
 
 static int classify(const struct root *root, const struct unit_user *user, const char *path, char **ret_path) {
@@ -778,7 +834,7 @@ int units_load(const struct root *root, const char *const *names, struct problem
 
         while (names[n])
                 n++;
-        r = unit_search_path(&dirs);
+        r = unit_search_path(root, &dirs);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
@@ -1236,7 +1292,7 @@ int unit_wanted(const struct root *root, char * const *dirs, const char *name, b
         struct name_set all = {}, enabled = {};
         int r = 0;
 
-        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+        if (!dirs && (r = unit_search_path(root, &sys)) >= 0)
                 dirs = sys;
         if (r >= 0)
                 r = scan_names(root, dirs, NULL, &all, &enabled);
@@ -1310,7 +1366,7 @@ int unit_scan(const struct root *root, char * const *user_dirs, const struct uni
         size_t cap = 0, read = 0;
         int r = 0;
 
-        if (!dirs && (r = unit_search_path(&sys)) >= 0)
+        if (!dirs && (r = unit_search_path(root, &sys)) >= 0)
                 dirs = sys;
         if (r >= 0)
                 r = scan_names(root, dirs, problems, &all, &enabled);

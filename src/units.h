@@ -43,8 +43,16 @@ struct unit {
 
 void unit_done(struct unit *u);
 
-/* systemd's system unit search path (sd_path), most important first. */
-int unit_search_path(char ***ret);
+/* systemd's system unit search path (sd_path), most important first, reduced as the system
+ * manager reduces it before it loads anything (systemd's lookup_paths_reduce(),
+ * src/shared/path-lookup.c): a directory that does not exist inside root is dropped, and so is
+ * one that is the same directory (device and inode, links followed inside root) as one before
+ * it: /usr/lib/systemd/system after /lib/systemd/system on a merged-/usr host. A directory kept is
+ * named by the path its links lead to inside root (where systemd keeps the name it was given:
+ * what is found there is reported by its resolved path either way). A directory that cannot be
+ * looked at for another reason stays as it is. NULL-terminated strv in *ret; -ENOMEM, or
+ * sd_path's -errno. */
+int unit_search_path(const struct root *root, char ***ret);
 
 /* Expand systemd's specifiers (systemd.unit(5) "Specifiers", the system manager's values) in
  * VALUE for the unit NAME, whose fragment is FRAGMENT (may be NULL). With quote, every expanded

@@ -364,6 +364,40 @@ static void check_auditctl_equivalent(const char *path, enum watch_kind kind, co
         rule_done(&want);
 }
 
+/* A listing longer than one batch of messages (audit.c reads up to LIST_BATCH per recvmmsg()):
+ * every rule comes back once, in the kernel's order, each with its place. */
+static void test_list_many(void **state _unused_) {
+        enum { N = 150 };
+        struct kernel_rule *rules = NULL;
+        size_t n = 0, seen = 0;
+        unsigned last_pos = 0;
+
+        for (unsigned i = 0; i < N; i++) {
+                _cleanup_free_ char *p = NULL;
+                struct rule r;
+
+                assert_true(asprintf(&p, "%s/many-%03u", t.dir, i) >= 0);
+                make_rule(&r, FORM_W, WATCH_FILE, p, PERM_WRITE, NULL, false, t.key, NULL);
+                assert_int_equal(audit_conn_add(t.c, &r), 0);
+                rule_done(&r);
+        }
+        list(&rules, &n);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *want = NULL;
+
+                if (i > 0)
+                        assert_true(rules[i].pos > last_pos);
+                last_pos = rules[i].pos;
+                if (!has_test_key(&rules[i]))
+                        continue;
+                assert_true(asprintf(&want, "%s/many-%03zu", t.dir, seen) >= 0);
+                assert_string_equal(rules[i].rule.path, want);
+                seen++;
+        }
+        assert_int_equal(seen, N);
+        kernel_rules_free(rules, n);
+}
+
 static void test_auditctl_watch_file(void **state _unused_) {
         _cleanup_free_ char *args = NULL;
 
@@ -867,6 +901,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_status),
                 cmocka_unit_test_teardown(test_add_list_delete, teardown_rules),
+                cmocka_unit_test_teardown(test_list_many, teardown_rules),
                 cmocka_unit_test_teardown(test_add_confined, teardown_rules),
                 cmocka_unit_test_teardown(test_prepend_and_move, teardown_rules),
                 cmocka_unit_test_teardown(test_auditctl_watch_file, teardown_rules),

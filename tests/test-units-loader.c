@@ -401,6 +401,40 @@ static void test_boot_units(void **state _unused_) {
         tree_free(&t);
 }
 
+/* The search path as the system manager reduces it (lookup_paths_reduce()): directories that do
+ * not exist are left out, /lib/systemd/system on a merged-/usr tree is named by where its link
+ * leads, and /usr/lib/systemd/system after it is the same directory, left out; the order stays.
+ * A unit found through either is found once, by its real path. */
+static void test_search_path_reduced(void **state _unused_) {
+        struct tree t;
+        _cleanup_strv_free_ char **search = NULL;
+        struct unit u = {};
+
+        tree_new(&t, "test-units-loader");
+        tree_mkdir(&t, "/usr/lib/systemd/system");
+        tree_mkdir(&t, "/etc/systemd/system");
+        tree_link(&t, "/lib", "usr/lib");
+        assert_int_equal(unit_search_path(&t.root, &search), 0);
+        assert_strv(search, (const char *const[]) { "/etc/systemd/system", "/usr/lib/systemd/system", NULL });
+        strv_free(search);
+        search = NULL;
+
+        /* Split /usr: both stay, each by its own name. */
+        {
+                _cleanup_free_ char *lib = tree_real(&t, "/lib");
+                assert_int_equal(unlink(lib), 0);
+        }
+        tree_file(&t, "/lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd\n");
+        tree_mkdir(&t, "/run/systemd/transient");
+        assert_int_equal(unit_search_path(&t.root, &search), 0);
+        assert_strv(search, (const char *const[]) { "/run/systemd/transient", "/etc/systemd/system",
+                                                  "/lib/systemd/system", "/usr/lib/systemd/system", NULL });
+        assert_int_equal(unit_load(&t.root, search, "docker.service", NULL, &u), 0);
+        assert_string_equal(u.fragment, "/lib/systemd/system/docker.service");
+        unit_done(&u);
+        tree_free(&t);
+}
+
 /* A problem said twice (same file, line and message) is kept once; the others all are, and a
  * warning stays a warning. */
 static void test_problems_said_once(void **state) {
@@ -438,6 +472,7 @@ int main(void) {
                 cmocka_unit_test(test_user_specifiers),
                 cmocka_unit_test(test_user_unit),
                 cmocka_unit_test(test_boot_units),
+                cmocka_unit_test(test_search_path_reduced),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
