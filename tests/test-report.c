@@ -275,6 +275,31 @@ static int run(const char *input, const char *key, time_t since, time_t until, b
         return r;
 }
 
+/* --report over the whole log at path with KEY, then the log removed: as text into *ret_text,
+ * with -v into *ret_verbose and as JSON into *ret_json, each unless NULL (the caller frees them);
+ * the result of the first of those runs into *ret unless NULL (report_result_done() frees it). */
+static void report_log(const char *path, char **ret_text, char **ret_verbose, char **ret_json,
+                       struct report_result *ret) {
+        char **outs[] = { ret_text, ret_verbose, ret_json };
+        bool kept = false;
+
+        for (size_t k = 0; k < ELEMENTSOF(outs); k++) {
+                struct report_result res;
+
+                if (!outs[k])
+                        continue;
+                run_verbose = k == 1;
+                assert_int_equal(run(path, KEY, 0, 0, k == 2, outs[k], &res), 0);
+                run_verbose = false;
+                if (ret && !kept)
+                        *ret = res;
+                else
+                        report_result_done(&res);
+                kept = true;
+        }
+        unlink(path);
+}
+
 static char *read_expected(const char *name) {
         _cleanup_free_ char *p = path_join(FIX, name);
         char *data = NULL;
@@ -457,8 +482,7 @@ static void test_reader_long_event(void **state _unused_) {
         assert_int_equal(audit_reader_damaged(r), 0);
         audit_reader_free(r);
 
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        unlink(path);
+        report_log(path, &text, NULL, NULL, &res);
         assert_int_equal(res.n_events, 2);
         assert_int_equal(res.records_cut, 10000 - AUDIT_EVENT_PATHS_MAX);
         assert_int_equal(res.events_cut, 1);
@@ -527,12 +551,9 @@ static void test_report_escapes(void **state _unused_) {
         struct report_result res;
 
         write_log(path, escapes_log);
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        report_log(path, &text, NULL, &json, &res);
         assert_int_equal(res.n_events, 1);
         report_result_done(&res);
-        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
-        report_result_done(&res);
-        unlink(path);
         for (const unsigned char *p = (const unsigned char *) text; *p; p++)
                 if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p >= 0x80)
                         fail_msg("byte 0x%02x at %zu of the text report:\n%s", *p, (size_t) (p - (const unsigned char *) text), text);
@@ -548,18 +569,9 @@ static void test_report_odd_names(void **state _unused_) {
         _cleanup_free_ char *text = NULL;
         char path[] = "/tmp/dar-report-names.XXXXXX";
         struct report_result res;
-        int fd = mkstemp(path);
-        FILE *f;
 
-        assert_true(fd >= 0);
-        f = fdopen(fd, "w");
-        assert_non_null(f);
-        assert_int_equal(fputs(odd_names_log, f) >= 0, 1);
-        assert_int_equal(fclose(f), 0);
-        run_verbose = true;
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        run_verbose = false;
-        unlink(path);
+        write_log(path, odd_names_log);
+        report_log(path, NULL, &text, NULL, &res);
         assert_int_equal(res.n_events, 4);
         report_result_done(&res);
         if (!strstr(text, " daemon.json          1.1.11/1.2.10 renamed    ok     " WATCHED "/sedGpefnd -> " WATCHED
@@ -644,14 +656,11 @@ static void test_report_other_keys(void **state _unused_) {
         _cleanup_free_ _unused_ char *log = write_log_with(fill_keys, path), *text = NULL, *json = NULL;
         struct report_result res;
 
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        report_log(path, &text, NULL, &json, &res);
         assert_int_equal(res.n_events, 2);
         assert_int_equal(res.n_by_path, 2);
         assert_int_equal(res.status, REPORT_CHANGES);
         report_result_done(&res);
-        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
-        report_result_done(&res);
-        unlink(path);
         if (!strstr(text, " daemon.json          1.1.11/1.2.10 attributes ok     " WATCHED "/daemon.json by auid=unknown(4242) "
                           "uid=root ses=3 tty=pts0 /usr/bin/chmod \"chmod 644 " WATCHED "/daemon.json\" under key systemd\n") ||
             !strstr(text, " etc-docker           1.1.6/1.2.5   created    ok     " WATCHED "/new by ") ||
@@ -723,8 +732,7 @@ static void test_report_actor_by_path(void **state _unused_) {
         struct report_result res;
         const char *att, *rout;
 
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        unlink(path);
+        report_log(path, &text, NULL, NULL, &res);
         assert_int_equal(res.status, REPORT_CHANGES);
         report_result_done(&res);
         att = strstr(text, "\nAttention:");
@@ -767,15 +775,8 @@ static void fill_spaced(FILE *f) {
 static void test_report_spaced_fields(void **state _unused_) {
         char path[] = "/tmp/dar-report-spaced.XXXXXX";
         _cleanup_free_ _unused_ char *log = write_log_with(fill_spaced, path), *text = NULL, *json = NULL;
-        struct report_result res;
 
-        run_verbose = true;
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        run_verbose = false;
-        report_result_done(&res);
-        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
-        report_result_done(&res);
-        unlink(path);
+        report_log(path, NULL, &text, &json, NULL);
         if (!strstr(text, " FAILED \"" WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \\\"dpkg\\\"\" by "
                           "auid=unknown(4242) uid=root ses=3 tty=pts0 \"/home/u/.local/bin/x /usr/bin/dockerd\" "
                           "\"x\\\" by auid=root \\\"\"\n") ||
@@ -805,8 +806,7 @@ static void test_report_self_move(void **state _unused_) {
         assert_non_null(self);
         assert_true(strv_contains(self, "/usr/sbin/docker-audit-rules"));
         assert_true(strv_contains(self, SBINDIR "/docker-audit-rules"));
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        unlink(path);
+        report_log(path, &text, NULL, NULL, &res);
         assert_int_equal(res.status, REPORT_CLEAN);
         report_result_done(&res);
         if (strstr(text, "TAMPERING") ||
@@ -832,7 +832,6 @@ static void fill_link(FILE *f) {
 static void test_report_via_link(void **state _unused_) {
         char path[] = "/tmp/dar-report-link.XXXXXX", file[] = "/tmp/dar-report-env.XXXXXX";
         _cleanup_free_ char *log = NULL, *text = NULL, *json = NULL, *want = NULL, *wantj = NULL;
-        struct report_result res;
         struct stat sb;
         int fd = mkstemp(file);
 
@@ -842,14 +841,8 @@ static void test_report_via_link(void **state _unused_) {
         link_inode = (unsigned long) sb.st_ino;
         log = write_log_with(fill_link, path);
         run_extra_target = file;
-        run_verbose = true;
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        run_verbose = false;
-        report_result_done(&res);
-        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
-        report_result_done(&res);
+        report_log(path, NULL, &text, &json, NULL);
         run_extra_target = NULL;
-        unlink(path);
         unlink(file);
         assert_true(asprintf(&want, " written    FAILED %s via /tmp/innocent by ", file) > 0);
         assert_true(asprintf(&wantj, "\"path\":\"%s\",\"via\":\"/tmp/innocent\"", file) > 0);
@@ -869,18 +862,11 @@ static void test_report_groups(void **state _unused_) {
         const char *att, *rout;
         size_t lines = 0;
 
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
+        report_log(path, &text, &verbose, &json, &res);
         assert_int_equal(res.status, REPORT_TAMPERED);
         assert_int_equal(res.n_tampering, 4);   /* the other program's removal, and the three of --remove */
         assert_int_equal(res.n_events, 23);
         report_result_done(&res);
-        run_verbose = true;
-        assert_int_equal(run(path, KEY, 0, 0, false, &verbose, &res), 0);
-        run_verbose = false;
-        report_result_done(&res);
-        assert_int_equal(run(path, KEY, 0, 0, true, &json, &res), 0);
-        report_result_done(&res);
-        unlink(path);
 
         att = strstr(text, "\nAttention:");
         rout = strstr(text, "\nRoutine:");
@@ -941,8 +927,7 @@ static void test_report_groups_cap(void **state _unused_) {
         _cleanup_free_ _unused_ char *log = write_log_with(fill_many, path), *text = NULL;
         struct report_result res;
 
-        assert_int_equal(run(path, KEY, 0, 0, false, &text, &res), 0);
-        unlink(path);
+        report_log(path, &text, NULL, NULL, &res);
         assert_int_equal(res.n_events, REPORT_GROUPS_MAX + 76);
         assert_int_equal(res.n_groups, REPORT_GROUPS_MAX);
         assert_int_equal(res.groups_capped, 76);
