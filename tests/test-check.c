@@ -656,6 +656,19 @@ static const struct check_finding *finding(const struct check_result *c, const c
         return NULL;
 }
 
+/* The finding whose message holds needle, which must be there with severity sev. */
+static const struct check_finding *assert_finding(const struct check_result *c, const char *needle,
+                                                  enum severity sev) {
+        const struct check_finding *f = finding(c, needle);
+
+        if (!f)
+                fail_msg("no finding holds \"%s\"", needle);
+        if (f->sev != sev)
+                fail_msg("\"%s\": severity %s, want %s", f->message, severity_to_string(f->sev),
+                         severity_to_string(sev));
+        return f;
+}
+
 static size_t findings_above(const struct check_result *c, enum severity sev) {
         size_t n = 0;
 
@@ -692,7 +705,6 @@ static void test_check_ok(void **state _unused_) {
 static void test_check_not_recursive(void **state _unused_) {
         struct plan p = judged_plan(KERNEL_LOADED, host_kernel, ELEMENTSOF(host_kernel));
         struct check_result c = judge(&p);
-        const struct check_finding *f;
 
         assert_int_equal(c.verdicts.v[0].status, STATUS_NOT_RECURSIVE);
         assert_int_equal(c.verdicts.v[0].sev, SEV_CRITICAL);
@@ -702,12 +714,8 @@ static void test_check_not_recursive(void **state _unused_) {
         assert_int_equal(c.n_covered, 1);
         assert_true(strv_contains(c.stale, "-w /run/containerd -p wa -k docker (path=)"));
         assert_int_equal(strv_length(c.stale), 2);
-        f = finding(&c, "/run/containerd is watched as a plain path, wanted recursive");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_WARNING);
-        f = finding(&c, "stale rule with key \"docker\" for /old/dockerd");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_WARNING);
+        assert_finding(&c, "/run/containerd is watched as a plain path, wanted recursive", SEV_WARNING);
+        assert_finding(&c, "stale rule with key \"docker\" for /old/dockerd", SEV_WARNING);
         /* The rule with another key too is not ours: no finding. */
         assert_null(finding(&c, "/etc/default/docker"));
         assert_int_equal(c.n_critical, 1);
@@ -721,15 +729,12 @@ static void test_check_not_recursive(void **state _unused_) {
 static void test_check_pending_reboot(void **state _unused_) {
         struct plan p = judged_plan(KERNEL_LOCKED, &kernel_wanted[1], 1);
         struct check_result c = judge(&p);
-        const struct check_finding *f;
 
         assert_int_equal(c.verdicts.v[0].status, STATUS_PENDING_REBOOT);
         assert_string_equal(target_status_to_string(c.verdicts.v[0].status), "pending-reboot");
         assert_int_equal(c.verdicts.v[0].sev, SEV_WARNING);
         assert_int_equal(c.verdicts.v[1].status, STATUS_OK);
-        f = finding(&c, "locked (enabled 2) until reboot");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_NONE);
+        assert_finding(&c, "locked (enabled 2) until reboot", SEV_NONE);
         assert_int_equal(c.n_covered, 1);
         assert_int_equal(c.n_critical, 0);
         assert_int_equal(c.status, CHECK_WARNING);
@@ -779,9 +784,9 @@ static void test_check_audit_state(void **state _unused_) {
         p.kernel.st.pid = 0;
         p.kernel.st.lost = 7;
         c = judge(&p);
-        assert_int_equal(finding(&c, "audit is disabled")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "auditd is not running")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "lost 7 audit events")->sev, SEV_NONE);
+        assert_finding(&c, "audit is disabled", SEV_WARNING);
+        assert_finding(&c, "auditd is not running", SEV_WARNING);
+        assert_finding(&c, "lost 7 audit events", SEV_NONE);
         assert_int_equal(c.n_warning, 2);
         assert_int_equal(c.status, CHECK_WARNING);
         check_result_done(&c);
@@ -805,11 +810,11 @@ static void test_check_fragment_file(void **state _unused_) {
         p.disk.text = (char *) "an older fragment\n";
         p.disk.lines = (struct fragment_lines) { .lines = lines, .n = ELEMENTSOF(lines) };
         c = judge(&p);
-        assert_int_equal(finding(&c, "is owned by uid 1000, not root")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "has mode 0644")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "differs from what this host needs now")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, ":3: \"-e 2\" does not belong in a fragment")->sev, SEV_CRITICAL);
-        assert_int_equal(finding(&c, ":4: the parent directory of /nonexistent/x does not exist")->sev, SEV_CRITICAL);
+        assert_finding(&c, "is owned by uid 1000, not root", SEV_WARNING);
+        assert_finding(&c, "has mode 0644", SEV_WARNING);
+        assert_finding(&c, "differs from what this host needs now", SEV_WARNING);
+        assert_finding(&c, ":3: \"-e 2\" does not belong in a fragment", SEV_CRITICAL);
+        assert_finding(&c, ":4: the parent directory of /nonexistent/x does not exist", SEV_CRITICAL);
         assert_int_equal(c.status, CHECK_CRITICAL);
         check_result_done(&c);
 }
@@ -822,14 +827,14 @@ static void test_check_boot(void **state _unused_) {
 
         p.boot_reads_fragment = false;
         c = judge(&p);
-        assert_int_equal(finding(&c, "augenrules does not read it at boot")->sev, SEV_CRITICAL);
+        assert_finding(&c, "augenrules does not read it at boot", SEV_CRITICAL);
         assert_int_equal(c.status, CHECK_CRITICAL);
         check_result_done(&c);
 
         p.boot.loader = BOOT_NONE;
         p.boot.evidence = (char *) "no auditd";
         c = judge(&p);
-        assert_int_equal(finding(&c, "no auditd: no rules are loaded at boot")->sev, SEV_CRITICAL);
+        assert_finding(&c, "no auditd: no rules are loaded at boot", SEV_CRITICAL);
         assert_int_equal(c.status, CHECK_CRITICAL);
         check_result_done(&c);
 
@@ -837,7 +842,7 @@ static void test_check_boot(void **state _unused_) {
         p.boot.evidence = (char *) "auditd.service";
         p.boot_reads_fragment = true;
         c = judge(&p);
-        assert_int_equal(finding(&c, "rules.d is not compiled at boot")->sev, SEV_WARNING);
+        assert_finding(&c, "rules.d is not compiled at boot", SEV_WARNING);
         check_result_done(&c);
 }
 
@@ -945,6 +950,19 @@ static char *printed(const struct check_result *c, void (*print)(FILE *, const s
         return buf;
 }
 
+/* What print makes of c, which must hold every one of needles (NULL-terminated): the caller
+ * frees it. */
+static char *printed_with(const struct check_result *c, void (*print)(FILE *, const struct check_result *),
+                          const char *const *needles) {
+        char *text = printed(c, print);
+
+        for (; *needles; needles++)
+                if (!strstr(text, *needles))
+                        fail_msg("no \"%s\" in:\n%s", *needles, text);
+        return text;
+}
+#define PRINTED_WITH(c, print, ...) printed_with(c, print, (const char *const[]) { __VA_ARGS__, NULL })
+
 static void test_check_key_shadowed(void **state _unused_) {
         struct plan p = judged_plan(KERNEL_LOADED, kernel_wanted, ELEMENTSOF(kernel_wanted));
         _cleanup_free_ char *json = NULL, *prom = NULL;
@@ -961,9 +979,7 @@ static void test_check_key_shadowed(void **state _unused_) {
         assert_int_equal(c.shadows.v[0].sev, SEV_WARNING);
         assert_int_equal(c.n_key_shadowing, 1);
         assert_int_equal(c.n_shadowing, 0);
-        f = finding(&c, "-w /usr/bin -p wa -k binaries");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_WARNING);
+        f = assert_finding(&c, "-w /usr/bin -p wa -k binaries", SEV_WARNING);
         assert_string_equal(f->message, "rule \"-w /usr/bin -p wa -k binaries\" in the kernel (auditctl -l rule 3, "
                                         "before ours at rule 7) takes the wa events of 1 of our watches: they are "
                                         "recorded under key \"binaries\", not \"docker\": /usr/bin/dockerd (CIS "
@@ -971,16 +987,16 @@ static void test_check_key_shadowed(void **state _unused_) {
         assert_null(finding(&c, "runtime"));
         /* Recorded, under another key: a warning, whatever else is fine. */
         assert_int_equal(c.status, CHECK_WARNING);
-        json = printed(&c, check_print_json);
-        assert_non_null(strstr(json, "\"kind\":\"key-before\""));
-        assert_non_null(strstr(json, "\"taken_by\""));
-        assert_non_null(strstr(json, "\"key\":\"binaries\""));
-        assert_non_null(strstr(json, "\"classes\":\"wa\""));
-        assert_non_null(strstr(json, "\"position\":3"));
-        assert_non_null(strstr(json, "\"our_position\":7"));
-        prom = printed(&c, check_print_prometheus);
-        assert_non_null(strstr(prom, "\ndocker_audit_rules_key_shadowing_rules 1\n"));
-        assert_non_null(strstr(prom, "\ndocker_audit_rules_shadowing_rules 0\n"));
+        json = PRINTED_WITH(&c, check_print_json,
+                "\"kind\":\"key-before\"",
+                "\"taken_by\"",
+                "\"key\":\"binaries\"",
+                "\"classes\":\"wa\"",
+                "\"position\":3",
+                "\"our_position\":7");
+        prom = PRINTED_WITH(&c, check_print_prometheus,
+                "\ndocker_audit_rules_key_shadowing_rules 1\n",
+                "\ndocker_audit_rules_shadowing_rules 0\n");
         check_result_done(&c);
 
         /* Ours to be first (Order=first): the rule before ours is not as asked, and the one after
@@ -988,11 +1004,9 @@ static void test_check_key_shadowed(void **state _unused_) {
         p.order = ORDER_FIRST;
         c = judge(&p);
         assert_int_equal(c.shadows.n, 2);
-        f = finding(&c, "-k binaries");
-        assert_int_equal(f->sev, SEV_WARNING);
+        f = assert_finding(&c, "-k binaries", SEV_WARNING);
         assert_non_null(strstr(f->message, "ours are not first as asked (Order=first)"));
-        f = finding(&c, "-k runtime");
-        assert_int_equal(f->sev, SEV_NONE);
+        f = assert_finding(&c, "-k runtime", SEV_NONE);
         assert_non_null(strstr(f->message, "(auditctl -l rule 10, after ours at rule 6) loses Docker's paths: the wa "
                                            "events of 1 of our watches that it matches carry key \"docker\", not "
                                            "\"runtime\": /run/containerd (CIS 1.1.4)"));
@@ -1003,8 +1017,7 @@ static void test_check_key_shadowed(void **state _unused_) {
         p.kernel.n_rules = 0;
         c = judge(&p);
         assert_int_equal(c.n_key_shadowing, 0);
-        f = finding(&c, "-k binaries");
-        assert_int_equal(f->sev, SEV_NONE);
+        f = assert_finding(&c, "-k binaries", SEV_NONE);
         assert_non_null(strstr(f->message, "in the kernel (auditctl -l rule 3; ours not loaded, install puts them "
                                            "first) loses Docker's paths"));
         check_result_done(&c);
@@ -1018,9 +1031,7 @@ static void test_check_key_shadowed(void **state _unused_) {
         p.others.n_takers = 2;
         c = judge(&p);
         assert_int_equal(c.shadows.n, 1);
-        f = finding(&c, "perm_mod");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_WARNING);
+        f = assert_finding(&c, "perm_mod", SEV_WARNING);
         assert_string_equal(f->message, "rule \"-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat -F auid>=1000 "
                                         "-F auid!=unset -k perm_mod\" /etc/audit/rules.d/30-stig.rules:7 (loads at "
                                         "boot before our fragment) may take the a events of 2 of our watches (its "
@@ -1042,7 +1053,7 @@ static void test_check_probe_needs_kernel(void **state _unused_) {
 
         assert_int_equal(check_judge(&p, &q, &c), 0);
         assert_false(c.probed);
-        assert_int_equal(finding(&c, "probe: not run")->sev, SEV_NONE);
+        assert_finding(&c, "probe: not run", SEV_NONE);
         check_result_done(&c);
 }
 
@@ -1097,19 +1108,20 @@ static void test_check_probe_seen(void **state _unused_) {
         _cleanup_free_ char *json = NULL, *prom = NULL;
 
         assert_int_equal(c.status, CHECK_OK);
-        assert_int_equal(finding(&c, "probe: r on /usr/bin/dockerd (binary): open for reading, recorded with key \"docker\"")->sev, SEV_NONE);
-        assert_int_equal(finding(&c, "probe: x on /usr/bin/dockerd (binary): execute with a bad argument vector, refused, "
-                                     "recorded with key \"docker\"")->sev, SEV_NONE);
-        assert_int_equal(finding(&c, "probe: w on /run/containerd (configuration): not probed: its watched paths are not root's alone")->sev,
-                         SEV_NONE);
-        json = printed(&c, check_print_json);
-        assert_non_null(strstr(json, "\"path\":\"/usr/bin/dockerd\",\n    \"action\":\"open for reading\""));
-        assert_non_null(strstr(json, "\"probes\":["));
-        assert_non_null(strstr(json, "\"class\":\"a\""));
-        assert_non_null(strstr(json, "\"not_probed_because\":\"not-roots\""));
-        prom = printed(&c, check_print_prometheus);
-        assert_non_null(strstr(prom, "docker_audit_rules_probe_success 1\n"));
-        assert_non_null(strstr(prom, "docker_audit_rules_probe{class=\"x\",kind=\"binary\",status=\"seen\"} 1\n"));
+        assert_finding(&c, "probe: r on /usr/bin/dockerd (binary): open for reading, recorded with key \"docker\"",
+                       SEV_NONE);
+        assert_finding(&c, "probe: x on /usr/bin/dockerd (binary): execute with a bad argument vector, refused, "
+                           "recorded with key \"docker\"", SEV_NONE);
+        assert_finding(&c, "probe: w on /run/containerd (configuration): not probed: its watched paths are not root's "
+                           "alone", SEV_NONE);
+        json = PRINTED_WITH(&c, check_print_json,
+                "\"path\":\"/usr/bin/dockerd\",\n    \"action\":\"open for reading\"",
+                "\"probes\":[",
+                "\"class\":\"a\"",
+                "\"not_probed_because\":\"not-roots\"");
+        prom = PRINTED_WITH(&c, check_print_prometheus,
+                "docker_audit_rules_probe_success 1\n",
+                "docker_audit_rules_probe{class=\"x\",kind=\"binary\",status=\"seen\"} 1\n");
         assert_null(strstr(prom, "kind=\"configuration\""));
         check_result_done(&c);
 }
@@ -1133,26 +1145,23 @@ static void test_check_probe_other_key(void **state _unused_) {
                 { .status = PROBE_MISSED, .action = PROBE_EXEC, .kind = PROBE_KIND_BINARY, .path = (char *) "/usr/bin/dockerd" },
         };
         struct check_result c;
-        const struct check_finding *f;
         _cleanup_free_ char *json = NULL, *prom = NULL;
 
         kernel[1].pos = 1;
         kernel[2].pos = 2;
         c = judge_probed(&p, r, ELEMENTSOF(r), PROBE_OTHER_KEY);
         assert_int_equal(c.status, CHECK_WARNING);
-        f = finding(&c, "probe: w on /usr/lib/systemd/system/docker.service (unit file): open for writing as a directory, "
-                        "refused, recorded with key \"other\", not \"docker\": taken by \"-w /usr/lib/systemd -p wa -k other\" "
-                        "(kernel position 1)");
-        assert_non_null(f);
-        assert_int_equal(f->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "probe: r on /usr/lib/systemd/system/docker.service")->sev, SEV_NONE);
-        json = printed(&c, check_print_json);
-        assert_non_null(strstr(json, "\"status\":\"other-key\""));
-        assert_non_null(strstr(json, "\"key\":\"other\""));
-        assert_non_null(strstr(json, "\"taken_by\":\"\\\"-w /usr/lib/systemd -p wa -k other\\\" (kernel position 1)\""));
-        prom = printed(&c, check_print_prometheus);
-        assert_non_null(strstr(prom, "docker_audit_rules_probe_success 0\n"));
-        assert_non_null(strstr(prom, "docker_audit_rules_probe{class=\"w\",kind=\"unit file\",status=\"other-key\"} 0\n"));
+        assert_finding(&c, "probe: w on /usr/lib/systemd/system/docker.service (unit file): open for writing as a "
+                           "directory, refused, recorded with key \"other\", not \"docker\": taken by \"-w "
+                           "/usr/lib/systemd -p wa -k other\" (kernel position 1)", SEV_WARNING);
+        assert_finding(&c, "probe: r on /usr/lib/systemd/system/docker.service", SEV_NONE);
+        json = PRINTED_WITH(&c, check_print_json,
+                "\"status\":\"other-key\"",
+                "\"key\":\"other\"",
+                "\"taken_by\":\"\\\"-w /usr/lib/systemd -p wa -k other\\\" (kernel position 1)\"");
+        prom = PRINTED_WITH(&c, check_print_prometheus,
+                "docker_audit_rules_probe_success 0\n",
+                "docker_audit_rules_probe{class=\"w\",kind=\"unit file\",status=\"other-key\"} 0\n");
         check_result_done(&c);
 
         /* The kernel's rule that takes it, found by the shadow judge (verdict_taker_for()): a
@@ -1168,17 +1177,17 @@ static void test_check_probe_other_key(void **state _unused_) {
                 q.kernel.takers = kernel_takers;
                 q.kernel.n_takers = 2;
                 c = judge_probed(&q, taken, ELEMENTSOF(taken), PROBE_OTHER_KEY);
-                assert_int_equal(finding(&c, "probe: a on /usr/bin/dockerd (binary): change no attribute (removexattr), "
-                                             "refused, recorded with key \"binaries\", not \"docker\": taken by "
-                                             "\"-w /usr/bin -p wa -k binaries\" (kernel position 3)")->sev, SEV_WARNING);
+                assert_finding(&c, "probe: a on /usr/bin/dockerd (binary): change no attribute (removexattr), "
+                                   "refused, recorded with key \"binaries\", not \"docker\": taken by "
+                                   "\"-w /usr/bin -p wa -k binaries\" (kernel position 3)", SEV_WARNING);
                 check_result_done(&c);
                 takers_teardown();
         }
 
         c = judge_probed(&p, missed, ELEMENTSOF(missed), PROBE_MISSED);
         assert_int_equal(c.status, CHECK_CRITICAL);
-        assert_int_equal(finding(&c, "probe: x on /usr/bin/dockerd (binary): no event with key \"docker\" within 2 s")->sev,
-                         SEV_CRITICAL);
+        assert_finding(&c, "probe: x on /usr/bin/dockerd (binary): no event with key \"docker\" within 2 s",
+                       SEV_CRITICAL);
         check_result_done(&c);
 }
 
@@ -1192,9 +1201,9 @@ static void test_check_probe_no_target(void **state _unused_) {
         struct check_result c = judge_probed(&p, r, ELEMENTSOF(r), PROBE_NO_TARGET);
 
         assert_int_equal(c.status, CHECK_WARNING);
-        assert_int_equal(finding(&c, "nothing to probe")->sev, SEV_WARNING);
-        assert_int_equal(finding(&c, "probe: r on /usr/bin/dockerd (binary): not probed: its rules record one program's "
-                                     "actions only (-F exe=)")->sev, SEV_NONE);
+        assert_finding(&c, "nothing to probe", SEV_WARNING);
+        assert_finding(&c, "probe: r on /usr/bin/dockerd (binary): not probed: its rules record one program's "
+                           "actions only (-F exe=)", SEV_NONE);
         check_result_done(&c);
 }
 
