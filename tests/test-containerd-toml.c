@@ -375,20 +375,27 @@ static const char config_v3[] =
         "    args = ['--decryption-keys-path', '/etc/containerd/ocicrypt/keys']\n"
         "    env = ['OCICRYPT_KEYPROVIDER_CONFIG=/etc/containerd/ocicrypt/ocicrypt_keyprovider.conf']\n";
 
-static int parse(const char *s, struct containerd_config *c, unsigned *line, const char **msg) {
-        *line = 4242;
-        *msg = "unset";
-        return containerd_toml_parse(s, strlen(s), c, line, msg);
+/* What the last parse said besides its return value: the line and the message of
+ * containerd_toml_parse(). */
+static unsigned parse_line;
+static const char *parse_msg;
+
+static int parse_n(const char *s, size_t n, struct containerd_config *c) {
+        parse_line = 4242;
+        parse_msg = "unset";
+        return containerd_toml_parse(s, n, c, &parse_line, &parse_msg);
+}
+
+static int parse(const char *s, struct containerd_config *c) {
+        return parse_n(s, strlen(s), c);
 }
 
 static void check_ok(const char *s, const char *root, const char *state, const char *address) {
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
-        assert_int_equal(parse(s, &c, &line, &msg), 0);
-        assert_int_equal(line, 0);
-        assert_null(msg);
+        assert_int_equal(parse(s, &c), 0);
+        assert_int_equal(parse_line, 0);
+        assert_null(parse_msg);
         assert_string_or_null(c.root, root);
         assert_string_or_null(c.state, state);
         assert_string_or_null(c.grpc_address, address);
@@ -398,12 +405,10 @@ static void check_ok(const char *s, const char *root, const char *state, const c
 
 static void check_bad(const char *s, unsigned expected_line, const char *expected_msg) {
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
-        assert_int_equal(parse(s, &c, &line, &msg), -EINVAL);
-        assert_string_equal(msg, expected_msg);
-        assert_int_equal(line, expected_line);
+        assert_int_equal(parse(s, &c), -EINVAL);
+        assert_string_equal(parse_msg, expected_msg);
+        assert_int_equal(parse_line, expected_line);
         assert_null(c.root);
         assert_null(c.state);
         assert_null(c.grpc_address);
@@ -523,29 +528,25 @@ static void test_crlf(void **state UNUSED) {
 static void test_not_nul_terminated(void **state UNUSED) {
         static const char s[] = "root = \"/r\"garbage";
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
-        assert_int_equal(containerd_toml_parse(s, strlen("root = \"/r\""), &c, &line, &msg), 0);
+        assert_int_equal(parse_n(s, strlen("root = \"/r\""), &c), 0);
         assert_string_equal(c.root, "/r");
         containerd_config_done(&c);
 
         /* Cut inside the string. */
-        assert_int_equal(containerd_toml_parse(s, strlen("root = \"/r"), &c, &line, &msg), -EINVAL);
-        assert_int_equal(line, 1);
-        assert_string_equal(msg, "unterminated string");
+        assert_int_equal(parse_n(s, strlen("root = \"/r"), &c), -EINVAL);
+        assert_int_equal(parse_line, 1);
+        assert_string_equal(parse_msg, "unterminated string");
         containerd_config_done(&c);
 }
 
 static void test_nul_byte(void **state UNUSED) {
         static const char s[] = "version = 2\nroot = \"/r\0x\"\n";
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
-        assert_int_equal(containerd_toml_parse(s, sizeof(s) - 1, &c, &line, &msg), -EINVAL);
-        assert_int_equal(line, 2);
-        assert_string_equal(msg, "NUL byte in file");
+        assert_int_equal(parse_n(s, sizeof(s) - 1, &c), -EINVAL);
+        assert_int_equal(parse_line, 2);
+        assert_string_equal(parse_msg, "NUL byte in file");
         assert_null(c.root);
         containerd_config_done(&c);
 
@@ -618,8 +619,6 @@ static void test_wanted_key_errors(void **state UNUSED) {
 /* The other kept keys: plugin_dir, version, imports, ttrpc and debug addresses. */
 static void test_more_keys(void **state UNUSED) {
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
         assert_int_equal(parse("version = 3\n"
                                "plugin_dir = \"/opt/plugins\"\n"
@@ -628,7 +627,7 @@ static void test_more_keys(void **state UNUSED) {
                                "]\n"
                                "[ttrpc]\naddress = \"/t.sock\"\n"
                                "[debug]\naddress = \"/d.sock\"\n"
-                               "[metrics]\naddress = \"127.0.0.1:1338\"\n", &c, &line, &msg), 0);
+                               "[metrics]\naddress = \"127.0.0.1:1338\"\n", &c), 0);
         assert_int_equal(c.version, 3);
         assert_string_equal(c.plugin_dir, "/opt/plugins");
         assert_int_equal(strv_length(c.imports), 2);
@@ -639,7 +638,7 @@ static void test_more_keys(void **state UNUSED) {
         assert_int_equal(c.n_runtimes, 0);
         containerd_config_done(&c);
 
-        assert_int_equal(parse("imports = []\nversion = 0x2\n", &c, &line, &msg), 0);
+        assert_int_equal(parse("imports = []\nversion = 0x2\n", &c), 0);
         assert_non_null(c.imports);
         assert_null(c.imports[0]);
         assert_int_equal(c.version, 2);
@@ -669,8 +668,6 @@ static void assert_runtime(const struct containerd_runtime *rt, enum containerd_
 /* Runtimes in the three CRI sections, as tables, dotted keys and inline tables. */
 static void test_runtimes(void **state UNUSED) {
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
         assert_int_equal(parse("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
                                "  runtime_type = \"io.containerd.runc.v2\"\n"
@@ -688,7 +685,7 @@ static void test_runtimes(void **state UNUSED) {
                                "  runtime_type = \"not kept\"\n"
                                "[[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes]]\n"
                                "  runtime_type = \"not kept\"\n",
-                               &c, &line, &msg), 0);
+                               &c), 0);
         assert_int_equal(c.n_runtimes, 3);
         assert_runtime(&c.runtimes[0], CONTAINERD_CRI_V2, "runc", "io.containerd.runc.v2", "/usr/bin/runc");
         assert_runtime(&c.runtimes[1], CONTAINERD_CRI_V3, "kata", "io.containerd.kata.v2", "/opt/kata/bin/kata");
@@ -705,8 +702,6 @@ static void test_runtimes(void **state UNUSED) {
 /* The registry hosts directories of each version's plugin, and NRI's directories and switch. */
 static void test_controls(void **state UNUSED) {
         struct containerd_config c = {};
-        unsigned line;
-        const char *msg;
 
         assert_int_equal(parse("version = 3\n"
                                "[plugins.\"io.containerd.cri.v1.images\".registry]\n"
@@ -718,7 +713,7 @@ static void test_controls(void **state UNUSED) {
                                "  disable_connections = true\n"
                                "  plugin_path = \"/opt/nri/plugins\"\n"
                                "  plugin_config_path = \"/etc/nri/conf.d\"\n"
-                               "  socket_path = \"/var/run/nri/nri.sock\"\n", &c, &line, &msg), 0);
+                               "  socket_path = \"/var/run/nri/nri.sock\"\n", &c), 0);
         assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V3], "/etc/containerd/certs.d:/etc/docker/certs.d");
         assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V2], "/old");
         assert_null(c.registry_config_path[CONTAINERD_CRI_V1]);
@@ -729,7 +724,7 @@ static void test_controls(void **state UNUSED) {
         containerd_config_done(&c);
 
         assert_int_equal(parse("[plugins.cri.registry]\nconfig_path = '/etc/containerd/certs.d'\n"
-                               "[plugins.'io.containerd.nri.v1.nri']\ndisable = true\n", &c, &line, &msg), 0);
+                               "[plugins.'io.containerd.nri.v1.nri']\ndisable = true\n", &c), 0);
         assert_string_equal(c.registry_config_path[CONTAINERD_CRI_V1], "/etc/containerd/certs.d");
         assert_true(c.nri_disable_set);
         assert_true(c.nri_disable);
