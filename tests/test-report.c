@@ -432,6 +432,15 @@ static void write_log(char path[], const char *text) {
         assert_int_equal(fclose(f), 0);
 }
 
+/* --report over a log of that text, in a file of its own (report_log()). */
+static void report_of(const char *text, char **ret_text, char **ret_verbose, char **ret_json,
+                      struct report_result *ret) {
+        char path[] = "/tmp/dar-report-log.XXXXXX";
+
+        write_log(path, text);
+        report_log(path, ret_text, ret_verbose, ret_json, ret);
+}
+
 static char *long_event_log(size_t n_paths) {
         char *buf = NULL;
         size_t len = 0;
@@ -547,11 +556,9 @@ static const char escapes_log[] =
 
 static void test_report_escapes(void **state _unused_) {
         _cleanup_free_ char *text = NULL, *json = NULL;
-        char path[] = "/tmp/dar-report-escapes.XXXXXX";
         struct report_result res;
 
-        write_log(path, escapes_log);
-        report_log(path, &text, NULL, &json, &res);
+        report_of(escapes_log, &text, NULL, &json, &res);
         assert_int_equal(res.n_events, 1);
         report_result_done(&res);
         for (const unsigned char *p = (const unsigned char *) text; *p; p++)
@@ -567,11 +574,9 @@ static void test_report_escapes(void **state _unused_) {
 
 static void test_report_odd_names(void **state _unused_) {
         _cleanup_free_ char *text = NULL;
-        char path[] = "/tmp/dar-report-names.XXXXXX";
         struct report_result res;
 
-        write_log(path, odd_names_log);
-        report_log(path, NULL, &text, NULL, &res);
+        report_of(odd_names_log, NULL, &text, NULL, &res);
         assert_int_equal(res.n_events, 4);
         report_result_done(&res);
         if (!strstr(text, " daemon.json          1.1.11/1.2.10 renamed    ok     " WATCHED "/sedGpefnd -> " WATCHED
@@ -614,16 +619,17 @@ static void put_rule_change(FILE *f, unsigned sec, unsigned serial, const char *
         fputc('\n', f);
 }
 
-static char *write_log_with(void (*fill)(FILE *f), char path[]) {
-        char *log = NULL;
+/* --report over the log that fill writes (report_of()). */
+static void report_filled(void (*fill)(FILE *f), char **ret_text, char **ret_verbose, char **ret_json,
+                          struct report_result *ret) {
+        _cleanup_free_ char *log = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&log, &len);
 
         assert_non_null(m);
         fill(m);
         assert_int_equal(fclose(m), 0);
-        write_log(path, log);
-        return log;
+        report_of(log, ret_text, ret_verbose, ret_json, ret);
 }
 
 static void fill_keys(FILE *f) {
@@ -652,11 +658,10 @@ static void fill_keys(FILE *f) {
 /* Events under other keys (or none) on Docker's paths are found and say which key labelled
  * them; others are not; a rule of another key added over a watched path is named. */
 static void test_report_other_keys(void **state _unused_) {
-        char path[] = "/tmp/dar-report-keys.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_keys, path), *text = NULL, *json = NULL;
+        _cleanup_free_ char *text = NULL, *json = NULL;
         struct report_result res;
 
-        report_log(path, &text, NULL, &json, &res);
+        report_filled(fill_keys, &text, NULL, &json, &res);
         assert_int_equal(res.n_events, 2);
         assert_int_equal(res.n_by_path, 2);
         assert_int_equal(res.status, REPORT_CHANGES);
@@ -727,12 +732,11 @@ static void fill_named_like(FILE *f) {
 /* A name proves nothing: a program called dpkg, runc or containerd-shim* that is not the
  * installed one is someone else, and its changes need attention. */
 static void test_report_actor_by_path(void **state _unused_) {
-        char path[] = "/tmp/dar-report-actor.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_named_like, path), *text = NULL;
+        _cleanup_free_ char *text = NULL;
         struct report_result res;
         const char *att, *rout;
 
-        report_log(path, &text, NULL, NULL, &res);
+        report_filled(fill_named_like, &text, NULL, NULL, &res);
         assert_int_equal(res.status, REPORT_CHANGES);
         report_result_done(&res);
         att = strstr(text, "\nAttention:");
@@ -773,10 +777,9 @@ static void fill_spaced(FILE *f) {
 /* A name or program path with spaces is one quoted field of the text line: it cannot pass for
  * the line's own words. JSON keeps the strings as they are. */
 static void test_report_spaced_fields(void **state _unused_) {
-        char path[] = "/tmp/dar-report-spaced.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_spaced, path), *text = NULL, *json = NULL;
+        _cleanup_free_ char *text = NULL, *json = NULL;
 
-        report_log(path, NULL, &text, &json, NULL);
+        report_filled(fill_spaced, NULL, &text, &json, NULL);
         if (!strstr(text, " FAILED \"" WATCHED "/daemon.json by auid=root uid=root /usr/bin/dpkg \\\"dpkg\\\"\" by "
                           "auid=unknown(4242) uid=root ses=3 tty=pts0 \"/home/u/.local/bin/x /usr/bin/dockerd\" "
                           "\"x\\\" by auid=root \\\"\"\n") ||
@@ -798,15 +801,14 @@ static void fill_move(FILE *f) {
 
 /* The installed tool's moves are routine, whatever prefix the running build has. */
 static void test_report_self_move(void **state _unused_) {
-        char path[] = "/tmp/dar-report-move.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_move, path), *text = NULL;
+        _cleanup_free_ char *text = NULL;
         _cleanup_strv_free_ char **self = report_self_exes();
         struct report_result res;
 
         assert_non_null(self);
         assert_true(strv_contains(self, "/usr/sbin/docker-audit-rules"));
         assert_true(strv_contains(self, SBINDIR "/docker-audit-rules"));
-        report_log(path, &text, NULL, NULL, &res);
+        report_filled(fill_move, &text, NULL, NULL, &res);
         assert_int_equal(res.status, REPORT_CLEAN);
         report_result_done(&res);
         if (strstr(text, "TAMPERING") ||
@@ -830,8 +832,8 @@ static void fill_link(FILE *f) {
 
 /* Through a link, the event shows the watched file it reached, and the name used. */
 static void test_report_via_link(void **state _unused_) {
-        char path[] = "/tmp/dar-report-link.XXXXXX", file[] = "/tmp/dar-report-env.XXXXXX";
-        _cleanup_free_ char *log = NULL, *text = NULL, *json = NULL, *want = NULL, *wantj = NULL;
+        char file[] = "/tmp/dar-report-env.XXXXXX";
+        _cleanup_free_ char *text = NULL, *json = NULL, *want = NULL, *wantj = NULL;
         struct stat sb;
         int fd = mkstemp(file);
 
@@ -839,9 +841,8 @@ static void test_report_via_link(void **state _unused_) {
         close(fd);
         assert_int_equal(lstat(file, &sb), 0);
         link_inode = (unsigned long) sb.st_ino;
-        log = write_log_with(fill_link, path);
         run_extra_target = file;
-        report_log(path, NULL, &text, &json, NULL);
+        report_filled(fill_link, NULL, &text, &json, NULL);
         run_extra_target = NULL;
         unlink(file);
         assert_true(asprintf(&want, " written    FAILED %s via /tmp/innocent by ", file) > 0);
@@ -856,13 +857,12 @@ static void test_report_via_link(void **state _unused_) {
  * routine line, one line per package transaction, this tool's re-sync routine and its --remove
  * one line of tampering, another program's rule removal tampering too. */
 static void test_report_groups(void **state _unused_) {
-        char path[] = "/tmp/dar-report-groups.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_groups, path), *text = NULL, *verbose = NULL, *json = NULL;
+        _cleanup_free_ char *text = NULL, *verbose = NULL, *json = NULL;
         struct report_result res;
         const char *att, *rout;
         size_t lines = 0;
 
-        report_log(path, &text, &verbose, &json, &res);
+        report_filled(fill_groups, &text, &verbose, &json, &res);
         assert_int_equal(res.status, REPORT_TAMPERED);
         assert_int_equal(res.n_tampering, 4);   /* the other program's removal, and the three of --remove */
         assert_int_equal(res.n_events, 23);
@@ -923,11 +923,10 @@ static void fill_many(FILE *f) {
 /* More distinct events than groups: the groups stop at the cap, the report says how many events
  * were not grouped, and lists those that need attention one by one. */
 static void test_report_groups_cap(void **state _unused_) {
-        char path[] = "/tmp/dar-report-cap.XXXXXX";
-        _cleanup_free_ _unused_ char *log = write_log_with(fill_many, path), *text = NULL;
+        _cleanup_free_ char *text = NULL;
         struct report_result res;
 
-        report_log(path, &text, NULL, NULL, &res);
+        report_filled(fill_many, &text, NULL, NULL, &res);
         assert_int_equal(res.n_events, REPORT_GROUPS_MAX + 76);
         assert_int_equal(res.n_groups, REPORT_GROUPS_MAX);
         assert_int_equal(res.groups_capped, 76);
