@@ -259,20 +259,75 @@ static bool is_graphdriver(const char *name) {
         return false;
 }
 
+/* One paragraph of dpkg's status as it is read: the fields dpkg_docker_major() looks at. */
+struct dpkg_paragraph {
+        char *package, *status, *version;
+};
+
+static void dpkg_paragraph_done(struct dpkg_paragraph *p) {
+        free(p->package);
+        free(p->status);
+        free(p->version);
+        *p = (struct dpkg_paragraph) {};
+}
+
+/* A paragraph's line: the field kept when it is one of those, the last of each winning. 0, -ENOMEM. */
+static int dpkg_paragraph_line(struct dpkg_paragraph *p, const char *line) {
+        static const char *const names[] = { "Package: ", "Status: ", "Version: " };
+        char **fields[] = { &p->package, &p->status, &p->version };
+
+        for (size_t k = 0; k < ELEMENTSOF(names); k++) {
+                const char *v = startswith(line, names[k]);
+                if (!v)
+                        continue;
+                free(*fields[k]);
+                *fields[k] = strdup(v);
+                return *fields[k] ? 0 : -ENOMEM;
+        }
+        return 0;
+}
+
+/* A whole paragraph: when it is an installed Docker package, counted in *found, its major version
+ * and "PACKAGE VERSION" kept. 0, -ENOMEM. */
+static int dpkg_paragraph_end(const struct dpkg_paragraph *p, int *found, unsigned *major, char **what) {
+        static const char *const packages[] = { "docker-ce", "docker.io", "moby-engine", "docker-engine" };
+
+        if (!p->package || !p->status || !p->version || !streq(p->status, "install ok installed"))
+                return 0;
+        for (size_t k = 0; k < ELEMENTSOF(packages); k++) {
+                const char *v = strchr(p->version, ':') ? strchr(p->version, ':') + 1 : p->version;
+
+                if (!streq(p->package, packages[k]))
+                        continue;
+                ++*found;
+                *major = (unsigned) strtoul(v, NULL, 10);
+                free(*what);
+                if (asprintf(what, "%s %s", p->package, p->version) < 0) {
+                        *what = NULL;
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
 /* The Docker package dpkg has installed (docker-ce, docker.io, moby-engine, docker-engine), when
  * exactly one is and the instance's binary is a packaged path (/usr/bin/dockerd, /usr/sbin/dockerd):
  * its major version (Debian's Version field, the epoch dropped: "5:29.0.0-1~debian.12" is 29) and
  * "PACKAGE VERSION" in *ret_what. Read from /var/lib/dpkg/status (deb-control(5): paragraphs of
- * "Field: value" lines) only when that file is root's; a status over the read bound, or none, is
- * not known. 1 known, 0 not, -ENOMEM. */
+ * "Field: value" lines, separated by an empty line) only when that file is root's, line by line:
+ * the file (about 1 MiB on a small host) is never held whole. A status over the read bound
+ * (INPUT_MAX), or none, is not known. 1 known, 0 not, -ENOMEM. */
 static int dpkg_docker_major(struct ctx *c, const struct dockerd_instance *i, unsigned *ret_major, char **ret_what) {
-        static const char *const packages[] = { "docker-ce", "docker.io", "moby-engine", "docker-engine" };
-        _cleanup_free_ char *data = NULL, *what = NULL;
+        _cleanup_free_ char *what = NULL, *line = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        struct dpkg_paragraph para = {};
         struct resolved res = {};
+        struct stat st;
         unsigned major = 0;
-        size_t len = 0;
+        size_t size = 0, total = 0;
+        ssize_t n;
         bool trusted;
-        int found = 0;
+        int found = 0, fd, r = 0;
 
         if (!i->binary.value || (!streq(i->binary.value, "/usr/bin/dockerd") && !streq(i->binary.value, "/usr/sbin/dockerd")))
                 return 0;
@@ -280,42 +335,42 @@ static int dpkg_docker_major(struct ctx *c, const struct dockerd_instance *i, un
         resolved_done(&res);
         if (!trusted)
                 return 0;
-        if (root_read_file(c->root, "/var/lib/dpkg/status", &data, &len) < 0)
+        fd = root_open_file(c->root, "/var/lib/dpkg/status", &st);
+        if (fd < 0)
                 return 0;
-        for (char *para = data, *next; para && *para; para = next) {
-                const char *pkg = NULL, *status = NULL, *version = NULL;
-
-                next = strstr(para, "\n\n");
-                if (next) {
-                        *next = '\0';
-                        next += 2;
-                }
-                for (char *l = para, *end; l && *l; l = end) {
-                        end = strchr(l, '\n');
-                        if (end)
-                                *end++ = '\0';
-                        if (startswith(l, "Package: "))
-                                pkg = l + 9;
-                        else if (startswith(l, "Status: "))
-                                status = l + 8;
-                        else if (startswith(l, "Version: "))
-                                version = l + 9;
-                }
-                if (!pkg || !status || !version || !streq(status, "install ok installed"))
-                        continue;
-                for (size_t k = 0; k < ELEMENTSOF(packages); k++) {
-                        const char *v = strchr(version, ':') ? strchr(version, ':') + 1 : version;
-
-                        if (!streq(pkg, packages[k]))
-                                continue;
-                        if (++found > 1)
-                                return 0; /* two of them: which one this dockerd is, is not known */
-                        major = (unsigned) strtoul(v, NULL, 10);
-                        free(what);
-                        if (asprintf(&what, "%s %s", pkg, version) < 0)
-                                return -ENOMEM;
-                }
+        f = fdopen(fd, "r");
+        if (!f) {
+                close(fd);
+                return -ENOMEM;
         }
+        if (st.st_size > INPUT_MAX)
+                return 0;
+        while (r >= 0 && found <= 1 && (n = getline(&line, &size, f)) >= 0) {
+                /* Grown past the bound while it was read: not known, as when it is that long. */
+                total += (size_t) n;
+                if (total > INPUT_MAX) {
+                        dpkg_paragraph_done(&para);
+                        return 0;
+                }
+                if (n > 0 && line[n - 1] == '\n')
+                        line[--n] = 0;
+                if (n == 0) {
+                        r = dpkg_paragraph_end(&para, &found, &major, &what);
+                        dpkg_paragraph_done(&para);
+                } else
+                        r = dpkg_paragraph_line(&para, line);
+        }
+        if (r >= 0 && found <= 1 && ferror(f)) {
+                /* Not read to its end: not known, as when it cannot be read. */
+                dpkg_paragraph_done(&para);
+                return 0;
+        }
+        if (r >= 0 && found <= 1)
+                r = dpkg_paragraph_end(&para, &found, &major, &what);
+        dpkg_paragraph_done(&para);
+        if (r < 0)
+                return r;
+        /* Two of them: which one this dockerd is, is not known. */
         if (found != 1 || major == 0)
                 return 0;
         *ret_major = major;

@@ -295,7 +295,10 @@ static int open_parent_nofollow(const struct root *root, const char *path, const
         return TAKE_FD(fd);
 }
 
-int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
+/* root_read_file() (ret_data given) or root_open_file() (ret_data NULL): they differ only in
+ * what is done with the file found. */
+static int read_or_open(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len,
+                        struct stat *ret_st) {
         struct resolved res = {};
         _cleanup_close_ int pfd = -1;
         const char *name;
@@ -310,23 +313,32 @@ int root_read_file(const struct root *root, const char *host_path, char **ret_da
         else if (!S_ISREG(res.mode))
                 r = S_ISDIR(res.mode) ? -EISDIR : -EBADFD;
         /* Root's, on the live host: no one else can change where the name leads, so it is read
-         * by name, through the read record (readcache.h). */
+         * by name (one open, one audit event where it is watched for reads), through the read
+         * record (readcache.h) when it is read whole. */
         else if (root->live && trust_roots(&res)) {
                 _cleanup_free_ char *real = root_real(root, res.path);
-                r = real ? readcache_read_file(real, ret_data, ret_len) : -ENOMEM;
+                r = !real ? -ENOMEM
+                    : ret_data ? readcache_read_file(real, ret_data, ret_len)
+                               : open_regular_trusted(AT_FDCWD, real, ret_st);
         } else {
                 /* Anything else by descriptor, following no symlink after the resolution, the
                  * type known before it is opened (open_regular()), never kept in the record. */
                 pfd = open_parent_nofollow(root, res.path, &name);
-                if (pfd < 0)
-                        r = pfd;
-                else if (!*name)
-                        r = -EISDIR;
-                else
-                        r = read_file_bounded(pfd, name, O_NOFOLLOW, ret_data, ret_len);
+                r = pfd < 0 ? pfd
+                    : !*name ? -EISDIR
+                    : ret_data ? read_file_bounded(pfd, name, O_NOFOLLOW, ret_data, ret_len)
+                               : open_regular(pfd, name, O_NOFOLLOW, ret_st);
         }
         resolved_done(&res);
         return r;
+}
+
+int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len) {
+        return read_or_open(root, host_path, ret_data, ret_len, NULL);
+}
+
+int root_open_file(const struct root *root, const char *host_path, struct stat *ret_st) {
+        return read_or_open(root, host_path, NULL, NULL, ret_st);
 }
 
 static int cmp_str(const void *a, const void *b) {

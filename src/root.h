@@ -63,6 +63,13 @@ char *root_resolves_to(const struct root *root, const char *host_path);
 
 /* Read a host file inside the root (resolved, bounded, regular files only). */
 int root_read_file(const struct root *root, const char *host_path, char **ret_data, size_t *ret_len);
+/* Open a host file inside the root for reading, resolved and checked as root_read_file() does
+ * (regular files only; root's on the live host by name, anything else by descriptor without
+ * following a symlink), but never through the read record: for a file read as a stream, line by
+ * line, whose whole content is never held (dpkg's status). Returns the descriptor (O_CLOEXEC,
+ * O_NONBLOCK, which a regular file ignores) and its stat in *ret_st (may be NULL); -ENOENT,
+ * -EISDIR, -EBADFD (not a regular file), -ENOMEM, or -errno of openat(2). */
+int root_open_file(const struct root *root, const char *host_path, struct stat *ret_st);
 
 /* Whether a host directory inside the root can be listed by this process: 0, -ENOENT, -ENOTDIR,
  * or access(2)'s -EACCES (also on a network file system that squashes root). It opens nothing,

@@ -571,6 +571,68 @@ static void test_read_file(void **state _unused_) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* root_open_file                                                                            */
+
+/* What fd reads from where it stands to its end, NUL-terminated; closes fd. */
+static char *read_all(int fd) {
+        char *data = NULL;
+        size_t len = 0;
+
+        assert_true(fd >= 0);
+        assert_int_equal(read_fd_upto(fd, 0, INPUT_MAX, &data, &len), 0);
+        close(fd);
+        return data;
+}
+
+static void test_open_file(void **state _unused_) {
+        struct tree t;
+        struct stat st;
+
+        tree_new(&t, "test-root-open");
+        tree_file(&t, "/srv/status", "Package: docker.io\n");
+        tree_link(&t, "/var/lib/dpkg/status", "/srv/status");
+        tree_link(&t, "/var/lib/dpkg/rel", "../../../srv/status");
+        tree_link(&t, "/var/lib/dpkg/host", "/etc/hostname");   /* host has one, tree has not */
+        tree_link(&t, "/var/lib/dpkg/escape", "../../../../../../../etc/passwd");
+        tree_fifo(&t, "/var/lib/dpkg/fifo");
+        tree_link(&t, "/var/lib/dpkg/fifolink", "fifo");
+
+        /* followed inside the root, its stat given */
+        {
+                _cleanup_free_ char *a = read_all(root_open_file(&t.root, "/var/lib/dpkg/status", &st));
+                _cleanup_free_ char *b = read_all(root_open_file(&t.root, "/var/lib/dpkg/rel", NULL));
+                assert_string_equal(a, "Package: docker.io\n");
+                assert_string_equal(b, a);
+                assert_true(S_ISREG(st.st_mode));
+                assert_int_equal(st.st_size, strlen(a));
+        }
+        /* what root_read_file() refuses, refused alike, and a FIFO never opened (it would block) */
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg/host", NULL), -ENOENT);
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg/escape", NULL), -ENOENT);
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg/missing", NULL), -ENOENT);
+        assert_int_equal(root_open_file(&t.root, "/nope/missing", NULL), -ENOENT);
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg/fifo", NULL), -EBADFD);
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg/fifolink", NULL), -EBADFD);
+        assert_int_equal(root_open_file(&t.root, "/var/lib/dpkg", NULL), -EISDIR);
+        assert_int_equal(root_open_file(&t.root, "/", NULL), -EISDIR);
+        assert_int_equal(root_open_file(&t.root, "relative", NULL), -EINVAL);
+
+        /* a file of any size: it is read as a stream */
+        {
+                _cleanup_free_ char *p = tree_real(&t, "/big");
+                int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+                assert_true(fd >= 0);
+                assert_int_equal(ftruncate(fd, 2 * INPUT_MAX), 0);
+                close(fd);
+                fd = root_open_file(&t.root, "/big", &st);
+                assert_true(fd >= 0);
+                assert_int_equal(st.st_size, 2 * INPUT_MAX);
+                close(fd);
+        }
+        tree_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* root_list_dir                                                                             */
 
 static void test_list_dir(void **state _unused_) {
@@ -899,6 +961,27 @@ static void read_user_sparse(void) {
         _exit(0);
 }
 
+/* On the live host, a root's file and a user's opened as a stream: never through the read record,
+ * which a run then saves without them. */
+static void test_live_open_file_not_recorded(void **state _unused_) {
+        static const char *const paths[] = { "pub.conf", "link", "user.conf", "udir/root.conf" };
+        struct root live = {};
+
+        if (!live_dir)
+                skip();
+        assert_int_equal(root_init(&live, "/"), 0);
+        assert_int_equal(readcache_enable(live_record), 0);
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                _cleanup_free_ char *p = path_join(live_dir, paths[i]), *data = NULL;
+                data = read_all(root_open_file(&live, p, NULL));
+                assert_non_null(strstr(data, "MARKER-"));
+        }
+        assert_true(readcache_save_and_disable() >= 0);
+        assert_false(live_record_holds("MARKER-PUBLIC"));
+        assert_false(live_record_holds("MARKER-USER-FILE"));
+        root_done(&live);
+}
+
 /* A user's 1,000 files of 1 MiB read as root on the live host: nothing of them is kept, and the
  * run's memory does not grow with them (3.2 GB of root's memory, a 1 GB record, before). */
 static void test_live_record_user_files_bounded(void **state _unused_) {
@@ -938,6 +1021,7 @@ static void test_live_record_user_files_bounded(void **state _unused_) {
 int main(void) {
         const struct CMUnitTest live_tests[] = {
                 cmocka_unit_test(test_live_record_roots_only),
+                cmocka_unit_test(test_live_open_file_not_recorded),
                 cmocka_unit_test(test_live_record_user_files_bounded),
         };
         const struct CMUnitTest tests[] = {
@@ -954,6 +1038,7 @@ int main(void) {
                 cmocka_unit_test(test_nofollow_last),
                 cmocka_unit_test(test_resolve_rejects),
                 cmocka_unit_test(test_read_file),
+                cmocka_unit_test(test_open_file),
                 cmocka_unit_test(test_list_dir),
                 cmocka_unit_test_setup_teardown(test_swap_race, race_setup, race_teardown),
         };
