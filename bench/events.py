@@ -15,6 +15,8 @@ With --rules FILE (rules as `auditctl -l` lists them), "watched" counts the even
 KEY, or any key and name a path at or below a path those rules watch: the events our rules would
 have caused whichever rule's key the kernel chose (it reports the first rule that matches, and
 the host may watch the same paths under another key); "watched_by_exe" by program.
+"key_exec" and "watched_exec": how many of "key" and "watched" are executions (an EXECVE
+record: the kernel writes one for every execve(2) and execveat(2) it records).
 """
 import binascii
 import json
@@ -100,6 +102,8 @@ def main():
         "paths": Counter(n for e in with_key for n in e["names"]),
         "watched": len(on_watched),
         "watched_by_exe": Counter(e["exe"] or "?" for e in on_watched),
+        "key_exec": sum(1 for e in with_key if "EXECVE" in e["types"]),
+        "watched_exec": sum(1 for e in on_watched if "EXECVE" in e["types"]),
         # What the exe= events are: their first record's type and their keys; and their paths.
         "exe_kinds": Counter("%s key=%s" % (e["types"][0] if e["types"] else "?", ",".join(sorted(e["keys"])) or "none")
                              for e in events.values() if e["exe"] in exes),

@@ -9,12 +9,21 @@
  * request in the sender's system call (kernel/audit.c audit_receive(), under audit_cmd_mutex),
  * so the time around each libaudit call is the kernel's work for that one change plus one
  * netlink round trip. One line per pair on standard output: "ADD_NS DEL_NS". Exit status 1 when
- * the kernel refuses a change. */
+ * the kernel refuses a change.
+ *
+ *   darbench-rulecost --lookups COUNT PATH...
+ *
+ * The cost of one path lookup with the rules loaded: COUNT rounds of one lstat(2) of each PATH.
+ * At the exit of a system call that looked up a path, the kernel compares each name with the
+ * rules hung on the inode-hash bucket of its inode (kernel/auditsc.c audit_filter_inodes(); a
+ * watch hangs on its parent directory's inode), so every lookup of every process pays for the
+ * watches loaded. One line per round on standard output: the mean nanoseconds of one lstat. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <libaudit.h>
@@ -40,6 +49,17 @@ int main(int argc, char **argv) {
         long count;
         int fd, r;
 
+        if (argc >= 4 && strcmp(argv[1], "--lookups") == 0 && (count = strtol(argv[2], NULL, 10)) > 0) {
+                for (long i = 0; i < count; i++) {
+                        int64_t t0 = now_ns();
+                        struct stat st;
+
+                        for (int k = 3; k < argc; k++)
+                                (void) lstat(argv[k], &st);
+                        printf("%lld\n", (long long) ((now_ns() - t0) / (argc - 3)));
+                }
+                return 0;
+        }
         if (argc != 4 || (count = strtol(argv[3], NULL, 10)) <= 0) {
                 fprintf(stderr, "usage: %s KEY PATH COUNT\n", argv[0]);
                 return 2;
