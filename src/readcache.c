@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "readcache.h"
+#include "statmemo.h"
 #include "util.h"
 
 #define MAGIC "docker-audit-rules-reads"
@@ -489,8 +490,7 @@ int readcache_read_file(const char *path, char **ret_data, size_t *ret_len) {
         size_t len;
         int r;
 
-        if (!cache.enabled || fstatat(AT_FDCWD, path, &before, AT_SYMLINK_NOFOLLOW) < 0 ||
-            !S_ISREG(before.st_mode))
+        if (!cache.enabled || statmemo_lstat(path, &before) < 0 || !S_ISREG(before.st_mode))
                 return read_trusted_file_bounded(path, ret_data, ret_len);
         e = lookup(ENTRY_FILE, path, &before);
         if (e && (data = entry_copy(e))) {
@@ -566,7 +566,7 @@ int readcache_list_dir(const char *path, char ***ret_names) {
         struct entry *e;
         DIR *d;
         struct dirent *de;
-        bool have = cache.enabled && fstatat(AT_FDCWD, path, &before, AT_SYMLINK_NOFOLLOW) >= 0 &&
+        bool have = cache.enabled && statmemo_lstat(path, &before) >= 0 &&
                     S_ISDIR(before.st_mode);
         int r;
 

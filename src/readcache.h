@@ -11,7 +11,8 @@
  * the read class and record nothing. So a file's content (or a link's target, or a directory's
  * names) is taken from the record when, and only when, an lstat of the path now shows the same
  * device, inode, type and mode, size, mtime and ctime (nanoseconds) as when it was read. ctime
- * cannot be set back by a user; entries whose times are too close to the time they were read
+ * cannot be set back by a user (during discovery that lstat may be the one the lookup memo holds
+ * from earlier in the same run, statmemo.h); entries whose times are too close to the time they were read
  * (within READCACHE_RACY_NS, a file changed twice within one time-stamp tick) are not kept, nor
  * anything below /proc, /sys or /dev, whose content changes without new time stamps.
  *

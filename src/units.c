@@ -1317,7 +1317,8 @@ static size_t unit_bytes(const struct root *root, const struct unit *u) {
                 _cleanup_free_ char *real = path ? root_real(root, path) : NULL;
                 struct stat st;
 
-                if (real && stat(real, &st) == 0 && S_ISREG(st.st_mode))
+                /* Resolved paths (classify()): no link to follow. */
+                if (real && statmemo_lstat(real, &st) == 0 && S_ISREG(st.st_mode))
                         sum += (size_t) st.st_size;
         }
         return sum;
