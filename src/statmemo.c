@@ -61,9 +61,13 @@ static bool stable(const struct memo_entry *e) {
                !(e->st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash. */
+/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash; and not below /proc,
+ * /sys or /dev, which the kernel changes as processes come and go and change their owners. */
 static bool canonical(const char *path) {
         if (path[0] != '/')
+                return false;
+        if (path_startswith_dir(path, "/proc") || path_startswith_dir(path, "/sys") ||
+            path_startswith_dir(path, "/dev"))
                 return false;
         if (path[1] == 0)
                 return true;

@@ -18,8 +18,9 @@
  * - that a name does not exist (ENOENT, ENOTDIR) in such a stable directory;
  * - the names of a stable directory that root.c listed (statmemo_note_listing()): a name not in
  *   it is answered ENOENT without a system call.
- * Only canonical absolute paths ("/a/b", no "//", ".", ".." or trailing "/") are kept; others
- * pass through.
+ * Only canonical absolute paths ("/a/b", no "//", ".", ".." or trailing "/") are kept, and
+ * nothing below /proc, /sys or /dev (the kernel changes them as processes come, go and change
+ * their owners); others pass through.
  *
  * Between statmemo_begin() and statmemo_end() only, around discovery, which changes nothing on
  * the host; outside, statmemo_lstat() is lstat(2). Single-threaded, process-wide, as the read

@@ -151,9 +151,12 @@ static void test_pass_through(void **state _unused_) {
         assert_int_equal(statmemo_lstat(dotted, &st), 0);
         assert_int_equal(statmemo_lstat(dotted, &st), 0);
         assert_int_equal(statmemo_lstat(doubled, &st), 0);
+        /* What the kernel changes on its own is never kept. */
+        assert_int_equal(statmemo_lstat("/proc/self", &st), 0);
+        assert_int_equal(statmemo_lstat("/proc/self", &st), 0);
         statmemo_stats(&hits, &calls);
         assert_int_equal(hits, 0);
-        assert_int_equal(calls, 3);
+        assert_int_equal(calls, 5);
         statmemo_end();
 }
 
