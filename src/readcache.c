@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,68 +183,184 @@ static void store(char type, const char *path, const struct stat *st, const char
         cache.dirty = true;
 }
 
-/* One entry at *p (end at end): "T DEV INO MODE SIZE MS.MNS CS.CNS PATHLEN DATALEN\nPATHDATA\n". */
-/* The entry at *p of the file mapped at base: its data is left in the file. */
-static int parse_entry(const char *base, const char **p, const char *end, struct entry *ret) {
-        const char *nl = memchr(*p, '\n', (size_t) (end - *p));
-        char type, line[256];
-        unsigned long long dev, ino, size, plen, dlen;
-        unsigned mode;
-        long long ms, cs;
-        long mns, cns;
-        int consumed = 0;
+/* The record read as a stream, a buffer at a time: loading it costs the index and one buffer, not
+ * the record's size (up to READCACHE_MAX_BYTES of data). Every byte of the body is summed. */
+#define READER_BUF (16u * 1024)
 
-        if (!nl || (size_t) (nl - *p) >= sizeof(line))
+struct reader {
+        int fd;
+        char *buf;
+        size_t pos, len;
+        off_t off;            /* the file offset of buf[pos] */
+        bool sum_on;          /* the header is not summed, the body is */
+        uint64_t sum;
+        size_t body;          /* bytes of the body read */
+};
+
+/* Bytes available at r->buf + r->pos after refilling an empty buffer: 0 at the end, -errno. */
+static ssize_t reader_fill(struct reader *r) {
+        ssize_t k;
+
+        if (r->pos < r->len)
+                return (ssize_t) (r->len - r->pos);
+        do
+                k = read(r->fd, r->buf, READER_BUF);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        r->pos = 0;
+        r->len = (size_t) k;
+        return k;
+}
+
+/* n bytes taken (copied to dst unless it is NULL); -EBADMSG when the file ends first. */
+static int reader_take(struct reader *r, char *dst, size_t n) {
+        while (n > 0) {
+                ssize_t avail = reader_fill(r);
+                size_t k;
+
+                if (avail <= 0)
+                        return avail < 0 ? (int) avail : -EBADMSG;
+                k = (size_t) avail < n ? (size_t) avail : n;
+                if (dst) {
+                        memcpy(dst, r->buf + r->pos, k);
+                        dst += k;
+                }
+                if (r->sum_on) {
+                        r->sum = fnv1a(r->sum, r->buf + r->pos, k);
+                        r->body += k;
+                }
+                r->pos += k;
+                r->off += (off_t) k;
+                n -= k;
+        }
+        return 0;
+}
+
+/* One line, without its newline, NUL-terminated in line (size bytes): -EBADMSG when it is longer
+ * or the file ends before its newline. */
+static int reader_line(struct reader *r, char *line, size_t size) {
+        for (size_t n = 0; n < size; n++) {
+                int k = reader_take(r, line + n, 1);
+                if (k < 0)
+                        return k;
+                if (line[n] == '\n') {
+                        line[n] = 0;
+                        return 0;
+                }
+        }
+        return -EBADMSG;
+}
+
+/* An unsigned number in base at *p, as the record writes it (digits only: no sign, no space);
+ * *p moved past it. */
+static bool take_number(const char **p, int base, unsigned long long *ret) {
+        char *end;
+
+        if (!isxdigit((unsigned char) **p) || (base == 10 && !isdigit((unsigned char) **p)))
+                return false;
+        errno = 0;
+        *ret = strtoull(*p, &end, base);
+        if (errno)
+                return false;
+        *p = end;
+        return true;
+}
+
+/* A time stamp "S.NS", S possibly negative (before 1970), NS 0 to 999999999. */
+static bool take_time(const char **p, struct timespec *ret) {
+        unsigned long long sec, ns;
+        bool neg = **p == '-';
+
+        if (neg)
+                (*p)++;
+        if (!take_number(p, 10, &sec) || sec > LLONG_MAX || *(*p)++ != '.' || !take_number(p, 10, &ns) ||
+            ns > 999999999)
+                return false;
+        *ret = (struct timespec) { .tv_sec = neg ? -(time_t) sec : (time_t) sec, .tv_nsec = (long) ns };
+        return true;
+}
+
+/* The fields after a separator: false when the separator is not there. */
+static bool take_sep(const char **p, char sep) {
+        return *(*p)++ == sep;
+}
+
+/* One entry: "T DEV INO MODE SIZE MS.MNS CS.CNS PATHLEN DATALEN\nPATHDATA\n". Its data is left in
+ * the file (at ret->off) and only summed. */
+static int read_entry(struct reader *r, struct entry *ret) {
+        unsigned long long dev, ino, mode, size, plen, dlen;
+        struct timespec mtim, ctim;
+        char line[256], nl;
+        const char *p = line;
+        int k;
+
+        k = reader_line(r, line, sizeof(line));
+        if (k < 0)
+                return k;
+        if (!(line[0] == ENTRY_FILE || line[0] == ENTRY_LINK || line[0] == ENTRY_DIR) || (p++, !take_sep(&p, ' ')) ||
+            !take_number(&p, 10, &dev) || !take_sep(&p, ' ') || !take_number(&p, 10, &ino) || !take_sep(&p, ' ') ||
+            !take_number(&p, 8, &mode) || !take_sep(&p, ' ') || !take_number(&p, 10, &size) ||
+            !take_sep(&p, ' ') || !take_time(&p, &mtim) || !take_sep(&p, ' ') || !take_time(&p, &ctim) ||
+            !take_sep(&p, ' ') || !take_number(&p, 10, &plen) || !take_sep(&p, ' ') ||
+            !take_number(&p, 10, &dlen) || *p || plen == 0 || plen >= 4096 || dlen > INPUT_MAX ||
+            mode > 07777777 || size > (unsigned long long) INT64_MAX)
                 return -EBADMSG;
-        memcpy(line, *p, (size_t) (nl - *p));
-        line[nl - *p] = 0;
-        if (sscanf(line, "%c %llu %llu %o %llu %lld.%ld %lld.%ld %llu %llu%n", &type, &dev, &ino, &mode,
-                   &size, &ms, &mns, &cs, &cns, &plen, &dlen, &consumed) != 11 || line[consumed] != 0)
-                return -EBADMSG;
-        if ((type != ENTRY_FILE && type != ENTRY_LINK && type != ENTRY_DIR) || plen == 0 ||
-            plen >= 4096 || dlen > INPUT_MAX || (size_t) (end - nl - 1) < plen + dlen + 1 ||
-            nl[1 + plen + dlen] != '\n' || mns < 0 || mns > 999999999 || cns < 0 || cns > 999999999)
-                return -EBADMSG;
-        *ret = (struct entry) { .type = type, .len = dlen };
+        *ret = (struct entry) { .type = line[0], .len = dlen };
         ret->st.st_dev = (dev_t) dev;
         ret->st.st_ino = (ino_t) ino;
         ret->st.st_mode = (mode_t) mode;
         ret->st.st_size = (off_t) size;
-        ret->st.st_mtim = (struct timespec) { .tv_sec = ms, .tv_nsec = mns };
-        ret->st.st_ctim = (struct timespec) { .tv_sec = cs, .tv_nsec = cns };
-        ret->path = strndup(nl + 1, plen);
+        ret->st.st_mtim = mtim;
+        ret->st.st_ctim = ctim;
+        ret->path = malloc(plen + 1);
         if (!ret->path)
                 return -ENOMEM;
-        if (strlen(ret->path) != plen || ret->path[0] != '/') {
-                entry_done(ret);
-                return -EBADMSG;
+        k = reader_take(r, ret->path, plen);
+        if (k >= 0) {
+                ret->path[plen] = 0;
+                ret->off = r->off;
+                k = reader_take(r, NULL, dlen);
         }
-        ret->off = (off_t) (nl + 1 + plen - base);
-        *p = nl + 1 + plen + dlen + 1;
-        return 0;
+        if (k >= 0)
+                k = reader_take(r, &nl, 1);
+        if (k >= 0 && (nl != '\n' || strlen(ret->path) != plen || ret->path[0] != '/'))
+                k = -EBADMSG;
+        if (k < 0)
+                entry_done(ret);
+        return k;
 }
 
 /* The whole file or nothing: the header names the version, the body's checksum and length. */
-static int parse(const char *buf, size_t len) {
-        const char *nl = memchr(buf, '\n', len), *p, *end = buf + len;
-        unsigned version;
-        unsigned long long sum, blen;
-        int consumed = 0, r;
+static int parse(int fd) {
+        _cleanup_free_ char *buf = malloc(READER_BUF);
+        struct reader r = { .fd = fd, .buf = buf, .sum = FNV1A_INIT };
+        unsigned long long version, sum, blen;
         char head[128];
+        const char *p = head;
+        int k;
 
-        if (!nl || (size_t) (nl - buf) >= sizeof(head))
+        if (!buf)
+                return -ENOMEM;
+        k = reader_line(&r, head, sizeof(head));
+        if (k < 0)
+                return k;
+        if (!startswith(head, MAGIC " ") || (p += strlen(MAGIC " "), !take_number(&p, 10, &version)) ||
+            !take_sep(&p, ' ') || !take_number(&p, 16, &sum) || !take_sep(&p, ' ') || !take_number(&p, 10, &blen) ||
+            *p || version != FORMAT_VERSION)
                 return -EBADMSG;
-        memcpy(head, buf, (size_t) (nl - buf));
-        head[nl - buf] = 0;
-        if (sscanf(head, MAGIC " %u %llx %llu%n", &version, &sum, &blen, &consumed) != 3 || head[consumed] ||
-            version != FORMAT_VERSION || blen != (unsigned long long) (end - nl - 1) ||
-            fnv1a(FNV1A_INIT, nl + 1, (size_t) blen) != sum)
-                return -EBADMSG;
-        for (p = nl + 1; p < end;) {
+        r.sum_on = true;
+        while ((k = (int) reader_fill(&r)) > 0) {
                 struct entry e, *n;
-                r = parse_entry(buf, &p, end, &e);
-                if (r < 0)
-                        return r;
+
+                k = read_entry(&r, &e);
+                if (k < 0)
+                        return k;
+                /* Past the length the header gives: not this record. */
+                if (r.body > blen) {
+                        entry_done(&e);
+                        return -EBADMSG;
+                }
                 /* Kept by an older version that copied anything: dropped, and the record is
                  * written again without it. */
                 if (!keepable(e.type, e.path, e.st.st_mode)) {
@@ -266,6 +382,10 @@ static int parse(const char *buf, size_t len) {
                 cache.entries[cache.n++] = e;
                 cache.bytes += e.len;
         }
+        if (k < 0)
+                return k;
+        if (r.body != blen || r.sum != sum)
+                return -EBADMSG;
         return 0;
 }
 
@@ -283,7 +403,6 @@ static void drop_entries(void) {
 
 int readcache_enable(const char *path) {
         struct stat st;
-        void *map;
         int fd, r;
 
         free(cache.file);
@@ -306,16 +425,10 @@ int readcache_enable(const char *path) {
                 return 0;
         }
         cache.dirty = false;
-        /* Mapped only while the index is made: the data stays in the file (replaced by rename,
-         * never written in place, so the open file keeps what was checked). */
-        map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-                close(fd);
-                return 0;
-        }
+        /* Read as a stream while the index is made: the data stays in the file (replaced by
+         * rename, never written in place, so the open file keeps what was checked). */
         cache.fd = fd;
-        r = parse(map, (size_t) st.st_size);
-        munmap(map, (size_t) st.st_size);
+        r = parse(fd);
         if (r < 0) {
                 drop_entries();
                 cache.dirty = true;

@@ -20,8 +20,9 @@
  * (root.c consults it when root->live): an image tree given with --root is never cached. It is
  * stored in READCACHE_FILE, root-owned, mode 0600, in a 0700 directory; a file with another owner,
  * any group or other permission, a bad header, a bad checksum or a bad entry is ignored whole.
- * Only its index (paths, stats, offsets) is held in memory; an entry's data is read from the file,
- * kept open, when it is used.
+ * Only its index (paths, stats, offsets) is held in memory: the file is read as a stream when it
+ * is loaded, never mapped or read whole, and an entry's data is read from the file, kept open,
+ * when it is used.
  *
  * What it keeps (the trust rule, trust.h): callers pass only paths that are root's, every
  * component owned by root and writable by no one else (root.c asks trust_roots() of the

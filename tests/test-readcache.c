@@ -411,6 +411,37 @@ static void test_bytes_capped(void **state _unused_) {
         assert_true(readcache_save_and_disable() >= 0);
 }
 
+/* The child's own peak, KiB (a child starts at what its parent had when it forked). */
+static long self_max_rss_kib(void) {
+        struct rusage ru;
+
+        if (getrusage(RUSAGE_SELF, &ru) < 0)
+                _exit(4);
+        return ru.ru_maxrss;
+}
+
+static void load_only(void) {
+        long before = self_max_rss_kib(), grown;
+
+        if (readcache_enable(record) < 0)
+                _exit(1);
+        grown = self_max_rss_kib() - before;
+        print_message("peak memory loading the record: %ld KiB more\n", grown);
+        if (RSS_MEASURED && grown >= 1024)
+                _exit(2);
+}
+
+/* Loading a record of READCACHE_MAX_BYTES (what test_bytes_capped() left) costs its index, not
+ * its size: it is read as a stream, never mapped or read whole (it cost the whole record: 8 MiB). */
+static void test_load_costs_the_index(void **state _unused_) {
+        struct stat st;
+
+        assert_int_equal(stat(record, &st), 0);
+        print_message("record: %lld bytes\n", (long long) st.st_size);
+        assert_true((size_t) st.st_size >= READCACHE_MAX_BYTES - INPUT_MAX);
+        (void) child_max_rss_kib(load_only);
+}
+
 /* More files than READCACHE_MAX_ENTRIES: the rest are read every time, not kept. */
 static void test_entries_capped(void **state _unused_) {
         /* Loaded entries count too: start from no record, not from the last test's full one. */
@@ -480,6 +511,7 @@ int main(void) {
                 cmocka_unit_test(test_secrets_not_kept),
                 cmocka_unit_test(test_old_record_secret_dropped),
                 cmocka_unit_test(test_bytes_capped),
+                cmocka_unit_test(test_load_costs_the_index),
                 cmocka_unit_test(test_entries_capped),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
