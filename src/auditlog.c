@@ -390,24 +390,29 @@ enum record_use {
         RECORD_UNKNOWN,    /* auditd names a type it does not know UNKNOWN[N]: kept with its event */
 };
 
-/* What the reader does with a record of this type (take_record(), EOE which ends an event). */
+/* What the reader does with a record of this type (take_record(), EOE which ends an event).
+ * Looked at by length first: one comparison for most records. */
 static enum record_use record_use(const char *type, size_t len) {
-        static const struct {
-                const char *name;
-                size_t len;
-                enum record_use use;
-        } used[] = {
-#define USED(name, use) { name, sizeof(name) - 1, use }
-                USED("PATH", RECORD_PATH), USED("SYSCALL", RECORD_SYSCALL), USED("CWD", RECORD_CWD),
-                USED("PROCTITLE", RECORD_PROCTITLE), USED("EOE", RECORD_EOE), USED("CONFIG_CHANGE", RECORD_AUDIT),
-                USED("DAEMON_START", RECORD_AUDIT), USED("DAEMON_END", RECORD_AUDIT), USED("DAEMON_ABORT", RECORD_AUDIT),
-#undef USED
-        };
-
-        /* Looked at by length first: most records are of the types read. */
-        for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                if (used[i].len == len && memcmp(type, used[i].name, len) == 0)
-                        return used[i].use;
+#define IS(name) (memcmp(type, name, sizeof(name) - 1) == 0)
+        switch (len) {
+        case 3:
+                return IS("CWD") ? RECORD_CWD : IS("EOE") ? RECORD_EOE : RECORD_UNUSED;
+        case 4:
+                return IS("PATH") ? RECORD_PATH : RECORD_UNUSED;
+        case 7:
+                return IS("SYSCALL") ? RECORD_SYSCALL : RECORD_UNUSED;
+        case 9:
+                return IS("PROCTITLE") ? RECORD_PROCTITLE : RECORD_UNUSED;
+        case 10:
+                return IS("DAEMON_END") ? RECORD_AUDIT : RECORD_UNUSED;
+        case 12:
+                return IS("DAEMON_START") || IS("DAEMON_ABORT") ? RECORD_AUDIT : RECORD_UNUSED;
+        case 13:
+                return IS("CONFIG_CHANGE") ? RECORD_AUDIT : RECORD_UNUSED;
+        default:
+                break;
+        }
+#undef IS
         if (len > 8 && memcmp(type, "UNKNOWN[", 8) == 0)
                 return RECORD_UNKNOWN;
         return RECORD_UNUSED;
@@ -415,6 +420,23 @@ static enum record_use record_use(const char *type, size_t len) {
 
 static int unhex_digit(char c) {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* strtoull(v, NULL, base) for base 10 or 16, read here when v is only digits of that base and
+ * too few to overflow (as the kernel writes them: %lx, %lu, %d), by strtoull() otherwise. */
+static unsigned long long parse_unsigned(const char *v, unsigned base) {
+        unsigned long long n = 0;
+        size_t i;
+
+        for (i = 0; i < (base == 16 ? 16 : 19); i++) {
+                int d = base == 16 ? unhex_digit(v[i]) : v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : -1;
+                if (d < 0)
+                        break;
+                n = n * base + (unsigned) d;
+        }
+        if (i > 0 && v[i] == 0)
+                return n;
+        return strtoull(v, NULL, (int) base);
 }
 
 /* The value of field name (" name=", with its space) in line[0, n), looked for at at first: quoted (its bytes), or
@@ -1081,13 +1103,17 @@ static int dup_interpreted_seen(auparse_state_t *au, struct interpreted *c, char
  * remembered for the next records. */
 static int dup_syscall_name(struct audit_reader *r, char **ret) {
         const char *v = sym_auparse_get_field_str(r->au);
+        size_t la = strlen(r->arch), lv = v ? strlen(v) : 0;
         char key[40];
         unsigned long h;
         int k;
 
-        if (!v || snprintf(key, sizeof(key), "%s/%s", r->arch, v) >= (int) sizeof(key))
+        if (!v || la + 1 + lv >= sizeof(key))
                 return dup_interpreted(r->au, ret);
-        h = strtoul(v, NULL, 10) % ELEMENTSOF(r->syscall_names);
+        memcpy(key, r->arch, la);
+        key[la] = '/';
+        memcpy(key + la + 1, v, lv + 1);
+        h = parse_unsigned(v, 10) % ELEMENTSOF(r->syscall_names);
         if (r->syscall_names[h].name && streq(r->syscall_names[h].key, key))
                 return set_string(ret, r->syscall_names[h].name, strlen(r->syscall_names[h].name));
         k = dup_interpreted(r->au, ret);
@@ -1106,6 +1132,15 @@ static long long raw_number(auparse_state_t *au) {
 
         if (!v)
                 return AUDIT_ID_UNSET;
+        /* Decimal digits, with a minus sign, too few to overflow: read here (strtoll() otherwise). */
+        {
+                const char *d = v + (*v == '-');
+                size_t i;
+                for (i = 0, n = 0; i < 18 && d[i] >= '0' && d[i] <= '9'; i++)
+                        n = n * 10 + (d[i] - '0');
+                if (i > 0 && d[i] == 0)
+                        return *v == '-' ? -n : n;
+        }
         errno = 0;
         n = strtoll(v, &end, 10);
         if (errno != 0 || end == v)
@@ -1126,11 +1161,14 @@ static int take_process_field(struct audit_reader *r, const char *name, bool con
         switch (name[0]) {
         case 'a':
                 if (streq(name, "arch")) {
-                        snprintf(r->arch, sizeof(r->arch), "%s", strempty(sym_auparse_get_field_str(au)));
+                        const char *v = strempty(sym_auparse_get_field_str(au));
+                        size_t n = strnlen(v, sizeof(r->arch) - 1);
+                        memcpy(r->arch, v, n);
+                        r->arch[n] = 0;
                         return 0;
                 }
                 if (name[1] >= '0' && name[1] <= '3' && name[2] == 0) {
-                        e->args[name[1] - '0'] = strtoull(strempty(sym_auparse_get_field_str(au)), NULL, 16);
+                        e->args[name[1] - '0'] = parse_unsigned(strempty(sym_auparse_get_field_str(au)), 16);
                         return 0;
                 }
                 if (streq(name, "auid")) {
@@ -1226,7 +1264,7 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
                 else if (streq(name, "nametype"))
                         p.nametype = audit_nametype_from_string(sym_auparse_get_field_str(au));
                 else if (streq(name, "inode"))
-                        p.inode = strtoul(strempty(sym_auparse_get_field_str(au)), NULL, 10);
+                        p.inode = parse_unsigned(strempty(sym_auparse_get_field_str(au)), 10);
                 if (k < 0)
                         break;
         } while (sym_auparse_next_field(au) > 0);

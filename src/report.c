@@ -25,50 +25,105 @@ static bool name_in(const char *s, const char *const *list) {
         return false;
 }
 
+/* What a system call does to the file it names, before its PATH record's nametype and its
+ * flags are looked at (report_classify()). */
+enum syscall_class {
+        SYSCALL_OTHER,
+        SYSCALL_RENAME,
+        SYSCALL_EXEC,
+        SYSCALL_ATTR,
+        SYSCALL_CREATE,
+        SYSCALL_DELETE,
+        SYSCALL_WRITE,
+        SYSCALL_READ,
+        SYSCALL_OPEN,           /* flags in args[1] */
+        SYSCALL_OPENAT,         /* flags in args[2] */
+};
+
+struct syscall_class_entry {
+        const char *name;
+        enum syscall_class class;
+};
+
+/* Sorted by name (strcmp), for bsearch(): one look-up per event, not one comparison per name. */
+static const struct syscall_class_entry syscall_classes[] = {
+        { "chmod", SYSCALL_ATTR },          { "chown", SYSCALL_ATTR },
+        { "creat", SYSCALL_CREATE },        { "execve", SYSCALL_EXEC },
+        { "execveat", SYSCALL_EXEC },       { "fallocate", SYSCALL_WRITE },
+        { "fchmod", SYSCALL_ATTR },         { "fchmodat", SYSCALL_ATTR },
+        { "fchmodat2", SYSCALL_ATTR },      { "fchown", SYSCALL_ATTR },
+        { "fchownat", SYSCALL_ATTR },       { "fgetxattr", SYSCALL_READ },
+        { "flistxattr", SYSCALL_READ },     { "fremovexattr", SYSCALL_ATTR },
+        { "fsetxattr", SYSCALL_ATTR },      { "ftruncate", SYSCALL_WRITE },
+        { "futimesat", SYSCALL_ATTR },      { "getxattr", SYSCALL_READ },
+        { "lchown", SYSCALL_ATTR },         { "lgetxattr", SYSCALL_READ },
+        { "link", SYSCALL_CREATE },         { "linkat", SYSCALL_CREATE },
+        { "listxattr", SYSCALL_READ },      { "llistxattr", SYSCALL_READ },
+        { "lremovexattr", SYSCALL_ATTR },   { "lsetxattr", SYSCALL_ATTR },
+        { "mkdir", SYSCALL_CREATE },        { "mkdirat", SYSCALL_CREATE },
+        { "mknod", SYSCALL_CREATE },        { "mknodat", SYSCALL_CREATE },
+        { "open", SYSCALL_OPEN },           { "open_by_handle_at", SYSCALL_OPENAT },
+        { "openat", SYSCALL_OPENAT },       { "pread64", SYSCALL_READ },
+        { "pwrite64", SYSCALL_WRITE },      { "pwritev", SYSCALL_WRITE },
+        { "pwritev2", SYSCALL_WRITE },      { "read", SYSCALL_READ },
+        { "readlink", SYSCALL_READ },       { "readlinkat", SYSCALL_READ },
+        { "readv", SYSCALL_READ },          { "removexattr", SYSCALL_ATTR },
+        { "rename", SYSCALL_RENAME },       { "renameat", SYSCALL_RENAME },
+        { "renameat2", SYSCALL_RENAME },    { "rmdir", SYSCALL_DELETE },
+        { "setxattr", SYSCALL_ATTR },       { "symlink", SYSCALL_CREATE },
+        { "symlinkat", SYSCALL_CREATE },    { "truncate", SYSCALL_WRITE },
+        { "unlink", SYSCALL_DELETE },       { "unlinkat", SYSCALL_DELETE },
+        { "utime", SYSCALL_ATTR },          { "utimensat", SYSCALL_ATTR },
+        { "utimes", SYSCALL_ATTR },         { "write", SYSCALL_WRITE },
+        { "writev", SYSCALL_WRITE },
+};
+
+static int syscall_class_cmp(const void *key, const void *entry) {
+        return strcmp(key, ((const struct syscall_class_entry *) entry)->name);
+}
+
+static enum syscall_class syscall_class_of(const char *syscall) {
+        const struct syscall_class_entry *c = bsearch(syscall, syscall_classes, ELEMENTSOF(syscall_classes),
+                                                      sizeof(syscall_classes[0]), syscall_class_cmp);
+        return c ? c->class : SYSCALL_OTHER;
+}
+
 enum report_action report_classify(const char *syscall, enum audit_nametype nametype,
                                    const unsigned long long args[4]) {
-        static const char *const renames[] = { "rename", "renameat", "renameat2", NULL };
-        static const char *const deletes[] = { "unlink", "unlinkat", "rmdir", NULL };
-        static const char *const creates[] = { "creat", "mkdir", "mkdirat", "mknod", "mknodat", "link",
-                                               "linkat", "symlink", "symlinkat", NULL };
-        static const char *const execs[] = { "execve", "execveat", NULL };
-        static const char *const attrs[] = { "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown",
-                                             "lchown", "fchownat", "setxattr", "lsetxattr", "fsetxattr",
-                                             "removexattr", "lremovexattr", "fremovexattr", "utime",
-                                             "utimes", "utimensat", "futimesat", NULL };
-        static const char *const writes[] = { "truncate", "ftruncate", "write", "writev", "pwrite64",
-                                              "pwritev", "pwritev2", "fallocate", NULL };
-        static const char *const reads[] = { "read", "readv", "pread64", "readlink", "readlinkat",
-                                             "getxattr", "lgetxattr", "fgetxattr", "listxattr",
-                                             "llistxattr", "flistxattr", NULL };
+        enum syscall_class class;
         unsigned long long flags;
 
         if (!syscall)
                 return REPORT_ACTION_OTHER;
-        if (name_in(syscall, renames))
+        class = syscall_class_of(syscall);
+        if (class == SYSCALL_RENAME)
                 return REPORT_ACTION_RENAMED;
-        if (name_in(syscall, execs) && nametype == NAMETYPE_NORMAL)
+        if (class == SYSCALL_EXEC && nametype == NAMETYPE_NORMAL)
                 return REPORT_ACTION_EXECUTED;
-        if (name_in(syscall, attrs))
+        if (class == SYSCALL_ATTR)
                 return REPORT_ACTION_ATTR;
         if (nametype == NAMETYPE_CREATE)
                 return REPORT_ACTION_CREATED;
         if (nametype == NAMETYPE_DELETE)
                 return REPORT_ACTION_DELETED;
-        if (name_in(syscall, creates))
+        switch (class) {
+        case SYSCALL_CREATE:
                 return REPORT_ACTION_CREATED;
-        if (name_in(syscall, deletes))
+        case SYSCALL_DELETE:
                 return REPORT_ACTION_DELETED;
-        if (name_in(syscall, writes))
+        case SYSCALL_WRITE:
                 return REPORT_ACTION_WRITTEN;
-        if (name_in(syscall, reads))
+        case SYSCALL_READ:
                 return REPORT_ACTION_READ;
-        if (streq(syscall, "open"))
+        case SYSCALL_OPEN:
                 flags = args[1];
-        else if (streq(syscall, "openat") || streq(syscall, "open_by_handle_at"))
+                break;
+        case SYSCALL_OPENAT:
                 flags = args[2];
-        else
+                break;
+        default:
                 return REPORT_ACTION_OTHER;
+        }
         return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? REPORT_ACTION_WRITTEN : REPORT_ACTION_READ;
 }
 
