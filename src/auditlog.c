@@ -171,6 +171,15 @@ struct closed_set {
         size_t n;
 };
 
+/* One component of watched paths: the path up to it is watched itself (watched), or with every
+ * path below it (recursive). Children are linked from first_child through next. */
+struct watch_node {
+        char *name;           /* the component, without slashes; NULL for "/" */
+        size_t len;
+        size_t first_child, next;   /* indexes into watch_nodes; 0: none */
+        bool watched, recursive;
+};
+
 struct audit_reader {
         FILE *in;             /* the input as given */
         bool own_in;
@@ -193,9 +202,9 @@ struct audit_reader {
         char *key_field;      /* ' key="KEY"', the bytes of a SYSCALL record with our key */
         size_t key_field_len;
         time_t since, until;
-        char **watches;       /* normalised, absolute */
-        bool *recursive;
-        size_t *watch_len;
+        /* The watched paths (normalised, absolute) as a tree of their components: node 0 is "/". */
+        struct watch_node *watch_nodes;
+        size_t n_watch_nodes;
         size_t n_watches;
         /* Per slot of events[]: the records held back while undecided, and the event's cwd. */
         char *held[EVENT_SLOTS];
@@ -484,12 +493,23 @@ static int field_value(const char *line, size_t n, const char *at, const char *f
         return 0;
 }
 
+/* The child of node parent named c[0, n), or 0. */
+static size_t watch_child(const struct audit_reader *r, size_t parent, const char *c, size_t n) {
+        for (size_t i = r->watch_nodes[parent].first_child; i != 0; i = r->watch_nodes[i].next)
+                if (r->watch_nodes[i].len == n && memcmp(r->watch_nodes[i].name, c, n) == 0)
+                        return i;
+        return 0;
+}
+
 /* Is this name (a PATH record's, joined to the event's cwd when relative) one of the watched
  * paths, or below a recursive one? Names the bytes cannot settle (a relative name without a
- * known cwd, ".", ".." or "//" in it, a NUL) are said to be, so that the report decides. */
+ * known cwd, ".", ".." or "//" in it, a NUL) are said to be, so that the report decides. One
+ * pass over the name's components, down the tree of the watched paths' components while they
+ * follow it. */
 static bool name_watched(struct audit_reader *r, size_t slot, const char *name, size_t n) {
         char *buf = r->name_buf;
-        size_t len = 0;
+        size_t len = 0, node = 0;
+        bool on_tree = true;
 
         if (n == 0 || memchr(name, 0, n))
                 return true;
@@ -507,18 +527,58 @@ static bool name_watched(struct audit_reader *r, size_t slot, const char *name, 
         while (len > 1 && buf[len - 1] == '/')
                 len--;
         buf[len] = 0;
-        /* "//", "/./", "/../", or a last "/." or "/..": one pass over the slashes. */
-        for (const char *q = strchr(buf, '/'); q; q = strchr(q + 1, '/'))
-                if (q[1] == '/' || (q[1] == '.' && (q[2] == '/' || q[2] == 0 || (q[2] == '.' && (q[3] == '/' || q[3] == 0)))))
+        /* buf starts with a slash (the cwd is absolute); "/" has no component. */
+        if (len == 1)
+                return r->watch_nodes[0].watched;
+        for (const char *c = buf + 1, *end = buf + len, *ce; c <= end; c = ce + 1) {
+                ce = memchr(c, '/', end - c) ?: end;
+                /* "//", "/./", "/../", or a last "/." or "/..". */
+                if (ce == c || (c[0] == '.' && (ce == c + 1 || (c[1] == '.' && ce == c + 2))))
                         return true;
-        for (size_t i = 0; i < r->n_watches; i++) {
-                size_t wl = r->watch_len[i];
-                if (wl > len || (wl < len && (!r->recursive[i] || (buf[wl] != '/' && wl > 1))))
+                if (!on_tree)
                         continue;
-                if (memcmp(buf, r->watches[i], wl) == 0)
+                if (r->watch_nodes[node].recursive)
+                        return true;
+                node = watch_child(r, node, c, ce - c);
+                if (node == 0)
+                        on_tree = false;   /* no watch here or below: only "." and ".." are looked for */
+                else if (ce == end && r->watch_nodes[node].watched)
                         return true;
         }
         return false;
+}
+
+/* Add path (absolute) to the tree of watched paths. "/" is node 0 itself; every other path's
+ * components follow it, a last empty one (a trailing slash) included, which no name reaches (a
+ * name with an empty component is said to be watched before). 0 or -ENOMEM. */
+static int watch_add(struct audit_reader *r, const char *path, bool recursive) {
+        size_t node = 0;
+
+        for (const char *c = path + 1, *ce; !streq(path, "/"); c = ce + 1) {
+                size_t child;
+
+                ce = strchrnul(c, '/');
+                child = watch_child(r, node, c, ce - c);
+                if (child == 0) {
+                        struct watch_node *a = realloc(r->watch_nodes, (r->n_watch_nodes + 1) * sizeof(*a));
+                        char *name = strndup(c, ce - c);
+                        if (a)
+                                r->watch_nodes = a;
+                        if (!a || !name) {
+                                free(name);
+                                return -ENOMEM;
+                        }
+                        child = r->n_watch_nodes++;
+                        a[child] = (struct watch_node) { .name = name, .len = ce - c, .next = a[node].first_child };
+                        a[node].first_child = child;
+                }
+                node = child;
+                if (*ce == 0)
+                        break;
+        }
+        r->watch_nodes[node].watched = true;
+        r->watch_nodes[node].recursive = r->watch_nodes[node].recursive || recursive;
+        return 0;
 }
 
 static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n) {
@@ -881,19 +941,18 @@ static int copy_filter(struct audit_reader *r, const struct audit_filter *f) {
         r->key_field_len = r->key_field ? strlen(r->key_field) : 0;
         if (f->n_watches == 0)
                 return 0;
-        r->watches = calloc(f->n_watches, sizeof(*r->watches));
-        r->recursive = calloc(f->n_watches, sizeof(*r->recursive));
-        r->watch_len = calloc(f->n_watches, sizeof(*r->watch_len));
-        if (!r->watches || !r->recursive || !r->watch_len)
+        r->watch_nodes = calloc(1, sizeof(*r->watch_nodes));
+        if (!r->watch_nodes)
                 return -ENOMEM;
+        r->n_watch_nodes = 1;
         for (size_t i = 0; i < f->n_watches; i++) {
+                int k;
                 if (!f->watches[i].path || f->watches[i].path[0] != '/')
                         continue;
-                r->watches[r->n_watches] = strdup(f->watches[i].path);
-                if (!r->watches[r->n_watches])
-                        return -ENOMEM;
-                r->watch_len[r->n_watches] = strlen(r->watches[r->n_watches]);
-                r->recursive[r->n_watches++] = f->watches[i].recursive;
+                k = watch_add(r, f->watches[i].path, f->watches[i].recursive);
+                if (k < 0)
+                        return k;
+                r->n_watches++;
         }
         return 0;
 }
@@ -971,11 +1030,9 @@ void audit_reader_free(struct audit_reader *r) {
         free(r->closed[0].slots);
         free(r->closed[1].slots);
         free(r->key_field);
-        for (size_t i = 0; i < r->n_watches; i++)
-                free(r->watches[i]);
-        free(r->watches);
-        free(r->recursive);
-        free(r->watch_len);
+        for (size_t i = 0; i < r->n_watch_nodes; i++)
+                free(r->watch_nodes[i].name);
+        free(r->watch_nodes);
         for (size_t i = 0; i < EVENT_SLOTS; i++)
                 free(r->held[i]);
         for (size_t i = 0; i < ELEMENTSOF(r->id_names); i++)

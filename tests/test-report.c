@@ -500,6 +500,71 @@ static void test_reader_long_event(void **state _unused_) {
                 fail_msg("no word of the cut:\n%s", text);
 }
 
+/* An event of another key is handed out when one of its names is a watched path or below a
+ * recursive one, whole component by component, joined to the cwd when relative; names the bytes
+ * cannot settle ("..", ".", "//") are handed out for the report to decide. */
+#define OTHER_EVENT(serial, cwd, name) \
+        REC(serial, "syscall=257 success=yes exit=3 a0=ffffff9c a1=2 a2=0 a3=0 items=1") \
+        " comm=\"cat\" exe=\"/usr/bin/cat\" key=\"other\"\n" CWDREC(serial, cwd) PATHREC(serial, 0, name, "NORMAL") \
+        "type=PROCTITLE msg=audit(1795995933." #serial ":" #serial "): proctitle=636174\n"
+static const char path_selection_log[] =
+        OTHER_EVENT(101, "/", "\"/etc/docker/daemon.json\"")
+        OTHER_EVENT(102, "/", "\"/etc/docker\"")
+        OTHER_EVENT(103, "/", "\"/etc/dockerd/x\"")
+        OTHER_EVENT(104, "/", "\"/usr/bin/dockerd\"")
+        OTHER_EVENT(105, "/", "\"/usr/bin/dockerd/x\"")
+        OTHER_EVENT(106, "/", "\"/usr/bin\"")
+        OTHER_EVENT(107, "/usr/bin", "\"dockerd\"")
+        OTHER_EVENT(108, "/usr/sbin", "\"../bin/dockerd\"")
+        OTHER_EVENT(109, "/", "\"/tmp//x\"")
+        OTHER_EVENT(110, "/", "\"/usr/lib/x86_64-linux-gnu/libc.so.6\"")
+        OTHER_EVENT(111, "/", "\"/usr/bin/./tar\"")
+        OTHER_EVENT(112, "/", "\"/etc/docker/\"")
+        OTHER_EVENT(113, "/", "\"/.hidden/x\"")
+        OTHER_EVENT(114, "/", "\"/run/docker.sock/x\"")
+        OTHER_EVENT(115, "/", "\"/\"")
+        OTHER_EVENT(116, "/", "2F6574632F646F636B6572")
+        OTHER_EVENT(117, "/usr", "\"bin/dockerd\"")
+        OTHER_EVENT(118, "/", "\"/usr/bin/..\"");
+
+static void test_reader_path_selection(void **state _unused_) {
+        static const struct audit_watch watches[] = {
+                { "/etc/docker", true }, { "/usr/bin/dockerd", false }, { "/run/docker.sock", false },
+                { "/run/docker.sock", true }, { "relative/not/a/watch", true },
+        };
+        static const unsigned want[] = { 101, 102, 104, 107, 108, 109, 111, 112, 114, 116, 117, 118 };
+        char path[] = "/tmp/dar-report-paths.XXXXXX";
+        struct audit_filter f = { .key = KEY, .watches = watches, .n_watches = ELEMENTSOF(watches) };
+        struct audit_reader *r = NULL;
+        struct audit_event e;
+        size_t n = 0;
+
+        write_log(path, path_selection_log);
+        assert_int_equal(audit_reader_open(path, &f, &r), 0);
+        while (audit_reader_next(r, &e) > 0) {
+                if (n >= ELEMENTSOF(want) || e.serial != want[n])
+                        fail_msg("event %lu handed out, want %u", (unsigned long) e.serial,
+                                 n < ELEMENTSOF(want) ? want[n] : 0);
+                audit_event_done(&e);
+                n++;
+        }
+        assert_int_equal(n, ELEMENTSOF(want));
+        audit_reader_free(r);
+
+        /* "/" watched recursively: every event. */
+        {
+                static const struct audit_watch root[] = { { "/", true } };
+                f.watches = root;
+                f.n_watches = 1;
+                assert_int_equal(audit_reader_open(path, &f, &r), 0);
+                for (n = 0; audit_reader_next(r, &e) > 0; n++)
+                        audit_event_done(&e);
+                assert_int_equal(n, 18);
+                audit_reader_free(r);
+        }
+        unlink(path);
+}
+
 /* Events written in turn: a record of an event that comes after 16 other events began is left
  * out and counted; the events themselves are all handed out, none twice, none invented. */
 static void test_reader_interleaved(void **state _unused_) {
@@ -955,6 +1020,7 @@ int main(void) {
                 cmocka_unit_test(test_report_other_keys),
                 cmocka_unit_test(test_report_groups),
                 cmocka_unit_test(test_report_actor_by_path),
+                cmocka_unit_test(test_reader_path_selection),
                 cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_self_move),
                 cmocka_unit_test(test_report_via_link),
