@@ -307,12 +307,12 @@ static void format_span(const struct report_group *g, char buf[static 80]) {
 static void who_of_group(const struct report_group *g, char *buf, size_t n) {
         char a[24], u[24], s[24];
 
-        if (g->ses == AUDIT_ID_UNSET)
+        if (g->first.ses == AUDIT_ID_UNSET)
                 strcpy(s, "unset");
         else
-                snprintf(s, sizeof(s), "%lld", g->ses);
-        snprintf(buf, n, "auid=%s uid=%s ses=%s tty=%s", report_id_text(g->auid_name, g->auid, a),
-                 report_id_text(g->uid_name, g->uid, u), s, g->tty ? g->tty : "-");
+                snprintf(s, sizeof(s), "%lld", g->first.ses);
+        snprintf(buf, n, "auid=%s uid=%s ses=%s tty=%s", report_id_text(g->first.auid_name, g->first.auid, a),
+                 report_id_text(g->first.uid_name, g->first.uid, u), s, g->first.tty ? g->first.tty : "-");
 }
 
 static int group_json(FILE *f, const struct report_group *g, const char *text) {
@@ -331,7 +331,7 @@ static int group_json(FILE *f, const struct report_group *g, const char *text) {
         json_object_object_add(o, "count", json_object_new_int64((int64_t) g->count));
         json_add_str(o, "first", a);
         json_add_str(o, "last", b);
-        json_add_str(o, "key", g->key);
+        json_add_str(o, "key", g->first.key);
         json_object_object_add(o, "by_path", json_object_new_boolean(g->by_path));
         json_object_object_add(o, "executions", json_object_new_int64((int64_t) g->executions));
         json_object_object_add(o, "reads", json_object_new_int64((int64_t) g->reads));
@@ -365,13 +365,13 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
         format_names(g, names);
         format_span(g, span);
         if (g->by_path)
-                snprintf(under, sizeof(under), " under key %s", g->key ? g->key : "(none)");
+                snprintf(under, sizeof(under), " under key %s", g->first.key ? g->first.key : "(none)");
         FIELD(path, g->path);
         FIELD(renamed_to, g->renamed_to);
-        FIELD(exe, g->exe);
+        FIELD(exe, g->first.exe);
         FIELD(rule_path, g->rule_path);
         FIELD(target, g->target);
-        CMDLINE(cmd_g, g->cmdline);
+        CMDLINE(cmd_g, g->first.cmdline);
 
         switch (g->kind) {
         case REPORT_GROUP_EVENT:
@@ -379,23 +379,24 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
                 return fprintf_escaped(f, "  %s %-20s %-13s %-10s %-6s %s%s%s by %s %s%s%s%s\n", t, comp ? comp : "-",
                         cis && *cis ? cis : "-",
                         g->action == REPORT_ACTION_OTHER ? "other" : report_action_name(g->action),
-                        g->success == 0 ? "FAILED" : "ok", path ? path : "-", renamed_to ? " -> " : "",
+                        g->first.success == 0 ? "FAILED" : "ok", path ? path : "-", renamed_to ? " -> " : "",
                         strempty(renamed_to), who, strempty(exe), strempty(cmd_g), under, rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_AUDIT: {
                 char what[64];
-                if (g->event_kind == AUDIT_EVENT_ENABLED)
-                        snprintf(what, sizeof(what), "audit-enabled %d->%d", g->enabled_old, g->enabled);
-                else if (g->event_kind == AUDIT_EVENT_RULE_REMOVED || g->event_kind == AUDIT_EVENT_RULE_ADDED)
-                        snprintf(what, sizeof(what), "%s key=%s", audit_event_kind_name(g->event_kind), strempty(g->key));
+                if (g->first.kind == AUDIT_EVENT_ENABLED)
+                        snprintf(what, sizeof(what), "audit-enabled %d->%d", g->first.enabled_old, g->first.enabled);
+                else if (g->first.kind == AUDIT_EVENT_RULE_REMOVED || g->first.kind == AUDIT_EVENT_RULE_ADDED)
+                        snprintf(what, sizeof(what), "%s key=%s", audit_event_kind_name(g->first.kind),
+                                 strempty(g->first.key));
                 else
-                        snprintf(what, sizeof(what), "%s", audit_event_kind_name(g->event_kind));
+                        snprintf(what, sizeof(what), "%s", audit_event_kind_name(g->first.kind));
                 return fprintf_escaped(f, "  %s %-10s %-32s by %s%s%s%s%s\n", t, g->tampering ? "TAMPERING" : "info",
                         what, who, exe ? " " : "", strempty(exe), strempty(cmd_g), rep) < 0 ? -EIO : 0;
         }
         case REPORT_GROUP_SHADOW:
                 return fprintf_escaped(f, "  %s %-10s rule-added key=%s on %s: events on %s may carry key %s, not ours, "
-                        "when it comes first, by %s%s%s%s%s\n", t, "SHADOWING", strempty(g->key),
-                        strempty(rule_path), strempty(target), strempty(g->key), who, exe ? " " : "",
+                        "when it comes first, by %s%s%s%s%s\n", t, "SHADOWING", strempty(g->first.key),
+                        strempty(rule_path), strempty(target), strempty(g->first.key), who, exe ? " " : "",
                         strempty(exe), strempty(cmd_g),
                         rep) < 0 ? -EIO : 0;
         case REPORT_GROUP_DOCKER:
@@ -407,7 +408,7 @@ static int group_text(FILE *f, const struct report_group *g, const char *cis) {
         case REPORT_GROUP_SELF:
                 if (g->tampering)
                         return fprintf_escaped(f, "  %s %-10s this tool removed %zu rules with key %s (Docker's audit is "
-                                "off) by %s %s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->key), who,
+                                "off) by %s %s%s\n", t, "TAMPERING", g->rules_removed, strempty(g->first.key), who,
                                 strempty(exe), strempty(cmd_g)) < 0 ? -EIO : 0;
                 return fprintf_escaped(f, "  this tool%s: %zu run%s, %s, %s\n", strempty(cmd_g), g->runs, g->runs == 1 ? "" : "s", counts,
                         span) < 0 ? -EIO : 0;

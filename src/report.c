@@ -321,12 +321,7 @@ int report_parse_time(const char *s, bool end, time_t now, time_t *ret) {
 }
 
 static void group_done(struct report_group *g) {
-        free(g->key);
-        free(g->exe);
-        free(g->cmdline);
-        free(g->tty);
-        free(g->auid_name);
-        free(g->uid_name);
+        audit_event_done(&g->first);
         free(g->path);
         free(g->renamed_to);
         free(g->rule_path);
@@ -628,19 +623,19 @@ static unsigned long long group_hash(const struct report_group *g) {
         h = hash_bytes(h, &g->section, sizeof(g->section));
         switch (g->kind) {
         case REPORT_GROUP_EVENT:
-                h = hash_str(hash_str(hash_str(h, g->path), g->exe), g->cmdline);
-                h = hash_bytes(hash_bytes(h, &g->action, sizeof(g->action)), &g->auid, sizeof(g->auid));
+                h = hash_str(hash_str(hash_str(h, g->path), g->first.exe), g->first.cmdline);
+                h = hash_bytes(hash_bytes(h, &g->action, sizeof(g->action)), &g->first.auid, sizeof(g->first.auid));
                 break;
         case REPORT_GROUP_AUDIT:
-                h = hash_str(hash_str(hash_str(h, g->key), g->exe), g->cmdline);
-                h = hash_bytes(h, &g->event_kind, sizeof(g->event_kind));
+                h = hash_str(hash_str(hash_str(h, g->first.key), g->first.exe), g->first.cmdline);
+                h = hash_bytes(h, &g->first.kind, sizeof(g->first.kind));
                 break;
         case REPORT_GROUP_SHADOW:
-                h = hash_str(hash_str(h, g->key), g->rule_path);
+                h = hash_str(hash_str(h, g->first.key), g->rule_path);
                 break;
         case REPORT_GROUP_SELF:
-                h = hash_str(h, g->cmdline);
-                if (g->section == REPORT_SECTION_ATTENTION || !g->cmdline)
+                h = hash_str(h, g->first.cmdline);
+                if (g->section == REPORT_SECTION_ATTENTION || !g->first.cmdline)
                         h = hash_bytes(h, &g->last_pid, sizeof(g->last_pid));
                 break;
         default:
@@ -651,25 +646,26 @@ static unsigned long long group_hash(const struct report_group *g) {
 
 static bool group_same(const void *ctx, size_t i, const void *key) {
         const struct report_group *a = &((const struct report_result *) ctx)->groups[i], *b = key;
+        const struct audit_event *x = &a->first, *y = &b->first;
 
         if (a->kind != b->kind || a->section != b->section)
                 return false;
         switch (a->kind) {
         case REPORT_GROUP_EVENT:
                 return a->comp == b->comp && streq_ptr(a->path, b->path) && streq_ptr(a->renamed_to, b->renamed_to) &&
-                       a->action == b->action && a->success == b->success && streq_ptr(a->exe, b->exe) &&
-                       streq_ptr(a->cmdline, b->cmdline) && a->auid == b->auid && a->uid == b->uid &&
-                       streq_ptr(a->key, b->key) && streq_ptr(a->tty, b->tty) && a->ses == b->ses;
+                       a->action == b->action && x->success == y->success && streq_ptr(x->exe, y->exe) &&
+                       streq_ptr(x->cmdline, y->cmdline) && x->auid == y->auid && x->uid == y->uid &&
+                       streq_ptr(x->key, y->key) && streq_ptr(x->tty, y->tty) && x->ses == y->ses;
         case REPORT_GROUP_AUDIT:
-                return a->event_kind == b->event_kind && streq_ptr(a->key, b->key) && a->enabled == b->enabled &&
-                       a->enabled_old == b->enabled_old && a->tampering == b->tampering && streq_ptr(a->exe, b->exe) &&
-                       streq_ptr(a->cmdline, b->cmdline) && a->auid == b->auid && a->uid == b->uid;
+                return x->kind == y->kind && streq_ptr(x->key, y->key) && x->enabled == y->enabled &&
+                       x->enabled_old == y->enabled_old && a->tampering == b->tampering && streq_ptr(x->exe, y->exe) &&
+                       streq_ptr(x->cmdline, y->cmdline) && x->auid == y->auid && x->uid == y->uid;
         case REPORT_GROUP_SHADOW:
-                return streq_ptr(a->key, b->key) && streq_ptr(a->rule_path, b->rule_path) &&
-                       streq_ptr(a->exe, b->exe) && streq_ptr(a->cmdline, b->cmdline);
+                return streq_ptr(x->key, y->key) && streq_ptr(a->rule_path, b->rule_path) &&
+                       streq_ptr(x->exe, y->exe) && streq_ptr(x->cmdline, y->cmdline);
         case REPORT_GROUP_SELF:
-                return streq_ptr(a->cmdline, b->cmdline) &&
-                       ((a->section != REPORT_SECTION_ATTENTION && a->cmdline) || a->last_pid == b->last_pid);
+                return streq_ptr(x->cmdline, y->cmdline) &&
+                       ((a->section != REPORT_SECTION_ATTENTION && x->cmdline) || a->last_pid == b->last_pid);
         case REPORT_GROUP_DOCKER:
                 return true;
         default:
@@ -693,14 +689,34 @@ static int dup_into(char **dst, const char *src, size_t *bytes) {
         return 0;
 }
 
-/* The group proto stands for (borrowed strings), made a group of its own: its index, -ENOMEM, or
- * -ENOSPC when the cap is reached. */
+/* Own the fields of the first event src that a group shows: its strings copied (their bytes added
+ * to *bytes), the others left out (NULL). 0, or -ENOMEM with nothing in dst to free. */
+static int first_event_own(struct audit_event *dst, const struct audit_event *src, size_t *bytes) {
+        *dst = (struct audit_event) {
+                .kind = src->kind, .sec = src->sec, .msec = src->msec, .serial = src->serial,
+                .success = src->success, .exit = src->exit, .auid = src->auid, .uid = src->uid, .euid = src->euid,
+                .ses = src->ses, .pid = src->pid, .ppid = src->ppid, .enabled = src->enabled,
+                .enabled_old = src->enabled_old,
+        };
+        memcpy(dst->args, src->args, sizeof(dst->args));
+        if (dup_into(&dst->key, src->key, bytes) < 0 || dup_into(&dst->exe, src->exe, bytes) < 0 ||
+            dup_into(&dst->cmdline, src->cmdline, bytes) < 0 || dup_into(&dst->tty, src->tty, bytes) < 0 ||
+            dup_into(&dst->auid_name, src->auid_name, bytes) < 0 ||
+            dup_into(&dst->uid_name, src->uid_name, bytes) < 0) {
+                audit_event_done(dst);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* The group proto stands for (its first event and strings borrowed), made a group of its own:
+ * its index, -ENOMEM, or -ENOSPC when the cap is reached. */
 static long group_new(struct report_state *st, const struct report_group *proto) {
         struct report_result *res = st->res;
         struct report_group *g;
-        size_t bytes = strsize(proto->key) + strsize(proto->exe) + strsize(proto->cmdline) + strsize(proto->path) +
-                       strsize(proto->renamed_to) + strsize(proto->rule_path) + strsize(proto->target) + 64;
-        int k = 0;
+        size_t bytes = strsize(proto->first.key) + strsize(proto->first.exe) + strsize(proto->first.cmdline) +
+                       strsize(proto->path) + strsize(proto->renamed_to) + strsize(proto->rule_path) +
+                       strsize(proto->target) + 64;
 
         if (res->n_groups >= REPORT_GROUPS_MAX || st->group_bytes + bytes > REPORT_GROUPS_BYTES)
                 return -ENOSPC;
@@ -715,22 +731,13 @@ static long group_new(struct report_state *st, const struct report_group *proto)
         *g = *proto;
         g->n_names = 0;
         g->id = (unsigned) res->n_groups + 1;
+        g->path = g->renamed_to = g->rule_path = g->target = NULL;
         bytes = 0;
-        if (dup_into(&g->key, proto->key, &bytes) < 0 || dup_into(&g->exe, proto->exe, &bytes) < 0 ||
-            dup_into(&g->cmdline, proto->cmdline, &bytes) < 0 || dup_into(&g->tty, proto->tty, &bytes) < 0 ||
-            dup_into(&g->auid_name, proto->auid_name, &bytes) < 0 || dup_into(&g->uid_name, proto->uid_name, &bytes) < 0 ||
-            dup_into(&g->path, proto->path, &bytes) < 0 || dup_into(&g->renamed_to, proto->renamed_to, &bytes) < 0 ||
-            dup_into(&g->rule_path, proto->rule_path, &bytes) < 0 || dup_into(&g->target, proto->target, &bytes) < 0)
-                k = -ENOMEM;
-        if (k < 0) {
-                /* dup_into() left the fields it did not reach as the proto's: cleared before freeing. */
-                char **fields[] = { &g->key, &g->exe, &g->cmdline, &g->tty, &g->auid_name, &g->uid_name, &g->path,
-                                    &g->renamed_to, &g->rule_path, &g->target };
-                const char *orig[] = { proto->key, proto->exe, proto->cmdline, proto->tty, proto->auid_name,
-                                       proto->uid_name, proto->path, proto->renamed_to, proto->rule_path, proto->target };
-                for (size_t i = 0; i < ELEMENTSOF(fields); i++)
-                        if (*fields[i] != orig[i] || !orig[i])
-                                free(*fields[i]);
+        if (first_event_own(&g->first, &proto->first, &bytes) < 0)
+                return -ENOMEM;
+        if (dup_into(&g->path, proto->path, &bytes) < 0 || dup_into(&g->renamed_to, proto->renamed_to, &bytes) < 0 ||
+            dup_into(&g->rule_path, proto->rule_path, &bytes) < 0 || dup_into(&g->target, proto->target, &bytes) < 0) {
+                group_done(g);
                 return -ENOMEM;
         }
         st->group_bytes += bytes + sizeof(*g);
@@ -774,7 +781,7 @@ static long group_account(struct report_state *st, struct report_group *proto, c
                 /* One transaction: the package managers' events of one session with no gap of 10 minutes. */
                 if (st->package >= 0) {
                         struct report_group *p = &res->groups[st->package];
-                        if (p->ses == proto->ses && e->sec - p->last_sec <= 600)
+                        if (p->first.ses == proto->first.ses && e->sec - p->last_sec <= 600)
                                 i = st->package;
                 }
         } else {
@@ -814,34 +821,23 @@ static long group_account(struct report_state *st, struct report_group *proto, c
                 g->rules_added++;
         else if (e->kind == AUDIT_EVENT_RULE_REMOVED)
                 g->rules_removed++;
-        if (g->kind == REPORT_GROUP_SELF && e->kind != AUDIT_EVENT_SYSCALL && e->key && !streq_ptr(g->key, e->key)) {
+        if (g->kind == REPORT_GROUP_SELF && e->kind != AUDIT_EVENT_SYSCALL && e->key &&
+            !streq_ptr(g->first.key, e->key)) {
                 /* The run's rules' key, not that of a file it read first (which may be another's). */
                 char *k = strdup(e->key);
                 if (!k)
                         return -ENOMEM;
-                free(g->key);
-                g->key = k;
+                free(g->first.key);
+                g->first.key = k;
         }
         if ((g->kind == REPORT_GROUP_DOCKER || g->kind == REPORT_GROUP_PACKAGE) && group_add_name(st, g, e->exe) < 0)
                 return -ENOMEM;
         return g->id;
 }
 
-/* The fields of e a group shows (borrowed). */
+/* The group e stands for, before it is judged: e is its first event (borrowed). */
 static void proto_from_event(struct report_group *g, const struct audit_event *e) {
-        g->event_kind = e->kind;
-        g->enabled = e->enabled;
-        g->enabled_old = e->enabled_old;
-        g->key = e->key;
-        g->exe = e->exe;
-        g->cmdline = e->cmdline;
-        g->tty = e->tty;
-        g->auid = e->auid;
-        g->uid = e->uid;
-        g->ses = e->ses;
-        g->auid_name = e->auid_name;
-        g->uid_name = e->uid_name;
-        g->success = e->success;
+        g->first = *e;
         g->comp = REPORT_NO_COMPONENT;
         g->last_pid = e->pid;
 }
@@ -1134,7 +1130,7 @@ static void finish_groups(struct report_result *res) {
                 struct report_group *g = &res->groups[i];
                 if (g->kind == REPORT_GROUP_SELF) {
                         g->tampering = g->rules_removed > 0 &&
-                                       (g->cmdline ? cmdline_removes(g->cmdline) : g->rules_added == 0);
+                                       (g->first.cmdline ? cmdline_removes(g->first.cmdline) : g->rules_added == 0);
                         /* A --remove that removed nothing (--dry-run, nothing loaded) is routine. */
                         g->section = g->tampering ? REPORT_SECTION_ATTENTION : REPORT_SECTION_ROUTINE;
                         if (g->tampering)

@@ -133,20 +133,17 @@ struct report_group {
         long long last_pid;
         time_t first_sec, last_sec;
         unsigned first_msec, last_msec;
-        /* The first event, as judged. */
-        enum audit_event_kind event_kind;
-        int enabled, enabled_old;
-        char *key;                 /* the key that labelled it (NULL: none) */
+        /* The first event, as judged. Its kind, enabled flags, key (the one that labelled it;
+         * NULL: none), exe, command line, tty, ids and their names, and success are shown; in a
+         * group made (group_new()) those strings are its own and the rest (paths, cwd, comm,
+         * syscall name, euid's name, op) are NULL. */
+        struct audit_event first;
         bool by_path;              /* selected by its path: the key is not ours */
-        char *exe, *cmdline, *tty;
-        long long auid, uid, ses;
-        char *auid_name, *uid_name;
         enum component comp;       /* REPORT_NO_COMPONENT: none */
         char *path, *renamed_to;
         char *rule_path;           /* REPORT_GROUP_SHADOW: the path of the rule added */
         char *target;              /* REPORT_GROUP_SHADOW: the watched path below it */
         enum report_action action;
-        int success;
         enum report_actor actor;
         char *names[REPORT_GROUP_NAMES_MAX]; /* the programs' base names (DOCKER, PACKAGE) */
         size_t n_names, more_names;
