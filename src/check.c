@@ -336,8 +336,9 @@ static const char *probe_skip_text(enum probe_skip s) {
         case PROBE_SKIP_EXE:
                 return "its rules record one program's actions only (-F exe=)";
         case PROBE_SKIP_KERNEL:
-                return "this kernel (before Linux 6.8) reads the argument vector before it opens the file, so a "
-                       "refused execution records nothing, and an execution that is not refused would run it";
+                return "this kernel reads the argument vector before it opens the file (as Linux did before "
+                       "6.8), so a refused execution records nothing, and an execution that is not refused would "
+                       "run it";
         default:
                 return "no harmless action";
         }

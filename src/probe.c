@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -23,6 +23,12 @@
 #include "string-table.h"
 #include "trust.h"
 #include "util.h"
+
+#ifdef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL_OR_0 MFD_NOEXEC_SEAL
+#else
+#define MFD_NOEXEC_SEAL_OR_0 0
+#endif
 
 /* statfs(2) f_type of FUSE (linux/magic.h FUSE_SUPER_MAGIC): a file system a user's process can
  * serve, where an open waits on that process. */
@@ -292,14 +298,28 @@ static int add_result(struct probe *pr, const struct probe_result *x) {
  * ("execve: open the executable file before doing anything else", fs/exec.c alloc_bprm()), the
  * execute probe's refused call (argv at address 1) is recorded; before, it fails with EFAULT
  * before any lookup, records nothing, and no other refused form exists (a valid argv runs the
- * program). Decided from uname(2)'s release; an unreadable one counts as too old. */
+ * program). Asked of the kernel's behaviour, not its version (a distribution may carry the change
+ * back): the same call on a memfd without an execute bit fails with EACCES where the file is
+ * opened first, and with EFAULT where the argument vector is read first. The memfd is no path
+ * on any file system, so no watch records it; a rule on every execveat(2) may. Any other answer
+ * (memfd_create(2) refused, say) counts as the old order: the class is then not probed. */
 static bool kernel_records_refused_exec(void) {
-        struct utsname u;
-        unsigned major = 0, minor = 0;
+        int fd, r, e;
 
-        if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+        /* MFD_NOEXEC_SEAL where known (Linux 6.3, vm.memfd_noexec may demand it), else plain. */
+        fd = memfd_create("docker-audit-rules-exec-order", MFD_CLOEXEC | MFD_NOEXEC_SEAL_OR_0);
+        if (fd < 0 && errno == EINVAL)
+                fd = memfd_create("docker-audit-rules-exec-order", MFD_CLOEXEC);
+        if (fd < 0)
                 return false;
-        return major > 6 || (major == 6 && minor >= 8);
+        if (fchmod(fd, 0600) < 0 && errno != EPERM) {
+                close(fd);
+                return false;
+        }
+        r = (int) syscall(SYS_execveat, fd, "", (char *const *) 1, (char *const *) 1, AT_EMPTY_PATH);
+        e = errno;
+        close(fd);
+        return r < 0 && e == EACCES;
 }
 
 /* For each kind and class, the candidate chosen (its classes bit set) and a result for it, or

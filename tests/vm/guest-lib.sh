@@ -59,6 +59,7 @@ snap() {
         run "$l.check-text" docker-audit-rules --check --probe
         auditctl -l >"$OUT/$cur/$l.rules" 2>&1
         auditctl -s >"$OUT/$cur/$l.status" 2>&1
+        uname -r >"$OUT/$cur/$l.kernel"
         rm -f "$OUT/$cur/$l.fragment"
         [ -e "$FRAGMENT" ] && cp "$FRAGMENT" "$OUT/$cur/$l.fragment"
         # What the fragment would be now: a difference with the one on disk is what --check's
