@@ -639,7 +639,7 @@ w("""- **The host's rules** are real rule sets, one at a time (section 0): the e
   directories matter, not only the count). Each rule keeps its own key and gets the bench key
   `%(u)s` as a second one, so that the bench removes exactly its rules. The same lines are
   `10-unrelated-NN.rules` files of 2,000 lines in both temporary rules directories, as a host's
-  rules.d would hold them (the tool reads at most 1 MiB of one rules file).
+  rules.d would hold them.
   The tool's rules carry the key `%(d)s` (`-k`). %(touch)s.
 - **The kernel's cost of one rule change** (`bench/rulecost.c`, compiled by the script against
   libaudit): a watch on an existing file in a directory of its own, added and deleted again %(rc)s
