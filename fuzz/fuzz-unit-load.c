@@ -64,7 +64,7 @@ static void make_tree(void) {
                         abort();
                 free(p);
         }
-        if (unit_search_path(&search) < 0)
+        if (unit_search_path(&root, &search) < 0)
                 abort();
 }
 
