@@ -12,7 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -160,12 +163,71 @@ static void test_pass_through(void **state _unused_) {
         statmemo_end();
 }
 
+/* A user's tree 2,000 directories deep (what fits in PATH_MAX): a look-up at its bottom costs no
+ * more memory than one at its top. The directories above a path were looked up one recursion
+ * per level, 4 KiB of stack each: 8.8 MiB here, past the default stack limit of 8 MiB, so root's
+ * run was killed by a user's mkdir. */
+#define DEEP_LEVELS 2000
+
+static void deep_lookup(const char *path) {
+        struct rusage ru;
+        struct stat st;
+        long before;
+        int r;
+
+        assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+        before = ru.ru_maxrss;
+        statmemo_begin();
+        r = statmemo_lstat(path, &st);
+        statmemo_end();
+        assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+        print_message("a look-up %d directories deep: %ld KiB more (%d)\n", DEEP_LEVELS, ru.ru_maxrss - before, r);
+        _exit(r == 0 && S_ISDIR(st.st_mode) && (!RSS_MEASURED || ru.ru_maxrss - before < 1024) ? 0 : 1);
+}
+
+static void test_deep_user_tree(void **state _unused_) {
+        _cleanup_free_ char *u = at("deep");
+        struct strbuf path = {};
+        int fd, status;
+        pid_t pid;
+
+        need_root();
+        assert_int_equal(mkdir(u, 0755), 0);
+        assert_int_equal(chown(u, 65534, 65534), 0);
+        assert_int_equal(strbuf_append(&path, u, strlen(u)), 0);
+        fd = open(u, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        for (int i = 0; i < DEEP_LEVELS; i++) {
+                int next;
+
+                assert_int_equal(mkdirat(fd, "d", 0755), 0);
+                next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                assert_true(next >= 0);
+                close(fd);
+                fd = next;
+                assert_int_equal(strbuf_append(&path, "/d", 2), 0);
+        }
+        close(fd);
+        assert_true(path.n < PATH_MAX);
+        /* In a child: before, the look-up was killed by SIGSEGV. */
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+                deep_lookup(path.s);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        free(path.s);
+        if (!WIFEXITED(status))
+                fail_msg("the look-up was killed by signal %d", WTERMSIG(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_teardown(test_second_lookup_from_memo, NULL),
                 cmocka_unit_test(test_listing),
                 cmocka_unit_test(test_user_directories_never_kept),
                 cmocka_unit_test(test_pass_through),
+                cmocka_unit_test(test_deep_user_tree),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
