@@ -233,6 +233,11 @@ struct audit_reader {
         size_t stamp_len;               /* 0: none */
         time_t stamp_sec;
         unsigned long long stamp_value;
+        /* The stamp's SEC, MSEC and SERIAL, when each fits in its number (stamp_ordered), and the
+         * latest of the events without a node seen so far (seen_order, any_seen): an event later
+         * than every one before it is new, not one closed (event_count_of()). */
+        unsigned long long stamp_order[3], seen_order[3];
+        bool stamp_ordered, any_seen;
 };
 
 /* Does a line start the way every record auditd writes does:
@@ -271,6 +276,7 @@ static bool line_is_record(struct audit_reader *r, const char *p, size_t n, cons
                 return *p == ':';
         }
         q = p;
+        bool ordered = true;
         for (int part = 0; part < 3; part++) {
                 const char *digits = p;
                 while (p < end && *p >= '0' && *p <= '9') {
@@ -279,6 +285,7 @@ static bool line_is_record(struct audit_reader *r, const char *p, size_t n, cons
                 }
                 if (p == digits || p >= end || *p != (part == 0 ? '.' : part == 1 ? ':' : ')'))
                         return false;
+                ordered = ordered && p - digits <= 19;   /* 10^19 - 1 < 2^64 */
                 p++;
         }
         *ret_id_len = p - start;
@@ -291,6 +298,11 @@ static bool line_is_record(struct audit_reader *r, const char *p, size_t n, cons
                 r->stamp_len = p - q;
                 r->stamp_sec = *ret_sec;
                 r->stamp_value = *ret_stamp;
+                memcpy(r->stamp_order, parts, sizeof(parts));
+                r->stamp_ordered = ordered;
+        } else {
+                r->stamp_len = 0;
+                r->stamp_ordered = false;
         }
         return p < end && *p == ':';
 }
@@ -303,11 +315,16 @@ static unsigned long long closed_key(unsigned long long id) {
         return (id & ~CLOSED_BITS) ? (id & ~CLOSED_BITS) : 4;
 }
 
+/* Where a key's probe starts: its low bits are the entry's flags, not the hash's. */
+static size_t closed_index(unsigned long long k) {
+        return (size_t) (k >> 2) % CLOSED_SLOTS;
+}
+
 /* The entry of id in set c, or NULL. */
 static unsigned long long *closed_find(const struct closed_set *c, unsigned long long id) {
         unsigned long long k = closed_key(id);
 
-        for (size_t i = k % CLOSED_SLOTS; c->slots && c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
+        for (size_t i = closed_index(k); c->slots && c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
                 if ((c->slots[i] & ~CLOSED_BITS) == k)
                         return &c->slots[i];
         return NULL;
@@ -325,7 +342,7 @@ static int closed_add(struct audit_reader *r, unsigned long long id, unsigned lo
         }
         if (!c->slots && !(c->slots = calloc(CLOSED_SLOTS, sizeof(*c->slots))))
                 return -ENOMEM;
-        for (i = closed_key(id) % CLOSED_SLOTS; c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
+        for (i = closed_index(closed_key(id)); c->slots[i]; i = (i + 1) % CLOSED_SLOTS)
                 if ((c->slots[i] & ~CLOSED_BITS) == closed_key(id))
                         return 0;
         c->slots[i] = closed_key(id) | bits;
@@ -352,7 +369,20 @@ static int out_put(struct audit_reader *r, const char *p, size_t n) {
  * a closed event it was given that had not ended; the records an undecided event held back are
  * dropped with it. NULL for a closed event (or when memory runs out: the record is dropped, and
  * counted, too). */
-static struct event_count *event_count_of(struct audit_reader *r, unsigned long long id) {
+/* Is the stamp just read (line_is_record()) of an event without a node later than every such
+ * event seen before? Then it was not seen: not one closed either. */
+static bool stamp_later_than_seen(const struct audit_reader *r) {
+        if (!r->stamp_ordered)
+                return false;
+        if (!r->any_seen)
+                return true;
+        for (int i = 0; i < 3; i++)
+                if (r->stamp_order[i] != r->seen_order[i])
+                        return r->stamp_order[i] > r->seen_order[i];
+        return false;
+}
+
+static struct event_count *event_count_of(struct audit_reader *r, unsigned long long id, bool has_node) {
         struct event_count *e = &r->events[r->last_slot], *oldest = NULL;
 
         r->tick++;
@@ -369,7 +399,10 @@ static struct event_count *event_count_of(struct audit_reader *r, unsigned long 
                 }
                 if (!e) {
                         size_t slot = oldest - r->events;
-                        if (closed_find(&r->closed[0], id) || closed_find(&r->closed[1], id))
+                        /* The closed sets are large and looked up at random: asked only when the
+                         * event may have been seen. */
+                        bool later = !has_node && stamp_later_than_seen(r);
+                        if (!later && (closed_find(&r->closed[0], id) || closed_find(&r->closed[1], id)))
                                 return NULL;
                         if (oldest->last_use) {
                                 bool kept = oldest->sel == SEL_KEEP;
@@ -378,9 +411,23 @@ static struct event_count *event_count_of(struct audit_reader *r, unsigned long 
                                         return NULL;
                         }
                         e = oldest;
-                        *e = (struct event_count) { .id = id };
+                        /* Every field but the EOE line's bytes, which eoe_len says are not there. */
+                        e->id = id;
+                        e->paths = e->others = 0;
+                        e->cut = e->ended = false;
+                        e->eoe_len = 0;
+                        e->sel = SEL_UNDECIDED;
+                        e->held_cut = 0;
                         r->held_len[slot] = 0;
                         r->cwd_len[slot] = 0;
+                        if (later) {
+                                memcpy(r->seen_order, r->stamp_order, sizeof(r->seen_order));
+                                r->any_seen = true;
+                        }
+                        /* It is added to the closed set when it makes room, some events from now:
+                         * the entry its probe starts at is fetched meanwhile. */
+                        if (r->closed[0].slots)
+                                __builtin_prefetch(&r->closed[0].slots[closed_index(closed_key(id))], 1);
                 }
         }
         e->last_use = r->tick;
@@ -749,7 +796,7 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
         }
         /* The event's name: its stamp, and its node when the line has one. */
         id = head > 0 ? hash_bytes(stamp, line, head) : stamp;
-        e = event_count_of(r, id);
+        e = event_count_of(r, id, head > 0);
         if (!e) {
                 /* A record of a closed event: counted once per event, unless it was not selected. */
                 unsigned long long *c = closed_find(&r->closed[0], id) ?: closed_find(&r->closed[1], id);
