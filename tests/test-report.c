@@ -565,6 +565,53 @@ static void test_reader_path_selection(void **state _unused_) {
         unlink(path);
 }
 
+/* An event older than those before it, never seen, is an event like any other (not one
+ * closed), and a record of an event closed long ago is still left out, whatever its age. */
+static void test_reader_out_of_order(void **state _unused_) {
+        char path[] = "/tmp/dar-report-order.XXXXXX";
+        struct audit_filter f = { .key = KEY };
+        struct audit_reader *r = NULL;
+        struct audit_event e;
+        char *log = NULL;
+        size_t len = 0, n = 0, events = 0;
+        FILE *m = open_memstream(&log, &len);
+        /* 200 .. 219, then 150 (never seen, older), then a record of 200 (closed). */
+        static const int serials[] = { 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213,
+                                       214, 215, 216, 217, 218, 219, 150 };
+        bool seen[ELEMENTSOF(serials)] = {};
+
+        assert_non_null(m);
+        for (size_t k = 0; k < ELEMENTSOF(serials); k++)
+                fprintf(m, "type=SYSCALL msg=audit(1795995933.100:%d): arch=c000003e syscall=257 success=yes exit=3 "
+                           "a0=ffffff9c a1=2 a2=241 a3=0 items=1 ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 "
+                           "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"sh\" "
+                           "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n"
+                           "type=PATH msg=audit(1795995933.100:%d): item=0 name=\"" WATCHED "/f\" inode=1 dev=fe:00 "
+                           "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", serials[k], serials[k]);
+        fprintf(m, "type=PATH msg=audit(1795995933.100:200): item=1 name=\"" WATCHED "/late\" inode=1 dev=fe:00 "
+                   "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n");
+        assert_int_equal(fclose(m), 0);
+        write_log(path, log);
+        free(log);
+        assert_int_equal(audit_reader_open(path, &f, &r), 0);
+        /* In the order libauparse completes them. */
+        while (audit_reader_next(r, &e) > 0) {
+                size_t k = 0;
+                while (k < ELEMENTSOF(serials) && (unsigned long) serials[k] != e.serial)
+                        k++;
+                assert_true(k < ELEMENTSOF(serials) && !seen[k]);
+                seen[k] = true;
+                assert_int_equal(e.n_paths, 1);
+                audit_event_done(&e);
+                n++;
+        }
+        assert_int_equal(n, ELEMENTSOF(serials));
+        assert_int_equal(audit_reader_records_cut(r, &events), 1);
+        assert_int_equal(events, 1);
+        audit_reader_free(r);
+        unlink(path);
+}
+
 /* Events written in turn: a record of an event that comes after 16 other events began is left
  * out and counted; the events themselves are all handed out, none twice, none invented. */
 static void test_reader_interleaved(void **state _unused_) {
@@ -1021,6 +1068,7 @@ int main(void) {
                 cmocka_unit_test(test_report_groups),
                 cmocka_unit_test(test_report_actor_by_path),
                 cmocka_unit_test(test_reader_path_selection),
+                cmocka_unit_test(test_reader_out_of_order),
                 cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_self_move),
                 cmocka_unit_test(test_report_via_link),
