@@ -550,13 +550,12 @@ static size_t watch_child(const struct audit_reader *r, size_t parent, const cha
 
 /* Is this name (a PATH record's, joined to the event's cwd when relative) one of the watched
  * paths, or below a recursive one? Names the bytes cannot settle (a relative name without a
- * known cwd, ".", ".." or "//" in it, a NUL) are said to be, so that the report decides. One
- * pass over the name's components, down the tree of the watched paths' components while they
- * follow it. */
+ * known cwd, ".", ".." or "//" in it, a NUL) are said to be, so that the report decides. The
+ * name's components are followed down the tree of the watched paths' components as far as it
+ * goes. */
 static bool name_watched(struct audit_reader *r, size_t slot, const char *name, size_t n) {
         char *buf = r->name_buf;
         size_t len = 0, node = 0;
-        bool on_tree = true;
 
         if (n == 0 || memchr(name, 0, n))
                 return true;
@@ -574,22 +573,23 @@ static bool name_watched(struct audit_reader *r, size_t slot, const char *name, 
         while (len > 1 && buf[len - 1] == '/')
                 len--;
         buf[len] = 0;
+        /* "//", "/./", "/../", or a last "/." or "/..": most names have no "//" and no "/." at all. */
+        if (strstr(buf, "//"))
+                return true;
+        for (const char *q = strstr(buf, "/."); q; q = strstr(q + 1, "/."))
+                if (q[2] == '/' || q[2] == 0 || (q[2] == '.' && (q[3] == '/' || q[3] == 0)))
+                        return true;
         /* buf starts with a slash (the cwd is absolute); "/" has no component. */
         if (len == 1)
                 return r->watch_nodes[0].watched;
         for (const char *c = buf + 1, *end = buf + len, *ce; c <= end; c = ce + 1) {
-                ce = memchr(c, '/', end - c) ?: end;
-                /* "//", "/./", "/../", or a last "/." or "/..". */
-                if (ce == c || (c[0] == '.' && (ce == c + 1 || (c[1] == '.' && ce == c + 2))))
-                        return true;
-                if (!on_tree)
-                        continue;
                 if (r->watch_nodes[node].recursive)
                         return true;
+                ce = memchr(c, '/', end - c) ?: end;
                 node = watch_child(r, node, c, ce - c);
                 if (node == 0)
-                        on_tree = false;   /* no watch here or below: only "." and ".." are looked for */
-                else if (ce == end && r->watch_nodes[node].watched)
+                        return false;   /* no watch here or below */
+                if (ce == end && r->watch_nodes[node].watched)
                         return true;
         }
         return false;
