@@ -565,6 +565,17 @@ static void test_reader_path_selection(void **state _unused_) {
         unlink(path);
 }
 
+/* One openat(2) of WATCHED/file by sh under our key, as the kernel writes it: its SYSCALL and PATH
+ * records. */
+static void print_open_event(FILE *m, int serial, const char *file) {
+        fprintf(m, "type=SYSCALL msg=audit(1795995933.100:%d): arch=c000003e syscall=257 success=yes exit=3 "
+                   "a0=ffffff9c a1=2 a2=241 a3=0 items=1 ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 "
+                   "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"sh\" "
+                   "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n"
+                   "type=PATH msg=audit(1795995933.100:%d): item=0 name=\"" WATCHED "/%s\" inode=1 dev=fe:00 "
+                   "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", serial, serial, file);
+}
+
 /* An event older than those before it, never seen, is an event like any other (not one
  * closed), and a record of an event closed long ago is still left out, whatever its age. */
 static void test_reader_out_of_order(void **state _unused_) {
@@ -582,12 +593,7 @@ static void test_reader_out_of_order(void **state _unused_) {
 
         assert_non_null(m);
         for (size_t k = 0; k < ELEMENTSOF(serials); k++)
-                fprintf(m, "type=SYSCALL msg=audit(1795995933.100:%d): arch=c000003e syscall=257 success=yes exit=3 "
-                           "a0=ffffff9c a1=2 a2=241 a3=0 items=1 ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 "
-                           "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"sh\" "
-                           "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n"
-                           "type=PATH msg=audit(1795995933.100:%d): item=0 name=\"" WATCHED "/f\" inode=1 dev=fe:00 "
-                           "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", serials[k], serials[k]);
+                print_open_event(m, serials[k], "f");
         fprintf(m, "type=PATH msg=audit(1795995933.100:200): item=1 name=\"" WATCHED "/late\" inode=1 dev=fe:00 "
                    "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n");
         assert_int_equal(fclose(m), 0);
@@ -624,13 +630,11 @@ static void test_reader_interleaved(void **state _unused_) {
         FILE *m = open_memstream(&log, &len);
 
         assert_non_null(m);
-        for (int k = 0; k < 18; k++)
-                fprintf(m, "type=SYSCALL msg=audit(1795995933.100:%d): arch=c000003e syscall=257 success=yes exit=3 "
-                           "a0=ffffff9c a1=2 a2=241 a3=0 items=1 ppid=1 pid=2 auid=4294967295 uid=0 gid=0 euid=0 "
-                           "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"sh\" "
-                           "exe=\"/usr/bin/dash\" key=\"" KEY "\"\n"
-                           "type=PATH msg=audit(1795995933.100:%d): item=0 name=\"" WATCHED "/f%d\" inode=1 dev=fe:00 "
-                           "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", 100 + k, 100 + k, k);
+        for (int k = 0; k < 18; k++) {
+                char file[16];
+                snprintf(file, sizeof(file), "f%d", k);
+                print_open_event(m, 100 + k, file);
+        }
         /* Event 100 again, after 17 others: left out. Event 117 again: still counted, kept. */
         fprintf(m, "type=PATH msg=audit(1795995933.100:100): item=1 name=\"" WATCHED "/late\" inode=1 dev=fe:00 "
                    "mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
