@@ -209,6 +209,11 @@ struct audit_reader {
         /* Per slot of events[]: the records held back while undecided, and the event's cwd. */
         char *held[EVENT_SLOTS];
         size_t held_len[EVENT_SLOTS], held_cap[EVENT_SLOTS];
+        /* Held lines still where they were read, in chunk, after those of held[]: an event's
+         * records come one after another, and most events are dropped before the chunk is
+         * read again, so they are copied only then (held_keep()). */
+        const char *held_ref[EVENT_SLOTS];
+        size_t held_ref_len[EVENT_SLOTS];
         char cwd[EVENT_SLOTS][CWD_MAX];
         size_t cwd_len[EVENT_SLOTS];   /* 0: not known */
         char name_buf[2 * CWD_MAX + LINE_MAX_BYTES];
@@ -363,6 +368,12 @@ static int out_put(struct audit_reader *r, const char *p, size_t n) {
         return 0;
 }
 
+/* Nothing held back for slot's event any more. */
+static void held_clear(struct audit_reader *r, size_t slot) {
+        r->held_len[slot] = 0;
+        r->held_ref_len[slot] = 0;
+}
+
 /* The count of the event a record belongs to: the last one's, another in the table, or a new
  * one in the slot of the event seen longest ago, which is closed: libauparse keeps an event open
  * until its last record (auditd does not write EOE records), so an EOE record is handed to it for
@@ -418,7 +429,7 @@ static struct event_count *event_count_of(struct audit_reader *r, unsigned long 
                         e->eoe_len = 0;
                         e->sel = SEL_UNDECIDED;
                         e->held_cut = 0;
-                        r->held_len[slot] = 0;
+                        held_clear(r, slot);
                         r->cwd_len[slot] = 0;
                         if (later) {
                                 memcpy(r->seen_order, r->stamp_order, sizeof(r->seen_order));
@@ -628,7 +639,8 @@ static int watch_add(struct audit_reader *r, const char *path, bool recursive) {
         return 0;
 }
 
-static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n) {
+/* Append n bytes to what slot holds in its own buffer. 0 or -ENOMEM. */
+static int held_append(struct audit_reader *r, size_t slot, const char *p, size_t n) {
         if (r->held_len[slot] + n > r->held_cap[slot]) {
                 size_t cap = r->held_cap[slot] ? r->held_cap[slot] * 2 : 4096;
                 char *m;
@@ -639,8 +651,44 @@ static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n)
                         return -ENOMEM;
                 r->held[slot] = m, r->held_cap[slot] = cap;
         }
-        memcpy(r->held[slot] + r->held_len[slot], line, n);
+        memcpy(r->held[slot] + r->held_len[slot], p, n);
         r->held_len[slot] += n;
+        return 0;
+}
+
+/* Copy the lines slot holds in chunk into its own buffer. 0 or -ENOMEM. */
+static int held_keep(struct audit_reader *r, size_t slot) {
+        int k = 0;
+
+        if (r->held_ref_len[slot] > 0)
+                k = held_append(r, slot, r->held_ref[slot], r->held_ref_len[slot]);
+        r->held_ref_len[slot] = 0;
+        return k;
+}
+
+/* Before chunk is written again: every slot's lines still in it copied. 0 or -ENOMEM. */
+static int held_keep_all(struct audit_reader *r) {
+        for (size_t i = 0; i < EVENT_SLOTS; i++)
+                if (held_keep(r, i) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+static size_t held_total(const struct audit_reader *r, size_t slot) {
+        return r->held_len[slot] + r->held_ref_len[slot];
+}
+
+/* Hold back line[0, n) (in chunk) for slot's event: where it is, when it follows the lines held
+ * there. 0 or -ENOMEM. */
+static int hold(struct audit_reader *r, size_t slot, const char *line, size_t n) {
+        if (r->held_ref_len[slot] > 0 && r->held_ref[slot] + r->held_ref_len[slot] == line) {
+                r->held_ref_len[slot] += n;
+                return 0;
+        }
+        if (held_keep(r, slot) < 0)
+                return -ENOMEM;
+        r->held_ref[slot] = line;
+        r->held_ref_len[slot] = n;
         return 0;
 }
 
@@ -655,12 +703,17 @@ static int select_event(struct audit_reader *r, struct event_count *e) {
                 r->records_cut += e->held_cut;
                 r->events_cut++;
         }
-        for (const char *l = r->held[slot], *end = l ? l + r->held_len[slot] : NULL, *nl; l && l < end; l = nl + 1) {
-                nl = memchr(l, '\n', end - l);
-                if (out_put_slim(r, l, nl + 1 - l) < 0)
-                        return -ENOMEM;
+        for (int part = 0; part < 2; part++) {
+                const char *l = part == 0 ? r->held[slot] : r->held_ref[slot], *end, *nl;
+                if (!l)
+                        continue;
+                for (end = l + (part == 0 ? r->held_len[slot] : r->held_ref_len[slot]); l < end; l = nl + 1) {
+                        nl = memchr(l, '\n', end - l);
+                        if (out_put_slim(r, l, nl + 1 - l) < 0)
+                                return -ENOMEM;
+                }
         }
-        r->held_len[slot] = 0;
+        held_clear(r, slot);
         return 0;
 }
 
@@ -881,7 +934,7 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                 case RECORD_EOE:
                         /* The event's last record, and nothing selected it. */
                         e->sel = SEL_DROP;
-                        r->held_len[slot] = 0;
+                        held_clear(r, slot);
                         return 0;
                 default:
                         break;
@@ -891,7 +944,7 @@ static int take_line(struct audit_reader *r, const char *line, size_t n, size_t 
                                 e->held_cut++;
                                 return 0;
                         }
-                        if (r->held_len[slot] + n > HELD_MAX)
+                        if (held_total(r, slot) + n > HELD_MAX)
                                 keep = true;   /* too much to hold: libauparse reads it, the report decides */
                         else
                                 return hold(r, slot, line, n);
@@ -918,6 +971,8 @@ static int filter_lines(struct audit_reader *r, size_t len) {
                 char *nl = memchr(p, '\n', end - p);
                 if (!nl) {
                         size_t rest = end - p;
+                        if (held_keep_all(r) < 0)
+                                return -ENOMEM;
                         if (r->discarding || rest > LINE_MAX_BYTES) {
                                 if (!r->discarding)
                                         r->damaged++;
@@ -942,7 +997,7 @@ static int filter_lines(struct audit_reader *r, size_t len) {
                 p = nl + 1;
         }
         r->carry = 0;
-        return 0;
+        return held_keep_all(r);
 }
 
 static ssize_t filtered_read(void *cookie, char *buf, size_t size) {
