@@ -565,6 +565,68 @@ static void test_reader_path_selection(void **state _unused_) {
         unlink(path);
 }
 
+/* An event selected by its path, whose records the reader held back while they were read in two
+ * pieces (the reader reads 256 KiB at a time; the piece ends inside its CWD record, and the next
+ * one is read over it), and one whose held records have a record it never reads between them:
+ * both are handed out whole. */
+static void test_reader_held_across_pieces(void **state _unused_) {
+        static const struct audit_watch watches[] = { { "/etc/docker", true } };
+        static const char filler[] = OTHER_EVENT(100, "/", "\"/usr/bin/true\"");
+        static const char held[] = OTHER_EVENT(300, "/etc/docker", "\"daemon.json\"");
+        static const char apart[] =
+                REC(301, "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1")
+                " comm=\"cat\" exe=\"/usr/bin/cat\" key=\"other\"\n"
+                "type=EXECVE msg=audit(1795995933.301:301): argc=1 a0=\"cat\"\n"
+                CWDREC(301, "/") PATHREC(301, 0, "\"/etc/docker/daemon.json\"", "NORMAL")
+                "type=PROCTITLE msg=audit(1795995933.301:301): proctitle=636174\n";
+        const size_t piece = 256 * 1024;
+        size_t syscall_len = strchr(held, '\n') + 1 - held, len = 0, pad;
+        char path[] = "/tmp/dar-report-pieces.XXXXXX";
+        struct audit_filter f = { .key = KEY, .watches = watches, .n_watches = 1 };
+        struct audit_reader *r = NULL;
+        struct audit_event e;
+        char *log = NULL;
+        FILE *m = open_memstream(&log, &len);
+        unsigned long got[2];
+        size_t n = 0;
+
+        assert_non_null(m);
+        while (ftell(m) + 2 * (long) sizeof(filler) + 200 < (long) (piece - syscall_len))
+                fputs(filler, m);
+        /* A record of a type the reader never reads, as long as it takes for the piece to end five
+         * bytes into the CWD record of the event. */
+        pad = piece - syscall_len - 5 - (size_t) ftell(m);
+        fprintf(m, "type=USER_ACCT msg=audit(1795995933.200:200): msg='%0*d'\n",
+                (int) (pad - strlen("type=USER_ACCT msg=audit(1795995933.200:200): msg=''\n")), 0);
+        assert_int_equal(ftell(m), (long) (piece - syscall_len - 5));
+        fputs(held, m);
+        fputs(apart, m);
+        /* The next piece whole: read over every byte of the one before. */
+        while (ftell(m) < (long) (3 * piece))
+                fputs(filler, m);
+        assert_int_equal(fclose(m), 0);
+        write_log(path, log);
+        free(log);
+
+        assert_int_equal(audit_reader_open(path, &f, &r), 0);
+        while (audit_reader_next(r, &e) > 0) {
+                assert_true(n < 2);
+                got[n++] = e.serial;
+                assert_int_equal(e.n_paths, 1);
+                assert_non_null(e.cwd);
+                assert_string_equal(e.cwd, e.serial == 300 ? "/etc/docker" : "/");
+                assert_string_equal(e.comm, "cat");
+                assert_string_equal(e.cmdline, "cat");
+                audit_event_done(&e);
+        }
+        assert_int_equal(n, 2);
+        assert_int_equal(got[0], 300);
+        assert_int_equal(got[1], 301);
+        assert_int_equal(audit_reader_damaged(r), 0);
+        audit_reader_free(r);
+        unlink(path);
+}
+
 /* One openat(2) of WATCHED/file by sh under our key, as the kernel writes it: its SYSCALL and PATH
  * records. */
 static void print_open_event(FILE *m, int serial, const char *file) {
@@ -1072,6 +1134,7 @@ int main(void) {
                 cmocka_unit_test(test_report_groups),
                 cmocka_unit_test(test_report_actor_by_path),
                 cmocka_unit_test(test_reader_path_selection),
+                cmocka_unit_test(test_reader_held_across_pieces),
                 cmocka_unit_test(test_reader_out_of_order),
                 cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_self_move),
