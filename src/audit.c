@@ -977,7 +977,7 @@ static int mkdir_below(const char *top, const char *path) {
  * below it then fails with ENOENT, as it would outside). */
 static _Noreturn void confined_child(int fd, struct audit_rule_data *d, char * const *trees, int list_flags) {
         static const char top[] = "/tmp";
-        int fds[8];
+        int fds[9];
         size_t n = 0;
         int q;
 
@@ -1012,18 +1012,64 @@ int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * c
         return audit_conn_add_confined_flags(c, r, trees, 0);
 }
 
+/* path, a directory, and every directory above it: owned by root, writable by neither group nor
+ * others, none a symlink. Looked at by name: a directory that only root can change stays so. */
+static bool root_only_dir(const char *path) {
+        char buf[PATH_MAX];
+        size_t len = strlen(path);
+
+        if (path[0] != '/' || len >= sizeof(buf))
+                return false;
+        memcpy(buf, path, len + 1);
+        for (size_t end = 1; end <= len; end++) {
+                struct stat st;
+                char c;
+
+                if (end < len && buf[end] != '/')
+                        continue;
+                c = buf[end];
+                buf[end] = 0;
+                if (lstat(buf, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+                    (st.st_mode & (S_IWGRP | S_IWOTH)))
+                        return false;
+                buf[end] = c;
+        }
+        return true;
+}
+
 int audit_conn_add_confined_flags(struct audit_conn *c, const struct rule *r, char * const *trees, unsigned flags) {
         struct audit_rule_data *d = NULL;
+        _cleanup_free_ char *exe_dir = NULL;
+        char *all[9 + 1];
         int status, q;
         size_t n = 0;
         pid_t pid;
 
         if (!c || !r || !trees || !trees[0])
                 return -EINVAL;
-        for (; trees[n]; n++)
+        for (; trees[n]; n++) {
                 if (n >= 8 || trees[n][0] != '/' || streq(trees[n], "/") ||
                     strlen(trees[n]) + sizeof("/tmp") >= PATH_MAX)
                         return -EINVAL;
+                all[n] = trees[n];
+        }
+        all[n] = NULL;
+        /* The exe= program's directory, when no tree holds it and only root can change it. */
+        if (r->exe && r->exe[0] == '/') {
+                bool inside = false;
+
+                exe_dir = path_parent(r->exe);
+                if (!exe_dir)
+                        return -ENOMEM;
+                for (size_t i = 0; i < n && !inside; i++)
+                        inside = path_startswith_dir(exe_dir, trees[i]);
+                if (!inside && !streq(exe_dir, "/") && strlen(exe_dir) + sizeof("/tmp") < PATH_MAX &&
+                    root_only_dir(exe_dir)) {
+                        all[n] = exe_dir;
+                        all[n + 1] = NULL;
+                }
+        }
+        trees = all;
         q = build_rule_flags(r, flags, &d);
         if (q < 0)
                 return q;

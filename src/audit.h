@@ -93,7 +93,12 @@ int audit_conn_move(struct audit_conn *c, const struct kernel_rule *k, const str
  * absolute, at most 8), each bound (not recursively) at its own path: every lookup the kernel
  * makes for the rule stays inside them, and a link out leads nowhere (-ENOENT). The watch is on
  * the same inodes as outside (a bind mount shares them), and the path string is the one given.
- * Returns as audit_conn_add(), -EINVAL for bad trees, or the errno of unshare(2)/mount(2). */
+ * A rule's exe= program is looked up there too (kernel/audit_fsnotify.c audit_alloc_mark():
+ * its directory must exist): when that directory is in none of the trees, it is bound as well,
+ * if it and every directory above it are root's and writable by no one else (only root decides
+ * what it holds; the kernel only puts a mark on it); otherwise the add fails with -ENOENT as it
+ * would. Returns as audit_conn_add(), -EINVAL for bad trees, or the errno of
+ * unshare(2)/mount(2). */
 int audit_conn_add_confined(struct audit_conn *c, const struct rule *r, char * const *trees);
 /* The same with flags (AUDIT_ADD_*). */
 int audit_conn_add_confined_flags(struct audit_conn *c, const struct rule *r, char * const *trees, unsigned flags);

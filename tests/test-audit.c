@@ -206,6 +206,35 @@ static void test_add_confined(void **state _unused_) {
         assert_int_equal(find(rules, n, in)->rule.kind, WATCH_DIR);
         kernel_rules_free(rules, n);
 
+        /* A rule on the user's tree that exempts a program of the system (a data root's rule with
+         * exe!=DOCKERD): the kernel looks the program up in the confined root too, where its
+         * directory is bound for that; a program in a directory a user could change is not. */
+        {
+                _cleanup_free_ char *in2 = path_join(home, "in2"), *progs = path_join(t.base, "progs"),
+                                    *prog = path_join(t.base, "progs/dockerd");
+                struct rule r4, r5;
+                bool found = false;
+
+                assert_int_equal(mkdir(in2, 0755), 0);
+                make_rule(&r4, FORM_A, WATCH_DIR, in2, PERM_WRITE | PERM_ATTR, "/usr/bin/true", true, t.key, NULL);
+                assert_int_equal(audit_conn_add_confined(t.c, &r4, trees), 0);
+                list(&rules, &n);
+                for (size_t i = 0; i < n; i++)
+                        found = found || (has_test_key(&rules[i]) && rules[i].rule.exe &&
+                                          streq(rules[i].rule.exe, "/usr/bin/true") && rules[i].rule.exe_negated);
+                assert_true(found);
+                kernel_rules_free(rules, n);
+                /* A directory below /tmp, which everyone may write: not bound, so the kernel does not
+                 * find it in the confined root and the add fails as it would with a missing one. */
+                assert_int_equal(mkdir(progs, 0755), 0);
+                make_rule(&r5, FORM_A, WATCH_DIR, in, PERM_WRITE | PERM_ATTR, prog, true, t.key, NULL);
+                assert_int_equal(audit_conn_add_confined(t.c, &r5, trees), -ENOENT);
+                (void) rmdir(progs);
+                rule_done(&r4);
+                rule_done(&r5);
+                (void) rmdir(in2);
+        }
+
         k = event_for_write(file);
         if (k == -EOPNOTSUPP) {
                 skip();
