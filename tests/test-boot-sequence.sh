@@ -13,13 +13,7 @@ bin=$(realpath "$1")
 unit=$2
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-docker.sh"
-need_kernel_audit
-docker_need
-command -v auditd >/dev/null || { echo "SKIP: auditd not installed"; exit 77; }
-if [ -n "$(pgrep -x auditd)" ]; then echo "SKIP: another auditd is running"; exit 77; fi
-if auditctl -l | grep -q '^-a never,'; then
-        echo "SKIP: the host has 'never' rules, which silence the watches this test relies on"; exit 77
-fi
+live_need
 if default_containerd_running; then
         echo "SKIP: a containerd runs on the default paths; this test must start one there itself"
         exit 77
