@@ -485,8 +485,18 @@ static enum record_use record_use(const char *type, size_t len) {
         return RECORD_UNUSED;
 }
 
+/* A hex digit's value, or -1: one look-up, not three ranges compared (the kernel writes a
+ * PROCTITLE and many names in hex, two digits a byte). */
 static int unhex_digit(char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+#define HEX(d, v) [d] = (v) + 1
+        static const unsigned char value_plus_one[256] = {
+                HEX('0', 0), HEX('1', 1), HEX('2', 2), HEX('3', 3), HEX('4', 4), HEX('5', 5), HEX('6', 6),
+                HEX('7', 7), HEX('8', 8), HEX('9', 9), HEX('A', 10), HEX('B', 11), HEX('C', 12), HEX('D', 13),
+                HEX('E', 14), HEX('F', 15), HEX('a', 10), HEX('b', 11), HEX('c', 12), HEX('d', 13), HEX('e', 14),
+                HEX('f', 15),
+        };
+#undef HEX
+        return (int) value_plus_one[(unsigned char) c] - 1;
 }
 
 /* strtoull(v, NULL, base) for base 10 or 16, read here when v is only digits of that base and
@@ -1414,7 +1424,9 @@ static int take_path(auparse_state_t *au, struct audit_event *e) {
         sym_auparse_first_field(au);
         do {
                 const char *name = sym_auparse_get_field_name(au);
-                if (!name)
+                /* Only names that start with 'n' or 'i' are read: the others (item, and what
+                 * slim_record() left) are passed over without a comparison. */
+                if (!name || (name[0] != 'n' && name[0] != 'i'))
                         continue;
                 /* The kernel writes an unquoted (null) where it has no name (an fd's file):
                  * not a file called "(null)", which would be quoted or hex-encoded. */
