@@ -768,6 +768,33 @@ static int group_add_name(struct report_state *st, struct report_group *g, const
         return 0;
 }
 
+static bool in_pids(const long long *v, unsigned n, long long pid) {
+        for (unsigned i = 0; i < n && i < REPORT_RUN_PIDS; i++)
+                if (v[i] == pid)
+                        return true;
+        return false;
+}
+
+/* One more event of this tool's: of the run before it, or a new run. The tool forks children (a
+ * rule added from a confined mount namespace, a user's file read with the user's rights), whose
+ * events have their own pid and the run's as ppid; a child's event may come first. So an event
+ * is of the current run when its pid or ppid is one of the run's pids, or its pid is the parent
+ * of one of them; two runs from one shell share only a ppid, which is not enough. */
+static void count_run(struct report_group *g, const struct audit_event *e) {
+        unsigned slot;
+
+        if (g->runs == 0 || !(in_pids(g->run_pids, g->run_n, e->pid) || in_pids(g->run_pids, g->run_n, e->ppid) ||
+                              in_pids(g->run_ppids, g->run_n, e->pid))) {
+                g->runs++;
+                g->run_n = 0;
+        } else if (in_pids(g->run_pids, g->run_n, e->pid))
+                return;
+        slot = g->run_n++ % REPORT_RUN_PIDS;
+        g->run_pids[slot] = e->pid;
+        g->run_ppids[slot] = e->ppid;
+        g->last_pid = e->pid;
+}
+
 /* Count the event e (judged into proto) in its group, made when it has none: the group's id, 0
  * when the cap is reached, or -ENOMEM. */
 static long group_account(struct report_state *st, struct report_group *proto, const struct audit_event *e) {
@@ -804,10 +831,8 @@ static long group_account(struct report_state *st, struct report_group *proto, c
         g->count++;
         g->last_sec = e->sec;
         g->last_msec = e->msec;
-        if (proto->kind == REPORT_GROUP_SELF && e->pid != g->last_pid) {
-                g->runs++;
-                g->last_pid = e->pid;
-        }
+        if (proto->kind == REPORT_GROUP_SELF)
+                count_run(g, e);
         if (e->kind == AUDIT_EVENT_SYSCALL) {
                 if (e->success == 0)
                         g->failed++;

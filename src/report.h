@@ -121,6 +121,7 @@ struct report_component {
 /* A group: identical events, or the work of one kind of expected actor, counted with its time span
  * and shown as one line. The first event's fields stand for all of them. */
 #define REPORT_GROUP_NAMES_MAX 6
+#define REPORT_RUN_PIDS 4
 struct report_group {
         unsigned id;               /* 1, 2, ... in the order the groups began */
         enum report_group_kind kind;
@@ -129,8 +130,12 @@ struct report_group {
         size_t count;              /* events */
         size_t changes, reads, executions, failed;
         size_t rules_added, rules_removed;
-        size_t runs;               /* REPORT_GROUP_SELF: distinct process ids */
+        size_t runs;               /* REPORT_GROUP_SELF: runs, a run's forked children with it */
         long long last_pid;
+        /* REPORT_GROUP_SELF: the process ids of the current run and their parents' (the last
+         * REPORT_RUN_PIDS of each), to tell a child the run forked from a new run. */
+        long long run_pids[REPORT_RUN_PIDS], run_ppids[REPORT_RUN_PIDS];
+        unsigned run_n;
         time_t first_sec, last_sec;
         unsigned first_msec, last_msec;
         /* The first event, as judged. Its kind, enabled flags, key (the one that labelled it;

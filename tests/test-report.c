@@ -784,17 +784,24 @@ static void put_syscall(FILE *f, unsigned sec, unsigned serial, int syscall, con
 }
 
 /* A rule added or removed (op: "add_rule", "remove_rule") by exe, with its command line. */
-static void put_rule_change(FILE *f, unsigned sec, unsigned serial, const char *op, const char *key, const char *exe,
-                            unsigned pid, const char *cmdline) {
+/* A rule change by process pid, whose parent is ppid. */
+static void put_rule_change_by(FILE *f, unsigned sec, unsigned serial, const char *op, const char *key,
+                               const char *exe, unsigned pid, unsigned ppid, const char *cmdline) {
         fprintf(f, "type=CONFIG_CHANGE msg=audit(%u.%03u:%u): auid=4242 ses=3 op=%s key=\"%s\" list=4 res=1\n",
                 sec, serial % 1000, serial, op, key);
         fprintf(f, "type=SYSCALL msg=audit(%u.%03u:%u): arch=c000003e syscall=44 success=yes exit=1096 a0=5 a1=1 "
-                   "a2=448 a3=0 items=0 ppid=1 pid=%u auid=4242 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
-                   "fsgid=0 tty=pts0 ses=3 comm=\"x\" exe=\"%s\" key=(null)\n", sec, serial % 1000, serial, pid, exe);
+                   "a2=448 a3=0 items=0 ppid=%u pid=%u auid=4242 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+                   "fsgid=0 tty=pts0 ses=3 comm=\"x\" exe=\"%s\" key=(null)\n", sec, serial % 1000, serial, ppid, pid,
+                exe);
         fprintf(f, "type=PROCTITLE msg=audit(%u.%03u:%u): proctitle=", sec, serial % 1000, serial);
         for (const char *c = cmdline; *c; c++)
                 fprintf(f, "%02X", *c == ' ' ? 0 : (unsigned char) *c);
         fputc('\n', f);
+}
+
+static void put_rule_change(FILE *f, unsigned sec, unsigned serial, const char *op, const char *key, const char *exe,
+                            unsigned pid, const char *cmdline) {
+        put_rule_change_by(f, sec, serial, op, key, exe, pid, 1, cmdline);
 }
 
 /* --report over the log that fill writes (report_of()). */
@@ -994,6 +1001,28 @@ static void test_report_self_move(void **state _unused_) {
                 fail_msg("this tool's moves:\n%s", text);
 }
 
+static void fill_runs_with_children(FILE *f) {
+        /* One run (pid 300, from a shell 250) whose children add rules from a confined mount
+         * namespace, the first event a child's; then a second run from the same shell. */
+        static const char *const exe = "/usr/sbin/docker-audit-rules", *const cmd = "/usr/sbin/docker-audit-rules -q";
+        put_rule_change_by(f, 1795995940, 10, "add_rule", KEY, exe, 301, 300, cmd);
+        put_rule_change_by(f, 1795995940, 11, "add_rule", KEY, exe, 300, 250, cmd);
+        put_rule_change_by(f, 1795995940, 12, "add_rule", KEY, exe, 302, 300, cmd);
+        put_rule_change_by(f, 1795995940, 13, "remove_rule", KEY, exe, 300, 250, cmd);
+        put_rule_change_by(f, 1795995941, 14, "add_rule", KEY, exe, 303, 300, cmd);
+        put_rule_change_by(f, 1795995950, 15, "add_rule", KEY, exe, 400, 250, cmd);
+        put_rule_change_by(f, 1795995950, 16, "add_rule", KEY, exe, 401, 400, cmd);
+}
+
+/* A run's forked children are that run, not runs of their own. */
+static void test_report_runs_with_children(void **state _unused_) {
+        _cleanup_free_ char *text = NULL;
+
+        report_filled(fill_runs_with_children, &text, NULL, NULL, NULL);
+        if (!strstr(text, "\n  this tool \"/usr/sbin/docker-audit-rules -q\": 2 runs, 6 rules added, 1 rule removed, "))
+                fail_msg("runs with children:\n%s", text);
+}
+
 static unsigned long link_inode;
 
 static void fill_link(FILE *f) {
@@ -1138,6 +1167,7 @@ int main(void) {
                 cmocka_unit_test(test_reader_out_of_order),
                 cmocka_unit_test(test_report_spaced_fields),
                 cmocka_unit_test(test_report_self_move),
+                cmocka_unit_test(test_report_runs_with_children),
                 cmocka_unit_test(test_report_via_link),
                 cmocka_unit_test(test_report_groups_cap),
         };
