@@ -91,6 +91,10 @@ struct reader {
         char * const *keep_paths;
         uint64_t *keep_hashes;    /* path_hash() of each keep_paths entry */
         size_t n_keep;
+        /* For near(): path_hash() of the keep paths, and of every keep path and each directory
+         * above it, both sorted. */
+        uint64_t *keep_sorted, *anc_sorted;
+        size_t n_anc;
         const char *keep_key;
         uint64_t *seen;           /* rule_hash_nokind() & ~SEEN_FLAGS | flags, 0 for empty */
         size_t n_seen, seen_cap;  /* cap: a power of two, or 0 */
@@ -328,18 +332,61 @@ static int watch_to_filter(const struct rule *w, struct filter_rule *ret) {
         return 0;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+        return (x > y) - (x < y);
+}
+
+static bool has_hash(const uint64_t *v, size_t n, uint64_t h) {
+        return n > 0 && bsearch(&h, v, n, sizeof(uint64_t), cmp_u64);
+}
+
+/* Is a keep path at or below path (whose path_hash() is h_path), or path at or below a keep
+ * path? By comparing every keep
+ * path, as path_startswith_dir() both ways, for a path whose hashes say it may be; a rules
+ * directory of 10,000 lines near none of them then costs one pass over each line's path. */
+static bool near_keep(const struct reader *rd, const char *path, uint64_t h_path) {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        bool maybe = false, canonical = path[0] == '/';
+
+        for (const char *c = path; *c && canonical; c++)
+                if (c[0] == '/' && (c[1] == '/' || c[1] == 0 ||
+                                    (c[1] == '.' && (c[2] == '/' || c[2] == 0 || (c[2] == '.' && (c[3] == '/' || c[3] == 0))))))
+                        canonical = path[1] == 0; /* "/" alone is canonical */
+        if (canonical) {
+                /* path, or a directory above it (each prefix ending before a '/'), a keep path? */
+                for (const char *c = path; ; c++) {
+                        if (c > path && (*c == '/' || *c == 0) &&
+                            has_hash(rd->keep_sorted, rd->n_keep, (h ^ 0) * 0x100000001b3ULL))
+                                maybe = true;
+                        if (c == path + 1 && path[1] != 0 && has_hash(rd->keep_sorted, rd->n_keep, path_hash("/")))
+                                maybe = true;
+                        if (!*c || maybe)
+                                break;
+                        h = (h ^ (unsigned char) *c) * 0x100000001b3ULL;
+                }
+                /* path a keep path or a directory above one? */
+                maybe = maybe || has_hash(rd->anc_sorted, rd->n_anc, h_path);
+                if (!maybe)
+                        return false;
+        }
+        for (size_t i = 0; i < rd->n_keep; i++)
+                if (path_startswith_dir(rd->keep_paths[i], path) || path_startswith_dir(path, rd->keep_paths[i]))
+                        return true;
+        return false;
+}
+
 /* A watch line of another key above, at, below or beside a keep path: kept as a taker when it
  * takes events there. w's kind is decided here when it was not. */
 static int keep_watch_taker(const struct reader *rd, struct rules_dir *d, const char *path, unsigned lineno,
-                            struct rule *w, bool decided) {
+                            struct rule *w, uint64_t h_path, bool decided) {
         struct filter_rule f = {};
         bool near = !rd->keep_paths;
         int r;
 
         if (rd->keep_key && rule_has_key(w, rd->keep_key))
                 return 0;
-        for (size_t i = 0; i < rd->n_keep && !near; i++)
-                near = path_startswith_dir(rd->keep_paths[i], w->path) || path_startswith_dir(w->path, rd->keep_paths[i]);
+        near = near || near_keep(rd, w->path, h_path);
         if (!near)
                 return 0;
         if (!decided)
@@ -426,7 +473,7 @@ static int read_one(struct reader *rd, struct rules_dir *d, int dfd, const char 
                         if (r > 0) {
                                 r = note_rule(rd, path, lineno, &l.rule, h_path, keep || l.rule.form == FORM_A);
                                 if (r >= 0)
-                                        r = keep_watch_taker(rd, d, path, lineno, &l.rule,
+                                        r = keep_watch_taker(rd, d, path, lineno, &l.rule, h_path,
                                                              keep || l.rule.form == FORM_A);
                         }
                         if (r < 0 || !keep) {
@@ -467,6 +514,38 @@ static int cmp_dup(const void *a, const void *b) {
         if (x->hash != y->hash)
                 return x->hash < y->hash ? -1 : 1;
         return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The sorted hashes near_keep() looks up. 0 or -ENOMEM. */
+static int near_index(struct reader *rd) {
+        size_t cap = 1;
+
+        for (size_t i = 0; i < rd->n_keep; i++)
+                for (const char *c = rd->keep_paths[i]; *c; c++)
+                        cap += *c == '/';
+        cap += rd->n_keep;
+        rd->keep_sorted = calloc(rd->n_keep + 1, sizeof(uint64_t));
+        rd->anc_sorted = calloc(cap, sizeof(uint64_t));
+        if (!rd->keep_sorted || !rd->anc_sorted)
+                return -ENOMEM;
+        memcpy(rd->keep_sorted, rd->keep_hashes, rd->n_keep * sizeof(uint64_t));
+        qsort(rd->keep_sorted, rd->n_keep, sizeof(uint64_t), cmp_u64);
+        rd->n_anc = 0;
+        rd->anc_sorted[rd->n_anc++] = path_hash("/");
+        for (size_t i = 0; i < rd->n_keep; i++) {
+                const char *k = rd->keep_paths[i];
+                uint64_t h = 0xcbf29ce484222325ULL;
+
+                for (const char *c = k; ; c++) {
+                        if (c > k && (*c == '/' || *c == 0) && rd->n_anc < cap)
+                                rd->anc_sorted[rd->n_anc++] = (h ^ 0) * 0x100000001b3ULL;
+                        if (!*c)
+                                break;
+                        h = (h ^ (unsigned char) *c) * 0x100000001b3ULL;
+                }
+        }
+        qsort(rd->anc_sorted, rd->n_anc, sizeof(uint64_t), cmp_u64);
+        return 0;
 }
 
 /* The same rule twice in the concatenation: the later one fails with "Rule exists". (Equal
@@ -563,6 +642,14 @@ int rules_dir_read_except(const struct root *root, const char *dir_real, const c
         }
         for (size_t i = 0; i < rd.n_keep; i++)
                 rd.keep_hashes[i] = path_hash(keep_paths[i]);
+        r = near_index(&rd);
+        if (r < 0) {
+                free(rd.keep_hashes);
+        free(rd.keep_sorted);
+        free(rd.anc_sorted);
+                rules_dir_done(&d);
+                return r;
+        }
         for (char **n = names; *n; n++) {
                 _cleanup_free_ char *path = NULL;
 
@@ -581,6 +668,8 @@ int rules_dir_read_except(const struct root *root, const char *dir_real, const c
         if (r >= 0)
                 r = find_duplicates(&rd, &d);
         free(rd.keep_hashes);
+        free(rd.keep_sorted);
+        free(rd.anc_sorted);
         free(rd.seen);
         free(rd.dups);
         free(rd.last_parent);

@@ -435,7 +435,7 @@ static void test_rules_dir_takers(void _unused_ **state) {
 /* A rules file of 40,000 watches (2.6 MiB) is read whole, line by line, as auditctl reads it:
  * its taker near Docker's paths at the end is found, and no problem is said. */
 static void test_rules_dir_big_file(void _unused_ **state) {
-        char *keep[] = { (char *) "/usr/sbin/runc", NULL };
+        char *keep[] = { (char *) "/usr/sbin/runc", (char *) "/etc/docker", NULL };
         struct rules_dir d = {};
         _cleanup_free_ char *dir = NULL, *real = NULL;
         struct tree t;
@@ -443,6 +443,7 @@ static void test_rules_dir_big_file(void _unused_ **state) {
 
         tree_new(&t, "test-shadow");
         tree_mkdir(&t, "/usr/sbin");
+        tree_mkdir(&t, "/etc/docker");
         tree_mkdir(&t, "/rules.d");
         real = tree_real(&t, "/rules.d/10-many.rules");
         f = fopen(real, "we");
@@ -450,13 +451,18 @@ static void test_rules_dir_big_file(void _unused_ **state) {
         for (unsigned i = 0; i < 40000; i++)
                 fprintf(f, "-w /usr/sbin/not-here-a-program-with-a-long-name-%05u -p wa -k many\n", i);
         fprintf(f, "-w /usr/sbin -p wa -k binaries\n");
+        /* Below a keep path: a taker; beside one with the same prefix: not. */
+        fprintf(f, "-w /etc/docker/daemon.json -p wa -k below\n");
+        fprintf(f, "-w /etc/dockerx -p wa -k beside\n");
+        fprintf(f, "-w /usr/sbinx -p wa -k beside\n");
         assert_int_equal(fclose(f), 0);
         dir = tree_real(&t, "/rules.d");
         assert_int_equal(rules_dir_read_filtered(&t.root, dir, "/etc/audit/rules.d", "50-docker.rules", keep, "docker",
                                                  &d), 0);
         assert_int_equal(d.problems.n, 0);
-        assert_int_equal(d.n_takers, 1);
+        assert_int_equal(d.n_takers, 2);
         assert_int_equal(d.takers[0].line, 40001);
+        assert_int_equal(d.takers[1].line, 40002);
         rules_dir_done(&d);
         tree_free(&t);
 }
