@@ -102,6 +102,24 @@ static int64_t now_ms(void) {
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Wait until fd has a message, at most until *deadline (set to REPLY_TIMEOUT_MS from now on the
+ * first call, when it is negative). 0 to read again, -ETIMEDOUT, or -errno of poll(2). */
+static int wait_readable(int fd, int64_t *deadline) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int64_t left;
+        int r;
+
+        if (*deadline < 0)
+                *deadline = now_ms() + REPLY_TIMEOUT_MS;
+        left = *deadline - now_ms();
+        if (left <= 0)
+                return -ETIMEDOUT;
+        r = poll(&p, 1, (int) left);
+        if (r < 0 && errno != EINTR)
+                return -errno;
+        return r == 0 ? -ETIMEDOUT : 0;
+}
+
 /* Read the next message, waiting at most REPLY_TIMEOUT_MS for it. Returns > 0 with *rep filled
  * in, or -errno (-ETIMEDOUT). A message already queued is taken without poll(): a rule list
  * arrives as one message per rule, and one system call per message (as `auditctl -l` makes
@@ -110,8 +128,6 @@ static int next_reply(struct audit_conn *c, struct audit_reply *rep) {
         int64_t deadline = -1;
 
         for (;;) {
-                struct pollfd p = { .fd = c->fd, .events = POLLIN };
-                int64_t left;
                 int r;
 
                 r = audit_get_reply(c->fd, rep, GET_REPLY_NONBLOCKING, 0);
@@ -122,24 +138,16 @@ static int next_reply(struct audit_conn *c, struct audit_reply *rep) {
                 if (r != -EAGAIN && r != -EINTR)
                         return r;
 
-                if (deadline < 0)
-                        deadline = now_ms() + REPLY_TIMEOUT_MS;
-                left = deadline - now_ms();
-                if (left <= 0)
-                        return -ETIMEDOUT;
-                r = poll(&p, 1, (int) left);
-                if (r < 0 && errno != EINTR)
-                        return -errno;
-                if (r == 0)
-                        return -ETIMEDOUT;
+                r = wait_readable(c->fd, &deadline);
+                if (r < 0)
+                        return r;
         }
 }
 
-/* A rule list arrives as one netlink message per rule, and on a host with many rules every
- * system call costs the kernel a walk over its syscall filter list (a watch selects every system
- * call): 10,000 rules listed one recvfrom(2) each (as libaudit's audit_get_reply() and
- * `auditctl -l` read them) make 10,000 such walks. recvmmsg(2) takes up to LIST_BATCH messages
- * per call. Each message is checked as audit_get_reply() checks it (libaudit lib/netlink.c):
+/* A rule list arrives as one netlink message per rule: 10,000 rules read one recvfrom(2) each
+ * (as libaudit's audit_get_reply() and `auditctl -l` read them) are 10,000 system calls, each
+ * with the audit context's own work at its entry and exit on a host with rules. recvmmsg(2) takes
+ * up to LIST_BATCH messages per call. Each message is checked as audit_get_reply() checks it (libaudit lib/netlink.c):
  * from the kernel (nl_pid 0), not truncated, a whole netlink message. */
 #define LIST_BATCH 16
 /* A message's room: libaudit's struct audit_message, rounded up so that every buffer of the
@@ -175,8 +183,6 @@ static int next_list_reply(struct audit_conn *c, struct list_batch *b, struct au
         int64_t deadline = -1;
 
         while (b->next >= b->n) {
-                struct pollfd p = { .fd = c->fd, .events = POLLIN };
-                int64_t left;
                 int r;
 
                 for (unsigned i = 0; i < LIST_BATCH; i++) {
@@ -196,16 +202,9 @@ static int next_list_reply(struct audit_conn *c, struct list_batch *b, struct au
                         return -EBADMSG;
                 if (errno != EAGAIN && errno != EINTR)
                         return -errno;
-                if (deadline < 0)
-                        deadline = now_ms() + REPLY_TIMEOUT_MS;
-                left = deadline - now_ms();
-                if (left <= 0)
-                        return -ETIMEDOUT;
-                r = poll(&p, 1, (int) left);
-                if (r < 0 && errno != EINTR)
-                        return -errno;
-                if (r == 0)
-                        return -ETIMEDOUT;
+                r = wait_readable(c->fd, &deadline);
+                if (r < 0)
+                        return r;
         }
 
         {
